@@ -1,0 +1,93 @@
+import type { ModbusTable, PointDef } from '../../src/config/board.js';
+import type { RawPoint } from '../types.js';
+
+/** One Modbus read transaction: a contiguous block of one table. */
+export interface ReadBlock {
+  table: ModbusTable;
+  address: number;
+  count: number;
+}
+
+const MAX_REGISTERS = 125; // Modbus limit for FC3/FC4
+const MAX_BITS = 2000; // Modbus limit for FC1/FC2
+/** Read across a gap this small rather than spend another transaction on the bus. */
+const MAX_GAP = 8;
+
+function width(p: PointDef): number {
+  return p.source.type === 'int32' || p.source.type === 'uint32' ? 2 : 1;
+}
+
+/** Contiguous blocks covering the points of one poll group, fewest transactions first. */
+export function planReads(points: readonly PointDef[]): ReadBlock[] {
+  const byTable = new Map<ModbusTable, number[]>();
+  for (const p of points) {
+    const list = byTable.get(p.source.table) ?? [];
+    for (let i = 0; i < width(p); i++) list.push(p.source.address + i);
+    byTable.set(p.source.table, list);
+  }
+  const blocks: ReadBlock[] = [];
+  for (const [table, addrs] of byTable) {
+    const sorted = [...new Set(addrs)].sort((a, b) => a - b);
+    const max = table === 'coil' || table === 'discrete' ? MAX_BITS : MAX_REGISTERS;
+    let start = sorted[0]!;
+    let end = start;
+    for (const a of sorted.slice(1)) {
+      if (a - end <= MAX_GAP && a - start < max) end = a;
+      else {
+        blocks.push({ table, address: start, count: end - start + 1 });
+        start = end = a;
+      }
+    }
+    blocks.push({ table, address: start, count: end - start + 1 });
+  }
+  return blocks;
+}
+
+/** Values read for one block: registers as 16-bit words, coils/discretes as bits. */
+export interface BlockResult {
+  block: ReadBlock;
+  words?: readonly number[];
+  bits?: readonly boolean[];
+}
+
+function toSigned16(w: number): number {
+  return w & 0x8000 ? w - 0x10000 : w;
+}
+
+/** Decodes one point from the block results; undefined when its words were not read. */
+export function decodePoint(p: PointDef, results: readonly BlockResult[]): number | boolean | undefined {
+  const s = p.source;
+  const r = results.find((x) => x.block.table === s.table && s.address >= x.block.address && s.address + width(p) <= x.block.address + x.block.count);
+  if (!r) return undefined;
+  const i = s.address - r.block.address;
+  if (r.bits) return r.bits[i];
+  const words = r.words;
+  if (!words) return undefined;
+  const w0 = words[i];
+  if (w0 === undefined) return undefined;
+  if (s.bit !== undefined) return ((w0 >> s.bit) & 1) === 1;
+  switch (s.type) {
+    case 'bool':
+      return w0 !== 0;
+    case 'uint16':
+      return w0 & 0xffff;
+    case 'int16':
+      return toSigned16(w0 & 0xffff);
+    case 'uint32':
+    case 'int32': {
+      const w1 = words[i + 1];
+      if (w1 === undefined) return undefined;
+      const [hi, lo] = s.wordOrder === 'high-first' ? [w0, w1] : [w1, w0];
+      const u = ((hi & 0xffff) * 0x10000 + (lo & 0xffff)) >>> 0;
+      return s.type === 'int32' ? u | 0 : u;
+    }
+  }
+}
+
+/** Points of a group from block results; a point that could not be read is 'bad'. */
+export function decodeGroup(points: readonly PointDef[], results: readonly BlockResult[], at: number): RawPoint[] {
+  return points.map((p) => {
+    const v = decodePoint(p, results);
+    return v === undefined ? { point: p.name, value: 0, at, quality: 'bad' } : { point: p.name, value: v, at, quality: 'good' };
+  });
+}

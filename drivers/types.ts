@@ -1,0 +1,43 @@
+/**
+ * The one boundary between field transports and the rest of elevgw.
+ * A driver knows registers, pins and frames; it never knows signals' meaning, rules or MQTT.
+ */
+
+/** Monotonic milliseconds (see src/core/clock.ts). */
+export type MonoMs = number;
+
+export type Quality = 'good' | 'bad';
+
+export interface RawPoint {
+  /** The point's name in the board profile. */
+  point: string;
+  value: number | boolean;
+  at: MonoMs;
+  quality: Quality;
+}
+
+export type DriverState = 'ok' | 'degraded' | 'lost';
+
+export interface DriverHealth {
+  state: DriverState;
+  /** Stable error code of the last failure, e.g. MODBUS_TIMEOUT. */
+  lastErrorCode?: string;
+  lastError?: string;
+  transactions: number;
+  failures: number;
+  /** Consecutive failed polls. */
+  consecutiveFailures: number;
+}
+
+export interface Driver {
+  readonly kind: string;
+  /** Opens the transport. Never throws: a failed open leaves health 'lost' and the next poll retries. */
+  open(): Promise<void>;
+  close(): Promise<void>;
+  /**
+   * Reads one poll group. Never throws past this boundary: on failure every point of the group
+   * comes back with quality 'bad' and health records why.
+   */
+  poll(group: string): Promise<RawPoint[]>;
+  health(): DriverHealth;
+}

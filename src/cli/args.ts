@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { ElevgwError } from '../core/errors.js';
+
+/** CLI arguments are a boundary too: parse them with zod and say what was expected. */
+export function parseArg<S extends z.ZodType>(schema: S, value: unknown, flag: string): z.infer<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new ElevgwError('CONFIG_INVALID', `${flag}: ${r.error.issues.map((i) => i.message).join('; ')}`);
+  return r.data;
+}
+
+export const hostPortSchema = z
+  .string()
+  .regex(/^[^:\s]+:\d{1,5}$/, 'expected HOST:PORT, e.g. 127.0.0.1:1502')
+  .transform((s) => {
+    const i = s.lastIndexOf(':');
+    return { host: s.slice(0, i), port: Number(s.slice(i + 1)) };
+  })
+  .refine((v) => v.port >= 0 && v.port <= 65535, 'port must be 0–65535');
+
+export const speedSchema = z.coerce.number().positive('expected a positive number').max(1000, 'at most 1000');

@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { loadConfig } from '../config/load.js';
+import { siteConfigSchema } from '../config/site.js';
+import { boardSchema } from '../config/board.js';
+
+export function registerConfig(program: Command): void {
+  const config = program.command('config').description('validate site configs, print JSON Schemas for editors');
+  config
+    .command('validate <file>')
+    .description('check a site config and the boards it names; prints every problem with file:line path')
+    .action((file: string) => {
+      const c = loadConfig(file);
+      console.log(`${file}: ok — gateway ${c.site.gateway.id}, ${c.elevators.length} elevator(s): ${c.elevators.map((e) => `${e.config.id} on ${e.board.id}`).join(', ')}`);
+    });
+  config
+    .command('schema')
+    .description('print the JSON Schema of the site config (or of a board profile)')
+    .option('--board', 'the board profile schema instead')
+    .action((opts: { board?: boolean }) => {
+      const schema = opts.board ? boardSchema : siteConfigSchema;
+      console.log(JSON.stringify(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }), null, 2));
+    });
+}

@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../config/load.js';
+import { SqliteOutbox } from '../outbox/sqlite.js';
+
+export function registerDiag(program: Command): void {
+  const diag = program.command('diag').description('diagnostics for technicians on site (read-only)');
+  diag
+    .command('outbox')
+    .description('pending, oldest pending age, delivered, evicted and size of the outbox database')
+    .requiredOption('-c, --config <file>', 'site config (YAML)')
+    .option('--json', 'machine-readable output')
+    .action((opts: { config: string; json?: boolean }) => {
+      const config = loadConfig(opts.config);
+      const outbox = SqliteOutbox.open(config.outboxPath, {
+        maxBytes: config.site.outbox.maxMb * 1024 * 1024,
+        retentionMs: config.site.outbox.retentionDays * 86_400_000,
+      });
+      try {
+        const s = outbox.stats();
+        const oldestAgeS = s.oldestPendingCreatedAt === null ? null : Math.round((Date.now() - s.oldestPendingCreatedAt) / 1000);
+        if (opts.json) {
+          console.log(JSON.stringify({ path: config.outboxPath, ...s, oldestPendingAgeS: oldestAgeS }));
+          return;
+        }
+        console.log(`outbox ${config.outboxPath}`);
+        console.log(`  pending    ${s.pending} (${Object.entries(s.pendingByKind).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+        console.log(`  oldest     ${oldestAgeS === null ? '—' : `${oldestAgeS} s ago`}`);
+        console.log(`  delivered  ${s.delivered}`);
+        console.log(`  evicted    ${s.evicted}`);
+        console.log(`  size       ${(s.dbBytes / 1024).toFixed(0)} KiB`);
+      } finally {
+        outbox.close();
+      }
+    });
+}

@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../config/load.js';
+import { createLogger } from '../core/log.js';
+import { Gateway } from '../runtime/gateway.js';
+import { onShutdown } from './shutdown.js';
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run the gateway with a site config (SIGINT/SIGTERM stop it cleanly)')
+    .requiredOption('-c, --config <file>', 'site config (YAML)')
+    .option('--log-level <level>', 'pino level', process.env.ELEVGW_LOG_LEVEL ?? 'info')
+    .action(async (opts: { config: string; logLevel: string }) => {
+      const config = loadConfig(opts.config);
+      const logger = createLogger({ level: opts.logLevel });
+      const gw = new Gateway({ config, logger });
+      onShutdown(() => gw.stop());
+      await gw.start();
+    });
+}

@@ -1,0 +1,186 @@
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
+import { dirname, resolve, join, basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseDocument, LineCounter, isNode, type Document } from 'yaml';
+import type { z } from 'zod';
+import { ElevgwError } from '../core/errors.js';
+import { siteConfigSchema, type SiteConfig } from './site.js';
+import { boardSchema, type BoardProfile } from './board.js';
+import { mergeThresholds, type Thresholds } from './thresholds.js';
+import { migrateConfig } from './migrate.js';
+
+/** The package root (holds package.json and boards/), found from this module whether run from src/ or dist/. */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'boards'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error('elevgw package root not found');
+    dir = up;
+  }
+}
+
+/** Where the built-in board profiles live (repo/boards, also in the Docker image). */
+export const BUILTIN_BOARDS_DIR = join(packageRoot(), 'boards');
+
+export interface ConfigProblem {
+  file: string;
+  /** Dotted path inside the file, e.g. elevators[0].registrationCode */
+  path: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+/** Renders problems one per line: `file:line:col path: message`. */
+export function formatProblems(problems: readonly ConfigProblem[]): string {
+  return problems
+    .map((p) => `${p.file}${p.line ? `:${p.line}:${p.column ?? 1}` : ''} ${p.path || '(root)'}: ${p.message}`)
+    .join('\n');
+}
+
+export function pathToString(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else out += out ? `.${String(seg)}` : String(seg);
+  }
+  return out;
+}
+
+interface Parsed {
+  data: unknown;
+  locate(path: readonly PropertyKey[]): { line: number; column: number } | undefined;
+}
+
+function parseYamlFile(file: string, text: string): Parsed {
+  const lineCounter = new LineCounter();
+  const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const problems = doc.errors.map((e) => {
+      const pos = lineCounter.linePos(e.pos[0]);
+      return { file, path: '', line: pos.line, column: pos.col, message: `YAML syntax: ${e.message.split('\n')[0]}` };
+    });
+    throw new ElevgwError('CONFIG_INVALID', formatProblems(problems), { problems });
+  }
+  return {
+    data: doc.toJS(),
+    locate(path) {
+      // Walk up until a node with a position exists (a missing key points at its parent).
+      for (let n = path.length; n >= 0; n--) {
+        const node = doc.getIn(path.slice(0, n) as unknown[], true);
+        if (isNode(node) && node.range) {
+          const pos = lineCounter.linePos(node.range[0]);
+          return { line: pos.line, column: pos.col };
+        }
+      }
+      return undefined;
+    },
+  };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type') {
+    const received = (issue as { input?: unknown }).input;
+    return received === undefined ? `required: expected ${issue.expected}` : `expected ${issue.expected}, got ${Array.isArray(received) ? 'array' : received === null ? 'null' : typeof received}`;
+  }
+  if (issue.code === 'unrecognized_keys') return `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  return issue.message;
+}
+
+/** Validates `data` with `schema`, collecting every problem with its file position. */
+export function validate<S extends z.ZodType>(schema: S, parsed: Parsed, file: string): z.infer<S> {
+  const r = schema.safeParse(parsed.data, { reportInput: true });
+  if (r.success) return r.data;
+  const problems: ConfigProblem[] = r.error.issues.map((issue) => ({
+    file,
+    path: pathToString(issue.path),
+    ...parsed.locate(issue.path),
+    message: describeIssue(issue),
+  }));
+  throw new ElevgwError('CONFIG_INVALID', formatProblems(problems), { problems });
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ElevgwError('CONFIG_NOT_FOUND', `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+}
+
+export function loadBoardFile(file: string): BoardProfile {
+  const parsed = parseYamlFile(file, readText(file));
+  return validate(boardSchema, parsed, file);
+}
+
+/** All profiles in the given directories; later directories override earlier ones by id. */
+export function loadBoards(dirs: readonly string[]): Map<string, { profile: BoardProfile; file: string }> {
+  const boards = new Map<string, { profile: BoardProfile; file: string }>();
+  for (const dir of dirs) {
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir).sort()) {
+      if (!/\.ya?ml$/.test(name)) continue;
+      const file = join(dir, name);
+      const profile = loadBoardFile(file);
+      const expected = basename(name).replace(/\.ya?ml$/, '');
+      if (profile.id !== expected) {
+        throw new ElevgwError('BOARD_INVALID', `${file} id: expected "${expected}" (the file name), got "${profile.id}"`);
+      }
+      boards.set(profile.id, { profile, file });
+    }
+  }
+  return boards;
+}
+
+export interface LoadedElevator {
+  config: SiteConfig['elevators'][number];
+  board: BoardProfile;
+  thresholds: Thresholds;
+}
+
+export interface LoadedConfig {
+  file: string;
+  site: SiteConfig;
+  elevators: LoadedElevator[];
+  /** Resolved absolute path of the outbox database. */
+  outboxPath: string;
+}
+
+/** Loads, migrates and validates a site config and the boards it names. Throws ElevgwError listing every problem. */
+export function loadConfig(file: string, opts: { boardsDirs?: string[] } = {}): LoadedConfig {
+  const abs = resolve(file);
+  const parsed = parseYamlFile(file, readText(abs));
+  const migrated = migrateConfig(parsed.data, file);
+  const site = validate(siteConfigSchema, { data: migrated, locate: parsed.locate }, file);
+  const dirs = opts.boardsDirs ?? [BUILTIN_BOARDS_DIR, ...(site.boardsDir ? [resolve(dirname(abs), site.boardsDir)] : [])];
+  const boards = loadBoards(dirs);
+  const problems: ConfigProblem[] = [];
+  const elevators: LoadedElevator[] = [];
+  site.elevators.forEach((e, i) => {
+    const entry = boards.get(e.board);
+    if (!entry) {
+      problems.push({
+        file,
+        path: `elevators[${i}].board`,
+        ...parsed.locate(['elevators', i, 'board']),
+        message: `unknown board "${e.board}" (expected one of: ${[...boards.keys()].join(', ') || 'none found'})`,
+      });
+      return;
+    }
+    const wantsTcp = entry.profile.transport === 'modbus-tcp';
+    const hasHost = 'host' in e.connection;
+    if (wantsTcp !== hasHost) {
+      problems.push({
+        file,
+        path: `elevators[${i}].connection`,
+        ...parsed.locate(['elevators', i, 'connection']),
+        message: `board "${e.board}" uses ${entry.profile.transport}: expected ${wantsTcp ? '{ host, port, unitId }' : '{ path, baudRate, unitId }'}`,
+      });
+      return;
+    }
+    elevators.push({ config: e, board: entry.profile, thresholds: mergeThresholds(site.rules, e.rules) });
+  });
+  if (problems.length > 0) throw new ElevgwError('CONFIG_INVALID', formatProblems(problems), { problems });
+  return { file: abs, site, elevators, outboxPath: resolve(dirname(abs), site.outbox.path) };
+}

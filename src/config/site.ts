@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { thresholdsSchema } from './thresholds.js';
+
+/** The site config: one YAML file per gateway. `version` enables migrations of older files. */
+export const CONFIG_VERSION = 1;
+
+const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, _ or - (topic-safe, ≤ 64)');
+
+export const floorSchema = z
+  .object({
+    label: z.string().min(1).max(8),
+    /** Landing level above the bottom landing, mm. */
+    levelMm: z.number().int(),
+  })
+  .strict();
+
+export const modbusTcpConnectionSchema = z
+  .object({
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535).default(502),
+    unitId: z.number().int().min(0).max(247).default(1),
+  })
+  .strict();
+
+export const modbusRtuConnectionSchema = z
+  .object({
+    path: z.string().min(1),
+    baudRate: z.number().int().positive().default(9600),
+    parity: z.enum(['none', 'even', 'odd']).default('none'),
+    unitId: z.number().int().min(1).max(247).default(1),
+  })
+  .strict();
+
+export const connectionSchema = z.union([modbusTcpConnectionSchema, modbusRtuConnectionSchema]);
+
+export const elevatorSchema = z
+  .object({
+    id: idSchema,
+    /** 20-character registration code (使用登记代码 / equipment code). */
+    registrationCode: z.string().regex(/^[0-9A-Za-z]{20}$/, 'a 20-character registration code'),
+    /** Rescue identification code posted in the car (96333 / 963333). */
+    rescueCode: z.string().min(1).max(32),
+    name: z.string().default(''),
+    address: z.string().default(''),
+    board: z.string().min(1),
+    connection: connectionSchema,
+    ratedSpeedMps: z.number().positive().max(20),
+    floors: z.array(floorSchema).min(2),
+    rules: z.unknown().optional(),
+  })
+  .strict()
+  .superRefine((e, ctx) => {
+    for (let i = 1; i < e.floors.length; i++) {
+      const prev = e.floors[i - 1]!;
+      const cur = e.floors[i]!;
+      if (cur.levelMm <= prev.levelMm) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['floors', i, 'levelMm'],
+          message: `floors must ascend: ${cur.levelMm} mm is not above floor "${prev.label}" at ${prev.levelMm} mm`,
+        });
+      }
+    }
+    const labels = new Set<string>();
+    e.floors.forEach((f, i) => {
+      if (labels.has(f.label)) ctx.addIssue({ code: 'custom', path: ['floors', i, 'label'], message: `duplicate floor label "${f.label}"` });
+      labels.add(f.label);
+    });
+    if (e.rules !== undefined) {
+      const r = thresholdsSchema.partial().safeParse(e.rules);
+      if (!r.success) {
+        for (const issue of r.error.issues) ctx.addIssue({ ...issue, path: ['rules', ...issue.path] } as never);
+      }
+    }
+  });
+
+export const uplinkSchema = z
+  .object({
+    url: z.string().regex(/^(mqtts?|wss?|tcp|ssl):\/\//, 'an MQTT URL such as mqtt://host:1883 or mqtts://host:8883'),
+    clientId: z.string().optional(),
+    username: z.string().optional(),
+    password: z.string().optional(),
+    tls: z
+      .object({ ca: z.string().optional(), cert: z.string().optional(), key: z.string().optional(), rejectUnauthorized: z.boolean().default(true) })
+      .strict()
+      .optional(),
+    topicPrefix: z.string().regex(/^[^#+]+$/, 'a topic prefix without wildcards').default('elevgw/v1'),
+    keepaliveS: z.number().int().min(5).max(600).default(30),
+    /** Events published but not yet acknowledged, at most. */
+    inflightWindow: z.number().int().min(1).max(1000).default(32),
+    reconnectMinMs: z.number().int().min(100).default(1000),
+    reconnectMaxMs: z.number().int().min(1000).default(60_000),
+    /** Status/telemetry snapshot per elevator, seconds (0 = off). */
+    telemetryIntervalS: z.number().min(0).default(10),
+  })
+  .strict();
+
+export const outboxSchema = z
+  .object({
+    path: z.string().default('data/outbox.db'),
+    maxMb: z.number().positive().default(64),
+    retentionDays: z.number().positive().default(7),
+  })
+  .strict();
+
+export const siteConfigSchema = z
+  .object({
+    version: z.literal(CONFIG_VERSION),
+    gateway: z
+      .object({
+        id: idSchema,
+        site: z.string().default(''),
+      })
+      .strict(),
+    /** Directory of board profiles, relative to this file; the built-in `boards/` is always searched too. */
+    boardsDir: z.string().optional(),
+    elevators: z.array(elevatorSchema).min(1),
+    uplink: uplinkSchema,
+    rules: thresholdsSchema.default(thresholdsSchema.parse({})),
+    outbox: outboxSchema.default(outboxSchema.parse({})),
+    runtime: z
+      .object({
+        /** Monotonic time runs this many times faster (simulation/demo only). */
+        timeScale: z.number().positive().max(1000).default(1),
+      })
+      .strict()
+      .default({ timeScale: 1 }),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const ids = new Set<string>();
+    c.elevators.forEach((e, i) => {
+      if (ids.has(e.id)) ctx.addIssue({ code: 'custom', path: ['elevators', i, 'id'], message: `duplicate elevator id "${e.id}"` });
+      ids.add(e.id);
+    });
+  });
+
+export type SiteConfig = z.infer<typeof siteConfigSchema>;
+export type ElevatorConfig = z.infer<typeof elevatorSchema>;
+export type UplinkConfig = z.infer<typeof uplinkSchema>;
+export type OutboxConfig = z.infer<typeof outboxSchema>;
+export type Connection = z.infer<typeof connectionSchema>;

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { EVENT_TYPES } from '../detect/types.js';
+
+/**
+ * Payload schemas, version 1: the single source for the TypeScript types, the runtime
+ * validation on both ends, and the JSON Schema in docs/contract/.
+ * Field names map onto GB/T 24476 data groups (see docs/contract.md).
+ */
+
+export const elevatorIdentitySchema = z.object({
+  id: z.string().describe('installer-assigned elevator id, used in topics'),
+  registrationCode: z.string().length(20).describe('20-character registration code (equipment identification)'),
+  rescueCode: z.string().describe('rescue identification code posted in the car'),
+});
+
+export const runningStateSchema = z
+  .object({
+    floor: z.string().optional().describe('floor label derived from position'),
+    floorIndex: z.number().int().optional(),
+    positionMm: z.number().optional(),
+    speedMps: z.number().optional(),
+    direction: z.enum(['up', 'down', 'none']).optional(),
+    carStatus: z.enum(['stop', 'run']).optional(),
+    door: z.enum(['open', 'closed', 'opening', 'closing', 'unknown']).optional(),
+    doorZone: z.boolean().optional(),
+    doorClosedAndLocked: z.boolean().optional(),
+    occupied: z.boolean().optional(),
+    inspection: z.boolean().optional(),
+    mainsPower: z.boolean().optional(),
+    safetyCircuit: z.boolean().optional(),
+    topFinalLimit: z.boolean().optional(),
+    bottomFinalLimit: z.boolean().optional(),
+    /** Signals whose last read failed or is stale. */
+    badSignals: z.array(z.string()).optional(),
+  })
+  .describe('real-time running status (GB/T 24476 group 3)');
+export type RunningState = z.infer<typeof runningStateSchema>;
+
+const common = {
+  v: z.literal(1),
+  id: z.string().describe('stable, time-ordered, unique per gateway; the same on every resend'),
+  gatewayId: z.string(),
+  at: z.string().describe('ISO 8601 wall time of detection'),
+  clockSynced: z.boolean().describe('false while the gateway clock has not been synchronised (no RTC)'),
+};
+
+export const eventPayloadSchema = z.object({
+  ...common,
+  elevator: elevatorIdentitySchema.nullable(),
+  type: z.enum(EVENT_TYPES),
+  code: z.string().optional().describe('GB/T 24476 platform fault/event code where one exists'),
+  name: z.string().optional().describe('Chinese name of the fault/event'),
+  phase: z.enum(['raised', 'cleared', 'instant']),
+  severity: z.enum(['critical', 'fault', 'warning', 'info']),
+  state: runningStateSchema.optional(),
+  data: z.record(z.string(), z.unknown()).optional(),
+  blackbox: z
+    .object({
+      columns: z.array(z.string()),
+      /** Offsets in ms relative to `at` (negative = before). */
+      rows: z.array(z.array(z.union([z.number(), z.string(), z.boolean(), z.null()]))),
+    })
+    .optional()
+    .describe('snapshots before the raise, column-encoded'),
+});
+export type EventPayload = z.infer<typeof eventPayloadSchema>;
+
+export const telemetryPayloadSchema = z.object({
+  ...common,
+  elevator: elevatorIdentitySchema,
+  state: runningStateSchema,
+  activeFaults: z.array(z.string()),
+});
+export type TelemetryPayload = z.infer<typeof telemetryPayloadSchema>;
+
+export const statusPayloadSchema = z.object({
+  v: z.literal(1),
+  gatewayId: z.string(),
+  state: z.enum(['online', 'offline']),
+  at: z.string().optional(),
+  version: z.string().optional(),
+  clockSynced: z.boolean().optional(),
+  uptimeS: z.number().optional(),
+  outbox: z
+    .object({
+      pending: z.number(),
+      oldestPendingAgeS: z.number().nullable(),
+      delivered: z.number(),
+      evicted: z.number(),
+      dbBytes: z.number(),
+    })
+    .optional(),
+  elevators: z
+    .array(
+      z.object({
+        id: z.string(),
+        registrationCode: z.string(),
+        driver: z.enum(['ok', 'degraded', 'lost']),
+        unarmedRules: z.array(z.object({ type: z.string(), missing: z.array(z.string()) })),
+      }),
+    )
+    .optional(),
+});
+export type StatusPayload = z.infer<typeof statusPayloadSchema>;

@@ -1,0 +1,40 @@
+/**
+ * Topic scheme, version 1. One place builds every topic; publish topics are checked
+ * for wildcards (a `+` or `#` in an id would otherwise fan out on the broker).
+ *
+ *   {prefix}/{gatewayId}/status                       retained, QoS 1 — online/offline (last will), health, outbox
+ *   {prefix}/{gatewayId}/events                       QoS 1 — gateway-level events (outbox loss, start)
+ *   {prefix}/{gatewayId}/elevators/{elevatorId}/events     QoS 1 — faults and events (raised/cleared/instant)
+ *   {prefix}/{gatewayId}/elevators/{elevatorId}/telemetry  QoS 0 — real-time running status
+ *   {prefix}/{gatewayId}/elevators/{elevatorId}/stats      QoS 1 — hourly/daily statistics
+ */
+export const CONTRACT_VERSION = 1;
+
+export interface TopicScheme {
+  status: string;
+  gatewayEvents: string;
+  elevatorEvents(elevatorId: string): string;
+  telemetry(elevatorId: string): string;
+  stats(elevatorId: string): string;
+  /** Subscription for the platform: everything of this gateway. */
+  all: string;
+}
+
+function assertSegment(s: string, what: string): string {
+  if (s.length === 0 || /[+#/\u0000]/.test(s)) throw new Error(`${what} "${s}" cannot be used in an MQTT topic (no +, #, / or empty)`);
+  return s;
+}
+
+export function topics(prefix: string, gatewayId: string): TopicScheme {
+  if (/[+#]/.test(prefix)) throw new Error(`topic prefix "${prefix}" must not contain wildcards`);
+  const base = `${prefix.replace(/\/+$/, '')}/${assertSegment(gatewayId, 'gateway id')}`;
+  const elev = (id: string) => `${base}/elevators/${assertSegment(id, 'elevator id')}`;
+  return {
+    status: `${base}/status`,
+    gatewayEvents: `${base}/events`,
+    elevatorEvents: (id) => `${elev(id)}/events`,
+    telemetry: (id) => `${elev(id)}/telemetry`,
+    stats: (id) => `${elev(id)}/stats`,
+    all: `${base}/#`,
+  };
+}

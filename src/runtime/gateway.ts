@@ -1,0 +1,265 @@
+import type { LoadedConfig, LoadedElevator } from '../config/load.js';
+import { systemClock, scaledClock, type Clock } from '../core/clock.js';
+import { clockSynced } from '../core/clock-sync.js';
+import type { Logger } from '../core/log.js';
+import { EventIdFactory } from '../core/ids.js';
+import { SqliteOutbox } from '../outbox/sqlite.js';
+import { PRIORITY, type NewRecord, type Outbox, type Priority } from '../outbox/types.js';
+import type { EventPayload, StatusPayload, TelemetryPayload } from '../contract/payloads.js';
+import { Uplink } from '../uplink/uplink.js';
+import { ModbusDriver } from '../../drivers/modbus/driver.js';
+import { modbusSerialLink } from '../../drivers/modbus/link.js';
+import type { Driver } from '../../drivers/types.js';
+import { platformCode, eventName } from '../detect/catalogue.js';
+import type { DetectedEvent, Severity } from '../detect/types.js';
+import type { ElevatorSignals } from '../signals/types.js';
+import { ElevatorMonitor } from './monitor.js';
+import { encodeBlackbox, runningState } from './payload.js';
+import { VERSION } from './version.js';
+
+export interface GatewayOptions {
+  config: LoadedConfig;
+  logger: Logger;
+  /** Injected for tests; by default the system clock, scaled by runtime.timeScale. */
+  clock?: Clock;
+  /** Injected for tests: a driver per elevator instead of the board's transport. */
+  driverFor?: (e: LoadedElevator) => Driver;
+  outbox?: Outbox;
+}
+
+const severityPriority: Record<Severity, Priority> = {
+  critical: PRIORITY.critical,
+  fault: PRIORITY.fault,
+  warning: PRIORITY.warning,
+  info: PRIORITY.info,
+};
+
+/**
+ * Builds the pipeline from config and owns its lifecycle:
+ * drivers → monitors (signals + rules) → outbox (store first) → uplink.
+ */
+export class Gateway {
+  readonly clock: Clock;
+  readonly outbox: Outbox;
+  readonly monitors = new Map<string, ElevatorMonitor>();
+  readonly uplink: Uplink;
+  private readonly ids: EventIdFactory;
+  private readonly elevators = new Map<string, LoadedElevator>();
+  private timers: NodeJS.Timeout[] = [];
+  private readonly startedAt = Date.now();
+  private stopping?: Promise<void>;
+
+  constructor(private readonly o: GatewayOptions) {
+    const site = o.config.site;
+    this.clock = o.clock ?? (site.runtime.timeScale === 1 ? systemClock : scaledClock(site.runtime.timeScale));
+    const log = o.logger;
+    if (o.outbox) this.outbox = o.outbox;
+    else {
+      const sqlite = SqliteOutbox.open(o.config.outboxPath, {
+        maxBytes: site.outbox.maxMb * 1024 * 1024,
+        retentionMs: site.outbox.retentionDays * 86_400_000,
+        logger: log.child({ mod: 'outbox' }),
+      });
+      this.outbox = sqlite;
+      const report = sqlite.openReport();
+      if (report.recovered) log.error({ movedTo: report.movedTo, reason: report.reason }, 'outbox database was corrupt; moved aside and started a new one');
+    }
+    this.ids = new EventIdFactory(() => this.clock.wallNow(), { lastId: this.outbox.lastId() });
+    this.uplink = new Uplink({
+      config: site.uplink,
+      gatewayId: site.gateway.id,
+      outbox: this.outbox,
+      logger: log.child({ mod: 'uplink' }),
+      status: () => this.status(),
+    });
+    for (const e of o.config.elevators) {
+      this.elevators.set(e.config.id, e);
+      const driver =
+        o.driverFor?.(e) ??
+        new ModbusDriver({
+          board: e.board,
+          unitId: e.config.connection.unitId,
+          link: modbusSerialLink(e.config.connection),
+          clock: this.clock,
+          logger: log.child({ mod: 'driver', elevator: e.config.id }),
+        });
+      this.monitors.set(
+        e.config.id,
+        new ElevatorMonitor({
+          elevatorId: e.config.id,
+          board: e.board,
+          driver,
+          thresholds: e.thresholds,
+          ratedSpeedMps: e.config.ratedSpeedMps,
+          floorLevelsMm: e.config.floors.map((f) => f.levelMm),
+          clock: this.clock,
+          timeScale: site.runtime.timeScale,
+          logger: log.child({ mod: 'monitor', elevator: e.config.id }),
+          onEvents: (events, signals) => this.store(events, signals),
+        }),
+      );
+    }
+  }
+
+  get gatewayId(): string {
+    return this.o.config.site.gateway.id;
+  }
+
+  async start(): Promise<void> {
+    const site = this.o.config.site;
+    const sqlite = this.outbox instanceof SqliteOutbox ? this.outbox : undefined;
+    const report = sqlite?.openReport();
+    this.append([
+      this.gatewayRecord('gateway-started', 'info', { version: VERSION, elevators: [...this.elevators.keys()] }),
+      ...(report?.recovered ? [this.gatewayRecord('outbox-loss', 'critical', { movedTo: report.movedTo, reason: report.reason })] : []),
+    ]);
+    this.uplink.start();
+    for (const m of this.monitors.values()) await m.start();
+    const every = (ms: number, fn: () => void) => {
+      const t = setInterval(() => {
+        try {
+          fn();
+        } catch (e) {
+          this.o.logger.error({ err: String(e) }, 'scheduled job failed');
+        }
+      }, ms);
+      t.unref?.();
+      this.timers.push(t);
+    };
+    if (site.uplink.telemetryIntervalS > 0) every((site.uplink.telemetryIntervalS * 1000) / site.runtime.timeScale, () => this.telemetry());
+    every(30_000, () => this.uplink.publishStatus());
+    every(60_000, () => this.maintain());
+    this.o.logger.info({ gateway: this.gatewayId, elevators: this.monitors.size, outbox: this.o.config.outboxPath, timeScale: site.runtime.timeScale }, 'gateway started');
+  }
+
+  /** Store first: events are committed to SQLite in the tick they are detected, then the uplink is told. */
+  private store(events: DetectedEvent[], signals: ElevatorSignals): void {
+    const e = this.elevators.get(events[0]!.elevatorId)!;
+    const state = runningState(signals, e.config.floors, e.thresholds.stationaryMps);
+    const records = events.map((ev) => this.eventRecord(ev, e, state));
+    this.append(records);
+    for (const ev of events) {
+      this.o.logger.info(
+        { elevator: ev.elevatorId, type: ev.type, phase: ev.phase, severity: ev.severity, floor: state.floor, data: ev.data },
+        `${ev.type} ${ev.phase} on ${ev.elevatorId}${state.floor !== undefined ? ` at floor ${state.floor}` : ''}`,
+      );
+    }
+  }
+
+  private append(records: NewRecord[]): void {
+    if (records.length === 0) return;
+    this.outbox.append(records);
+    this.uplink.kick();
+  }
+
+  private eventRecord(ev: DetectedEvent, e: LoadedElevator, state: EventPayload['state']): NewRecord {
+    const wall = this.clock.wallNow() - (this.clock.now() - ev.mono) / this.o.config.site.runtime.timeScale;
+    const id = this.ids.next();
+    const payload: EventPayload = {
+      v: 1,
+      id,
+      gatewayId: this.gatewayId,
+      at: new Date(wall).toISOString(),
+      clockSynced: clockSynced(),
+      elevator: { id: e.config.id, registrationCode: e.config.registrationCode, rescueCode: e.config.rescueCode },
+      type: ev.type,
+      code: platformCode(ev.type),
+      name: eventName(ev.type),
+      phase: ev.phase,
+      severity: ev.severity,
+      state,
+      ...(ev.data ? { data: ev.data } : {}),
+      ...(ev.blackbox && ev.blackbox.length > 0 ? { blackbox: encodeBlackbox(ev.blackbox, ev.mono) } : {}),
+    };
+    return { id, kind: 'event', elevatorId: e.config.id, priority: severityPriority[ev.severity], createdAt: wall, payload: JSON.stringify(payload) };
+  }
+
+  private gatewayRecord(type: 'gateway-started' | 'outbox-loss', severity: Severity, data: Record<string, unknown>): NewRecord {
+    const id = this.ids.next();
+    const wall = this.clock.wallNow();
+    const payload: EventPayload = {
+      v: 1,
+      id,
+      gatewayId: this.gatewayId,
+      at: new Date(wall).toISOString(),
+      clockSynced: clockSynced(),
+      elevator: null,
+      type,
+      name: eventName(type),
+      phase: 'instant',
+      severity,
+      data,
+    };
+    return { id, kind: 'event', elevatorId: null, priority: severityPriority[severity], createdAt: wall, payload: JSON.stringify(payload) };
+  }
+
+  private telemetry(): void {
+    const records: NewRecord[] = [];
+    for (const [id, m] of this.monitors) {
+      const e = this.elevators.get(id)!;
+      const rid = this.ids.next();
+      const wall = this.clock.wallNow();
+      const payload: TelemetryPayload = {
+        v: 1,
+        id: rid,
+        gatewayId: this.gatewayId,
+        at: new Date(wall).toISOString(),
+        clockSynced: clockSynced(),
+        elevator: { id, registrationCode: e.config.registrationCode, rescueCode: e.config.rescueCode },
+        state: runningState(m.signals, e.config.floors, e.thresholds.stationaryMps),
+        activeFaults: m.engine.active(),
+      };
+      records.push({ id: rid, kind: 'telemetry', elevatorId: id, priority: PRIORITY.telemetry, createdAt: wall, payload: JSON.stringify(payload) });
+    }
+    this.append(records);
+  }
+
+  private maintain(): void {
+    const r = this.outbox.maintain(Date.now());
+    if (r.evicted > 0) {
+      this.o.logger.warn({ evicted: r.evicted, byKind: r.evictedByKind }, 'outbox over its size cap: evicted low-priority records');
+      this.append([this.gatewayRecord('outbox-loss', 'warning', { reason: 'size cap', evicted: r.evicted, byKind: r.evictedByKind })]);
+    }
+  }
+
+  status(): StatusPayload {
+    const s = this.outbox.stats();
+    return {
+      v: 1,
+      gatewayId: this.gatewayId,
+      state: 'online',
+      at: new Date().toISOString(),
+      version: VERSION,
+      clockSynced: clockSynced(),
+      uptimeS: Math.round((Date.now() - this.startedAt) / 1000),
+      outbox: {
+        pending: s.pending,
+        oldestPendingAgeS: s.oldestPendingCreatedAt === null ? null : Math.round((Date.now() - s.oldestPendingCreatedAt) / 1000),
+        delivered: s.delivered,
+        evicted: s.evicted,
+        dbBytes: s.dbBytes,
+      },
+      elevators: [...this.monitors].map(([id, m]) => ({
+        id,
+        registrationCode: this.elevators.get(id)!.config.registrationCode,
+        driver: m.driverHealth().state,
+        unarmedRules: m.engine
+          .armed()
+          .filter((r) => !r.armed)
+          .map((r) => ({ type: r.type, missing: [...r.missing] })),
+      })),
+    };
+  }
+
+  /** Clean shutdown: stop polling, let in-flight publishes finish, mark offline, close the database. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      for (const t of this.timers) clearInterval(t);
+      await Promise.allSettled([...this.monitors.values()].map((m) => m.stop()));
+      await this.uplink.stop();
+      this.outbox.close();
+      this.o.logger.info({ gateway: this.gatewayId }, 'gateway stopped');
+    })();
+    return this.stopping;
+  }
+}

@@ -1,0 +1,117 @@
+import type { Driver } from '../../drivers/types.js';
+import type { BoardProfile } from '../config/board.js';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/log.js';
+import { errorMessage } from '../core/errors.js';
+import { DetectionEngine } from '../detect/engine.js';
+import type { DetectedEvent } from '../detect/types.js';
+import type { Thresholds } from '../config/thresholds.js';
+import { SignalNormalizer } from '../signals/normalize.js';
+import type { ElevatorSignals } from '../signals/types.js';
+
+export interface MonitorOptions {
+  elevatorId: string;
+  board: BoardProfile;
+  driver: Driver;
+  thresholds: Thresholds;
+  ratedSpeedMps: number;
+  floorLevelsMm: number[];
+  clock: Clock;
+  /** Monotonic time runs this much faster than real time (sim/demo); poll periods shrink by it. */
+  timeScale: number;
+  logger: Logger;
+  /** Called in the same tick the rules produce events (the gateway stores them there). */
+  onEvents: (events: DetectedEvent[], signals: ElevatorSignals) => void;
+}
+
+/**
+ * One elevator's pipeline: poll loops per group → normalizer → detection engine.
+ * Knows nothing of storage or MQTT; hands events to `onEvents`.
+ */
+export class ElevatorMonitor {
+  readonly normalizer: SignalNormalizer;
+  readonly engine: DetectionEngine;
+  private timers: NodeJS.Timeout[] = [];
+  private running = false;
+  private busy = new Set<Promise<void>>();
+  private last: ElevatorSignals = {};
+  samples = 0;
+
+  constructor(private readonly o: MonitorOptions) {
+    this.normalizer = new SignalNormalizer(o.board, {
+      floorLevelsMm: o.floorLevelsMm,
+      stationaryMps: o.thresholds.stationaryMps,
+      staleAfterMs: Math.max(3000, 5 * Math.max(...o.board.pollGroups.map((g) => g.intervalMs))),
+    });
+    this.engine = new DetectionEngine({
+      elevatorId: o.elevatorId,
+      thresholds: o.thresholds,
+      ratedSpeedMps: o.ratedSpeedMps,
+      floorLevelsMm: o.floorLevelsMm,
+      available: this.normalizer.available(),
+    });
+  }
+
+  driverHealth() {
+    return this.o.driver.health();
+  }
+
+  get signals(): ElevatorSignals {
+    return this.last;
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    const unarmed = this.engine.armed().filter((r) => !r.armed);
+    for (const r of unarmed) {
+      this.o.logger.warn({ elevator: this.o.elevatorId, rule: r.type, missing: r.missing }, `rule ${r.type} not armed: board ${this.o.board.id} lacks ${r.missing.join(', ')}`);
+    }
+    await this.o.driver.open();
+    for (const g of this.o.board.pollGroups) this.loop(g.name, g.intervalMs / this.o.timeScale);
+  }
+
+  private loop(group: string, periodMs: number): void {
+    if (!this.running) return;
+    const started = performance.now();
+    const p = this.pollOnce(group).finally(() => {
+      this.busy.delete(p);
+      if (!this.running) return;
+      const wait = Math.max(0, periodMs - (performance.now() - started));
+      const t = setTimeout(() => {
+        this.timers = this.timers.filter((x) => x !== t);
+        this.loop(group, periodMs);
+      }, wait);
+      this.timers.push(t);
+    });
+    this.busy.add(p);
+  }
+
+  /** One poll of a group and one detection step. Exposed for deterministic tests. */
+  async pollOnce(group: string): Promise<void> {
+    try {
+      const points = await this.o.driver.poll(group);
+      this.normalizer.update(points);
+      this.step();
+    } catch (e) {
+      // A driver must not throw; if one does, the pipeline keeps going and says so.
+      this.o.logger.error({ elevator: this.o.elevatorId, group, err: errorMessage(e) }, 'poll failed unexpectedly');
+    }
+  }
+
+  step(): void {
+    const now = this.o.clock.now();
+    const signals = this.normalizer.snapshot(now);
+    this.last = signals;
+    this.samples++;
+    const events = this.engine.step(signals, now);
+    if (events.length > 0) this.o.onEvents(events, signals);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers = [];
+    await Promise.allSettled([...this.busy]);
+    await this.o.driver.close();
+  }
+}

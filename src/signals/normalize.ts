@@ -1,0 +1,128 @@
+import type { RawPoint, Quality } from '../../drivers/types.js';
+import type { BoardProfile, RawSignal } from '../config/board.js';
+import { doorState, directionOf, levelingError, nearestFloor, SpeedEstimator } from './derive.js';
+import type { DoorState, ElevatorSignals, Sample, SignalName, SignalValues } from './types.js';
+
+export interface NormalizerOptions {
+  floorLevelsMm: readonly number[];
+  stationaryMps: number;
+  /** A point not refreshed for this long counts as bad (a hung bus looks like a dead one). */
+  staleAfterMs: number;
+}
+
+interface Input {
+  value: number | boolean;
+  quality: Quality;
+  at: number;
+}
+
+/**
+ * Raw points → ElevatorSignals through the board profile: scale/offset/inversion per point,
+ * then derived signals (floor, direction, door state, door zone, leveling error).
+ * Holds only the latest value per input; memory is bounded by the profile.
+ */
+export class SignalNormalizer {
+  private readonly byPoint: Map<string, { signal: RawSignal; scale: number; offset: number; invert: boolean }>;
+  private readonly inputs = new Map<RawSignal, Input>();
+  private readonly provided: Set<RawSignal>;
+  private door: DoorState = 'unknown';
+  private readonly speedEstimator = new SpeedEstimator();
+
+  constructor(
+    board: BoardProfile,
+    private readonly opts: NormalizerOptions,
+  ) {
+    this.byPoint = new Map();
+    for (const p of board.points) {
+      if (p.signal) this.byPoint.set(p.name, { signal: p.signal, scale: p.scale, offset: p.offset, invert: p.invert });
+    }
+    this.provided = new Set([...this.byPoint.values()].map((p) => p.signal));
+  }
+
+  /** The signals this board yields (so the engine can arm rules and report the rest). */
+  available(): Set<SignalName> {
+    const has = (s: RawSignal) => this.provided.has(s);
+    const out = new Set<SignalName>();
+    const direct: RawSignal[] = [
+      'safetyCircuit', 'doorLockCircuit', 'overspeedSwitch', 'occupied', 'inspection',
+      'alarmButton', 'mainsPower', 'topFinalLimit', 'bottomFinalLimit', 'controllerFloor',
+    ];
+    for (const s of direct) if (has(s)) out.add(s as SignalName);
+    if (has('positionMm')) out.add('positionMm').add('floor').add('levelingErrorMm');
+    if (has('speedMps') || has('positionMm')) out.add('speedMps').add('direction');
+    if (has('doorClosed') || has('doorOpen')) out.add('door');
+    if (has('doorZone') || (has('doorZoneUpper') && has('doorZoneLower'))) out.add('doorZone');
+    return out;
+  }
+
+  update(points: readonly RawPoint[]): void {
+    for (const p of points) {
+      const map = this.byPoint.get(p.point);
+      if (!map) continue;
+      let value: number | boolean = p.value;
+      if (typeof value === 'number') value = value * map.scale + map.offset;
+      else if (map.invert) value = !value;
+      this.inputs.set(map.signal, { value, quality: p.quality, at: p.at });
+      if (map.signal === 'positionMm' && p.quality === 'good' && typeof value === 'number' && !this.provided.has('speedMps')) {
+        this.speedEstimator.update(value, p.at);
+      }
+    }
+  }
+
+  snapshot(now: number): ElevatorSignals {
+    const s: ElevatorSignals = {};
+    const input = (k: RawSignal): Input | undefined => {
+      const i = this.inputs.get(k);
+      if (!i) return this.provided.has(k) ? { value: false, quality: 'bad', at: now } : undefined;
+      return now - i.at > this.opts.staleAfterMs ? { ...i, quality: 'bad' } : i;
+    };
+    const setBool = (k: RawSignal & SignalName) => {
+      const i = input(k);
+      if (i) (s as Record<string, Sample<boolean>>)[k] = { value: Boolean(i.value), quality: i.quality, at: i.at };
+    };
+    for (const k of ['safetyCircuit', 'doorLockCircuit', 'overspeedSwitch', 'occupied', 'inspection', 'alarmButton', 'mainsPower', 'topFinalLimit', 'bottomFinalLimit'] as const) {
+      setBool(k);
+    }
+    const cf = input('controllerFloor');
+    if (cf) s.controllerFloor = { value: Number(cf.value), quality: cf.quality, at: cf.at };
+
+    const pos = input('positionMm');
+    if (pos) {
+      const mm = Number(pos.value);
+      s.positionMm = { value: mm, quality: pos.quality, at: pos.at };
+      s.floor = { value: nearestFloor(this.opts.floorLevelsMm, mm), quality: pos.quality, at: pos.at };
+      s.levelingErrorMm = { value: levelingError(this.opts.floorLevelsMm, mm), quality: pos.quality, at: pos.at };
+    }
+    const spd = input('speedMps');
+    const speed = spd ? { value: Number(spd.value), quality: spd.quality, at: spd.at } : pos ? { value: this.speedEstimator.update(Number(pos.value), pos.at), quality: pos.quality, at: pos.at } : undefined;
+    if (speed) {
+      s.speedMps = speed;
+      s.direction = { value: directionOf(speed.value, this.opts.stationaryMps), quality: speed.quality, at: speed.at };
+    }
+
+    const closed = input('doorClosed');
+    const open = input('doorOpen');
+    if (closed || open) {
+      const quality = worst(closed, open);
+      if (quality === 'good') this.door = doorState(asBool(closed), asBool(open), this.door);
+      s.door = { value: quality === 'good' ? this.door : 'unknown', quality, at: Math.min(closed?.at ?? now, open?.at ?? now) };
+    }
+
+    const zone = input('doorZone');
+    const up = input('doorZoneUpper');
+    const low = input('doorZoneLower');
+    if (zone) s.doorZone = { value: Boolean(zone.value), quality: zone.quality, at: zone.at };
+    else if (up && low) s.doorZone = { value: Boolean(up.value) && Boolean(low.value), quality: worst(up, low), at: Math.min(up.at, low.at) };
+    return s;
+  }
+}
+
+function asBool(i: Input | undefined): boolean | undefined {
+  return i ? Boolean(i.value) : undefined;
+}
+
+function worst(...inputs: (Input | undefined)[]): Quality {
+  return inputs.some((i) => i && i.quality === 'bad') ? 'bad' : 'good';
+}
+
+export type { SignalValues };

@@ -1,0 +1,210 @@
+import { readFileSync } from 'node:fs';
+import mqtt, { type MqttClient, type IClientOptions } from 'mqtt';
+import type { UplinkConfig } from '../config/site.js';
+import type { Logger } from '../core/log.js';
+import { errorMessage } from '../core/errors.js';
+import type { Outbox, StoredRecord } from '../outbox/types.js';
+import type { StatusPayload } from '../contract/payloads.js';
+import { topics, type TopicScheme } from '../contract/topics.js';
+
+export interface UplinkOptions {
+  config: UplinkConfig;
+  gatewayId: string;
+  outbox: Outbox;
+  logger: Logger;
+  /** The retained status document (online), rebuilt at each publish. */
+  status: () => StatusPayload;
+  /** Injectable for tests: uniform random in [0, 1). */
+  random?: () => number;
+}
+
+export type UplinkState = 'connecting' | 'online' | 'offline' | 'stopped';
+
+/**
+ * Drains the outbox to MQTT. The outbox is the only buffer: each connection gets a fresh
+ * mqtt.js client (clean session, no automatic reconnect), so nothing waits in mqtt.js's own
+ * store across a reconnect; rows not acknowledged by PUBACK stay pending and are resent with
+ * the same id. Reconnects back off exponentially with full jitter.
+ */
+export class Uplink {
+  readonly topics: TopicScheme;
+  private client?: MqttClient;
+  private generation = 0;
+  private readonly inflight = new Set<number>();
+  private attempts = 0;
+  private reconnectTimer?: NodeJS.Timeout;
+  private drainScheduled = false;
+  private stopped = false;
+  private _state: UplinkState = 'offline';
+  private published = 0;
+
+  constructor(private readonly o: UplinkOptions) {
+    this.topics = topics(o.config.topicPrefix, o.gatewayId);
+  }
+
+  get state(): UplinkState {
+    return this._state;
+  }
+
+  stats(): { state: UplinkState; inflight: number; published: number } {
+    return { state: this._state, inflight: this.inflight.size, published: this.published };
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.connect();
+  }
+
+  /** New rows are in the outbox: drain soon (coalesced). */
+  kick(): void {
+    if (this.drainScheduled || this._state !== 'online') return;
+    this.drainScheduled = true;
+    setImmediate(() => {
+      this.drainScheduled = false;
+      this.drain();
+    });
+  }
+
+  private options(): IClientOptions {
+    const c = this.o.config;
+    const offline: StatusPayload = { v: 1, gatewayId: this.o.gatewayId, state: 'offline' };
+    const opts: IClientOptions = {
+      clientId: c.clientId ?? `elevgw-${this.o.gatewayId}`,
+      clean: true,
+      keepalive: c.keepaliveS,
+      reconnectPeriod: 0,
+      connectTimeout: 10_000,
+      queueQoSZero: false,
+      will: { topic: this.topics.status, payload: Buffer.from(JSON.stringify(offline)), qos: 1, retain: true },
+    };
+    if (c.username !== undefined) opts.username = c.username;
+    if (c.password !== undefined) opts.password = c.password;
+    if (c.tls) {
+      if (c.tls.ca) opts.ca = readFileSync(c.tls.ca);
+      if (c.tls.cert) opts.cert = readFileSync(c.tls.cert);
+      if (c.tls.key) opts.key = readFileSync(c.tls.key);
+      opts.rejectUnauthorized = c.tls.rejectUnauthorized;
+    }
+    return opts;
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    const gen = ++this.generation;
+    this._state = 'connecting';
+    let client: MqttClient;
+    try {
+      client = mqtt.connect(this.o.config.url, this.options());
+    } catch (e) {
+      this.o.logger.error({ err: errorMessage(e) }, 'mqtt connect failed');
+      this.scheduleReconnect();
+      return;
+    }
+    this.client = client;
+    client.on('connect', () => {
+      if (gen !== this.generation) return;
+      this.attempts = 0;
+      this._state = 'online';
+      this.o.logger.info({ url: redactUrl(this.o.config.url) }, 'uplink online');
+      this.publishStatus();
+      this.kick();
+    });
+    client.on('error', (e) => {
+      if (gen === this.generation) this.o.logger.warn({ err: errorMessage(e) }, 'mqtt error');
+    });
+    client.on('close', () => {
+      if (gen !== this.generation) return;
+      this.dropConnection();
+      if (!this.stopped) this.scheduleReconnect();
+    });
+  }
+
+  private dropConnection(): void {
+    const c = this.client;
+    this.client = undefined;
+    this.generation++;
+    if (this._state === 'online') this.o.logger.warn({ inflight: this.inflight.size }, 'uplink offline; pending events stay in the outbox');
+    this._state = this.stopped ? 'stopped' : 'offline';
+    this.inflight.clear();
+    c?.removeAllListeners();
+    c?.on('error', () => undefined);
+    c?.end(true);
+  }
+
+  private scheduleReconnect(): void {
+    const { reconnectMinMs, reconnectMaxMs } = this.o.config;
+    const ceiling = Math.min(reconnectMaxMs, reconnectMinMs * 2 ** Math.min(this.attempts, 30));
+    const delay = Math.max(100, Math.floor((this.o.random ?? Math.random)() * ceiling));
+    this.attempts++;
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => this.connect(), delay);
+    this.reconnectTimer.unref?.();
+  }
+
+  topicFor(r: StoredRecord): string {
+    if (r.elevatorId === null) return r.kind === 'status' ? this.topics.status : this.topics.gatewayEvents;
+    switch (r.kind) {
+      case 'telemetry':
+        return this.topics.telemetry(r.elevatorId);
+      case 'stats':
+        return this.topics.stats(r.elevatorId);
+      default:
+        return this.topics.elevatorEvents(r.elevatorId);
+    }
+  }
+
+  private drain(): void {
+    const client = this.client;
+    if (!client || this._state !== 'online') return;
+    const gen = this.generation;
+    const free = this.o.config.inflightWindow - this.inflight.size;
+    if (free <= 0) return;
+    for (const r of this.o.outbox.next(free, this.inflight)) {
+      this.inflight.add(r.seq);
+      const qos = r.kind === 'telemetry' ? 0 : 1;
+      client.publish(this.topicFor(r), r.payload, { qos, retain: false }, (err) => {
+        if (gen !== this.generation) return; // a dropped connection: the row is still pending
+        this.inflight.delete(r.seq);
+        if (err) {
+          this.o.logger.warn({ id: r.id, err: errorMessage(err) }, 'publish failed; will resend');
+          return;
+        }
+        this.o.outbox.ack([r.id]);
+        this.published++;
+        this.kick();
+      });
+    }
+  }
+
+  publishStatus(): void {
+    const c = this.client;
+    if (!c || this._state !== 'online') return;
+    c.publish(this.topics.status, JSON.stringify(this.o.status()), { qos: 1, retain: true });
+  }
+
+  /** Publishes the retained offline status, waits briefly for in-flight acks, and disconnects. */
+  async stop(flushTimeoutMs = 3000): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    const c = this.client;
+    if (c && this._state === 'online') {
+      const deadline = Date.now() + flushTimeoutMs;
+      while (this.inflight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      const offline: StatusPayload = { v: 1, gatewayId: this.o.gatewayId, state: 'offline' };
+      await new Promise<void>((resolve) => {
+        c.publish(this.topics.status, JSON.stringify(offline), { qos: 1, retain: true }, () => resolve());
+        setTimeout(resolve, flushTimeoutMs).unref?.();
+      });
+    }
+    this.generation++;
+    this.inflight.clear();
+    this._state = 'stopped';
+    if (c) await new Promise<void>((resolve) => c.end(false, {}, () => resolve()));
+    this.client = undefined;
+  }
+}
+
+/** Never log credentials embedded in a URL. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^@/]+)@/, '//[redacted]@');
+}
