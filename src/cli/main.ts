@@ -6,6 +6,7 @@ import { registerSim } from './sim.js';
 import { registerDemo } from './demo.js';
 import { registerConfig } from './config.js';
 import { registerDiag } from './diag.js';
+import { registerContract } from './contract.js';
 import { isElevgwError, errorMessage } from '../core/errors.js';
 
 const program = new Command()
@@ -18,6 +19,7 @@ registerSim(program);
 registerDemo(program);
 registerConfig(program);
 registerDiag(program);
+registerContract(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (isElevgwError(e)) console.error(`elevgw: ${e.code}\n${e.message}`);

@@ -1,0 +1,19 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { contractJsonSchemas } from '../contract/schemas.js';
+import { packageRoot } from '../config/load.js';
+
+export function registerContract(program: Command): void {
+  program
+    .command('contract')
+    .description('write the JSON Schemas of the MQTT payloads (docs/contract/) from their zod source')
+    .option('--out <dir>', 'output directory', join(packageRoot(), 'docs', 'contract'))
+    .action((opts: { out: string }) => {
+      mkdirSync(opts.out, { recursive: true });
+      for (const [name, schema] of Object.entries(contractJsonSchemas())) {
+        writeFileSync(join(opts.out, name), `${JSON.stringify(schema, null, 2)}\n`);
+        console.log(join(opts.out, name));
+      }
+    });
+}

@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { eventPayloadSchema, statusPayloadSchema, telemetryPayloadSchema } from './payloads.js';
+
+/** JSON Schemas of the v1 payloads, generated from the zod source (docs/contract/*.schema.json). */
+export function contractJsonSchemas(): Record<string, unknown> {
+  const opts = { io: 'output', unrepresentable: 'any' } as const;
+  return {
+    'event.v1.schema.json': z.toJSONSchema(eventPayloadSchema, opts),
+    'telemetry.v1.schema.json': z.toJSONSchema(telemetryPayloadSchema, opts),
+    'status.v1.schema.json': z.toJSONSchema(statusPayloadSchema, opts),
+  };
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { loadBoardFile, BUILTIN_BOARDS_DIR } from '../../src/config/load.js';
+import { SignalNormalizer } from '../../src/signals/normalize.js';
+import { boardSchema } from '../../src/config/board.js';
+import type { RawPoint } from '../../drivers/types.js';
+
+const board = loadBoardFile(join(BUILTIN_BOARDS_DIR, 'sim-modbus.yaml'));
+const floors = [0, 3000, 6000, 9000];
+const make = () => new SignalNormalizer(board, { floorLevelsMm: floors, stationaryMps: 0.05, staleAfterMs: 1000 });
+const pts = (at: number, v: Record<string, number | boolean>, quality: 'good' | 'bad' = 'good'): RawPoint[] =>
+  Object.entries(v).map(([point, value]) => ({ point, value, at, quality }));
+
+describe('signal normalizer (sim-modbus profile)', () => {
+  it('derives floor, leveling error, speed in m/s and direction from raw registers', () => {
+    const n = make();
+    n.update(pts(0, { position: 6012, speed: -1500, doorClosed: true, doorOpen: false, zoneUpper: true, zoneLower: true }));
+    const s = n.snapshot(10);
+    expect(s.floor?.value).toBe(2);
+    expect(s.levelingErrorMm?.value).toBe(12);
+    expect(s.speedMps?.value).toBeCloseTo(-1.5);
+    expect(s.direction?.value).toBe('down');
+    expect(s.door?.value).toBe('closed');
+    expect(s.doorZone?.value).toBe(true);
+  });
+
+  it('needs both leveling sensors for the door zone', () => {
+    const n = make();
+    n.update(pts(0, { zoneUpper: true, zoneLower: false }));
+    expect(n.snapshot(0).doorZone?.value).toBe(false);
+  });
+
+  it('tells opening from closing between the end contacts', () => {
+    const n = make();
+    n.update(pts(0, { doorClosed: true, doorOpen: false }));
+    expect(n.snapshot(0).door?.value).toBe('closed');
+    n.update(pts(1, { doorClosed: false, doorOpen: false }));
+    expect(n.snapshot(1).door?.value).toBe('opening');
+    n.update(pts(2, { doorClosed: false, doorOpen: true }));
+    expect(n.snapshot(2).door?.value).toBe('open');
+    n.update(pts(3, { doorClosed: false, doorOpen: false }));
+    expect(n.snapshot(3).door?.value).toBe('closing');
+  });
+
+  it('marks signals bad when their points are bad or stale, and reports unread ones as bad', () => {
+    const n = make();
+    expect(n.snapshot(0).occupied?.quality).toBe('bad');
+    n.update(pts(0, { occupied: true }));
+    expect(n.snapshot(500).occupied).toEqual({ value: true, quality: 'good', at: 0 });
+    expect(n.snapshot(1500).occupied?.quality).toBe('bad');
+    n.update(pts(2000, { occupied: false }, 'bad'));
+    expect(n.snapshot(2000).occupied?.quality).toBe('bad');
+  });
+
+  it('applies inversion for active-low contacts and scale/offset for numbers', () => {
+    const custom = boardSchema.parse({
+      id: 'x',
+      transport: 'modbus-tcp',
+      pollGroups: [{ name: 'g', intervalMs: 100 }],
+      points: [
+        { name: 'pir', signal: 'occupied', group: 'g', source: { table: 'discrete', address: 0, type: 'bool' }, invert: true },
+        { name: 'pos', signal: 'positionMm', group: 'g', source: { table: 'holding', address: 0 }, scale: 10, offset: -50 },
+      ],
+    });
+    const n = new SignalNormalizer(custom, { floorLevelsMm: floors, stationaryMps: 0.05, staleAfterMs: 1000 });
+    n.update(pts(0, { pir: false, pos: 305 }));
+    const s = n.snapshot(0);
+    expect(s.occupied?.value).toBe(true);
+    expect(s.positionMm?.value).toBe(3000);
+    expect(n.available().has('speedMps')).toBe(true); // derived from position
+    expect(n.available().has('door')).toBe(false);
+  });
+
+  it('lists the signals the board provides', () => {
+    expect([...make().available()].sort()).toEqual(
+      ['alarmButton', 'bottomFinalLimit', 'controllerFloor', 'direction', 'door', 'doorLockCircuit', 'doorZone', 'floor', 'inspection', 'levelingErrorMm', 'mainsPower', 'occupied', 'overspeedSwitch', 'positionMm', 'safetyCircuit', 'speedMps', 'topFinalLimit'].sort(),
+    );
+  });
+});
