@@ -8,6 +8,12 @@ export const thresholdsSchema = z
   .object({
     /** Below this |speed| the car counts as stationary. */
     stationaryMps: z.number().positive().default(0.05),
+    /**
+     * A raised fault clears only after its clear condition has held this long, so a one-sample
+     * glitch (a flaky PIR, a bouncing contact) never ends an episode. Rules with their own clear
+     * hold (overspeed.clearS, powerLoss.clearS) use theirs.
+     */
+    clearHoldMs: z.number().nonnegative().default(1000),
     trapped: z
       .object({
         outsideZoneS: z.number().positive().default(30),
@@ -46,6 +52,76 @@ export const thresholdsSchema = z
       .object({ holdS: z.number().positive().default(10) })
       .strict()
       .default({ holdS: 10 }),
+    // Sections below use prefault({}): the inner defaults are the single place each figure lives.
+    maintenanceSession: z
+      .object({
+        /** Inspection must be on this long to open a session (switch bounce). */
+        holdS: z.number().nonnegative().default(1),
+        /** ... and off this long to close it. */
+        clearS: z.number().nonnegative().default(2),
+      })
+      .strict()
+      .prefault({}),
+    doorOpenTooLong: z
+      .object({ holdS: z.number().positive().default(120) })
+      .strict()
+      .prefault({}),
+    safetyCircuitOpen: z
+      .object({ holdMs: z.number().nonnegative().default(500) })
+      .strict()
+      .prefault({}),
+    overtravel: z
+      .object({
+        /** Beyond the top/bottom landing level by more than this. */
+        marginMm: z.number().nonnegative().default(150),
+        holdMs: z.number().nonnegative().default(200),
+      })
+      .strict()
+      .prefault({}),
+    movingWithDoorOpen: z
+      .object({
+        holdMs: z.number().nonnegative().default(200),
+        /** Re-levelling with doors open is legal inside the unlocking zone up to this speed. */
+        insideZoneMps: z.number().positive().default(0.3),
+      })
+      .strict()
+      .prefault({}),
+    doorLockFault: z
+      .object({
+        /** Lock circuit open while the car runs, for this long. */
+        holdMs: z.number().nonnegative().default(500),
+        /** Lock reports closed while the door is open (bypassed lock), for this long. */
+        bypassHoldMs: z.number().nonnegative().default(1000),
+      })
+      .strict()
+      .prefault({}),
+    levelingError: z
+      .object({
+        /** Stopping accuracy: beyond this a warning. */
+        warnMm: z.number().positive().default(10),
+        /** Levelling accuracy: beyond this a fault. */
+        faultMm: z.number().positive().default(20),
+        /** Measure once the car has stood with doors open this long. */
+        settleMs: z.number().nonnegative().default(500),
+      })
+      .strict()
+      .prefault({}),
+    doorReopenRepeated: z
+      .object({
+        count: z.number().int().min(1).default(5),
+        windowS: z.number().positive().default(60),
+      })
+      .strict()
+      .prefault({}),
+    runTimeExceeded: z
+      .object({
+        /** Limit = full-travel time at rated speed + marginS, clamped to [minS, maxS]. */
+        marginS: z.number().nonnegative().default(10),
+        minS: z.number().positive().default(20),
+        maxS: z.number().positive().default(45),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

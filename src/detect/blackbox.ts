@@ -1,0 +1,65 @@
+import type { ElevatorSignals, SignalName, Snapshot } from '../signals/types.js';
+
+export interface BlackBoxOptions {
+  /** How much history a raised fault carries. */
+  beforeMs: number;
+  /** Not recorded yet: the "after" part needs a follow-up that updates the stored event. */
+  afterMs: number;
+  /** Snapshots are down-sampled to at most one per this period. */
+  sampleEveryMs: number;
+}
+
+export const DEFAULT_BLACKBOX: BlackBoxOptions = { beforeMs: 30_000, afterMs: 5_000, sampleEveryMs: 500 };
+
+/**
+ * The flight recorder: a fixed-size ring of down-sampled snapshots covering the last `beforeMs`.
+ * Memory is bounded by beforeMs / sampleEveryMs + 1 snapshots whatever the input rate.
+ */
+export class BlackBox {
+  private readonly ring: (Snapshot | undefined)[];
+  private next = 0;
+  private lastRecorded = -Infinity;
+
+  constructor(
+    private readonly elevatorId: string,
+    private readonly options: BlackBoxOptions = DEFAULT_BLACKBOX,
+  ) {
+    if (!(options.sampleEveryMs > 0)) throw new Error(`blackbox sampleEveryMs must be > 0, got ${options.sampleEveryMs}`);
+    this.ring = new Array<Snapshot | undefined>(Math.floor(options.beforeMs / options.sampleEveryMs) + 1);
+  }
+
+  get capacity(): number {
+    return this.ring.length;
+  }
+
+  record(signals: ElevatorSignals, now: number): void {
+    if (now - this.lastRecorded < this.options.sampleEveryMs) return;
+    this.lastRecorded = now;
+    this.ring[this.next] = this.snapshot(signals, now);
+    this.next = (this.next + 1) % this.ring.length;
+  }
+
+  /**
+   * Snapshots of the last `beforeMs` up to `now`, oldest first, ending with the moment itself
+   * (`current`) even when down-sampling skipped it.
+   */
+  before(now: number, current: ElevatorSignals): Snapshot[] {
+    const out: Snapshot[] = [];
+    for (let i = 0; i < this.ring.length; i++) {
+      const snap = this.ring[(this.next + i) % this.ring.length];
+      if (snap !== undefined && snap.mono >= now - this.options.beforeMs && snap.mono <= now) out.push(snap);
+    }
+    if (out.at(-1)?.mono !== now) out.push(this.snapshot(current, now));
+    return out;
+  }
+
+  /** Copies the samples: the producer may reuse its objects. */
+  private snapshot(signals: ElevatorSignals, now: number): Snapshot {
+    const copy: Record<string, unknown> = {};
+    for (const name of Object.keys(signals) as SignalName[]) {
+      const sample = signals[name];
+      if (sample !== undefined) copy[name] = { value: sample.value, quality: sample.quality, at: sample.at };
+    }
+    return { elevatorId: this.elevatorId, mono: now, signals: copy as ElevatorSignals };
+  }
+}

@@ -1,0 +1,128 @@
+import type { Thresholds } from '../config/thresholds.js';
+import type { ElevatorSignals, SignalName, Snapshot } from '../signals/types.js';
+import { BlackBox, DEFAULT_BLACKBOX, type BlackBoxOptions } from './blackbox.js';
+import { buildRules, type RuleContext } from './rules/index.js';
+import { isSuppressible } from './rules/suppression.js';
+import type { DetectedEvent, EventType, Rule, Transition } from './types.js';
+
+export interface DetectionEngineOptions {
+  elevatorId: string;
+  thresholds: Thresholds;
+  ratedSpeedMps: number;
+  /** Landing levels, mm above the bottom landing, ascending. */
+  floorLevelsMm: readonly number[];
+  /** Signals the elevator's board provides. */
+  available: ReadonlySet<SignalName>;
+  blackbox?: Partial<BlackBoxOptions>;
+  /** Test seam: the rules to run instead of the catalogue's. */
+  rules?: (ctx: RuleContext) => Rule[];
+  /** Told about every exception a rule throws (the engine carries on without it). */
+  onRuleError?: (type: EventType, error: unknown) => void;
+}
+
+export interface ArmedRule {
+  type: EventType;
+  armed: boolean;
+  /** Needed signals the board does not provide (empty but unarmed: the board provides no signal at all). */
+  missing: SignalName[];
+}
+
+export interface RuleFailures {
+  type: EventType;
+  count: number;
+  lastError: string;
+}
+
+/**
+ * Runs the fault rules of one elevator on each snapshot of its signals. A rule whose inputs the
+ * board lacks is not armed; a rule that throws is counted and skipped for that step, never
+ * stopping the others. Raised faults carry the black box of the seconds before them.
+ */
+export class DetectionEngine {
+  readonly elevatorId: string;
+  private readonly rules: { rule: Rule; missing: SignalName[]; armed: boolean }[];
+  private readonly blackbox: BlackBox;
+  private readonly failures = new Map<EventType, RuleFailures>();
+  private readonly onRuleError: ((type: EventType, error: unknown) => void) | undefined;
+
+  constructor(o: DetectionEngineOptions) {
+    this.elevatorId = o.elevatorId;
+    this.onRuleError = o.onRuleError;
+    const ctx: RuleContext = {
+      thresholds: o.thresholds,
+      ratedSpeedMps: o.ratedSpeedMps,
+      floorLevelsMm: o.floorLevelsMm,
+      available: o.available,
+    };
+    this.rules = (o.rules ?? buildRules)(ctx).map((rule) => {
+      const missing = rule.needs.filter((n) => !o.available.has(n));
+      // A rule that needs nothing in particular (sensor-lost) still needs a board with signals.
+      return { rule, missing, armed: missing.length === 0 && o.available.size > 0 };
+    });
+    this.blackbox = new BlackBox(o.elevatorId, { ...DEFAULT_BLACKBOX, ...o.blackbox });
+  }
+
+  armed(): ArmedRule[] {
+    return this.rules.map(({ rule, missing, armed }) => ({ type: rule.type, armed, missing: [...missing] }));
+  }
+
+  step(signals: ElevatorSignals, now: number): DetectedEvent[] {
+    this.blackbox.record(signals, now);
+    const transitions: Transition[] = [];
+    for (const { rule, armed } of this.rules) {
+      if (!armed) continue;
+      try {
+        transitions.push(...rule.step(signals, now));
+      } catch (error) {
+        this.fail(rule.type, error);
+      }
+    }
+    this.reportSuppressed(transitions);
+    let blackbox: Snapshot[] | undefined;
+    return transitions.map((t) => {
+      const event: DetectedEvent = { ...t, elevatorId: this.elevatorId };
+      // Faults carry the black box; informational events (a maintenance session) do not need it.
+      if (t.phase === 'raised' && t.severity !== 'info') event.blackbox = blackbox ??= this.blackbox.before(now, signals);
+      return event;
+    });
+  }
+
+  /** Types with an episode currently raised, for telemetry's activeFaults. */
+  active(): EventType[] {
+    const out: EventType[] = [];
+    for (const { rule, armed } of this.rules) {
+      if (!armed) continue;
+      try {
+        if (rule.active) out.push(rule.type);
+      } catch (error) {
+        this.fail(rule.type, error);
+      }
+    }
+    return out;
+  }
+
+  ruleFailures(): RuleFailures[] {
+    return [...this.failures.values()].map((f) => ({ ...f }));
+  }
+
+  private fail(type: EventType, error: unknown): void {
+    const f = this.failures.get(type) ?? { type, count: 0, lastError: '' };
+    f.count++;
+    f.lastError = error instanceof Error ? error.message : String(error);
+    this.failures.set(type, f);
+    this.onRuleError?.(type, error);
+  }
+
+  /** A closing maintenance session lists the faults inspection suppressed during it. */
+  private reportSuppressed(transitions: Transition[]): void {
+    const closing = transitions.find((t) => t.type === 'maintenance-session' && t.phase === 'cleared');
+    if (closing === undefined) return;
+    const suppressed: Partial<Record<EventType, number>> = {};
+    for (const { rule } of this.rules) {
+      if (!isSuppressible(rule)) continue;
+      const n = rule.takeSuppressed();
+      if (n > 0) suppressed[rule.type] = n;
+    }
+    closing.data = { ...closing.data, suppressed };
+  }
+}

@@ -1,0 +1,55 @@
+import type { Tri } from './tri.js';
+
+/** An edge of a held condition, and when the condition that caused it began. */
+export interface HoldEdge {
+  edge: 'raised' | 'cleared';
+  /** Monotonic ms when the condition started holding (≤ the edge's own time). */
+  since: number;
+}
+
+/**
+ * Raise/clear hysteresis with time as an input, no timers: the raise condition must hold
+ * continuously for `raiseMs` to raise, then the clear condition for `clearMs` to clear.
+ *
+ * - One raised edge per episode: while raised only the clear condition is looked at.
+ * - A condition that is false or unknown (undefined) restarts the pending wait, so a sample
+ *   glitch shorter than a hold never flips the state, and missing data never does either.
+ * - A hold of 0 flips on the first sample where the condition is true.
+ */
+export class Hold {
+  private raised = false;
+  private since: number | undefined;
+
+  constructor(
+    private readonly raiseMs: number,
+    private readonly clearMs: number,
+  ) {}
+
+  get active(): boolean {
+    return this.raised;
+  }
+
+  /** Since when the condition that would flip the state has held; undefined when none is pending. */
+  get pendingSince(): number | undefined {
+    return this.since;
+  }
+
+  /**
+   * @param raiseMs overrides the raise hold for this step (a rule whose hold depends on context,
+   *   e.g. trapped: 30 s outside the door zone, 120 s inside, 0 on an alarm press).
+   */
+  step(now: number, raise: Tri, clear: Tri, raiseMs: number = this.raiseMs): HoldEdge | undefined {
+    const condition = this.raised ? clear : raise;
+    if (condition !== true) {
+      this.since = undefined;
+      return undefined;
+    }
+    this.since ??= now;
+    const need = this.raised ? this.clearMs : raiseMs;
+    if (now - this.since < need) return undefined;
+    const since = this.since;
+    this.since = undefined;
+    this.raised = !this.raised;
+    return { edge: this.raised ? 'raised' : 'cleared', since };
+  }
+}

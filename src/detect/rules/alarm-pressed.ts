@@ -1,0 +1,35 @@
+import { good, type ElevatorSignals, type SignalName } from '../../signals/types.js';
+import { defaultSeverity } from '../catalogue.js';
+import { Hold } from '../hold.js';
+import { not } from '../tri.js';
+import type { Rule, Transition } from '../types.js';
+import { isInZone } from './conditions.js';
+import { transition, type RuleContext } from './context.js';
+
+/**
+ * 紧急报警: one instant event per press. The button must have been released for the clear hold
+ * before another press counts, so a bouncing contact reports once.
+ */
+export class AlarmPressedRule implements Rule {
+  readonly type = 'alarm-pressed' as const;
+  readonly severity = defaultSeverity('alarm-pressed');
+  readonly needs: readonly SignalName[] = ['alarmButton'];
+  readonly active = false;
+  private readonly press: Hold;
+
+  constructor(ctx: RuleContext) {
+    this.press = new Hold(0, ctx.thresholds.clearHoldMs);
+  }
+
+  step(s: ElevatorSignals, now: number): Transition[] {
+    const pressed = good(s, 'alarmButton');
+    if (this.press.step(now, pressed, not(pressed))?.edge !== 'raised') return [];
+    return [
+      transition(this.type, this.severity, 'instant', now, {
+        floor: good(s, 'floor') ?? null,
+        inZone: isInZone(s) ?? null,
+        occupied: good(s, 'occupied') ?? null,
+      }),
+    ];
+  }
+}

@@ -1,0 +1,51 @@
+import { good, type ElevatorSignals, type SignalName } from '../../signals/types.js';
+import { defaultSeverity } from '../catalogue.js';
+import { Hold } from '../hold.js';
+import { and, not } from '../tri.js';
+import type { Rule, Severity, Transition } from '../types.js';
+import { isInZone, isStationary } from './conditions.js';
+import { transition, type RuleContext } from './context.js';
+
+/**
+ * 平层精度超差: measured once per stop, when the car has stood in the door zone with its door
+ * open for a moment: |error| > 10 mm is a warning, > 20 mm a fault. Cleared at the next stop
+ * measured within 10 mm.
+ */
+export class LevelingErrorRule implements Rule {
+  readonly type = 'leveling-error' as const;
+  readonly severity = defaultSeverity('leveling-error');
+  readonly needs: readonly SignalName[] = ['levelingErrorMm', 'speedMps', 'door', 'doorZone'];
+  /** Raised = "standing open at a landing long enough to measure". */
+  private readonly standing: Hold;
+  private raised: Severity | undefined;
+
+  constructor(private readonly ctx: RuleContext) {
+    this.standing = new Hold(ctx.thresholds.levelingError.settleMs, 0);
+  }
+
+  get active(): boolean {
+    return this.raised !== undefined;
+  }
+
+  step(s: ElevatorSignals, now: number): Transition[] {
+    const door = good(s, 'door');
+    const doorOpen = door === undefined || door === 'unknown' ? undefined : door === 'open';
+    const atLanding = and(isStationary(s, this.ctx.thresholds.stationaryMps), isInZone(s), doorOpen);
+    if (this.standing.step(now, atLanding, not(atLanding))?.edge !== 'raised') return [];
+    const errorMm = good(s, 'levelingErrorMm');
+    if (errorMm === undefined) return [];
+    const l = this.ctx.thresholds.levelingError;
+    const off = Math.abs(errorMm);
+    const data = { errorMm, floor: good(s, 'floor') ?? null };
+    if (off > l.warnMm && this.raised === undefined) {
+      this.raised = off > l.faultMm ? 'fault' : 'warning';
+      return [transition(this.type, this.raised, 'raised', now, { ...data, limitMm: off > l.faultMm ? l.faultMm : l.warnMm })];
+    }
+    if (off <= l.warnMm && this.raised !== undefined) {
+      const severity = this.raised;
+      this.raised = undefined;
+      return [transition(this.type, severity, 'cleared', now, data)];
+    }
+    return [];
+  }
+}

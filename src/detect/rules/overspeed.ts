@@ -1,0 +1,56 @@
+import type { ElevatorSignals, SignalName } from '../../signals/types.js';
+import { defaultSeverity } from '../catalogue.js';
+import { Hold } from '../hold.js';
+import { and, not, or } from '../tri.js';
+import type { Rule, Transition } from '../types.js';
+import { absSpeed, optionalFlag } from './conditions.js';
+import { seconds, transition, type RuleContext } from './context.js';
+
+/**
+ * 超速: |speed| above 115 % of rated for 100 ms, or the governor's overspeed switch tripped (when
+ * the board provides it). Cleared when speed has stayed ≤ rated for 2 s with the switch reset.
+ * The episode's peak speed is reported.
+ */
+export class OverspeedRule implements Rule {
+  readonly type = 'overspeed' as const;
+  readonly severity = defaultSeverity('overspeed');
+  readonly needs: readonly SignalName[] = ['speedMps'];
+  private readonly hold: Hold;
+  private peakMps = 0;
+
+  constructor(private readonly ctx: RuleContext) {
+    const o = ctx.thresholds.overspeed;
+    this.hold = new Hold(o.holdMs, o.clearS * 1000);
+  }
+
+  get active(): boolean {
+    return this.hold.active;
+  }
+
+  step(s: ElevatorSignals, now: number): Transition[] {
+    const rated = this.ctx.ratedSpeedMps;
+    const speed = absSpeed(s);
+    const over = speed === undefined ? undefined : speed > this.ctx.thresholds.overspeed.factor * rated;
+    const tripped = optionalFlag(s, 'overspeedSwitch');
+    const back = and(speed === undefined ? undefined : speed <= rated, not(tripped));
+    const watching = this.hold.active || this.hold.pendingSince !== undefined;
+    if (!watching) this.peakMps = 0;
+    if (speed !== undefined) this.peakMps = Math.max(this.peakMps, speed);
+    const edge = this.hold.step(now, or(over, tripped), back);
+    if (edge === undefined) return [];
+    const peak = {
+      peakMps: round(this.peakMps, 3),
+      ratio: round(this.peakMps / rated, 3),
+      ratedMps: rated,
+    };
+    if (edge.edge === 'raised') {
+      return [transition(this.type, this.severity, 'raised', now, { ...peak, trigger: over === true ? 'speed' : 'switch' })];
+    }
+    return [transition(this.type, this.severity, 'cleared', now, { ...peak, calmS: seconds(edge.since, now) })];
+  }
+}
+
+function round(v: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}

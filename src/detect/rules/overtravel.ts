@@ -1,0 +1,63 @@
+import { good, type ElevatorSignals, type SignalName } from '../../signals/types.js';
+import { defaultSeverity } from '../catalogue.js';
+import { Hold } from '../hold.js';
+import { and, not, or, type Tri } from '../tri.js';
+import type { Rule, Transition } from '../types.js';
+import { optionalFlag } from './conditions.js';
+import { transition, type RuleContext } from './context.js';
+
+export type Terminal = 'top' | 'bottom';
+
+/**
+ * 冲顶 / 蹲底: the car beyond the top (bottom) landing by more than 150 mm, or that end's final
+ * limit switch tripped. Either input arms the rule: position when the board has it, otherwise
+ * the limit switch alone. Cleared when back within range with the limit reset.
+ */
+export class OvertravelRule implements Rule {
+  readonly type: 'overtravel-top' | 'overtravel-bottom';
+  readonly severity: Rule['severity'];
+  readonly needs: readonly SignalName[];
+  private readonly limit: 'topFinalLimit' | 'bottomFinalLimit';
+  private readonly hold: Hold;
+
+  constructor(
+    private readonly ctx: RuleContext,
+    private readonly end: Terminal,
+  ) {
+    this.type = end === 'top' ? 'overtravel-top' : 'overtravel-bottom';
+    this.severity = defaultSeverity(this.type);
+    this.limit = end === 'top' ? 'topFinalLimit' : 'bottomFinalLimit';
+    const limitOnly = ctx.available.has(this.limit) && !ctx.available.has('positionMm');
+    this.needs = limitOnly ? [this.limit] : ['positionMm'];
+    this.hold = new Hold(ctx.thresholds.overtravel.holdMs, ctx.thresholds.clearHoldMs);
+  }
+
+  get active(): boolean {
+    return this.hold.active;
+  }
+
+  step(s: ElevatorSignals, now: number): Transition[] {
+    const beyondMm = this.beyondMm(s);
+    const beyond: Tri = beyondMm === undefined ? (s.positionMm === undefined ? false : undefined) : beyondMm > 0;
+    const limit = optionalFlag(s, this.limit);
+    const edge = this.hold.step(now, or(beyond, limit), and(not(beyond), not(limit)));
+    if (edge === undefined) return [];
+    if (edge.edge === 'cleared') return [transition(this.type, this.severity, 'cleared', now)];
+    return [
+      transition(this.type, this.severity, 'raised', now, {
+        positionMm: good(s, 'positionMm') ?? null,
+        pastLandingMm: beyondMm === undefined ? null : Math.round(beyondMm + this.ctx.thresholds.overtravel.marginMm),
+        finalLimit: limit ?? null,
+      }),
+    ];
+  }
+
+  /** How far past the allowed range the car is (> 0 = overtravel), undefined when unknown. */
+  private beyondMm(s: ElevatorSignals): number | undefined {
+    const position = good(s, 'positionMm');
+    const levels = this.ctx.floorLevelsMm;
+    if (position === undefined || levels.length === 0) return undefined;
+    const margin = this.ctx.thresholds.overtravel.marginMm;
+    return this.end === 'top' ? position - (Math.max(...levels) + margin) : Math.min(...levels) - margin - position;
+  }
+}

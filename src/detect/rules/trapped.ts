@@ -1,0 +1,57 @@
+import { good, type ElevatorSignals, type SignalName } from '../../signals/types.js';
+import { defaultSeverity } from '../catalogue.js';
+import { Hold } from '../hold.js';
+import { and, not, or } from '../tri.js';
+import type { Rule, Transition } from '../types.js';
+import { isDoorClosed, isDoorNotClosed, isInZone, isStationary, optionalFlag } from './conditions.js';
+import { seconds, transition, type RuleContext } from './context.js';
+
+/**
+ * 困人: a passenger in a car standing with its doors closed, outside the door zone for 30 s or
+ * inside it for 120 s; an alarm press during such a stop raises at once. Cleared when the doors
+ * open or the occupant is gone.
+ */
+export class TrappedRule implements Rule {
+  readonly type = 'trapped' as const;
+  readonly severity = defaultSeverity('trapped');
+  readonly needs: readonly SignalName[] = ['speedMps', 'door', 'occupied', 'doorZone'];
+  private readonly hold: Hold;
+
+  constructor(private readonly ctx: RuleContext) {
+    this.hold = new Hold(ctx.thresholds.trapped.outsideZoneS * 1000, ctx.thresholds.clearHoldMs);
+  }
+
+  get active(): boolean {
+    return this.hold.active;
+  }
+
+  step(s: ElevatorSignals, now: number): Transition[] {
+    const t = this.ctx.thresholds;
+    const occupied = good(s, 'occupied');
+    const shutIn = and(isStationary(s, t.stationaryMps), isDoorClosed(s), occupied);
+    const released = or(isDoorNotClosed(s), not(occupied));
+    const alarm = optionalFlag(s, 'alarmButton') === true;
+    const zone = isInZone(s);
+    // With the zone unknown the longer hold applies: after it the car is trapped either way.
+    const holdS = alarm ? 0 : zone === false ? t.trapped.outsideZoneS : t.trapped.insideZoneS;
+    const edge = this.hold.step(now, shutIn, released, holdS * 1000);
+    if (edge === undefined) return [];
+    if (edge.edge === 'raised') {
+      return [
+        transition(this.type, this.severity, 'raised', now, {
+          floor: good(s, 'floor') ?? null,
+          positionMm: good(s, 'positionMm') ?? null,
+          inZone: zone ?? null,
+          holdS,
+          trigger: alarm ? 'alarm' : 'timeout',
+          stoppedS: seconds(edge.since, now),
+        }),
+      ];
+    }
+    return [
+      transition(this.type, this.severity, 'cleared', now, {
+        reason: isDoorNotClosed(s) === true ? 'door-opened' : 'occupant-gone',
+      }),
+    ];
+  }
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { CATALOGUE, eventName, platformCode, serviceModeCode } from '../../src/detect/catalogue.js';
+import { EVENT_TYPES } from '../../src/detect/types.js';
+
+describe('catalogue', () => {
+  it('names every event type', () => {
+    for (const type of EVENT_TYPES) expect(eventName(type)).toMatch(/\S/);
+    expect(eventName('trapped')).toBe('困人');
+  });
+
+  it('maps the GB/T 24476 fault codes 01..11 and event codes', () => {
+    expect(platformCode('safety-circuit-open')).toBe('01');
+    expect(platformCode('stopped-outside-zone')).toBe('04');
+    expect(platformCode('moving-with-door-open')).toBe('05');
+    expect(platformCode('trapped')).toBe('11');
+    expect(platformCode('power-loss')).toBe('41');
+    expect(platformCode('maintenance-session')).toBe('43');
+    expect(platformCode('alarm-pressed')).toBe('90');
+    expect(platformCode('sensor-lost')).toBeUndefined();
+    expect(platformCode('service-mode', { mode: 'fire-recall' })).toBe('44');
+    expect(platformCode('service-mode', { mode: 'normal' })).toBe('40');
+    expect(platformCode('service-mode')).toBeUndefined();
+    expect(serviceModeCode('unknown')).toBe(7);
+  });
+
+  it('uses each fault code once', () => {
+    const codes = Object.values(CATALOGUE).flatMap((e) => (e.code ? [e.code] : []));
+    expect(new Set(codes).size).toBe(codes.length);
+  });
+});

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { defaultThresholds } from '../../src/config/thresholds.js';
+import { DetectionEngine, type DetectionEngineOptions } from '../../src/detect/engine.js';
+import { buildRules } from '../../src/detect/rules/index.js';
+import type { DetectedEvent, Rule, Transition } from '../../src/detect/types.js';
+import type { SignalName } from '../../src/signals/types.js';
+import { ALL_SIGNALS, BETWEEN_FLOORS, FLOORS_MM, PARKED, RATED_MPS, Scenario, WITH_PASSENGER } from './scenario.js';
+
+function engine(available: readonly SignalName[] = ALL_SIGNALS, more: Partial<DetectionEngineOptions> = {}) {
+  return new DetectionEngine({
+    elevatorId: 'lift-1',
+    thresholds: defaultThresholds,
+    ratedSpeedMps: RATED_MPS,
+    floorLevelsMm: FLOORS_MM,
+    available: new Set(available),
+    ...more,
+  });
+}
+
+describe('DetectionEngine', () => {
+  it('arms every rule on a full board', () => {
+    const armed = engine().armed();
+    expect(armed.filter((r) => !r.armed)).toEqual([]);
+    expect(armed.map((r) => r.type)).toContain('trapped');
+  });
+
+  it('reports rules it cannot arm, with the signals the board lacks', () => {
+    // A retrofit sensor box: door contact, UPS and a PIR — no speed, no zone sensors.
+    const armed = engine(['door', 'mainsPower', 'occupied']).armed();
+    const byType = new Map(armed.map((r) => [r.type, r]));
+    expect(byType.get('trapped')).toEqual({ type: 'trapped', armed: false, missing: ['speedMps', 'doorZone'] });
+    expect(byType.get('overspeed')).toEqual({ type: 'overspeed', armed: false, missing: ['speedMps'] });
+    expect(byType.get('power-loss')).toMatchObject({ armed: true, missing: [] });
+    expect(byType.get('door-open-too-long')).toMatchObject({ armed: true });
+    expect(byType.get('sensor-lost')).toMatchObject({ armed: true });
+    expect(byType.get('maintenance-session')).toEqual({ type: 'maintenance-session', armed: false, missing: ['inspection'] });
+  });
+
+  it('arms nothing for a board that provides no signal', () => {
+    expect(engine([]).armed().every((r) => !r.armed)).toBe(true);
+  });
+
+  it('an unarmed rule never runs', () => {
+    const sc = new Scenario(engine(['door', 'mainsPower', 'occupied']), { ...WITH_PASSENGER, ...BETWEEN_FLOORS });
+    sc.run(200_000);
+    expect(sc.events).toEqual([]);
+  });
+
+  it('a throwing rule is counted and isolated; the other rules keep working', () => {
+    const broken: Rule = {
+      type: 'overspeed',
+      severity: 'critical',
+      needs: [],
+      active: false,
+      step(): Transition[] {
+        throw new Error('boom');
+      },
+    };
+    const errors: string[] = [];
+    const e = engine(['mainsPower'], {
+      rules: (ctx) => [broken, ...buildRules(ctx)],
+      onRuleError: (type) => errors.push(type),
+    });
+    const sc = new Scenario(e, { mainsPower: false });
+    sc.run(5_000);
+    expect(sc.events.map((ev) => ev.type)).toEqual(['power-loss']);
+    expect(e.ruleFailures()).toEqual([{ type: 'overspeed', count: 50, lastError: 'boom' }]);
+    expect(errors).toHaveLength(50);
+  });
+
+  it('given a passenger trapped between floors, the raised event carries ~30 s of black box before it', () => {
+    const e = engine();
+    const sc = new Scenario<DetectedEvent>(e, { speedMps: 1.0, doorZone: false, positionMm: 7000 });
+    sc.run(60_000); // a minute of history, of which only the last 30 s is kept
+    sc.set({ ...WITH_PASSENGER, ...BETWEEN_FLOORS, speedMps: 0 }).run(31_000);
+    const trapped = sc.events.filter((ev) => ev.type === 'trapped');
+    expect(trapped).toHaveLength(1);
+    const [raised] = trapped;
+    expect(raised).toMatchObject({ elevatorId: 'lift-1', phase: 'raised', mono: 90_000 });
+    const box = raised!.blackbox!;
+    expect(box.length).toBeGreaterThanOrEqual(60);
+    expect(box.length).toBeLessThanOrEqual(61);
+    expect(box[0]!.mono).toBeGreaterThanOrEqual(60_000);
+    expect(box.at(-1)!.mono).toBe(90_000);
+    expect(box.slice(1).every((snap, i) => snap.mono - box[i]!.mono === 500)).toBe(true);
+    expect(box[0]!.signals.speedMps?.value).toBe(0);
+    expect(box.at(-1)!.signals.occupied?.value).toBe(true);
+    expect(box.every((snap) => snap.elevatorId === 'lift-1')).toBe(true);
+  });
+
+  it('shows the run before a stop in the black box', () => {
+    const e = engine(ALL_SIGNALS, { blackbox: { beforeMs: 10_000, sampleEveryMs: 1_000 } });
+    const sc = new Scenario<DetectedEvent>(e, { speedMps: 1.0, doorZone: false, positionMm: 7000 });
+    sc.run(2_000);
+    sc.set({ ...BETWEEN_FLOORS, speedMps: 0 }).run(6_000);
+    const raised = sc.events.find((ev) => ev.type === 'stopped-outside-zone');
+    expect(raised!.blackbox!.map((snap) => snap.signals.speedMps?.value)).toEqual([1, 1, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it('cleared and instant events carry no black box', () => {
+    const sc = new Scenario<DetectedEvent>(engine(), { ...WITH_PASSENGER, ...BETWEEN_FLOORS });
+    sc.run(31_000);
+    sc.glitch({ alarmButton: true });
+    sc.set({ door: 'open' }).run(3_000);
+    const summary = sc.events.map((ev) => [ev.type, ev.phase, ev.blackbox !== undefined]);
+    expect(summary).toContainEqual(['trapped', 'cleared', false]);
+    expect(summary).toContainEqual(['alarm-pressed', 'instant', false]);
+  });
+
+  it('keeps memory bounded however long it runs', () => {
+    const e = engine(ALL_SIGNALS, { blackbox: { beforeMs: 5_000, sampleEveryMs: 500 } });
+    const sc = new Scenario<DetectedEvent>(e, { ...BETWEEN_FLOORS, speedMps: 0 });
+    sc.run(3_600_000);
+    const raised = sc.events.find((ev) => ev.phase === 'raised' && ev.blackbox);
+    expect(raised!.blackbox!.length).toBeLessThanOrEqual(11);
+  });
+
+  it('a closing maintenance session reports what inspection suppressed during it', () => {
+    const sc = new Scenario<DetectedEvent>(engine(), PARKED);
+    sc.run(1_000);
+    sc.set({ inspection: true }).run(10_000);
+    sc.set({ ...BETWEEN_FLOORS, door: 'open', doorLockCircuit: false }).run(200_000); // parked between floors, door open
+    sc.set({ ...PARKED, inspection: false }).run(5_000);
+    const faults = sc.events.filter((ev) => ev.type !== 'maintenance-session').map((ev) => `${ev.type} ${ev.phase}`);
+    expect(faults).toEqual([]);
+    const closing = sc.events.find((ev) => ev.type === 'maintenance-session' && ev.phase === 'cleared');
+    expect(closing!.data).toMatchObject({
+      durationS: 210,
+      suppressed: { 'stopped-outside-zone': 1, 'door-open-too-long': 1 },
+    });
+  });
+
+  it('lists the types with a raised episode', () => {
+    const e = engine();
+    const sc = new Scenario<DetectedEvent>(e, { mainsPower: false });
+    sc.run(3_000);
+    expect(e.active()).toEqual(['power-loss']);
+  });
+});

@@ -1,0 +1,124 @@
+import { thresholdsSchema, type ThresholdsInput } from '../../src/config/thresholds.js';
+import { FakeClock } from '../../src/core/clock.js';
+import type { RuleContext } from '../../src/detect/rules/index.js';
+import type { Transition } from '../../src/detect/types.js';
+import type { ElevatorSignals, SignalName, SignalValues } from '../../src/signals/types.js';
+
+/** A six-stop residential lift: landings every 3 m, rated 1.75 m/s. */
+export const FLOORS_MM = [0, 3000, 6000, 9000, 12000, 15000];
+export const RATED_MPS = 1.75;
+export const SAMPLE_MS = 100;
+
+export type Values = Partial<SignalValues>;
+
+export function ruleContext(thresholds: ThresholdsInput = {}, available?: readonly SignalName[]): RuleContext {
+  return {
+    thresholds: thresholdsSchema.parse(thresholds),
+    ratedSpeedMps: RATED_MPS,
+    floorLevelsMm: FLOORS_MM,
+    available: new Set(available ?? ALL_SIGNALS),
+  };
+}
+
+/** Every signal, as a board with a full controller interface provides them. */
+export const ALL_SIGNALS: SignalName[] = [
+  'positionMm', 'floor', 'speedMps', 'direction', 'door', 'doorZone', 'levelingErrorMm', 'safetyCircuit',
+  'doorLockCircuit', 'overspeedSwitch', 'occupied', 'inspection', 'alarmButton', 'mainsPower',
+  'topFinalLimit', 'bottomFinalLimit', 'controllerFloor',
+];
+
+/** Parked at the 3rd landing (index 2), doors closed, nobody inside, all circuits healthy. */
+export const PARKED: SignalValues = {
+  positionMm: 6000,
+  floor: 2,
+  speedMps: 0,
+  direction: 'none',
+  door: 'closed',
+  doorZone: true,
+  levelingErrorMm: 0,
+  safetyCircuit: true,
+  doorLockCircuit: true,
+  overspeedSwitch: false,
+  occupied: false,
+  inspection: false,
+  alarmButton: false,
+  mainsPower: true,
+  topFinalLimit: false,
+  bottomFinalLimit: false,
+  controllerFloor: 2,
+};
+
+/** Stopped half-way between the 3rd and 4th landings, doors closed. */
+export const BETWEEN_FLOORS: Values = { positionMm: 7500, levelingErrorMm: 1500, doorZone: false };
+
+export const WITH_PASSENGER: Values = { occupied: true };
+
+/** Running up at `speed` between floors, doors closed and locked. */
+export function running(speedMps: number): Values {
+  return { speedMps, direction: speedMps > 0 ? 'up' : 'down', doorZone: false, positionMm: 7500 };
+}
+
+/** Signals at time `at`; the names in `bad` read with quality 'bad'. */
+export function signals(values: Values, at: number, bad: readonly SignalName[] = []): ElevatorSignals {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(values)) {
+    out[name] = { value, quality: bad.includes(name as SignalName) ? 'bad' : 'good', at };
+  }
+  return out as ElevatorSignals;
+}
+
+export interface Steppable<T extends { mono: number }> {
+  step(s: ElevatorSignals, now: number): T[];
+}
+
+/**
+ * Drives a rule (or the engine) with samples every SAMPLE_MS on a FakeClock: time moves only
+ * between samples, never by sleeping. Everything emitted is collected in `events`.
+ */
+export class Scenario<T extends { mono: number } = Transition> {
+  readonly clock = new FakeClock();
+  readonly events: T[] = [];
+  private state: Values;
+
+  constructor(
+    private readonly target: Steppable<T>,
+    start: Values = PARKED,
+    readonly everyMs = SAMPLE_MS,
+  ) {
+    this.state = { ...PARKED, ...start };
+  }
+
+  get now(): number {
+    return this.clock.now();
+  }
+
+  /** Changes the car's state from now on. */
+  set(values: Values): this {
+    this.state = { ...this.state, ...values };
+    return this;
+  }
+
+  /** Samples the current state every period for `ms`; returns what was emitted meanwhile. */
+  run(ms: number, bad: readonly SignalName[] = []): T[] {
+    const out: T[] = [];
+    const end = this.now + ms;
+    while (this.now < end) out.push(...this.sample(this.state, bad));
+    return out;
+  }
+
+  /** Exactly one sample of `values` (over the current state), e.g. a glitch. */
+  glitch(values: Values, bad: readonly SignalName[] = []): T[] {
+    return this.sample({ ...this.state, ...values }, bad);
+  }
+
+  private sample(values: Values, bad: readonly SignalName[]): T[] {
+    const emitted = this.target.step(signals(values, this.now, bad), this.now);
+    this.events.push(...emitted);
+    this.clock.advance(this.everyMs);
+    return emitted;
+  }
+}
+
+export function phases(events: readonly { phase: string; mono: number }[]): string[] {
+  return events.map((e) => `${e.phase}@${e.mono}`);
+}
