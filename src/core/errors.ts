@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'MODBUS_IO'
   | 'FRAME_INVALID'
   | 'OUTBOX_CORRUPT'
+  | 'OUTBOX_MISUSE'
   | 'COMMAND_INVALID'
   | 'SCENARIO_INVALID';
 

@@ -49,6 +49,8 @@ export class ElevatorMonitor {
       ratedSpeedMps: o.ratedSpeedMps,
       floorLevelsMm: o.floorLevelsMm,
       available: this.normalizer.available(),
+      onRuleError: (type, error) =>
+        o.logger.error({ elevator: o.elevatorId, rule: type, err: errorMessage(error) }, `rule ${type} failed; other rules keep running`),
     });
   }
 

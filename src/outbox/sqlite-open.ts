@@ -1,0 +1,116 @@
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { ElevgwError, errorMessage } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import { migrate, SCHEMA_VERSION, schemaVersion } from './sqlite-schema.js';
+
+/** What `open` found: a healthy database, or one that was moved aside and replaced. */
+export interface OpenReport {
+  recovered: boolean;
+  /** Where the unreadable file went (its -wal and -shm beside it with the same suffixes). */
+  movedTo?: string;
+  reason?: string;
+}
+
+/** The file is there but cannot be used as an outbox; it will be moved aside, never deleted. */
+class Unusable extends Error {}
+
+const CORRUPTION_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB']);
+
+function isCorruption(e: unknown): boolean {
+  if (!(e instanceof Database.SqliteError)) return false;
+  return CORRUPTION_CODES.has(e.code) || e.code.startsWith('SQLITE_CORRUPT_');
+}
+
+/**
+ * Connection settings, applied at every open (synchronous and busy_timeout are per connection).
+ *
+ * - journal_mode=WAL: a commit appends to the WAL instead of rewriting pages in place, so a power
+ *   cut can never corrupt the database, readers do not block the writer, and writes are
+ *   sequential (kind to SD cards).
+ * - synchronous=FULL: events are rare and must survive a power cut. WAL+NORMAL never corrupts
+ *   but can lose the last commits on power loss; FULL fsyncs the WAL at each commit. That is one
+ *   fsync per append batch, which is what bounds SD-card wear — callers batch records per tick.
+ *   (Acks and maintenance relax this per statement, see SqliteOutbox.relaxed.)
+ * - auto_vacuum=INCREMENTAL (only settable before the first table exists): pages freed by
+ *   retention and eviction can be handed back to the filesystem with `incremental_vacuum`, so the
+ *   file actually shrinks under the size cap.
+ * - busy_timeout: a `diag` process reading the same file makes us wait, not fail.
+ * - temp_store=MEMORY: sorts and temp tables never write temp files to the SD card.
+ */
+function configure(db: Database.Database): void {
+  const isNew = (db.pragma('page_count', { simple: true }) as number) === 0;
+  if (isNew) db.pragma('auto_vacuum = INCREMENTAL');
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('temp_store = MEMORY');
+}
+
+type Checked = { db: Database.Database } | { unusable: string; db?: Database.Database };
+
+/**
+ * Opens, checks and migrates. An unusable file comes back with its connection still open: closing
+ * it first would let SQLite checkpoint into, or delete, a WAL that may hold the newest commits —
+ * it must be moved aside before the connection closes (see openOutboxDatabase).
+ */
+function openChecked(path: string): Checked {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path);
+    const version = schemaVersion(db); // the first read: SQLITE_NOTADB for a file that is not SQLite
+    if (version > SCHEMA_VERSION) throw new Unusable(`schema version ${version} is newer than this build supports (${SCHEMA_VERSION})`);
+    configure(db);
+    const rows = db.pragma('quick_check') as { quick_check: string }[];
+    const problems = rows.map((r) => r.quick_check).filter((m) => m !== 'ok');
+    if (problems.length > 0) throw new Unusable(`quick_check: ${problems.slice(0, 3).join('; ')}`);
+    migrate(db, version);
+    return { db };
+  } catch (e) {
+    if (e instanceof Unusable) return { unusable: e.message, db };
+    if (isCorruption(e)) return { unusable: `${(e as InstanceType<typeof Database.SqliteError>).code}: ${errorMessage(e)}`, db };
+    db?.close();
+    throw e;
+  }
+}
+
+/** Renames the database and its WAL/SHM to `<path>.corrupt-<timestamp>`; a stale WAL must never meet a new file. */
+function moveAside(path: string, now: Date): string {
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  let target = `${path}.corrupt-${stamp}`;
+  for (let n = 1; existsSync(target); n++) target = `${path}.corrupt-${stamp}-${n}`;
+  for (const suffix of ['-wal', '-shm']) {
+    if (existsSync(path + suffix)) renameSync(path + suffix, target + suffix);
+  }
+  if (existsSync(path)) renameSync(path, target);
+  return target;
+}
+
+/**
+ * Opens the outbox database at `path`, creating its directory. A file that is corrupt, not a
+ * database, or from a newer schema is moved aside and replaced by a fresh one: the gateway keeps
+ * running and reports the loss (see OpenReport). Other failures (permissions, a full disk) throw.
+ */
+export function openOutboxDatabase(path: string, logger: Logger, wallNow: () => number = Date.now): { db: Database.Database; report: OpenReport } {
+  const inMemory = path === ':memory:' || path === '';
+  if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+  const first = openChecked(path);
+  if (!('unusable' in first)) return { db: first.db, report: { recovered: false } };
+  const reason = first.unusable;
+  if (inMemory) {
+    first.db?.close();
+    throw new ElevgwError('OUTBOX_CORRUPT', `in-memory outbox unusable: ${reason}`);
+  }
+  // Rename while the failed connection is still open (POSIX: its descriptors follow the files),
+  // so whatever it does on close happens to the moved copies, never to the new database.
+  const movedTo = moveAside(path, new Date(wallNow()));
+  first.db?.close();
+  logger.error({ path, movedTo, reason }, 'outbox database unusable; moved aside, starting a new one');
+  const second = openChecked(path);
+  if ('unusable' in second) {
+    second.db?.close();
+    throw new ElevgwError('OUTBOX_CORRUPT', `a fresh outbox database at ${path} is unusable: ${second.unusable}`, { path, movedTo });
+  }
+  return { db: second.db, report: { recovered: true, movedTo, reason } };
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { EventIdFactory, ID_LENGTH, idTime, isEventId } from '../../src/core/ids.js';
+
+const T0 = Date.UTC(2026, 0, 1);
+const CROCKFORD = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/** A wall clock that returns the given readings in turn (the last one repeats). */
+function readings(values: readonly number[]): () => number {
+  let i = 0;
+  return () => values[Math.min(i++, values.length - 1)] ?? T0;
+}
+
+function expectStrictlyIncreasing(ids: readonly string[]): void {
+  for (let i = 1; i < ids.length; i++) expect(ids[i]! > ids[i - 1]!, `${ids[i - 1]} < ${ids[i]}`).toBe(true);
+  expect(new Set(ids).size).toBe(ids.length);
+}
+
+describe('EventIdFactory', () => {
+  it('issues 26-char Crockford ids that carry the wall time', () => {
+    const f = new EventIdFactory(() => T0 + 1234.7);
+    const id = f.next();
+    expect(id).toHaveLength(ID_LENGTH);
+    expect(id).toMatch(CROCKFORD);
+    expect(f.idTime(id)).toBe(T0 + 1234);
+    expect(isEventId(id)).toBe(true);
+  });
+
+  it('within one millisecond, increments the random part', () => {
+    const f = new EventIdFactory(() => T0, { random: () => 0 });
+    expect([f.next(), f.next(), f.next()].map((id) => id.slice(10))).toEqual([
+      '0000000000000000',
+      '0000000000000001',
+      '0000000000000002',
+    ]);
+  });
+
+  it('when the wall clock steps back (NTP after a boot without RTC), keeps the last time', () => {
+    const f = new EventIdFactory(readings([T0 + 5000, T0, T0 + 10]));
+    const ids = [f.next(), f.next(), f.next()];
+    expectStrictlyIncreasing(ids);
+    expect(ids.map((id) => idTime(id))).toEqual([T0 + 5000, T0 + 5000, T0 + 5000]);
+  });
+
+  it('when the random part is exhausted in one millisecond, borrows the next millisecond', () => {
+    const f = new EventIdFactory(() => T0, { random: () => 0.99999 });
+    const a = f.next();
+    expect(a.slice(10)).toBe('ZZZZZZZZZZZZZZZZ');
+    const b = f.next();
+    expect(b > a).toBe(true);
+    expect(idTime(b)).toBe(T0 + 1);
+  });
+
+  it('seeded with the last stored id after a restart, continues above it even if the clock is behind', () => {
+    const before = new EventIdFactory(() => T0 + 60_000);
+    const last = before.next();
+    const after = new EventIdFactory(() => T0, { lastId: last });
+    const next = after.next();
+    expect(next > last).toBe(true);
+    expect(idTime(next)).toBe(T0 + 60_000);
+  });
+
+  it('ignores a seed that is not an event id', () => {
+    const f = new EventIdFactory(() => T0, { lastId: 'not-an-id' });
+    expect(idTime(f.next())).toBe(T0);
+    expect(idTime('01arz3ndektsv4rrffq69g5fav')).toBeNaN(); // lower case would break string order
+    expect(isEventId('8ZZZZZZZZZZZZZZZZZZZZZZZZZ')).toBe(false); // above 48 bits
+  });
+
+  it('survives a wall clock that returns NaN or a negative time', () => {
+    const f = new EventIdFactory(readings([Number.NaN, -5, T0, Number.NaN]));
+    expectStrictlyIncreasing([f.next(), f.next(), f.next(), f.next()]);
+  });
+
+  it('property: for any sequence of wall-clock readings, ids are strictly increasing and unique', () => {
+    const reading = fc.oneof(
+      fc.integer({ min: 0, max: 2 ** 48 - 1 }),
+      fc.integer({ min: T0 - 10_000, max: T0 + 10_000 }),
+      fc.constantFrom(T0, T0 + 1, 0),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(reading, { minLength: 1, maxLength: 200 }),
+        fc.option(fc.integer({ min: 0, max: 2 ** 48 - 1 }), { nil: undefined }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (wall, seedTime, r) => {
+          const seed = seedTime === undefined ? undefined : new EventIdFactory(() => seedTime, { random: () => r }).next();
+          const f = new EventIdFactory(readings(wall), { lastId: seed, random: () => r });
+          const ids = wall.map(() => f.next());
+          if (seed !== undefined) expect(ids[0]! > seed).toBe(true);
+          expectStrictlyIncreasing(ids);
+          for (const id of ids) expect(id).toMatch(CROCKFORD);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,101 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { SqliteOutbox } from '../../src/outbox/sqlite.js';
+import { PRIORITY, type NewRecord } from '../../src/outbox/types.js';
+import { tempDir } from '../helpers/tmp.js';
+import { outboxContract } from './contract.js';
+
+const tmp = tempDir('elevgw-outbox-');
+afterAll(() => tmp.cleanup());
+
+let files = 0;
+const freshPath = () => join(tmp.dir, `outbox-${++files}.db`);
+const LIMITS = { maxBytes: 64 * 1024 * 1024, retentionMs: 7 * 86_400_000 };
+
+outboxContract('SqliteOutbox (real file)', (opts) => SqliteOutbox.open(freshPath(), { ...LIMITS, ...opts }));
+
+const T0 = Date.UTC(2026, 0, 1);
+const record = (n: number, over: Partial<NewRecord> = {}): NewRecord => ({
+  id: `id-${String(n).padStart(6, '0')}`,
+  kind: 'event',
+  elevatorId: 'E1',
+  priority: PRIORITY.fault,
+  createdAt: T0 + n,
+  payload: JSON.stringify({ n }),
+  ...over,
+});
+
+describe('SqliteOutbox on a real file', () => {
+  it('uses WAL, synchronous=FULL (restored after acks and maintenance) and incremental auto-vacuum', () => {
+    const o = SqliteOutbox.open(freshPath(), LIMITS);
+    expect(o.info()).toMatchObject({ schemaVersion: 1, journalMode: 'wal', synchronous: 2, autoVacuum: 2 });
+    o.append([record(1)]);
+    o.ack([record(1).id]);
+    o.maintain(T0);
+    expect(o.info().synchronous).toBe(2);
+    expect(o.openReport()).toEqual({ recovered: false });
+    o.close();
+    o.close(); // idempotent
+  });
+
+  it('creates the parent directory when it is missing', () => {
+    const path = join(tmp.dir, 'a', 'b', 'outbox.db');
+    const o = SqliteOutbox.open(path, LIMITS);
+    o.append([record(1)]);
+    o.close();
+    expect(existsSync(path)).toBe(true);
+  });
+
+  it('given records appended, acked and evicted, after close and reopen everything is as it was', () => {
+    const path = freshPath();
+    let wall = T0;
+    const a = SqliteOutbox.open(path, { ...LIMITS, retentionMs: 1000, wallNow: () => wall });
+    a.append([record(1), record(2, { priority: PRIORITY.critical }), record(3, { kind: 'telemetry', priority: PRIORITY.telemetry })]);
+    a.ack([record(1).id]);
+    const before = { next: a.next(10), stats: a.stats(), lastId: a.lastId() };
+    a.close();
+
+    const b = SqliteOutbox.open(path, { ...LIMITS, retentionMs: 1000, wallNow: () => wall });
+    expect({ next: b.next(10), stats: b.stats(), lastId: b.lastId() }).toEqual(before);
+    // A seq is never reused, even once the newest rows are gone.
+    b.ack([record(2).id, record(3).id]);
+    wall += 5000;
+    expect(b.maintain(wall).purged).toBe(3);
+    b.close();
+
+    const c = SqliteOutbox.open(path, LIMITS);
+    expect(c.lastId()).toBe(record(3).id);
+    expect(c.stats()).toMatchObject({ pending: 0, delivered: 3 });
+    expect(c.append([record(4)])[0]!.seq).toBeGreaterThan(before.next[1]!.seq);
+    c.close();
+  });
+
+  it('above the size cap, the file itself shrinks under the cap', () => {
+    const path = freshPath();
+    const maxBytes = 512 * 1024;
+    const o = SqliteOutbox.open(path, { ...LIMITS, maxBytes });
+    const pad = 'x'.repeat(2000);
+    for (let batch = 0; batch < 10; batch++) {
+      o.append(Array.from({ length: 100 }, (_, i) => record(batch * 100 + i, { kind: 'telemetry', priority: PRIORITY.telemetry, payload: JSON.stringify({ pad }) })));
+    }
+    expect(o.stats().dbBytes).toBeGreaterThan(2 * maxBytes);
+    const r = o.maintain(T0);
+    expect(r.evicted).toBeGreaterThan(0);
+    expect(r.evicted).toBeLessThan(1000);
+    expect(o.stats().dbBytes).toBeLessThanOrEqual(maxBytes);
+    expect(o.stats().dbBytes).toBeGreaterThan(0.75 * maxBytes); // evicted about enough, not everything
+    o.close(); // checkpoints the WAL into the main file
+    expect(statSync(path).size).toBeLessThanOrEqual(maxBytes);
+  });
+
+  it('a path it cannot open is an error, not a recovery', () => {
+    expect(() => SqliteOutbox.open(tmp.dir, LIMITS)).toThrow();
+    expect(existsSync(tmp.dir)).toBe(true);
+  });
+
+  it('rejects nonsensical limits', () => {
+    expect(() => SqliteOutbox.open(freshPath(), { maxBytes: Number.NaN, retentionMs: 1 })).toThrow(/maxBytes/);
+    expect(() => SqliteOutbox.open(freshPath(), { maxBytes: 1, retentionMs: -1 })).toThrow(/retentionMs/);
+  });
+});
