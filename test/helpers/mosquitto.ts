@@ -14,7 +14,12 @@ export class Mosquitto {
   private constructor(readonly port: number) {}
 
   static async start(): Promise<Mosquitto> {
-    const m = new Mosquitto(await freePort());
+    return Mosquitto.startOn(await freePort());
+  }
+
+  /** On a given port, e.g. one a gateway config already points at. */
+  static async startOn(port: number): Promise<Mosquitto> {
+    const m = new Mosquitto(port);
     await m.start();
     return m;
   }

@@ -1,0 +1,63 @@
+import { DetectionEngine } from '../src/detect/engine.js';
+import { defaultThresholds } from '../src/config/thresholds.js';
+import type { ElevatorSignals, SignalName } from '../src/signals/types.js';
+
+const FLOORS = Array.from({ length: 20 }, (_, i) => i * 3000);
+
+/** A synthetic trip cycle at 10 Hz: accelerate, travel, stop in the zone, open and close the doors. */
+function signalsAt(i: number, now: number): ElevatorSignals {
+  const phase = i % 300; // 30 s cycle
+  const moving = phase < 150;
+  const speed = moving ? Math.min(1.75, phase * 0.05) : 0;
+  const pos = (i * 17) % FLOORS.at(-1)!;
+  const door = moving ? 'closed' : phase < 180 ? 'opening' : phase < 260 ? 'open' : 'closing';
+  const g = <V>(value: V) => ({ value, quality: 'good' as const, at: now });
+  return {
+    positionMm: g(pos),
+    floor: g(Math.round(pos / 3000)),
+    levelingErrorMm: g(moving ? pos % 3000 : 3),
+    speedMps: g(speed),
+    direction: g(moving ? 'up' : 'none'),
+    door: g(door),
+    doorZone: g(!moving),
+    safetyCircuit: g(true),
+    doorLockCircuit: g(door === 'closed'),
+    overspeedSwitch: g(false),
+    occupied: g(phase % 60 < 30),
+    inspection: g(false),
+    alarmButton: g(false),
+    mainsPower: g(true),
+    topFinalLimit: g(false),
+    bottomFinalLimit: g(false),
+    controllerFloor: g(Math.round(pos / 3000)),
+  };
+}
+
+/** Samples per second through the full rule set, for 1 and 16 elevators, and heap per elevator with the black box on. */
+export async function benchEngine(): Promise<Record<string, number | string>> {
+  const out: Record<string, number | string> = {};
+  const snapshots = Array.from({ length: 3000 }, (_, i) => signalsAt(i, i * 100));
+  const available = new Set(Object.keys(snapshots[0]!) as SignalName[]);
+  for (const elevators of [1, 16]) {
+    const engines = Array.from({ length: elevators }, (_, k) => new DetectionEngine({ elevatorId: `E${k}`, thresholds: defaultThresholds, ratedSpeedMps: 1.75, floorLevelsMm: FLOORS, available }));
+    const samples = 200_000;
+    let now = 0;
+    const t0 = performance.now();
+    for (let i = 0; i < samples / elevators; i++) {
+      now += 100;
+      const s = snapshots[i % snapshots.length]!;
+      for (const e of engines) e.step(s, now);
+    }
+    const ms = performance.now() - t0;
+    out[`engine samples/s (${elevators} elevator${elevators > 1 ? 's' : ''})`] = Math.round((samples / ms) * 1000);
+  }
+  // Memory per elevator: heap growth for 100 engines each with a full black-box ring.
+  global.gc?.();
+  const before = process.memoryUsage().heapUsed;
+  const many = Array.from({ length: 100 }, (_, k) => new DetectionEngine({ elevatorId: `M${k}`, thresholds: defaultThresholds, ratedSpeedMps: 1.75, floorLevelsMm: FLOORS, available }));
+  for (let i = 0; i < 600; i++) for (const e of many) e.step(snapshots[i % snapshots.length]!, i * 100);
+  global.gc?.();
+  const after = process.memoryUsage().heapUsed;
+  out['engine heap per elevator, black box full (KiB)'] = global.gc ? Math.round((after - before) / 100 / 1024) : 'run with --expose-gc';
+  return out;
+}

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import mqtt from 'mqtt';
+import { startSimModbusTcp } from '../../src/sim/host.js';
+import { SCENARIOS } from '../../src/sim/scenarios.js';
+import { packageRoot } from '../../src/config/load.js';
+import { Mosquitto } from '../helpers/mosquitto.js';
+import { freePort } from '../helpers/ports.js';
+import { tempDir } from '../helpers/tmp.js';
+import { siteYaml } from '../helpers/gateway.js';
+
+const CLI = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
+
+function runGateway(config: string): ChildProcess {
+  return spawn(process.execPath, [CLI, 'run', '--config', config, '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+function storedFaults(dbPath: string): { id: string; type: string; delivered: boolean }[] {
+  if (!existsSync(dbPath)) return [];
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    const rows = db.prepare("SELECT id, payload, delivered_at FROM records WHERE kind = 'event' AND elevator_id IS NOT NULL ORDER BY seq").all() as { id: string; payload: string; delivered_at: number | null }[];
+    return rows.map((r) => ({ id: r.id, type: (JSON.parse(r.payload) as { type: string }).type, delivered: r.delivered_at !== null }));
+  } catch {
+    return []; // schema not created yet
+  } finally {
+    db.close();
+  }
+}
+
+async function killed(p: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (p.exitCode !== null || p.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    p.once('exit', () => resolve());
+    p.kill(signal);
+  });
+}
+
+/**
+ * Power cut between store and send: the gateway process is killed with SIGKILL after the
+ * event is committed to SQLite but before any broker could take it; on restart it is delivered
+ * with the same id.
+ */
+describe('gateway killed with SIGKILL after storing, before publishing', () => {
+  const tmp = tempDir();
+  let sim: Awaited<ReturnType<typeof startSimModbusTcp>>;
+  let mosq: Mosquitto | undefined;
+  let child: ChildProcess | undefined;
+
+  beforeAll(async () => {
+    expect(existsSync(CLI), 'npm test builds dist/ before vitest runs').toBe(true);
+    sim = await startSimModbusTcp({ host: '127.0.0.1', port: 0, unitId: 1, scenario: SCENARIOS['door-open-while-moving']!.scenario, timeScale: 10, loop: true });
+  });
+
+  afterAll(async () => {
+    if (child) await killed(child, 'SIGKILL');
+    await sim?.close();
+    await mosq?.close();
+    tmp.cleanup();
+  });
+
+  it('delivers the stored event after restart, with the id it was stored under', async () => {
+    const brokerPort = await freePort(); // nothing listens here during the first run
+    const dbPath = join(tmp.dir, 'outbox.db');
+    const config = tmp.file('site.yaml', siteYaml({ simPort: sim.port, brokerUrl: `mqtt://127.0.0.1:${brokerPort}`, outboxPath: dbPath, timeScale: 10 }));
+
+    child = runGateway(config);
+    await vi.waitFor(() => expect(storedFaults(dbPath).some((r) => r.type === 'door-open-while-moving')).toBe(true), { timeout: 60_000, interval: 100 });
+    await killed(child, 'SIGKILL');
+    const stored = storedFaults(dbPath);
+    const target = stored.find((r) => r.type === 'door-open-while-moving')!;
+    expect(target.delivered).toBe(false);
+
+    mosq = await Mosquitto.startOn(brokerPort);
+    const sub = await mqtt.connectAsync(mosq.url, { clientId: 'platform-kill' });
+    const ids: string[] = [];
+    sub.on('message', (_t, p) => ids.push((JSON.parse(p.toString()) as { id: string }).id));
+    await sub.subscribeAsync('elevgw/v1/it-gw/elevators/+/events', { qos: 1 });
+
+    child = runGateway(config);
+    await vi.waitFor(() => expect(ids).toContain(target.id), { timeout: 60_000, interval: 100 });
+    for (const r of stored) expect(ids).toContain(r.id);
+    await killed(child, 'SIGTERM');
+    await sub.endAsync();
+  });
+});
