@@ -67,11 +67,12 @@ export async function benchOutbox(): Promise<Record<string, number | string>> {
       'outbox.payload_bytes': payload.length,
       'outbox.tmpdir': tmpdir(),
     };
-    for (const [k, v] of Object.entries(figures)) console.log(`${k.padEnd(42)} ${v}`);
     return figures;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await benchOutbox();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  for (const [k, v] of Object.entries(await benchOutbox())) console.log(`${k.padEnd(42)} ${v}`);
+}

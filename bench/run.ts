@@ -1,0 +1,19 @@
+import { benchEngine } from './engine.js';
+import { benchOutbox } from './outbox.js';
+import { benchEndToEnd } from './e2e.js';
+import { benchRss } from './rss.js';
+
+/** `npm run bench`: prints figures; never part of `npm test`. Pick some with `npm run bench -- engine e2e`. */
+const all: Record<string, () => Promise<Record<string, number | string>>> = {
+  engine: benchEngine,
+  outbox: benchOutbox,
+  e2e: benchEndToEnd,
+  rss: () => benchRss(20),
+};
+
+const picked = process.argv.slice(2).filter((a) => a in all);
+for (const name of picked.length ? picked : Object.keys(all)) {
+  console.log(`\n== ${name} ==`);
+  const figures = await all[name]!();
+  for (const [k, v] of Object.entries(figures)) console.log(`${k.padEnd(52)} ${v}`);
+}
