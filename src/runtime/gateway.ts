@@ -7,8 +7,7 @@ import { SqliteOutbox } from '../outbox/sqlite.js';
 import { PRIORITY, type NewRecord, type Outbox, type Priority } from '../outbox/types.js';
 import type { EventPayload, StatusPayload, TelemetryPayload } from '../contract/payloads.js';
 import { Uplink } from '../uplink/uplink.js';
-import { ModbusDriver } from '../../drivers/modbus/driver.js';
-import { modbusSerialLink } from '../../drivers/modbus/link.js';
+import { createDriver } from '../../drivers/factory.js';
 import type { Driver } from '../../drivers/types.js';
 import { platformCode, eventName } from '../detect/catalogue.js';
 import type { DetectedEvent, Severity } from '../detect/types.js';
@@ -74,15 +73,8 @@ export class Gateway {
     });
     for (const e of o.config.elevators) {
       this.elevators.set(e.config.id, e);
-      const driver =
-        o.driverFor?.(e) ??
-        new ModbusDriver({
-          board: e.board,
-          unitId: e.config.connection.unitId,
-          link: modbusSerialLink(e.config.connection),
-          clock: this.clock,
-          logger: log.child({ mod: 'driver', elevator: e.config.id }),
-        });
+      const driver = async () =>
+        o.driverFor?.(e) ?? createDriver({ board: e.board, connection: e.config.connection, clock: this.clock, logger: log.child({ mod: 'driver', elevator: e.config.id }) });
       this.monitors.set(
         e.config.id,
         new ElevatorMonitor({

@@ -1,4 +1,4 @@
-import type { Driver } from '../../drivers/types.js';
+import type { Driver, DriverHealth } from '../../drivers/types.js';
 import type { BoardProfile } from '../config/board.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
@@ -12,7 +12,8 @@ import type { ElevatorSignals } from '../signals/types.js';
 export interface MonitorOptions {
   elevatorId: string;
   board: BoardProfile;
-  driver: Driver;
+  /** Built at start, so an optional transport's library (johnny-five, onoff) loads only when configured. */
+  driver: () => Promise<Driver>;
   thresholds: Thresholds;
   ratedSpeedMps: number;
   floorLevelsMm: number[];
@@ -35,6 +36,7 @@ export class ElevatorMonitor {
   private running = false;
   private busy = new Set<Promise<void>>();
   private last: ElevatorSignals = {};
+  private driver?: Driver;
   samples = 0;
 
   constructor(private readonly o: MonitorOptions) {
@@ -54,8 +56,8 @@ export class ElevatorMonitor {
     });
   }
 
-  driverHealth() {
-    return this.o.driver.health();
+  driverHealth(): DriverHealth {
+    return this.driver?.health() ?? { state: 'lost', transactions: 0, failures: 0, consecutiveFailures: 0, lastError: 'not started' };
   }
 
   get signals(): ElevatorSignals {
@@ -68,7 +70,8 @@ export class ElevatorMonitor {
     for (const r of unarmed) {
       this.o.logger.warn({ elevator: this.o.elevatorId, rule: r.type, missing: r.missing }, `rule ${r.type} not armed: board ${this.o.board.id} lacks ${r.missing.join(', ')}`);
     }
-    await this.o.driver.open();
+    this.driver = await this.o.driver();
+    await this.driver.open();
     for (const g of this.o.board.pollGroups) this.loop(g.name, g.intervalMs / this.o.timeScale);
   }
 
@@ -91,7 +94,8 @@ export class ElevatorMonitor {
   /** One poll of a group and one detection step. Exposed for deterministic tests. */
   async pollOnce(group: string): Promise<void> {
     try {
-      const points = await this.o.driver.poll(group);
+      if (!this.driver) return;
+      const points = await this.driver.poll(group);
       this.normalizer.update(points);
       this.step();
     } catch (e) {
@@ -114,6 +118,6 @@ export class ElevatorMonitor {
     for (const t of this.timers) clearTimeout(t);
     this.timers = [];
     await Promise.allSettled([...this.busy]);
-    await this.o.driver.close();
+    await this.driver?.close();
   }
 }
