@@ -90,6 +90,11 @@ export const uplinkSchema = z
     inflightWindow: z.number().int().min(1).max(1000).default(32),
     reconnectMinMs: z.number().int().min(100).default(1000),
     reconnectMaxMs: z.number().int().min(1000).default(60_000),
+    /**
+     * Records per second when draining a backlog, so a fleet reconnecting after a broker outage
+     * does not flood the broker. Critical events are never held back by it.
+     */
+    drainRatePerS: z.number().positive().default(100),
     /** Status/telemetry snapshot per elevator, seconds (0 = off). */
     telemetryIntervalS: z.number().min(0).default(10),
   })
@@ -100,6 +105,8 @@ export const outboxSchema = z
     path: z.string().default('data/outbox.db'),
     maxMb: z.number().positive().default(64),
     retentionDays: z.number().positive().default(7),
+    /** How often retention and the size cap are enforced, seconds. */
+    maintainIntervalS: z.number().positive().default(60),
   })
   .strict();
 

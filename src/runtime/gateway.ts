@@ -120,7 +120,7 @@ export class Gateway {
     };
     if (site.uplink.telemetryIntervalS > 0) every((site.uplink.telemetryIntervalS * 1000) / site.runtime.timeScale, () => this.telemetry());
     every(30_000, () => this.uplink.publishStatus());
-    every(60_000, () => this.maintain());
+    every(site.outbox.maintainIntervalS * 1000, () => this.maintain());
     this.o.logger.info({ gateway: this.gatewayId, elevators: this.monitors.size, outbox: this.o.config.outboxPath, timeScale: site.runtime.timeScale }, 'gateway started');
   }
 

@@ -3,7 +3,7 @@ import mqtt, { type MqttClient, type IClientOptions } from 'mqtt';
 import type { UplinkConfig } from '../config/site.js';
 import type { Logger } from '../core/log.js';
 import { errorMessage } from '../core/errors.js';
-import type { Outbox, StoredRecord } from '../outbox/types.js';
+import { PRIORITY, type Outbox, type StoredRecord } from '../outbox/types.js';
 import type { StatusPayload } from '../contract/payloads.js';
 import { topics, type TopicScheme } from '../contract/topics.js';
 
@@ -37,6 +37,9 @@ export class Uplink {
   private stopped = false;
   private _state: UplinkState = 'offline';
   private published = 0;
+  private tokens = 0;
+  private tokensAt = performance.now();
+  private rateTimer?: NodeJS.Timeout;
 
   constructor(private readonly o: UplinkOptions) {
     this.topics = topics(o.config.topicPrefix, o.gatewayId);
@@ -153,13 +156,30 @@ export class Uplink {
     }
   }
 
+  /** Token bucket for the backlog rate; at most one second's worth may accumulate. */
+  private refill(): void {
+    const now = performance.now();
+    const rate = this.o.config.drainRatePerS;
+    this.tokens = Math.min(Math.max(1, rate), this.tokens + ((now - this.tokensAt) / 1000) * rate);
+    this.tokensAt = now;
+  }
+
   private drain(): void {
     const client = this.client;
     if (!client || this._state !== 'online') return;
     const gen = this.generation;
     const free = this.o.config.inflightWindow - this.inflight.size;
     if (free <= 0) return;
+    this.refill();
     for (const r of this.o.outbox.next(free, this.inflight)) {
+      // Critical events overtake the backlog and are never rate-limited; the rest wait for a token.
+      if (r.priority !== PRIORITY.critical) {
+        if (this.tokens < 1) {
+          this.scheduleRateDrain();
+          break;
+        }
+        this.tokens -= 1;
+      }
       this.inflight.add(r.seq);
       const qos = r.kind === 'telemetry' ? 0 : 1;
       client.publish(this.topicFor(r), r.payload, { qos, retain: false }, (err) => {
@@ -176,6 +196,16 @@ export class Uplink {
     }
   }
 
+  private scheduleRateDrain(): void {
+    if (this.rateTimer) return;
+    const waitMs = Math.max(1, Math.ceil(((1 - this.tokens) / this.o.config.drainRatePerS) * 1000));
+    this.rateTimer = setTimeout(() => {
+      this.rateTimer = undefined;
+      this.kick();
+    }, waitMs);
+    this.rateTimer.unref?.();
+  }
+
   publishStatus(): void {
     const c = this.client;
     if (!c || this._state !== 'online') return;
@@ -186,6 +216,7 @@ export class Uplink {
   async stop(flushTimeoutMs = 3000): Promise<void> {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
+    clearTimeout(this.rateTimer);
     const c = this.client;
     if (c && this._state === 'online') {
       const deadline = Date.now() + flushTimeoutMs;

@@ -1,43 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
 import { startSimModbusTcp } from '../../src/sim/host.js';
 import { SCENARIOS } from '../../src/sim/scenarios.js';
-import { packageRoot } from '../../src/config/load.js';
+import { CLI, readOutbox, runGateway, stopChild as killed } from '../helpers/child-gateway.js';
 import { Mosquitto } from '../helpers/mosquitto.js';
 import { freePort } from '../helpers/ports.js';
 import { tempDir } from '../helpers/tmp.js';
 import { siteYaml } from '../helpers/gateway.js';
-
-const CLI = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
-
-function runGateway(config: string): ChildProcess {
-  return spawn(process.execPath, [CLI, 'run', '--config', config, '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
-}
-
-function storedFaults(dbPath: string): { id: string; type: string; delivered: boolean }[] {
-  if (!existsSync(dbPath)) return [];
-  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
-  try {
-    const rows = db.prepare("SELECT id, payload, delivered_at FROM records WHERE kind = 'event' AND elevator_id IS NOT NULL ORDER BY seq").all() as { id: string; payload: string; delivered_at: number | null }[];
-    return rows.map((r) => ({ id: r.id, type: (JSON.parse(r.payload) as { type: string }).type, delivered: r.delivered_at !== null }));
-  } catch {
-    return []; // schema not created yet
-  } finally {
-    db.close();
-  }
-}
-
-async function killed(p: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (p.exitCode !== null || p.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    p.once('exit', () => resolve());
-    p.kill(signal);
-  });
-}
 
 /**
  * Power cut between store and send: the gateway process is killed with SIGKILL after the
@@ -68,9 +40,9 @@ describe('gateway killed with SIGKILL after storing, before publishing', () => {
     const config = tmp.file('site.yaml', siteYaml({ simPort: sim.port, brokerUrl: `mqtt://127.0.0.1:${brokerPort}`, outboxPath: dbPath, timeScale: 10 }));
 
     child = runGateway(config);
-    await vi.waitFor(() => expect(storedFaults(dbPath).some((r) => r.type === 'door-open-while-moving')).toBe(true), { timeout: 60_000, interval: 100 });
+    await vi.waitFor(() => expect(readOutbox(dbPath, "kind = 'event' AND elevator_id IS NOT NULL").some((r) => r.type === 'door-open-while-moving')).toBe(true), { timeout: 60_000, interval: 100 });
     await killed(child, 'SIGKILL');
-    const stored = storedFaults(dbPath);
+    const stored = readOutbox(dbPath, "kind = 'event' AND elevator_id IS NOT NULL");
     const target = stored.find((r) => r.type === 'door-open-while-moving')!;
     expect(target.delivered).toBe(false);
 

@@ -1,0 +1,61 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { packageRoot } from '../../src/config/load.js';
+
+export const CLI = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
+
+/** `elevgw run` as a child process, as systemd would run it. */
+export function runGateway(config: string): ChildProcess {
+  return spawn(process.execPath, [CLI, 'run', '--config', config, '--log-level', 'error'], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+export async function stopChild(p: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (p.exitCode !== null || p.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    p.once('exit', () => resolve());
+    p.kill(signal);
+  });
+}
+
+export interface StoredRow {
+  id: string;
+  seq: number;
+  kind: string;
+  priority: number;
+  elevatorId: string | null;
+  type?: string;
+  delivered: boolean;
+}
+
+/** The outbox rows as another process sees them on disk (read-only; WAL readers never block the writer). */
+export function readOutbox(dbPath: string, where = '1=1'): StoredRow[] {
+  if (!existsSync(dbPath)) return [];
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(dbPath, { readonly: true, fileMustExist: true });
+    const rows = db.prepare(`SELECT seq, id, kind, priority, elevator_id, payload, delivered_at FROM records WHERE ${where} ORDER BY seq`).all() as {
+      seq: number;
+      id: string;
+      kind: string;
+      priority: number;
+      elevator_id: string | null;
+      payload: string;
+      delivered_at: number | null;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      seq: r.seq,
+      kind: r.kind,
+      priority: r.priority,
+      elevatorId: r.elevator_id,
+      type: (JSON.parse(r.payload) as { type?: string }).type,
+      delivered: r.delivered_at !== null,
+    }));
+  } catch {
+    return []; // not created yet
+  } finally {
+    db?.close();
+  }
+}
