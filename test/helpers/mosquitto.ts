@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitForPort } from './ports.js';
@@ -11,15 +11,23 @@ import { freePort, waitForPort } from './ports.js';
 export class Mosquitto {
   private proc?: ChildProcess;
   private dir = mkdtempSync(join(tmpdir(), 'elevgw-mosq-'));
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly persistent = false,
+  ) {}
 
   static async start(): Promise<Mosquitto> {
     return Mosquitto.startOn(await freePort());
   }
 
+  /** With persistence: subscriber sessions (clean: false) and their queued messages survive a restart. */
+  static async startPersistent(): Promise<Mosquitto> {
+    return Mosquitto.startOn(await freePort(), { persistent: true });
+  }
+
   /** On a given port, e.g. one a gateway config already points at. */
-  static async startOn(port: number): Promise<Mosquitto> {
-    const m = new Mosquitto(port);
+  static async startOn(port: number, opts: { persistent?: boolean } = {}): Promise<Mosquitto> {
+    const m = new Mosquitto(port, opts.persistent);
     await m.start();
     return m;
   }
@@ -30,7 +38,12 @@ export class Mosquitto {
 
   async start(): Promise<void> {
     const conf = join(this.dir, 'mosquitto.conf');
-    writeFileSync(conf, [`listener ${this.port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'log_dest none', ''].join('\n'));
+    // mosquitto started as root drops to its own user: the persistence directory must be writable for it.
+    if (this.persistent) chmodSync(this.dir, 0o777);
+    const persistence = this.persistent
+      ? ['persistence true', `persistence_location ${this.dir}/`, 'max_queued_messages 100000', 'max_inflight_messages 100']
+      : ['persistence false'];
+    writeFileSync(conf, [`listener ${this.port} 127.0.0.1`, 'allow_anonymous true', ...persistence, 'log_dest none', ''].join('\n'));
     this.proc = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
     await waitForPort(this.port);
   }
