@@ -2,6 +2,7 @@ import { benchEngine } from './engine.js';
 import { benchOutbox } from './outbox.js';
 import { benchEndToEnd } from './e2e.js';
 import { benchRss } from './rss.js';
+import { benchDrain } from './drain.js';
 
 /** `npm run bench`: prints figures; never part of `npm test`. Pick some with `npm run bench -- engine e2e`. */
 const all: Record<string, () => Promise<Record<string, number | string>>> = {
@@ -9,6 +10,7 @@ const all: Record<string, () => Promise<Record<string, number | string>>> = {
   outbox: benchOutbox,
   e2e: benchEndToEnd,
   rss: () => benchRss(20),
+  drain: benchDrain,
 };
 
 const picked = process.argv.slice(2).filter((a) => a in all);
