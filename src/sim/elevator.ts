@@ -1,264 +1,182 @@
+import { DoorOperator } from './doors.js';
+import { brake, driveToward, stopPointMm, type Motion } from './kinematics.js';
+import { resolveModel, type ElevatorModel } from './model.js';
+import type { SimCounters, SimState } from './state.js';
+
+export { DEFAULT_MODEL, type ElevatorModel } from './model.js';
+export type { SimCounters, SimDoor, SimState } from './state.js';
+
+/** The governor switch trips at 115 % of rated speed (GB/T 7588.1). */
+export const OVERSPEED_TRIP_RATIO = 1.15;
+/** Braking on a mains loss or a drive fault (stall): the machine brake, harder than normal. */
+export const EMERGENCY_DECEL_MPS2 = 2.0;
+/** Model steps are at most this long, whatever `step()` is given, so kinematics stay accurate. */
+export const MAX_SUB_STEP_MS = 10;
+/** Beyond the zone, each leveling sensor stays active this much longer on its side. */
+const SENSOR_SPREAD_MM = 30;
+/** A stall only takes hold where the car comes to rest this far clear of any door zone. */
+const STALL_CLEARANCE_MM = 100;
+/** A final limit switch trips this far past the end landings. */
+const FINAL_LIMIT_MM = 200;
+
 /**
- * The virtual elevator: a deterministic, time-stepped model of car kinematics, doors, door-zone
- * sensors, circuits and occupancy. No timers inside: `step(dtMs)` advances simulated time, so
- * tests run it as fast as they like and the host runs it in (scaled) real time.
+ * The virtual elevator: a deterministic, time-stepped model of a car (trapezoidal speed profile),
+ * its doors, leveling sensors, circuits and occupancy, with the fault injections the scenarios use.
+ * No timers inside: `step(dtMs)` advances simulated time.
+ *
+ * Calls are served first come, first served. The car departs only with the doors fully closed,
+ * and opens them at every stop.
  */
-
-export interface ElevatorModel {
-  /** Landing levels in mm above the bottom landing, ascending; the first is 0. */
-  floorLevelsMm: number[];
-  ratedSpeedMps: number;
-  accelMps2: number;
-  doorOpenMs: number;
-  doorCloseMs: number;
-  dwellMs: number;
-  /** Both leveling sensors are active within this distance of a landing level. */
-  doorZoneMm: number;
-}
-
-export const DEFAULT_MODEL: ElevatorModel = {
-  floorLevelsMm: Array.from({ length: 10 }, (_, i) => i * 3000),
-  ratedSpeedMps: 1.75,
-  accelMps2: 0.8,
-  doorOpenMs: 2500,
-  doorCloseMs: 3000,
-  dwellMs: 4000,
-  doorZoneMm: 150,
-};
-
-export type SimDoor = 'closed' | 'opening' | 'open' | 'closing';
-
-export interface SimState {
-  simMs: number;
-  positionMm: number;
-  speedMps: number;
-  door: SimDoor;
-  doorClosed: boolean;
-  doorOpen: boolean;
-  doorZoneUpper: boolean;
-  doorZoneLower: boolean;
-  safetyCircuit: boolean;
-  doorLockCircuit: boolean;
-  overspeedSwitch: boolean;
-  passengers: number;
-  occupied: boolean;
-  inspection: boolean;
-  alarmButton: boolean;
-  mainsPower: boolean;
-  topFinalLimit: boolean;
-  bottomFinalLimit: boolean;
-  controllerFloor: number;
-  heartbeat: number;
-}
-
-const OVERSPEED_TRIP = 1.15;
-const EMERGENCY_DECEL = 2.0;
-
 export class VirtualElevator {
   readonly model: ElevatorModel;
-  private simMs = 0;
-  private pos = 0;
-  private v = 0;
-  private door: SimDoor = 'closed';
-  private doorTimer = 0;
-  private dwell = 0;
+  private t = 0;
+  private car: Motion;
+  private readonly doors: DoorOperator;
   private readonly calls: number[] = [];
   private target: number | undefined;
+  /** Where the car comes to rest for `target` (its level plus the landing error). */
+  private stopMm = 0;
+  private trips = 0;
   private passengers = 0;
-  private stalled = false;
-  private mains = true;
   private inspection = false;
   private alarm = false;
-  private heartbeat = 0;
-  private heartbeatFrozen = false;
-  private heartbeatMs = 0;
+  private mains = true;
+  private stallRequested = false;
+  private stalled = false;
   private doorForcedUntil = -1;
   private overspeedFactor = 1;
   private overspeedUntil = -1;
   private overspeedTripped = false;
-  private trips = 0;
-  private doorCycles = 0;
-  private wasOpened = false;
-  /** Called when the doors have fully opened at a landing (the traffic generator boards/alights there). */
-  onDoorsOpen?: (floor: number) => void;
+  private heartbeat = 0;
+  private heartbeatFrozen = false;
+  private nextBeatMs = 1000;
 
   constructor(model: Partial<ElevatorModel> = {}, startFloor = 0) {
-    this.model = { ...DEFAULT_MODEL, ...model };
-    const levels = this.model.floorLevelsMm;
-    if (levels.length < 2 || levels.some((l, i) => i > 0 && l <= levels[i - 1]!)) throw new Error('floor levels must ascend');
-    this.pos = levels[startFloor] ?? 0;
+    this.model = resolveModel(model);
+    this.car = { posMm: this.levelOf(startFloor), speedMps: 0 };
+    this.doors = new DoorOperator({ openMs: this.model.doorOpenMs, closeMs: this.model.doorCloseMs, dwellMs: this.model.dwellMs });
   }
 
-  get nowMs(): number {
-    return this.simMs;
+  get simMs(): number {
+    return this.t;
+  }
+
+  get floorCount(): number {
+    return this.model.floorLevelsMm.length;
+  }
+
+  /** A landing or car call; ignored if that floor is already the next stop. */
+  call(floor: number): void {
+    this.levelOf(floor);
+    if (this.target === floor || this.calls.at(-1) === floor) return;
+    if (this.target === undefined && this.calls.length === 0 && this.atLanding(floor) && this.doors.phase !== 'closed') {
+      this.doors.open(); // someone presses the button of the floor the car stands at
+      return;
+    }
+    this.calls.push(floor);
+  }
+
+  boardPassengers(n: number): void {
+    this.passengers += Math.max(0, n);
+  }
+
+  alightPassengers(n: number): void {
+    this.passengers = Math.max(0, this.passengers - Math.max(0, n));
+  }
+
+  /** Something in the doorway: closing doors reopen, open doors wait. */
+  obstructDoor(): void {
+    this.doors.obstruct();
+  }
+
+  /**
+   * A drive fault: the car brakes and stays where it stops, doors closed, until `releaseStall()`.
+   * It takes hold on the next stretch of travel where the car comes to rest clear of every door zone.
+   */
+  stallBetweenFloors(): void {
+    this.stallRequested = true;
+  }
+
+  /** The car resumes its trip. */
+  releaseStall(): void {
+    this.stallRequested = false;
+    this.stalled = false;
+  }
+
+  /** The door leaves "closed" (and the lock circuit opens) for `durationMs`; the car keeps moving. */
+  openDoorWhileMoving(durationMs: number): void {
+    this.doorForcedUntil = this.t + durationMs;
+  }
+
+  /** The drive lets the car reach `factor` × rated speed for `durationMs`. */
+  overspeed(factor: number, durationMs: number): void {
+    this.overspeedFactor = factor;
+    this.overspeedUntil = this.t + durationMs;
+  }
+
+  /** Mains lost: an emergency stop where the car is; doors stay as they are. Sensors keep working (backup power). */
+  mainsOff(): void {
+    this.mains = false;
+  }
+
+  /** Mains back: the car continues to its destination. */
+  mainsOn(): void {
+    this.mains = true;
+  }
+
+  /** Inspection mode: no new trips start (calls wait). */
+  setInspection(on: boolean): void {
+    this.inspection = on;
+  }
+
+  pressAlarm(on: boolean): void {
+    this.alarm = on;
+  }
+
+  /** A frozen controller: the heartbeat stops changing. */
+  freezeHeartbeat(on: boolean): void {
+    this.heartbeatFrozen = on;
   }
 
   nearestFloor(): number {
     const levels = this.model.floorLevelsMm;
     let best = 0;
-    for (let i = 1; i < levels.length; i++) if (Math.abs(levels[i]! - this.pos) < Math.abs(levels[best]! - this.pos)) best = i;
+    for (let i = 1; i < levels.length; i++) if (Math.abs(levels[i]! - this.car.posMm) < Math.abs(levels[best]! - this.car.posMm)) best = i;
     return best;
   }
 
-  /** A landing call or car call to a floor index; served in order. */
-  call(floor: number): void {
-    if (floor < 0 || floor >= this.model.floorLevelsMm.length) throw new Error(`no floor ${floor}`);
-    if (this.calls.at(-1) !== floor && this.target !== floor) this.calls.push(floor);
-  }
-
-  boardPassengers(n: number): void {
-    this.passengers += n;
-  }
-  alightPassengers(n: number): void {
-    this.passengers = Math.max(0, this.passengers - n);
-  }
-  stallBetweenFloors(): void {
-    this.stalled = true;
-  }
-  releaseStall(): void {
-    this.stalled = false;
-  }
-  openDoorWhileMoving(durationMs: number): void {
-    this.doorForcedUntil = this.simMs + durationMs;
-  }
-  overspeed(factor: number, durationMs: number): void {
-    this.overspeedFactor = factor;
-    this.overspeedUntil = this.simMs + durationMs;
-  }
-  mainsOff(): void {
-    this.mains = false;
-  }
-  mainsOn(): void {
-    this.mains = true;
-  }
-  setInspection(on: boolean): void {
-    this.inspection = on;
-  }
-  pressAlarm(on: boolean): void {
-    this.alarm = on;
-  }
-  freezeHeartbeat(on: boolean): void {
-    this.heartbeatFrozen = on;
-  }
-
-  /** Idle: no calls pending, not moving, doors closed. */
+  /** No call waiting, standing still, doors closed. */
   idle(): boolean {
-    return this.target === undefined && this.calls.length === 0 && this.v === 0 && this.door === 'closed';
+    return this.target === undefined && this.calls.length === 0 && this.car.speedMps === 0 && this.doorClosed();
   }
 
-  counters(): { trips: number; doorCycles: number } {
-    return { trips: this.trips, doorCycles: this.doorCycles };
+  counters(): SimCounters {
+    return { trips: this.trips, doorCycles: this.doors.cycles };
   }
 
   step(dtMs: number): void {
-    if (dtMs <= 0) return;
-    this.simMs += dtMs;
-    this.heartbeatMs += dtMs;
-    while (this.heartbeatMs >= 1000) {
-      this.heartbeatMs -= 1000;
-      if (!this.heartbeatFrozen) this.heartbeat = (this.heartbeat + 1) & 0xffff;
-    }
-    if (this.simMs >= this.overspeedUntil) this.overspeedFactor = 1;
-    this.stepDoors(dtMs);
-    this.stepCar(dtMs / 1000);
-    if (Math.abs(this.v) >= OVERSPEED_TRIP * this.model.ratedSpeedMps) this.overspeedTripped = true;
-    if (this.v === 0 && this.overspeedFactor === 1) this.overspeedTripped = false; // governor reset after the stop
-  }
-
-  private stepCar(dt: number): void {
-    const m = this.model;
-    if (!this.mains || this.stalled) {
-      this.brake(dt, EMERGENCY_DECEL);
-      return;
-    }
-    if (this.target === undefined) {
-      if (this.door !== 'closed' || this.calls.length === 0) return;
-      const next = this.calls.shift()!;
-      if (next === this.nearestFloor() && Math.abs(m.floorLevelsMm[next]! - this.pos) < 1) {
-        this.arrive(next);
-        return;
-      }
-      this.target = next;
-      this.trips++;
-    }
-    if (this.door !== 'closed' && this.simMs >= this.doorForcedUntil) return;
-    const level = m.floorLevelsMm[this.target]!;
-    const remaining = (level - this.pos) / 1000; // m, signed
-    const dir = Math.sign(remaining);
-    const limit = m.ratedSpeedMps * this.overspeedFactor;
-    const desired = dir * Math.min(limit, Math.sqrt(2 * m.accelMps2 * Math.abs(remaining)));
-    const maxDelta = (this.overspeedFactor > 1 ? 3 : 1) * m.accelMps2 * dt;
-    this.v += Math.max(-maxDelta, Math.min(maxDelta, desired - this.v));
-    const move = this.v * dt * 1000;
-    if (Math.abs(remaining * 1000) <= Math.max(0.5, Math.abs(move)) && Math.sign(move) === dir) {
-      this.pos = level;
-      this.v = 0;
-      this.arrive(this.target);
-    } else this.pos += move;
-  }
-
-  private brake(dt: number, decel: number): void {
-    if (this.v === 0) return;
-    const dv = decel * dt;
-    const nv = Math.abs(this.v) <= dv ? 0 : this.v - Math.sign(this.v) * dv;
-    this.pos += ((this.v + nv) / 2) * dt * 1000;
-    this.v = nv;
-  }
-
-  private arrive(floor: number): void {
-    this.target = undefined;
-    this.door = 'opening';
-    this.doorTimer = 0;
-    void floor;
-  }
-
-  private stepDoors(dtMs: number): void {
-    const m = this.model;
-    if (this.door === 'closed' || !this.mains) return;
-    this.doorTimer += dtMs;
-    switch (this.door) {
-      case 'opening':
-        if (this.doorTimer >= m.doorOpenMs) {
-          this.door = 'open';
-          this.wasOpened = true;
-          this.dwell = 0;
-          this.onDoorsOpen?.(this.nearestFloor());
-        }
-        break;
-      case 'open':
-        this.dwell += dtMs;
-        if (this.dwell >= m.dwellMs) {
-          this.door = 'closing';
-          this.doorTimer = 0;
-        }
-        break;
-      case 'closing':
-        if (this.doorTimer >= m.doorCloseMs) {
-          this.door = 'closed';
-          if (this.wasOpened) this.doorCycles++;
-          this.wasOpened = false;
-        }
-        break;
+    let left = dtMs;
+    while (left > 0) {
+      const d = Math.min(MAX_SUB_STEP_MS, left);
+      this.stepOnce(d);
+      left -= d;
     }
   }
 
   state(): SimState {
     const m = this.model;
-    const forced = this.simMs < this.doorForcedUntil;
-    const door: SimDoor = forced && this.door === 'closed' ? 'opening' : this.door;
     const nearest = this.nearestFloor();
-    const err = this.pos - m.floorLevelsMm[nearest]!;
-    const top = m.floorLevelsMm.at(-1)!;
+    const offset = this.car.posMm - m.floorLevelsMm[nearest]!;
+    const door = this.doorForced() && this.doors.phase === 'closed' ? 'opening' : this.doors.phase;
     return {
-      simMs: this.simMs,
-      positionMm: Math.round(this.pos),
-      speedMps: this.v,
+      simMs: this.t,
+      positionMm: this.car.posMm,
+      speedMps: this.car.speedMps,
       door,
       doorClosed: door === 'closed',
       doorOpen: door === 'open',
-      // Two sensors a little apart on the car: both active only close to the landing.
-      doorZoneUpper: err >= -m.doorZoneMm && err <= m.doorZoneMm + 20,
-      doorZoneLower: err >= -m.doorZoneMm - 20 && err <= m.doorZoneMm,
+      doorZoneUpper: offset >= -m.doorZoneMm - SENSOR_SPREAD_MM && offset <= m.doorZoneMm,
+      doorZoneLower: offset >= -m.doorZoneMm && offset <= m.doorZoneMm + SENSOR_SPREAD_MM,
       safetyCircuit: true,
       doorLockCircuit: door === 'closed',
       overspeedSwitch: this.overspeedTripped,
@@ -267,10 +185,84 @@ export class VirtualElevator {
       inspection: this.inspection,
       alarmButton: this.alarm,
       mainsPower: this.mains,
-      topFinalLimit: this.pos > top + 200,
-      bottomFinalLimit: this.pos < -200,
+      topFinalLimit: this.car.posMm > m.floorLevelsMm.at(-1)! + FINAL_LIMIT_MM,
+      bottomFinalLimit: this.car.posMm < -FINAL_LIMIT_MM,
       controllerFloor: nearest,
       heartbeat: this.heartbeat,
     };
+  }
+
+  private stepOnce(dtMs: number): void {
+    this.t += dtMs;
+    while (this.t >= this.nextBeatMs) {
+      this.nextBeatMs += 1000;
+      if (!this.heartbeatFrozen) this.heartbeat = (this.heartbeat + 1) & 0xffff;
+    }
+    if (this.t >= this.overspeedUntil) this.overspeedFactor = 1;
+    if (this.mains) this.doors.step(dtMs); // the door operator has no backup power
+    this.moveCar(dtMs / 1000);
+    const speed = Math.abs(this.car.speedMps);
+    if (speed >= OVERSPEED_TRIP_RATIO * this.model.ratedSpeedMps) this.overspeedTripped = true;
+    else if (speed === 0) this.overspeedTripped = false; // reset once the car stands still
+  }
+
+  private moveCar(dtS: number): void {
+    if (this.stallRequested && !this.stalled && this.car.speedMps !== 0 && this.clearOfZones(stopPointMm(this.car, EMERGENCY_DECEL_MPS2))) this.stalled = true;
+    if (!this.mains || this.stalled) {
+      this.car = brake(this.car, EMERGENCY_DECEL_MPS2, dtS);
+      return;
+    }
+    if (this.car.speedMps === 0) {
+      if (this.target === undefined) this.dispatch();
+      if (this.target === undefined || !this.doorClosed() || this.inspection) return; // never depart with the doors open
+    }
+    if (this.target === undefined) return;
+    const m = this.model;
+    const fast = this.overspeedFactor > 1;
+    const limits = { maxSpeedMps: m.ratedSpeedMps * this.overspeedFactor, accelMps2: fast ? 2 * m.accelMps2 : m.accelMps2, decelMps2: m.accelMps2 };
+    const wasStill = this.car.speedMps === 0;
+    const next = driveToward(this.car, this.stopMm, limits, dtS);
+    if (wasStill && next.speedMps !== 0) this.trips++;
+    this.car = { posMm: next.posMm, speedMps: next.speedMps };
+    if (next.arrived) {
+      this.target = undefined;
+      this.doors.open();
+    }
+  }
+
+  /** Takes the next call; a call to the landing the car stands at just opens the doors. */
+  private dispatch(): void {
+    if (this.inspection || !this.doorClosed()) return;
+    const next = this.calls.shift();
+    if (next === undefined) return;
+    if (this.atLanding(next)) {
+      this.doors.open();
+      return;
+    }
+    const level = this.levelOf(next);
+    this.target = next;
+    this.stopMm = level + Math.sign(level - this.car.posMm) * this.model.landingErrorMm;
+  }
+
+  private doorForced(): boolean {
+    return this.t < this.doorForcedUntil;
+  }
+
+  private doorClosed(): boolean {
+    return this.doors.phase === 'closed' && !this.doorForced();
+  }
+
+  private atLanding(floor: number): boolean {
+    return this.car.speedMps === 0 && Math.abs(this.car.posMm - this.levelOf(floor)) <= this.model.landingErrorMm + 0.5;
+  }
+
+  private clearOfZones(posMm: number): boolean {
+    return this.model.floorLevelsMm.every((l) => Math.abs(posMm - l) > this.model.doorZoneMm + STALL_CLEARANCE_MM);
+  }
+
+  private levelOf(floor: number): number {
+    const level = Number.isInteger(floor) ? this.model.floorLevelsMm[floor] : undefined;
+    if (level === undefined) throw new RangeError(`no floor ${floor} (floors 0–${this.model.floorLevelsMm.length - 1})`);
+    return level;
   }
 }

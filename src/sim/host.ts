@@ -1,68 +1,100 @@
 import { scaledClock, type Clock } from '../core/clock.js';
-import type { SimState } from './elevator.js';
-import { encodeControllerRegisters } from './modbus-map.js';
+import type { VirtualElevator } from './elevator.js';
+import { encodeControllerRegisters, encodeDiscreteInputs } from './modbus-map.js';
 import { startModbusTcpServer } from './modbus-tcp-server.js';
-import { ScenarioRunner, type Scenario } from './scenario.js';
+import { ScenarioRunner } from './runner.js';
+import type { Scenario } from './scenario.js';
+import type { SimCounters, SimState } from './state.js';
 
 export interface SimHostOptions {
   scenario: Scenario;
-  /** Sim time follows this clock's monotonic time (scaledClock(n) runs n× faster). */
+  /** Simulated time follows this clock's monotonic time: scaledClock(10) runs the building 10× faster. */
   clock: Clock;
-  /** Start the scenario again when it ends. */
+  /** Replay the scenario when it ends (on the same elevator, so nothing jumps). */
   loop?: boolean;
+  /** Real milliseconds between ticks (default 10). */
   tickMs?: number;
+  /** An elevator to drive instead of a new one built from the scenario. */
+  elevator?: VirtualElevator;
 }
 
-/** Runs a scenario in (scaled) real time: a timer advances the model by the clock's elapsed time. */
+/** A paused process (a debugger, a suspended laptop) catches up at most this much simulated time. */
+const MAX_CATCH_UP_MS = 60_000;
+
+/**
+ * Runs a VirtualElevator and its scenario in (scaled) real time: each tick advances the
+ * simulation by the clock time elapsed since the last one. Without `loop`, the elevator keeps
+ * running idle after the scenario ends.
+ */
 export class SimHost {
-  private runner: ScenarioRunner;
-  private timer?: NodeJS.Timeout;
+  /** Called after every advance with the new state. */
+  onStep?: (state: SimState) => void;
+  readonly runner: ScenarioRunner;
   private last: number;
-  private loops = 0;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: SimHostOptions) {
-    this.runner = new ScenarioRunner(o.scenario);
+    this.runner = new ScenarioRunner(o.scenario, o.elevator);
     this.last = o.clock.now();
   }
 
-  get elevator() {
+  get elevator(): VirtualElevator {
     return this.runner.elevator;
   }
 
+  /** Simulated ms since the host was created (across loops). */
   get simMs(): number {
-    return this.loops * this.o.scenario.durationS * 1000 + this.runner.simMs;
+    return this.runner.elevator.simMs;
   }
 
   state(): SimState {
     return this.runner.elevator.state();
   }
 
-  counters(): { trips: number; doorCycles: number } {
+  counters(): SimCounters {
     return this.runner.elevator.counters();
   }
 
-  /** Advance to the clock's now; also called on each read so a register read sees current state. */
+  /** Advances to the clock's now. Ticks call it; so does every register read, so a read sees current state. */
   sync(): void {
     const now = this.o.clock.now();
-    const dt = now - this.last;
+    let dt = Math.min(now - this.last, MAX_CATCH_UP_MS);
     this.last = now;
-    // Cap a single catch-up (a paused process) at 10 s of sim time.
-    this.runner.advance(Math.min(dt, 10_000));
-    if (this.o.loop && this.runner.finished) {
-      this.loops++;
-      this.runner = new ScenarioRunner(this.o.scenario);
+    if (!(dt > 0)) return;
+    while (dt > 0) {
+      if (this.o.loop && this.runner.finished) this.runner.restart();
+      const toEnd = this.runner.scenario.durationS * 1000 - this.runner.scenarioMs;
+      const piece = this.o.loop ? Math.min(dt, toEnd) : dt;
+      this.runner.advance(piece);
+      dt -= piece;
     }
+    if (this.o.loop && this.runner.finished) this.runner.restart();
+    this.onStep?.(this.state());
   }
 
   start(): void {
+    if (this.timer) return;
     this.last = this.o.clock.now();
     this.timer = setInterval(() => this.sync(), this.o.tickMs ?? 10);
-    this.timer.unref?.();
   }
 
   stop(): void {
     clearInterval(this.timer);
+    this.timer = undefined;
   }
+}
+
+export interface SimModbusTcpOptions {
+  host: string;
+  /** 0 = a free port; the bound port is returned. */
+  port: number;
+  unitId: number;
+  scenario: Scenario;
+  /** Simulated time runs this many times faster than real time. */
+  timeScale: number;
+  loop: boolean;
+  /** Overrides `timeScale` (tests drive a FakeClock). */
+  clock?: Clock;
 }
 
 export interface SimModbusTcp {
@@ -72,26 +104,37 @@ export interface SimModbusTcp {
   close(): Promise<void>;
 }
 
-/** The virtual elevator as a Modbus TCP slave with the generic controller map (boards/sim-modbus.yaml). */
-export async function startSimModbusTcp(o: { host: string; port: number; unitId: number; scenario: Scenario; timeScale: number; loop: boolean }): Promise<SimModbusTcp> {
-  const sim = new SimHost({ scenario: o.scenario, clock: scaledClock(o.timeScale), loop: o.loop });
-  sim.start();
-  const server = await startModbusTcpServer({
-    host: o.host,
-    port: o.port,
-    unitId: o.unitId,
-    holdingRegisters: () => {
-      sim.sync();
-      return encodeControllerRegisters(sim.state());
-    },
-  });
-  return {
-    host: server.host,
-    port: server.port,
-    sim,
-    async close() {
-      sim.stop();
-      await server.close();
-    },
+/**
+ * The virtual elevator as a Modbus TCP slave serving the generic-modbus-controller map
+ * (boards/sim-modbus.yaml) as holding and input registers, and the status bits as discrete inputs.
+ * This is what `elevgw sim --modbus-tcp` and `elevgw demo` run.
+ */
+export async function startSimModbusTcp(o: SimModbusTcpOptions): Promise<SimModbusTcp> {
+  const sim = new SimHost({ scenario: o.scenario, clock: o.clock ?? scaledClock(o.timeScale), loop: o.loop });
+  const current = (): SimState => {
+    sim.sync();
+    return sim.state();
   };
+  sim.start();
+  try {
+    const server = await startModbusTcpServer({
+      host: o.host,
+      port: o.port,
+      unitId: o.unitId,
+      readRegisters: () => encodeControllerRegisters(current()),
+      readDiscreteInputs: () => encodeDiscreteInputs(current()),
+    });
+    return {
+      host: server.host,
+      port: server.port,
+      sim,
+      async close() {
+        sim.stop();
+        await server.close();
+      },
+    };
+  } catch (e) {
+    sim.stop();
+    throw e;
+  }
 }

@@ -1,12 +1,21 @@
-import type { SimState } from './elevator.js';
+import type { SimState } from './state.js';
 
 /**
- * The generic-modbus-controller holding-register map (zero-based), plus register 6 with the
- * two leveling sensors for boards/sim-modbus.yaml:
- *   0–1 position mm int32 high word first · 2 speed mm/s int16 · 3 status bits · 4 floor index
- *   5 heartbeat · 6 bit0 upper / bit1 lower door-zone sensor
+ * The generic-modbus-controller holding-register map (zero-based, 16-bit), as read through
+ * boards/sim-modbus.yaml:
+ *
+ * | reg | content |
+ * |---|---|
+ * | 0–1 | car position, mm above the bottom landing, int32, high word first |
+ * | 2 | car speed, mm/s, int16, + = up |
+ * | 3 | status bits (STATUS_BITS) |
+ * | 4 | floor index reported by the controller (0 = bottom landing) |
+ * | 5 | heartbeat counter |
+ * | 6 | bit 0 upper, bit 1 lower door-zone sensor (sim board extra) |
  */
 export const SIM_REGISTER_COUNT = 7;
+
+export const REG = { positionHigh: 0, positionLow: 1, speed: 2, status: 3, floor: 4, heartbeat: 5, zoneSensors: 6 } as const;
 
 export const STATUS_BITS = {
   doorClosed: 0,
@@ -22,11 +31,15 @@ export const STATUS_BITS = {
   topFinalLimit: 10,
   bottomFinalLimit: 11,
 } as const;
+export type StatusFlag = keyof typeof STATUS_BITS;
 
-export function encodeControllerRegisters(s: SimState): number[] {
-  const pos = Math.round(s.positionMm) >>> 0;
-  const speed = Math.max(-32768, Math.min(32767, Math.round(s.speedMps * 1000))) & 0xffff;
-  const flags: Record<keyof typeof STATUS_BITS, boolean> = {
+const INT32_MIN = -0x8000_0000;
+const INT32_MAX = 0x7fff_ffff;
+
+const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
+
+export function statusFlags(s: SimState): Record<StatusFlag, boolean> {
+  return {
     doorClosed: s.doorClosed,
     doorOpen: s.doorOpen,
     doorZone: s.doorZoneUpper && s.doorZoneLower,
@@ -40,8 +53,25 @@ export function encodeControllerRegisters(s: SimState): number[] {
     topFinalLimit: s.topFinalLimit,
     bottomFinalLimit: s.bottomFinalLimit,
   };
-  let status = 0;
-  for (const [k, bit] of Object.entries(STATUS_BITS)) if (flags[k as keyof typeof STATUS_BITS]) status |= 1 << bit;
+}
+
+export function statusWord(s: SimState): number {
+  const flags = statusFlags(s);
+  let word = 0;
+  for (const [flag, bit] of Object.entries(STATUS_BITS) as [StatusFlag, number][]) if (flags[flag]) word |= 1 << bit;
+  return word;
+}
+
+/** Encodes a state into registers 0–6; every value is an unsigned 16-bit word. */
+export function encodeControllerRegisters(s: SimState): number[] {
+  const pos = clamp(Math.round(s.positionMm), INT32_MIN, INT32_MAX) >>> 0; // two's complement
+  const speed = clamp(Math.round(s.speedMps * 1000), -0x8000, 0x7fff) & 0xffff;
   const zones = (s.doorZoneUpper ? 1 : 0) | (s.doorZoneLower ? 2 : 0);
-  return [pos >>> 16, pos & 0xffff, speed, status, s.controllerFloor & 0xffff, s.heartbeat & 0xffff, zones];
+  return [pos >>> 16, pos & 0xffff, speed, statusWord(s), s.controllerFloor & 0xffff, s.heartbeat & 0xffff, zones];
+}
+
+/** Discrete inputs 0–15 mirror the bits of the status register. */
+export function encodeDiscreteInputs(s: SimState): boolean[] {
+  const word = statusWord(s);
+  return Array.from({ length: 16 }, (_, bit) => ((word >> bit) & 1) === 1);
 }

@@ -1,0 +1,61 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { CLI } from '../helpers/child-gateway.js';
+import { packageRoot } from '../../src/config/load.js';
+import { SqliteOutbox } from '../../src/outbox/sqlite.js';
+import { PRIORITY } from '../../src/outbox/types.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const tmp = tempDir();
+afterAll(() => tmp.cleanup());
+
+function elevgw(...args: string[]) {
+  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 30_000 });
+}
+
+describe('elevgw CLI', () => {
+  it('config validate accepts the demo config', () => {
+    const r = elevgw('config', 'validate', join(packageRoot(), 'config', 'demo.yaml'));
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/ok — gateway jh-demo-gw01, 1 elevator\(s\): E1 on sim-modbus/);
+  });
+
+  it('config validate refuses a broken file with every problem and a non-zero exit', () => {
+    const bad = readFileSync(join(packageRoot(), 'config', 'demo.yaml'), 'utf8').replace('ratedSpeedMps: 1.75', 'ratedSpeedMps: "fast"').replace('board: sim-modbus', 'board: nope');
+    const file = tmp.file('bad.yaml', bad);
+    const r = elevgw('config', 'validate', file);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/CONFIG_INVALID/);
+    expect(r.stderr).toMatch(/bad\.yaml:\d+:\d+ elevators\[0\]\.ratedSpeedMps: expected number, got string/);
+  });
+
+  it('config schema prints a JSON Schema for editors', () => {
+    const r = elevgw('config', 'schema');
+    const schema = JSON.parse(r.stdout) as { properties: Record<string, unknown> };
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['gateway', 'elevators', 'uplink', 'rules', 'outbox']));
+  });
+
+  it('diag outbox shows pending, delivered and size of a site outbox', () => {
+    const db = join(tmp.dir, 'outbox.db');
+    const outbox = SqliteOutbox.open(db, { maxBytes: 1e8, retentionMs: 1e9 });
+    outbox.append([1, 2, 3].map((n) => ({ id: `01JDZ7Q4X8V1N6S2K3M9T0ABC${n}`, kind: 'event' as const, elevatorId: 'E1', priority: PRIORITY.fault, createdAt: Date.now() - 60_000, payload: '{}' })));
+    outbox.ack(['01JDZ7Q4X8V1N6S2K3M9T0ABC1']);
+    outbox.close();
+    const site = readFileSync(join(packageRoot(), 'config', 'demo.yaml'), 'utf8').replace('path: ../data/demo-outbox.db', `path: ${db}`);
+    const r = elevgw('diag', 'outbox', '--config', tmp.file('site.yaml', site), '--json');
+    expect(r.status).toBe(0);
+    const s = JSON.parse(r.stdout) as { pending: number; delivered: number; oldestPendingAgeS: number; dbBytes: number };
+    expect(s.pending).toBe(2);
+    expect(s.delivered).toBe(1);
+    expect(s.oldestPendingAgeS).toBeGreaterThanOrEqual(59);
+    expect(s.dbBytes).toBeGreaterThan(0);
+  });
+
+  it('sim refuses a malformed address with what it expected', () => {
+    const r = elevgw('sim', '--modbus-tcp', 'localhost');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--modbus-tcp: expected HOST:PORT/);
+  });
+});
