@@ -75,6 +75,12 @@ export class ElevatorMonitor {
     for (const g of this.o.board.pollGroups) this.loop(g.name, g.intervalMs / this.o.timeScale);
   }
 
+  /** Opens the driver without starting poll timers: the caller drives `pollOnce` in sample time (tests, replay). */
+  async startManual(): Promise<void> {
+    this.driver = await this.o.driver();
+    await this.driver.open();
+  }
+
   private loop(group: string, periodMs: number): void {
     if (!this.running) return;
     const started = performance.now();
