@@ -16,7 +16,16 @@ export interface PlatformConsumer {
   close(): Promise<void>;
 }
 
+/** One readable line per message; a payload that breaks the contract is shown as such, never thrown. */
 export function formatMessage(m: PlatformMessage): string | undefined {
+  try {
+    return render(m);
+  } catch {
+    return `invalid ${m.kind} payload on ${m.topic} (does not match contract v1)`;
+  }
+}
+
+function render(m: PlatformMessage): string | undefined {
   const p = m.payload as Record<string, unknown>;
   if (m.kind === 'event') {
     const e = eventPayloadSchema.parse(p);
