@@ -15,6 +15,7 @@ import type { ElevatorSignals } from '../signals/types.js';
 import { ElevatorMonitor } from './monitor.js';
 import { encodeBlackbox, runningState } from './payload.js';
 import { VERSION } from './version.js';
+import { SystemdNotifier } from './systemd.js';
 
 export interface GatewayOptions {
   config: LoadedConfig;
@@ -47,6 +48,7 @@ export class Gateway {
   private timers: NodeJS.Timeout[] = [];
   private readonly startedAt = Date.now();
   private stopping?: Promise<void>;
+  private readonly systemd = new SystemdNotifier();
 
   constructor(private readonly o: GatewayOptions) {
     const site = o.config.site;
@@ -122,6 +124,9 @@ export class Gateway {
     every(30_000, () => this.uplink.publishStatus());
     every(site.outbox.maintainIntervalS * 1000, () => this.maintain());
     this.o.logger.info({ gateway: this.gatewayId, elevators: this.monitors.size, outbox: this.o.config.outboxPath, timeScale: site.runtime.timeScale }, 'gateway started');
+    this.systemd.ready(`monitoring ${this.monitors.size} elevator(s)`);
+    // Healthy = every elevator ran a detection step in the last 30 s (a dead bus still steps: its points go bad).
+    this.systemd.startWatchdog(() => [...this.monitors.values()].every((m) => performance.now() - m.lastStepAt < 30_000));
   }
 
   /** Store first: events are committed to SQLite in the tick they are detected, then the uplink is told. */
@@ -246,6 +251,7 @@ export class Gateway {
   /** Clean shutdown: stop polling, let in-flight publishes finish, mark offline, close the database. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      this.systemd.stopping();
       for (const t of this.timers) clearInterval(t);
       await Promise.allSettled([...this.monitors.values()].map((m) => m.stop()));
       await this.uplink.stop();

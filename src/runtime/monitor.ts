@@ -110,7 +110,11 @@ export class ElevatorMonitor {
     }
   }
 
+  /** Real time of the last detection step (the watchdog's sign of life). */
+  lastStepAt = performance.now();
+
   step(): void {
+    this.lastStepAt = performance.now();
     const now = this.o.clock.now();
     const signals = this.normalizer.snapshot(now);
     this.last = signals;
