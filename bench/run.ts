@@ -3,6 +3,7 @@ import { benchOutbox } from './outbox.js';
 import { benchEndToEnd } from './e2e.js';
 import { benchRss } from './rss.js';
 import { benchDrain } from './drain.js';
+import { benchModbusRtu } from './modbus-rtu.js';
 
 /** `npm run bench`: prints figures; never part of `npm test`. Pick some with `npm run bench -- engine e2e`. */
 const all: Record<string, () => Promise<Record<string, number | string>>> = {
@@ -10,6 +11,7 @@ const all: Record<string, () => Promise<Record<string, number | string>>> = {
   outbox: benchOutbox,
   e2e: benchEndToEnd,
   rss: () => benchRss(20),
+  'modbus-rtu': benchModbusRtu,
   drain: benchDrain,
 };
 

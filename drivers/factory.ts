@@ -1,29 +1,74 @@
-import type { BoardProfile } from '../src/config/board.js';
-import type { Connection } from '../src/config/site.js';
+import type { AnyBoardProfile } from '../src/config/board.js';
+import type { AnyConnection, Connection } from '../src/config/site.js';
 import type { Clock } from '../src/core/clock.js';
+import { ElevgwError } from '../src/core/errors.js';
 import type { Logger } from '../src/core/log.js';
+import { FirmataDriver } from './firmata/driver.js';
+import { firmataIoConnector } from './firmata/firmata-io.js';
+import { GpioDriver } from './gpio/driver.js';
+import { loadOnoffLines } from './gpio/onoff-lines.js';
 import { ModbusDriver } from './modbus/driver.js';
-import { modbusSerialLink } from './modbus/link.js';
+import type { ModbusLink } from './modbus/link.js';
+import { modbusRtuLink } from './modbus/rtu-link.js';
+import { modbusTcpLink } from './modbus/tcp-link.js';
+import { SerialFramedDriver } from './serial/driver.js';
+import { systemSerialPorts, type SerialPortSettings } from './serial/port.js';
 import type { Driver } from './types.js';
 
 export interface DriverContext {
-  board: BoardProfile;
-  connection: Connection;
+  board: AnyBoardProfile;
+  /** As the loader checked it against the board's transport (gpio boards may have none). */
+  connection: AnyConnection | undefined;
   clock: Clock;
   logger: Logger;
 }
 
-/** The one place that maps a board's transport to a driver; the runtime never names a transport. */
+/** Modbus TCP for `{ host, port }`, RTU for `{ path, baudRate, parity }` (the loader checked it fits the board). */
+function modbusLink(conn: Connection): ModbusLink {
+  return 'host' in conn ? modbusTcpLink(conn) : modbusRtuLink(conn);
+}
+
+function misfit(ctx: DriverContext, expected: string): ElevgwError {
+  return new ElevgwError('CONFIG_INVALID', `board "${ctx.board.id}" uses ${ctx.board.transport}: expected connection ${expected}, got ${JSON.stringify(ctx.connection)}`);
+}
+
+function modbusConnection(ctx: DriverContext): Connection {
+  const c = ctx.connection;
+  if (c && ('host' in c || 'parity' in c)) return c;
+  throw misfit(ctx, '{ host, port, unitId } or { path, baudRate, parity, unitId }');
+}
+
+function serialPort(ctx: DriverContext): SerialPortSettings {
+  const c = ctx.connection;
+  if (c && 'path' in c) return { path: c.path, baudRate: c.baudRate };
+  throw misfit(ctx, '{ path, baudRate }');
+}
+
+/**
+ * The one place that maps a board's transport to a driver; the runtime never names a transport.
+ * Optional libraries (onoff, firmata-io) are imported only when their driver opens.
+ */
 export async function createDriver(ctx: DriverContext): Promise<Driver> {
   switch (ctx.board.transport) {
     case 'modbus-tcp':
     case 'modbus-rtu':
+    case 'modbus': {
+      const conn = modbusConnection(ctx);
       return new ModbusDriver({
         board: ctx.board,
-        unitId: ctx.connection.unitId,
-        link: modbusSerialLink(ctx.connection),
+        unitId: conn.unitId,
+        link: modbusLink(conn),
         clock: ctx.clock,
         logger: ctx.logger,
       });
+    }
+    case 'serial-framed':
+      return new SerialFramedDriver({ board: ctx.board, connection: serialPort(ctx), ports: systemSerialPorts, clock: ctx.clock, logger: ctx.logger });
+    case 'gpio': {
+      const chip = ctx.connection && 'chip' in ctx.connection ? ctx.connection.chip : undefined;
+      return new GpioDriver({ board: ctx.board, lines: () => loadOnoffLines({ chip }), clock: ctx.clock, logger: ctx.logger });
+    }
+    case 'firmata':
+      return new FirmataDriver({ board: ctx.board, connect: firmataIoConnector(serialPort(ctx)), clock: ctx.clock, logger: ctx.logger });
   }
 }

@@ -27,6 +27,10 @@ export interface DriverHealth {
   failures: number;
   /** Consecutive failed polls. */
   consecutiveFailures: number;
+  /** Failed attempts by stable code, e.g. { MODBUS_TIMEOUT: 3, MODBUS_CRC: 1, MODBUS_EXCEPTION: 2 }. */
+  errorsByCode?: Record<string, number>;
+  /** Polls answered 'bad' without touching the bus while a dead slave is backed off. */
+  skippedPolls?: number;
 }
 
 export interface Driver {

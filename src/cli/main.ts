@@ -7,6 +7,7 @@ import { registerDemo } from './demo.js';
 import { registerConfig } from './config.js';
 import { registerDiag } from './diag.js';
 import { registerContract } from './contract.js';
+import { registerReplay } from './replay.js';
 import { isElevgwError, errorMessage } from '../core/errors.js';
 
 const program = new Command()
@@ -20,6 +21,7 @@ registerDemo(program);
 registerConfig(program);
 registerDiag(program);
 registerContract(program);
+registerReplay(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (isElevgwError(e)) console.error(`elevgw: ${e.code}\n${e.message}`);

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { framingSchema } from './framing.js';
+import { firmataSourceSchema, frameFieldWidth, frameSourceSchema, gpioSourceSchema } from './sources.js';
 
 /**
  * Board profiles (`boards/*.yaml`): which transport, the point map, poll groups,
@@ -46,22 +48,40 @@ export const modbusSourceSchema = z
   .strict();
 export type ModbusSource = z.infer<typeof modbusSourceSchema>;
 
+/** What every point has, whatever its transport; `source` says where its value comes from. */
+const pointFields = {
+  name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'a name of letters, digits, _ or -'),
+  /** Which input the point feeds; a point without a signal is read and logged only. */
+  signal: rawSignalSchema.optional(),
+  group: z.string(),
+  /** Engineering value = raw × scale + offset (numbers only). */
+  scale: z.number().default(1),
+  offset: z.number().default(0),
+  /** Invert a boolean (active-low contacts). */
+  invert: z.boolean().default(false),
+  unit: z.string().optional(),
+};
+
+/** A Modbus point (the name predates the other transports). */
 export const pointSchema = z
-  .object({
-    name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'a name of letters, digits, _ or -'),
-    /** Which input the point feeds; a point without a signal is read and logged only. */
-    signal: rawSignalSchema.optional(),
-    group: z.string(),
-    source: modbusSourceSchema,
-    /** Engineering value = raw × scale + offset (numbers only). */
-    scale: z.number().default(1),
-    offset: z.number().default(0),
-    /** Invert a boolean (active-low contacts). */
-    invert: z.boolean().default(false),
-    unit: z.string().optional(),
-  })
+  .object({ ...pointFields, source: modbusSourceSchema })
   .strict();
 export type PointDef = z.infer<typeof pointSchema>;
+export type ModbusPointDef = PointDef;
+
+/** A field of a framed serial payload (transport `serial-framed`). */
+export const framePointSchema = z.object({ ...pointFields, source: frameSourceSchema }).strict();
+export type FramePointDef = z.infer<typeof framePointSchema>;
+
+/** A GPIO input line of the gateway (transport `gpio`). */
+export const gpioPointSchema = z.object({ ...pointFields, source: gpioSourceSchema }).strict();
+export type GpioPointDef = z.infer<typeof gpioPointSchema>;
+
+/** A pin of a Firmata board (transport `firmata`). */
+export const firmataPointSchema = z.object({ ...pointFields, source: firmataSourceSchema }).strict();
+export type FirmataPointDef = z.infer<typeof firmataPointSchema>;
+
+export type AnyPointDef = PointDef | FramePointDef | GpioPointDef | FirmataPointDef;
 
 export const pollGroupSchema = z
   .object({
@@ -70,14 +90,30 @@ export const pollGroupSchema = z
   })
   .strict();
 
-export const boardSchema = z
+/** A Modbus controller or sensor box (`modbus-tcp`, `modbus-rtu`, `modbus`). */
+export const modbusBoardSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a lower-case id of letters, digits and -'),
     description: z.string().default(''),
-    transport: z.enum(['modbus-tcp', 'modbus-rtu']),
+    /** `modbus`: either; the elevator's connection decides ({ host } TCP, { path } RTU). */
+    transport: z.enum(['modbus-tcp', 'modbus-rtu', 'modbus']),
     /** Per-transaction timeout and retries. */
     timeoutMs: z.number().int().min(10).max(10_000).default(500),
     retries: z.number().int().min(0).max(5).default(1),
+    /**
+     * A slave that has not answered this many polls in a row is probed only every `backoffMs`
+     * (its points read bad at once in between), so it cannot hog a shared RS-485 bus.
+     */
+    backoffAfterFailures: z.number().int().min(1).max(100).default(3),
+    backoffMs: z.number().int().min(100).max(600_000).default(2000),
+    /**
+     * A `heartbeat` point that stops changing for `frozenAfterMs` while the slave still answers
+     * means a frozen controller: every signal of the board then reads bad (→ sensor-lost).
+     */
+    heartbeat: z
+      .object({ frozenAfterMs: z.number().int().min(100).max(3_600_000).default(10_000) })
+      .strict()
+      .prefault({}),
     pollGroups: z.array(pollGroupSchema).min(1),
     points: z.array(pointSchema).min(1),
     /** The only registers a write may ever touch. Empty: the board is read-only. */
@@ -108,4 +144,119 @@ export const boardSchema = z
     });
   });
 
-export type BoardProfile = z.infer<typeof boardSchema>;
+/**
+ * A Modbus board profile. The name predates the other transports and is kept for drivers/modbus;
+ * code that handles any board uses `AnyBoardProfile`.
+ */
+export type BoardProfile = z.infer<typeof modbusBoardSchema>;
+export type ModbusBoardProfile = BoardProfile;
+
+/** Fields of every board profile besides its transport, points and transport options. */
+const boardFields = {
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a lower-case id of letters, digits and -'),
+  description: z.string().default(''),
+  pollGroups: z.array(pollGroupSchema).min(1),
+};
+
+type Issue = { path: (string | number)[]; message: string };
+
+/** Each point in a declared poll group, point names unique. */
+function pointIssues(b: { pollGroups: readonly { name: string }[]; points: readonly { name: string; group: string }[] }): Issue[] {
+  const groups = new Set(b.pollGroups.map((g) => g.name));
+  const names = new Set<string>();
+  const issues: Issue[] = [];
+  b.points.forEach((p, i) => {
+    if (!groups.has(p.group)) issues.push({ path: ['points', i, 'group'], message: `unknown poll group "${p.group}" (expected one of: ${[...groups].join(', ')})` });
+    if (names.has(p.name)) issues.push({ path: ['points', i, 'name'], message: `duplicate point name "${p.name}"` });
+    names.add(p.name);
+  });
+  return issues;
+}
+
+/** Any issues found by `check`, reported on the profile. */
+function refineWith<T>(check: (b: T) => Issue[]) {
+  return (b: T, ctx: z.RefinementCtx<T>) => {
+    for (const i of check(b)) ctx.addIssue({ code: 'custom', path: i.path, message: i.message });
+  };
+}
+
+/** A sensor box that pushes framed binary records over a serial line (`drivers/serial`). */
+export const serialFramedBoardSchema = z
+  .object({
+    ...boardFields,
+    transport: z.literal('serial-framed'),
+    framing: framingSchema,
+    /** A value not refreshed by a valid frame for this long reads bad (and health turns degraded). */
+    staleAfterMs: z.number().int().min(10).max(600_000).default(1000),
+    points: z.array(framePointSchema).min(1),
+  })
+  .strict()
+  .superRefine(
+    refineWith((b) => {
+      const issues = pointIssues(b);
+      const f = b.framing;
+      if (f.minLength > f.maxLength) issues.push({ path: ['framing', 'minLength'], message: `minLength ${f.minLength} exceeds maxLength ${f.maxLength}` });
+      if (f.kind === 'length-prefixed' && f.maxLength - f.length.adjust > 256 ** f.length.size - 1) {
+        issues.push({ path: ['framing', 'maxLength'], message: `a ${f.length.size}-byte length field cannot announce ${f.maxLength} payload bytes` });
+      }
+      b.points.forEach((p, i) => {
+        const end = p.source.offset + frameFieldWidth(p.source.type);
+        if (end > f.maxLength) issues.push({ path: ['points', i, 'source', 'offset'], message: `field ends at byte ${end}, beyond the payload's maxLength ${f.maxLength}` });
+      });
+      return issues;
+    }),
+  );
+export type SerialFramedBoardProfile = z.infer<typeof serialFramedBoardSchema>;
+
+/** Contacts wired to the gateway's own GPIO header (`drivers/gpio`). */
+export const gpioBoardSchema = z
+  .object({
+    ...boardFields,
+    transport: z.literal('gpio'),
+    points: z.array(gpioPointSchema).min(1),
+    /** The only lines that may ever be driven as outputs (BCM numbers). Empty: read-only. */
+    writable: z.array(z.object({ line: z.number().int().min(0).max(63) }).strict()).default([]),
+  })
+  .strict()
+  .superRefine(
+    refineWith((b) => {
+      const issues = pointIssues(b);
+      const inputs = new Set(b.points.map((p) => p.source.line));
+      b.writable.forEach((w, i) => {
+        if (inputs.has(w.line)) issues.push({ path: ['writable', i, 'line'], message: `line ${w.line} is an input point: an input is never driven` });
+      });
+      return issues;
+    }),
+  );
+export type GpioBoardProfile = z.infer<typeof gpioBoardSchema>;
+
+/** An Arduino-class board running StandardFirmata over USB serial (`drivers/firmata`). */
+export const firmataBoardSchema = z
+  .object({
+    ...boardFields,
+    transport: z.literal('firmata'),
+    /** How often the board reports analog inputs, ms (Firmata sampling interval). */
+    samplingIntervalMs: z.number().int().min(10).max(10_000).default(100),
+    /** An analog value not reported for this long reads bad. Digital pins report on change only. */
+    staleAfterMs: z.number().int().min(10).max(600_000).default(1000),
+    points: z.array(firmataPointSchema).min(1),
+    /** The only digital pins that may ever be set to output. Empty: read-only. */
+    writable: z.array(z.object({ pin: z.number().int().min(0).max(127) }).strict()).default([]),
+  })
+  .strict()
+  .superRefine(
+    refineWith((b) => {
+      const issues = pointIssues(b);
+      const inputs = new Set(b.points.filter((p) => p.source.mode === 'digital').map((p) => p.source.pin));
+      b.writable.forEach((w, i) => {
+        if (inputs.has(w.pin)) issues.push({ path: ['writable', i, 'pin'], message: `pin ${w.pin} is an input point: an input is never driven` });
+      });
+      return issues;
+    }),
+  );
+export type FirmataBoardProfile = z.infer<typeof firmataBoardSchema>;
+
+/** Any board profile; `transport` picks the shape of its points and options. */
+export const boardSchema = z.discriminatedUnion('transport', [modbusBoardSchema, serialFramedBoardSchema, gpioBoardSchema, firmataBoardSchema]);
+export type AnyBoardProfile = z.infer<typeof boardSchema>;
+export type BoardTransport = AnyBoardProfile['transport'];

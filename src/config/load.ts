@@ -5,7 +5,8 @@ import { parseDocument, LineCounter, isNode, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ElevgwError } from '../core/errors.js';
 import { siteConfigSchema, type SiteConfig } from './site.js';
-import { boardSchema, type BoardProfile } from './board.js';
+import { boardSchema, type AnyBoardProfile, type BoardTransport } from './board.js';
+import { checkConnection } from './connection.js';
 import { mergeThresholds, type Thresholds } from './thresholds.js';
 import { migrateConfig } from './migrate.js';
 
@@ -109,14 +110,21 @@ function readText(file: string): string {
   }
 }
 
-export function loadBoardFile(file: string): BoardProfile {
+/** A board profile; given transports, also checks it uses one of them (and narrows its type). */
+export function loadBoardFile(file: string): AnyBoardProfile;
+export function loadBoardFile<T extends BoardTransport>(file: string, ...transports: T[]): Extract<AnyBoardProfile, { transport: T }>;
+export function loadBoardFile(file: string, ...transports: BoardTransport[]): AnyBoardProfile {
   const parsed = parseYamlFile(file, readText(file));
-  return validate(boardSchema, parsed, file);
+  const profile = validate(boardSchema, parsed, file);
+  if (transports.length > 0 && !transports.includes(profile.transport)) {
+    throw new ElevgwError('BOARD_INVALID', `${file} transport: expected ${transports.join(' or ')}, got ${profile.transport}`);
+  }
+  return profile;
 }
 
 /** All profiles in the given directories; later directories override earlier ones by id. */
-export function loadBoards(dirs: readonly string[]): Map<string, { profile: BoardProfile; file: string }> {
-  const boards = new Map<string, { profile: BoardProfile; file: string }>();
+export function loadBoards(dirs: readonly string[]): Map<string, { profile: AnyBoardProfile; file: string }> {
+  const boards = new Map<string, { profile: AnyBoardProfile; file: string }>();
   for (const dir of dirs) {
     if (!existsSync(dir)) continue;
     for (const name of readdirSync(dir).sort()) {
@@ -135,7 +143,7 @@ export function loadBoards(dirs: readonly string[]): Map<string, { profile: Boar
 
 export interface LoadedElevator {
   config: SiteConfig['elevators'][number];
-  board: BoardProfile;
+  board: AnyBoardProfile;
   thresholds: Thresholds;
 }
 
@@ -145,6 +153,12 @@ export interface LoadedConfig {
   elevators: LoadedElevator[];
   /** Resolved absolute path of the outbox database. */
   outboxPath: string;
+}
+
+function rawConnection(data: unknown, i: number): unknown {
+  const elevators = (data as { elevators?: unknown } | null)?.elevators;
+  const e: unknown = Array.isArray(elevators) ? elevators[i] : undefined;
+  return e !== null && typeof e === 'object' ? (e as { connection?: unknown }).connection : undefined;
 }
 
 /** Loads, migrates and validates a site config and the boards it names. Throws ElevgwError listing every problem. */
@@ -168,18 +182,18 @@ export function loadConfig(file: string, opts: { boardsDirs?: string[] } = {}): 
       });
       return;
     }
-    const wantsTcp = entry.profile.transport === 'modbus-tcp';
-    const hasHost = 'host' in e.connection;
-    if (wantsTcp !== hasHost) {
+    // The connection as written (before the site schema's defaults), checked against the board's transport.
+    const checked = checkConnection(entry.profile.transport, rawConnection(migrated, i));
+    if (!checked.ok) {
       problems.push({
         file,
         path: `elevators[${i}].connection`,
         ...parsed.locate(['elevators', i, 'connection']),
-        message: `board "${e.board}" uses ${entry.profile.transport}: expected ${wantsTcp ? '{ host, port, unitId }' : '{ path, baudRate, unitId }'}`,
+        message: `board "${e.board}" ${checked.message}`,
       });
       return;
     }
-    elevators.push({ config: e, board: entry.profile, thresholds: mergeThresholds(site.rules, e.rules) });
+    elevators.push({ config: { ...e, connection: checked.connection }, board: entry.profile, thresholds: mergeThresholds(site.rules, e.rules) });
   });
   if (problems.length > 0) throw new ElevgwError('CONFIG_INVALID', formatProblems(problems), { problems });
   return { file: abs, site, elevators, outboxPath: resolve(dirname(abs), site.outbox.path) };

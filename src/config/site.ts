@@ -33,6 +33,39 @@ export const modbusRtuConnectionSchema = z
 
 export const connectionSchema = z.union([modbusTcpConnectionSchema, modbusRtuConnectionSchema]);
 
+/** A framed-serial sensor box on a serial port (transport `serial-framed`); 8N1. */
+export const serialFramedConnectionSchema = z
+  .object({
+    path: z.string().min(1),
+    baudRate: z.number().int().positive().default(115_200),
+  })
+  .strict();
+
+/** An Arduino running StandardFirmata on a (USB) serial port (transport `firmata`). */
+export const firmataConnectionSchema = z
+  .object({
+    path: z.string().min(1),
+    baudRate: z.number().int().positive().default(57_600),
+  })
+  .strict();
+
+/** The gateway's own GPIO header (transport `gpio`); the connection may also be left out. */
+export const gpioConnectionSchema = z
+  .object({
+    /** gpiochip label (e.g. pinctrl-bcm2711, pinctrl-rp1) or sysfs name (gpiochip512); default: the Pi's header chip. */
+    chip: z.string().min(1).optional(),
+  })
+  .strict();
+
+/**
+ * Any transport's connection. Which one an elevator needs follows from its board's transport;
+ * the loader checks that (src/config/connection.ts), so this only has to accept the shapes.
+ */
+export const anyConnectionSchema = z.union(
+  [modbusTcpConnectionSchema, modbusRtuConnectionSchema, serialFramedConnectionSchema, gpioConnectionSchema],
+  { error: () => 'expected a connection: { host, port?, unitId? } (Modbus TCP), { path, baudRate?, parity?, unitId? } (Modbus RTU, serial-framed, firmata) or { chip? } (gpio)' },
+);
+
 export const elevatorSchema = z
   .object({
     id: idSchema,
@@ -43,7 +76,8 @@ export const elevatorSchema = z
     name: z.string().default(''),
     address: z.string().default(''),
     board: z.string().min(1),
-    connection: connectionSchema,
+    /** Required except for gpio boards; its shape follows the board's transport. */
+    connection: anyConnectionSchema.optional(),
     ratedSpeedMps: z.number().positive().max(20),
     floors: z.array(floorSchema).min(2),
     rules: z.unknown().optional(),
@@ -146,4 +180,11 @@ export type SiteConfig = z.infer<typeof siteConfigSchema>;
 export type ElevatorConfig = z.infer<typeof elevatorSchema>;
 export type UplinkConfig = z.infer<typeof uplinkSchema>;
 export type OutboxConfig = z.infer<typeof outboxSchema>;
+/** A Modbus connection (TCP or RTU); the name predates the other transports and is kept for drivers/modbus. */
 export type Connection = z.infer<typeof connectionSchema>;
+export type ModbusConnection = Connection;
+export type SerialFramedConnection = z.infer<typeof serialFramedConnectionSchema>;
+export type FirmataConnection = z.infer<typeof firmataConnectionSchema>;
+export type GpioConnection = z.infer<typeof gpioConnectionSchema>;
+/** Whatever an elevator's `connection` holds; narrowed per transport by `parseConnection`. */
+export type AnyConnection = z.infer<typeof anyConnectionSchema>;

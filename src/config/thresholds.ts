@@ -122,6 +122,78 @@ export const thresholdsSchema = z
       })
       .strict()
       .prefault({}),
+    doorCloseFault: z
+      .object({
+        /** A closing door (state 'closing') must reach 'closed' within this. */
+        timeoutS: z.number().positive().default(15),
+        /** Closings in a row that reverse (to opening/open) without reaching 'closed'. */
+        failedClosings: z.number().int().min(1).default(3),
+        /** A reversal counts as a failed closing only when the closing had lasted this long (not a contact glitch). */
+        minAttemptMs: z.number().nonnegative().default(300),
+      })
+      .strict()
+      .prefault({}),
+    doorOpenFault: z
+      .object({
+        /** An opening door (state 'opening') of a car standing in the zone must reach 'open' within this. */
+        timeoutS: z.number().positive().default(15),
+        /** Openings in a row that reverse (to closing/closed) without reaching 'open'. */
+        failedOpenings: z.number().int().min(1).default(3),
+        /** A reversal counts as a failed opening only when the opening had lasted this long (not a contact glitch). */
+        minAttemptMs: z.number().nonnegative().default(300),
+      })
+      .strict()
+      .prefault({}),
+    floorPositionLost: z
+      .object({
+        /** Derived floor and controller floor disagree this long while the car stands in a zone. */
+        mismatchS: z.number().positive().default(5),
+        /** A position step beyond ratedSpeed × jumpSpeedFactor × Δt + jumpMarginMm is a jump... */
+        jumpSpeedFactor: z.number().min(1).default(1.5),
+        jumpMarginMm: z.number().nonnegative().default(100),
+        /** ...when the new position holds this long (a one-sample misread is not a lost position). */
+        jumpConfirmMs: z.number().nonnegative().default(500),
+        /** After a jump, standing in a zone this close to a landing counts as consistent again. */
+        zoneMm: z.number().positive().default(200),
+      })
+      .strict()
+      .prefault({}),
+    alarmPressed: z
+      .object({
+        /**
+         * A press counts once the button has been seen held this long, so a one-sample glitch of
+         * the contact is no alarm. Keep it below the poll period × 2 of slow boards.
+         */
+        minPressMs: z.number().nonnegative().default(200),
+      })
+      .strict()
+      .prefault({}),
+    serviceMode: z
+      .object({
+        /** A new service mode must hold this long before it is reported (switch bounce, mains blips). */
+        holdS: z.number().nonnegative().default(2),
+      })
+      .strict()
+      .prefault({}),
+    blackbox: z
+      .object({
+        /** Snapshots before a raised fault carried on the raised event. */
+        beforeS: z.number().nonnegative().default(30),
+        /** Snapshots after it, sent as a follow-up `blackbox` event (0 = none). */
+        afterS: z.number().nonnegative().default(5),
+        sampleEveryMs: z.number().positive().default(500),
+      })
+      .strict()
+      .prefault({}),
+    stats: z
+      .object({
+        /** A start from standstill counts as a trip once the car has moved this long with its door closed. */
+        tripMinMs: z.number().nonnegative().default(1000),
+        /** Sample gaps longer than this are not attributed to any figure (gateway down, bus dead). */
+        maxGapMs: z.number().positive().default(10_000),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

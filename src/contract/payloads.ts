@@ -102,3 +102,34 @@ export const statusPayloadSchema = z.object({
     .optional(),
 });
 export type StatusPayload = z.infer<typeof statusPayloadSchema>;
+
+/**
+ * Usage statistics of one elevator over one window (GB/T 24476 group 4), for maintenance on
+ * demand and fault big data. A figure is null when the board lacks the signals it needs.
+ */
+export const statsFiguresSchema = z.object({
+  observedS: z.number().nonnegative().describe('time covered by samples in the window (gaps excluded)'),
+  trips: z.number().int().nonnegative().nullable().describe('starts from standstill (door closed, moving ≥ stats.tripMinMs)'),
+  runningS: z.number().nonnegative().nullable().describe('time moving'),
+  travelM: z.number().nonnegative().nullable().describe('distance travelled, m'),
+  doorCycles: z.number().int().nonnegative().nullable().describe('door reached open, then closed again'),
+  stopsByFloor: z.record(z.string(), z.number().int().nonnegative()).nullable().describe('stops at the end of a trip, by floor label'),
+  stopsOutsideZone: z.number().int().nonnegative().nullable().describe('trips that ended outside a door zone'),
+  faults: z.partialRecord(z.enum(EVENT_TYPES), z.number().int().positive()).describe('raised faults by type (severity above info)'),
+  maintenanceSessions: z.number().int().nonnegative().describe('maintenance sessions opened (inspection on)'),
+  inspectionS: z.number().nonnegative().nullable().describe('time in inspection'),
+  mainsOffS: z.number().nonnegative().nullable().describe('time without mains'),
+  unavailableS: z.number().nonnegative().describe('time with a critical/fault-severity fault raised or without mains'),
+  availability: z.number().min(0).max(1).nullable().describe('1 − unavailableS / observedS; null when nothing was observed'),
+});
+export type StatsFigures = z.infer<typeof statsFiguresSchema>;
+
+export const statsPayloadSchema = z.object({
+  ...common,
+  elevator: elevatorIdentitySchema,
+  period: z.enum(['hour', 'day']),
+  from: z.string().describe('ISO 8601 wall time the window began'),
+  to: z.string().describe('ISO 8601 wall time the window ended'),
+  ...statsFiguresSchema.shape,
+});
+export type StatsPayload = z.infer<typeof statsPayloadSchema>;

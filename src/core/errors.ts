@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'DRIVER_OPEN_FAILED'
   | 'MODBUS_TIMEOUT'
   | 'MODBUS_EXCEPTION'
+  | 'MODBUS_CRC'
   | 'MODBUS_IO'
   | 'FRAME_INVALID'
   | 'OUTBOX_CORRUPT'

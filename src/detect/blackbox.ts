@@ -3,7 +3,7 @@ import type { ElevatorSignals, SignalName, Snapshot } from '../signals/types.js'
 export interface BlackBoxOptions {
   /** How much history a raised fault carries. */
   beforeMs: number;
-  /** Not recorded yet: the "after" part needs a follow-up that updates the stored event. */
+  /** How much after it the follow-up `blackbox` event carries (see AfterRecorder); 0 = none. */
   afterMs: number;
   /** Snapshots are down-sampled to at most one per this period. */
   sampleEveryMs: number;
@@ -35,7 +35,7 @@ export class BlackBox {
   record(signals: ElevatorSignals, now: number): void {
     if (now - this.lastRecorded < this.options.sampleEveryMs) return;
     this.lastRecorded = now;
-    this.ring[this.next] = this.snapshot(signals, now);
+    this.ring[this.next] = takeSnapshot(this.elevatorId, signals, now);
     this.next = (this.next + 1) % this.ring.length;
   }
 
@@ -49,17 +49,17 @@ export class BlackBox {
       const snap = this.ring[(this.next + i) % this.ring.length];
       if (snap !== undefined && snap.mono >= now - this.options.beforeMs && snap.mono <= now) out.push(snap);
     }
-    if (out.at(-1)?.mono !== now) out.push(this.snapshot(current, now));
+    if (out.at(-1)?.mono !== now) out.push(takeSnapshot(this.elevatorId, current, now));
     return out;
   }
+}
 
-  /** Copies the samples: the producer may reuse its objects. */
-  private snapshot(signals: ElevatorSignals, now: number): Snapshot {
-    const copy: Record<string, unknown> = {};
-    for (const name of Object.keys(signals) as SignalName[]) {
-      const sample = signals[name];
-      if (sample !== undefined) copy[name] = { value: sample.value, quality: sample.quality, at: sample.at };
-    }
-    return { elevatorId: this.elevatorId, mono: now, signals: copy as ElevatorSignals };
+/** Copies the samples: the producer may reuse its objects. */
+export function takeSnapshot(elevatorId: string, signals: ElevatorSignals, now: number): Snapshot {
+  const copy: Record<string, unknown> = {};
+  for (const name of Object.keys(signals) as SignalName[]) {
+    const sample = signals[name];
+    if (sample !== undefined) copy[name] = { value: sample.value, quality: sample.quality, at: sample.at };
   }
+  return { elevatorId, mono: now, signals: copy as ElevatorSignals };
 }

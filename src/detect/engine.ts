@@ -1,6 +1,7 @@
 import type { Thresholds } from '../config/thresholds.js';
 import type { ElevatorSignals, SignalName, Snapshot } from '../signals/types.js';
-import { BlackBox, DEFAULT_BLACKBOX, type BlackBoxOptions } from './blackbox.js';
+import { BlackBox, type BlackBoxOptions } from './blackbox.js';
+import { AfterRecorder } from './blackbox-after.js';
 import { buildRules, type RuleContext } from './rules/index.js';
 import { isSuppressible } from './rules/suppression.js';
 import type { DetectedEvent, EventType, Rule, Transition } from './types.js';
@@ -13,6 +14,7 @@ export interface DetectionEngineOptions {
   floorLevelsMm: readonly number[];
   /** Signals the elevator's board provides. */
   available: ReadonlySet<SignalName>;
+  /** Overrides the black-box window of `thresholds.blackbox`. */
   blackbox?: Partial<BlackBoxOptions>;
   /** Test seam: the rules to run instead of the catalogue's. */
   rules?: (ctx: RuleContext) => Rule[];
@@ -36,12 +38,14 @@ export interface RuleFailures {
 /**
  * Runs the fault rules of one elevator on each snapshot of its signals. A rule whose inputs the
  * board lacks is not armed; a rule that throws is counted and skipped for that step, never
- * stopping the others. Raised faults carry the black box of the seconds before them.
+ * stopping the others. Raised faults carry the black box of the seconds before them, at once;
+ * the seconds after them follow as a `blackbox` event (see AfterRecorder).
  */
 export class DetectionEngine {
   readonly elevatorId: string;
   private readonly rules: { rule: Rule; missing: SignalName[]; armed: boolean }[];
   private readonly blackbox: BlackBox;
+  private readonly after: AfterRecorder;
   private readonly failures = new Map<EventType, RuleFailures>();
   private readonly onRuleError: ((type: EventType, error: unknown) => void) | undefined;
 
@@ -59,7 +63,10 @@ export class DetectionEngine {
       // A rule that needs nothing in particular (sensor-lost) still needs a board with signals.
       return { rule, missing, armed: missing.length === 0 && o.available.size > 0 };
     });
-    this.blackbox = new BlackBox(o.elevatorId, { ...DEFAULT_BLACKBOX, ...o.blackbox });
+    const b = o.thresholds.blackbox;
+    const window = { beforeMs: b.beforeS * 1000, afterMs: b.afterS * 1000, sampleEveryMs: b.sampleEveryMs, ...o.blackbox };
+    this.blackbox = new BlackBox(o.elevatorId, window);
+    this.after = new AfterRecorder(o.elevatorId, window);
   }
 
   armed(): ArmedRule[] {
@@ -79,12 +86,25 @@ export class DetectionEngine {
     }
     this.reportSuppressed(transitions);
     let blackbox: Snapshot[] | undefined;
-    return transitions.map((t) => {
+    const early: DetectedEvent[] = [];
+    const events = transitions.map((t) => {
       const event: DetectedEvent = { ...t, elevatorId: this.elevatorId };
       // Faults carry the black box; informational events (a maintenance session) do not need it.
-      if (t.phase === 'raised' && t.severity !== 'info') event.blackbox = blackbox ??= this.blackbox.before(now, signals);
+      if (t.phase === 'raised' && t.severity !== 'info') {
+        event.blackbox = blackbox ??= this.blackbox.before(now, signals);
+        early.push(...this.after.open(t));
+      }
       return event;
     });
+    return [...events, ...early, ...this.after.step(signals, now)];
+  }
+
+  /**
+   * The black-box follow-ups still recording, with what they have so far: call on a clean
+   * shutdown so no raised fault goes without its after-part.
+   */
+  flush(): DetectedEvent[] {
+    return this.after.flush();
   }
 
   /** Types with an episode currently raised, for telemetry's activeFaults. */

@@ -24,6 +24,8 @@ export const EVENT_TYPES = [
   'sensor-lost',
   'alarm-pressed',
   'maintenance-session',
+  // The black box after a raised fault: a follow-up carrying the snapshots of the seconds after it.
+  'blackbox',
   // gateway-level events
   'gateway-started',
   'outbox-loss',
@@ -57,6 +59,15 @@ export interface Rule {
 /** A transition with identity, ready to be stored. */
 export interface DetectedEvent extends Transition {
   elevatorId: string;
-  /** Snapshots around the raise (black box), when recorded. */
+  /**
+   * Black box snapshots: on a raised fault those before it (ending with the raise itself); on a
+   * `blackbox` follow-up those after the raise.
+   */
   blackbox?: Snapshot[];
+  /**
+   * Only on a `blackbox` follow-up: the raised event it completes (same elevatorId, this type and
+   * mono). The follow-up's own `mono` is the raise's too, so its `at` and black-box offsets are
+   * those of the raised event.
+   */
+  blackboxFor?: { type: EventType; mono: number };
 }

@@ -1,5 +1,5 @@
 import type { Driver, DriverHealth } from '../../drivers/types.js';
-import type { BoardProfile } from '../config/board.js';
+import type { AnyBoardProfile } from '../config/board.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
 import { errorMessage } from '../core/errors.js';
@@ -11,7 +11,7 @@ import type { ElevatorSignals } from '../signals/types.js';
 
 export interface MonitorOptions {
   elevatorId: string;
-  board: BoardProfile;
+  board: AnyBoardProfile;
   /** Built at start, so an optional transport's library (johnny-five, onoff) loads only when configured. */
   driver: () => Promise<Driver>;
   thresholds: Thresholds;

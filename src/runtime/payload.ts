@@ -1,6 +1,6 @@
 import type { ElevatorConfig } from '../config/site.js';
 import type { RunningState, EventPayload } from '../contract/payloads.js';
-import type { ElevatorSignals, Snapshot } from '../signals/types.js';
+import type { ElevatorSignals, SignalName, Snapshot } from '../signals/types.js';
 import type { DetectedEvent } from '../detect/types.js';
 
 type Floors = ElevatorConfig['floors'];
@@ -33,20 +33,63 @@ export function runningState(s: ElevatorSignals, floors: Floors, stationaryMps =
   return st;
 }
 
-const BLACKBOX_COLUMNS = ['dtMs', 'positionMm', 'speedMps', 'door', 'doorZone', 'occupied', 'safetyCircuit', 'doorLockCircuit', 'mainsPower', 'inspection'] as const;
+/** Column order of the black box; only signals some snapshot carries become columns. */
+const BLACKBOX_SIGNALS: readonly SignalName[] = [
+  'positionMm', 'speedMps', 'floor', 'controllerFloor', 'levelingErrorMm', 'door', 'doorZone', 'doorLockCircuit',
+  'safetyCircuit', 'occupied', 'inspection', 'mainsPower', 'alarmButton', 'overspeedSwitch', 'topFinalLimit', 'bottomFinalLimit',
+];
 
-/** Column-encoded black box: one header, one short row per snapshot, offsets relative to the event. */
-export function encodeBlackbox(snapshots: readonly Snapshot[], eventMono: number): NonNullable<EventPayload['blackbox']> {
-  const rows = snapshots.map((snap) =>
-    BLACKBOX_COLUMNS.map((c) => {
-      if (c === 'dtMs') return Math.round(snap.mono - eventMono);
-      const v = snap.signals[c]?.value;
-      if (v === undefined) return null;
-      if (typeof v === 'number') return Math.round(v * 1000) / 1000;
-      return v;
+type Cell = number | string | boolean | null;
+
+/**
+ * Column-encoded black box: one header, one short row per snapshot, `dtMs` relative to
+ * `originMono` (the raised fault's time, so a follow-up's rows continue the raised event's).
+ * A signal the board does not provide has no column; a bad reading is null. Direction is left
+ * out: it is the sign of the speed.
+ */
+export function encodeBlackbox(snapshots: readonly Snapshot[], originMono: number): NonNullable<EventPayload['blackbox']> {
+  const present = BLACKBOX_SIGNALS.filter((name) => snapshots.some((snap) => snap.signals[name] !== undefined));
+  const rows = snapshots.map((snap): Cell[] => [
+    Math.round(snap.mono - originMono),
+    ...present.map((name): Cell => {
+      const sample = snap.signals[name];
+      if (sample === undefined || sample.quality !== 'good') return null;
+      const v = sample.value;
+      return typeof v === 'number' ? Math.round(v * 1000) / 1000 : v;
     }),
-  );
-  return { columns: [...BLACKBOX_COLUMNS], rows };
+  ]);
+  return { columns: ['dtMs', ...present], rows };
+}
+
+/**
+ * Remembers the ids given to raised faults so the `blackbox` follow-up of each can name its
+ * raised event (`data.forId`) — `at` alone is fragile when the wall clock is corrected between
+ * the two. Bounded: follow-ups come within seconds; the oldest entries go first.
+ */
+export class BlackboxLinks {
+  private readonly ids = new Map<string, string>();
+
+  constructor(private readonly capacity = 256) {}
+
+  /** Call for every stored event with the id it was given. */
+  remember(ev: Pick<DetectedEvent, 'elevatorId' | 'type' | 'phase' | 'mono'>, id: string): void {
+    if (ev.phase !== 'raised') return;
+    this.ids.set(key(ev.elevatorId, ev.type, ev.mono), id);
+    if (this.ids.size > this.capacity) this.ids.delete(this.ids.keys().next().value!);
+  }
+
+  /** The id of the raised event a `blackbox` follow-up completes, when still known. */
+  forId(ev: Pick<DetectedEvent, 'elevatorId' | 'blackboxFor'>): string | undefined {
+    if (ev.blackboxFor === undefined) return undefined;
+    const k = key(ev.elevatorId, ev.blackboxFor.type, ev.blackboxFor.mono);
+    const id = this.ids.get(k);
+    this.ids.delete(k);
+    return id;
+  }
+}
+
+function key(elevatorId: string, type: string, mono: number): string {
+  return `${elevatorId}\u0000${type}\u0000${mono}`;
 }
 
 export type { DetectedEvent };

@@ -1,5 +1,5 @@
 import type { RawPoint, Quality } from '../../drivers/types.js';
-import type { BoardProfile, RawSignal } from '../config/board.js';
+import type { AnyBoardProfile, RawSignal } from '../config/board.js';
 import { doorState, directionOf, levelingError, nearestFloor, SpeedEstimator } from './derive.js';
 import type { DoorState, ElevatorSignals, Sample, SignalName, SignalValues } from './types.js';
 
@@ -20,6 +20,12 @@ interface Input {
  * Raw points → ElevatorSignals through the board profile: scale/offset/inversion per point,
  * then derived signals (floor, direction, door state, door zone, leveling error).
  * Holds only the latest value per input; memory is bounded by the profile.
+ *
+ * Frozen controller: when the board has a `heartbeat` point and its value has not changed for
+ * the board's `heartbeat.frozenAfterMs` while reads still succeed, every signal reads 'bad' — the
+ * controller answers, but with stale data. The sensor-lost rule then raises after its own hold,
+ * so the event comes frozenAfterMs + sensorLost.holdS after the last change. Done here, not in a
+ * rule, because quality is this layer's business: every rule then sees the data as unknown.
  */
 export class SignalNormalizer {
   private readonly byPoint: Map<string, { signal: RawSignal; scale: number; offset: number; invert: boolean }>;
@@ -27,9 +33,12 @@ export class SignalNormalizer {
   private readonly provided: Set<RawSignal>;
   private door: DoorState = 'unknown';
   private readonly speedEstimator = new SpeedEstimator();
+  private readonly frozenAfterMs: number;
+  /** The heartbeat's last good value and when it last changed. */
+  private heartbeat?: { value: number | boolean; changedAt: number };
 
   constructor(
-    board: BoardProfile,
+    board: AnyBoardProfile,
     private readonly opts: NormalizerOptions,
   ) {
     this.byPoint = new Map();
@@ -37,6 +46,12 @@ export class SignalNormalizer {
       if (p.signal) this.byPoint.set(p.name, { signal: p.signal, scale: p.scale, offset: p.offset, invert: p.invert });
     }
     this.provided = new Set([...this.byPoint.values()].map((p) => p.signal));
+    this.frozenAfterMs = ('heartbeat' in board ? board.heartbeat?.frozenAfterMs : undefined) ?? 10_000;
+  }
+
+  /** The board's heartbeat has not changed for frozenAfterMs (false when it has none or never read good). */
+  heartbeatFrozen(now: number): boolean {
+    return this.heartbeat !== undefined && now - this.heartbeat.changedAt >= this.frozenAfterMs;
   }
 
   /** The signals this board yields (so the engine can arm rules and report the rest). */
@@ -63,6 +78,7 @@ export class SignalNormalizer {
       if (typeof value === 'number') value = value * map.scale + map.offset;
       else if (map.invert) value = !value;
       this.inputs.set(map.signal, { value, quality: p.quality, at: p.at });
+      if (map.signal === 'heartbeat' && p.quality === 'good' && this.heartbeat?.value !== value) this.heartbeat = { value, changedAt: p.at };
       if (map.signal === 'positionMm' && p.quality === 'good' && typeof value === 'number' && !this.provided.has('speedMps')) {
         this.speedEstimator.update(value, p.at);
       }
@@ -71,10 +87,11 @@ export class SignalNormalizer {
 
   snapshot(now: number): ElevatorSignals {
     const s: ElevatorSignals = {};
+    const frozen = this.heartbeatFrozen(now);
     const input = (k: RawSignal): Input | undefined => {
       const i = this.inputs.get(k);
       if (!i) return this.provided.has(k) ? { value: false, quality: 'bad', at: now } : undefined;
-      return now - i.at > this.opts.staleAfterMs ? { ...i, quality: 'bad' } : i;
+      return frozen || now - i.at > this.opts.staleAfterMs ? { ...i, quality: 'bad' } : i;
     };
     const setBool = (k: RawSignal & SignalName) => {
       const i = input(k);

@@ -12,8 +12,18 @@ describe('alarm-pressed (紧急报警)', () => {
     sc.run(2_000);
     sc.set({ alarmButton: false }).run(3_000);
     sc.set({ alarmButton: true }).run(500);
-    expect(phases(sc.events)).toEqual(['instant@1000', 'instant@6400']);
+    // recognised once held 200 ms
+    expect(phases(sc.events)).toEqual(['instant@1200', 'instant@6600']);
     expect(sc.events[0]).toMatchObject({ type: 'alarm-pressed', data: { occupied: true, floor: 2 } });
+  });
+
+  it('near miss: a one-sample glitch of the contact is no press', () => {
+    const sc = new Scenario(new AlarmPressedRule(ruleContext()));
+    for (let i = 0; i < 5; i++) {
+      sc.glitch({ alarmButton: true });
+      sc.run(2_000);
+    }
+    expect(sc.events).toEqual([]);
   });
 
   it('bad data: an unreadable alarm contact is no press', () => {

@@ -26,7 +26,7 @@ export async function runScenario(
   opts: { sampleMs?: number; thresholds?: ThresholdsInput; onSample?: (runner: ScenarioRunner, atMs: number) => void; untilS?: number } = {},
 ): Promise<{ events: TimedEvent[]; runner: ScenarioRunner; monitor: ElevatorMonitor }> {
   const sampleMs = opts.sampleMs ?? 100;
-  const board = loadBoardFile(join(BUILTIN_BOARDS_DIR, 'sim-modbus.yaml'));
+  const board = loadBoardFile(join(BUILTIN_BOARDS_DIR, 'sim-modbus.yaml'), 'modbus-tcp');
   const runner = new ScenarioRunner(scenario);
   const clock = new FakeClock(0);
   const events: TimedEvent[] = [];

@@ -7,7 +7,8 @@ import { isInZone } from './conditions.js';
 import { transition, type RuleContext } from './context.js';
 
 /**
- * 紧急报警: one instant event per press. The button must have been released for the clear hold
+ * 紧急报警: one instant event per press, once the button has been held for 200 ms (a one-sample
+ * glitch of the contact is no press). The button must have been released for the clear hold
  * before another press counts, so a bouncing contact reports once.
  */
 export class AlarmPressedRule implements Rule {
@@ -18,7 +19,7 @@ export class AlarmPressedRule implements Rule {
   private readonly press: Hold;
 
   constructor(ctx: RuleContext) {
-    this.press = new Hold(0, ctx.thresholds.clearHoldMs);
+    this.press = new Hold(ctx.thresholds.alarmPressed.minPressMs, ctx.thresholds.clearHoldMs);
   }
 
   step(s: ElevatorSignals, now: number): Transition[] {

@@ -1,0 +1,150 @@
+import type { FirmataBoardProfile } from '../../src/config/board.js';
+import type { Clock } from '../../src/core/clock.js';
+import { ElevgwError, errorMessage } from '../../src/core/errors.js';
+import type { Logger } from '../../src/core/log.js';
+import { Backoff } from '../backoff.js';
+import { HealthRecorder } from '../health.js';
+import { LatestValues } from '../latest-values.js';
+import type { Driver, DriverHealth, RawPoint } from '../types.js';
+import type { FirmataConnector, FirmataIo } from './io.js';
+
+export interface FirmataDriverOptions {
+  board: FirmataBoardProfile;
+  /** `firmataIoConnector(...)` in production (lazy, optional package); a MockFirmataIo in tests. */
+  connect: FirmataConnector;
+  clock: Clock;
+  logger: Logger;
+  /** Reconnect back-off, ms (doubles up to max). */
+  reopenMinMs?: number;
+  reopenMaxMs?: number;
+}
+
+/**
+ * Digital and analog pins of an Arduino-class sensor box running StandardFirmata. The board
+ * pushes changes (digital) and samples (analog); the driver keeps the latest of each and
+ * `poll()` returns them: analog values older than `staleAfterMs` read bad, digital values hold
+ * while the board is connected. Connecting (an Arduino resets on open and needs ~2 s) runs in
+ * the background, so a poll never waits for it. Pins are inputs only, unless the profile
+ * allow-lists one for `writePin`.
+ */
+export class FirmataDriver implements Driver {
+  readonly kind = 'firmata';
+  private readonly latest = new LatestValues();
+  private readonly groups = new Map<string, string[]>();
+  private readonly analog = new Set<string>();
+  private readonly health_: HealthRecorder;
+  private readonly backoff: Backoff;
+  private io?: FirmataIo;
+  private connecting?: Promise<void>;
+  private closed = true;
+
+  constructor(private readonly o: FirmataDriverOptions) {
+    for (const g of o.board.pollGroups) this.groups.set(g.name, o.board.points.filter((p) => p.group === g.name).map((p) => p.name));
+    for (const p of o.board.points) if (p.source.mode === 'analog') this.analog.add(p.name);
+    this.health_ = new HealthRecorder(o.logger, { board: o.board.id });
+    this.backoff = new Backoff(o.reopenMinMs ?? 2000, o.reopenMaxMs ?? 60_000);
+  }
+
+  health(): DriverHealth {
+    return this.health_.get();
+  }
+
+  /** Connects (waiting for the handshake once); never throws. */
+  async open(): Promise<void> {
+    this.closed = false;
+    this.ensureConnected();
+    await this.connecting;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.connecting;
+    const io = this.io;
+    this.io = undefined;
+    this.latest.clear();
+    await io?.close().catch(() => undefined);
+  }
+
+  async poll(group: string): Promise<RawPoint[]> {
+    const names = this.groups.get(group);
+    if (!names) return [];
+    this.ensureConnected();
+    const now = this.o.clock.now();
+    const points = this.latest.read(names, now, (name) => (this.analog.has(name) ? this.o.board.staleAfterMs : undefined));
+    this.judge(points);
+    return points;
+  }
+
+  /** Monitoring only: a pin becomes an output solely when the board profile allow-lists it. */
+  async writePin(pin: number, value: boolean): Promise<void> {
+    if (!this.o.board.writable.some((w) => w.pin === pin)) {
+      throw new ElevgwError('WRITE_NOT_ALLOWED', `board "${this.o.board.id}" does not allow driving pin ${pin} (writable: ${JSON.stringify(this.o.board.writable)})`, {
+        board: this.o.board.id,
+        pin,
+      });
+    }
+    const io = this.io;
+    if (!io) throw new ElevgwError('DRIVER_OPEN_FAILED', `firmata board not connected: ${this.health_.get().lastError ?? ''}`);
+    io.pinMode(pin, 'output');
+    io.digitalWrite(pin, value ? 1 : 0);
+  }
+
+  private judge(points: readonly RawPoint[]): void {
+    if (!this.io) {
+      const h = this.health_.get();
+      this.health_.fail(h.lastErrorCode ?? 'FIRMATA_IO', h.lastError ?? 'firmata board not connected', 'lost');
+    } else if (points.some((p) => p.quality === 'bad')) {
+      this.health_.fail('FIRMATA_STALE', `no report for ${points.filter((p) => p.quality === 'bad').map((p) => p.point).join(', ')}`, 'degraded');
+    } else {
+      this.health_.transaction();
+      this.health_.ok();
+    }
+  }
+
+  private ensureConnected(): void {
+    if (this.io || this.connecting || this.closed || !this.backoff.canTry(this.o.clock.now())) return;
+    this.connecting = this.connect().finally(() => {
+      this.connecting = undefined;
+    });
+  }
+
+  private async connect(): Promise<void> {
+    let io: FirmataIo;
+    try {
+      io = await this.o.connect();
+    } catch (e) {
+      const code = e instanceof ElevgwError ? e.code : 'FIRMATA_IO';
+      this.health_.fail(code, `connect: ${errorMessage(e)}`, 'lost');
+      this.backoff.failed(this.o.clock.now());
+      return;
+    }
+    if (this.closed) {
+      await io.close().catch(() => undefined);
+      return;
+    }
+    io.onLost((reason) => this.onLost(io, reason));
+    io.setSamplingInterval(this.o.board.samplingIntervalMs);
+    for (const p of this.o.board.points) {
+      const set = (v: number | boolean) => this.latest.set(p.name, v, this.o.clock.now());
+      if (p.source.mode === 'digital') {
+        io.pinMode(p.source.pin, p.source.pullup ? 'pullup' : 'input');
+        io.digitalRead(p.source.pin, (v) => set(v === 1));
+      } else {
+        io.pinMode(io.analogPin(p.source.pin), 'analog');
+        io.analogRead(p.source.pin, (v) => set(v));
+      }
+    }
+    this.io = io;
+    this.backoff.succeeded();
+    this.o.logger.info({ board: this.o.board.id, via: io.description }, 'firmata board connected');
+  }
+
+  private onLost(io: FirmataIo, reason: string): void {
+    if (this.io !== io) return;
+    this.io = undefined;
+    this.latest.clear();
+    this.health_.fail('FIRMATA_IO', `${io.description} lost: ${reason}`, 'lost');
+    this.backoff.failed(this.o.clock.now());
+    void io.close().catch(() => undefined);
+  }
+}

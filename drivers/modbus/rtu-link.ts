@@ -1,0 +1,100 @@
+import { ModbusLinkError } from './errors.js';
+import type { ModbusLink } from './link.js';
+import type { BlockResult, ReadBlock } from './plan.js';
+import { bitsOf, readRequest, wordsOf, writeSingleRegisterRequest, type ReadFunctionCode } from './rtu-frame.js';
+import { RtuPort, type RtuAnswer } from './rtu-port.js';
+import { describeSerial, systemSerial, type SerialOpener, type SerialSettings } from './serial.js';
+
+/**
+ * Serial ports shared by every slave on the same RS-485 bus: one RtuPort per path, opened while
+ * any link on it is open. (Two opens of one tty would fight over the bytes.)
+ */
+export class RtuPorts {
+  private readonly ports = new Map<string, { port: RtuPort; users: number }>();
+  constructor(private readonly openSerial: SerialOpener = systemSerial) {}
+
+  acquire(s: SerialSettings): RtuPort {
+    const entry = this.ports.get(s.path);
+    if (entry) {
+      const t = entry.port.settings;
+      if (t.baudRate !== s.baudRate || t.parity !== s.parity) {
+        throw new ModbusLinkError('MODBUS_IO', `${describeSerial(s)}: the bus is already in use as ${describeSerial(t)}; every slave on one bus needs the same line settings`);
+      }
+      entry.users++;
+      return entry.port;
+    }
+    const port = new RtuPort(s, this.openSerial);
+    this.ports.set(s.path, { port, users: 1 });
+    return port;
+  }
+
+  async release(port: RtuPort): Promise<void> {
+    const entry = this.ports.get(port.settings.path);
+    if (!entry || entry.port !== port) return;
+    if (--entry.users > 0) return;
+    this.ports.delete(port.settings.path);
+    await port.close();
+  }
+
+  get size(): number {
+    return this.ports.size;
+  }
+
+  /** The port open on `path`, if any (for diagnostics). */
+  port(path: string): RtuPort | undefined {
+    return this.ports.get(path)?.port;
+  }
+}
+
+/** The process's serial ports: like the ttys themselves, one registry per process. */
+export const systemRtuPorts = new RtuPorts();
+
+const TABLE_FC: Record<ReadBlock['table'], ReadFunctionCode> = { coil: 1, discrete: 2, holding: 3, input: 4 };
+
+const EXCEPTIONS: Record<number, string> = {
+  1: 'illegal function',
+  2: 'illegal data address',
+  3: 'illegal data value',
+  4: 'slave device failure',
+  5: 'acknowledge',
+  6: 'slave device busy',
+  10: 'gateway path unavailable',
+  11: 'gateway target failed to respond',
+};
+
+function answered(a: RtuAnswer, unitId: number): Buffer {
+  if (a.kind === 'response') return a.data;
+  throw new ModbusLinkError('MODBUS_EXCEPTION', `unit ${unitId}: exception ${a.code} (${EXCEPTIONS[a.code] ?? 'unknown'})`, a.code);
+}
+
+/** Modbus RTU over a serial path, as one slave's link; the port itself is shared through `ports`. */
+export function modbusRtuLink(conn: SerialSettings, ports: RtuPorts = systemRtuPorts): ModbusLink {
+  const settings: SerialSettings = { path: conn.path, baudRate: conn.baudRate, parity: conn.parity };
+  let port: RtuPort | undefined;
+  const need = (): RtuPort => {
+    if (!port?.isOpen) throw new ModbusLinkError('MODBUS_IO', `${describeSerial(settings)}: port not open`);
+    return port;
+  };
+  return {
+    description: `modbus-rtu ${describeSerial(settings)}`,
+    busKey: `rtu:${settings.path}`,
+    async open() {
+      port ??= ports.acquire(settings);
+      await port.open();
+    },
+    async close() {
+      const p = port;
+      port = undefined;
+      if (p) await ports.release(p);
+    },
+    isOpen: () => port?.isOpen === true,
+    async read(unitId, block, timeoutMs): Promise<BlockResult> {
+      const fc = TABLE_FC[block.table];
+      const data = answered(await need().transact(readRequest(unitId, fc, block.address, block.count), timeoutMs), unitId);
+      return fc <= 2 ? { block, bits: bitsOf(data, block.count) } : { block, words: wordsOf(data) };
+    },
+    async writeRegister(unitId, address, value, timeoutMs) {
+      answered(await need().transact(writeSingleRegisterRequest(unitId, address, value), timeoutMs), unitId);
+    },
+  };
+}

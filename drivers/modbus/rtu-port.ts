@@ -1,0 +1,158 @@
+import { ModbusLinkError } from './errors.js';
+import { expectationFor, matchResponse, type Expectation } from './rtu-frame.js';
+import { describeSerial, interFrameMs, systemSerial, type SerialLike, type SerialOpener, type SerialSettings } from './serial.js';
+
+export type RtuAnswer = { kind: 'response'; data: Buffer } | { kind: 'exception'; code: number };
+
+interface Waiter {
+  expect: Expectation;
+  resolve: (a: RtuAnswer) => void;
+  reject: (e: ModbusLinkError) => void;
+  timer: NodeJS.Timeout;
+}
+
+/** Received bytes kept while waiting for one answer; the longest RTU frame is 256 bytes. */
+const MAX_RX = 512;
+
+/**
+ * One serial port carrying RTU frames: open/close, one request/response transaction at a time
+ * (the bus queue above serialises callers), the 3.5-character silence before each request, stale
+ * bytes dropped before each request, and a port that vanishes (USB adapter pulled, pty closed)
+ * noticed at once: the pending transaction fails with MODBUS_IO and `isOpen` turns false.
+ */
+export class RtuPort {
+  readonly description: string;
+  private port?: SerialLike;
+  private opening?: Promise<void>;
+  private rx: Buffer = Buffer.alloc(0);
+  private waiter?: Waiter;
+  private busy = false;
+  /** performance.now() when the line last carried a byte (ours or a slave's). */
+  private lastActivity = 0;
+  /** Time spent waiting out inter-frame silences, ms (bus-time accounting for diag and bench). */
+  gapWaitMs = 0;
+
+  constructor(
+    readonly settings: SerialSettings,
+    private readonly openSerial: SerialOpener = systemSerial,
+  ) {
+    this.description = describeSerial(settings);
+  }
+
+  get isOpen(): boolean {
+    return this.port?.isOpen === true;
+  }
+
+  /** Opens the port; concurrent callers share one attempt. Rejects with MODBUS_IO. */
+  open(): Promise<void> {
+    if (this.isOpen) return Promise.resolve();
+    this.opening ??= this.doOpen().finally(() => (this.opening = undefined));
+    return this.opening;
+  }
+
+  private async doOpen(): Promise<void> {
+    const port = this.openSerial(this.settings);
+    port.on('data', (chunk: Buffer) => this.onData(port, chunk));
+    port.on('close', (err?: Error | null) => this.lost(port, err ?? new Error('port closed')));
+    port.on('error', (err: Error) => this.lost(port, err));
+    try {
+      await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
+    } catch (e) {
+      port.removeAllListeners();
+      throw new ModbusLinkError('MODBUS_IO', `open ${this.description}: ${(e as Error).message}`);
+    }
+    this.port = port;
+    this.lastActivity = performance.now();
+  }
+
+  async close(): Promise<void> {
+    const port = this.port;
+    this.detach(port, 'port closed');
+    if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+  }
+
+  /** Sends one request frame and resolves with the slave's answer; rejects with a ModbusLinkError. */
+  async transact(request: Buffer, timeoutMs: number): Promise<RtuAnswer> {
+    if (this.busy) throw new Error('RtuPort: one transaction at a time (callers must queue on the bus)');
+    this.busy = true;
+    try {
+      await this.quietLine();
+      const port = this.port;
+      if (!port?.isOpen) throw new ModbusLinkError('MODBUS_IO', `${this.description}: port not open`);
+      this.rx = Buffer.alloc(0); // whatever arrived since (a late answer to a timed-out request) is not ours
+      const expect = expectationFor(request);
+      return await new Promise<RtuAnswer>((resolve, reject) => {
+        const timer = setTimeout(() => this.timedOut(timeoutMs), timeoutMs);
+        this.waiter = { expect, resolve, reject, timer };
+        this.lastActivity = performance.now();
+        port.write(request, (err) => {
+          if (err) this.lost(port, err);
+        });
+      });
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Waits out the remainder of the inter-frame silence after the last byte on the line. */
+  private async quietLine(): Promise<void> {
+    const wait = interFrameMs(this.settings) - (performance.now() - this.lastActivity);
+    if (wait <= 0) return;
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, Math.ceil(wait))); // timers are whole ms: never shorter than t3.5
+    this.gapWaitMs += performance.now() - t0;
+  }
+
+  private onData(port: SerialLike, chunk: Buffer): void {
+    if (port !== this.port) return;
+    this.lastActivity = performance.now();
+    const w = this.waiter;
+    if (!w) return; // unsolicited bytes: nobody asked, nothing kept
+    this.rx = Buffer.concat([this.rx, chunk]);
+    if (this.rx.length > MAX_RX) this.rx = this.rx.subarray(this.rx.length - MAX_RX);
+    const m = matchResponse(this.rx, w.expect);
+    if (m.kind === 'response') this.settle((x) => x.resolve({ kind: 'response', data: m.data }));
+    else if (m.kind === 'exception') this.settle((x) => x.resolve({ kind: 'exception', code: m.code }));
+    else if (m.kind === 'crc-error') this.fail(new ModbusLinkError('MODBUS_CRC', `unit ${w.expect.unitId}: response failed the CRC check`));
+  }
+
+  private timedOut(timeoutMs: number): void {
+    const w = this.waiter;
+    if (!w) return;
+    const got = this.rx.length;
+    this.fail(
+      got > 0
+        ? new ModbusLinkError('MODBUS_CRC', `unit ${w.expect.unitId}: ${got} byte(s) received within ${timeoutMs} ms but no valid response`)
+        : new ModbusLinkError('MODBUS_TIMEOUT', `unit ${w.expect.unitId}: no response within ${timeoutMs} ms`),
+    );
+  }
+
+  private settle(fn: (w: Waiter) => void): void {
+    const w = this.waiter;
+    if (!w) return;
+    this.waiter = undefined;
+    clearTimeout(w.timer);
+    this.rx = Buffer.alloc(0);
+    fn(w);
+  }
+
+  private fail(e: ModbusLinkError): void {
+    this.settle((w) => w.reject(e));
+  }
+
+  /** The port went away under us (disconnect, write error): forget it, fail the transaction. */
+  private lost(port: SerialLike, err: Error): void {
+    if (port !== this.port) return;
+    this.detach(port, `${this.description}: ${err.message}`);
+    if (port.isOpen) port.close();
+  }
+
+  private detach(port: SerialLike | undefined, why: string): void {
+    this.port = undefined;
+    if (port) {
+      port.removeAllListeners();
+      port.on('error', () => undefined); // a late error from a discarded port is not news
+    }
+    this.fail(new ModbusLinkError('MODBUS_IO', why));
+  }
+}

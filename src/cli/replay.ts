@@ -1,0 +1,107 @@
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { loadConfig } from '../config/load.js';
+import { defaultThresholds, mergeThresholds, type Thresholds } from '../config/thresholds.js';
+import { ElevgwError } from '../core/errors.js';
+import { checkExpectations } from '../replay/expect.js';
+import { eventJson, eventLine } from '../replay/format.js';
+import { readReplayFile, type ReplayInput } from '../replay/read.js';
+import { replay, type ReplayOptions, type ReplayResult } from '../replay/run.js';
+import { parseArg } from './args.js';
+
+export interface ReplayCliOptions {
+  config?: string;
+  elevator?: string;
+  ratedSpeed?: string;
+  floors?: string;
+  json?: boolean;
+  stats?: boolean;
+}
+
+const ratedSpeedSchema = z.coerce.number().positive('expected a positive speed in m/s').max(20, 'at most 20 m/s');
+const floorsSchema = z
+  .string()
+  .transform((s) => s.split(',').map((x) => Number(x.trim())))
+  .pipe(z.array(z.number('expected numbers in mm, e.g. 0,3000,6000')).min(2, 'at least two landings'))
+  .refine((levels) => levels.every((mm, i) => i === 0 || mm > levels[i - 1]!), 'landings must ascend');
+
+/**
+ * `elevgw replay FILE`: the rules over a recorded signal log or a rule scenario, offline.
+ * Returns the lines to print and the exit code (1 when a scenario's expectations fail).
+ */
+export function runReplay(file: string, opts: ReplayCliOptions): { lines: string[]; exitCode: number } {
+  const input = readReplayFile(file);
+  const options = replayOptions(input, opts);
+  const result = replay(input.samples, options);
+  const failures = input.kind === 'scenario' ? checkExpectations(input.scenario, result.events) : undefined;
+  const lines = opts.json ? jsonLines(result, opts, failures) : textLines(file, result, opts, failures);
+  return { lines, exitCode: failures !== undefined && failures.length > 0 ? 1 : 0 };
+}
+
+/** Thresholds, rated speed and floors: flags over the site config over the scenario's own. */
+function replayOptions(input: ReplayInput, opts: ReplayCliOptions): ReplayOptions {
+  const scenario = input.kind === 'scenario' ? input.scenario : undefined;
+  let thresholds: Thresholds = mergeThresholds(defaultThresholds, scenario?.rules);
+  let ratedSpeedMps = scenario?.elevator.ratedSpeedMps;
+  let floorLevelsMm: readonly number[] | undefined = scenario?.elevator.floorsMm;
+  let floorLabels: string[] | undefined;
+  let elevatorId = opts.elevator;
+  if (opts.config !== undefined) {
+    const config = loadConfig(opts.config);
+    const e = opts.elevator === undefined && config.elevators.length === 1 ? config.elevators[0] : config.elevators.find((x) => x.config.id === opts.elevator);
+    if (e === undefined) {
+      const ids = config.elevators.map((x) => x.config.id).join(', ');
+      throw new ElevgwError('CONFIG_INVALID', `--elevator: ${opts.elevator === undefined ? 'which one?' : `no elevator "${opts.elevator}"`} (${opts.config} has ${ids})`);
+    }
+    ({ thresholds } = e);
+    ratedSpeedMps = e.config.ratedSpeedMps;
+    floorLevelsMm = e.config.floors.map((f) => f.levelMm);
+    floorLabels = e.config.floors.map((f) => f.label);
+    elevatorId = e.config.id;
+  }
+  if (opts.ratedSpeed !== undefined) ratedSpeedMps = parseArg(ratedSpeedSchema, opts.ratedSpeed, '--rated-speed');
+  if (opts.floors !== undefined) {
+    floorLevelsMm = parseArg(floorsSchema, opts.floors, '--floors');
+    floorLabels = undefined;
+  }
+  if (ratedSpeedMps === undefined) throw new ElevgwError('CONFIG_INVALID', 'replay: the rated speed is needed: --rated-speed M/S, or --config FILE --elevator ID');
+  if (floorLevelsMm === undefined) throw new ElevgwError('CONFIG_INVALID', 'replay: the landings are needed: --floors 0,3000,…, or --config FILE --elevator ID');
+  return { thresholds, ratedSpeedMps, floorLevelsMm, ...(floorLabels ? { floorLabels } : {}), ...(elevatorId ? { elevatorId } : {}) };
+}
+
+function textLines(file: string, r: ReplayResult, opts: ReplayCliOptions, failures: string[] | undefined): string[] {
+  const unarmed = r.armed.filter((a) => !a.armed);
+  const lines = [
+    `# ${file}: ${r.samples} samples over ${((r.endT - r.startT) / 1000).toFixed(1)} s; signals: ${r.available.join(', ')}`,
+    `# rules armed: ${r.armed.length - unarmed.length}/${r.armed.length}${unarmed.length > 0 ? `; not armed: ${unarmed.map((a) => `${a.type} (needs ${a.missing.join(', ') || 'signals'})`).join(', ')}` : ''}`,
+    ...r.events.map((e) => eventLine(e, r.startT)),
+  ];
+  if (r.events.length === 0) lines.push('# no events');
+  if (opts.stats) lines.push(`# stats: ${JSON.stringify(r.stats)}`);
+  if (failures !== undefined) lines.push(failures.length === 0 ? '# expectations: ok' : `# expectations FAILED:\n${failures.map((f) => `#   ${f}`).join('\n')}`);
+  return lines;
+}
+
+function jsonLines(r: ReplayResult, opts: ReplayCliOptions, failures: string[] | undefined): string[] {
+  const lines = r.events.map((e) => JSON.stringify(eventJson(e, r.startT)));
+  if (opts.stats) lines.push(JSON.stringify({ stats: r.stats }));
+  if (failures !== undefined) lines.push(JSON.stringify({ expectations: { ok: failures.length === 0, failures } }));
+  return lines;
+}
+
+export function registerReplay(program: Command): void {
+  program
+    .command('replay <file>')
+    .description('run the fault rules over a recorded signal log (.jsonl, .csv) or a rule scenario (.yaml/.json) and print the events')
+    .option('-c, --config <file>', 'site config: thresholds, rated speed and floors of --elevator')
+    .option('--elevator <id>', 'which elevator of --config (optional when it has one)')
+    .option('--rated-speed <mps>', 'rated speed, m/s')
+    .option('--floors <mm,…>', 'landing levels in mm, ascending, e.g. 0,3000,6000')
+    .option('--json', 'one JSON object per event')
+    .option('--stats', 'also print the statistics of the whole log')
+    .action((file: string, opts: ReplayCliOptions) => {
+      const { lines, exitCode } = runReplay(file, opts);
+      for (const line of lines) console.log(line);
+      process.exitCode = exitCode;
+    });
+}

@@ -1,0 +1,59 @@
+export interface PositionJump {
+  fromMm: number;
+  toMm: number;
+  /** When the jumped-to position was first read. */
+  since: number;
+}
+
+/**
+ * Finds position steps no car can make: |Δposition| > maxSpeedMps × Δt + marginMm between
+ * readings. A step counts only once the new position has held for `confirmMs` (readings
+ * consistent with it, not with the old one); a single misread that comes back is ignored.
+ * Memory: one trusted reading and one candidate.
+ */
+export class PositionJumpDetector {
+  private trusted: { mm: number; at: number } | undefined;
+  private candidate: { mm: number; at: number; since: number; fromMm: number } | undefined;
+
+  constructor(
+    private readonly maxSpeedMps: number,
+    private readonly marginMm: number,
+    private readonly confirmMs: number,
+  ) {}
+
+  /** True while a jumped-to position waits for confirmation. */
+  get pending(): boolean {
+    return this.candidate !== undefined;
+  }
+
+  /**
+   * @param mm a good position reading (skip bad ones), @param at when it was read,
+   * @param now sample time, for the confirmation hold.
+   */
+  step(mm: number, at: number, now: number): PositionJump | undefined {
+    const ref = this.trusted;
+    const c = this.candidate;
+    // A pending jump is judged first: the old reading's reach grows with time and would
+    // otherwise swallow a jumped position that simply stays put.
+    if (c !== undefined && this.reachable(c, mm, at)) {
+      c.mm = mm;
+      c.at = at;
+    } else if (ref === undefined || this.reachable(ref, mm, at)) {
+      this.trusted = { mm, at };
+      this.candidate = undefined;
+      return undefined;
+    } else {
+      this.candidate = { mm, at, since: now, fromMm: ref.mm };
+    }
+    const pending = this.candidate!;
+    if (now - pending.since < this.confirmMs) return undefined;
+    this.trusted = { mm, at };
+    this.candidate = undefined;
+    return { fromMm: pending.fromMm, toMm: mm, since: pending.since };
+  }
+
+  private reachable(from: { mm: number; at: number }, mm: number, at: number): boolean {
+    const dtMs = Math.max(0, at - from.at);
+    return Math.abs(mm - from.mm) <= this.maxSpeedMps * dtMs + this.marginMm; // m/s × ms = mm
+  }
+}

@@ -1,0 +1,64 @@
+import { good, type ElevatorSignals, type SignalName } from '../../signals/types.js';
+import { defaultSeverity, serviceModeCode, type ServiceMode } from '../catalogue.js';
+import type { Rule, Transition } from '../types.js';
+import { optionalFlag } from './conditions.js';
+import { seconds, transition, type RuleContext } from './context.js';
+
+/**
+ * 服务模式: an instant event when the service mode changes, with `data.mode`, `data.code` (the
+ * GB/T 24476 status code 0–7) and `data.previous`. From the signals a board gives:
+ * inspection on → `inspection`; otherwise mains absent → `emergency-power` (the car, if it moves
+ * at all, does so on a rescue device or emergency supply); both known healthy → `normal`.
+ * Fire recall, firefighter, earthquake and out-of-service need controller signals elevgw does
+ * not read yet. A new mode must hold 2 s; unknown inputs keep the last mode. The mode found at
+ * start is reported only when it is not `normal` (a restart is not a change).
+ */
+export class ServiceModeRule implements Rule {
+  readonly type = 'service-mode' as const;
+  readonly severity = defaultSeverity('service-mode');
+  readonly needs: readonly SignalName[];
+  readonly active = false;
+  private current: ServiceMode | undefined;
+  private candidate: { mode: ServiceMode; since: number } | undefined;
+
+  constructor(private readonly ctx: RuleContext) {
+    // Either input arms the rule; with neither, inspection is what is reported missing.
+    this.needs = ctx.available.has('mainsPower') && !ctx.available.has('inspection') ? ['mainsPower'] : ['inspection'];
+  }
+
+  /** The mode last reported (or found at start), for telemetry. */
+  get mode(): ServiceMode | undefined {
+    return this.current;
+  }
+
+  step(s: ElevatorSignals, now: number): Transition[] {
+    const mode = modeOf(s);
+    if (mode === undefined) {
+      this.candidate = undefined;
+      return [];
+    }
+    if (this.candidate?.mode !== mode) this.candidate = { mode, since: now };
+    if (mode === this.current || now - this.candidate.since < this.ctx.thresholds.serviceMode.holdS * 1000) return [];
+    const previous = this.current;
+    this.current = mode;
+    if (previous === undefined && mode === 'normal') return [];
+    return [
+      transition(this.type, this.severity, 'instant', now, {
+        mode,
+        code: serviceModeCode(mode),
+        previous: previous ?? null,
+        heldS: seconds(this.candidate.since, now),
+        floor: good(s, 'floor') ?? null,
+      }),
+    ];
+  }
+}
+
+/** The service mode the signals show; undefined when an input that decides it is unreadable. */
+export function modeOf(s: ElevatorSignals): ServiceMode | undefined {
+  const inspection = optionalFlag(s, 'inspection');
+  if (inspection === true) return 'inspection';
+  const mains = s.mainsPower === undefined ? true : good(s, 'mainsPower');
+  if (inspection === undefined || mains === undefined) return undefined;
+  return mains ? 'normal' : 'emergency-power';
+}

@@ -1,0 +1,189 @@
+import type { Thresholds } from '../config/thresholds.js';
+import type { StatsFigures } from '../contract/payloads.js';
+import { good, type ElevatorSignals, type SignalName } from '../signals/types.js';
+import { Hold } from './hold.js';
+import { isDoorClosed, isInZone, isMoving, isStationary } from './rules/conditions.js';
+import { and } from './tri.js';
+import type { DetectedEvent, EventType } from './types.js';
+
+export type StatsPeriod = 'hour' | 'day';
+
+/** One window's figures, with the sample-time span they cover. */
+export interface StatsRecord extends StatsFigures {
+  period: StatsPeriod;
+  fromMono: number;
+  toMono: number;
+}
+
+export interface StatsOptions {
+  thresholds: Thresholds;
+  /** Signals the board provides: a figure whose inputs are missing is null. */
+  available: ReadonlySet<SignalName>;
+  /** Floor labels by index; stops are counted under them (under the index without them). */
+  floorLabels?: readonly string[];
+}
+
+/** Running sums of one window. */
+class Tally {
+  observedMs = 0;
+  trips = 0;
+  runningMs = 0;
+  travelMm = 0;
+  doorCycles = 0;
+  readonly stops = new Map<string, number>();
+  stopsOutsideZone = 0;
+  readonly faults = new Map<EventType, number>();
+  sessions = 0;
+  inspectionMs = 0;
+  mainsOffMs = 0;
+  unavailableMs = 0;
+  constructor(public fromMono: number | undefined) {}
+}
+
+interface Last {
+  now: number;
+  moving: boolean;
+  inspection: boolean;
+  mainsOff: boolean;
+  positionMm: number | undefined;
+  speedMps: number;
+}
+
+/**
+ * Usage statistics of one elevator, hourly and daily, on sample time. Pure: the runtime feeds it
+ * every snapshot (`observe`) and every detected event (`countEvent`), and calls `rollup` at the
+ * wall-clock boundaries it keeps. Each interval between two samples counts for the state seen at
+ * its start; intervals longer than `stats.maxGapMs` count for nothing.
+ */
+export class StatsCollector {
+  private readonly windows: Record<StatsPeriod, Tally> = { hour: new Tally(undefined), day: new Tally(undefined) };
+  private readonly trip: Hold;
+  private readonly faultsUp = new Set<EventType>();
+  private last: Last | undefined;
+  private doorOpened = false;
+  private stood = false;
+
+  constructor(private readonly o: StatsOptions) {
+    this.trip = new Hold(o.thresholds.stats.tripMinMs, o.thresholds.clearHoldMs);
+  }
+
+  observe(s: ElevatorSignals, now: number): void {
+    this.attribute(now);
+    for (const w of this.all()) w.fromMono ??= now;
+    const stationaryMps = this.o.thresholds.stationaryMps;
+    const moving = isMoving(s, stationaryMps) === true;
+    const doorClosed = s.door === undefined ? true : isDoorClosed(s);
+    const standing = isStationary(s, stationaryMps);
+    // A run already under way when sampling began is no start from standstill.
+    if (standing === true) this.stood = true;
+    const edge = this.trip.step(now, and(isMoving(s, stationaryMps), doorClosed), standing);
+    if (edge?.edge === 'raised' && this.stood) this.add((w) => w.trips++);
+    if (edge?.edge === 'cleared') this.stop(s);
+    const positionMm = good(s, 'positionMm');
+    const prev = this.last;
+    if (prev?.positionMm !== undefined && positionMm !== undefined && (prev.moving || moving)) {
+      const mm = Math.abs(positionMm - prev.positionMm);
+      this.add((w) => (w.travelMm += mm));
+    }
+    this.countDoor(s);
+    this.last = {
+      now,
+      moving,
+      inspection: good(s, 'inspection') === true,
+      mainsOff: good(s, 'mainsPower') === false,
+      positionMm,
+      speedMps: good(s, 'speedMps') ?? 0,
+    };
+  }
+
+  /** Counts a detected event; call it for every event the engine emits, in order. */
+  countEvent(e: Pick<DetectedEvent, 'type' | 'phase' | 'severity'>): void {
+    if (e.type === 'blackbox') return;
+    if (e.phase === 'cleared') this.faultsUp.delete(e.type);
+    if (e.phase !== 'raised') return;
+    if (e.type === 'maintenance-session') this.add((w) => w.sessions++);
+    if (e.severity === 'info') return;
+    this.add((w) => w.faults.set(e.type, (w.faults.get(e.type) ?? 0) + 1));
+    if (e.severity === 'critical' || e.severity === 'fault') this.faultsUp.add(e.type);
+  }
+
+  /** The window's figures up to `now`; that window starts again at `now`, the other goes on. */
+  rollup(period: StatsPeriod, now: number): StatsRecord {
+    this.attribute(now);
+    const w = this.windows[period];
+    this.windows[period] = new Tally(now);
+    return { period, fromMono: w.fromMono ?? now, toMono: now, ...this.figures(w) };
+  }
+
+  private figures(w: Tally): StatsFigures {
+    const has = (...names: SignalName[]) => names.every((n) => this.o.available.has(n));
+    const s = (ms: number) => Math.round(ms / 100) / 10;
+    const ifHas = <T>(ok: boolean, v: T): T | null => (ok ? v : null);
+    const speed = has('speedMps');
+    return {
+      observedS: s(w.observedMs),
+      trips: ifHas(speed, w.trips),
+      runningS: ifHas(speed, s(w.runningMs)),
+      travelM: ifHas(speed || has('positionMm'), Math.round(w.travelMm / 100) / 10),
+      doorCycles: ifHas(has('door'), w.doorCycles),
+      stopsByFloor: ifHas(speed && has('floor'), Object.fromEntries(w.stops)),
+      stopsOutsideZone: ifHas(speed && has('doorZone'), w.stopsOutsideZone),
+      faults: Object.fromEntries(w.faults),
+      maintenanceSessions: w.sessions,
+      inspectionS: ifHas(has('inspection'), s(w.inspectionMs)),
+      mainsOffS: ifHas(has('mainsPower'), s(w.mainsOffMs)),
+      unavailableS: s(w.unavailableMs),
+      availability: w.observedMs > 0 ? Math.round((1 - w.unavailableMs / w.observedMs) * 10_000) / 10_000 : null,
+    };
+  }
+
+  /** Counts the time since the last sample for the state seen then. */
+  private attribute(now: number): void {
+    const last = this.last;
+    if (last === undefined) return;
+    const dt = now - last.now;
+    if (dt <= 0) return;
+    last.now = now;
+    if (dt > this.o.thresholds.stats.maxGapMs) return;
+    const unavailable = last.mainsOff || this.faultsUp.size > 0;
+    const bySpeed = !this.o.available.has('positionMm') && last.moving;
+    this.add((w) => {
+      w.observedMs += dt;
+      if (last.moving) w.runningMs += dt;
+      if (last.inspection) w.inspectionMs += dt;
+      if (last.mainsOff) w.mainsOffMs += dt;
+      if (unavailable) w.unavailableMs += dt;
+      if (bySpeed) w.travelMm += Math.abs(last.speedMps) * dt; // m/s × ms = mm
+    });
+  }
+
+  /** A trip ended: count the stop under its floor, or outside the zone. */
+  private stop(s: ElevatorSignals): void {
+    if (isInZone(s) === false) {
+      this.add((w) => w.stopsOutsideZone++);
+      return;
+    }
+    const floor = good(s, 'floor');
+    if (floor === undefined) return;
+    const key = this.o.floorLabels?.[floor] ?? String(floor);
+    this.add((w) => w.stops.set(key, (w.stops.get(key) ?? 0) + 1));
+  }
+
+  /** A door cycle: the door reached open, then closed again. */
+  private countDoor(s: ElevatorSignals): void {
+    const door = good(s, 'door');
+    if (door === 'open') this.doorOpened = true;
+    else if (door === 'closed' && this.doorOpened) {
+      this.doorOpened = false;
+      this.add((w) => w.doorCycles++);
+    }
+  }
+
+  private all(): Tally[] {
+    return [this.windows.hour, this.windows.day];
+  }
+
+  private add(f: (w: Tally) => void): void {
+    for (const w of this.all()) f(w);
+  }
+}

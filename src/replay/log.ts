@@ -1,0 +1,119 @@
+import { ElevgwError } from '../core/errors.js';
+import { describeIssue, isSignalName, logLineSchema, sampleOfLine, SIGNAL_VALUE_SCHEMAS, type ReplaySample } from './sample.js';
+
+/** Problems reported before giving up on a file. */
+const MAX_PROBLEMS = 20;
+
+/**
+ * Collects "file:line: message" problems and the samples read so far; throws them all at the
+ * end, like the config loader does.
+ */
+class LogReader {
+  readonly samples: ReplaySample[] = [];
+  private readonly problems: string[] = [];
+  private lastT = -Infinity;
+
+  constructor(private readonly file: string) {}
+
+  problem(line: number, message: string): void {
+    this.problems.push(`${this.file}:${line}: ${message}`);
+  }
+
+  get full(): boolean {
+    return this.problems.length >= MAX_PROBLEMS;
+  }
+
+  /** Validates one parsed line as a snapshot. */
+  accept(data: unknown, line: number): void {
+    const r = logLineSchema.safeParse(data);
+    if (!r.success) {
+      for (const issue of r.error.issues) this.problem(line, describeIssue(issue, 'signal'));
+      return;
+    }
+    if (r.data.t < this.lastT) this.problem(line, `t: goes back in time (previous sample at ${this.lastT})`);
+    this.lastT = r.data.t;
+    this.samples.push(sampleOfLine(r.data, `${this.file}:${line}`));
+  }
+
+  result(): ReplaySample[] {
+    if (this.problems.length > 0) {
+      const more = this.full ? [`${this.file}: stopped after ${MAX_PROBLEMS} problems`] : [];
+      throw new ElevgwError('SCENARIO_INVALID', [...this.problems, ...more].join('\n'), { file: this.file });
+    }
+    if (this.samples.length === 0) throw new ElevgwError('SCENARIO_INVALID', `${this.file}: no samples`, { file: this.file });
+    return this.samples;
+  }
+}
+
+/** Lines worth reading: blank lines and `#` comments are skipped. Numbers are 1-based. */
+function* contentLines(text: string): Generator<{ n: number; line: string }> {
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line !== '' && !line.startsWith('#')) yield { n: i + 1, line };
+  }
+}
+
+/** JSONL: one snapshot object per line, `{ "t": 1200, "speedMps": 0.5, "door": "closed" }`. */
+export function parseJsonl(text: string, file: string): ReplaySample[] {
+  const reader = new LogReader(file);
+  for (const { n, line } of contentLines(text)) {
+    if (reader.full) break;
+    let data: unknown;
+    try {
+      data = JSON.parse(line);
+    } catch (e) {
+      reader.problem(n, `invalid JSON (${(e as Error).message})`);
+      continue;
+    }
+    reader.accept(data, n);
+  }
+  return reader.result();
+}
+
+/**
+ * CSV: a header of `t` and signal names, then one snapshot per row. An empty cell is "not
+ * provided", `null` or `bad` an unreadable value; booleans are true/false or 1/0.
+ */
+export function parseCsv(text: string, file: string): ReplaySample[] {
+  const reader = new LogReader(file);
+  const lines = contentLines(text);
+  const head = lines.next();
+  if (head.done) return reader.result();
+  const columns = head.value.line.split(',').map((c) => c.trim());
+  columns.forEach((c) => {
+    if (c !== 't' && !isSignalName(c)) reader.problem(head.value.n, `unknown column "${c}" (expected t or a signal name)`);
+  });
+  if (!columns.includes('t')) reader.problem(head.value.n, 'no "t" column');
+  for (const { n, line } of lines) {
+    if (reader.full) break;
+    const cells = line.split(',').map((c) => c.trim());
+    if (cells.length !== columns.length) {
+      reader.problem(n, `${cells.length} cells, the header has ${columns.length}`);
+      continue;
+    }
+    const data: Record<string, unknown> = {};
+    columns.forEach((c, i) => {
+      const cell = cells[i]!;
+      // An unknown column was reported once, at the header.
+      if (cell !== '' && (c === 't' || isSignalName(c))) data[c] = cellValue(c, cell);
+    });
+    reader.accept(data, n);
+  }
+  return reader.result();
+}
+
+/** A cell as the column's type, left a string when it is not one (so validation names the problem). */
+function cellValue(column: string, cell: string): unknown {
+  if (cell === 'null' || cell === 'bad') return null;
+  const kind = isSignalName(column) ? SIGNAL_VALUE_SCHEMAS[column].def.type : 'number'; // else t
+  if (kind === 'number') {
+    const v = Number(cell);
+    return Number.isFinite(v) ? v : cell;
+  }
+  if (kind === 'boolean') {
+    if (cell === 'true' || cell === '1') return true;
+    if (cell === 'false' || cell === '0') return false;
+  }
+  return cell;
+}

@@ -1,0 +1,121 @@
+import type { Thresholds } from '../config/thresholds.js';
+import { DetectionEngine, type ArmedRule } from '../detect/engine.js';
+import { StatsCollector, type StatsRecord } from '../detect/stats.js';
+import type { DetectedEvent } from '../detect/types.js';
+import { directionOf, levelingError, nearestFloor, SpeedEstimator } from '../signals/derive.js';
+import type { ElevatorSignals, SignalName, SignalValues } from '../signals/types.js';
+import type { ReplaySample } from './sample.js';
+
+export interface ReplayOptions {
+  elevatorId?: string;
+  thresholds: Thresholds;
+  ratedSpeedMps: number;
+  /** Landing levels, mm, ascending. */
+  floorLevelsMm: readonly number[];
+  floorLabels?: readonly string[];
+}
+
+export interface ReplayResult {
+  events: DetectedEvent[];
+  /** Sample time of the first sample: event offsets are from here. */
+  startT: number;
+  endT: number;
+  samples: number;
+  /** Signals the log provides, with those derived from them. */
+  available: SignalName[];
+  armed: ArmedRule[];
+  /** The whole log as one statistics window. */
+  stats: StatsRecord;
+}
+
+/**
+ * Runs the rules over recorded samples exactly as the gateway does over live ones: the same
+ * engine on sample time, with floor, leveling error, speed and direction derived as the
+ * normalizer derives them when the log does not carry them. Black-box follow-ups still recording
+ * at the end of the log are flushed.
+ */
+export function replay(samples: readonly ReplaySample[], o: ReplayOptions): ReplayResult {
+  const provided = new Set<SignalName>();
+  for (const s of samples) {
+    for (const name of Object.keys(s.values) as SignalName[]) provided.add(name);
+    for (const name of s.bad) provided.add(name);
+  }
+  const derive = new Deriver(provided, o);
+  const available = derive.available();
+  const engine = new DetectionEngine({ elevatorId: o.elevatorId ?? 'replay', thresholds: o.thresholds, ratedSpeedMps: o.ratedSpeedMps, floorLevelsMm: o.floorLevelsMm, available });
+  const stats = new StatsCollector({ thresholds: o.thresholds, available, ...(o.floorLabels ? { floorLabels: o.floorLabels } : {}) });
+  const events: DetectedEvent[] = [];
+  const startT = samples[0]?.t ?? 0;
+  const endT = samples.at(-1)?.t ?? startT;
+  for (const sample of samples) {
+    const signals = derive.signals(sample);
+    stats.observe(signals, sample.t);
+    const emitted = engine.step(signals, sample.t);
+    for (const e of emitted) stats.countEvent(e);
+    events.push(...emitted);
+  }
+  events.push(...engine.flush());
+  return { events, startT, endT, samples: samples.length, available: [...available].sort(), armed: engine.armed(), stats: stats.rollup('day', endT) };
+}
+
+/** Samples → ElevatorSignals, with the normalizer's derivations for what the log lacks. */
+class Deriver {
+  private readonly speed = new SpeedEstimator();
+  /** Last good value per signal: a bad reading carries it with quality 'bad'. */
+  private readonly lastGood = new Map<SignalName, unknown>();
+
+  constructor(
+    private readonly provided: ReadonlySet<SignalName>,
+    private readonly o: ReplayOptions,
+  ) {}
+
+  available(): Set<SignalName> {
+    const out = new Set(this.provided);
+    const p = this.provided;
+    if (p.has('positionMm') && this.o.floorLevelsMm.length > 0) out.add('floor').add('levelingErrorMm');
+    if (p.has('positionMm')) out.add('speedMps');
+    if (out.has('speedMps')) out.add('direction');
+    return out;
+  }
+
+  signals(sample: ReplaySample): ElevatorSignals {
+    const out: Record<string, { value: unknown; quality: 'good' | 'bad'; at: number }> = {};
+    const put = (name: SignalName, value: unknown, quality: 'good' | 'bad') => {
+      if (quality === 'good') this.lastGood.set(name, value);
+      out[name] = { value: quality === 'good' ? value : (this.lastGood.get(name) ?? placeholder(name)), quality, at: sample.t };
+    };
+    for (const [name, value] of Object.entries(sample.values) as [SignalName, unknown][]) put(name, value, 'good');
+    for (const name of sample.bad) put(name, undefined, 'bad');
+    this.derive(sample, put);
+    return out as ElevatorSignals;
+  }
+
+  private derive(sample: ReplaySample, put: (name: SignalName, value: unknown, quality: 'good' | 'bad') => void): void {
+    const p = this.provided;
+    const levels = this.o.floorLevelsMm;
+    const pos = sample.values.positionMm;
+    const posBad = sample.bad.includes('positionMm');
+    let speed = sample.values.speedMps;
+    let speedKnown = speed !== undefined || sample.bad.includes('speedMps');
+    if (pos !== undefined || posBad) {
+      const quality = posBad ? 'bad' : 'good';
+      const mm = pos ?? 0;
+      if (!p.has('floor') && levels.length > 0) put('floor', nearestFloor(levels, mm), quality);
+      if (!p.has('levelingErrorMm') && levels.length > 0) put('levelingErrorMm', levelingError(levels, mm), quality);
+      if (!p.has('speedMps')) {
+        speed = pos === undefined ? undefined : this.speed.update(pos, sample.t);
+        speedKnown = true;
+        put('speedMps', speed ?? 0, quality);
+      }
+    }
+    if (!p.has('direction') && speedKnown) {
+      put('direction', directionOf(speed ?? 0, this.o.thresholds.stationaryMps), speed === undefined ? 'bad' : 'good');
+    }
+  }
+}
+
+function placeholder(name: SignalName): SignalValues[SignalName] {
+  if (name === 'door') return 'unknown';
+  if (name === 'direction') return 'none';
+  return ['positionMm', 'floor', 'speedMps', 'levelingErrorMm', 'controllerFloor'].includes(name) ? 0 : false;
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { FloorPositionLostRule } from '../../src/detect/rules/floor-position-lost.js';
+import { PositionJumpDetector } from '../../src/detect/rules/position-jump.js';
+import { ALL_SIGNALS, phases, ruleContext, Scenario } from './scenario.js';
+
+describe('floor-position-lost (楼层位置丢失)', () => {
+  const rule = (available = ALL_SIGNALS) => new FloorPositionLostRule(ruleContext({}, available));
+
+  it('given the controller reporting another floor than the position for 5 s at a landing, then it is raised; cleared when they agree', () => {
+    const sc = new Scenario(rule());
+    sc.run(1_000);
+    sc.set({ controllerFloor: 3 }).run(7_000);
+    sc.set({ controllerFloor: 2 }).run(2_000);
+    expect(phases(sc.events)).toEqual(['raised@6000', 'cleared@9000']);
+    expect(sc.events[0]!.data).toMatchObject({ kind: 'mismatch', floor: 2, controllerFloor: 3 });
+  });
+
+  it('given the position jumping by a floor at a standstill, then it is raised once the new position holds 500 ms', () => {
+    const sc = new Scenario(rule(ALL_SIGNALS.filter((s) => s !== 'controllerFloor')));
+    sc.run(1_000);
+    // Lost count: the encoder now says the car is 1.2 m lower, between floors, out of the zone sensors' reach.
+    sc.set({ positionMm: 4800, floor: 2, levelingErrorMm: -1200 }).run(3_000);
+    expect(phases(sc.events)).toEqual(['raised@1500']);
+    expect(sc.events[0]!.data).toMatchObject({ kind: 'jump', fromMm: 6000, toMm: 4800, jumpMm: -1200 });
+    // Re-referenced at a landing (itself a step, confirmed after 500 ms): position, zone sensors
+    // and floor agree again, for the clear hold.
+    sc.set({ positionMm: 6000, levelingErrorMm: 0 }).run(2_000);
+    expect(phases(sc.events)).toEqual(['raised@1500', 'cleared@5500']);
+  });
+
+  it('near miss: a car at full speed, a one-sample misread and a floor mismatch while moving raise nothing', () => {
+    const sc = new Scenario(rule());
+    for (let i = 0; i < 100; i++) sc.set({ positionMm: 6000 + i * 175, speedMps: 1.75, doorZone: false }).run(100);
+    sc.glitch({ positionMm: 0 });
+    sc.set({ controllerFloor: 5 }).run(10_000);
+    expect(sc.events).toEqual([]);
+  });
+
+  it('needs only the position; the floor comparison joins when the board has a controller floor', () => {
+    expect(rule(['positionMm']).needs).toEqual(['positionMm']);
+    const sc = new Scenario(rule(['positionMm']), { positionMm: 6000 });
+    sc.set({ controllerFloor: 4 }).run(10_000);
+    expect(sc.events).toEqual([]);
+  });
+});
+
+describe('PositionJumpDetector', () => {
+  it('allows rated × factor × Δt + margin, refuses more', () => {
+    const d = new PositionJumpDetector(2.625, 100, 0);
+    expect(d.step(0, 0, 0)).toBeUndefined();
+    expect(d.step(362, 100, 100)).toBeUndefined(); // 262.5 + 100 mm allowed in 100 ms
+    expect(d.step(800, 200, 200)).toEqual({ fromMm: 362, toMm: 800, since: 200 });
+  });
+
+  it('follows a jumped position that keeps moving plausibly, and confirms it after the hold', () => {
+    const d = new PositionJumpDetector(2.625, 100, 300);
+    d.step(0, 0, 0);
+    expect(d.step(3000, 100, 100)).toBeUndefined();
+    expect(d.pending).toBe(true);
+    expect(d.step(3100, 200, 200)).toBeUndefined();
+    expect(d.step(3200, 400, 400)).toEqual({ fromMm: 0, toMm: 3200, since: 100 });
+    expect(d.pending).toBe(false);
+  });
+});

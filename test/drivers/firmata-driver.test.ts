@@ -1,0 +1,161 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { join } from 'node:path';
+import { FirmataDriver } from '../../drivers/firmata/driver.js';
+import { firmataIoConnector } from '../../drivers/firmata/firmata-io.js';
+import type { FirmataConnector } from '../../drivers/firmata/io.js';
+import { MockFirmataIo } from '../../drivers/firmata/mock-io.js';
+import type { RawPoint } from '../../drivers/types.js';
+import { firmataBoardSchema } from '../../src/config/board.js';
+import { BUILTIN_BOARDS_DIR, loadBoardFile } from '../../src/config/load.js';
+import { FakeClock } from '../../src/core/clock.js';
+import { isElevgwError } from '../../src/core/errors.js';
+import { silentLogger } from '../../src/core/log.js';
+
+const board = loadBoardFile(join(BUILTIN_BOARDS_DIR, 'arduino-firmata-sensorbox.yaml'), 'firmata');
+const byName = (points: RawPoint[]) => Object.fromEntries(points.map((p) => [p.point, p]));
+
+/** A connector handing out a fresh mock board per connection (each reconnect is a new USB session). */
+function mockBoards() {
+  const boards: MockFirmataIo[] = [];
+  const connect: FirmataConnector = async () => {
+    const io = new MockFirmataIo();
+    boards.push(io);
+    return io;
+  };
+  return { connect, boards, current: () => boards.at(-1)! };
+}
+
+let driver: FirmataDriver | undefined;
+afterEach(async () => {
+  await driver?.close();
+  driver = undefined;
+});
+
+async function started(connect: FirmataConnector, b = board) {
+  const clock = new FakeClock(0);
+  driver = new FirmataDriver({ board: b, connect, clock, logger: silentLogger, reopenMinMs: 2000 });
+  await driver.open();
+  return { clock, driver };
+}
+
+describe('Firmata driver (arduino-firmata-sensorbox profile, mock IO)', () => {
+  it('sets every pin up as an input (pull-ups where the profile says), analog channels as analog, never output', async () => {
+    const m = mockBoards();
+    await started(m.connect);
+    const io = m.current();
+    expect(io.modes.get(2)).toBe('pullup');
+    expect(io.modes.get(6)).toBe('input');
+    expect(io.modes.get(14)).toBe('analog'); // A0 on an Uno
+    expect([...io.modes.values()]).not.toContain('output');
+    expect(io.samplingIntervalMs).toBe(100);
+  });
+
+  it('reads nothing as bad until the board reports, then the reported levels and samples', async () => {
+    const m = mockBoards();
+    const { clock, driver: d } = await started(m.connect);
+    expect((await d.poll('inputs')).every((p) => p.quality === 'bad')).toBe(true);
+    const io = m.current();
+    for (const pin of [2, 3, 4, 5, 6, 7, 8, 9]) io.setDigital(pin, 1);
+    io.setDigital(2, 0); // door closed contact closes → LOW
+    io.setAnalog(0, 614);
+    clock.advance(10);
+    const p = byName(await d.poll('inputs'));
+    expect(p.doorClosed).toMatchObject({ value: false, quality: 'good', at: 0 }); // raw LOW; the profile's invert makes it "closed"
+    expect(p.doorOpen!.value).toBe(true);
+    expect(p.upsBattery).toMatchObject({ value: 614, quality: 'good' });
+    expect(d.health().state).toBe('ok');
+  });
+
+  it('holds digital levels while connected but lets an unreported analog value go stale', async () => {
+    const m = mockBoards();
+    const { clock, driver: d } = await started(m.connect);
+    const io = m.current();
+    for (const pin of [2, 3, 4, 5, 6, 7, 8, 9]) io.setDigital(pin, 1);
+    io.setAnalog(0, 500);
+    clock.advance(board.staleAfterMs + 1);
+    const p = byName(await d.poll('inputs'));
+    expect(p.doorClosed!.quality).toBe('good');
+    expect(p.upsBattery!.quality).toBe('bad');
+    expect(d.health()).toMatchObject({ state: 'degraded', lastErrorCode: 'FIRMATA_STALE' });
+  });
+
+  it('when the Arduino is unplugged: every point bad at once, reconnected with back-off, good again', async () => {
+    const m = mockBoards();
+    const { clock, driver: d } = await started(m.connect);
+    m.current().setDigital(2, 0);
+    m.current().unplug();
+    expect((await d.poll('inputs')).every((p) => p.quality === 'bad')).toBe(true);
+    expect(d.health()).toMatchObject({ state: 'lost', lastErrorCode: 'FIRMATA_IO' });
+    expect(m.boards).toHaveLength(1);
+    clock.advance(2000);
+    await d.poll('inputs'); // starts the reconnect in the background
+    await vi.waitFor(() => expect(m.boards).toHaveLength(2));
+    await vi.waitFor(() => expect(m.current().modes.get(2)).toBe('pullup'));
+    m.current().setDigital(2, 1);
+    expect(byName(await d.poll('inputs')).doorClosed).toMatchObject({ value: true, quality: 'good' });
+  });
+
+  it('never lets a poll wait for a slow handshake', async () => {
+    let release: () => void = () => undefined;
+    const slow: FirmataConnector = () =>
+      new Promise((resolve) => {
+        release = () => resolve(new MockFirmataIo());
+      });
+    const clock = new FakeClock(0);
+    driver = new FirmataDriver({ board, connect: slow, clock, logger: silentLogger });
+    void driver.open();
+    expect((await driver.poll('inputs')).every((p) => p.quality === 'bad')).toBe(true);
+    release();
+  });
+
+  it('does not throw when the board cannot be reached; retries after the back-off', async () => {
+    let attempts = 0;
+    const failing: FirmataConnector = async () => {
+      attempts++;
+      throw new Error('no Firmata handshake within 10000 ms (is StandardFirmata loaded?)');
+    };
+    const { clock, driver: d } = await started(failing);
+    expect(d.health()).toMatchObject({ state: 'lost', lastError: expect.stringMatching(/StandardFirmata/) });
+    await d.poll('inputs');
+    expect(attempts).toBe(1);
+    clock.advance(2000);
+    await d.poll('inputs');
+    await vi.waitFor(() => expect(attempts).toBe(2));
+  });
+});
+
+describe('Firmata without the optional firmata-io package', () => {
+  it('reports health lost with a clear error instead of crashing', async () => {
+    const missing = () => Promise.reject(Object.assign(new Error("Cannot find package 'firmata-io'"), { code: 'ERR_MODULE_NOT_FOUND' }));
+    const { driver: d } = await started(firmataIoConnector({ path: '/dev/ttyACM0', baudRate: 57600, importFirmata: missing }));
+    expect(d.health()).toMatchObject({ state: 'lost', lastErrorCode: 'DRIVER_OPEN_FAILED' });
+    expect(d.health().lastError).toMatch(/optional package "firmata-io" \(npm install firmata-io\)/);
+    expect((await d.poll('inputs')).every((p) => p.quality === 'bad')).toBe(true);
+  });
+});
+
+describe('Firmata is read-only unless allow-listed', () => {
+  it('refuses to drive an input pin or any unlisted pin, and never sets one to output', async () => {
+    const m = mockBoards();
+    const { driver: d } = await started(m.connect);
+    for (const pin of [2, 13]) {
+      const err = await d.writePin(pin, true).catch((e: unknown) => e);
+      expect(isElevgwError(err, 'WRITE_NOT_ALLOWED')).toBe(true);
+    }
+    expect([...m.current().modes.values()]).not.toContain('output');
+    expect(m.current().writes).toEqual([]);
+  });
+
+  it('drives a pin the profile allow-lists', async () => {
+    const m = mockBoards();
+    const { driver: d } = await started(m.connect, firmataBoardSchema.parse({ ...board, writable: [{ pin: 13 }] }));
+    await d.writePin(13, true);
+    expect(m.current().modes.get(13)).toBe('output');
+    expect(m.current().writes).toEqual([{ pin: 13, value: 1 }]);
+  });
+
+  it('refuses a profile that allow-lists an input pin', () => {
+    const r = firmataBoardSchema.safeParse({ ...board, writable: [{ pin: 2 }] });
+    expect(r.error?.issues[0]).toMatchObject({ path: ['writable', 0, 'pin'], message: 'pin 2 is an input point: an input is never driven' });
+  });
+});

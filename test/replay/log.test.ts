@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isElevgwError } from '../../src/core/errors.js';
+import { parseCsv, parseJsonl } from '../../src/replay/log.js';
+import { readReplayFile } from '../../src/replay/read.js';
+
+const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);
+
+function problemsOf(f: () => unknown): string[] {
+  try {
+    f();
+  } catch (e) {
+    if (isElevgwError(e, 'SCENARIO_INVALID')) return e.message.split('\n');
+    throw e;
+  }
+  throw new Error('expected it to fail');
+}
+
+describe('replay logs', () => {
+  it('reads JSONL: missing keys are not provided, null is an unreadable value, # lines are comments', () => {
+    const input = readReplayFile(fixture('trapped.jsonl'));
+    expect(input.kind).toBe('log');
+    expect(input.samples).toHaveLength(46);
+    expect(input.samples[0]).toMatchObject({ t: 0, values: { positionMm: 3000, door: 'closed', occupied: true }, bad: [] });
+    expect(input.samples[2]).toMatchObject({ t: 2000, bad: ['occupied'] });
+    expect(input.samples[2]!.values).not.toHaveProperty('occupied');
+    expect(input.samples[0]!.values).not.toHaveProperty('inspection');
+    expect(input.samples[0]!.source).toBe(`${fixture('trapped.jsonl')}:3`);
+  });
+
+  it('reads CSV with a header of signal names; empty cells are not provided, null/bad unreadable', () => {
+    const samples = parseCsv('t,speedMps,door,doorZone,occupied\n0,0.5,closed,1,\n100,bad,opening,false,true\n', 'x.csv');
+    expect(samples).toEqual([
+      { t: 0, values: { speedMps: 0.5, door: 'closed', doorZone: true }, bad: [], source: 'x.csv:2' },
+      { t: 100, values: { door: 'opening', doorZone: false, occupied: true }, bad: ['speedMps'], source: 'x.csv:3' },
+    ]);
+  });
+
+  it('reports every problem of a JSONL log with its line number', () => {
+    expect(problemsOf(() => readReplayFile(fixture('bad.jsonl'))).map((p) => p.replace(`${fixture('')}/`, ''))).toEqual([
+      'bad.jsonl:3: speedMps: expected number',
+      'bad.jsonl:4: door: expected one of open, closed, opening, closing, unknown',
+      expect.stringMatching(/^bad\.jsonl:5: invalid JSON/),
+      'bad.jsonl:6: unknown signal(s) "lift"',
+      'bad.jsonl:7: t: goes back in time (previous sample at 100)',
+    ]);
+  });
+
+  it('reports CSV problems with line numbers: bad cells, short rows, unknown columns', () => {
+    expect(problemsOf(() => readReplayFile(fixture('bad.csv'))).map((p) => p.replace(`${fixture('')}/`, ''))).toEqual([
+      'bad.csv:3: speedMps: expected number',
+      'bad.csv:3: occupied: expected boolean',
+      'bad.csv:4: 3 cells, the header has 4',
+    ]);
+    expect(problemsOf(() => parseCsv('t,speed\n0,1\n', 'y.csv'))).toEqual(['y.csv:1: unknown column "speed" (expected t or a signal name)']);
+    expect(problemsOf(() => parseJsonl('# nothing\n', 'z.jsonl'))).toEqual(['z.jsonl: no samples']);
+  });
+
+  it('refuses files it does not know and files it cannot read', () => {
+    expect(problemsOf(() => readReplayFile('log.txt'))[0]).toMatch(/log\.txt: cannot read|unknown kind/);
+    expect(problemsOf(() => readReplayFile(fixture('missing.jsonl')))[0]).toMatch(/cannot read \(ENOENT\)/);
+  });
+});
