@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventPayloadSchema, statusPayloadSchema, telemetryPayloadSchema } from './payloads.js';
+import { eventPayloadSchema, statsPayloadSchema, statusPayloadSchema, telemetryPayloadSchema } from './payloads.js';
 
 /** JSON Schemas of the v1 payloads, generated from the zod source (docs/contract/*.schema.json). */
 export function contractJsonSchemas(): Record<string, unknown> {
@@ -8,5 +8,6 @@ export function contractJsonSchemas(): Record<string, unknown> {
     'event.v1.schema.json': z.toJSONSchema(eventPayloadSchema, opts),
     'telemetry.v1.schema.json': z.toJSONSchema(telemetryPayloadSchema, opts),
     'status.v1.schema.json': z.toJSONSchema(statusPayloadSchema, opts),
+    'stats.v1.schema.json': z.toJSONSchema(statsPayloadSchema, opts),
   };
 }

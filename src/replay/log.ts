@@ -73,7 +73,8 @@ export function parseJsonl(text: string, file: string): ReplaySample[] {
 
 /**
  * CSV: a header of `t` and signal names, then one snapshot per row. An empty cell is "not
- * provided", `null` or `bad` an unreadable value; booleans are true/false or 1/0.
+ * provided", `null` or `bad` an unreadable value; booleans are true/false or 1/0. No quoting:
+ * no value contains a comma.
  */
 export function parseCsv(text: string, file: string): ReplaySample[] {
   const reader = new LogReader(file);

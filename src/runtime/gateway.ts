@@ -13,7 +13,8 @@ import { platformCode, eventName } from '../detect/catalogue.js';
 import type { DetectedEvent, Severity } from '../detect/types.js';
 import type { ElevatorSignals } from '../signals/types.js';
 import { ElevatorMonitor } from './monitor.js';
-import { encodeBlackbox, runningState } from './payload.js';
+import { BlackboxLinks, encodeBlackbox, runningState } from './payload.js';
+import { scheduleStatsRollups, statsRecord } from './stats.js';
 import { VERSION } from './version.js';
 import { SystemdNotifier } from './systemd.js';
 
@@ -49,6 +50,8 @@ export class Gateway {
   private readonly startedAt = Date.now();
   private stopping?: Promise<void>;
   private readonly systemd = new SystemdNotifier();
+  private readonly blackboxLinks = new BlackboxLinks();
+  private stopRollups?: () => void;
 
   constructor(private readonly o: GatewayOptions) {
     const site = o.config.site;
@@ -86,6 +89,7 @@ export class Gateway {
           thresholds: e.thresholds,
           ratedSpeedMps: e.config.ratedSpeedMps,
           floorLevelsMm: e.config.floors.map((f) => f.levelMm),
+          floorLabels: e.config.floors.map((f) => f.label),
           clock: this.clock,
           timeScale: site.runtime.timeScale,
           logger: log.child({ mod: 'monitor', elevator: e.config.id }),
@@ -123,6 +127,7 @@ export class Gateway {
     if (site.uplink.telemetryIntervalS > 0) every((site.uplink.telemetryIntervalS * 1000) / site.runtime.timeScale, () => this.telemetry());
     every(30_000, () => this.uplink.publishStatus());
     every(site.outbox.maintainIntervalS * 1000, () => this.maintain());
+    this.stopRollups = scheduleStatsRollups((period) => this.rollup(period), this.o.logger);
     this.o.logger.info({ gateway: this.gatewayId, elevators: this.monitors.size, outbox: this.o.config.outboxPath, timeScale: site.runtime.timeScale }, 'gateway started');
     this.systemd.ready(`monitoring ${this.monitors.size} elevator(s)`);
     // Healthy = every elevator ran a detection step in the last 30 s (a dead bus still steps: its points go bad).
@@ -152,6 +157,10 @@ export class Gateway {
   private eventRecord(ev: DetectedEvent, e: LoadedElevator, state: EventPayload['state']): NewRecord {
     const wall = this.clock.wallNow() - (this.clock.now() - ev.mono) / this.o.config.site.runtime.timeScale;
     const id = this.ids.next();
+    this.blackboxLinks.remember(ev, id);
+    // A black-box follow-up names the raised event it completes, so the platform joins them by id.
+    const forId = ev.type === 'blackbox' ? this.blackboxLinks.forId(ev) : undefined;
+    const data = forId ? { ...ev.data, forId } : ev.data;
     const payload: EventPayload = {
       v: 1,
       id,
@@ -160,12 +169,12 @@ export class Gateway {
       clockSynced: clockSynced(),
       elevator: { id: e.config.id, registrationCode: e.config.registrationCode, rescueCode: e.config.rescueCode },
       type: ev.type,
-      code: platformCode(ev.type),
+      code: platformCode(ev.type, ev.data),
       name: eventName(ev.type),
       phase: ev.phase,
       severity: ev.severity,
       state,
-      ...(ev.data ? { data: ev.data } : {}),
+      ...(data ? { data } : {}),
       ...(ev.blackbox && ev.blackbox.length > 0 ? { blackbox: encodeBlackbox(ev.blackbox, ev.mono) } : {}),
     };
     return { id, kind: 'event', elevatorId: e.config.id, priority: severityPriority[ev.severity], createdAt: wall, payload: JSON.stringify(payload) };
@@ -207,6 +216,17 @@ export class Gateway {
         activeFaults: m.engine.active(),
       };
       records.push({ id: rid, kind: 'telemetry', elevatorId: id, priority: PRIORITY.telemetry, createdAt: wall, payload: JSON.stringify(payload) });
+    }
+    this.append(records);
+  }
+
+  /** Hourly/daily statistics of every elevator, stored like events (stats lane). */
+  rollup(period: 'hour' | 'day'): void {
+    const records: NewRecord[] = [];
+    for (const [id, m] of this.monitors) {
+      const e = this.elevators.get(id)!;
+      const rid = this.ids.next();
+      records.push(statsRecord({ id: rid, gatewayId: this.gatewayId, elevator: e.config, record: m.stats.rollup(period, this.clock.now()), clock: this.clock, timeScale: this.o.config.site.runtime.timeScale }));
     }
     this.append(records);
   }
@@ -253,6 +273,7 @@ export class Gateway {
     this.stopping ??= (async () => {
       this.systemd.stopping();
       for (const t of this.timers) clearInterval(t);
+      this.stopRollups?.();
       await Promise.allSettled([...this.monitors.values()].map((m) => m.stop()));
       await this.uplink.stop();
       this.outbox.close();

@@ -4,6 +4,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
 import { errorMessage } from '../core/errors.js';
 import { DetectionEngine } from '../detect/engine.js';
+import { StatsCollector } from '../detect/stats.js';
 import type { DetectedEvent } from '../detect/types.js';
 import type { Thresholds } from '../config/thresholds.js';
 import { SignalNormalizer } from '../signals/normalize.js';
@@ -17,6 +18,8 @@ export interface MonitorOptions {
   thresholds: Thresholds;
   ratedSpeedMps: number;
   floorLevelsMm: number[];
+  /** Floor labels by index, for stops-per-floor statistics. */
+  floorLabels?: string[];
   clock: Clock;
   /** Monotonic time runs this much faster than real time (sim/demo); poll periods shrink by it. */
   timeScale: number;
@@ -32,6 +35,8 @@ export interface MonitorOptions {
 export class ElevatorMonitor {
   readonly normalizer: SignalNormalizer;
   readonly engine: DetectionEngine;
+  /** Usage statistics (trips, door cycles, running time …) on sample time; the gateway rolls them up. */
+  readonly stats: StatsCollector;
   private timers: NodeJS.Timeout[] = [];
   private running = false;
   private busy = new Set<Promise<void>>();
@@ -54,6 +59,7 @@ export class ElevatorMonitor {
       onRuleError: (type, error) =>
         o.logger.error({ elevator: o.elevatorId, rule: type, err: errorMessage(error) }, `rule ${type} failed; other rules keep running`),
     });
+    this.stats = new StatsCollector({ thresholds: o.thresholds, available: this.normalizer.available(), ...(o.floorLabels ? { floorLabels: o.floorLabels } : {}) });
   }
 
   driverHealth(): DriverHealth {
@@ -120,6 +126,8 @@ export class ElevatorMonitor {
     this.last = signals;
     this.samples++;
     const events = this.engine.step(signals, now);
+    this.stats.observe(signals, now);
+    for (const e of events) this.stats.countEvent(e);
     if (events.length > 0) this.o.onEvents(events, signals);
   }
 
@@ -128,6 +136,9 @@ export class ElevatorMonitor {
     for (const t of this.timers) clearTimeout(t);
     this.timers = [];
     await Promise.allSettled([...this.busy]);
+    // Black-box after-parts still recording are stored (marked incomplete) rather than lost.
+    const pending = this.engine.flush();
+    if (pending.length > 0) this.o.onEvents(pending, this.last);
     await this.driver?.close();
   }
 }

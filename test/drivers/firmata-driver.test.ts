@@ -159,3 +159,15 @@ describe('Firmata is read-only unless allow-listed', () => {
     expect(r.error?.issues[0]).toMatchObject({ path: ['writable', 0, 'pin'], message: 'pin 2 is an input point: an input is never driven' });
   });
 });
+
+describe('Firmata through the driver factory, without the package or the board', () => {
+  it('opening reports lost instead of throwing', async () => {
+    const { createDriver } = await import('../../drivers/factory.js');
+    const d = await createDriver({ board, connection: { path: '/dev/elevgw-no-such-arduino', baudRate: 57600 }, clock: new FakeClock(0), logger: silentLogger });
+    expect(d.kind).toBe('firmata');
+    await d.open();
+    expect(d.health().state).toBe('lost');
+    expect(d.health().lastError).toMatch(/firmata-io|no-such-arduino/);
+    await d.close();
+  });
+});

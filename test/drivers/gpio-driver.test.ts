@@ -192,3 +192,16 @@ describe('debouncer', () => {
     expect(d.takeTransitions(25)).toEqual({ rose: false, fell: true });
   });
 });
+
+describe('GPIO through the driver factory, on a machine without GPIO hardware', () => {
+  it('builds the driver without loading onoff; opening it reports lost instead of throwing', async () => {
+    const { createDriver } = await import('../../drivers/factory.js');
+    const d = await createDriver({ board, connection: undefined, clock: new FakeClock(0), logger: silentLogger });
+    expect(d.kind).toBe('gpio');
+    await d.open();
+    expect(d.health()).toMatchObject({ state: 'lost', lastErrorCode: 'GPIO_UNAVAILABLE' });
+    expect(d.health().lastError).toMatch(/onoff|GPIO is not accessible|gpiochip/);
+    expect((await d.poll('inputs')).every((p) => p.quality === 'bad')).toBe(true);
+    await d.close();
+  });
+});

@@ -140,3 +140,15 @@ describe('framed serial driver (serial-sensorbox profile over @serialport/bindin
     await d.close();
   });
 });
+
+describe('framed serial through the driver factory', () => {
+  it('uses the real serial binding: a missing device is health lost, not an exception', async () => {
+    const { createDriver } = await import('../../drivers/factory.js');
+    const d = await createDriver({ board, connection: { path: '/dev/elevgw-no-such-box', baudRate: 115200 }, clock: new FakeClock(0), logger: silentLogger });
+    expect(d.kind).toBe('serial-framed');
+    await d.open();
+    expect(d.health()).toMatchObject({ state: 'lost', lastErrorCode: 'SERIAL_IO' });
+    expect(d.health().lastError).toMatch(/no-such-box/);
+    await d.close();
+  });
+});

@@ -23,7 +23,7 @@ export interface TimedEvent extends DetectedEvent {
  */
 export async function runScenario(
   scenario: Scenario,
-  opts: { sampleMs?: number; thresholds?: ThresholdsInput; onSample?: (runner: ScenarioRunner, atMs: number) => void; untilS?: number } = {},
+  opts: { sampleMs?: number; thresholds?: ThresholdsInput; onSample?: (runner: ScenarioRunner, atMs: number) => void; untilS?: number; stopAtEnd?: boolean } = {},
 ): Promise<{ events: TimedEvent[]; runner: ScenarioRunner; monitor: ElevatorMonitor }> {
   const sampleMs = opts.sampleMs ?? 100;
   const board = loadBoardFile(join(BUILTIN_BOARDS_DIR, 'sim-modbus.yaml'), 'modbus-tcp');
@@ -51,6 +51,6 @@ export async function runScenario(
     opts.onSample?.(runner, t + sampleMs);
     await monitor.pollOnce('fast');
   }
-  await monitor.stop();
+  if (opts.stopAtEnd !== false) await monitor.stop();
   return { events, runner, monitor };
 }
