@@ -6,7 +6,7 @@ import { Gateway } from '../../src/runtime/gateway.js';
 import { silentLogger } from '../../src/core/log.js';
 import { startSimModbusTcp } from '../../src/sim/host.js';
 import { SCENARIOS } from '../../src/sim/scenarios.js';
-import { eventPayloadSchema, type EventPayload } from '../../src/contract/payloads.js';
+import { eventPayloadSchema, statsPayloadSchema, type EventPayload, type StatsPayload } from '../../src/contract/payloads.js';
 import { Mosquitto } from '../helpers/mosquitto.js';
 import { tempDir } from '../helpers/tmp.js';
 import { siteConfig } from '../helpers/gateway.js';
@@ -24,12 +24,16 @@ describe('trapped passenger, end to end', () => {
   let gw: Gateway;
   let sub: mqtt.MqttClient;
   const received: EventPayload[] = [];
+  const stats: StatsPayload[] = [];
 
   beforeAll(async () => {
     mosq = await Mosquitto.start();
     sub = await mqtt.connectAsync(mosq.url, { clientId: 'platform-it' });
-    sub.on('message', (_t, p) => received.push(eventPayloadSchema.parse(JSON.parse(p.toString()))));
-    await sub.subscribeAsync('elevgw/v1/it-gw/elevators/+/events', { qos: 1 });
+    sub.on('message', (t, p) => {
+      if (t.endsWith('/stats')) stats.push(statsPayloadSchema.parse(JSON.parse(p.toString())));
+      else received.push(eventPayloadSchema.parse(JSON.parse(p.toString())));
+    });
+    await sub.subscribeAsync(['elevgw/v1/it-gw/elevators/+/events', 'elevgw/v1/it-gw/elevators/+/stats'], { qos: 1 });
     sim = await startSimModbusTcp({ host: '127.0.0.1', port: 0, unitId: 1, scenario: SCENARIOS.trapped!.scenario, timeScale: TIME_SCALE, loop: false });
     gw = new Gateway({
       config: siteConfig({ simPort: sim.port, brokerUrl: mosq.url, outboxPath: join(tmp.dir, 'outbox.db'), timeScale: TIME_SCALE }),
@@ -66,5 +70,15 @@ describe('trapped passenger, end to end', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('rolls up statistics that reach the platform in the stats lane, with the fault counted', async () => {
+    gw.rollup('hour');
+    await vi.waitFor(() => expect(stats).toHaveLength(1), { timeout: 10_000 });
+    const s = stats[0]!;
+    expect(s.period).toBe('hour');
+    expect(s.elevator.registrationCode).toBe('31104201002026110001');
+    expect(s.trips).toBeGreaterThanOrEqual(1);
+    expect(s.faults).toMatchObject({ trapped: 1 });
   });
 });
