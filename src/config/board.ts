@@ -13,6 +13,8 @@ export const RAW_SIGNALS = [
   'speedMps',
   'doorClosed',
   'doorOpen',
+  /** A controller's door-operator state register: 0 closed · 1 opening · 2 open · 3 closing (else unknown). */
+  'doorState',
   'doorZone',
   'doorZoneUpper',
   'doorZoneLower',

@@ -65,7 +65,7 @@ export class SignalNormalizer {
     for (const s of direct) if (has(s)) out.add(s as SignalName);
     if (has('positionMm')) out.add('positionMm').add('floor').add('levelingErrorMm');
     if (has('speedMps') || has('positionMm')) out.add('speedMps').add('direction');
-    if (has('doorClosed') || has('doorOpen')) out.add('door');
+    if (has('doorClosed') || has('doorOpen') || has('doorState')) out.add('door');
     if (has('doorZone') || (has('doorZoneUpper') && has('doorZoneLower'))) out.add('doorZone');
     return out;
   }
@@ -119,7 +119,13 @@ export class SignalNormalizer {
 
     const closed = input('doorClosed');
     const open = input('doorOpen');
-    if (closed || open) {
+    const operator = input('doorState');
+    if (operator) {
+      // A door-operator state register says which way the door moves; end contacts cannot.
+      const good = operator.quality === 'good';
+      if (good) this.door = DOOR_STATE_CODES[Number(operator.value)] ?? 'unknown';
+      s.door = { value: good ? this.door : 'unknown', quality: operator.quality, at: operator.at };
+    } else if (closed || open) {
       const quality = worst(closed, open);
       if (quality === 'good') this.door = doorState(asBool(closed), asBool(open), this.door);
       s.door = { value: quality === 'good' ? this.door : 'unknown', quality, at: Math.min(closed?.at ?? now, open?.at ?? now) };
@@ -133,6 +139,8 @@ export class SignalNormalizer {
     return s;
   }
 }
+
+const DOOR_STATE_CODES: readonly DoorState[] = ['closed', 'opening', 'open', 'closing'];
 
 function asBool(i: Input | undefined): boolean | undefined {
   return i ? Boolean(i.value) : undefined;

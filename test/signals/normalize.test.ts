@@ -76,4 +76,20 @@ describe('signal normalizer (sim-modbus profile)', () => {
       ['alarmButton', 'bottomFinalLimit', 'controllerFloor', 'direction', 'door', 'doorLockCircuit', 'doorZone', 'floor', 'inspection', 'levelingErrorMm', 'mainsPower', 'occupied', 'overspeedSwitch', 'positionMm', 'safetyCircuit', 'speedMps', 'topFinalLimit'].sort(),
     );
   });
+
+  it('reads the door direction from a door-operator state register', () => {
+    const board = boardSchema.parse({
+      id: 'op',
+      transport: 'modbus-tcp',
+      pollGroups: [{ name: 'g', intervalMs: 100 }],
+      points: [{ name: 'door', signal: 'doorState', group: 'g', source: { table: 'holding', address: 0 } }],
+    });
+    const n = new SignalNormalizer(board, { floorLevelsMm: floors, stationaryMps: 0.05, staleAfterMs: 1000 });
+    const seen = [0, 1, 3, 1, 2, 7].map((code, i) => {
+      n.update([{ point: 'door', value: code, at: i, quality: 'good' }]);
+      return n.snapshot(i).door?.value;
+    });
+    // opening → closing → opening again: a reversal end contacts alone could not show
+    expect(seen).toEqual(['closed', 'opening', 'closing', 'opening', 'open', 'unknown']);
+  });
 });
