@@ -1,9 +1,42 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { SqliteOutbox } from '../outbox/sqlite.js';
+import { SignalNormalizer } from '../signals/normalize.js';
+import { DetectionEngine } from '../detect/engine.js';
 
 export function registerDiag(program: Command): void {
   const diag = program.command('diag').description('diagnostics for technicians on site (read-only)');
+  diag
+    .command('rules')
+    .description('which fault rules are armed for each elevator, and which signals the others lack')
+    .requiredOption('-c, --config <file>', 'site config (YAML)')
+    .option('--json', 'machine-readable output')
+    .action((opts: { config: string; json?: boolean }) => {
+      const config = loadConfig(opts.config);
+      const report = config.elevators.map((e) => {
+        const normalizer = new SignalNormalizer(e.board, {
+          floorLevelsMm: e.config.floors.map((f) => f.levelMm),
+          stationaryMps: e.thresholds.stationaryMps,
+          staleAfterMs: 3000,
+        });
+        const engine = new DetectionEngine({
+          elevatorId: e.config.id,
+          thresholds: e.thresholds,
+          ratedSpeedMps: e.config.ratedSpeedMps,
+          floorLevelsMm: e.config.floors.map((f) => f.levelMm),
+          available: normalizer.available(),
+        });
+        return { elevator: e.config.id, board: e.board.id, signals: [...normalizer.available()].sort(), rules: engine.armed() };
+      });
+      if (opts.json) {
+        console.log(JSON.stringify(report));
+        return;
+      }
+      for (const r of report) {
+        console.log(`${r.elevator} (board ${r.board}) provides: ${r.signals.join(', ')}`);
+        for (const rule of r.rules) console.log(`  ${rule.armed ? 'armed    ' : 'NOT armed'} ${rule.type}${rule.armed ? '' : ` — board lacks ${rule.missing.join(', ')}`}`);
+      }
+    });
   diag
     .command('outbox')
     .description('pending, oldest pending age, delivered, evicted and size of the outbox database')

@@ -58,4 +58,12 @@ describe('elevgw CLI', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--modbus-tcp: expected HOST:PORT/);
   });
+
+  it('diag rules lists armed rules and says what an unarmed rule lacks', () => {
+    const site = readFileSync(join(packageRoot(), 'config', 'demo.yaml'), 'utf8').replace('board: sim-modbus', 'board: rs485-di-module').replace('connection: { host: 127.0.0.1, port: 1502, unitId: 1 }', 'connection: { path: /dev/ttyUSB0, baudRate: 9600, unitId: 1 }');
+    const r = elevgw('diag', 'rules', '--config', tmp.file('di.yaml', site));
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/armed +trapped/);
+    expect(r.stdout).toMatch(/NOT armed overspeed — board lacks speedMps/);
+  });
 });
