@@ -105,11 +105,14 @@ export interface SimModbusTcp {
 }
 
 /**
- * The virtual elevator as a Modbus TCP slave serving the generic-modbus-controller map
- * (boards/sim-modbus.yaml) as holding and input registers, and the status bits as discrete inputs.
- * This is what `elevgw sim --modbus-tcp` and `elevgw demo` run.
+ * Runs a SimHost and a server over its state; the server reads `current()` (the sim brought up to
+ * the clock's now) on every request. Stops the sim if the server cannot start. Every way of
+ * serving the simulator (Modbus TCP, RTU, a DI module, a serial sensor box) goes through here.
  */
-export async function startSimModbusTcp(o: SimModbusTcpOptions): Promise<SimModbusTcp> {
+export async function serveSim<S extends { close(): Promise<void> }>(
+  o: { scenario: Scenario; timeScale: number; loop: boolean; clock?: Clock },
+  startServer: (current: () => SimState) => Promise<S>,
+): Promise<{ sim: SimHost; server: S; close(): Promise<void> }> {
   const sim = new SimHost({ scenario: o.scenario, clock: o.clock ?? scaledClock(o.timeScale), loop: o.loop });
   const current = (): SimState => {
     sim.sync();
@@ -117,17 +120,10 @@ export async function startSimModbusTcp(o: SimModbusTcpOptions): Promise<SimModb
   };
   sim.start();
   try {
-    const server = await startModbusTcpServer({
-      host: o.host,
-      port: o.port,
-      unitId: o.unitId,
-      readRegisters: () => encodeControllerRegisters(current()),
-      readDiscreteInputs: () => encodeDiscreteInputs(current()),
-    });
+    const server = await startServer(current);
     return {
-      host: server.host,
-      port: server.port,
       sim,
+      server,
       async close() {
         sim.stop();
         await server.close();
@@ -137,4 +133,22 @@ export async function startSimModbusTcp(o: SimModbusTcpOptions): Promise<SimModb
     sim.stop();
     throw e;
   }
+}
+
+/**
+ * The virtual elevator as a Modbus TCP slave serving the generic-modbus-controller map
+ * (boards/sim-modbus.yaml) as holding and input registers, and the status bits as discrete inputs.
+ * This is what `elevgw sim --modbus-tcp` and `elevgw demo` run.
+ */
+export async function startSimModbusTcp(o: SimModbusTcpOptions): Promise<SimModbusTcp> {
+  const { sim, server, close } = await serveSim(o, (current) =>
+    startModbusTcpServer({
+      host: o.host,
+      port: o.port,
+      unitId: o.unitId,
+      readRegisters: () => encodeControllerRegisters(current()),
+      readDiscreteInputs: () => encodeDiscreteInputs(current()),
+    }),
+  );
+  return { host: server.host, port: server.port, sim, close };
 }

@@ -1,5 +1,4 @@
-import { scaledClock } from '../core/clock.js';
-import { SimHost } from './host.js';
+import { serveSim, type SimHost } from './host.js';
 import { encodeControllerRegisters, encodeDiscreteInputs } from './modbus-map.js';
 import { startModbusRtuServer, type ModbusRtuServer } from './modbus-rtu-server.js';
 import type { Scenario } from './scenario.js';
@@ -17,31 +16,14 @@ export interface SimModbusRtu {
  * and the status bits mirrored as discrete inputs 0–15.
  */
 export async function startSimModbusRtu(o: { path: string; baudRate?: number; unitId: number; scenario: Scenario; timeScale: number; loop: boolean }): Promise<SimModbusRtu> {
-  const sim = new SimHost({ scenario: o.scenario, clock: scaledClock(o.timeScale), loop: o.loop });
-  sim.start();
-  const current = () => {
-    sim.sync();
-    return sim.state();
-  };
-  try {
-    const server = await startModbusRtuServer({
+  const { sim, server, close } = await serveSim(o, (current) =>
+    startModbusRtuServer({
       path: o.path,
       baudRate: o.baudRate ?? 9600,
       unitId: o.unitId,
       readRegisters: () => encodeControllerRegisters(current()),
       readDiscreteInputs: () => encodeDiscreteInputs(current()),
-    });
-    return {
-      path: o.path,
-      sim,
-      server,
-      async close() {
-        sim.stop();
-        await server.close();
-      },
-    };
-  } catch (e) {
-    sim.stop();
-    throw e;
-  }
+    }),
+  );
+  return { path: o.path, sim, server, close };
 }
