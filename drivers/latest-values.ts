@@ -21,14 +21,18 @@ export class LatestValues {
     this.values.clear();
   }
 
-  /** `staleAfterMs(point)` undefined: the value holds until the source goes away (edge-driven inputs). */
+  /**
+   * `staleAfterMs(point)` undefined: the value holds until the source goes away (edge-driven inputs,
+   * e.g. Firmata digital pins, which report on change only) and is stamped with `now`, so a contact
+   * that has not changed for a while is not taken for a stale one downstream.
+   */
   read(points: readonly string[], now: MonoMs, staleAfterMs: (point: string) => number | undefined): RawPoint[] {
     return points.map((point) => {
       const v = this.values.get(point);
       if (!v) return { point, value: 0, at: now, quality: 'bad' };
       const limit = staleAfterMs(point);
       const stale = limit !== undefined && now - v.at > limit;
-      return { point, value: v.value, at: v.at, quality: stale ? 'bad' : 'good' };
+      return { point, value: v.value, at: limit === undefined ? now : v.at, quality: stale ? 'bad' : 'good' };
     });
   }
 }

@@ -60,7 +60,7 @@ describe('Firmata driver (arduino-firmata-sensorbox profile, mock IO)', () => {
     io.setAnalog(0, 614);
     clock.advance(10);
     const p = byName(await d.poll('inputs'));
-    expect(p.doorClosed).toMatchObject({ value: false, quality: 'good', at: 0 }); // raw LOW; the profile's invert makes it "closed"
+    expect(p.doorClosed).toMatchObject({ value: false, quality: 'good', at: 10 }); // raw LOW; the profile's invert makes it "closed"; a held level is current
     expect(p.doorOpen!.value).toBe(true);
     expect(p.upsBattery).toMatchObject({ value: 614, quality: 'good' });
     expect(d.health().state).toBe('ok');
@@ -74,7 +74,7 @@ describe('Firmata driver (arduino-firmata-sensorbox profile, mock IO)', () => {
     io.setAnalog(0, 500);
     clock.advance(board.staleAfterMs + 1);
     const p = byName(await d.poll('inputs'));
-    expect(p.doorClosed!.quality).toBe('good');
+    expect(p.doorClosed).toMatchObject({ quality: 'good', at: board.staleAfterMs + 1 }); // stamped with the poll: not stale downstream either
     expect(p.upsBattery!.quality).toBe('bad');
     expect(d.health()).toMatchObject({ state: 'degraded', lastErrorCode: 'FIRMATA_STALE' });
   });
