@@ -18,6 +18,7 @@ function percentile(sorted: number[], p: number): number {
 /**
  * End-to-end latency at real time: the alarm button changes in the simulator → Modbus TCP poll
  * (100 ms group) → rules → SQLite commit (FULL) → MQTT → subscriber. Median and p99 over presses.
+ * A rule's own hold (200 ms for an alarm press by default) comes on top of these figures.
  */
 export async function benchEndToEnd(): Promise<Record<string, number | string>> {
   const dir = mkdtempSync(join(tmpdir(), 'elevgw-bench-e2e-'));
@@ -29,7 +30,12 @@ export async function benchEndToEnd(): Promise<Record<string, number | string>> 
     ...base,
     outboxPath: join(dir, 'outbox.db'),
     site: { ...base.site, uplink: { ...base.site.uplink, url: broker.url, telemetryIntervalS: 0 } },
-    elevators: base.elevators.map((e) => ({ ...e, config: { ...e.config, connection: { host: sim.host, port: sim.port, unitId: 1 } } })),
+    // The alarm rule's 200 ms minimum press is a deliberate hold, not latency: measure the pipeline without it.
+    elevators: base.elevators.map((e) => ({
+      ...e,
+      thresholds: { ...e.thresholds, alarmPressed: { ...e.thresholds.alarmPressed, minPressMs: 0 } },
+      config: { ...e.config, connection: { host: sim.host, port: sim.port, unitId: 1 } },
+    })),
   };
   const gw = new Gateway({ config, logger: silentLogger });
   const sub = await mqtt.connectAsync(broker.url, { clientId: 'bench-sub' });
