@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { commandRequestSchema, commandResponseSchema } from './commands.js';
 import { eventPayloadSchema, statsPayloadSchema, statusPayloadSchema, telemetryPayloadSchema } from './payloads.js';
 
 /** JSON Schemas of the v1 payloads, generated from the zod source (docs/contract/*.schema.json). */
@@ -9,5 +10,7 @@ export function contractJsonSchemas(): Record<string, unknown> {
     'telemetry.v1.schema.json': z.toJSONSchema(telemetryPayloadSchema, opts),
     'status.v1.schema.json': z.toJSONSchema(statusPayloadSchema, opts),
     'stats.v1.schema.json': z.toJSONSchema(statsPayloadSchema, opts),
+    'command-request.v1.schema.json': z.toJSONSchema(commandRequestSchema, { ...opts, io: 'input' }),
+    'command-response.v1.schema.json': z.toJSONSchema(commandResponseSchema, opts),
   };
 }

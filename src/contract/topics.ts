@@ -7,6 +7,8 @@
  *   {prefix}/{gatewayId}/elevators/{elevatorId}/events     QoS 1 — faults and events (raised/cleared/instant)
  *   {prefix}/{gatewayId}/elevators/{elevatorId}/telemetry  QoS 0 — real-time running status
  *   {prefix}/{gatewayId}/elevators/{elevatorId}/stats      QoS 1 — hourly/daily statistics
+ *   {prefix}/{gatewayId}/commands/{name}              subscribed — platform requests (read-only commands)
+ *   {prefix}/{gatewayId}/responses/{name}             QoS 1 — answers to them
  */
 export const CONTRACT_VERSION = 1;
 
@@ -18,6 +20,10 @@ export interface TopicScheme {
   stats(elevatorId: string): string;
   /** Subscription for the platform: everything of this gateway. */
   all: string;
+  /** The gateway's subscription for commands (one level: the command name). */
+  commands: string;
+  commandName(topic: string): string | undefined;
+  response(command: string): string;
 }
 
 function assertSegment(s: string, what: string): string {
@@ -36,5 +42,8 @@ export function topics(prefix: string, gatewayId: string): TopicScheme {
     telemetry: (id) => `${elev(id)}/telemetry`,
     stats: (id) => `${elev(id)}/stats`,
     all: `${base}/#`,
+    commands: `${base}/commands/+`,
+    commandName: (topic) => (topic.startsWith(`${base}/commands/`) ? topic.slice(base.length + 10) : undefined),
+    response: (command) => `${base}/responses/${assertSegment(command, 'command')}`,
   };
 }

@@ -17,6 +17,7 @@ import { BlackboxLinks, encodeBlackbox, runningState } from './payload.js';
 import { scheduleStatsRollups, statsRecord } from './stats.js';
 import { VERSION } from './version.js';
 import { SystemdNotifier } from './systemd.js';
+import type { CommandName } from '../contract/commands.js';
 
 export interface GatewayOptions {
   config: LoadedConfig;
@@ -75,6 +76,7 @@ export class Gateway {
       outbox: this.outbox,
       logger: log.child({ mod: 'uplink' }),
       status: () => this.status(),
+      onCommand: (name, request) => this.command(name, request.args.elevatorId),
     });
     for (const e of o.config.elevators) {
       this.elevators.set(e.config.id, e);
@@ -236,6 +238,34 @@ export class Gateway {
     if (r.evicted > 0) {
       this.o.logger.warn({ evicted: r.evicted, byKind: r.evictedByKind }, 'outbox over its size cap: evicted low-priority records');
       this.append([this.gatewayRecord('outbox-loss', 'warning', { reason: 'size cap', evicted: r.evicted, byKind: r.evictedByKind })]);
+    }
+  }
+
+  /** Read-only platform commands: nothing here writes to a controller. */
+  command(name: CommandName, elevatorId?: string): unknown {
+    switch (name) {
+      case 'ping':
+        return { pong: true, at: new Date().toISOString(), version: VERSION };
+      case 'diagnostics': {
+        const ids = elevatorId === undefined ? [...this.monitors.keys()] : [elevatorId];
+        const unknown = ids.filter((id) => !this.monitors.has(id));
+        if (unknown.length) throw new Error(`unknown elevator "${unknown[0]}" (expected one of: ${[...this.monitors.keys()].join(', ')})`);
+        return {
+          status: this.status(),
+          uplink: this.uplink.stats(),
+          elevators: ids.map((id) => {
+            const m = this.monitors.get(id)!;
+            const e = this.elevators.get(id)!;
+            return {
+              id,
+              state: runningState(m.signals, e.config.floors, e.thresholds.stationaryMps),
+              driver: m.driverHealth(),
+              activeFaults: m.engine.active(),
+              samples: m.samples,
+            };
+          }),
+        };
+      }
     }
   }
 

@@ -6,6 +6,7 @@ import { errorMessage } from '../core/errors.js';
 import { PRIORITY, type Outbox, type StoredRecord } from '../outbox/types.js';
 import type { StatusPayload } from '../contract/payloads.js';
 import { topics, type TopicScheme } from '../contract/topics.js';
+import { parseCommand, type CommandName, type CommandRequest, type CommandResponse } from '../contract/commands.js';
 
 export interface UplinkOptions {
   config: UplinkConfig;
@@ -16,6 +17,8 @@ export interface UplinkOptions {
   status: () => StatusPayload;
   /** Injectable for tests: uniform random in [0, 1). */
   random?: () => number;
+  /** Executes a validated platform command (read-only); its result is the response. */
+  onCommand?: (name: CommandName, request: CommandRequest) => unknown;
 }
 
 export type UplinkState = 'connecting' | 'online' | 'offline' | 'stopped';
@@ -110,7 +113,11 @@ export class Uplink {
       this._state = 'online';
       this.o.logger.info({ url: redactUrl(this.o.config.url) }, 'uplink online');
       this.publishStatus();
+      if (this.o.onCommand) client.subscribe(this.topics.commands, { qos: 1 });
       this.kick();
+    });
+    client.on('message', (topic, payload) => {
+      if (gen === this.generation) this.command(client, topic, payload);
     });
     client.on('error', (e) => {
       if (gen === this.generation) this.o.logger.warn({ err: errorMessage(e) }, 'mqtt error');
@@ -204,6 +211,28 @@ export class Uplink {
       this.kick();
     }, waitMs);
     this.rateTimer.unref?.();
+  }
+
+  /** Validates, runs and answers one command; a hostile or broken request gets an error response, nothing else. */
+  private command(client: MqttClient, topic: string, payload: Buffer): void {
+    const name = this.topics.commandName(topic);
+    if (name === undefined || !this.o.onCommand) return;
+    const parsed = parseCommand(name, payload);
+    let response: CommandResponse;
+    if (!parsed.ok) response = parsed.response;
+    else {
+      try {
+        response = { v: 1, command: name, requestId: parsed.request.requestId, ok: true, result: this.o.onCommand(parsed.name, parsed.request) };
+      } catch (e) {
+        response = { v: 1, command: name, requestId: parsed.request.requestId, ok: false, error: { code: 'COMMAND_FAILED', message: errorMessage(e) } };
+      }
+    }
+    this.o.logger.info({ command: name.slice(0, 64), requestId: response.requestId, ok: response.ok, error: response.error?.code }, `command ${name.slice(0, 64)} ${response.ok ? 'answered' : 'refused'}`);
+    try {
+      client.publish(this.topics.response(name), JSON.stringify(response), { qos: 1 });
+    } catch (e) {
+      this.o.logger.warn({ err: errorMessage(e) }, 'command response not sent');
+    }
   }
 
   publishStatus(): void {

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/**
+ * Commands from the platform, version 1. Monitoring only: no command reaches a controller.
+ * Request on `{prefix}/{gatewayId}/commands/{name}`, answer on `{prefix}/{gatewayId}/responses/{name}`.
+ */
+export const COMMAND_NAMES = ['ping', 'diagnostics'] as const;
+export type CommandName = (typeof COMMAND_NAMES)[number];
+
+/** Larger requests are refused unread. */
+export const MAX_COMMAND_BYTES = 4096;
+
+export const commandRequestSchema = z
+  .object({
+    v: z.literal(1),
+    requestId: z.string().min(1).max(64),
+    args: z.object({ elevatorId: z.string().max(64).optional() }).strict().default({}),
+  })
+  .strict();
+export type CommandRequest = z.infer<typeof commandRequestSchema>;
+
+export const commandResponseSchema = z.object({
+  v: z.literal(1),
+  command: z.string(),
+  /** Echoed when the request had a readable one. */
+  requestId: z.string().optional(),
+  ok: z.boolean(),
+  result: z.unknown().optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+export type CommandResponse = z.infer<typeof commandResponseSchema>;
+
+/** Parses a request payload; errors say what was expected, never echo the payload itself. */
+export function parseCommand(command: string, payload: Buffer): { ok: true; name: CommandName; request: CommandRequest } | { ok: false; response: CommandResponse } {
+  const fail = (message: string, requestId?: string): { ok: false; response: CommandResponse } => ({
+    ok: false,
+    response: { v: 1, command, ...(requestId ? { requestId } : {}), ok: false, error: { code: 'COMMAND_INVALID', message } },
+  });
+  if (!(COMMAND_NAMES as readonly string[]).includes(command)) return fail(`unknown command (expected one of: ${COMMAND_NAMES.join(', ')})`);
+  if (payload.length > MAX_COMMAND_BYTES) return fail(`request too large: ${payload.length} bytes (at most ${MAX_COMMAND_BYTES})`);
+  let json: unknown;
+  try {
+    json = JSON.parse(payload.toString('utf8'));
+  } catch {
+    return fail('request is not JSON: expected {"v":1,"requestId":"…","args":{…}}');
+  }
+  const r = commandRequestSchema.safeParse(json);
+  if (!r.success) {
+    const rid = typeof (json as { requestId?: unknown })?.requestId === 'string' ? String((json as { requestId: string }).requestId).slice(0, 64) : undefined;
+    return fail(r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '), rid);
+  }
+  return { ok: true, name: command as CommandName, request: r.data };
+}
