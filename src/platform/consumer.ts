@@ -34,6 +34,10 @@ function render(m: PlatformMessage): string | undefined {
     const floor = e.state?.floor !== undefined ? ` floor ${e.state.floor}` : '';
     const mark = e.phase === 'raised' ? '!!' : e.phase === 'cleared' ? 'ok' : '--';
     const code = e.code ? ` [${e.code}]` : '';
+    if (e.type === 'blackbox') {
+      const rows = e.blackbox?.rows.length ?? 0;
+      return `${time}    ${who} black box: ${rows} snapshots after ${String(e.data?.for ?? 'the fault')}`;
+    }
     return `${time} ${mark} ${who} ${e.type}${e.name ? ` ${e.name}` : ''}${code} ${e.phase} (${e.severity})${floor}`;
   }
   if (m.kind === 'telemetry') {
