@@ -3,9 +3,11 @@ import { loadConfig } from '../config/load.js';
 import { SqliteOutbox } from '../outbox/sqlite.js';
 import { SignalNormalizer } from '../signals/normalize.js';
 import { DetectionEngine } from '../detect/engine.js';
+import { registerDiagSignals } from './diag-signals.js';
 
 export function registerDiag(program: Command): void {
   const diag = program.command('diag').description('diagnostics for technicians on site (read-only)');
+  registerDiagSignals(diag);
   diag
     .command('rules')
     .description('which fault rules are armed for each elevator, and which signals the others lack')

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { CLI } from '../helpers/child-gateway.js';
@@ -7,6 +7,8 @@ import { packageRoot } from '../../src/config/load.js';
 import { SqliteOutbox } from '../../src/outbox/sqlite.js';
 import { PRIORITY } from '../../src/outbox/types.js';
 import { tempDir } from '../helpers/tmp.js';
+import { startSimModbusTcp } from '../../src/sim/host.js';
+import { SCENARIOS } from '../../src/sim/scenarios.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -65,5 +67,25 @@ describe('elevgw CLI', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/armed +trapped/);
     expect(r.stdout).toMatch(/NOT armed overspeed — board lacks speedMps/);
+  });
+
+  it('diag signals prints live signals of an elevator read through its profile', async () => {
+    const sim = await startSimModbusTcp({ host: '127.0.0.1', port: 0, unitId: 1, scenario: SCENARIOS.normal!.scenario, timeScale: 1, loop: true });
+    try {
+      const site = readFileSync(join(packageRoot(), 'config', 'demo.yaml'), 'utf8').replace('port: 1502', `port: ${sim.port}`);
+      const r = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
+        const p = spawn(process.execPath, [CLI, 'diag', 'signals', '--config', tmp.file('live.yaml', site), '--count', '3', '--interval', '100']);
+        let stdout = '';
+        p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        p.on('exit', (status) => resolve({ status, stdout }));
+      });
+      expect(r.status).toBe(0);
+      const lines = r.stdout.trim().split('\n');
+      expect(lines[0]).toMatch(/E1 on sim-modbus \(modbus-tcp\)/);
+      expect(lines.slice(1)).toHaveLength(3);
+      expect(lines[1]).toMatch(/floor B1 pos 0 mm 0\.00 m\/s door closed doorZone=1 .*\| driver ok$/);
+    } finally {
+      await sim.close();
+    }
   });
 });
