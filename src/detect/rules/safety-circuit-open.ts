@@ -1,43 +1,37 @@
 import { good, type ElevatorSignals, type SignalName } from '../../signals/types.js';
 import { defaultSeverity } from '../catalogue.js';
-import { Hold } from '../hold.js';
-import { and, not } from '../tri.js';
+import { not } from '../tri.js';
 import type { Rule, Transition } from '../types.js';
 import { isMoving, optionalFlag } from './conditions.js';
-import { seconds, transition, type RuleContext } from './context.js';
-import { SuppressionCounter, type Suppressible } from './suppression.js';
+import { transition, type RuleContext } from './context.js';
+import { SuppressibleEpisode, type Suppressible } from './suppression.js';
 
 /** 安全回路断路: the safety circuit open for 500 ms outside inspection; cleared when it closes. */
 export class SafetyCircuitOpenRule implements Rule, Suppressible {
   readonly type = 'safety-circuit-open' as const;
   readonly severity = defaultSeverity('safety-circuit-open');
   readonly needs: readonly SignalName[] = ['safetyCircuit'];
-  private readonly hold: Hold;
-  private readonly suppression: SuppressionCounter;
-  private raisedAt = 0;
+  private readonly episode: SuppressibleEpisode;
 
   constructor(private readonly ctx: RuleContext) {
     const holdMs = ctx.thresholds.safetyCircuitOpen.holdMs;
-    this.hold = new Hold(holdMs, ctx.thresholds.clearHoldMs);
-    this.suppression = new SuppressionCounter(holdMs);
+    this.episode = new SuppressibleEpisode(holdMs, ctx.thresholds.clearHoldMs);
   }
 
   get active(): boolean {
-    return this.hold.active;
+    return this.episode.active;
   }
 
   takeSuppressed(): number {
-    return this.suppression.take();
+    return this.episode.takeSuppressed();
   }
 
   step(s: ElevatorSignals, now: number): Transition[] {
     const closed = good(s, 'safetyCircuit');
     const inspection = optionalFlag(s, 'inspection');
-    this.suppression.step(now, not(closed), inspection);
-    const edge = this.hold.step(now, and(not(closed), not(inspection)), closed);
+    const edge = this.episode.step(now, not(closed), inspection, closed);
     if (edge === undefined) return [];
     if (edge.edge === 'raised') {
-      this.raisedAt = now;
       return [
         transition(this.type, this.severity, 'raised', now, {
           // Code 01 is "broken while running": tell the platform whether the car was.
@@ -47,6 +41,6 @@ export class SafetyCircuitOpenRule implements Rule, Suppressible {
         }),
       ];
     }
-    return [transition(this.type, this.severity, 'cleared', now, { durationS: seconds(this.raisedAt, now) })];
+    return [transition(this.type, this.severity, 'cleared', now, { durationS: edge.durationS })];
   }
 }

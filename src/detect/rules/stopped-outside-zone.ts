@@ -1,11 +1,10 @@
 import { good, type ElevatorSignals, type SignalName } from '../../signals/types.js';
 import { defaultSeverity } from '../catalogue.js';
-import { Hold } from '../hold.js';
 import { and, not } from '../tri.js';
 import type { Rule, Transition } from '../types.js';
 import { isInZone, isStationary, optionalFlag } from './conditions.js';
 import { seconds, transition, type RuleContext } from './context.js';
-import { SuppressionCounter, type Suppressible } from './suppression.js';
+import { SuppressibleEpisode, type Suppressible } from './suppression.js';
 
 /**
  * 非平层停梯: the car stands outside the door zone for 5 s, not in inspection.
@@ -18,33 +17,28 @@ export class StoppedOutsideZoneRule implements Rule, Suppressible {
   readonly type = 'stopped-outside-zone' as const;
   readonly severity = defaultSeverity('stopped-outside-zone');
   readonly needs: readonly SignalName[] = ['speedMps', 'doorZone'];
-  private readonly hold: Hold;
-  private readonly suppression: SuppressionCounter;
-  private raisedAt = 0;
+  private readonly episode: SuppressibleEpisode;
 
   constructor(private readonly ctx: RuleContext) {
     const holdMs = ctx.thresholds.stoppedOutsideZone.holdS * 1000;
-    this.hold = new Hold(holdMs, ctx.thresholds.clearHoldMs);
-    this.suppression = new SuppressionCounter(holdMs);
+    this.episode = new SuppressibleEpisode(holdMs, ctx.thresholds.clearHoldMs);
   }
 
   get active(): boolean {
-    return this.hold.active;
+    return this.episode.active;
   }
 
   takeSuppressed(): number {
-    return this.suppression.take();
+    return this.episode.takeSuppressed();
   }
 
   step(s: ElevatorSignals, now: number): Transition[] {
     const inZone = isInZone(s);
     const stuck = and(isStationary(s, this.ctx.thresholds.stationaryMps), not(inZone));
     const inspection = optionalFlag(s, 'inspection');
-    this.suppression.step(now, stuck, inspection);
-    const edge = this.hold.step(now, and(stuck, not(inspection)), inZone);
+    const edge = this.episode.step(now, stuck, inspection, inZone);
     if (edge === undefined) return [];
     if (edge.edge === 'raised') {
-      this.raisedAt = now;
       return [
         transition(this.type, this.severity, 'raised', now, {
           positionMm: good(s, 'positionMm') ?? null,
@@ -54,6 +48,6 @@ export class StoppedOutsideZoneRule implements Rule, Suppressible {
         }),
       ];
     }
-    return [transition(this.type, this.severity, 'cleared', now, { durationS: seconds(this.raisedAt, now) })];
+    return [transition(this.type, this.severity, 'cleared', now, { durationS: edge.durationS })];
   }
 }

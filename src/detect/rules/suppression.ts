@@ -1,6 +1,7 @@
 import { Hold } from '../hold.js';
 import { and, not, type Tri } from '../tri.js';
 import type { Rule } from '../types.js';
+import { seconds } from './context.js';
 
 /**
  * Inspection mode suppresses faults a technician causes on purpose (a car parked between floors,
@@ -35,5 +36,42 @@ export class SuppressionCounter {
     const n = this.count;
     this.count = 0;
     return n;
+  }
+}
+
+export type EpisodeEdge = { edge: 'raised'; since: number } | { edge: 'cleared'; durationS: number };
+
+/**
+ * One fault episode that inspection suppresses: raise after `holdMs` of the fault outside
+ * inspection, clear after `clearHoldMs` of the clear condition, and count the episodes inspection
+ * held back. The rules that use it only say what the fault and its clearing look like.
+ */
+export class SuppressibleEpisode implements Suppressible {
+  private readonly hold: Hold;
+  private readonly suppression: SuppressionCounter;
+  private raisedAt = 0;
+
+  constructor(holdMs: number, clearHoldMs: number) {
+    this.hold = new Hold(holdMs, clearHoldMs);
+    this.suppression = new SuppressionCounter(holdMs);
+  }
+
+  get active(): boolean {
+    return this.hold.active;
+  }
+
+  takeSuppressed(): number {
+    return this.suppression.take();
+  }
+
+  step(now: number, fault: Tri, inspection: Tri, clear: Tri): EpisodeEdge | undefined {
+    this.suppression.step(now, fault, inspection);
+    const edge = this.hold.step(now, and(fault, not(inspection)), clear);
+    if (edge === undefined) return undefined;
+    if (edge.edge === 'raised') {
+      this.raisedAt = now;
+      return { edge: 'raised', since: edge.since };
+    }
+    return { edge: 'cleared', durationS: seconds(this.raisedAt, now) };
   }
 }
