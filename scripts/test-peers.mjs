@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// The first step of `npm test`: the real programs the tests run against (a broker, pty pairs,
+// Modbus peers we did not write …) must be on the machine. Missing ones are installed when we
+// can (root with apt-get), otherwise we stop at once with one line that says what to install.
+// No test is ever skipped because its peer is missing: that is why this check exists.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+
+/** Debian package → how to tell it is installed (a program on one of these paths, or a Python module for /usr/bin/python3). */
+export const PEERS = [
+  { pkg: 'mosquitto', bin: 'mosquitto', why: 'MQTT broker for interop, TLS, ACL and outage tests' },
+  { pkg: 'mosquitto-clients', bin: 'mosquitto_sub', why: 'a subscriber we did not write' },
+  { pkg: 'socat', bin: 'socat', why: 'pty pairs for serial tests' },
+  { pkg: 'mbpoll', bin: 'mbpoll', why: 'a Modbus master we did not write' },
+  { pkg: 'python3-pymodbus', python: 'pymodbus', why: 'a Modbus RTU slave we did not write' },
+  { pkg: 'python3-serial', python: 'serial', why: 'pymodbus serial transport' },
+  { pkg: 'python3-serial-asyncio', python: 'serial_asyncio', why: 'pymodbus serial transport' },
+  { pkg: 'openssl', bin: 'openssl', why: 'test certificates for TLS' },
+  { pkg: 'util-linux', bin: 'mount', why: 'a small tmpfs for the full-disk test' },
+];
+
+const BIN_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+const PYTHON = '/usr/bin/python3';
+
+function hasBin(name) {
+  for (const d of BIN_DIRS) {
+    try {
+      accessSync(`${d}/${name}`, constants.X_OK);
+      return true;
+    } catch {
+      // not in this directory
+    }
+  }
+  return false;
+}
+
+function pythonHas(modules) {
+  if (modules.length === 0) return new Set();
+  // One interpreter start for all modules; prints the ones that import.
+  const code = `import importlib\nfor m in ${JSON.stringify(modules)}:\n  try:\n    importlib.import_module(m); print(m)\n  except Exception: pass\n`;
+  const r = spawnSync(PYTHON, ['-c', code], { encoding: 'utf8', timeout: 20_000 });
+  return new Set(r.status === 0 ? r.stdout.split('\n').filter(Boolean) : []);
+}
+
+export function missingPeers(peers = PEERS) {
+  const imported = pythonHas(peers.filter((p) => p.python).map((p) => p.python));
+  return peers.filter((p) => (p.bin ? !hasBin(p.bin) : !imported.has(p.python)));
+}
+
+function canInstall() {
+  return process.getuid?.() === 0 && hasBin('apt-get') && process.env.ELEVGW_NO_INSTALL !== '1';
+}
+
+function install(pkgs) {
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const apt = (args) => execFileSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env });
+  console.log(`test peers: installing ${pkgs.join(' ')} (apt-get)`);
+  try {
+    apt(['install', '-y', '-qq', '--no-install-recommends', ...pkgs]);
+  } catch {
+    // A fresh machine has no package lists yet.
+    apt(['update', '-qq']);
+    apt(['install', '-y', '-qq', '--no-install-recommends', ...pkgs]);
+  }
+}
+
+function main() {
+  let missing = missingPeers();
+  if (missing.length === 0) return 0;
+  const pkgs = [...new Set(missing.map((p) => p.pkg))];
+  if (!canInstall()) {
+    console.error(`elevgw tests need Debian packages that are missing: ${pkgs.join(' ')} — install them with: sudo apt-get install -y --no-install-recommends ${pkgs.join(' ')}`);
+    return 1;
+  }
+  try {
+    install(pkgs);
+  } catch (e) {
+    console.error(`test peers: apt-get could not install ${pkgs.join(' ')}: ${e instanceof Error ? e.message : e}`);
+    return 1;
+  }
+  missing = missingPeers();
+  if (missing.length > 0) {
+    console.error(`test peers: still missing after install: ${missing.map((p) => `${p.pkg} (${p.bin ?? `python module ${p.python}`})`).join(', ')}`);
+    return 1;
+  }
+  return 0;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) process.exit(main());
