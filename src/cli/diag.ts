@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { SqliteOutbox } from '../outbox/sqlite.js';
-import { SignalNormalizer } from '../signals/normalize.js';
+import { SignalNormalizer, staleWindowMs } from '../signals/normalize.js';
 import { DetectionEngine } from '../detect/engine.js';
 import { registerDiagSignals } from './diag-signals.js';
 
@@ -19,7 +19,7 @@ export function registerDiag(program: Command): void {
         const normalizer = new SignalNormalizer(e.board, {
           floorLevelsMm: e.config.floors.map((f) => f.levelMm),
           stationaryMps: e.thresholds.stationaryMps,
-          staleAfterMs: 3000,
+          staleAfterMs: staleWindowMs(e.board),
         });
         const engine = new DetectionEngine({
           elevatorId: e.config.id,

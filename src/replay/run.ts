@@ -63,6 +63,11 @@ class Deriver {
   private readonly speed = new SpeedEstimator();
   /** Last good value per signal: a bad reading carries it with quality 'bad'. */
   private readonly lastGood = new Map<SignalName, unknown>();
+  /**
+   * When each currently bad signal became unreadable: a log's `bad` is the gateway's judgement
+   * (past the staleness window), and a bad sample's `at` says since when, as the normalizer's does.
+   */
+  private readonly badSince = new Map<SignalName, number>();
 
   constructor(
     private readonly provided: ReadonlySet<SignalName>,
@@ -81,8 +86,14 @@ class Deriver {
   signals(sample: ReplaySample): ElevatorSignals {
     const out: Record<string, { value: unknown; quality: 'good' | 'bad'; at: number }> = {};
     const put = (name: SignalName, value: unknown, quality: 'good' | 'bad') => {
-      if (quality === 'good') this.lastGood.set(name, value);
-      out[name] = { value: quality === 'good' ? value : (this.lastGood.get(name) ?? placeholder(name)), quality, at: sample.t };
+      if (quality === 'good') {
+        this.lastGood.set(name, value);
+        this.badSince.delete(name);
+        out[name] = { value, quality, at: sample.t };
+        return;
+      }
+      if (!this.badSince.has(name)) this.badSince.set(name, sample.t);
+      out[name] = { value: this.lastGood.get(name) ?? placeholder(name), quality, at: this.badSince.get(name)! };
     };
     for (const [name, value] of Object.entries(sample.values) as [SignalName, unknown][]) put(name, value, 'good');
     for (const name of sample.bad) put(name, undefined, 'bad');

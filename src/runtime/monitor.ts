@@ -7,7 +7,7 @@ import { DetectionEngine } from '../detect/engine.js';
 import { StatsCollector } from '../detect/stats.js';
 import type { DetectedEvent } from '../detect/types.js';
 import type { Thresholds } from '../config/thresholds.js';
-import { SignalNormalizer } from '../signals/normalize.js';
+import { SignalNormalizer, staleWindowMs } from '../signals/normalize.js';
 import type { ElevatorSignals } from '../signals/types.js';
 
 export interface MonitorOptions {
@@ -48,7 +48,7 @@ export class ElevatorMonitor {
     this.normalizer = new SignalNormalizer(o.board, {
       floorLevelsMm: o.floorLevelsMm,
       stationaryMps: o.thresholds.stationaryMps,
-      staleAfterMs: Math.max(3000, 5 * Math.max(...o.board.pollGroups.map((g) => g.intervalMs))),
+      staleAfterMs: staleWindowMs(o.board),
     });
     this.engine = new DetectionEngine({
       elevatorId: o.elevatorId,

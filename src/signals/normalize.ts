@@ -6,10 +6,27 @@ import type { DoorState, ElevatorSignals, Sample, SignalName, SignalValues } fro
 export interface NormalizerOptions {
   floorLevelsMm: readonly number[];
   stationaryMps: number;
-  /** A point not refreshed for this long counts as bad (a hung bus looks like a dead one). */
+  /**
+   * The staleness window: a reading keeps its last good value until that value is older than
+   * this, so a failed poll on a noisy line is not a dead sensor box; only a longer gap makes it
+   * unknown (see `staleWindowMs`).
+   */
   staleAfterMs: number;
 }
 
+/**
+ * The one staleness policy of every pipeline (gateway, diag, tests): 3 s, or five periods of the
+ * board's slowest poll group, or the board's own `staleAfterMs` for push sources — whichever is
+ * longest. At 100 ms polls that takes 30 failed polls in a row, which a line losing even 10 % of
+ * its frames practically never produces, while a dead bus still reads unknown within seconds.
+ */
+export function staleWindowMs(board: AnyBoardProfile): number {
+  const slowestPoll = Math.max(0, ...board.pollGroups.map((g) => g.intervalMs));
+  const own = 'staleAfterMs' in board && typeof board.staleAfterMs === 'number' ? board.staleAfterMs : 0;
+  return Math.max(3000, 5 * slowestPoll, own);
+}
+
+/** The last good reading of an input and the monotonic time it was read. */
 interface Input {
   value: number | boolean;
   quality: Quality;
@@ -21,11 +38,17 @@ interface Input {
  * then derived signals (floor, direction, door state, door zone, leveling error).
  * Holds only the latest value per input; memory is bounded by the profile.
  *
+ * Quality and age: a failed read never replaces a value. Each signal keeps its last good value
+ * and the time it was read (`at`); it reads 'bad' only once that is older than the staleness
+ * window. A bad sample's `at` is therefore always the time of its last good read (or, for a
+ * signal never read, when this normalizer first looked), which is what sensor-lost counts from:
+ * no second hold is stacked on the window.
+ *
  * Frozen controller: when the board has a `heartbeat` point and its value has not changed for
  * the board's `heartbeat.frozenAfterMs` while reads still succeed, every signal reads 'bad' — the
- * controller answers, but with stale data. The sensor-lost rule then raises after its own hold,
- * so the event comes frozenAfterMs + sensorLost.holdS after the last change. Done here, not in a
- * rule, because quality is this layer's business: every rule then sees the data as unknown.
+ * controller answers, but with stale data — and counts as unread since the heartbeat last
+ * changed, so sensor-lost raises at that change + max(frozenAfterMs, its hold), not later.
+ * Done here, not in a rule, because quality is this layer's business.
  */
 export class SignalNormalizer {
   private readonly byPoint: Map<string, { signal: RawSignal; scale: number; offset: number; invert: boolean }>;
@@ -36,6 +59,8 @@ export class SignalNormalizer {
   private readonly frozenAfterMs: number;
   /** The heartbeat's last good value and when it last changed. */
   private heartbeat?: { value: number | boolean; changedAt: number };
+  /** When this normalizer first took a snapshot: a signal never read good is unread since then. */
+  private firstLookAt?: number;
 
   constructor(
     board: AnyBoardProfile,
@@ -73,13 +98,14 @@ export class SignalNormalizer {
   update(points: readonly RawPoint[]): void {
     for (const p of points) {
       const map = this.byPoint.get(p.point);
-      if (!map) continue;
+      // A failed read tells nothing new: the last good value stands until the window passes.
+      if (!map || p.quality !== 'good') continue;
       let value: number | boolean = p.value;
       if (typeof value === 'number') value = value * map.scale + map.offset;
       else if (map.invert) value = !value;
-      this.inputs.set(map.signal, { value, quality: p.quality, at: p.at });
-      if (map.signal === 'heartbeat' && p.quality === 'good' && this.heartbeat?.value !== value) this.heartbeat = { value, changedAt: p.at };
-      if (map.signal === 'positionMm' && p.quality === 'good' && typeof value === 'number' && !this.provided.has('speedMps')) {
+      this.inputs.set(map.signal, { value, quality: 'good', at: p.at });
+      if (map.signal === 'heartbeat' && this.heartbeat?.value !== value) this.heartbeat = { value, changedAt: p.at };
+      if (map.signal === 'positionMm' && typeof value === 'number' && !this.provided.has('speedMps')) {
         this.speedEstimator.update(value, p.at);
       }
     }
@@ -87,11 +113,13 @@ export class SignalNormalizer {
 
   snapshot(now: number): ElevatorSignals {
     const s: ElevatorSignals = {};
-    const frozen = this.heartbeatFrozen(now);
+    this.firstLookAt ??= now;
+    const frozenSince = this.heartbeatFrozen(now) ? this.heartbeat!.changedAt : undefined;
     const input = (k: RawSignal): Input | undefined => {
       const i = this.inputs.get(k);
-      if (!i) return this.provided.has(k) ? { value: false, quality: 'bad', at: now } : undefined;
-      return frozen || now - i.at > this.opts.staleAfterMs ? { ...i, quality: 'bad' } : i;
+      if (!i) return this.provided.has(k) ? { value: false, quality: 'bad', at: this.firstLookAt! } : undefined;
+      if (frozenSince !== undefined) return { ...i, quality: 'bad', at: Math.min(i.at, frozenSince) };
+      return now - i.at > this.opts.staleAfterMs ? { ...i, quality: 'bad' } : i;
     };
     const setBool = (k: RawSignal & SignalName) => {
       const i = input(k);

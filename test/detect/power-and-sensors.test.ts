@@ -57,7 +57,7 @@ describe('sensor-lost (采集异常)', () => {
     expect(e).toMatchObject({ type: 'sensor-lost', phase: 'raised', severity: 'fault' });
     expect(e!.mono - 1_000).toBeGreaterThanOrEqual(10_000);
     expect(e!.mono - 1_000).toBeLessThanOrEqual(10_000 + SAMPLE_MS);
-    expect(e!.data).toEqual({ signals: ['door', 'doorZone'] });
+    expect(e!.data).toEqual({ signals: ['door', 'doorZone'], unreadS: 10 });
   });
 
   it('clears when every signal reads good again', () => {

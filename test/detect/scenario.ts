@@ -58,11 +58,15 @@ export function running(speedMps: number): Values {
   return { speedMps, direction: speedMps > 0 ? 'up' : 'down', doorZone: false, positionMm: 7500 };
 }
 
-/** Signals at time `at`; the names in `bad` read with quality 'bad'. */
-export function signals(values: Values, at: number, bad: readonly SignalName[] = []): ElevatorSignals {
+/**
+ * Signals at time `at`; the names in `bad` read with quality 'bad' and, as the normalizer stamps
+ * them, the time of their last good read (`badSince`, default `at`).
+ */
+export function signals(values: Values, at: number, bad: readonly SignalName[] = [], badSince: ReadonlyMap<SignalName, number> = new Map()): ElevatorSignals {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(values)) {
-    out[name] = { value, quality: bad.includes(name as SignalName) ? 'bad' : 'good', at };
+    const isBad = bad.includes(name as SignalName);
+    out[name] = { value, quality: isBad ? 'bad' : 'good', at: isBad ? (badSince.get(name as SignalName) ?? at) : at };
   }
   return out as ElevatorSignals;
 }
@@ -79,6 +83,8 @@ export class Scenario<T extends { mono: number } = Transition> {
   readonly clock = new FakeClock();
   readonly events: T[] = [];
   private state: Values;
+  /** When each currently bad signal went bad (what a bad sample's `at` says, see signals()). */
+  private readonly lastGoodAt = new Map<SignalName, number>();
 
   constructor(
     private readonly target: Steppable<T>,
@@ -112,7 +118,11 @@ export class Scenario<T extends { mono: number } = Transition> {
   }
 
   private sample(values: Values, bad: readonly SignalName[]): T[] {
-    const emitted = this.target.step(signals(values, this.now, bad), this.now);
+    for (const name of Object.keys(values) as SignalName[]) {
+      if (!bad.includes(name)) this.lastGoodAt.delete(name);
+      else if (!this.lastGoodAt.has(name)) this.lastGoodAt.set(name, this.now);
+    }
+    const emitted = this.target.step(signals(values, this.now, bad, this.lastGoodAt), this.now);
     this.events.push(...emitted);
     this.clock.advance(this.everyMs);
     return emitted;

@@ -48,7 +48,7 @@ function rig(board: BoardProfile) {
 const ticking = (now: number) => Math.floor(now / 1000) & 0xffff;
 
 describe('frozen controller (heartbeat stops while the slave still answers)', () => {
-  it('given a heartbeat frozen at 5 s, signals read bad from 15 s and sensor-lost is raised 10 s later; cleared once it ticks again', () => {
+  it('given a heartbeat frozen at 5 s, signals read bad from 15 s and sensor-lost is raised then, not a hold later; cleared once it ticks again', () => {
     const r = rig(generic);
     r.run(5_000, ticking);
     const frozenAt = r.clock.now();
@@ -61,9 +61,11 @@ describe('frozen controller (heartbeat stops while the slave still answers)', ()
     expect([s.door?.quality, s.positionMm?.quality, s.safetyCircuit?.quality, s.controllerFloor?.quality]).toEqual(['bad', 'bad', 'bad', 'bad']);
     r.run(15_000, () => frozenValue);
     const raised = r.events.find((e) => e.phase === 'raised');
-    // frozenAfterMs (10 s) + sensorLost.holdS (10 s) after the last change, within one sample.
-    expect(raised!.mono - frozenAt).toBeGreaterThanOrEqual(20_000);
-    expect(raised!.mono - frozenAt).toBeLessThanOrEqual(20_000 + SAMPLE_MS);
+    // A frozen heartbeat is itself the proof the controller is gone: the data count as unread
+    // since the last change, so sensor-lost comes frozenAfterMs (10 s) after it, within one poll.
+    expect(raised!.mono - frozenAt).toBeGreaterThanOrEqual(10_000);
+    expect(raised!.mono - frozenAt).toBeLessThanOrEqual(10_000 + SAMPLE_MS);
+    expect(raised!.data).toMatchObject({ unreadS: 10 });
     const resumedAt = r.clock.now();
     r.run(3_000, ticking);
     const cleared = r.events.find((e) => e.phase === 'cleared');
@@ -76,6 +78,17 @@ describe('frozen controller (heartbeat stops while the slave still answers)', ()
     expect(r.normalizer.snapshot(r.clock.now()).door?.quality).toBe('good');
     r.run(100, () => 7);
     expect(r.normalizer.snapshot(r.clock.now()).door?.quality).toBe('bad');
+  });
+
+  it('with frozenAfterMs shorter than the sensor-lost hold, sensor-lost comes a hold after the last change, not a hold after the freeze', () => {
+    const r = rig({ ...generic, heartbeat: { frozenAfterMs: 3000 } });
+    r.run(5_000, ticking);
+    const frozenAt = r.clock.now();
+    const frozenValue = ticking(frozenAt);
+    r.run(15_000, () => frozenValue);
+    const raised = r.events.find((e) => e.phase === 'raised');
+    expect(raised!.mono - frozenAt).toBeGreaterThanOrEqual(defaultThresholds.sensorLost.holdS * 1000);
+    expect(raised!.mono - frozenAt).toBeLessThanOrEqual(defaultThresholds.sensorLost.holdS * 1000 + SAMPLE_MS);
   });
 
   it('a counter that wraps from 65535 to 0 is a change, not a freeze', () => {

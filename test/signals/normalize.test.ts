@@ -42,14 +42,22 @@ describe('signal normalizer (sim-modbus profile)', () => {
     expect(n.snapshot(3).door?.value).toBe('closing');
   });
 
-  it('marks signals bad when their points are bad or stale, and reports unread ones as bad', () => {
+  it('reports a signal never read as bad, unread since it first looked', () => {
     const n = make();
-    expect(n.snapshot(0).occupied?.quality).toBe('bad');
+    expect(n.snapshot(0).occupied).toMatchObject({ quality: 'bad', at: 0 });
+    expect(n.snapshot(700).occupied).toMatchObject({ quality: 'bad', at: 0 });
+  });
+
+  it('keeps the last good value through failed reads until it is older than the staleness window', () => {
+    const n = make(); // window 1000 ms
     n.update(pts(0, { occupied: true }));
+    n.update(pts(300, { occupied: false }, 'bad')); // a failed read: its value is not a reading
     expect(n.snapshot(500).occupied).toEqual({ value: true, quality: 'good', at: 0 });
-    expect(n.snapshot(1500).occupied?.quality).toBe('bad');
-    n.update(pts(2000, { occupied: false }, 'bad'));
-    expect(n.snapshot(2000).occupied?.quality).toBe('bad');
+    expect(n.snapshot(1000).occupied?.quality).toBe('good');
+    // Older than the window: unknown, and unread since the last good read (what sensor-lost counts from).
+    expect(n.snapshot(1001).occupied).toEqual({ value: true, quality: 'bad', at: 0 });
+    n.update(pts(2000, { occupied: false }));
+    expect(n.snapshot(2000).occupied).toEqual({ value: false, quality: 'good', at: 2000 });
   });
 
   it('applies inversion for active-low contacts and scale/offset for numbers', () => {

@@ -5,21 +5,23 @@ import type { Rule, Transition } from '../types.js';
 import { seconds, transition, type RuleContext } from './context.js';
 
 /**
- * 采集异常: some signal the board provides has read 'bad' continuously for 10 s; cleared when all
- * read good again. The only rule that looks at quality itself; armed whenever the board
- * provides any signal.
+ * 采集异常: some signal the board provides has been unreadable for 10 s, counted from its last
+ * good read; cleared when all read good again. The only rule that looks at quality itself; armed
+ * whenever the board provides any signal.
+ *
+ * The count starts at a bad sample's `at` — the time of its last good read, as the normalizer
+ * keeps it (or since a frozen heartbeat last changed) — so the staleness window and a frozen
+ * heartbeat's own wait are not stacked under a second hold of this rule's.
  */
 export class SensorLostRule implements Rule {
   readonly type = 'sensor-lost' as const;
   readonly severity = defaultSeverity('sensor-lost');
   readonly needs: readonly SignalName[] = [];
-  /** When each currently bad signal went bad; bounded by the number of signal names. */
-  private readonly badSince = new Map<SignalName, number>();
   private readonly hold: Hold;
   private raisedAt = 0;
 
   constructor(private readonly ctx: RuleContext) {
-    // The per-signal wait below is the raise hold; this one only debounces the clear.
+    // The wait from each signal's last good read is the raise hold; this one only debounces the clear.
     this.hold = new Hold(0, ctx.thresholds.clearHoldMs);
   }
 
@@ -28,28 +30,21 @@ export class SensorLostRule implements Rule {
   }
 
   step(s: ElevatorSignals, now: number): Transition[] {
-    this.track(s, now);
     const holdMs = this.ctx.thresholds.sensorLost.holdS * 1000;
-    const lost = [...this.badSince.values()].some((since) => now - since >= holdMs);
-    const edge = this.hold.step(now, lost, this.badSince.size === 0);
+    const bad: SignalName[] = [];
+    let unreadSince = Infinity;
+    for (const name of Object.keys(s) as SignalName[]) {
+      const sample = s[name];
+      if (sample?.quality !== 'bad') continue;
+      bad.push(name);
+      unreadSince = Math.min(unreadSince, sample.at);
+    }
+    const edge = this.hold.step(now, now - unreadSince >= holdMs, bad.length === 0);
     if (edge === undefined) return [];
     if (edge.edge === 'raised') {
       this.raisedAt = now;
-      return [transition(this.type, this.severity, 'raised', now, { signals: [...this.badSince.keys()].sort() })];
+      return [transition(this.type, this.severity, 'raised', now, { signals: bad.sort(), unreadS: seconds(unreadSince, now) })];
     }
     return [transition(this.type, this.severity, 'cleared', now, { durationS: seconds(this.raisedAt, now) })];
-  }
-
-  private track(s: ElevatorSignals, now: number): void {
-    for (const name of Object.keys(s) as SignalName[]) {
-      const sample = s[name];
-      if (sample?.quality === 'bad') {
-        if (!this.badSince.has(name)) this.badSince.set(name, now);
-      } else {
-        this.badSince.delete(name);
-      }
-    }
-    // A signal missing from this snapshot is not known to be bad any more.
-    for (const name of this.badSince.keys()) if (s[name] === undefined) this.badSince.delete(name);
   }
 }
