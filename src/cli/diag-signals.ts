@@ -1,17 +1,45 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
+import type { DriverHealth } from '../../drivers/types.js';
 import { loadConfig } from '../config/load.js';
 import { systemClock } from '../core/clock.js';
+import { ElevgwError } from '../core/errors.js';
 import { createLogger } from '../core/log.js';
 import { createDriver } from '../../drivers/factory.js';
-import { SignalNormalizer } from '../signals/normalize.js';
+import type { RunningState } from '../contract/payloads.js';
+import { SignalNormalizer, staleWindowMs } from '../signals/normalize.js';
 import { runningState } from '../runtime/payload.js';
 import { parseArg } from './args.js';
+
+/** Exit codes of the diag commands: documented in the README. */
+export const DIAG_EXIT = { ok: 0, checkFailed: 1, usage: 2, unreachable: 3 } as const;
+
+const FLAGS = ['doorZone', 'occupied', 'safetyCircuit', 'doorClosedAndLocked', 'mainsPower', 'inspection'] as const;
+
+/** A reading for a person: `?` when it is bad (never the last value). */
+function shown(v: string | number | boolean | null | undefined): string {
+  if (v === null || v === undefined) return '?';
+  if (typeof v === 'boolean') return v ? '1' : '0';
+  return String(v);
+}
+
+export function signalsLine(st: RunningState, h: DriverHealth, time: string): string {
+  const flags = FLAGS.filter((k) => st[k] !== undefined)
+    .map((k) => `${k}=${shown(st[k])}`)
+    .join(' ');
+  const speed = st.speedMps === undefined || st.speedMps === null ? '?' : st.speedMps.toFixed(2);
+  const health = `driver ${h.state}${h.lastErrorCode ? ` (${h.lastErrorCode})` : ''}`;
+  const bad = st.badSignals ? ` | bad: ${st.badSignals.join(',')}` : '';
+  return `${time} floor ${shown(st.floor)} pos ${shown(st.positionMm)} mm ${speed} m/s door ${shown(st.door)} ${flags} | ${health}${bad}`;
+}
 
 /**
  * `elevgw diag signals`: the live signals of one elevator, read through its board profile, one
  * line per sample — for a technician on site with a laptop. Read-only; it opens the bus itself,
- * so stop the gateway service first on a serial bus (one master per RS-485 line).
+ * so stop the gateway service first on a serial bus (one master per RS-485 line). A reading the
+ * device did not give is `?` (null in JSON), with the driver's state and last error code; the exit
+ * code says whether the device could be read (0 every reading good, 1 some reading bad while the
+ * device answered, 3 the device could not be read).
  */
 export function registerDiagSignals(diag: Command): void {
   diag
@@ -21,37 +49,47 @@ export function registerDiagSignals(diag: Command): void {
     .option('--elevator <id>', 'which elevator (default: the first)')
     .option('--interval <ms>', 'sample period', '500')
     .option('--count <n>', 'stop after this many samples (default: until Ctrl-C)')
-    .action(async (opts: { config: string; elevator?: string; interval: string; count?: string }) => {
+    .option('--json', 'one JSON object per sample (a bad reading is null)')
+    .action(async (opts: { config: string; elevator?: string; interval: string; count?: string; json?: boolean }) => {
       const interval = parseArg(z.coerce.number().int().min(50).max(60_000), opts.interval, '--interval');
       const count = opts.count === undefined ? Infinity : parseArg(z.coerce.number().int().positive(), opts.count, '--count');
       const config = loadConfig(opts.config);
       const e = opts.elevator === undefined ? config.elevators[0] : config.elevators.find((x) => x.config.id === opts.elevator);
-      if (!e) throw new Error(`--elevator: no elevator "${opts.elevator}" (expected one of: ${config.elevators.map((x) => x.config.id).join(', ')})`);
+      if (!e) throw new ElevgwError('CONFIG_INVALID', `--elevator: no elevator "${opts.elevator}" (expected one of: ${config.elevators.map((x) => x.config.id).join(', ')})`);
       const logger = createLogger({ level: 'warn', destination: process.stderr });
       const driver = await createDriver({ board: e.board, connection: e.config.connection, clock: systemClock, logger });
-      const normalizer = new SignalNormalizer(e.board, { floorLevelsMm: e.config.floors.map((f) => f.levelMm), stationaryMps: e.thresholds.stationaryMps, staleAfterMs: Math.max(3000, 3 * interval) });
+      const normalizer = new SignalNormalizer(e.board, { floorLevelsMm: e.config.floors.map((f) => f.levelMm), stationaryMps: e.thresholds.stationaryMps, staleAfterMs: staleWindowMs(e.board) });
       let stop = false;
       process.once('SIGINT', () => (stop = true));
       await driver.open();
-      console.log(`${e.config.id} on ${e.board.id} (${e.board.transport}) — every ${interval} ms, read-only`);
+      if (!opts.json) console.log(`${e.config.id} on ${e.board.id} (${e.board.transport}) — every ${interval} ms, read-only`);
+      let everGood = false;
+      let last: { st: RunningState; h: DriverHealth } | undefined;
       try {
         for (let i = 0; i < count && !stop; i++) {
           const started = performance.now();
           for (const g of e.board.pollGroups) normalizer.update(await driver.poll(g.name));
           const st = runningState(normalizer.snapshot(systemClock.now()), e.config.floors, e.thresholds.stationaryMps);
           const h = driver.health();
-          const flags = (['doorZone', 'occupied', 'safetyCircuit', 'doorClosedAndLocked', 'mainsPower', 'inspection'] as const)
-            .filter((k) => st[k] !== undefined)
-            .map((k) => `${k}=${st[k] ? 1 : 0}`)
-            .join(' ');
-          const time = new Date().toISOString().slice(11, 23);
-          console.log(
-            `${time} floor ${st.floor ?? '?'} pos ${st.positionMm ?? '?'} mm ${st.speedMps?.toFixed(2) ?? '?'} m/s door ${st.door ?? '?'} ${flags} | driver ${h.state}${h.lastErrorCode ? ` (${h.lastErrorCode})` : ''}${st.badSignals ? ` | bad: ${st.badSignals.join(',')}` : ''}`,
-          );
+          everGood ||= (st.badSignals ?? []).length === 0;
+          last = { st, h };
+          const at = new Date();
+          if (opts.json) console.log(JSON.stringify({ at: at.toISOString(), elevator: e.config.id, state: st, driver: h }));
+          else console.log(signalsLine(st, h, at.toISOString().slice(11, 23)));
           if (i + 1 < count) await new Promise((r) => setTimeout(r, Math.max(0, interval - (performance.now() - started))));
         }
       } finally {
         await driver.close();
       }
+      process.exitCode = exitCodeOf(last, everGood);
     });
+}
+
+/** 0: the last sample read every signal good; 3: the device gave no good reading or is lost now; 1: it answers, but some reading is bad. */
+export function exitCodeOf(last: { st: RunningState; h: DriverHealth } | undefined, everGood: boolean): number {
+  if (last === undefined) return DIAG_EXIT.ok;
+  const bad = (last.st.badSignals ?? []).length > 0;
+  if (!bad) return DIAG_EXIT.ok;
+  if (!everGood && last.h.transactions === 0) return DIAG_EXIT.unreachable;
+  return last.h.state === 'ok' ? DIAG_EXIT.checkFailed : DIAG_EXIT.unreachable;
 }

@@ -15,25 +15,25 @@ export const elevatorIdentitySchema = z.object({
 
 export const runningStateSchema = z
   .object({
-    floor: z.string().optional().describe('floor label derived from position'),
-    floorIndex: z.number().int().optional(),
-    positionMm: z.number().optional(),
-    speedMps: z.number().optional(),
-    direction: z.enum(['up', 'down', 'none']).optional(),
-    carStatus: z.enum(['stop', 'run']).optional(),
-    door: z.enum(['open', 'closed', 'opening', 'closing', 'unknown']).optional(),
-    doorZone: z.boolean().optional(),
-    doorClosedAndLocked: z.boolean().optional(),
-    occupied: z.boolean().optional(),
-    inspection: z.boolean().optional(),
-    mainsPower: z.boolean().optional(),
-    safetyCircuit: z.boolean().optional(),
-    topFinalLimit: z.boolean().optional(),
-    bottomFinalLimit: z.boolean().optional(),
-    /** Signals whose last read failed or is stale. */
+    floor: z.string().nullable().optional().describe('floor label derived from position'),
+    floorIndex: z.number().int().nullable().optional(),
+    positionMm: z.number().nullable().optional(),
+    speedMps: z.number().nullable().optional(),
+    direction: z.enum(['up', 'down', 'none']).nullable().optional(),
+    carStatus: z.enum(['stop', 'run']).nullable().optional(),
+    door: z.enum(['open', 'closed', 'opening', 'closing', 'unknown']).nullable().optional(),
+    doorZone: z.boolean().nullable().optional(),
+    doorClosedAndLocked: z.boolean().nullable().optional(),
+    occupied: z.boolean().nullable().optional(),
+    inspection: z.boolean().nullable().optional(),
+    mainsPower: z.boolean().nullable().optional(),
+    safetyCircuit: z.boolean().nullable().optional(),
+    topFinalLimit: z.boolean().nullable().optional(),
+    bottomFinalLimit: z.boolean().nullable().optional(),
+    /** Signals whose reading is bad: unread, stale past the window, or a frozen controller. */
     badSignals: z.array(z.string()).optional(),
   })
-  .describe('real-time running status (GB/T 24476 group 3)');
+  .describe('real-time running status (GB/T 24476 group 3): a field is absent when the board lacks the signal and null when its reading is bad — never a stale value');
 export type RunningState = z.infer<typeof runningStateSchema>;
 
 const common = {

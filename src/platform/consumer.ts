@@ -31,7 +31,7 @@ function render(m: PlatformMessage): string | undefined {
     const e = eventPayloadSchema.parse(p);
     const time = e.at.slice(11, 19);
     const who = e.elevator ? `${e.elevator.id} (${e.elevator.registrationCode})` : `gateway ${e.gatewayId}`;
-    const floor = e.state?.floor !== undefined ? ` floor ${e.state.floor}` : '';
+    const floor = e.state?.floor !== undefined ? ` floor ${e.state.floor ?? '?'}` : '';
     const mark = e.phase === 'raised' ? '!!' : e.phase === 'cleared' ? 'ok' : '--';
     const code = e.code ? ` [${e.code}]` : '';
     if (e.type === 'blackbox') {
@@ -43,9 +43,9 @@ function render(m: PlatformMessage): string | undefined {
   if (m.kind === 'telemetry') {
     const t = telemetryPayloadSchema.parse(p);
     const s = t.state;
-    const speed = s.speedMps !== undefined ? `${s.speedMps.toFixed(2)} m/s` : '';
+    const speed = s.speedMps !== undefined ? `${s.speedMps === null ? '?' : s.speedMps.toFixed(2)} m/s` : '';
     const faults = t.activeFaults.length ? ` faults: ${t.activeFaults.join(',')}` : '';
-    return `${t.at.slice(11, 19)}    ${t.elevator.id} floor ${s.floor ?? '?'} ${s.direction ?? ''} ${speed} door ${s.door ?? '?'}${s.occupied ? ' occupied' : ''}${faults}`;
+    return `${t.at.slice(11, 19)}    ${t.elevator.id} floor ${s.floor ?? '?'} ${s.direction ?? ''} ${speed} door ${s.door ?? '?'}${s.occupied ? ' occupied' : s.occupied === null ? ' occupied?' : ''}${faults}`;
   }
   if (m.kind === 'status') {
     const s = statusPayloadSchema.parse(p);

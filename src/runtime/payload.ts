@@ -1,34 +1,52 @@
 import type { ElevatorConfig } from '../config/site.js';
 import type { RunningState, EventPayload } from '../contract/payloads.js';
-import type { ElevatorSignals, SignalName, Snapshot } from '../signals/types.js';
+import type { ElevatorSignals, Sample, SignalName, Snapshot } from '../signals/types.js';
 import type { DetectedEvent } from '../detect/types.js';
 
 type Floors = ElevatorConfig['floors'];
 
-/** Running status (GB/T 24476 group 3) from a snapshot; only what the board provides. */
+/** A signal's value when it reads good; null when it reads bad (never its last value); undefined when the board lacks it. */
+function reading<V>(sample: Sample<V> | undefined): V | null | undefined {
+  if (sample === undefined) return undefined;
+  return sample.quality === 'good' ? sample.value : null;
+}
+
+function put<K extends keyof RunningState>(st: RunningState, key: K, value: RunningState[K] | undefined): void {
+  if (value !== undefined) st[key] = value;
+}
+
+/**
+ * Running status (GB/T 24476 group 3) from a snapshot; only what the board provides. A reading
+ * that is bad (unread, stale, frozen controller) is null and named in `badSignals`.
+ */
 export function runningState(s: ElevatorSignals, floors: Floors, stationaryMps = 0.05): RunningState {
   const st: RunningState = {};
   const bad: string[] = [];
   for (const [k, v] of Object.entries(s)) if (v && v.quality === 'bad') bad.push(k);
-  if (s.floor) {
-    st.floorIndex = s.floor.value;
-    st.floor = floors[s.floor.value]?.label;
+  const floor = reading(s.floor);
+  if (floor !== undefined) {
+    st.floorIndex = floor;
+    st.floor = floor === null ? null : (floors[floor]?.label ?? null);
   }
-  if (s.positionMm) st.positionMm = Math.round(s.positionMm.value);
-  if (s.speedMps) {
-    st.speedMps = Math.round(s.speedMps.value * 1000) / 1000;
-    st.carStatus = Math.abs(s.speedMps.value) < stationaryMps ? 'stop' : 'run';
+  const position = reading(s.positionMm);
+  put(st, 'positionMm', position === null || position === undefined ? position : Math.round(position));
+  const speed = reading(s.speedMps);
+  if (speed !== undefined) {
+    st.speedMps = speed === null ? null : Math.round(speed * 1000) / 1000;
+    st.carStatus = speed === null ? null : Math.abs(speed) < stationaryMps ? 'stop' : 'run';
   }
-  if (s.direction) st.direction = s.direction.value;
-  if (s.door) st.door = s.door.value;
-  if (s.doorZone) st.doorZone = s.doorZone.value;
-  if (s.door && s.doorLockCircuit) st.doorClosedAndLocked = s.door.value === 'closed' && s.doorLockCircuit.value;
-  if (s.occupied) st.occupied = s.occupied.value;
-  if (s.inspection) st.inspection = s.inspection.value;
-  if (s.mainsPower) st.mainsPower = s.mainsPower.value;
-  if (s.safetyCircuit) st.safetyCircuit = s.safetyCircuit.value;
-  if (s.topFinalLimit) st.topFinalLimit = s.topFinalLimit.value;
-  if (s.bottomFinalLimit) st.bottomFinalLimit = s.bottomFinalLimit.value;
+  put(st, 'direction', reading(s.direction));
+  const door = reading(s.door);
+  put(st, 'door', door);
+  put(st, 'doorZone', reading(s.doorZone));
+  const lock = reading(s.doorLockCircuit);
+  if (door !== undefined && lock !== undefined) st.doorClosedAndLocked = door === null || lock === null ? null : door === 'closed' && lock;
+  put(st, 'occupied', reading(s.occupied));
+  put(st, 'inspection', reading(s.inspection));
+  put(st, 'mainsPower', reading(s.mainsPower));
+  put(st, 'safetyCircuit', reading(s.safetyCircuit));
+  put(st, 'topFinalLimit', reading(s.topFinalLimit));
+  put(st, 'bottomFinalLimit', reading(s.bottomFinalLimit));
   if (bad.length) st.badSignals = bad.sort();
   return st;
 }

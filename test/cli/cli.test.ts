@@ -9,6 +9,7 @@ import { PRIORITY } from '../../src/outbox/types.js';
 import { tempDir } from '../helpers/tmp.js';
 import { startSimModbusTcp } from '../../src/sim/host.js';
 import { SCENARIOS } from '../../src/sim/scenarios.js';
+import { freePort } from '../helpers/ports.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -87,5 +88,35 @@ describe('elevgw CLI', () => {
     } finally {
       await sim.close();
     }
+  });
+
+  /** `elevgw diag signals` as a child; resolves with its exit code and output. */
+  function diagSignals(...args: string[]): Promise<{ status: number | null; stdout: string }> {
+    return new Promise((resolve) => {
+      const p = spawn(process.execPath, [CLI, 'diag', 'signals', ...args]);
+      let stdout = '';
+      p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      p.on('exit', (status) => resolve({ status, stdout }));
+    });
+  }
+
+  it('diag signals against a closed port shows ? for every reading, the driver lost with its error code, and exits 3', async () => {
+    const port = await freePort(); // nothing listens there
+    const site = readFileSync(join(packageRoot(), 'config', 'demo.yaml'), 'utf8').replace('port: 1502', `port: ${port}`);
+    const r = await diagSignals('--config', tmp.file('closed.yaml', site), '--count', '2', '--interval', '100');
+    expect(r.status, 'the device could not be read').toBe(3);
+    const line = r.stdout.trim().split('\n')[1]!;
+    expect(line).toMatch(/floor \? pos \? mm \? m\/s door \? doorZone=\? occupied=\? safetyCircuit=\? doorClosedAndLocked=\? mainsPower=\? inspection=\? \| driver lost \(MODBUS_IO\)/);
+    expect(line).not.toMatch(/=[01]\b/);
+  });
+
+  it('diag signals --json gives null for a reading it never got, never a value', async () => {
+    const port = await freePort();
+    const site = readFileSync(join(packageRoot(), 'config', 'demo.yaml'), 'utf8').replace('port: 1502', `port: ${port}`);
+    const r = await diagSignals('--config', tmp.file('closed-json.yaml', site), '--count', '1', '--interval', '100', '--json');
+    expect(r.status).toBe(3);
+    const sample = JSON.parse(r.stdout.trim()) as { state: Record<string, unknown>; driver: { state: string; lastErrorCode: string } };
+    expect(sample.state).toMatchObject({ floor: null, positionMm: null, speedMps: null, door: null, doorZone: null, occupied: null, mainsPower: null, safetyCircuit: null });
+    expect(sample.driver).toMatchObject({ state: 'lost', lastErrorCode: 'MODBUS_IO' });
   });
 });
