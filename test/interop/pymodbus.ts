@@ -17,12 +17,16 @@ export interface PymodbusSlaveOptions {
   /** Discrete inputs 0–7 as a bit string, DI0 first, e.g. "10110111". */
   di?: string;
   frozenHeartbeat?: boolean;
+  /** The heartbeat advances only on `tick()`, so a sample-time test decides when it changes. */
+  heartbeatOnTick?: boolean;
 }
 
 export interface PymodbusSlave {
   /** The version Debian's python3-pymodbus reported. */
   version: string;
   proc: ChildProcess;
+  /** With `heartbeatOnTick`: advances the heartbeat register by one; resolves once the slave has. */
+  tick(): Promise<number>;
   close(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -35,7 +39,8 @@ export async function startPymodbusSlave(o: PymodbusSlaveOptions): Promise<Pymod
   if (o.floor !== undefined) args.push('--floor', String(o.floor));
   if (o.di !== undefined) args.push('--di', o.di);
   if (o.frozenHeartbeat) args.push('--frozen-heartbeat');
-  const proc = spawn('/usr/bin/python3', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  if (o.heartbeatOnTick) args.push('--heartbeat-stdin');
+  const proc = spawn('/usr/bin/python3', args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const version = await new Promise<string>((resolve, reject) => {
     let out = '';
     let err = '';
@@ -49,5 +54,16 @@ export async function startPymodbusSlave(o: PymodbusSlaveOptions): Promise<Pymod
     proc.once('exit', (code) => reject(new Error(`pymodbus slave exited (${code}): ${err.trim().split('\n').slice(-3).join(' | ')}`)));
   });
   proc.removeAllListeners('exit');
-  return { version, proc, close: (signal = 'SIGTERM') => stopProcess(proc, signal) };
+  const tick = () =>
+    new Promise<number>((resolve, reject) => {
+      const onData = (c: Buffer) => {
+        const line = c.toString().split('\n').find((l) => l.includes('"tick"'));
+        if (!line) return;
+        proc.stdout!.off('data', onData);
+        resolve((JSON.parse(line) as { tick: number }).tick);
+      };
+      proc.stdout!.on('data', onData);
+      if (!proc.stdin!.write('tick\n')) reject(new Error('pymodbus slave: stdin closed'));
+    });
+  return { version, proc, tick, close: (signal = 'SIGTERM') => stopProcess(proc, signal) };
 }

@@ -2,7 +2,9 @@
 
 Serves the generic-modbus-controller map (holding registers 0-5, zero-based) for the interop
 tests: a fixed car state from the command line and a heartbeat (register 5) that counts +1 per
-second unless --frozen-heartbeat. Discrete inputs 0-7 are served too (--di as 8 bits, e.g. 10110001).
+second unless --frozen-heartbeat; with --heartbeat-stdin it counts +1 per "tick" line on stdin
+instead and answers each with {"tick": n}, so a test in sample time says when the controller's
+heartbeat advances. Discrete inputs 0-7 are served too (--di as 8 bits, e.g. 10110001).
 Prints one JSON line {"ready": true, ...} once the port is open, then serves until killed.
 """
 import argparse
@@ -32,6 +34,7 @@ async def main():
     p.add_argument("--floor", type=int, default=2)
     p.add_argument("--di", default="00000000")
     p.add_argument("--frozen-heartbeat", action="store_true")
+    p.add_argument("--heartbeat-stdin", action="store_true")
     args = p.parse_args()
 
     hr = ModbusSequentialDataBlock(0, registers(args, 0))
@@ -45,6 +48,16 @@ async def main():
     print(json.dumps({"ready": True, "pymodbus": pymodbus.__version__, "port": args.port}), flush=True)
 
     heartbeat = 0
+    if args.heartbeat_stdin:
+        loop = asyncio.get_running_loop()
+        while True:
+            line = await loop.run_in_executor(None, sys.stdin.readline)
+            if not line:
+                return
+            if line.strip() == "tick":
+                heartbeat += 1
+                hr.setValues(5, [heartbeat & 0xFFFF])
+                print(json.dumps({"tick": heartbeat}), flush=True)
     while True:
         await asyncio.sleep(1)
         if not args.frozen_heartbeat:
