@@ -28,18 +28,36 @@ export const timelineStepSchema = z.union([
 ]);
 export type TimelineStep = z.infer<typeof timelineStepSchema>;
 
-export const expectationSchema = z.strictObject({
-  type: z.enum(EVENT_TYPES),
-  /** Sample time the raise condition begins. */
-  conditionAt: at,
-  /** The rule's threshold: raised at conditionAt + thresholdMs, at most one sample later. */
-  thresholdMs: z.number().nonnegative(),
-  /** When the clear condition begins, if the scenario clears it... */
-  clearAt: at.optional(),
-  /** ...and its hold: cleared at clearAt + clearMs, at most one sample later. */
-  clearMs: z.number().nonnegative().default(1000),
-});
+/**
+ * One episode of a fault (or one instant event) that must happen. A type raised twice needs two
+ * entries; any raise no entry takes (sooner, later, once more) fails the scenario.
+ */
+export const expectationSchema = z
+  .strictObject({
+    type: z.enum(EVENT_TYPES),
+    /** Sample time the raise condition begins. */
+    conditionAt: at,
+    /** The rule's threshold: raised at conditionAt + thresholdMs, at most one sample later. */
+    thresholdMs: z.number().nonnegative(),
+    /** When the clear condition begins; without it the fault must still be raised at the end... */
+    clearAt: at.optional(),
+    /** ...and its hold: cleared at clearAt + clearMs, at most one sample later. */
+    clearMs: z.number().nonnegative().default(1000),
+  })
+  .refine((x) => x.clearAt === undefined || x.clearAt + x.clearMs > x.conditionAt + x.thresholdMs, {
+    message: 'clearAt + clearMs must come after the raise (conditionAt + thresholdMs)',
+    path: ['clearAt'],
+  });
 export type Expectation = z.infer<typeof expectationSchema>;
+
+/**
+ * A fault the scenario tolerates without requiring it: at most one episode of `type`, raised at a
+ * sample time within [from, to] (its clear, if any, is free). Twice needs two entries.
+ */
+export const allowanceSchema = z
+  .strictObject({ type: z.enum(EVENT_TYPES), from: at, to: at })
+  .refine((a) => a.from <= a.to, { message: 'from must not be after to', path: ['to'] });
+export type Allowance = z.infer<typeof allowanceSchema>;
 
 export const scenarioSchema = z.strictObject({
   name: z.string().min(1),
@@ -59,10 +77,10 @@ export const scenarioSchema = z.strictObject({
   /** Initial values; a signal not named here (or set later) is one the board does not provide. */
   signals: signalValuesSchema,
   timeline: z.array(timelineStepSchema).default([]),
-  /** Faults that must be raised, in time. */
+  /** Fault episodes that must happen, in time. */
   expect: z.array(expectationSchema).default([]),
-  /** Other faults this scenario may raise besides the expected ones (anything else fails it). */
-  allow: z.array(z.enum(EVENT_TYPES)).default([]),
+  /** Other fault episodes this scenario may have, each once in its window (anything else fails it). */
+  allow: z.array(allowanceSchema).default([]),
 });
 export type RuleScenario = z.infer<typeof scenarioSchema>;
 

@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mergeThresholds, defaultThresholds } from '../../src/config/thresholds.js';
 import { EVENT_TYPES, type EventType } from '../../src/detect/types.js';
@@ -35,10 +35,11 @@ function run(scenario: RuleScenario, samples: Parameters<typeof replay>[0]) {
   });
 }
 
-/** Types that are faults or warnings (raised/cleared episodes), not gateway or informational events. */
-const FAULT_TYPES = EVENT_TYPES.filter(
-  (t): t is EventType => CATALOGUE[t].severity !== 'info' && !['alarm-pressed', 'gateway-started', 'outbox-loss'].includes(t),
-);
+/**
+ * Types that must each have two raising scenarios of their own: faults, warnings and the alarm
+ * press — not gateway or informational events.
+ */
+const RAISING_TYPES = EVENT_TYPES.filter((t): t is EventType => CATALOGUE[t].severity !== 'info' && !['gateway-started', 'outbox-loss'].includes(t));
 
 describe('rule scenario corpus (test/scenarios)', () => {
   it.each(corpus.map((c) => [c.file, c] as const))('%s', (_file, { scenario, samples }) => {
@@ -46,23 +47,35 @@ describe('rule scenario corpus (test/scenarios)', () => {
     expect(checkExpectations(scenario, result.events)).toEqual([]);
   });
 
-  it('has at least two raising scenarios for every fault type, and near misses that raise nothing', () => {
-    const raising = new Map<EventType, number>();
-    for (const { scenario } of corpus) for (const x of scenario.expect) raising.set(x.type, (raising.get(x.type) ?? 0) + 1);
-    const short = FAULT_TYPES.filter((t) => (raising.get(t) ?? 0) < 2);
+  it('has at least two raising scenarios in the folder of every fault type, and near misses that raise nothing', () => {
+    const folder = (c: (typeof corpus)[number]) => c.file.split(sep)[0]!;
+    // A folder is named after the fault its scenarios must raise.
+    const misfiled = corpus.filter((c) => folder(c) !== 'near-miss' && !c.scenario.expect.some((x) => x.type === folder(c)));
+    expect(misfiled.map((c) => c.file)).toEqual([]);
+    const short = RAISING_TYPES.filter((t) => corpus.filter((c) => folder(c) === t).length < 2);
     expect(short).toEqual([]);
-    const nearMisses = corpus.filter((c) => c.scenario.expect.length === 0 && c.scenario.allow.length === 0);
+    const nearMisses = corpus.filter((c) => folder(c) === 'near-miss');
+    expect(nearMisses.filter((c) => c.scenario.expect.length > 0 || c.scenario.allow.length > 0).map((c) => c.file)).toEqual([]);
     expect(nearMisses.length).toBeGreaterThanOrEqual(5);
   });
 
-  it('is checked for real: a late or missing raise, or an unexpected fault, fails a scenario', () => {
+  it('is checked for real: a late, early, repeated or missing raise, or an unexpected fault, fails a scenario', () => {
     const { scenario, samples } = corpus.find((c) => c.scenario.name === 'trapped-stalled-between-floors')!;
     const events = run(scenario, samples).events;
-    const late = { ...scenario, expect: [{ ...scenario.expect[0]!, thresholdMs: 29_000 }] };
-    expect(checkExpectations(late, events)).toEqual(['trapped: expected raised at 31400 ms (+100), raised at 32400 ms']);
-    const strict = { ...scenario, allow: [] };
-    expect(checkExpectations(strict, events)[0]).toMatch(/^stopped-outside-zone: raised at 7400 ms, not expected/);
-    const missing = { ...scenario, expect: [{ ...scenario.expect[0]!, type: 'overspeed' as const }] };
-    expect(checkExpectations(missing, events)).toContain('overspeed: expected raised at 32400 ms (+100), never raised');
+    const [trapped, stopped] = scenario.expect;
+    expect(trapped!.type).toBe('trapped');
+    const late = { ...scenario, expect: [{ ...trapped!, thresholdMs: 29_000 }, stopped!] };
+    expect(checkExpectations(late, events)).toEqual(['trapped: expected raised at 31400 ms (+100), raised at 32400 ms, 1000 ms late']);
+    const early = { ...scenario, expect: [{ ...trapped!, thresholdMs: 31_000 }, stopped!] };
+    expect(checkExpectations(early, events)).toEqual(['trapped: expected raised at 33400 ms (+100), raised at 32400 ms, 1000 ms early']);
+    const strict = { ...scenario, expect: [trapped!] };
+    expect(checkExpectations(strict, events)).toEqual([expect.stringMatching(/^stopped-outside-zone: raised at 7400 ms, not expected/)]);
+    const twice = { ...scenario, expect: [trapped!, stopped!, { ...trapped!, conditionAt: 3400 }] };
+    expect(checkExpectations(twice, events)).toEqual(['trapped: expected raised at 33400 ms (+100), never raised']);
+    const missing = { ...scenario, expect: [stopped!, { ...trapped!, type: 'overspeed' as const }] };
+    expect(checkExpectations(missing, events)).toEqual([
+      expect.stringMatching(/^trapped: raised at 32400 ms, not expected/),
+      'overspeed: expected raised at 32400 ms (+100), never raised',
+    ]);
   });
 });
