@@ -8,14 +8,17 @@ import { seconds, transition, type RuleContext } from './context.js';
 
 /**
  * 困人: a passenger in a car standing with its doors closed, outside the door zone for 30 s or
- * inside it for 120 s; an alarm press during such a stop raises at once. Cleared when the doors
- * open or the occupant is gone.
+ * inside it for 120 s; an alarm press during such a stop raises at once. A press is the button
+ * held `alarmPressed.minPressMs`, as for alarm-pressed itself: a contact glitch that is no alarm
+ * must not raise a critical trapped either. Cleared when the doors open or the occupant is gone.
  */
 export class TrappedRule implements Rule {
   readonly type = 'trapped' as const;
   readonly severity = defaultSeverity('trapped');
   readonly needs: readonly SignalName[] = ['speedMps', 'door', 'occupied', 'doorZone'];
   private readonly hold: Hold;
+  /** Since when the alarm button has read pressed; undefined while it is not. */
+  private pressedSince: number | undefined;
 
   constructor(private readonly ctx: RuleContext) {
     this.hold = new Hold(ctx.thresholds.trapped.outsideZoneS * 1000, ctx.thresholds.clearHoldMs);
@@ -30,7 +33,9 @@ export class TrappedRule implements Rule {
     const occupied = good(s, 'occupied');
     const shutIn = and(isStationary(s, t.stationaryMps), isDoorClosed(s), occupied);
     const released = or(isDoorNotClosed(s), not(occupied));
-    const alarm = optionalFlag(s, 'alarmButton') === true;
+    if (optionalFlag(s, 'alarmButton') === true) this.pressedSince ??= now;
+    else this.pressedSince = undefined;
+    const alarm = this.pressedSince !== undefined && now - this.pressedSince >= t.alarmPressed.minPressMs;
     const zone = isInZone(s);
     // With the zone unknown the longer hold applies: after it the car is trapped either way.
     const holdS = alarm ? 0 : zone === false ? t.trapped.outsideZoneS : t.trapped.insideZoneS;
