@@ -27,7 +27,8 @@ function scenarioFiles(dir: string): string[] {
 /**
  * The rule scenario corpus again, this time served by the signal-playback simulator as a Modbus
  * slave and read through the real ModbusDriver, a board profile and the normalizer — the path a
- * field controller's data takes — in sample time.
+ * field controller's data takes — in sample time, held to the same expectations as the direct
+ * replay: each fault raised not sooner than its threshold and at most one sample later.
  */
 async function throughDriver(scenario: RuleScenario, samples: readonly ReplaySample[]): Promise<DetectedEvent[]> {
   const provided = new Set<SignalName>();
