@@ -8,16 +8,16 @@ import type { Allowance, Expectation, RuleScenario } from './scenario.js';
  * - events are grouped into episodes per type (a raise and its clear; an instant event is one);
  *   a second raise before the clear, or a clear without a raise, is always a failure;
  * - each expectation takes one episode of its own, raised at conditionAt + thresholdMs, at most
- *   one sample later (sooner is a false alarm, later a late one); with clearAt it is cleared at
+ *   one sample (or `slackMs`) later (sooner is a false alarm, later a late one); with clearAt it is cleared at
  *   clearAt + clearMs within one sample, without clearAt it is still raised at the end;
  * - each allowance takes at most one episode, raised within its [from, to]; its clear is free;
  * - every other episode of a fault or warning fails — an early raise before the expected one, a
  *   second raise, a flapping raise/clear/raise. Informational events (service mode, maintenance)
  *   are free unless the scenario names their type; a black-box follow-up needs its raise.
  */
-export function checkExpectations(sc: RuleScenario, events: readonly DetectedEvent[]): string[] {
+export function checkExpectations(sc: RuleScenario, events: readonly DetectedEvent[], opts: CheckOptions = {}): string[] {
   const failures: string[] = [];
-  const slack = sc.sampleMs;
+  const slack = opts.slackMs ?? sc.sampleMs;
   const { episodes, structural } = episodesOf(events);
   failures.push(...structural);
   failures.push(...followUpFailures(events));
@@ -54,6 +54,14 @@ export function checkExpectations(sc: RuleScenario, events: readonly DetectedEve
     if (!episodes.has(x.type)) failures.push(`${x.type}: expected raised at ${due(x)} ms (+${slack}), never raised`);
   }
   return failures;
+}
+
+export interface CheckOptions {
+  /**
+   * How much later than due a raise or clear may come; one sample by default. A path that loses
+   * polls (a noisy line) needs more — and nothing else is relaxed: never sooner, never twice.
+   */
+  slackMs?: number;
 }
 
 /** A raise (or an instant event) and its clear, if any. */

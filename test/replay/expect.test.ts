@@ -28,6 +28,16 @@ describe('checkExpectations', () => {
     expect(checkExpectations(scenario({ expect: [TRAPPED] }), oneLate)).toEqual([]);
   });
 
+  it('takes a wider slack for a lossy path, later only: never sooner, never twice', () => {
+    const late = [ev('trapped', 'raised', 34_000), ev('trapped', 'cleared', 42_900)];
+    expect(checkExpectations(scenario({ expect: [TRAPPED] }), late, { slackMs: 2000 })).toEqual([]);
+    expect(checkExpectations(scenario({ expect: [TRAPPED] }), late)).toHaveLength(2);
+    const early = [ev('trapped', 'raised', 32_300), ev('trapped', 'cleared', 41_000)];
+    expect(checkExpectations(scenario({ expect: [TRAPPED] }), early, { slackMs: 2000 })).toEqual(['trapped: expected raised at 32400 ms (+2000), raised at 32300 ms, 100 ms early']);
+    const twice = [...onTime, ev('trapped', 'raised', 41_500)];
+    expect(checkExpectations(scenario({ expect: [TRAPPED] }), twice, { slackMs: 2000 })).toEqual([expect.stringMatching(/^trapped: raised at 41500 ms, not expected/)]);
+  });
+
   it('fails a raise sooner or later than its window, and a clear likewise', () => {
     expect(checkExpectations(scenario({ expect: [TRAPPED] }), [ev('trapped', 'raised', 32_300), ev('trapped', 'cleared', 41_000)])).toEqual([
       'trapped: expected raised at 32400 ms (+100), raised at 32300 ms, 100 ms early',
