@@ -1,0 +1,28 @@
+import { Command } from 'commander';
+import { VERSION } from '../runtime/version.js';
+import { registerRun } from './run.js';
+import { registerSim } from './sim.js';
+import { registerDemo } from './demo.js';
+import { registerConfig } from './config.js';
+import { registerDiag } from './diag.js';
+import { registerContract } from './contract.js';
+import { registerReplay } from './replay.js';
+
+/**
+ * The `elevgw` command tree, built without parsing anything, so that a test can walk every
+ * command and flag and hold the README's command table to it (test/docs/docs-match-code.test.ts).
+ */
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('elevgw')
+    .description('Edge gateway for elevator monitoring: field drivers → fault rules → SQLite outbox → MQTT')
+    .version(VERSION);
+  registerRun(program);
+  registerSim(program);
+  registerDemo(program);
+  registerConfig(program);
+  registerDiag(program);
+  registerContract(program);
+  registerReplay(program);
+  return program;
+}
