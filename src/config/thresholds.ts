@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 /**
- * Rule thresholds with DOMAIN.md defaults. Site-wide under `rules:` and overridable per elevator.
+ * Rule thresholds with the defaults of docs/domain.md (every key: docs/configuration.md). Site-wide
+ * under `rules:` and overridable per elevator.
  * Units are in the key names (S = seconds, Ms = milliseconds, Mps = m/s, Mm = millimetres).
  */
 export const thresholdsSchema = z

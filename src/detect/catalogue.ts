@@ -1,6 +1,6 @@
 import type { EventType, Severity } from './types.js';
 
-/** What the platform needs to know about each event type, from DOMAIN.md. */
+/** What the platform needs to know about each event type (docs/domain.md, "Fault and event catalogue"). */
 export interface CatalogueEntry {
   /** Chinese name used by the supervision platforms. */
   zh: string;

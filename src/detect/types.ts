@@ -1,7 +1,7 @@
 import type { ElevatorSignals, Snapshot } from '../signals/types.js';
 import type { SignalName } from '../signals/types.js';
 
-/** The fault and event catalogue (see docs/domain and ../shared/docs/DOMAIN.md). */
+/** The fault and event catalogue (docs/domain.md). */
 export const EVENT_TYPES = [
   'trapped',
   'door-open-while-moving',

@@ -1,6 +1,6 @@
 import { ElevgwError } from '../core/errors.js';
 
-/** The physical figures of a simulated elevator (DOMAIN.md, "Typical figures for the simulator"). */
+/** The physical figures of a simulated elevator (docs/domain.md, "Typical figures"). */
 export interface ElevatorModel {
   /** Landing levels in mm above the bottom landing, ascending; the first is 0. */
   floorLevelsMm: number[];

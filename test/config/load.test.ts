@@ -24,7 +24,7 @@ function problemsOf(text: string): { message: string; problems: ConfigProblem[] 
 }
 
 describe('site config', () => {
-  it('loads the demo config with DOMAIN.md defaults filled in', () => {
+  it('loads the demo config with the documented defaults filled in (docs/configuration.md)', () => {
     const c = loadConfig(join(packageRoot(), 'config', 'demo.yaml'));
     expect(c.elevators[0]!.board.id).toBe('sim-modbus');
     expect(c.elevators[0]!.thresholds.trapped.outsideZoneS).toBe(30);

@@ -5,8 +5,9 @@ import { PRIORITY, type NewRecord, type Outbox, type Priority, type RecordKind, 
 
 /**
  * One contract, every Outbox: SqliteOutbox and MemoryOutbox must be indistinguishable to the
- * uplink and the gateway (STYLE.md practice 9). Size figures differ between implementations,
- * so eviction is checked by its order and its result, not by exact counts.
+ * uplink and the gateway, so the in-memory fake other tests use cannot drift from the real store.
+ * Size figures differ between implementations, so eviction is checked by its order and its
+ * result, not by exact counts.
  */
 
 export interface OutboxFactoryOptions {

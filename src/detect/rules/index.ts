@@ -25,7 +25,7 @@ export type { RuleContext } from './context.js';
 
 /**
  * The rules elevgw runs for one elevator, one fresh instance each (rules hold episode state):
- * the whole catalogue of DOMAIN.md.
+ * the whole catalogue of docs/domain.md.
  */
 export function buildRules(ctx: RuleContext): Rule[] {
   return [
