@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BusQueue } from '../drivers/bus-queue.js';
+import { BusQueue } from '../drivers/kernel/bus-queue.js';
 import { ModbusDriver } from '../drivers/modbus/driver.js';
 import { modbusRtuLink, RtuPorts } from '../drivers/modbus/rtu-link.js';
 import type { BoardProfile } from '../src/config/board.js';

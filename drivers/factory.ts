@@ -7,25 +7,29 @@ import { FirmataDriver } from './firmata/driver.js';
 import { firmataIoConnector } from './firmata/firmata-io.js';
 import { GpioDriver } from './gpio/driver.js';
 import { loadOnoffLines } from './gpio/onoff-lines.js';
+import type { FieldBuses } from './buses.js';
+import type { SerialSettings } from './kernel/serial-port.js';
 import { ModbusDriver } from './modbus/driver.js';
 import type { ModbusLink } from './modbus/link.js';
 import { modbusRtuLink } from './modbus/rtu-link.js';
 import { modbusTcpLink } from './modbus/tcp-link.js';
 import { SerialFramedDriver } from './serial/driver.js';
-import { systemSerialPorts, type SerialPortSettings } from './serial/port.js';
 import type { Driver } from './types.js';
 
 export interface DriverContext {
   board: AnyBoardProfile;
   /** As the loader checked it against the board's transport (gpio boards may have none). */
   connection: AnyConnection | undefined;
+  /** Sample time: stamps readings and counts back-offs. */
   clock: Clock;
   logger: Logger;
+  /** The gateway's buses: one queue per bus, one open port per serial path. */
+  buses: FieldBuses;
 }
 
 /** Modbus TCP for `{ host, port }`, RTU for `{ path, baudRate, parity }` (the loader checked it fits the board). */
-function modbusLink(conn: Connection): ModbusLink {
-  return 'host' in conn ? modbusTcpLink(conn) : modbusRtuLink(conn);
+function modbusLink(conn: Connection, buses: FieldBuses): ModbusLink {
+  return 'host' in conn ? modbusTcpLink(conn) : modbusRtuLink(conn, buses.rtuPorts);
 }
 
 function misfit(ctx: DriverContext, expected: string): ElevgwError {
@@ -38,7 +42,7 @@ function modbusConnection(ctx: DriverContext): Connection {
   throw misfit(ctx, '{ host, port, unitId } or { path, baudRate, parity, unitId }');
 }
 
-function serialPort(ctx: DriverContext): SerialPortSettings {
+function serialPort(ctx: DriverContext): SerialSettings {
   const c = ctx.connection;
   if (c && 'path' in c) return { path: c.path, baudRate: c.baudRate };
   throw misfit(ctx, '{ path, baudRate }');
@@ -54,21 +58,16 @@ export async function createDriver(ctx: DriverContext): Promise<Driver> {
     case 'modbus-rtu':
     case 'modbus': {
       const conn = modbusConnection(ctx);
-      return new ModbusDriver({
-        board: ctx.board,
-        unitId: conn.unitId,
-        link: modbusLink(conn),
-        clock: ctx.clock,
-        logger: ctx.logger,
-      });
+      const link = modbusLink(conn, ctx.buses);
+      return new ModbusDriver({ board: ctx.board, unitId: conn.unitId, link, bus: ctx.buses.queues.for(link.busKey), clock: ctx.clock, logger: ctx.logger });
     }
     case 'serial-framed':
-      return new SerialFramedDriver({ board: ctx.board, connection: serialPort(ctx), ports: systemSerialPorts, clock: ctx.clock, logger: ctx.logger });
+      return new SerialFramedDriver({ board: ctx.board, connection: serialPort(ctx), ports: ctx.buses.serialPorts, clock: ctx.clock, logger: ctx.logger });
     case 'gpio': {
       const chip = ctx.connection && 'chip' in ctx.connection ? ctx.connection.chip : undefined;
       return new GpioDriver({ board: ctx.board, lines: () => loadOnoffLines({ chip }), clock: ctx.clock, logger: ctx.logger });
     }
     case 'firmata':
-      return new FirmataDriver({ board: ctx.board, connect: firmataIoConnector(serialPort(ctx)), clock: ctx.clock, logger: ctx.logger });
+      return new FirmataDriver({ board: ctx.board, connect: firmataIoConnector({ ...serialPort(ctx), ports: ctx.buses.serialPorts }), clock: ctx.clock, logger: ctx.logger });
   }
 }

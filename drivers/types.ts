@@ -1,3 +1,6 @@
+import type { DriverErrorCode } from '../src/core/errors.js';
+import type { ConnectionState } from './kernel/connection.js';
+
 /**
  * The one boundary between field transports and the rest of elevgw.
  * A driver knows registers, pins and frames; it never knows signals' meaning, rules or MQTT.
@@ -20,17 +23,19 @@ export type DriverState = 'ok' | 'degraded' | 'lost';
 
 export interface DriverHealth {
   state: DriverState;
+  /** Where the transport is in its life (drivers/kernel/connection.ts). */
+  link: ConnectionState;
   /** Stable error code of the last failure, e.g. MODBUS_TIMEOUT. */
-  lastErrorCode?: string;
+  lastErrorCode?: DriverErrorCode;
   lastError?: string;
   transactions: number;
   failures: number;
-  /** Consecutive failed polls. */
+  /** Consecutive failed polls (or open attempts) since the last good one. */
   consecutiveFailures: number;
   /** Failed attempts by stable code, e.g. { MODBUS_TIMEOUT: 3, MODBUS_CRC: 1, MODBUS_EXCEPTION: 2 }. */
-  errorsByCode?: Record<string, number>;
+  errorsByCode: Partial<Record<DriverErrorCode, number>>;
   /** Polls answered 'bad' without touching the bus while a dead slave is backed off. */
-  skippedPolls?: number;
+  skippedPolls: number;
 }
 
 export interface Driver {

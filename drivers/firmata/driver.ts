@@ -2,9 +2,9 @@ import type { FirmataBoardProfile } from '../../src/config/board.js';
 import type { Clock } from '../../src/core/clock.js';
 import { ElevgwError, errorMessage } from '../../src/core/errors.js';
 import type { Logger } from '../../src/core/log.js';
-import { Backoff } from '../backoff.js';
-import { HealthRecorder } from '../health.js';
-import { LatestValues } from '../latest-values.js';
+import { HealthRecorder } from '../kernel/health.js';
+import { LatestValues } from '../kernel/latest-values.js';
+import { LinkSupervisor } from '../kernel/supervisor.js';
 import type { Driver, DriverHealth, RawPoint } from '../types.js';
 import type { FirmataConnector, FirmataIo } from './io.js';
 
@@ -33,16 +33,22 @@ export class FirmataDriver implements Driver {
   private readonly groups = new Map<string, string[]>();
   private readonly analog = new Set<string>();
   private readonly health_: HealthRecorder;
-  private readonly backoff: Backoff;
-  private io?: FirmataIo;
-  private connecting?: Promise<void>;
-  private closed = true;
+  private readonly board: LinkSupervisor<FirmataIo>;
 
   constructor(private readonly o: FirmataDriverOptions) {
     for (const g of o.board.pollGroups) this.groups.set(g.name, o.board.points.filter((p) => p.group === g.name).map((p) => p.name));
     for (const p of o.board.points) if (p.source.mode === 'analog') this.analog.add(p.name);
     this.health_ = new HealthRecorder(o.logger, { board: o.board.id });
-    this.backoff = new Backoff(o.reopenMinMs ?? 2000, o.reopenMaxMs ?? 60_000);
+    this.board = new LinkSupervisor({
+      open: () => this.connect(),
+      release: (io) => io.close().catch(() => undefined),
+      clock: o.clock,
+      health: this.health_,
+      backoff: { minMs: o.reopenMinMs ?? 2000, maxMs: o.reopenMaxMs ?? 60_000 },
+      openFailCode: 'FIRMATA_IO',
+      description: `firmata board ${o.board.id}`,
+      logger: o.logger,
+    });
   }
 
   health(): DriverHealth {
@@ -51,24 +57,18 @@ export class FirmataDriver implements Driver {
 
   /** Connects (waiting for the handshake once); never throws. */
   async open(): Promise<void> {
-    this.closed = false;
-    this.ensureConnected();
-    await this.connecting;
+    await this.board.start();
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    await this.connecting;
-    const io = this.io;
-    this.io = undefined;
+    await this.board.stop();
     this.latest.clear();
-    await io?.close().catch(() => undefined);
   }
 
   async poll(group: string): Promise<RawPoint[]> {
     const names = this.groups.get(group);
     if (!names) return [];
-    this.ensureConnected();
+    void this.board.ensure(); // a reconnect runs in the background: a poll never waits for it
     const now = this.o.clock.now();
     const points = this.latest.read(names, now, (name) => (this.analog.has(name) ? this.o.board.staleAfterMs : undefined));
     this.judge(points);
@@ -83,45 +83,27 @@ export class FirmataDriver implements Driver {
         pin,
       });
     }
-    const io = this.io;
+    const io = this.board.current;
     if (!io) throw new ElevgwError('DRIVER_OPEN_FAILED', `firmata board not connected: ${this.health_.get().lastError ?? ''}`);
     io.pinMode(pin, 'output');
     io.digitalWrite(pin, value ? 1 : 0);
   }
 
   private judge(points: readonly RawPoint[]): void {
-    if (!this.io) {
-      const h = this.health_.get();
-      this.health_.fail(h.lastErrorCode ?? 'FIRMATA_IO', h.lastError ?? 'firmata board not connected', 'lost');
-    } else if (points.some((p) => p.quality === 'bad')) {
-      this.health_.fail('FIRMATA_STALE', `no report for ${points.filter((p) => p.quality === 'bad').map((p) => p.point).join(', ')}`, 'degraded');
+    if (!this.board.current) this.health_.still('lost');
+    else if (points.some((p) => p.quality === 'bad')) {
+      const stale = points.filter((p) => p.quality === 'bad').map((p) => p.point);
+      if (this.health_.lastErrorCode !== 'FIRMATA_STALE' || this.health_.state === 'ok') this.health_.fail('FIRMATA_STALE', `no report for ${stale.join(', ')}`, 'degraded');
+      else this.health_.still('degraded');
     } else {
       this.health_.transaction();
       this.health_.ok();
     }
   }
 
-  private ensureConnected(): void {
-    if (this.io || this.connecting || this.closed || !this.backoff.canTry(this.o.clock.now())) return;
-    this.connecting = this.connect().finally(() => {
-      this.connecting = undefined;
-    });
-  }
-
-  private async connect(): Promise<void> {
-    let io: FirmataIo;
-    try {
-      io = await this.o.connect();
-    } catch (e) {
-      const code = e instanceof ElevgwError ? e.code : 'FIRMATA_IO';
-      this.health_.fail(code, `connect: ${errorMessage(e)}`, 'lost');
-      this.backoff.failed(this.o.clock.now());
-      return;
-    }
-    if (this.closed) {
-      await io.close().catch(() => undefined);
-      return;
-    }
+  /** Connects and sets the profile's pins up; throws a coded error the supervisor counts. */
+  private async connect(): Promise<FirmataIo> {
+    const io = await this.o.connect();
     io.onLost((reason) => this.onLost(io, reason));
     io.setSamplingInterval(this.o.board.samplingIntervalMs);
     for (const p of this.o.board.points) {
@@ -134,17 +116,13 @@ export class FirmataDriver implements Driver {
         io.analogRead(p.source.pin, (v) => set(v));
       }
     }
-    this.io = io;
-    this.backoff.succeeded();
     this.o.logger.info({ board: this.o.board.id, via: io.description }, 'firmata board connected');
+    return io;
   }
 
   private onLost(io: FirmataIo, reason: string): void {
-    if (this.io !== io) return;
-    this.io = undefined;
+    if (this.board.current !== io) return;
     this.latest.clear();
-    this.health_.fail('FIRMATA_IO', `${io.description} lost: ${reason}`, 'lost');
-    this.backoff.failed(this.o.clock.now());
-    void io.close().catch(() => undefined);
+    this.board.lost('FIRMATA_IO', `${io.description} lost: ${reason}`);
   }
 }

@@ -1,5 +1,6 @@
+import { systemTimers, type Timers } from '../../src/core/clock.js';
 import { ElevgwError, errorMessage } from '../../src/core/errors.js';
-import { systemSerialPorts, type SerialPortFactory, type SerialPortLike } from '../serial/port.js';
+import { systemSerialPorts, type SerialPortFactory, type SerialPortLike } from '../kernel/serial-port.js';
 import type { FirmataConnector, FirmataIo, FirmataPinMode } from './io.js';
 
 /** What elevgw uses of firmata-io's Board (firmata.js 2.x). */
@@ -27,6 +28,8 @@ export interface FirmataIoOptions {
   readyTimeoutMs?: number;
   /** Injected in tests; by default `import('firmata-io')`. */
   importFirmata?: () => Promise<unknown>;
+  /** The handshake wait is real time on a real wire. */
+  io?: Timers;
 }
 
 /** firmata-io exports a transport-binding function with the Board class as `.Firmata` (or returned by it). */
@@ -70,9 +73,10 @@ export function firmataIoConnector(o: FirmataIoOptions): FirmataConnector {
     try {
       await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
       await new Promise<void>((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`no Firmata handshake within ${o.readyTimeoutMs ?? 10_000} ms (is StandardFirmata loaded?)`)), o.readyTimeoutMs ?? 10_000);
+        const waitMs = o.readyTimeoutMs ?? 10_000;
+        const t = (o.io ?? systemTimers).after(waitMs, () => reject(new ElevgwError('FIRMATA_IO', `no Firmata handshake within ${waitMs} ms (is StandardFirmata loaded?)`)));
         board.once('ready', () => {
-          clearTimeout(t);
+          t.cancel();
           resolve();
         });
       });

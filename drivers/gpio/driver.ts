@@ -2,8 +2,8 @@ import type { GpioBoardProfile, GpioPointDef } from '../../src/config/board.js';
 import type { Clock } from '../../src/core/clock.js';
 import { ElevgwError, errorMessage } from '../../src/core/errors.js';
 import type { Logger } from '../../src/core/log.js';
-import { Backoff } from '../backoff.js';
-import { HealthRecorder } from '../health.js';
+import { HealthRecorder } from '../kernel/health.js';
+import { LinkSupervisor } from '../kernel/supervisor.js';
 import type { Driver, DriverHealth, RawPoint } from '../types.js';
 import { Debouncer } from './debounce.js';
 import type { GpioInputLine, GpioLines, GpioLinesLoader, GpioOutputLine, Level } from './lines.js';
@@ -34,16 +34,22 @@ export class GpioDriver implements Driver {
   private readonly byLine = new Map<number, GpioPointDef[]>();
   private readonly groups = new Map<string, GpioPointDef[]>();
   private readonly health_: HealthRecorder;
-  private readonly backoff: Backoff;
-  private ready = false;
-  private closed = true;
-  private opening?: Promise<boolean>;
+  private readonly supervisor: LinkSupervisor<GpioLines>;
 
   constructor(private readonly o: GpioDriverOptions) {
     for (const p of o.board.points) this.byLine.set(p.source.line, [...(this.byLine.get(p.source.line) ?? []), p]);
     for (const g of o.board.pollGroups) this.groups.set(g.name, o.board.points.filter((p) => p.group === g.name));
     this.health_ = new HealthRecorder(o.logger, { board: o.board.id });
-    this.backoff = new Backoff(o.reopenMinMs ?? 1000, o.reopenMaxMs ?? 30_000);
+    this.supervisor = new LinkSupervisor({
+      open: () => this.openLines(),
+      release: async () => this.releaseAll(),
+      clock: o.clock,
+      health: this.health_,
+      backoff: { minMs: o.reopenMinMs ?? 1000, maxMs: o.reopenMaxMs ?? 30_000 },
+      openFailCode: 'GPIO_IO',
+      description: 'gpio lines',
+      logger: o.logger,
+    });
   }
 
   health(): DriverHealth {
@@ -51,24 +57,20 @@ export class GpioDriver implements Driver {
   }
 
   async open(): Promise<void> {
-    this.closed = false;
-    await this.ensureOpen();
+    await this.supervisor.start();
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    await this.opening;
-    this.releaseAll();
+    await this.supervisor.stop();
   }
 
   async poll(group: string): Promise<RawPoint[]> {
     const points = this.groups.get(group);
     if (!points) return [];
-    const ok = await this.ensureOpen();
+    const lines = await this.supervisor.ensure();
     const now = this.o.clock.now();
-    if (!ok) {
-      const h = this.health_.get();
-      this.health_.fail(h.lastErrorCode ?? 'GPIO_IO', h.lastError ?? 'gpio lines not open', 'lost');
+    if (!lines) {
+      this.health_.still('lost');
       return points.map((p) => ({ point: p.name, value: false, at: now, quality: 'bad' }));
     }
     this.health_.transaction();
@@ -84,10 +86,11 @@ export class GpioDriver implements Driver {
         line,
       });
     }
-    if (!(await this.ensureOpen()) || !this.lines) throw new ElevgwError('DRIVER_OPEN_FAILED', `gpio lines not open: ${this.health_.get().lastError ?? ''}`);
+    const lines = await this.supervisor.ensure();
+    if (!lines) throw new ElevgwError('DRIVER_OPEN_FAILED', `gpio lines not open: ${this.health_.get().lastError ?? ''}`);
     let out = this.outputs.get(line);
     if (!out) {
-      out = await this.lines.output(line);
+      out = await lines.output(line);
       this.outputs.set(line, out);
     }
     await out.write(value ? 1 : 0);
@@ -104,24 +107,17 @@ export class GpioDriver implements Driver {
     return (level === 1) !== p.source.activeLow;
   }
 
-  private ensureOpen(): Promise<boolean> {
-    if (this.ready) return Promise.resolve(true);
-    if (this.closed || !this.backoff.canTry(this.o.clock.now())) return Promise.resolve(false);
-    this.opening ??= this.openLines().finally(() => {
-      this.opening = undefined;
-    });
-    return this.opening;
-  }
-
-  private async openLines(): Promise<boolean> {
+  /** Opens every input line of the profile; throws a coded error the supervisor counts. */
+  private async openLines(): Promise<GpioLines> {
+    let lines: GpioLines;
     try {
-      this.lines ??= await this.o.lines();
+      lines = this.lines ??= await this.o.lines();
     } catch (e) {
-      return this.openFailed('GPIO_UNAVAILABLE', errorMessage(e));
+      throw new ElevgwError('GPIO_UNAVAILABLE', errorMessage(e));
     }
     try {
       for (const [line, points] of this.byLine) {
-        const input = await this.lines.input(line);
+        const input = await lines.input(line);
         this.inputs.set(line, input);
         const level = await input.read();
         const now = this.o.clock.now();
@@ -130,32 +126,21 @@ export class GpioDriver implements Driver {
       }
     } catch (e) {
       this.releaseAll();
-      return this.openFailed('GPIO_IO', `open lines on ${this.lines.description}: ${errorMessage(e)}`);
+      throw new ElevgwError('GPIO_IO', `open lines on ${lines.description}: ${errorMessage(e)}`);
     }
-    if (this.closed) {
-      this.releaseAll();
-      return false;
-    }
-    this.ready = true;
-    this.backoff.succeeded();
-    this.o.logger.info({ board: this.o.board.id, lines: [...this.byLine.keys()], via: this.lines.description }, 'gpio lines open');
-    return true;
-  }
-
-  private openFailed(code: string, message: string): false {
-    this.health_.fail(code, message, 'lost');
-    this.backoff.failed(this.o.clock.now());
-    return false;
+    this.o.logger.info({ board: this.o.board.id, lines: [...this.byLine.keys()], via: lines.description }, 'gpio lines open');
+    return lines;
   }
 
   private onEdge(line: number, err: Error | null | undefined, level: Level): void {
     if (err) {
-      this.health_.fail('GPIO_IO', `GPIO ${line}: ${errorMessage(err)}`, 'degraded');
+      // The kernel could not read the line: its export is no longer to be trusted. Release every
+      // line and open them again after the back-off, as any other transport that was lost.
+      this.supervisor.lost('GPIO_IO', `GPIO ${line}: ${errorMessage(err)}`);
       return;
     }
     const now = this.o.clock.now();
     for (const p of this.byLine.get(line) ?? []) this.debouncers.get(p.name)?.edge(this.logical(p, level), now);
-    if (this.health_.state === 'degraded') this.health_.ok();
   }
 
   private releaseAll(): void {
@@ -168,6 +153,5 @@ export class GpioDriver implements Driver {
     }
     this.inputs.clear();
     this.outputs.clear();
-    this.ready = false;
   }
 }

@@ -17,6 +17,9 @@ export class FakeGpioLines implements GpioLines {
   readonly exported = new Set<number>();
   /** Makes the next input() fail, like a line held by another process (EBUSY). */
   failNextInput?: Error;
+  /** Lines asked for as inputs so far (a driver opening its lines again asks again). */
+  inputRequests = 0;
+  private gone?: Error;
 
   constructor(initial: Record<number, Level> = {}) {
     for (const [line, level] of Object.entries(initial)) this.levels.set(Number(line), level);
@@ -33,7 +36,19 @@ export class FakeGpioLines implements GpioLines {
     for (const w of this.watchers.get(line) ?? []) w(err, this.levels.get(line) ?? 0);
   }
 
+  /** The GPIO character device or sysfs goes away (a HAT unplugged, a driver unloaded): every watched line reports EIO, and no line opens until `plug()`. */
+  unplug(): void {
+    this.gone = Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
+    for (const line of [...this.watchers.keys()]) this.fail(line, this.gone);
+  }
+
+  plug(): void {
+    this.gone = undefined;
+  }
+
   async input(line: number): Promise<GpioInputLine> {
+    this.inputRequests++;
+    if (this.gone) throw this.gone;
     if (this.failNextInput) {
       const e = this.failNextInput;
       this.failNextInput = undefined;

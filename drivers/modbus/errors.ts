@@ -1,22 +1,13 @@
-/**
- * Why a Modbus transaction failed, as a stable code (logged, counted in health, shown by diag):
- * - MODBUS_TIMEOUT: the slave did not answer (dead, wrong unit id, cable);
- * - MODBUS_CRC: bytes came back but no frame passed the check (noise, wrong baud rate or parity);
- * - MODBUS_EXCEPTION: the slave answered with an exception (e.g. 2 = illegal data address);
- * - MODBUS_IO: the port or connection itself failed; the link is closed and reopened.
- */
+import { ElevgwError, isElevgwError } from '../../src/core/errors.js';
+
+/** The codes a Modbus transaction fails with (meanings in src/core/errors.ts). */
 export type ModbusErrorCode = 'MODBUS_TIMEOUT' | 'MODBUS_CRC' | 'MODBUS_EXCEPTION' | 'MODBUS_IO';
 
-export class ModbusLinkError extends Error {
-  constructor(
-    readonly code: ModbusErrorCode,
-    message: string,
-    /** For MODBUS_EXCEPTION: the exception code the slave sent. */
-    readonly exceptionCode?: number,
-  ) {
-    super(message);
-    this.name = 'ModbusLinkError';
-  }
+const MODBUS_CODES: readonly string[] = ['MODBUS_TIMEOUT', 'MODBUS_CRC', 'MODBUS_EXCEPTION', 'MODBUS_IO'];
+
+/** A failed transaction as the project's coded error; an exception response carries its code. */
+export function modbusError(code: ModbusErrorCode, message: string, exceptionCode?: number): ElevgwError {
+  return new ElevgwError(code, message, exceptionCode === undefined ? {} : { exceptionCode });
 }
 
 /** Exception codes worth retrying at once: 5 acknowledge, 6 slave device busy. */
@@ -24,9 +15,9 @@ export function retryableException(code: number | undefined): boolean {
   return code === 5 || code === 6;
 }
 
-/** A failure's code: a link's own ModbusLinkError, or modbus-serial's error shapes (TCP link). */
+/** A failure's code: a link's own coded error, or modbus-serial's error shapes (TCP link). */
 export function classify(e: unknown): ModbusErrorCode {
-  if (e instanceof ModbusLinkError) return e.code;
+  if (isElevgwError(e) && MODBUS_CODES.includes(e.code)) return e.code as ModbusErrorCode;
   const err = e as { errno?: string; modbusCode?: number; message?: string } | undefined;
   if (err?.modbusCode !== undefined) return 'MODBUS_EXCEPTION';
   if (err?.errno === 'ETIMEDOUT' || /timed out/i.test(err?.message ?? '')) return 'MODBUS_TIMEOUT';
@@ -36,6 +27,9 @@ export function classify(e: unknown): ModbusErrorCode {
 
 /** The exception code of a failure, if it was an exception response. */
 export function exceptionCodeOf(e: unknown): number | undefined {
-  if (e instanceof ModbusLinkError) return e.exceptionCode;
+  if (isElevgwError(e)) {
+    const c = e.context.exceptionCode;
+    return typeof c === 'number' ? c : undefined;
+  }
   return (e as { modbusCode?: number } | undefined)?.modbusCode;
 }

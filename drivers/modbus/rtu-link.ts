@@ -1,29 +1,34 @@
-import { ModbusLinkError } from './errors.js';
+import { systemTimers, type Timers } from '../../src/core/clock.js';
+import { describeSerial, systemSerialPorts, type SerialPortFactory, type SerialSettings } from '../kernel/serial-port.js';
+import { modbusError } from './errors.js';
 import type { ModbusLink } from './link.js';
 import type { BlockResult, ReadBlock } from './plan.js';
 import { bitsOf, readRequest, wordsOf, writeSingleRegisterRequest, type ReadFunctionCode } from './rtu-frame.js';
 import { RtuPort, type RtuAnswer } from './rtu-port.js';
-import { describeSerial, systemSerial, type SerialOpener, type SerialSettings } from './serial.js';
 
 /**
  * Serial ports shared by every slave on the same RS-485 bus: one RtuPort per path, opened while
- * any link on it is open. (Two opens of one tty would fight over the bytes.)
+ * any link on it is open. (Two opens of one tty would fight over the bytes.) One registry per
+ * gateway, handed in through the driver context (drivers/buses.ts), never a module global.
  */
 export class RtuPorts {
   private readonly ports = new Map<string, { port: RtuPort; users: number }>();
-  constructor(private readonly openSerial: SerialOpener = systemSerial) {}
+  constructor(
+    private readonly openSerial: SerialPortFactory = systemSerialPorts,
+    private readonly io: Timers = systemTimers,
+  ) {}
 
   acquire(s: SerialSettings): RtuPort {
     const entry = this.ports.get(s.path);
     if (entry) {
       const t = entry.port.settings;
-      if (t.baudRate !== s.baudRate || t.parity !== s.parity) {
-        throw new ModbusLinkError('MODBUS_IO', `${describeSerial(s)}: the bus is already in use as ${describeSerial(t)}; every slave on one bus needs the same line settings`);
+      if (t.baudRate !== s.baudRate || (t.parity ?? 'none') !== (s.parity ?? 'none')) {
+        throw modbusError('MODBUS_IO', `${describeSerial(s)}: the bus is already in use as ${describeSerial(t)}; every slave on one bus needs the same line settings`);
       }
       entry.users++;
       return entry.port;
     }
-    const port = new RtuPort(s, this.openSerial);
+    const port = new RtuPort(s, this.openSerial, this.io);
     this.ports.set(s.path, { port, users: 1 });
     return port;
   }
@@ -46,9 +51,6 @@ export class RtuPorts {
   }
 }
 
-/** The process's serial ports: like the ttys themselves, one registry per process. */
-export const systemRtuPorts = new RtuPorts();
-
 const TABLE_FC: Record<ReadBlock['table'], ReadFunctionCode> = { coil: 1, discrete: 2, holding: 3, input: 4 };
 
 const EXCEPTIONS: Record<number, string> = {
@@ -64,15 +66,15 @@ const EXCEPTIONS: Record<number, string> = {
 
 function answered(a: RtuAnswer, unitId: number): Buffer {
   if (a.kind === 'response') return a.data;
-  throw new ModbusLinkError('MODBUS_EXCEPTION', `unit ${unitId}: exception ${a.code} (${EXCEPTIONS[a.code] ?? 'unknown'})`, a.code);
+  throw modbusError('MODBUS_EXCEPTION', `unit ${unitId}: exception ${a.code} (${EXCEPTIONS[a.code] ?? 'unknown'})`, a.code);
 }
 
 /** Modbus RTU over a serial path, as one slave's link; the port itself is shared through `ports`. */
-export function modbusRtuLink(conn: SerialSettings, ports: RtuPorts = systemRtuPorts): ModbusLink {
+export function modbusRtuLink(conn: SerialSettings, ports: RtuPorts): ModbusLink {
   const settings: SerialSettings = { path: conn.path, baudRate: conn.baudRate, parity: conn.parity };
   let port: RtuPort | undefined;
   const need = (): RtuPort => {
-    if (!port?.isOpen) throw new ModbusLinkError('MODBUS_IO', `${describeSerial(settings)}: port not open`);
+    if (!port?.isOpen) throw modbusError('MODBUS_IO', `${describeSerial(settings)}: port not open`);
     return port;
   };
   return {

@@ -1,14 +1,17 @@
-import { ModbusLinkError } from './errors.js';
+import { systemTimers, type Timer, type Timers } from '../../src/core/clock.js';
+import { ElevgwError } from '../../src/core/errors.js';
+import { describeSerial, systemSerialPorts, type SerialPortFactory, type SerialPortLike, type SerialSettings } from '../kernel/serial-port.js';
+import { modbusError } from './errors.js';
 import { expectationFor, matchResponse, type Expectation } from './rtu-frame.js';
-import { describeSerial, interFrameMs, systemSerial, type SerialLike, type SerialOpener, type SerialSettings } from './serial.js';
+import { interFrameMs } from './rtu-timing.js';
 
 export type RtuAnswer = { kind: 'response'; data: Buffer } | { kind: 'exception'; code: number };
 
 interface Waiter {
   expect: Expectation;
   resolve: (a: RtuAnswer) => void;
-  reject: (e: ModbusLinkError) => void;
-  timer: NodeJS.Timeout;
+  reject: (e: ElevgwError) => void;
+  timer: Timer;
 }
 
 /** Received bytes kept while waiting for one answer; the longest RTU frame is 256 bytes. */
@@ -22,19 +25,21 @@ const MAX_RX = 512;
  */
 export class RtuPort {
   readonly description: string;
-  private port?: SerialLike;
+  private port?: SerialPortLike;
   private opening?: Promise<void>;
   private rx: Buffer = Buffer.alloc(0);
   private waiter?: Waiter;
   private busy = false;
-  /** performance.now() when the line last carried a byte (ours or a slave's). */
+  /** When (io time) the line last carried a byte (ours or a slave's). */
   private lastActivity = 0;
   /** Time spent waiting out inter-frame silences, ms (bus-time accounting for diag and bench). */
   gapWaitMs = 0;
 
   constructor(
     readonly settings: SerialSettings,
-    private readonly openSerial: SerialOpener = systemSerial,
+    private readonly openSerial: SerialPortFactory = systemSerialPorts,
+    /** Real time on a real wire; tests of in-memory cables may pass a FakeClock. */
+    private readonly io: Timers = systemTimers,
   ) {
     this.description = describeSerial(settings);
   }
@@ -53,16 +58,16 @@ export class RtuPort {
   private async doOpen(): Promise<void> {
     const port = this.openSerial(this.settings);
     port.on('data', (chunk: Buffer) => this.onData(port, chunk));
-    port.on('close', (err?: Error | null) => this.lost(port, err ?? new Error('port closed')));
+    port.on('close', (err) => this.lost(port, err ?? new Error('port closed')));
     port.on('error', (err: Error) => this.lost(port, err));
     try {
       await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
     } catch (e) {
       port.removeAllListeners();
-      throw new ModbusLinkError('MODBUS_IO', `open ${this.description}: ${(e as Error).message}`);
+      throw modbusError('MODBUS_IO', `open ${this.description}: ${(e as Error).message}`);
     }
     this.port = port;
-    this.lastActivity = performance.now();
+    this.lastActivity = this.io.now();
   }
 
   async close(): Promise<void> {
@@ -71,20 +76,20 @@ export class RtuPort {
     if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
   }
 
-  /** Sends one request frame and resolves with the slave's answer; rejects with a ModbusLinkError. */
+  /** Sends one request frame and resolves with the slave's answer; rejects with a coded MODBUS_* error. */
   async transact(request: Buffer, timeoutMs: number): Promise<RtuAnswer> {
-    if (this.busy) throw new Error('RtuPort: one transaction at a time (callers must queue on the bus)');
+    if (this.busy) throw new ElevgwError('DRIVER_MISUSE', `${this.description}: one transaction at a time (callers must queue on the bus)`);
     this.busy = true;
     try {
       await this.quietLine();
       const port = this.port;
-      if (!port?.isOpen) throw new ModbusLinkError('MODBUS_IO', `${this.description}: port not open`);
+      if (!port?.isOpen) throw modbusError('MODBUS_IO', `${this.description}: port not open`);
       this.rx = Buffer.alloc(0); // whatever arrived since (a late answer to a timed-out request) is not ours
       const expect = expectationFor(request);
       return await new Promise<RtuAnswer>((resolve, reject) => {
-        const timer = setTimeout(() => this.timedOut(timeoutMs), timeoutMs);
+        const timer = this.io.after(timeoutMs, () => this.timedOut(timeoutMs));
         this.waiter = { expect, resolve, reject, timer };
-        this.lastActivity = performance.now();
+        this.lastActivity = this.io.now();
         port.write(request, (err) => {
           if (err) this.lost(port, err);
         });
@@ -96,16 +101,16 @@ export class RtuPort {
 
   /** Waits out the remainder of the inter-frame silence after the last byte on the line. */
   private async quietLine(): Promise<void> {
-    const wait = interFrameMs(this.settings) - (performance.now() - this.lastActivity);
+    const wait = interFrameMs(this.settings) - (this.io.now() - this.lastActivity);
     if (wait <= 0) return;
-    const t0 = performance.now();
-    await new Promise((r) => setTimeout(r, Math.ceil(wait))); // timers are whole ms: never shorter than t3.5
-    this.gapWaitMs += performance.now() - t0;
+    const t0 = this.io.now();
+    await new Promise<void>((r) => this.io.after(Math.ceil(wait), r)); // timers are whole ms: never shorter than t3.5
+    this.gapWaitMs += this.io.now() - t0;
   }
 
-  private onData(port: SerialLike, chunk: Buffer): void {
+  private onData(port: SerialPortLike, chunk: Buffer): void {
     if (port !== this.port) return;
-    this.lastActivity = performance.now();
+    this.lastActivity = this.io.now();
     const w = this.waiter;
     if (!w) return; // unsolicited bytes: nobody asked, nothing kept
     this.rx = Buffer.concat([this.rx, chunk]);
@@ -113,7 +118,7 @@ export class RtuPort {
     const m = matchResponse(this.rx, w.expect);
     if (m.kind === 'response') this.settle((x) => x.resolve({ kind: 'response', data: m.data }));
     else if (m.kind === 'exception') this.settle((x) => x.resolve({ kind: 'exception', code: m.code }));
-    else if (m.kind === 'crc-error') this.fail(new ModbusLinkError('MODBUS_CRC', `unit ${w.expect.unitId}: response failed the CRC check`));
+    else if (m.kind === 'crc-error') this.fail(modbusError('MODBUS_CRC', `unit ${w.expect.unitId}: response failed the CRC check`));
   }
 
   private timedOut(timeoutMs: number): void {
@@ -122,8 +127,8 @@ export class RtuPort {
     const got = this.rx.length;
     this.fail(
       got > 0
-        ? new ModbusLinkError('MODBUS_CRC', `unit ${w.expect.unitId}: ${got} byte(s) received within ${timeoutMs} ms but no valid response`)
-        : new ModbusLinkError('MODBUS_TIMEOUT', `unit ${w.expect.unitId}: no response within ${timeoutMs} ms`),
+        ? modbusError('MODBUS_CRC', `unit ${w.expect.unitId}: ${got} byte(s) received within ${timeoutMs} ms but no valid response`)
+        : modbusError('MODBUS_TIMEOUT', `unit ${w.expect.unitId}: no response within ${timeoutMs} ms`),
     );
   }
 
@@ -131,28 +136,28 @@ export class RtuPort {
     const w = this.waiter;
     if (!w) return;
     this.waiter = undefined;
-    clearTimeout(w.timer);
+    w.timer.cancel();
     this.rx = Buffer.alloc(0);
     fn(w);
   }
 
-  private fail(e: ModbusLinkError): void {
+  private fail(e: ElevgwError): void {
     this.settle((w) => w.reject(e));
   }
 
   /** The port went away under us (disconnect, write error): forget it, fail the transaction. */
-  private lost(port: SerialLike, err: Error): void {
+  private lost(port: SerialPortLike, err: Error): void {
     if (port !== this.port) return;
     this.detach(port, `${this.description}: ${err.message}`);
     if (port.isOpen) port.close();
   }
 
-  private detach(port: SerialLike | undefined, why: string): void {
+  private detach(port: SerialPortLike | undefined, why: string): void {
     this.port = undefined;
     if (port) {
       port.removeAllListeners();
       port.on('error', () => undefined); // a late error from a discarded port is not news
     }
-    this.fail(new ModbusLinkError('MODBUS_IO', why));
+    this.fail(modbusError('MODBUS_IO', why));
   }
 }

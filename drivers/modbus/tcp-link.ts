@@ -1,4 +1,5 @@
 import ModbusSerial from 'modbus-serial';
+import { modbusError } from './errors.js';
 import type { ModbusLink } from './link.js';
 
 // modbus-serial is CommonJS and sets module.exports.default = module.exports, which is what its typings describe.
@@ -9,7 +10,7 @@ type Client = InstanceType<typeof ModbusRTU>;
 export function modbusTcpLink(conn: { host: string; port: number }): ModbusLink {
   let client: Client | undefined;
   const need = (): Client => {
-    if (!client || !client.isOpen) throw Object.assign(new Error('port not open'), { errno: 'ECLOSED' });
+    if (!client || !client.isOpen) throw modbusError('MODBUS_IO', `modbus-tcp ${conn.host}:${conn.port}: not connected`);
     return client;
   };
   return {

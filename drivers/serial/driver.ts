@@ -2,17 +2,17 @@ import type { SerialFramedBoardProfile } from '../../src/config/board.js';
 import type { Clock } from '../../src/core/clock.js';
 import { errorMessage } from '../../src/core/errors.js';
 import type { Logger } from '../../src/core/log.js';
-import { Backoff } from '../backoff.js';
-import { HealthRecorder } from '../health.js';
-import { LatestValues } from '../latest-values.js';
+import { HealthRecorder } from '../kernel/health.js';
+import { LatestValues } from '../kernel/latest-values.js';
+import type { SerialPortFactory, SerialPortLike, SerialSettings } from '../kernel/serial-port.js';
+import { LinkSupervisor } from '../kernel/supervisor.js';
 import type { Driver, DriverHealth, RawPoint } from '../types.js';
 import { FrameDecoder, type DecoderCounts } from './decoder.js';
 import { payloadNeeded, readField } from './fields.js';
-import type { SerialPortFactory, SerialPortLike, SerialPortSettings } from './port.js';
 
 export interface SerialFramedDriverOptions {
   board: SerialFramedBoardProfile;
-  connection: SerialPortSettings;
+  connection: SerialSettings;
   /** The byte boundary: `systemSerialPorts` in production, `mockSerialPorts` in tests. */
   ports: SerialPortFactory;
   clock: Clock;
@@ -33,7 +33,7 @@ export interface SerialFramedStats extends DecoderCounts {
  * A sensor box that pushes frames over a serial line. The port's bytes go through the profile's
  * frame decoder; each valid frame updates the latest value of every field point. `poll(group)`
  * returns those values with their age: older than `staleAfterMs` reads 'bad'. A port that
- * disappears makes every point bad at once and is reopened with back-off from poll().
+ * disappears makes every point bad at once and is reopened by the link supervisor with back-off.
  * Nothing is ever written to the port.
  */
 export class SerialFramedDriver implements Driver {
@@ -43,10 +43,7 @@ export class SerialFramedDriver implements Driver {
   private readonly groups = new Map<string, string[]>();
   private readonly needed: number;
   private readonly health_: HealthRecorder;
-  private readonly backoff: Backoff;
-  private port?: SerialPortLike;
-  private opening?: Promise<boolean>;
-  private closed = true;
+  private readonly port: LinkSupervisor<SerialPortLike>;
   private lastFrameAt?: number;
   private shortFrames = 0;
 
@@ -55,7 +52,16 @@ export class SerialFramedDriver implements Driver {
     for (const g of o.board.pollGroups) this.groups.set(g.name, o.board.points.filter((p) => p.group === g.name).map((p) => p.name));
     this.needed = Math.max(o.board.framing.minLength, payloadNeeded(o.board.points.map((p) => p.source)));
     this.health_ = new HealthRecorder(o.logger, { port: o.connection.path, board: o.board.id });
-    this.backoff = new Backoff(o.reopenMinMs ?? 1000, o.reopenMaxMs ?? 30_000);
+    this.port = new LinkSupervisor({
+      open: () => this.openPort(),
+      release: (port) => new Promise<void>((resolve) => (port.isOpen ? port.close(() => resolve()) : resolve())),
+      clock: o.clock,
+      health: this.health_,
+      backoff: { minMs: o.reopenMinMs ?? 1000, maxMs: o.reopenMaxMs ?? 30_000 },
+      openFailCode: 'SERIAL_IO',
+      description: `${o.connection.path}@${o.connection.baudRate}`,
+      logger: o.logger,
+    });
   }
 
   health(): DriverHealth {
@@ -67,23 +73,19 @@ export class SerialFramedDriver implements Driver {
   }
 
   async open(): Promise<void> {
-    this.closed = false;
-    await this.ensureOpen();
+    await this.port.start();
+    this.judge(this.o.clock.now());
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    await this.opening;
-    const port = this.port;
-    this.port = undefined;
+    await this.port.stop();
     this.latest.clear();
-    if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
   }
 
   async poll(group: string): Promise<RawPoint[]> {
     const names = this.groups.get(group);
     if (!names) return [];
-    await this.ensureOpen();
+    await this.port.ensure();
     const now = this.o.clock.now();
     this.judge(now);
     return this.latest.read(names, now, () => this.o.board.staleAfterMs);
@@ -91,67 +93,44 @@ export class SerialFramedDriver implements Driver {
 
   /** Health from what the port delivers: lost without a port, degraded without fresh frames. */
   private judge(now: number): void {
-    const path = this.o.connection.path;
-    if (!this.port) {
-      const h = this.health_.get();
-      this.health_.fail('SERIAL_IO', h.lastErrorCode === 'SERIAL_IO' && h.lastError ? h.lastError : `${path} not open`, 'lost');
-    } else if (this.lastFrameAt === undefined || now - this.lastFrameAt > this.o.board.staleAfterMs) {
-      this.health_.fail('SERIAL_STALE', `no valid frame on ${path} for ${this.o.board.staleAfterMs} ms`, 'degraded');
-    } else {
-      this.health_.ok();
-    }
+    if (!this.port.current) this.health_.still('lost');
+    else if (this.lastFrameAt === undefined || now - this.lastFrameAt > this.o.board.staleAfterMs) {
+      if (this.health_.lastErrorCode !== 'SERIAL_STALE' || this.health_.state === 'ok') {
+        this.health_.fail('SERIAL_STALE', `no valid frame on ${this.o.connection.path} for ${this.o.board.staleAfterMs} ms`, 'degraded');
+      } else this.health_.still('degraded');
+    } else this.health_.ok();
   }
 
-  private ensureOpen(): Promise<boolean> {
-    if (this.port) return Promise.resolve(true);
-    if (this.closed || !this.backoff.canTry(this.o.clock.now())) return Promise.resolve(false);
-    this.opening ??= this.openPort().finally(() => {
-      this.opening = undefined;
-    });
-    return this.opening;
-  }
-
-  private async openPort(): Promise<boolean> {
-    const { path } = this.o.connection;
+  private async openPort(): Promise<SerialPortLike> {
     const port = this.o.ports(this.o.connection);
     // Listeners for this port object only: a port given up on can still emit, and is ignored.
     port.on('data', (chunk) => {
-      if (this.port === port) this.onData(chunk);
+      if (this.port.current === port) this.onData(chunk);
     });
     port.on('close', (err) => {
-      if (this.port === port) this.onLost(err ? errorMessage(err) : 'closed');
+      if (this.port.current === port) this.onLost(err ? errorMessage(err) : 'closed');
     });
     port.on('error', (err) => {
-      if (this.port === port) this.health_.fail('SERIAL_IO', `${path}: ${errorMessage(err)}`);
+      if (this.port.current === port) this.health_.fail('SERIAL_IO', `${this.o.connection.path}: ${errorMessage(err)}`);
     });
     try {
       await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
     } catch (e) {
-      this.health_.fail('SERIAL_IO', `open ${path}: ${errorMessage(e)}`, 'lost');
-      this.backoff.failed(this.o.clock.now());
-      return false;
-    }
-    if (this.closed) {
-      port.close();
-      return false;
+      port.removeAllListeners();
+      throw e;
     }
     // Frames buffered while nobody listened are old: their age would be wrong.
     await new Promise<void>((resolve) => port.flush(() => resolve()));
     this.decoder.reset();
-    this.port = port;
-    this.o.logger.info({ port: path, baudRate: this.o.connection.baudRate, board: this.o.board.id }, 'serial port open');
-    this.judge(this.o.clock.now());
-    return true;
+    this.lastFrameAt = undefined;
+    return port;
   }
 
   private onLost(reason: string): void {
-    const now = this.o.clock.now();
-    this.port = undefined;
     this.lastFrameAt = undefined;
     this.latest.clear();
     this.decoder.reset();
-    this.health_.fail('SERIAL_IO', `${this.o.connection.path} lost: ${reason}`, 'lost');
-    this.backoff.failed(now);
+    this.port.lost('SERIAL_IO', `${this.o.connection.path} lost: ${reason}`);
   }
 
   private onData(chunk: Buffer): void {
@@ -172,7 +151,6 @@ export class SerialFramedDriver implements Driver {
       }
       this.health_.transaction();
       this.lastFrameAt = now;
-      this.backoff.succeeded();
     }
     if (this.lastFrameAt === now) this.judge(now);
   }

@@ -5,6 +5,7 @@ import { loadConfig } from '../config/load.js';
 import { systemClock } from '../core/clock.js';
 import { ElevgwError } from '../core/errors.js';
 import { createLogger } from '../core/log.js';
+import { FieldBuses } from '../../drivers/buses.js';
 import { createDriver } from '../../drivers/factory.js';
 import type { RunningState } from '../contract/payloads.js';
 import { SignalNormalizer, staleWindowMs } from '../signals/normalize.js';
@@ -57,7 +58,7 @@ export function registerDiagSignals(diag: Command): void {
       const e = opts.elevator === undefined ? config.elevators[0] : config.elevators.find((x) => x.config.id === opts.elevator);
       if (!e) throw new ElevgwError('CONFIG_INVALID', `--elevator: no elevator "${opts.elevator}" (expected one of: ${config.elevators.map((x) => x.config.id).join(', ')})`);
       const logger = createLogger({ level: 'warn', destination: process.stderr });
-      const driver = await createDriver({ board: e.board, connection: e.config.connection, clock: systemClock, logger });
+      const driver = await createDriver({ board: e.board, connection: e.config.connection, clock: systemClock, logger, buses: new FieldBuses() });
       const normalizer = new SignalNormalizer(e.board, { floorLevelsMm: e.config.floors.map((f) => f.levelMm), stationaryMps: e.thresholds.stationaryMps, staleAfterMs: staleWindowMs(e.board) });
       let stop = false;
       process.once('SIGINT', () => (stop = true));

@@ -1,16 +1,39 @@
+/**
+ * Why a field transport failed, as counted in a driver's health and shown by `diag`:
+ * - MODBUS_TIMEOUT: the slave did not answer (dead, wrong unit id, cable);
+ * - MODBUS_CRC: bytes came back but no frame passed the check (noise, wrong baud rate or parity);
+ * - MODBUS_EXCEPTION: the slave answered with an exception (e.g. 2 = illegal data address);
+ * - MODBUS_IO, SERIAL_IO, GPIO_IO, FIRMATA_IO: the port, connection or lines themselves failed;
+ * - SERIAL_STALE, FIRMATA_STALE: the link is up but the device stopped reporting;
+ * - FRAME_INVALID: a framed-serial frame failed its checksum or length;
+ * - GPIO_UNAVAILABLE: no GPIO on this machine or the optional library is missing;
+ * - DRIVER_OPEN_FAILED: the transport could not be set up at all (e.g. a missing optional package).
+ */
+export const DRIVER_ERROR_CODES = [
+  'MODBUS_TIMEOUT',
+  'MODBUS_CRC',
+  'MODBUS_EXCEPTION',
+  'MODBUS_IO',
+  'SERIAL_IO',
+  'SERIAL_STALE',
+  'FRAME_INVALID',
+  'GPIO_IO',
+  'GPIO_UNAVAILABLE',
+  'FIRMATA_IO',
+  'FIRMATA_STALE',
+  'DRIVER_OPEN_FAILED',
+] as const;
+export type DriverErrorCode = (typeof DRIVER_ERROR_CODES)[number];
+
 /** One error type with stable codes; codes appear in logs and in `diag`. */
 export type ErrorCode =
+  | DriverErrorCode
   | 'CONFIG_INVALID'
   | 'CONFIG_NOT_FOUND'
   | 'BOARD_UNKNOWN'
   | 'BOARD_INVALID'
   | 'WRITE_NOT_ALLOWED'
-  | 'DRIVER_OPEN_FAILED'
-  | 'MODBUS_TIMEOUT'
-  | 'MODBUS_EXCEPTION'
-  | 'MODBUS_CRC'
-  | 'MODBUS_IO'
-  | 'FRAME_INVALID'
+  | 'DRIVER_MISUSE'
   | 'OUTBOX_CORRUPT'
   | 'OUTBOX_MISUSE'
   | 'COMMAND_INVALID'

@@ -1,3 +1,4 @@
+import { initialHealth } from '../../drivers/kernel/health.js';
 import type { Driver, DriverHealth } from '../../drivers/types.js';
 import type { AnyBoardProfile } from '../config/board.js';
 import type { Clock } from '../core/clock.js';
@@ -63,7 +64,7 @@ export class ElevatorMonitor {
   }
 
   driverHealth(): DriverHealth {
-    return this.driver?.health() ?? { state: 'lost', transactions: 0, failures: 0, consecutiveFailures: 0, lastError: 'not started' };
+    return this.driver?.health() ?? { ...initialHealth(), lastError: 'not started' };
   }
 
   get signals(): ElevatorSignals {

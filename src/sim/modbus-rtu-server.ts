@@ -1,6 +1,6 @@
 import { FC } from '../../drivers/modbus/rtu-frame.js';
 import { bitsPayload, exceptionResponse, parseRequest, readResponse, registersPayload } from '../../drivers/modbus/rtu-request.js';
-import { systemSerial, type SerialLike, type SerialOpener, type SerialSettings } from '../../drivers/modbus/serial.js';
+import { systemSerialPorts, type SerialPortLike, type SerialPortFactory, type SerialSettings } from '../../drivers/kernel/serial-port.js';
 
 const EXCEPTION = { illegalFunction: 1, illegalDataAddress: 2, illegalDataValue: 3 } as const;
 
@@ -15,7 +15,7 @@ export interface ModbusRtuServerOptions extends Partial<Omit<SerialSettings, 'pa
   readRegisters: () => readonly number[];
   /** Discrete inputs (FC2) from address 0; called once per request. */
   readDiscreteInputs?: () => readonly boolean[];
-  openSerial?: SerialOpener;
+  openSerial?: SerialPortFactory;
   /** Reopen the path this often after it disappears (the pty was re-created, the adapter replugged). */
   reopenMs?: number;
 }
@@ -39,8 +39,8 @@ const STALE_PARTIAL_MS = 100;
  */
 export async function startModbusRtuServer(o: ModbusRtuServerOptions): Promise<ModbusRtuServer> {
   const settings: SerialSettings = { path: o.path, baudRate: o.baudRate ?? 9600, parity: o.parity ?? 'none' };
-  const openSerial = o.openSerial ?? systemSerial;
-  let port: SerialLike | undefined;
+  const openSerial = o.openSerial ?? systemSerialPorts;
+  let port: SerialPortLike | undefined;
   let rx: Buffer = Buffer.alloc(0);
   let lastRx = 0;
   let closed = false;
@@ -62,7 +62,7 @@ export async function startModbusRtuServer(o: ModbusRtuServerOptions): Promise<M
       if (p?.isOpen) await new Promise<void>((resolve) => p.close(() => resolve()));
     },
   };
-  const answer = (p: SerialLike, unitId: number, fc: number, data: Buffer) => {
+  const answer = (p: SerialPortLike, unitId: number, fc: number, data: Buffer) => {
     requests++;
     if (unitId === 0 || (o.unitId !== 255 && unitId !== o.unitId) || server.fault === 'silent') return;
     const reply = server.fault === 'busy' ? exceptionResponse(unitId, fc, 6) : respond(o, unitId, fc, data);
@@ -70,7 +70,7 @@ export async function startModbusRtuServer(o: ModbusRtuServerOptions): Promise<M
     p.write(reply);
   };
 
-  const onData = (p: SerialLike, chunk: Buffer) => {
+  const onData = (p: SerialPortLike, chunk: Buffer) => {
     const now = performance.now();
     if (now - lastRx > STALE_PARTIAL_MS) rx = Buffer.alloc(0);
     lastRx = now;

@@ -1,4 +1,4 @@
-import { systemSerialPorts, type SerialPortFactory, type SerialPortLike } from '../../drivers/serial/port.js';
+import { systemSerialPorts, type SerialPortFactory, type SerialPortLike } from '../../drivers/kernel/serial-port.js';
 import { scaledClock, type Clock } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
 import { SimHost } from './host.js';

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { SerialLike, SerialOpener } from '../../drivers/modbus/serial.js';
+import type { SerialPortFactory, SerialPortLike } from '../../drivers/kernel/serial-port.js';
 
 /**
  * An in-memory null-modem cable at the byte boundary: what one end writes arrives at the other,
@@ -13,8 +13,8 @@ export class FakeCable {
 
   constructor(private readonly o: { chunk?: number; echoAt?: string } = {}) {}
 
-  /** A SerialOpener for the end called `name` (its path is ignored). */
-  opener(name: string): SerialOpener {
+  /** A SerialPortFactory for the end called `name` (its path is ignored). */
+  opener(name: string): SerialPortFactory {
     return () => {
       const end = new FakeEnd(this, name);
       this.ends.set(name, end);
@@ -50,9 +50,10 @@ export class FakeCable {
   }
 }
 
-export class FakeEnd extends EventEmitter implements SerialLike {
+export class FakeEnd extends EventEmitter implements SerialPortLike {
   isOpen = false;
   readonly written: Buffer[] = [];
+  readonly writableLength = 0;
 
   constructor(
     private readonly cable: FakeCable,
@@ -86,6 +87,15 @@ export class FakeEnd extends EventEmitter implements SerialLike {
     this.cable.carry(this, data);
     setImmediate(() => callback?.(null));
     return true;
+  }
+
+  get path(): string {
+    return this.name;
+  }
+
+  /** Nothing is buffered on the way in: bytes are delivered as they arrive. */
+  flush(callback?: (err: Error | null) => void): void {
+    setImmediate(() => callback?.(null));
   }
 
   /** Bytes from the line; dropped unless open. */

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventEmitter } from 'node:events';
 import { SerialPortMock } from 'serialport';
 import { firmataIoConnector } from '../../drivers/firmata/firmata-io.js';
-import { mockBinding, type SerialPortFactory, type SerialPortLike } from '../../drivers/serial/port.js';
+import { mockBinding, type SerialPortFactory, type SerialPortLike } from '../../drivers/kernel/serial-port.js';
 
 /**
  * Stands in for firmata-io's Board (not installed here): it listens on the transport it is

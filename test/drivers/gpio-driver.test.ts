@@ -1,3 +1,4 @@
+import { FieldBuses } from '../../drivers/buses.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { Debouncer } from '../../drivers/gpio/debounce.js';
@@ -91,14 +92,16 @@ describe('GPIO driver (pi-gpio-sensorbox profile, fake lines)', () => {
     expect(values(await d.poll('g'))).toEqual({ level: false, presses: false, releases: false });
   });
 
-  it('reports a line interrupt error as degraded, and ok again on the next edge', async () => {
+  it('given a line interrupt error, releases the lines, reads bad, and opens them again after the back-off with the level as it is then', async () => {
     const { lines, clock, driver: d } = await started();
     lines.fail(LINE.inspection, new Error('EIO reading value'));
-    expect(d.health()).toMatchObject({ state: 'degraded', lastErrorCode: 'GPIO_IO' });
+    expect(d.health()).toMatchObject({ state: 'lost', lastErrorCode: 'GPIO_IO', link: 'lost' });
+    expect(lines.exported.size).toBe(0);
     lines.set(LINE.inspection, 0);
-    clock.advance(60);
+    expect((await d.poll('inputs')).every((p) => p.quality === 'bad')).toBe(true);
+    clock.advance(1000); // reopenMinMs
     expect(values(await d.poll('inputs')).inspection).toBe(true);
-    expect(d.health().state).toBe('ok');
+    expect(d.health()).toMatchObject({ state: 'ok', link: 'open' });
   });
 
   it('retries lines held by another process with back-off, without throwing', async () => {
@@ -196,7 +199,7 @@ describe('debouncer', () => {
 describe('GPIO through the driver factory, on a machine without GPIO hardware', () => {
   it('builds the driver without loading onoff; opening it reports lost instead of throwing', async () => {
     const { createDriver } = await import('../../drivers/factory.js');
-    const d = await createDriver({ board, connection: undefined, clock: new FakeClock(0), logger: silentLogger });
+    const d = await createDriver({ board, connection: undefined, clock: new FakeClock(0), logger: silentLogger, buses: new FieldBuses() });
     expect(d.kind).toBe('gpio');
     await d.open();
     expect(d.health()).toMatchObject({ state: 'lost', lastErrorCode: 'GPIO_UNAVAILABLE' });

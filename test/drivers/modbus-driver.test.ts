@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { join } from 'node:path';
-import { BusQueue } from '../../drivers/bus-queue.js';
+import { BusQueue } from '../../drivers/kernel/bus-queue.js';
 import { ModbusDriver } from '../../drivers/modbus/driver.js';
-import { ModbusLinkError, type ModbusErrorCode } from '../../drivers/modbus/errors.js';
+import { modbusError, type ModbusErrorCode } from '../../drivers/modbus/errors.js';
 import type { ModbusLink } from '../../drivers/modbus/link.js';
 import { modbusRtuLink, RtuPorts } from '../../drivers/modbus/rtu-link.js';
 import type { BlockResult, ReadBlock } from '../../drivers/modbus/plan.js';
@@ -50,7 +50,7 @@ class ScriptedLink implements ModbusLink {
     if (next === 'ok') return { block, words: REGS };
     if (next === 'short') return { block, words: REGS.slice(0, 3) };
     if (next === 'weird') throw 'not even an Error';
-    throw new ModbusLinkError(next, `scripted ${next}`, next === 'MODBUS_EXCEPTION' ? 2 : undefined);
+    throw modbusError(next, `scripted ${next}`, next === 'MODBUS_EXCEPTION' ? 2 : undefined);
   }
   async writeRegister(_unit: number, address: number, value: number) {
     this.writes.push([address, value]);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { SerialPortMock } from 'serialport';
-import { ModbusLinkError } from '../../drivers/modbus/errors.js';
+import { ElevgwError } from '../../src/core/errors.js';
 import { modbusRtuLink, RtuPorts } from '../../drivers/modbus/rtu-link.js';
 import { RtuPort } from '../../drivers/modbus/rtu-port.js';
 import { readRequest } from '../../drivers/modbus/rtu-frame.js';
@@ -23,13 +23,13 @@ async function rig(cableOpts: ConstructorParameters<typeof FakeCable>[0] = {}) {
   return { cable, server, ports, link };
 }
 
-async function failure(p: Promise<unknown>): Promise<ModbusLinkError> {
+async function failure(p: Promise<unknown>): Promise<ElevgwError> {
   const e = await p.then(
     () => undefined,
     (err: unknown) => err,
   );
-  expect(e).toBeInstanceOf(ModbusLinkError);
-  return e as ModbusLinkError;
+  expect(e).toBeInstanceOf(ElevgwError);
+  return e as ElevgwError;
 }
 
 let cleanup: (() => Promise<void>)[] = [];
@@ -63,7 +63,7 @@ describe('Modbus RTU link (own framing on a serial port)', () => {
     expect((await failure(link.read(1, holding, 200))).code).toBe('MODBUS_CRC');
     server.fault = 'none';
     const ex = await failure(link.read(1, { table: 'holding', address: 0, count: 60 }, 200));
-    expect([ex.code, ex.exceptionCode]).toEqual(['MODBUS_EXCEPTION', 2]);
+    expect([ex.code, ex.context.exceptionCode]).toEqual(['MODBUS_EXCEPTION', 2]);
     expect(link.isOpen()).toBe(true);
     expect((await link.read(1, holding, 200)).words).toEqual(REGS);
   });
@@ -98,7 +98,7 @@ describe('Modbus RTU link (own framing on a serial port)', () => {
 });
 
 describe('whatever a broken slave sends back', () => {
-  it('comes out of the link as data or a ModbusLinkError, never as anything else', async () => {
+  it('comes out of the link as data or a coded MODBUS_* error, never as anything else', async () => {
     const cable = new FakeCable();
     const slave = cable.opener('slave')(settings);
     await new Promise<void>((r) => slave.open(() => r()));
@@ -118,7 +118,7 @@ describe('whatever a broken slave sends back', () => {
           (ok) => ok,
           (e: unknown) => e,
         );
-        if (r instanceof Error) expect(r).toBeInstanceOf(ModbusLinkError);
+        if (r instanceof Error) expect((r as ElevgwError).code).toMatch(/^MODBUS_(TIMEOUT|CRC|EXCEPTION|IO)$/);
         else expect((r as { words: number[] }).words).toHaveLength(6);
         expect(link.isOpen()).toBe(true);
       }),

@@ -1,8 +1,9 @@
+import { FieldBuses } from '../../drivers/buses.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { join } from 'node:path';
 import { SerialPortMock } from 'serialport';
 import { SerialFramedDriver } from '../../drivers/serial/driver.js';
-import { mockBinding as MockBinding, type SerialPortFactory } from '../../drivers/serial/port.js';
+import { mockBinding as MockBinding, type SerialPortFactory } from '../../drivers/kernel/serial-port.js';
 import type { RawPoint } from '../../drivers/types.js';
 import { BUILTIN_BOARDS_DIR, loadBoardFile } from '../../src/config/load.js';
 import { FakeClock } from '../../src/core/clock.js';
@@ -144,7 +145,7 @@ describe('framed serial driver (serial-sensorbox profile over @serialport/bindin
 describe('framed serial through the driver factory', () => {
   it('uses the real serial binding: a missing device is health lost, not an exception', async () => {
     const { createDriver } = await import('../../drivers/factory.js');
-    const d = await createDriver({ board, connection: { path: '/dev/elevgw-no-such-box', baudRate: 115200 }, clock: new FakeClock(0), logger: silentLogger });
+    const d = await createDriver({ board, connection: { path: '/dev/elevgw-no-such-box', baudRate: 115200 }, clock: new FakeClock(0), logger: silentLogger, buses: new FieldBuses() });
     expect(d.kind).toBe('serial-framed');
     await d.open();
     expect(d.health()).toMatchObject({ state: 'lost', lastErrorCode: 'SERIAL_IO' });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { join } from 'node:path';
 import { SerialFramedDriver } from '../../drivers/serial/driver.js';
-import { systemSerialPorts } from '../../drivers/serial/port.js';
+import { systemSerialPorts } from '../../drivers/kernel/serial-port.js';
 import type { RawPoint } from '../../drivers/types.js';
 import { BUILTIN_BOARDS_DIR, loadBoardFile } from '../../src/config/load.js';
 import { systemClock } from '../../src/core/clock.js';

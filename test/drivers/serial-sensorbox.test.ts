@@ -5,7 +5,7 @@ import { SerialPortMock } from 'serialport';
 import { FrameDecoder } from '../../drivers/serial/decoder.js';
 import { crc16Modbus } from '../../drivers/serial/checksum.js';
 import { readField } from '../../drivers/serial/fields.js';
-import { mockBinding, type SerialPortFactory } from '../../drivers/serial/port.js';
+import { mockBinding, type SerialPortFactory } from '../../drivers/kernel/serial-port.js';
 import { BUILTIN_BOARDS_DIR, loadBoardFile } from '../../src/config/load.js';
 import { VirtualElevator } from '../../src/sim/elevator.js';
 import { SensorboxTransmitter } from '../../src/sim/serial-sensorbox-server.js';

@@ -1,3 +1,4 @@
+import { BusQueue } from '../../drivers/kernel/bus-queue.js';
 import { join } from 'node:path';
 import { FakeClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/log.js';
@@ -34,7 +35,7 @@ export async function runScenario(
   const monitor = new ElevatorMonitor({
     elevatorId: 'E1',
     board,
-    driver: async () => new ModbusDriver({ board, unitId: 1, link: simModbusLink(() => encodeControllerRegisters(e.state())), clock, logger: silentLogger }),
+    driver: async () => new ModbusDriver({ board, unitId: 1, link: simModbusLink(() => encodeControllerRegisters(e.state())), bus: new BusQueue(), clock, logger: silentLogger }),
     thresholds: thresholdsSchema.parse(opts.thresholds ?? {}),
     ratedSpeedMps: e.model.ratedSpeedMps,
     floorLevelsMm: e.model.floorLevelsMm,

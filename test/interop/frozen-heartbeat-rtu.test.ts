@@ -1,3 +1,4 @@
+import { BusQueue } from '../../drivers/kernel/bus-queue.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { ModbusDriver } from '../../drivers/modbus/driver.js';
@@ -48,7 +49,7 @@ describe('a frozen controller heartbeat over Modbus RTU (pymodbus on a pty)', ()
     const monitor = new ElevatorMonitor({
       elevatorId: 'E1',
       board,
-      driver: async () => new ModbusDriver({ board, unitId: 1, link: modbusRtuLink({ path: pair.b, baudRate: 38400, parity: 'none' }, ports), clock, logger: silentLogger }),
+      driver: async () => new ModbusDriver({ board, unitId: 1, link: modbusRtuLink({ path: pair.b, baudRate: 38400, parity: 'none' }, ports), bus: new BusQueue(), clock, logger: silentLogger }),
       thresholds: defaultThresholds,
       ratedSpeedMps: 1.75,
       floorLevelsMm: [0, 3000, 6000, 9000],

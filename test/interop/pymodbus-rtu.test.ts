@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { join } from 'node:path';
 import { ModbusDriver } from '../../drivers/modbus/driver.js';
-import { ModbusLinkError } from '../../drivers/modbus/errors.js';
+import type { ElevgwError } from '../../src/core/errors.js';
+import { BusQueue } from '../../drivers/kernel/bus-queue.js';
 import { modbusRtuLink, RtuPorts } from '../../drivers/modbus/rtu-link.js';
 import type { RawPoint } from '../../drivers/types.js';
 import type { BoardProfile } from '../../src/config/board.js';
@@ -25,7 +26,7 @@ describe('Modbus RTU against pymodbus through a socat pty pair', () => {
   let pair: PtyPair;
   let slave: PymodbusSlave;
   const conn = () => ({ path: pair.b, baudRate: 9600, parity: 'none' as const });
-  const driver = (b: BoardProfile, unitId = 1) => new ModbusDriver({ board: b, unitId, link: modbusRtuLink(conn(), ports), clock: systemClock, logger: silentLogger });
+  const driver = (b: BoardProfile, unitId = 1) => new ModbusDriver({ board: b, unitId, link: modbusRtuLink(conn(), ports), bus: new BusQueue(), clock: systemClock, logger: silentLogger });
 
   beforeAll(async () => {
     pair = await startPtyPair(tmp.dir);
@@ -73,9 +74,9 @@ describe('Modbus RTU against pymodbus through a socat pty pair', () => {
     const link = modbusRtuLink(conn(), ports);
     await link.open();
     try {
-      const fail = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as ModbusLinkError);
+      const fail = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as ElevgwError);
       const ex = await fail(link.read(1, { table: 'holding', address: 0, count: 60 }, 500));
-      expect([ex?.code, ex?.exceptionCode]).toEqual(['MODBUS_EXCEPTION', 2]);
+      expect([ex?.code, ex?.context.exceptionCode]).toEqual(['MODBUS_EXCEPTION', 2]);
       expect((await fail(link.read(7, { table: 'holding', address: 0, count: 6 }, 100)))?.code).toBe('MODBUS_TIMEOUT');
       expect((await link.read(1, { table: 'holding', address: 4, count: 1 }, 500)).words).toEqual([25]); // the line is in sync afterwards
     } finally {

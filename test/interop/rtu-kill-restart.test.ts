@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import mqtt from 'mqtt';
-import { systemRtuPorts } from '../../drivers/modbus/rtu-link.js';
 import { loadConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/core/log.js';
 import { Gateway } from '../../src/runtime/gateway.js';
@@ -98,7 +97,7 @@ describe('RTU port killed and restarted under a running gateway', () => {
 
     // Same process, one port in the registry, no growth worth a name across the outages.
     expect(process.pid).toBe(pid);
-    expect(systemRtuPorts.size).toBe(1);
+    expect(gw.buses.rtuPorts.size).toBe(1);
     expect(settledHeap() - heap[0]!).toBeLessThan(8 * 1024 * 1024);
     const h = monitor.driverHealth();
     expect(h.errorsByCode?.MODBUS_IO ?? 0).toBeGreaterThanOrEqual(CYCLES);

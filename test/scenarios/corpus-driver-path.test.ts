@@ -1,3 +1,4 @@
+import { BusQueue } from '../../drivers/kernel/bus-queue.js';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -39,7 +40,7 @@ async function throughDriver(scenario: RuleScenario, samples: readonly ReplaySam
   const board = playbackBoard(provided, scenario.sampleMs);
   let current = samples[0]!;
   const clock = new FakeClock(current.t);
-  const driver = new ModbusDriver({ board, unitId: 1, link: playbackLink(() => current), clock, logger: silentLogger });
+  const driver = new ModbusDriver({ board, unitId: 1, link: playbackLink(() => current), bus: new BusQueue(), clock, logger: silentLogger });
   const events: DetectedEvent[] = [];
   const monitor = new ElevatorMonitor({
     elevatorId: 'E1',

@@ -23,14 +23,24 @@ export class BusQueue {
   }
 }
 
-const buses = new Map<string, BusQueue>();
+/**
+ * The queues of the buses one gateway (or one diag command) drives, by bus key (a serial path,
+ * or host:port for TCP). An object handed to the drivers, not a module global: two gateways, or
+ * a test and a diag command, in one process never share a bus by accident.
+ */
+export class BusQueues {
+  private readonly buses = new Map<string, BusQueue>();
 
-/** The shared queue for a bus key (a serial path, or host:port for TCP). */
-export function busFor(key: string): BusQueue {
-  let q = buses.get(key);
-  if (!q) {
-    q = new BusQueue();
-    buses.set(key, q);
+  for(key: string): BusQueue {
+    let q = this.buses.get(key);
+    if (!q) {
+      q = new BusQueue();
+      this.buses.set(key, q);
+    }
+    return q;
   }
-  return q;
+
+  get size(): number {
+    return this.buses.size;
+  }
 }

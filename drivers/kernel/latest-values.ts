@@ -1,4 +1,4 @@
-import type { MonoMs, RawPoint } from './types.js';
+import type { MonoMs, RawPoint } from '../types.js';
 
 /**
  * The latest value of each point of a push source (framed serial, Firmata, GPIO edges),

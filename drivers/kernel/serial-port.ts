@@ -1,0 +1,58 @@
+import { SerialPort, SerialPortMock } from 'serialport';
+
+/** Line settings of a serial port; 8 data bits and 1 stop bit. */
+export interface SerialSettings {
+  path: string;
+  baudRate: number;
+  /** Modbus RTU buses often run even parity; framed sensor boxes none (the default). */
+  parity?: 'none' | 'even' | 'odd';
+}
+
+/**
+ * The byte boundary of every serial driver (Modbus RTU, framed sensor boxes, Firmata): what they
+ * need of a serial port. node-serialport's `SerialPort` (real ports, ptys) and `SerialPortMock`
+ * (@serialport/binding-mock) differ only in their binding; test fakes are a third kind. A driver
+ * receives a factory and never knows which it got.
+ */
+export interface SerialPortLike {
+  readonly path: string;
+  readonly isOpen: boolean;
+  open(callback: (err: Error | null) => void): void;
+  close(callback?: (err: Error | null) => void): void;
+  write(data: Buffer, callback?: (err: Error | null | undefined) => void): boolean;
+  /** Bytes queued for writing and not yet handed to the OS (a sender backs off when it grows). */
+  readonly writableLength: number;
+  /** Discards bytes received and not yet read (stale frames buffered while nobody listened). */
+  flush(callback?: (err: Error | null) => void): void;
+  on(event: 'data', listener: (chunk: Buffer) => void): this;
+  /** `err.disconnected` when the device went away. */
+  on(event: 'close', listener: (err?: (Error & { disconnected?: boolean }) | null) => void): this;
+  on(event: 'error', listener: (err: Error) => void): this;
+  removeAllListeners(): this;
+}
+
+export type SerialPortFactory = (settings: SerialSettings) => SerialPortLike;
+
+/** Real serial ports and ptys (node-serialport's default binding), opened by the driver. */
+export const systemSerialPorts: SerialPortFactory = ({ path, baudRate, parity = 'none' }) =>
+  new SerialPort({ path, baudRate, parity, dataBits: 8, stopBits: 1, autoOpen: false });
+
+/**
+ * The mock binding `mockSerialPorts` uses: `mockBinding.createPort(path)` makes a device,
+ * `mockBinding.reset()` unplugs every device. Use this one, not an `import` of
+ * @serialport/binding-mock: that loads the package's ESM build, a second instance with its own
+ * devices (serialport itself requires the CommonJS build).
+ */
+export const mockBinding = SerialPortMock.binding;
+
+/** Ports of @serialport/binding-mock; push bytes from the device with `port.port.emitData()`. */
+export const mockSerialPorts: SerialPortFactory = ({ path, baudRate }) => new SerialPortMock({ path, baudRate, autoOpen: false });
+
+/** Bits on the wire per character: start + 8 data + parity (if any) + 1 stop. */
+export function bitsPerChar(s: Pick<SerialSettings, 'parity'>): number {
+  return (s.parity ?? 'none') === 'none' ? 10 : 11;
+}
+
+export function describeSerial(s: SerialSettings): string {
+  return `${s.path}@${s.baudRate} 8${(s.parity ?? 'none')[0]!.toUpperCase()}1`;
+}
