@@ -7,7 +7,6 @@ import { SqliteOutbox } from '../outbox/sqlite.js';
 import { PRIORITY, type NewRecord, type Outbox, type Priority } from '../outbox/types.js';
 import type { EventPayload, StatusPayload, TelemetryPayload } from '../contract/payloads.js';
 import { Uplink } from '../uplink/uplink.js';
-import { FieldBuses } from '../../drivers/buses.js';
 import { createDriver } from '../../drivers/factory.js';
 import type { Driver } from '../../drivers/types.js';
 import { platformCode, eventName } from '../detect/catalogue.js';
@@ -18,6 +17,7 @@ import { BlackboxLinks, encodeBlackbox, runningState } from './payload.js';
 import { scheduleStatsRollups, statsRecord } from './stats.js';
 import { VERSION } from './version.js';
 import { SystemdNotifier } from './systemd.js';
+import { HoldingOutbox, type StorageOutage } from './holding.js';
 import type { CommandName } from '../contract/commands.js';
 
 export interface GatewayOptions {
@@ -29,6 +29,9 @@ export interface GatewayOptions {
   driverFor?: (e: LoadedElevator) => Driver;
   outbox?: Outbox;
 }
+
+/** Real ms between attempts to store records held while the outbox could not be written. */
+const HOLD_RETRY_MS = 1000;
 
 const severityPriority: Record<Severity, Priority> = {
   critical: PRIORITY.critical,
@@ -43,11 +46,11 @@ const severityPriority: Record<Severity, Priority> = {
  */
 export class Gateway {
   readonly clock: Clock;
-  readonly outbox: Outbox;
+  /** The store of record behind a holding queue that keeps events while it cannot be written (full disk). */
+  readonly outbox: HoldingOutbox;
+  private readonly sqlite?: SqliteOutbox;
   readonly monitors = new Map<string, ElevatorMonitor>();
   readonly uplink: Uplink;
-  /** The physical buses of this gateway's drivers (one queue per bus, one port per serial path). */
-  readonly buses = new FieldBuses();
   private readonly ids: EventIdFactory;
   private readonly elevators = new Map<string, LoadedElevator>();
   private timers: NodeJS.Timeout[] = [];
@@ -61,17 +64,19 @@ export class Gateway {
     const site = o.config.site;
     this.clock = o.clock ?? (site.runtime.timeScale === 1 ? systemClock : scaledClock(site.runtime.timeScale));
     const log = o.logger;
-    if (o.outbox) this.outbox = o.outbox;
+    let store: Outbox;
+    if (o.outbox) store = o.outbox;
     else {
       const sqlite = SqliteOutbox.open(o.config.outboxPath, {
         maxBytes: site.outbox.maxMb * 1024 * 1024,
         retentionMs: site.outbox.retentionDays * 86_400_000,
         logger: log.child({ mod: 'outbox' }),
       });
-      this.outbox = sqlite;
+      store = this.sqlite = sqlite;
       const report = sqlite.openReport();
       if (report.recovered) log.error({ movedTo: report.movedTo, reason: report.reason }, 'outbox database was corrupt; moved aside and started a new one');
     }
+    this.outbox = new HoldingOutbox(store, { clock: this.clock, logger: log.child({ mod: 'outbox' }), onRecovered: (outage) => [this.storageRecovered(outage)] });
     this.ids = new EventIdFactory(() => this.clock.wallNow(), { lastId: this.outbox.lastId() });
     this.uplink = new Uplink({
       config: site.uplink,
@@ -84,7 +89,7 @@ export class Gateway {
     for (const e of o.config.elevators) {
       this.elevators.set(e.config.id, e);
       const driver = async () =>
-        o.driverFor?.(e) ?? createDriver({ board: e.board, connection: e.config.connection, clock: this.clock, logger: log.child({ mod: 'driver', elevator: e.config.id }), buses: this.buses });
+        o.driverFor?.(e) ?? createDriver({ board: e.board, connection: e.config.connection, clock: this.clock, logger: log.child({ mod: 'driver', elevator: e.config.id }) });
       this.monitors.set(
         e.config.id,
         new ElevatorMonitor({
@@ -110,8 +115,7 @@ export class Gateway {
 
   async start(): Promise<void> {
     const site = this.o.config.site;
-    const sqlite = this.outbox instanceof SqliteOutbox ? this.outbox : undefined;
-    const report = sqlite?.openReport();
+    const report = (this.sqlite ?? (this.o.outbox instanceof SqliteOutbox ? this.o.outbox : undefined))?.openReport();
     this.append([
       this.gatewayRecord('gateway-started', 'info', { version: VERSION, elevators: [...this.elevators.keys()] }),
       ...(report?.recovered ? [this.gatewayRecord('outbox-loss', 'critical', { movedTo: report.movedTo, reason: report.reason })] : []),
@@ -132,6 +136,7 @@ export class Gateway {
     if (site.uplink.telemetryIntervalS > 0) every((site.uplink.telemetryIntervalS * 1000) / site.runtime.timeScale, () => this.telemetry());
     every(30_000, () => this.uplink.publishStatus());
     every(site.outbox.maintainIntervalS * 1000, () => this.maintain());
+    every(HOLD_RETRY_MS, () => this.outbox.retry());
     this.stopRollups = scheduleStatsRollups((period) => this.rollup(period), this.o.logger);
     this.o.logger.info({ gateway: this.gatewayId, elevators: this.monitors.size, outbox: this.o.config.outboxPath, timeScale: site.runtime.timeScale }, 'gateway started');
     this.systemd.ready(`monitoring ${this.monitors.size} elevator(s)`);
@@ -153,10 +158,25 @@ export class Gateway {
     }
   }
 
+  /** Never throws for a storage failure: what cannot be stored now is held and stored later (see HoldingOutbox). */
   private append(records: NewRecord[]): void {
     if (records.length === 0) return;
     this.outbox.append(records);
     this.uplink.kick();
+  }
+
+  /** Reported once per outage, when storage works again: how long, how much was held, what was dropped. */
+  private storageRecovered(o: StorageOutage): NewRecord {
+    return this.gatewayRecord('outbox-loss', o.droppedCritical > 0 ? 'critical' : 'warning', {
+      reason: o.reason,
+      error: o.error,
+      since: new Date(o.sinceWall).toISOString(),
+      durationS: Math.round(o.durationMs / this.o.config.site.runtime.timeScale / 100) / 10,
+      held: o.held,
+      dropped: o.dropped,
+      droppedByKind: o.droppedByKind,
+      failedWrites: o.failedWrites,
+    });
   }
 
   private eventRecord(ev: DetectedEvent, e: LoadedElevator, state: EventPayload['state']): NewRecord {
@@ -256,6 +276,7 @@ export class Gateway {
         return {
           status: this.status(),
           uplink: this.uplink.stats(),
+          storage: this.outbox.holding(),
           elevators: ids.map((id) => {
             const m = this.monitors.get(id)!;
             const e = this.elevators.get(id)!;

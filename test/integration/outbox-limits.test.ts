@@ -52,7 +52,8 @@ async function busySim() {
   return sim;
 }
 
-describe('outbox under a full disk', () => {
+// The size cap; a really full file system (SQLITE_FULL) is full-disk.test.ts.
+describe('outbox over its size cap', () => {
   it('evicts telemetry before any fault, never a critical event while telemetry remains, and reports the eviction', async () => {
     const tmp = tempDir();
     cleanups.push(() => tmp.cleanup());
