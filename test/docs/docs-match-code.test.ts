@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
@@ -44,6 +44,18 @@ describe('elevgw commands and flags are documented as the CLI defines them', () 
         return cmd.startsWith('elevgw ') && !commandTable.has(line) ? mentionProblems(parseUsage(program, cmd), `${path}:${line}`) : [];
       });
     });
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('npm scripts named in documents exist', () => {
+  it('every `npm run NAME` quoted in a document is a script of package.json', () => {
+    const scripts = Object.keys((JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
+    const problems = USER_DOCS.flatMap((path) =>
+      codeFragments(readDoc(path)).flatMap(({ line, text }) =>
+        [...text.matchAll(/npm run ([\w:-]+)/g)].flatMap((m) => (scripts.includes(m[1]!) ? [] : [`${path}:${line}: npm run ${m[1]} is not a script of package.json (${scripts.join(', ')})`])),
+      ),
+    );
     expect(problems).toEqual([]);
   });
 });
