@@ -7,6 +7,7 @@ import { SqliteOutbox } from '../outbox/sqlite.js';
 import { PRIORITY, type NewRecord, type Outbox, type Priority } from '../outbox/types.js';
 import type { EventPayload, StatusPayload, TelemetryPayload } from '../contract/payloads.js';
 import { Uplink } from '../uplink/uplink.js';
+import { FieldBuses } from '../../drivers/buses.js';
 import { createDriver } from '../../drivers/factory.js';
 import type { Driver } from '../../drivers/types.js';
 import { platformCode, eventName } from '../detect/catalogue.js';
@@ -51,6 +52,8 @@ export class Gateway {
   private readonly sqlite?: SqliteOutbox;
   readonly monitors = new Map<string, ElevatorMonitor>();
   readonly uplink: Uplink;
+  /** The physical buses of this gateway's drivers (one queue per bus, one port per serial path). */
+  readonly buses = new FieldBuses();
   private readonly ids: EventIdFactory;
   private readonly elevators = new Map<string, LoadedElevator>();
   private timers: NodeJS.Timeout[] = [];
@@ -89,7 +92,7 @@ export class Gateway {
     for (const e of o.config.elevators) {
       this.elevators.set(e.config.id, e);
       const driver = async () =>
-        o.driverFor?.(e) ?? createDriver({ board: e.board, connection: e.config.connection, clock: this.clock, logger: log.child({ mod: 'driver', elevator: e.config.id }) });
+        o.driverFor?.(e) ?? createDriver({ board: e.board, connection: e.config.connection, clock: this.clock, logger: log.child({ mod: 'driver', elevator: e.config.id }), buses: this.buses });
       this.monitors.set(
         e.config.id,
         new ElevatorMonitor({
