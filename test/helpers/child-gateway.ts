@@ -1,10 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { packageRoot } from '../../src/config/load.js';
+import { built } from './built.js';
 
-export const CLI = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
+/**
+ * The compiled `elevgw`, built at import when any source is newer than dist/ (see built.ts):
+ * every test that spawns the CLI imports it from here, so none runs a stale build.
+ */
+export const CLI = built('src/cli/main.ts');
 
 /** `elevgw run` as a child process, as systemd would run it. */
 export function runGateway(config: string): ChildProcess {

@@ -23,7 +23,7 @@ describe('gateway killed with SIGKILL after storing, before publishing', () => {
   let child: ChildProcess | undefined;
 
   beforeAll(async () => {
-    expect(existsSync(CLI), 'npm test builds dist/ before vitest runs').toBe(true);
+    expect(existsSync(CLI), 'child-gateway.ts builds dist/ when it is older than the sources').toBe(true);
     sim = await startSimModbusTcp({ host: '127.0.0.1', port: 0, unitId: 1, scenario: SCENARIOS['door-open-while-moving']!.scenario, timeScale: 10, loop: true });
   });
 
