@@ -29,6 +29,7 @@ export interface StoredRow {
   priority: number;
   elevatorId: string | null;
   type?: string;
+  payload: string;
   delivered: boolean;
 }
 
@@ -54,6 +55,7 @@ export function readOutbox(dbPath: string, where = '1=1'): StoredRow[] {
       priority: r.priority,
       elevatorId: r.elevator_id,
       type: (JSON.parse(r.payload) as { type?: string }).type,
+      payload: r.payload,
       delivered: r.delivered_at !== null,
     }));
   } catch {

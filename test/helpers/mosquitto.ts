@@ -6,7 +6,7 @@ import { freePort, waitForPort } from './ports.js';
 
 /**
  * A real mosquitto (Debian package) on a random loopback port, started and stopped by the test.
- * `stop()` then `start()` simulates a broker outage on the same port.
+ * `stop()` then `start()` simulates a broker outage on the same port; `stop('SIGKILL')` a crash.
  */
 export class Mosquitto {
   private proc?: ChildProcess;
@@ -48,14 +48,25 @@ export class Mosquitto {
     await waitForPort(this.port);
   }
 
-  async stop(): Promise<void> {
+  /** SIGTERM: a clean shutdown. SIGKILL: the broker dies as in a crash, mid-packet, without saving anything. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const p = this.proc;
     this.proc = undefined;
-    if (!p || p.exitCode !== null) return;
+    if (!p || p.exitCode !== null || p.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       p.once('exit', () => resolve());
-      p.kill('SIGTERM');
+      p.kill(signal);
     });
+  }
+
+  /** A crash and a restart on the same port (resolves once it accepts connections again). */
+  async crashAndRestart(): Promise<void> {
+    await this.stop('SIGKILL');
+    await this.start();
+  }
+
+  get running(): boolean {
+    return this.proc !== undefined;
   }
 
   async close(): Promise<void> {
