@@ -8,7 +8,7 @@ import { createLogger } from '../core/log.js';
 import { FieldBuses } from '../../drivers/buses.js';
 import { createDriver } from '../../drivers/factory.js';
 import type { RunningState } from '../contract/payloads.js';
-import { SignalNormalizer, staleWindowMs } from '../signals/normalize.js';
+import { pipelineFor } from '../detect/pipeline.js';
 import { runningState } from '../runtime/payload.js';
 import { parseArg } from './args.js';
 
@@ -59,7 +59,7 @@ export function registerDiagSignals(diag: Command): void {
       if (!e) throw new ElevgwError('CONFIG_INVALID', `--elevator: no elevator "${opts.elevator}" (expected one of: ${config.elevators.map((x) => x.config.id).join(', ')})`);
       const logger = createLogger({ level: 'warn', destination: process.stderr });
       const driver = await createDriver({ board: e.board, connection: e.config.connection, clock: systemClock, logger, buses: new FieldBuses() });
-      const normalizer = new SignalNormalizer(e.board, { floorLevelsMm: e.config.floors.map((f) => f.levelMm), stationaryMps: e.thresholds.stationaryMps, staleAfterMs: staleWindowMs(e.board) });
+      const pipeline = pipelineFor(e);
       let stop = false;
       process.once('SIGINT', () => (stop = true));
       await driver.open();
@@ -69,8 +69,8 @@ export function registerDiagSignals(diag: Command): void {
       try {
         for (let i = 0; i < count && !stop; i++) {
           const started = performance.now();
-          for (const g of e.board.pollGroups) normalizer.update(await driver.poll(g.name));
-          const st = runningState(normalizer.snapshot(systemClock.now()), e.config.floors, e.thresholds.stationaryMps);
+          for (const g of e.board.pollGroups) pipeline.update(await driver.poll(g.name));
+          const st = runningState(pipeline.snapshot(systemClock.now()), e.config.floors, e.thresholds.stationaryMps);
           const h = driver.health();
           everGood ||= (st.badSignals ?? []).length === 0;
           last = { st, h };

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { SqliteOutbox } from '../outbox/sqlite.js';
-import { SignalNormalizer, staleWindowMs } from '../signals/normalize.js';
-import { DetectionEngine } from '../detect/engine.js';
+import { pipelineFor } from '../detect/pipeline.js';
 import { registerDiagSignals } from './diag-signals.js';
 
 export function registerDiag(program: Command): void {
@@ -16,19 +15,8 @@ export function registerDiag(program: Command): void {
     .action((opts: { config: string; json?: boolean }) => {
       const config = loadConfig(opts.config);
       const report = config.elevators.map((e) => {
-        const normalizer = new SignalNormalizer(e.board, {
-          floorLevelsMm: e.config.floors.map((f) => f.levelMm),
-          stationaryMps: e.thresholds.stationaryMps,
-          staleAfterMs: staleWindowMs(e.board),
-        });
-        const engine = new DetectionEngine({
-          elevatorId: e.config.id,
-          thresholds: e.thresholds,
-          ratedSpeedMps: e.config.ratedSpeedMps,
-          floorLevelsMm: e.config.floors.map((f) => f.levelMm),
-          available: normalizer.available(),
-        });
-        return { elevator: e.config.id, board: e.board.id, signals: [...normalizer.available()].sort(), rules: engine.armed() };
+        const pipeline = pipelineFor(e);
+        return { elevator: e.config.id, board: e.board.id, signals: [...pipeline.normalizer.available()].sort(), rules: pipeline.detection.armed() };
       });
       if (opts.json) {
         console.log(JSON.stringify(report));

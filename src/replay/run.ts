@@ -1,6 +1,7 @@
 import type { Thresholds } from '../config/thresholds.js';
-import { DetectionEngine, type ArmedRule } from '../detect/engine.js';
-import { StatsCollector, type StatsRecord } from '../detect/stats.js';
+import type { ArmedRule } from '../detect/engine.js';
+import { Detection } from '../detect/pipeline.js';
+import type { StatsRecord } from '../detect/stats.js';
 import type { DetectedEvent } from '../detect/types.js';
 import { directionOf, levelingError, nearestFloor, SpeedEstimator } from '../signals/derive.js';
 import type { ElevatorSignals, SignalName, SignalValues } from '../signals/types.js';
@@ -42,20 +43,14 @@ export function replay(samples: readonly ReplaySample[], o: ReplayOptions): Repl
   }
   const derive = new Deriver(provided, o);
   const available = derive.available();
-  const engine = new DetectionEngine({ elevatorId: o.elevatorId ?? 'replay', thresholds: o.thresholds, ratedSpeedMps: o.ratedSpeedMps, floorLevelsMm: o.floorLevelsMm, available });
-  const stats = new StatsCollector({ thresholds: o.thresholds, available, ...(o.floorLabels ? { floorLabels: o.floorLabels } : {}) });
+  const floors = o.floorLevelsMm.map((levelMm, i) => ({ label: o.floorLabels?.[i] ?? String(i), levelMm }));
+  const detection = new Detection({ elevatorId: o.elevatorId ?? 'replay', thresholds: o.thresholds, ratedSpeedMps: o.ratedSpeedMps, floors }, available);
   const events: DetectedEvent[] = [];
   const startT = samples[0]?.t ?? 0;
   const endT = samples.at(-1)?.t ?? startT;
-  for (const sample of samples) {
-    const signals = derive.signals(sample);
-    stats.observe(signals, sample.t);
-    const emitted = engine.step(signals, sample.t);
-    for (const e of emitted) stats.countEvent(e);
-    events.push(...emitted);
-  }
-  events.push(...engine.flush());
-  return { events, startT, endT, samples: samples.length, available: [...available].sort(), armed: engine.armed(), stats: stats.rollup('day', endT) };
+  for (const sample of samples) events.push(...detection.observe(derive.signals(sample), sample.t));
+  events.push(...detection.flush());
+  return { events, startT, endT, samples: samples.length, available: [...available].sort(), armed: detection.armed(), stats: detection.stats.rollup('day', endT) };
 }
 
 /** Samples → ElevatorSignals, with the normalizer's derivations for what the log lacks. */
@@ -64,10 +59,11 @@ class Deriver {
   /** Last good value per signal: a bad reading carries it with quality 'bad'. */
   private readonly lastGood = new Map<SignalName, unknown>();
   /**
-   * When each currently bad signal became unreadable: a log's `bad` is the gateway's judgement
-   * (past the staleness window), and a bad sample's `at` says since when, as the normalizer's does.
+   * When each signal last read good: a log's `bad` is the gateway's judgement (past the
+   * staleness window), and a bad sample's `at` is its last good read, as the normalizer's is —
+   * or, for a signal bad from the first sample, that sample's time.
    */
-  private readonly badSince = new Map<SignalName, number>();
+  private readonly lastGoodAt = new Map<SignalName, number>();
 
   constructor(
     private readonly provided: ReadonlySet<SignalName>,
@@ -88,12 +84,12 @@ class Deriver {
     const put = (name: SignalName, value: unknown, quality: 'good' | 'bad') => {
       if (quality === 'good') {
         this.lastGood.set(name, value);
-        this.badSince.delete(name);
+        this.lastGoodAt.set(name, sample.t);
         out[name] = { value, quality, at: sample.t };
         return;
       }
-      if (!this.badSince.has(name)) this.badSince.set(name, sample.t);
-      out[name] = { value: this.lastGood.get(name) ?? placeholder(name), quality, at: this.badSince.get(name)! };
+      if (!this.lastGoodAt.has(name)) this.lastGoodAt.set(name, sample.t);
+      out[name] = { value: this.lastGood.get(name) ?? placeholder(name), quality, at: this.lastGoodAt.get(name)! };
     };
     for (const [name, value] of Object.entries(sample.values) as [SignalName, unknown][]) put(name, value, 'good');
     for (const name of sample.bad) put(name, undefined, 'bad');

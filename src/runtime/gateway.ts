@@ -2,6 +2,7 @@ import type { LoadedConfig, LoadedElevator } from '../config/load.js';
 import { systemClock, scaledClock, type Clock } from '../core/clock.js';
 import { clockSynced } from '../core/clock-sync.js';
 import type { Logger } from '../core/log.js';
+import { errorMessage } from '../core/errors.js';
 import { EventIdFactory } from '../core/ids.js';
 import { SqliteOutbox } from '../outbox/sqlite.js';
 import { PRIORITY, type NewRecord, type Outbox, type Priority } from '../outbox/types.js';
@@ -14,6 +15,7 @@ import { platformCode, eventName } from '../detect/catalogue.js';
 import type { DetectedEvent, Severity } from '../detect/types.js';
 import type { ElevatorSignals } from '../signals/types.js';
 import { ElevatorMonitor } from './monitor.js';
+import { pipelineFor } from '../detect/pipeline.js';
 import { BlackboxLinks, encodeBlackbox, runningState } from './payload.js';
 import { scheduleStatsRollups, statsRecord } from './stats.js';
 import { VERSION } from './version.js';
@@ -97,14 +99,11 @@ export class Gateway {
         e.config.id,
         new ElevatorMonitor({
           elevatorId: e.config.id,
-          board: e.board,
+          pipeline: pipelineFor(e, (type, error) =>
+            log.error({ elevator: e.config.id, rule: type, err: errorMessage(error) }, `rule ${type} failed; other rules keep running`),
+          ),
           driver,
-          thresholds: e.thresholds,
-          ratedSpeedMps: e.config.ratedSpeedMps,
-          floorLevelsMm: e.config.floors.map((f) => f.levelMm),
-          floorLabels: e.config.floors.map((f) => f.label),
           clock: this.clock,
-          timeScale: site.runtime.timeScale,
           logger: log.child({ mod: 'monitor', elevator: e.config.id }),
           onEvents: (events, signals) => this.store(events, signals),
         }),
@@ -144,7 +143,7 @@ export class Gateway {
     this.o.logger.info({ gateway: this.gatewayId, elevators: this.monitors.size, outbox: this.o.config.outboxPath, timeScale: site.runtime.timeScale }, 'gateway started');
     this.systemd.ready(`monitoring ${this.monitors.size} elevator(s)`);
     // Healthy = every elevator ran a detection step in the last 30 s (a dead bus still steps: its points go bad).
-    this.systemd.startWatchdog(() => [...this.monitors.values()].every((m) => performance.now() - m.lastStepAt < 30_000));
+    this.systemd.startWatchdog(() => [...this.monitors.values()].every((m) => this.clock.now() - m.lastStepAt < 30_000 * site.runtime.timeScale));
   }
 
   /** Store first: events are committed to SQLite in the tick they are detected, then the uplink is told. */

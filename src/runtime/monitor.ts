@@ -1,105 +1,92 @@
 import { initialHealth } from '../../drivers/kernel/health.js';
 import type { Driver, DriverHealth } from '../../drivers/types.js';
-import type { AnyBoardProfile } from '../config/board.js';
-import type { Clock } from '../core/clock.js';
+import type { Clock, Timer } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
 import { errorMessage } from '../core/errors.js';
-import { DetectionEngine } from '../detect/engine.js';
-import { StatsCollector } from '../detect/stats.js';
+import type { ElevatorPipeline } from '../detect/pipeline.js';
 import type { DetectedEvent } from '../detect/types.js';
-import type { Thresholds } from '../config/thresholds.js';
-import { SignalNormalizer, staleWindowMs } from '../signals/normalize.js';
 import type { ElevatorSignals } from '../signals/types.js';
 
 export interface MonitorOptions {
   elevatorId: string;
-  board: AnyBoardProfile;
-  /** Built at start, so an optional transport's library (johnny-five, onoff) loads only when configured. */
+  /** Raw points → signals → rules and statistics (src/detect/pipeline.ts). */
+  pipeline: ElevatorPipeline;
+  /** Built at start, so an optional transport's library (onoff, firmata-io) loads only when configured. */
   driver: () => Promise<Driver>;
-  thresholds: Thresholds;
-  ratedSpeedMps: number;
-  floorLevelsMm: number[];
-  /** Floor labels by index, for stops-per-floor statistics. */
-  floorLabels?: string[];
+  /** Sample time: polls are scheduled on it, so a FakeClock runs the loop deterministically. */
   clock: Clock;
-  /** Monotonic time runs this much faster than real time (sim/demo); poll periods shrink by it. */
-  timeScale: number;
   logger: Logger;
   /** Called in the same tick the rules produce events (the gateway stores them there). */
   onEvents: (events: DetectedEvent[], signals: ElevatorSignals) => void;
 }
 
 /**
- * One elevator's pipeline: poll loops per group → normalizer → detection engine.
- * Knows nothing of storage or MQTT; hands events to `onEvents`.
+ * One elevator's poll loops: each poll group on its own period, its points through the
+ * pipeline, one detection step per poll. Knows nothing of storage or MQTT; hands events to
+ * `onEvents`.
  */
 export class ElevatorMonitor {
-  readonly normalizer: SignalNormalizer;
-  readonly engine: DetectionEngine;
-  /** Usage statistics (trips, door cycles, running time …) on sample time; the gateway rolls them up. */
-  readonly stats: StatsCollector;
-  private timers: NodeJS.Timeout[] = [];
+  readonly pipeline: ElevatorPipeline;
+  private readonly timers = new Set<Timer>();
   private running = false;
-  private busy = new Set<Promise<void>>();
-  private last: ElevatorSignals = {};
+  private readonly busy = new Set<Promise<void>>();
   private driver?: Driver;
-  samples = 0;
+  /** Sample time of the last detection step (the watchdog's sign of life). */
+  lastStepAt: number;
 
   constructor(private readonly o: MonitorOptions) {
-    this.normalizer = new SignalNormalizer(o.board, {
-      floorLevelsMm: o.floorLevelsMm,
-      stationaryMps: o.thresholds.stationaryMps,
-      staleAfterMs: staleWindowMs(o.board),
-    });
-    this.engine = new DetectionEngine({
-      elevatorId: o.elevatorId,
-      thresholds: o.thresholds,
-      ratedSpeedMps: o.ratedSpeedMps,
-      floorLevelsMm: o.floorLevelsMm,
-      available: this.normalizer.available(),
-      onRuleError: (type, error) =>
-        o.logger.error({ elevator: o.elevatorId, rule: type, err: errorMessage(error) }, `rule ${type} failed; other rules keep running`),
-    });
-    this.stats = new StatsCollector({ thresholds: o.thresholds, available: this.normalizer.available(), ...(o.floorLabels ? { floorLabels: o.floorLabels } : {}) });
+    this.pipeline = o.pipeline;
+    this.lastStepAt = o.clock.now();
+  }
+
+  get engine() {
+    return this.pipeline.detection.engine;
+  }
+
+  get stats() {
+    return this.pipeline.detection.stats;
+  }
+
+  get samples(): number {
+    return this.pipeline.detection.samples;
+  }
+
+  get signals(): ElevatorSignals {
+    return this.pipeline.detection.signals;
   }
 
   driverHealth(): DriverHealth {
     return this.driver?.health() ?? { ...initialHealth(), lastError: 'not started' };
   }
 
-  get signals(): ElevatorSignals {
-    return this.last;
-  }
-
   async start(): Promise<void> {
     this.running = true;
-    const unarmed = this.engine.armed().filter((r) => !r.armed);
-    for (const r of unarmed) {
-      this.o.logger.warn({ elevator: this.o.elevatorId, rule: r.type, missing: r.missing }, `rule ${r.type} not armed: board ${this.o.board.id} lacks ${r.missing.join(', ')}`);
+    for (const r of this.engine.armed().filter((x) => !x.armed)) {
+      this.o.logger.warn({ elevator: this.o.elevatorId, rule: r.type, missing: r.missing }, `rule ${r.type} not armed: board ${this.pipeline.board.id} lacks ${r.missing.join(', ')}`);
     }
-    this.driver = await this.o.driver();
-    await this.driver.open();
-    for (const g of this.o.board.pollGroups) this.loop(g.name, g.intervalMs / this.o.timeScale);
+    await this.startManual();
+    for (const g of this.pipeline.board.pollGroups) this.loop(g.name, g.intervalMs);
   }
 
-  /** Opens the driver without starting poll timers: the caller drives `pollOnce` in sample time (tests, replay). */
+  /** Opens the driver without starting poll loops: the caller drives `pollOnce` in sample time (tests). */
   async startManual(): Promise<void> {
     this.driver = await this.o.driver();
     await this.driver.open();
   }
 
+  /** Polls `group` now and again every `periodMs` of sample time after this poll began. */
   private loop(group: string, periodMs: number): void {
     if (!this.running) return;
-    const started = performance.now();
+    const started = this.o.clock.now();
     const p = this.pollOnce(group).finally(() => {
       this.busy.delete(p);
       if (!this.running) return;
-      const wait = Math.max(0, periodMs - (performance.now() - started));
-      const t = setTimeout(() => {
-        this.timers = this.timers.filter((x) => x !== t);
+      const wait = Math.max(0, periodMs - (this.o.clock.now() - started));
+      const t = this.o.clock.after(wait, () => {
+        this.timers.delete(t);
         this.loop(group, periodMs);
-      }, wait);
-      this.timers.push(t);
+      });
+      this.timers.add(t);
     });
     this.busy.add(p);
   }
@@ -108,8 +95,7 @@ export class ElevatorMonitor {
   async pollOnce(group: string): Promise<void> {
     try {
       if (!this.driver) return;
-      const points = await this.driver.poll(group);
-      this.normalizer.update(points);
+      this.pipeline.update(await this.driver.poll(group));
       this.step();
     } catch (e) {
       // A driver must not throw; if one does, the pipeline keeps going and says so.
@@ -117,29 +103,21 @@ export class ElevatorMonitor {
     }
   }
 
-  /** Real time of the last detection step (the watchdog's sign of life). */
-  lastStepAt = performance.now();
-
   step(): void {
-    this.lastStepAt = performance.now();
     const now = this.o.clock.now();
-    const signals = this.normalizer.snapshot(now);
-    this.last = signals;
-    this.samples++;
-    const events = this.engine.step(signals, now);
-    this.stats.observe(signals, now);
-    for (const e of events) this.stats.countEvent(e);
+    this.lastStepAt = now;
+    const { signals, events } = this.pipeline.step(now);
     if (events.length > 0) this.o.onEvents(events, signals);
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers = [];
+    for (const t of this.timers) t.cancel();
+    this.timers.clear();
     await Promise.allSettled([...this.busy]);
     // Black-box after-parts still recording are stored (marked incomplete) rather than lost.
-    const pending = this.engine.flush();
-    if (pending.length > 0) this.o.onEvents(pending, this.last);
+    const pending = this.pipeline.detection.flush();
+    if (pending.length > 0) this.o.onEvents(pending, this.signals);
     await this.driver?.close();
   }
 }

@@ -1,3 +1,4 @@
+import { ElevatorPipeline } from '../../src/detect/pipeline.js';
 import { BusQueue } from '../../drivers/kernel/bus-queue.js';
 import { join } from 'node:path';
 import { FakeClock } from '../../src/core/clock.js';
@@ -34,13 +35,14 @@ export async function runScenario(
   const e = runner.elevator;
   const monitor = new ElevatorMonitor({
     elevatorId: 'E1',
-    board,
+    pipeline: new ElevatorPipeline(board, {
+      elevatorId: 'E1',
+      thresholds: thresholdsSchema.parse(opts.thresholds ?? {}),
+      ratedSpeedMps: e.model.ratedSpeedMps,
+      floors: e.model.floorLevelsMm.map((levelMm, i) => ({ label: String(i), levelMm })),
+    }),
     driver: async () => new ModbusDriver({ board, unitId: 1, link: simModbusLink(() => encodeControllerRegisters(e.state())), bus: new BusQueue(), clock, logger: silentLogger }),
-    thresholds: thresholdsSchema.parse(opts.thresholds ?? {}),
-    ratedSpeedMps: e.model.ratedSpeedMps,
-    floorLevelsMm: e.model.floorLevelsMm,
     clock,
-    timeScale: 1,
     logger: silentLogger,
     onEvents: (evs) => events.push(...evs.map((ev) => ({ ...ev, atS: Math.round(ev.mono) / 1000 }))),
   });

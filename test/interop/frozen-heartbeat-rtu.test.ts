@@ -1,3 +1,4 @@
+import { ElevatorPipeline } from '../../src/detect/pipeline.js';
 import { BusQueue } from '../../drivers/kernel/bus-queue.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -48,13 +49,9 @@ describe('a frozen controller heartbeat over Modbus RTU (pymodbus on a pty)', ()
     const events: DetectedEvent[] = [];
     const monitor = new ElevatorMonitor({
       elevatorId: 'E1',
-      board,
+      pipeline: new ElevatorPipeline(board, { elevatorId: 'E1', thresholds: defaultThresholds, ratedSpeedMps: 1.75, floors: [0, 3000, 6000, 9000].map((levelMm, i) => ({ label: String(i), levelMm })) }),
       driver: async () => new ModbusDriver({ board, unitId: 1, link: modbusRtuLink({ path: pair.b, baudRate: 38400, parity: 'none' }, ports), bus: new BusQueue(), clock, logger: silentLogger }),
-      thresholds: defaultThresholds,
-      ratedSpeedMps: 1.75,
-      floorLevelsMm: [0, 3000, 6000, 9000],
       clock,
-      timeScale: 1,
       logger: silentLogger,
       onEvents: (evs) => events.push(...evs.filter((e) => e.type === 'sensor-lost')),
     });

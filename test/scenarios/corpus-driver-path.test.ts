@@ -1,3 +1,4 @@
+import { ElevatorPipeline } from '../../src/detect/pipeline.js';
 import { BusQueue } from '../../drivers/kernel/bus-queue.js';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -44,13 +45,14 @@ async function throughDriver(scenario: RuleScenario, samples: readonly ReplaySam
   const events: DetectedEvent[] = [];
   const monitor = new ElevatorMonitor({
     elevatorId: 'E1',
-    board,
+    pipeline: new ElevatorPipeline(board, {
+      elevatorId: 'E1',
+      thresholds: mergeThresholds(defaultThresholds, scenario.rules),
+      ratedSpeedMps: scenario.elevator.ratedSpeedMps,
+      floors: scenario.elevator.floorsMm.map((levelMm, i) => ({ label: String(i), levelMm })),
+    }),
     driver: async () => driver,
-    thresholds: mergeThresholds(defaultThresholds, scenario.rules),
-    ratedSpeedMps: scenario.elevator.ratedSpeedMps,
-    floorLevelsMm: scenario.elevator.floorsMm,
     clock,
-    timeScale: 1,
     logger: silentLogger,
     onEvents: (evs) => events.push(...evs),
   });
@@ -58,7 +60,7 @@ async function throughDriver(scenario: RuleScenario, samples: readonly ReplaySam
   for (const sample of samples) {
     current = sample;
     clock.advance(sample.t - clock.now());
-    for (const g of board.pollGroups) monitor.normalizer.update(await driver.poll(g.name));
+    for (const g of board.pollGroups) monitor.pipeline.update(await driver.poll(g.name));
     monitor.step();
   }
   return events;

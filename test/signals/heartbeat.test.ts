@@ -5,9 +5,8 @@ import { boardSchema, type BoardProfile } from '../../src/config/board.js';
 import { BUILTIN_BOARDS_DIR, loadBoardFile } from '../../src/config/load.js';
 import { defaultThresholds } from '../../src/config/thresholds.js';
 import { FakeClock } from '../../src/core/clock.js';
-import { DetectionEngine } from '../../src/detect/engine.js';
+import { ElevatorPipeline } from '../../src/detect/pipeline.js';
 import type { DetectedEvent } from '../../src/detect/types.js';
-import { SignalNormalizer } from '../../src/signals/normalize.js';
 
 const generic = loadBoardFile(join(BUILTIN_BOARDS_DIR, 'generic-modbus-controller.yaml')) as BoardProfile;
 const FLOORS = [0, 3000, 6000, 9000];
@@ -26,8 +25,8 @@ function controllerPoints(at: number, heartbeat: number): RawPoint[] {
 /** The monitor's loop on fake time: poll → normalizer → rules, every 100 ms. */
 function rig(board: BoardProfile) {
   const clock = new FakeClock();
-  const normalizer = new SignalNormalizer(board, { floorLevelsMm: FLOORS, stationaryMps: 0.05, staleAfterMs: 3000 });
-  const engine = new DetectionEngine({ elevatorId: 'E1', thresholds: defaultThresholds, ratedSpeedMps: 1, floorLevelsMm: FLOORS, available: normalizer.available() });
+  const pipeline = new ElevatorPipeline(board, { elevatorId: 'E1', thresholds: defaultThresholds, ratedSpeedMps: 1, floors: FLOORS.map((levelMm, i) => ({ label: String(i), levelMm })) });
+  const normalizer = pipeline.normalizer;
   const events: DetectedEvent[] = [];
   return {
     clock,
@@ -38,8 +37,8 @@ function rig(board: BoardProfile) {
       for (let t = 0; t < ms; t += SAMPLE_MS) {
         clock.advance(SAMPLE_MS);
         const now = clock.now();
-        normalizer.update(controllerPoints(now, beat(now)));
-        events.push(...engine.step(normalizer.snapshot(now), now).filter((e) => e.type === 'sensor-lost'));
+        pipeline.update(controllerPoints(now, beat(now)));
+        events.push(...pipeline.step(now).events.filter((e) => e.type === 'sensor-lost'));
       }
     },
   };

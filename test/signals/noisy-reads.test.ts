@@ -5,9 +5,9 @@ import type { BoardProfile } from '../../src/config/board.js';
 import { BUILTIN_BOARDS_DIR, loadBoardFile } from '../../src/config/load.js';
 import { defaultThresholds } from '../../src/config/thresholds.js';
 import { FakeClock } from '../../src/core/clock.js';
-import { DetectionEngine } from '../../src/detect/engine.js';
+import { ElevatorPipeline } from '../../src/detect/pipeline.js';
 import type { DetectedEvent } from '../../src/detect/types.js';
-import { SignalNormalizer, staleWindowMs } from '../../src/signals/normalize.js';
+import { staleWindowMs } from '../../src/signals/normalize.js';
 import { prng } from '../../src/sim/prng.js';
 
 const board = loadBoardFile(join(BUILTIN_BOARDS_DIR, 'sim-modbus.yaml')) as BoardProfile;
@@ -28,8 +28,7 @@ const STALLED: Record<string, number | boolean> = {
  */
 function rig() {
   const clock = new FakeClock();
-  const normalizer = new SignalNormalizer(board, { floorLevelsMm: FLOORS, stationaryMps: 0.05, staleAfterMs: WINDOW_MS });
-  const engine = new DetectionEngine({ elevatorId: 'E1', thresholds: defaultThresholds, ratedSpeedMps: 1.75, floorLevelsMm: FLOORS, available: normalizer.available() });
+  const pipeline = new ElevatorPipeline(board, { elevatorId: 'E1', thresholds: defaultThresholds, ratedSpeedMps: 1.75, floors: FLOORS.map((levelMm, i) => ({ label: String(i), levelMm })) });
   const events: DetectedEvent[] = [];
   let beat = 0;
   return {
@@ -43,8 +42,8 @@ function rig() {
         const quality = fails(now) ? 'bad' : 'good';
         const values = { ...STALLED, heartbeat: ++beat & 0xffff };
         const points: RawPoint[] = Object.entries(values).map(([point, value]) => ({ point, value: quality === 'good' ? value : 0, at: now, quality }));
-        normalizer.update(points);
-        events.push(...engine.step(normalizer.snapshot(now), now).filter((e) => e.type !== 'blackbox'));
+        pipeline.update(points);
+        events.push(...pipeline.step(now).events.filter((e) => e.type !== 'blackbox'));
       }
     },
   };

@@ -1,0 +1,116 @@
+import type { RawPoint } from '../../drivers/types.js';
+import type { AnyBoardProfile } from '../config/board.js';
+import type { Thresholds } from '../config/thresholds.js';
+import { SignalNormalizer, staleWindowMs } from '../signals/normalize.js';
+import type { ElevatorSignals, SignalName } from '../signals/types.js';
+import { DetectionEngine, type ArmedRule } from './engine.js';
+import { StatsCollector } from './stats.js';
+import type { DetectedEvent, EventType } from './types.js';
+
+/** What the rules need to know of one elevator, whichever way its signals arrive. */
+export interface ElevatorFacts {
+  elevatorId: string;
+  thresholds: Thresholds;
+  ratedSpeedMps: number;
+  floors: readonly { label: string; levelMm: number }[];
+  /** Told about every exception a rule throws (the engine carries on without it). */
+  onRuleError?: (type: EventType, error: unknown) => void;
+}
+
+/**
+ * Signals in, events out: the fault rules and the usage statistics of one elevator, stepped on
+ * sample time. Fed by the normalizer (a live board, `ElevatorPipeline`) or by a recorded log
+ * (`elevgw replay`); either way it is this one assembly.
+ */
+export class Detection {
+  readonly engine: DetectionEngine;
+  readonly stats: StatsCollector;
+  samples = 0;
+  private last: ElevatorSignals = {};
+
+  constructor(facts: ElevatorFacts, available: ReadonlySet<SignalName>) {
+    const floorLevelsMm = facts.floors.map((f) => f.levelMm);
+    this.engine = new DetectionEngine({
+      elevatorId: facts.elevatorId,
+      thresholds: facts.thresholds,
+      ratedSpeedMps: facts.ratedSpeedMps,
+      floorLevelsMm,
+      available,
+      ...(facts.onRuleError ? { onRuleError: facts.onRuleError } : {}),
+    });
+    this.stats = new StatsCollector({ thresholds: facts.thresholds, available, floorLabels: facts.floors.map((f) => f.label) });
+  }
+
+  /** The last snapshot observed. */
+  get signals(): ElevatorSignals {
+    return this.last;
+  }
+
+  /** One detection step: the rules, then the statistics, on this snapshot at sample time `now`. */
+  observe(signals: ElevatorSignals, now: number): DetectedEvent[] {
+    this.last = signals;
+    this.samples++;
+    const events = this.engine.step(signals, now);
+    this.stats.observe(signals, now);
+    for (const e of events) this.stats.countEvent(e);
+    return events;
+  }
+
+  /** Black-box follow-ups still recording, with what they have (a clean stop, the end of a log). */
+  flush(): DetectedEvent[] {
+    return this.engine.flush();
+  }
+
+  armed(): ArmedRule[] {
+    return this.engine.armed();
+  }
+}
+
+/**
+ * One elevator's pipeline from a board's raw points to events: the normalizer with the one
+ * staleness policy (`staleWindowMs`), then `Detection`. The gateway's monitor, `diag` and the
+ * tests all build it here, so they judge a reading's quality and arm rules the same way.
+ */
+export class ElevatorPipeline {
+  readonly normalizer: SignalNormalizer;
+  readonly detection: Detection;
+
+  constructor(
+    readonly board: AnyBoardProfile,
+    facts: ElevatorFacts,
+  ) {
+    this.normalizer = new SignalNormalizer(board, {
+      floorLevelsMm: facts.floors.map((f) => f.levelMm),
+      stationaryMps: facts.thresholds.stationaryMps,
+      staleAfterMs: staleWindowMs(board),
+    });
+    this.detection = new Detection(facts, this.normalizer.available());
+  }
+
+  /** The raw points of one poll. */
+  update(points: readonly RawPoint[]): void {
+    this.normalizer.update(points);
+  }
+
+  /** The signals as they read at `now`, without stepping the rules (diag). */
+  snapshot(now: number): ElevatorSignals {
+    return this.normalizer.snapshot(now);
+  }
+
+  /** One detection step on the signals as they read at `now`. */
+  step(now: number): { signals: ElevatorSignals; events: DetectedEvent[] } {
+    const signals = this.normalizer.snapshot(now);
+    return { signals, events: this.detection.observe(signals, now) };
+  }
+}
+
+/** The pipeline of a configured elevator. */
+export function pipelineFor(e: { config: { id: string; ratedSpeedMps: number; floors: { label: string; levelMm: number }[] }; board: AnyBoardProfile; thresholds: Thresholds }, onRuleError?: ElevatorFacts['onRuleError']): ElevatorPipeline {
+  return new ElevatorPipeline(e.board, {
+    elevatorId: e.config.id,
+    thresholds: e.thresholds,
+    ratedSpeedMps: e.config.ratedSpeedMps,
+    floors: e.config.floors,
+    ...(onRuleError ? { onRuleError } : {}),
+  });
+}
