@@ -37,6 +37,7 @@ export type ErrorCode =
   | 'OUTBOX_CORRUPT'
   | 'OUTBOX_MISUSE'
   | 'COMMAND_INVALID'
+  | 'COMMAND_FAILED'
   | 'SCENARIO_INVALID';
 
 export class ElevgwError extends Error {

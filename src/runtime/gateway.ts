@@ -6,6 +6,7 @@ import { errorMessage } from '../core/errors.js';
 import { EventIdFactory } from '../core/ids.js';
 import { SqliteOutbox } from '../outbox/sqlite.js';
 import { PRIORITY, type NewRecord, type Outbox, type Priority } from '../outbox/types.js';
+import { ElevgwError } from '../core/errors.js';
 import type { EventPayload, StatusPayload, TelemetryPayload } from '../contract/payloads.js';
 import { Uplink } from '../uplink/uplink.js';
 import { FieldBuses } from '../../drivers/buses.js';
@@ -274,7 +275,8 @@ export class Gateway {
       case 'diagnostics': {
         const ids = elevatorId === undefined ? [...this.monitors.keys()] : [elevatorId];
         const unknown = ids.filter((id) => !this.monitors.has(id));
-        if (unknown.length) throw new Error(`unknown elevator "${unknown[0]}" (expected one of: ${[...this.monitors.keys()].join(', ')})`);
+        // A request naming an elevator this gateway does not have is invalid, not a failure to serve it.
+        if (unknown.length) throw new ElevgwError('COMMAND_INVALID', `unknown elevator "${unknown[0]}" (expected one of: ${[...this.monitors.keys()].join(', ')})`);
         return {
           status: this.status(),
           uplink: this.uplink.stats(),

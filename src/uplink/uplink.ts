@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import mqtt, { type MqttClient, type IClientOptions } from 'mqtt';
 import type { UplinkConfig } from '../config/site.js';
 import type { Logger } from '../core/log.js';
-import { errorMessage } from '../core/errors.js';
+import { errorMessage, isElevgwError } from '../core/errors.js';
 import { PRIORITY, type Outbox, type StoredRecord } from '../outbox/types.js';
 import type { StatusPayload } from '../contract/payloads.js';
 import { topics, type TopicScheme } from '../contract/topics.js';
@@ -224,7 +224,9 @@ export class Uplink {
       try {
         response = { v: 1, command: name, requestId: parsed.request.requestId, ok: true, result: this.o.onCommand(parsed.name, parsed.request) };
       } catch (e) {
-        response = { v: 1, command: name, requestId: parsed.request.requestId, ok: false, error: { code: 'COMMAND_FAILED', message: errorMessage(e) } };
+        // The executor says when the request itself was wrong (an unknown elevator); anything else is a failure to serve it.
+        const code = isElevgwError(e, 'COMMAND_INVALID') ? 'COMMAND_INVALID' : 'COMMAND_FAILED';
+        response = { v: 1, command: name, requestId: parsed.request.requestId, ok: false, error: { code, message: errorMessage(e) } };
       }
     }
     this.o.logger.info({ command: name.slice(0, 64), requestId: response.requestId, ok: response.ok, error: response.error?.code }, `command ${name.slice(0, 64)} ${response.ok ? 'answered' : 'refused'}`);
