@@ -9,7 +9,10 @@ import { PRIORITY, type NewRecord } from '../../src/outbox/types.js';
 import { TcpGate } from '../helpers/tcp-gate.js';
 
 const cleanups: (() => Promise<void>)[] = [];
+/** Run first: a test that failed with PUBACKs held must not leave the uplink's stop waiting for them. */
+const unblock: (() => void)[] = [];
 afterEach(async () => {
+  while (unblock.length) unblock.pop()!();
   while (cleanups.length) await cleanups.pop()!();
 });
 
@@ -57,6 +60,7 @@ async function broker(): Promise<EmbeddedBroker> {
 async function gateTo(b: EmbeddedBroker): Promise<TcpGate> {
   const gate = await TcpGate.start(b.port);
   cleanups.push(() => gate.close());
+  unblock.push(() => gate.releaseReplies());
   return gate;
 }
 
@@ -79,10 +83,16 @@ describe('uplink', () => {
     // … but without the PUBACKs nothing is marked delivered.
     expect(outbox.stats()).toMatchObject({ pending: 5, delivered: 0 });
     expect(up.stats().inflight).toBe(5);
+    // An event stored meanwhile goes out alone: what is in flight is not sent again.
+    const sixth = record(6);
+    outbox.append([sixth]);
+    up.kick();
+    await vi.waitFor(() => expect(seen(got)).toHaveLength(6), { timeout: 5000 });
+    expect(outbox.stats()).toMatchObject({ pending: 6, delivered: 0 });
 
     gate.releaseReplies();
-    await vi.waitFor(() => expect(outbox.stats()).toMatchObject({ pending: 0, delivered: 5 }), { timeout: 5000 });
-    expect(seen(got), 'each sent once').toEqual(expected(records));
+    await vi.waitFor(() => expect(outbox.stats()).toMatchObject({ pending: 0, delivered: 6 }), { timeout: 5000 });
+    expect(seen(got), 'each sent once').toEqual(expected([...records, sixth]));
   });
 
   it('keeps events pending while the broker is unreachable and delivers them with the same ids and payloads once it is reachable', async () => {
