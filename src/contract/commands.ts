@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CONTRACT_VERSION } from './version.js';
 
 /**
  * Commands from the platform, version 1. Monitoring only: no command reaches a controller.
@@ -12,7 +13,7 @@ export const MAX_COMMAND_BYTES = 4096;
 
 export const commandRequestSchema = z
   .object({
-    v: z.literal(1),
+    v: z.literal(CONTRACT_VERSION),
     requestId: z.string().min(1).max(64),
     args: z.object({ elevatorId: z.string().max(64).optional() }).strict().default({}),
   })
@@ -20,7 +21,7 @@ export const commandRequestSchema = z
 export type CommandRequest = z.infer<typeof commandRequestSchema>;
 
 export const commandResponseSchema = z.object({
-  v: z.literal(1),
+  v: z.literal(CONTRACT_VERSION),
   command: z.string(),
   /** Echoed when the request had a readable one. */
   requestId: z.string().optional(),
@@ -34,7 +35,7 @@ export type CommandResponse = z.infer<typeof commandResponseSchema>;
 export function parseCommand(command: string, payload: Buffer): { ok: true; name: CommandName; request: CommandRequest } | { ok: false; response: CommandResponse } {
   const fail = (message: string, requestId?: string): { ok: false; response: CommandResponse } => ({
     ok: false,
-    response: { v: 1, command, ...(requestId ? { requestId } : {}), ok: false, error: { code: 'COMMAND_INVALID', message } },
+    response: { v: CONTRACT_VERSION, command, ...(requestId ? { requestId } : {}), ok: false, error: { code: 'COMMAND_INVALID', message } },
   });
   if (!(COMMAND_NAMES as readonly string[]).includes(command)) return fail(`unknown command (expected one of: ${COMMAND_NAMES.join(', ')})`);
   if (payload.length > MAX_COMMAND_BYTES) return fail(`request too large: ${payload.length} bytes (at most ${MAX_COMMAND_BYTES})`);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { EVENT_TYPES } from '../detect/types.js';
+import { directionSchema, doorStateSchema, driverStateSchema, eventTypeSchema, phaseSchema, severitySchema, statsPeriodSchema } from './enums.js';
+import { CONTRACT_VERSION } from './version.js';
 
 /**
  * Payload schemas, version 1: the single source for the TypeScript types, the runtime
@@ -19,9 +20,9 @@ export const runningStateSchema = z
     floorIndex: z.number().int().nullable().optional(),
     positionMm: z.number().nullable().optional(),
     speedMps: z.number().nullable().optional(),
-    direction: z.enum(['up', 'down', 'none']).nullable().optional(),
+    direction: directionSchema.nullable().optional(),
     carStatus: z.enum(['stop', 'run']).nullable().optional(),
-    door: z.enum(['open', 'closed', 'opening', 'closing', 'unknown']).nullable().optional(),
+    door: doorStateSchema.nullable().optional(),
     doorZone: z.boolean().nullable().optional(),
     doorClosedAndLocked: z.boolean().nullable().optional(),
     occupied: z.boolean().nullable().optional(),
@@ -36,8 +37,9 @@ export const runningStateSchema = z
   .describe('real-time running status (GB/T 24476 group 3): a field is absent when the board lacks the signal and null when its reading is bad — never a stale value');
 export type RunningState = z.infer<typeof runningStateSchema>;
 
+/** The envelope every stored record carries (see envelope.ts). */
 const common = {
-  v: z.literal(1),
+  v: z.literal(CONTRACT_VERSION),
   id: z.string().describe('stable, time-ordered, unique per gateway; the same on every resend'),
   gatewayId: z.string(),
   at: z.string().describe('ISO 8601 wall time of detection'),
@@ -47,11 +49,11 @@ const common = {
 export const eventPayloadSchema = z.object({
   ...common,
   elevator: elevatorIdentitySchema.nullable(),
-  type: z.enum(EVENT_TYPES),
+  type: eventTypeSchema,
   code: z.string().optional().describe('GB/T 24476 platform fault/event code where one exists'),
   name: z.string().optional().describe('Chinese name of the fault/event'),
-  phase: z.enum(['raised', 'cleared', 'instant']),
-  severity: z.enum(['critical', 'fault', 'warning', 'info']),
+  phase: phaseSchema,
+  severity: severitySchema,
   state: runningStateSchema.optional(),
   data: z.record(z.string(), z.unknown()).optional(),
   blackbox: z
@@ -69,12 +71,12 @@ export const telemetryPayloadSchema = z.object({
   ...common,
   elevator: elevatorIdentitySchema,
   state: runningStateSchema,
-  activeFaults: z.array(z.string()),
+  activeFaults: z.array(eventTypeSchema),
 });
 export type TelemetryPayload = z.infer<typeof telemetryPayloadSchema>;
 
 export const statusPayloadSchema = z.object({
-  v: z.literal(1),
+  v: z.literal(CONTRACT_VERSION),
   gatewayId: z.string(),
   state: z.enum(['online', 'offline']),
   at: z.string().optional(),
@@ -95,8 +97,8 @@ export const statusPayloadSchema = z.object({
       z.object({
         id: z.string(),
         registrationCode: z.string(),
-        driver: z.enum(['ok', 'degraded', 'lost']),
-        unarmedRules: z.array(z.object({ type: z.string(), missing: z.array(z.string()) })),
+        driver: driverStateSchema,
+        unarmedRules: z.array(z.object({ type: eventTypeSchema, missing: z.array(z.string()) })),
       }),
     )
     .optional(),
@@ -115,7 +117,7 @@ export const statsFiguresSchema = z.object({
   doorCycles: z.number().int().nonnegative().nullable().describe('door reached open, then closed again'),
   stopsByFloor: z.record(z.string(), z.number().int().nonnegative()).nullable().describe('stops at the end of a trip, by floor label'),
   stopsOutsideZone: z.number().int().nonnegative().nullable().describe('trips that ended outside a door zone'),
-  faults: z.partialRecord(z.enum(EVENT_TYPES), z.number().int().positive()).describe('raised faults by type (severity above info)'),
+  faults: z.partialRecord(eventTypeSchema, z.number().int().positive()).describe('raised faults by type (severity above info)'),
   maintenanceSessions: z.number().int().nonnegative().describe('maintenance sessions opened (inspection on)'),
   inspectionS: z.number().nonnegative().nullable().describe('time in inspection'),
   mainsOffS: z.number().nonnegative().nullable().describe('time without mains'),
@@ -127,7 +129,7 @@ export type StatsFigures = z.infer<typeof statsFiguresSchema>;
 export const statsPayloadSchema = z.object({
   ...common,
   elevator: elevatorIdentitySchema,
-  period: z.enum(['hour', 'day']),
+  period: statsPeriodSchema,
   from: z.string().describe('ISO 8601 wall time the window began'),
   to: z.string().describe('ISO 8601 wall time the window ended'),
   ...statsFiguresSchema.shape,

@@ -1,16 +1,8 @@
 import { z } from 'zod';
-import { commandRequestSchema, commandResponseSchema } from './commands.js';
-import { eventPayloadSchema, statsPayloadSchema, statusPayloadSchema, telemetryPayloadSchema } from './payloads.js';
+import { MESSAGES, STORED_KINDS, type MessageSpec } from './records.js';
 
-/** JSON Schemas of the v1 payloads, generated from the zod source (docs/contract/*.schema.json). */
+/** JSON Schemas of every payload, generated from the contract table (docs/contract/*.schema.json). */
 export function contractJsonSchemas(): Record<string, unknown> {
-  const opts = { io: 'output', unrepresentable: 'any' } as const;
-  return {
-    'event.v1.schema.json': z.toJSONSchema(eventPayloadSchema, opts),
-    'telemetry.v1.schema.json': z.toJSONSchema(telemetryPayloadSchema, opts),
-    'status.v1.schema.json': z.toJSONSchema(statusPayloadSchema, opts),
-    'stats.v1.schema.json': z.toJSONSchema(statsPayloadSchema, opts),
-    'command-request.v1.schema.json': z.toJSONSchema(commandRequestSchema, { ...opts, io: 'input' }),
-    'command-response.v1.schema.json': z.toJSONSchema(commandResponseSchema, opts),
-  };
+  const specs: MessageSpec[] = [...Object.values(STORED_KINDS), ...Object.values(MESSAGES)];
+  return Object.fromEntries(specs.map((s) => [s.schemaFile, z.toJSONSchema(s.schema, { io: s.io, unrepresentable: 'any' })]));
 }

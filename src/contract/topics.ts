@@ -1,3 +1,5 @@
+import { ElevgwError } from '../core/errors.js';
+
 /**
  * Topic scheme, version 1. One place builds every topic; publish topics are checked
  * for wildcards (a `+` or `#` in an id would otherwise fan out on the broker).
@@ -10,8 +12,6 @@
  *   {prefix}/{gatewayId}/commands/{name}              subscribed — platform requests (read-only commands)
  *   {prefix}/{gatewayId}/responses/{name}             QoS 1 — answers to them
  */
-export const CONTRACT_VERSION = 1;
-
 export interface TopicScheme {
   status: string;
   gatewayEvents: string;
@@ -27,12 +27,12 @@ export interface TopicScheme {
 }
 
 function assertSegment(s: string, what: string): string {
-  if (s.length === 0 || /[+#/\u0000]/.test(s)) throw new Error(`${what} "${s}" cannot be used in an MQTT topic (no +, #, / or empty)`);
+  if (s.length === 0 || /[+#/\u0000]/.test(s)) throw new ElevgwError('CONFIG_INVALID', `${what} "${s}" cannot be used in an MQTT topic (no +, #, / or empty)`);
   return s;
 }
 
 export function topics(prefix: string, gatewayId: string): TopicScheme {
-  if (/[+#]/.test(prefix)) throw new Error(`topic prefix "${prefix}" must not contain wildcards`);
+  if (/[+#]/.test(prefix)) throw new ElevgwError('CONFIG_INVALID', `topic prefix "${prefix}" must not contain wildcards`);
   const base = `${prefix.replace(/\/+$/, '')}/${assertSegment(gatewayId, 'gateway id')}`;
   const elev = (id: string) => `${base}/elevators/${assertSegment(id, 'elevator id')}`;
   return {

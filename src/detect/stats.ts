@@ -6,7 +6,9 @@ import { isDoorClosed, isInZone, isMoving, isStationary } from './rules/conditio
 import { and } from './tri.js';
 import type { DetectedEvent, EventType } from './types.js';
 
-export type StatsPeriod = 'hour' | 'day';
+import type { StatsPeriod } from '../contract/enums.js';
+
+export type { StatsPeriod };
 
 /** One window's figures, with the sample-time span they cover. */
 export interface StatsRecord extends StatsFigures {

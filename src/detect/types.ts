@@ -1,39 +1,8 @@
 import type { ElevatorSignals, Snapshot } from '../signals/types.js';
 import type { SignalName } from '../signals/types.js';
+import type { EventType, Phase, Severity } from '../contract/enums.js';
 
-/** The fault and event catalogue (docs/domain.md). */
-export const EVENT_TYPES = [
-  'trapped',
-  'door-open-while-moving',
-  'moving-with-door-open',
-  'overspeed',
-  'overtravel-top',
-  'overtravel-bottom',
-  'stopped-outside-zone',
-  'leveling-error',
-  'door-open-too-long',
-  'door-reopen-repeated',
-  'safety-circuit-open',
-  'door-lock-fault',
-  'door-close-fault',
-  'door-open-fault',
-  'run-time-exceeded',
-  'floor-position-lost',
-  'service-mode',
-  'power-loss',
-  'sensor-lost',
-  'alarm-pressed',
-  'maintenance-session',
-  // The black box after a raised fault: a follow-up carrying the snapshots of the seconds after it.
-  'blackbox',
-  // gateway-level events
-  'gateway-started',
-  'outbox-loss',
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
-
-export type Phase = 'raised' | 'cleared' | 'instant';
-export type Severity = 'critical' | 'fault' | 'warning' | 'info';
+export type { EventType, Phase, Severity };
 
 /** What a rule emits: no id, no wall time yet — the gateway stamps and stores it. */
 export interface Transition {
@@ -50,7 +19,12 @@ export interface Rule {
   readonly severity: Severity;
   /** Signals the rule needs; it is not armed when any is missing from the board. */
   readonly needs: readonly SignalName[];
-  /** Pure state machine step: given the latest signals at sample time `now`, what changed. */
+  /** Signals it also reads when the board has them (an inspection switch, a governor switch). */
+  readonly optional?: readonly SignalName[];
+  /**
+   * Pure state machine step: given the latest signals, what changed. `now` is the rule's time:
+   * the sample time up to which its inputs have been read (see DetectionEngine), never decreasing.
+   */
   step(signals: ElevatorSignals, now: number): Transition[];
   /** Whether an episode is currently raised. */
   readonly active: boolean;

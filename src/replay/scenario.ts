@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EVENT_TYPES } from '../detect/types.js';
+import { EVENT_TYPES } from '../contract/enums.js';
 import { nearestFloor } from '../signals/derive.js';
 import type { SignalName, SignalValues } from '../signals/types.js';
 import { signalValuesSchema, SIGNAL_NAMES, type ReplaySample } from './sample.js';

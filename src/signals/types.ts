@@ -1,7 +1,8 @@
 import type { MonoMs, Quality } from '../../drivers/types.js';
 
-export type DoorState = 'open' | 'closed' | 'opening' | 'closing' | 'unknown';
-export type Direction = 'up' | 'down' | 'none';
+import type { Direction, DoorState } from '../contract/enums.js';
+
+export type { Direction, DoorState };
 
 /** Values of every signal elevgw understands. Booleans are "active/closed/present" = true. */
 export interface SignalValues {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE, eventName, platformCode, serviceModeCode } from '../../src/detect/catalogue.js';
 import { buildRules } from '../../src/detect/rules/index.js';
-import { EVENT_TYPES } from '../../src/detect/types.js';
+import { EVENT_TYPES } from '../../src/contract/enums.js';
 import { ruleContext } from './scenario.js';
 
 describe('catalogue', () => {

@@ -6,7 +6,7 @@ import { eventPayloadSchema, statsPayloadSchema, statusPayloadSchema, telemetryP
 import { contractJsonSchemas } from '../../src/contract/schemas.js';
 import { topics } from '../../src/contract/topics.js';
 import type { Logger } from '../../src/core/log.js';
-import { EVENT_TYPES } from '../../src/detect/types.js';
+import { EVENT_TYPES } from '../../src/contract/enums.js';
 import type { Outbox, RecordKind, StoredRecord } from '../../src/outbox/types.js';
 import { Uplink } from '../../src/uplink/uplink.js';
 import { codeSpans, column, firstSpan, readDoc, tablesIn } from './markdown.js';

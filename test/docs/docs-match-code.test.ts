@@ -5,7 +5,7 @@ import { buildProgram } from '../../src/cli/program.js';
 import { packageRoot } from '../../src/config/load.js';
 import { siteConfigSchema } from '../../src/config/site.js';
 import { CATALOGUE, SERVICE_MODES, serviceModeEventCode } from '../../src/detect/catalogue.js';
-import { EVENT_TYPES } from '../../src/detect/types.js';
+import { EVENT_TYPES } from '../../src/contract/enums.js';
 import { completenessProblems, leafCommands, mentionProblems, parseUsage } from './cli-usage.js';
 import { codeFragments, codeSpans, column, firstSpan, readDoc, tables, tablesIn, USER_DOCS } from './markdown.js';
 import { formatDefault, schemaKeys, typeProblem } from './schema-keys.js';
@@ -132,7 +132,7 @@ describe('docs/domain.md catalogue is the event catalogue of src/detect', () => 
     const rows = catalogueRows();
     const problems = [
       ...EVENT_TYPES.filter((e) => !rows.some((x) => x.type === e)).map((e) => `event type ${e} is missing from the catalogue in docs/domain.md`),
-      ...rows.filter((x) => !(EVENT_TYPES as readonly (string | undefined)[]).includes(x.type)).map((x) => `docs/domain.md:${x.r.line}: ${x.type ?? x.r.cells[0]} is not an event type (src/detect/types.ts)`),
+      ...rows.filter((x) => !(EVENT_TYPES as readonly (string | undefined)[]).includes(x.type)).map((x) => `docs/domain.md:${x.r.line}: ${x.type ?? x.r.cells[0]} is not an event type (src/contract/enums.ts)`),
     ];
     expect(problems).toEqual([]);
   });

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mergeThresholds, defaultThresholds } from '../../src/config/thresholds.js';
-import { EVENT_TYPES, type EventType } from '../../src/detect/types.js';
+import { EVENT_TYPES, type EventType } from '../../src/contract/enums.js';
 import { CATALOGUE } from '../../src/detect/catalogue.js';
 import { checkExpectations } from '../../src/replay/expect.js';
 import { readReplayFile } from '../../src/replay/read.js';

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/**
+ * The enumerations the contract shares with the layers that produce it, defined once in zod: the
+ * TypeScript types of signals and rules come from here, and so do the JSON Schemas. The contract
+ * imports no other layer of elevgw, so any of them may import it.
+ */
+
+/** The fault and event catalogue (docs/domain.md), the black-box follow-up and the gateway's own events. */
+export const EVENT_TYPES = [
+  'trapped',
+  'door-open-while-moving',
+  'moving-with-door-open',
+  'overspeed',
+  'overtravel-top',
+  'overtravel-bottom',
+  'stopped-outside-zone',
+  'leveling-error',
+  'door-open-too-long',
+  'door-reopen-repeated',
+  'safety-circuit-open',
+  'door-lock-fault',
+  'door-close-fault',
+  'door-open-fault',
+  'run-time-exceeded',
+  'floor-position-lost',
+  'service-mode',
+  'power-loss',
+  'sensor-lost',
+  'alarm-pressed',
+  'maintenance-session',
+  // The black box after a raised fault: a follow-up carrying the snapshots of the seconds after it.
+  'blackbox',
+  // gateway-level events
+  'gateway-started',
+  'outbox-loss',
+] as const;
+export const eventTypeSchema = z.enum(EVENT_TYPES);
+export type EventType = z.infer<typeof eventTypeSchema>;
+
+export const phaseSchema = z.enum(['raised', 'cleared', 'instant']);
+export type Phase = z.infer<typeof phaseSchema>;
+
+export const severitySchema = z.enum(['critical', 'fault', 'warning', 'info']);
+export type Severity = z.infer<typeof severitySchema>;
+
+export const doorStateSchema = z.enum(['open', 'closed', 'opening', 'closing', 'unknown']);
+export type DoorState = z.infer<typeof doorStateSchema>;
+
+export const directionSchema = z.enum(['up', 'down', 'none']);
+export type Direction = z.infer<typeof directionSchema>;
+
+export const driverStateSchema = z.enum(['ok', 'degraded', 'lost']);
+
+export const statsPeriodSchema = z.enum(['hour', 'day']);
+export type StatsPeriod = z.infer<typeof statsPeriodSchema>;
