@@ -155,5 +155,5 @@ export class FakeClock implements Clock {
  * real I/O does not and is not meant to be driven by a FakeClock.
  */
 async function settle(): Promise<void> {
-  for (let i = 0; i < 4; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+  for (let i = 0; i < 2; i++) await new Promise<void>((resolve) => setImmediate(resolve));
 }

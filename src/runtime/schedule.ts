@@ -28,9 +28,16 @@ export function every(clock: Clock, periodMs: number, job: () => void, logger: L
   };
 }
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 /** The local calendar hour and day of a wall time, as keys that change exactly at the boundary. */
 export function wallKeys(wallMs: number, timeZone: string): { hour: string; day: string } {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(wallMs));
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' });
+    formatters.set(timeZone, f); // building one costs about a millisecond; a gateway has one time zone
+  }
+  const parts = f.formatToParts(new Date(wallMs));
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   const day = `${get('year')}-${get('month')}-${get('day')}`;
   return { day, hour: `${day}T${get('hour')}` };

@@ -115,7 +115,7 @@ export interface SimGpioBoard {
 
 /** The virtual elevator on the gateway's GPIO header, wired as `board` says. */
 export function startSimGpio(o: SimContactBoardOptions & { board: GpioBoardProfile }): SimGpioBoard {
-  const sim = new SimHost({ scenario: o.scenario, clock: o.clock ?? scaledClock(o.timeScale), loop: o.loop, tickMs: o.tickMs });
+  const sim = new SimHost({ scenario: o.scenario, clock: o.clock ?? scaledClock(o.timeScale), loop: o.loop, tickMs: (o.tickMs ?? 10) * (o.clock ? 1 : o.timeScale) });
   const lines = new FakeGpioLines(Object.fromEntries(gpioLineLevels(o.board, sim.state())));
   sim.onStep = (s) => {
     for (const [line, level] of gpioLineLevels(o.board, s)) lines.set(line, level); // fires watchers on change only, like an edge interrupt
@@ -158,7 +158,7 @@ export interface SimFirmataBoard {
  * report on change (by port), analog channels every sampling interval of simulated time.
  */
 export function startSimFirmata(o: SimContactBoardOptions & { board: FirmataBoardProfile; unwired?: Record<string, number> }): SimFirmataBoard {
-  const sim = new SimHost({ scenario: o.scenario, clock: o.clock ?? scaledClock(o.timeScale), loop: o.loop, tickMs: o.tickMs });
+  const sim = new SimHost({ scenario: o.scenario, clock: o.clock ?? scaledClock(o.timeScale), loop: o.loop, tickMs: (o.tickMs ?? 10) * (o.clock ? 1 : o.timeScale) });
   const values = (s: SimState) => firmataPinValues(o.board, s, o.unwired);
   let last = values(sim.state());
   let lastAnalogMs = -Infinity;

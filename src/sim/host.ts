@@ -1,4 +1,4 @@
-import { scaledClock, type Clock } from '../core/clock.js';
+import { scaledClock, type Clock, type Timer } from '../core/clock.js';
 import type { VirtualElevator } from './elevator.js';
 import { encodeControllerRegisters, encodeDiscreteInputs } from './modbus-map.js';
 import { startModbusTcpServer } from './modbus-tcp-server.js';
@@ -12,7 +12,7 @@ export interface SimHostOptions {
   clock: Clock;
   /** Replay the scenario when it ends (on the same elevator, so nothing jumps). */
   loop?: boolean;
-  /** Real milliseconds between ticks (default 10). */
+  /** Milliseconds of the host's clock between ticks (default 10): simulated time, so a scaled clock ticks `scale` times as often per real second unless the caller scales this too. */
   tickMs?: number;
   /** An elevator to drive instead of a new one built from the scenario. */
   elevator?: VirtualElevator;
@@ -31,7 +31,7 @@ export class SimHost {
   onStep?: (state: SimState) => void;
   readonly runner: ScenarioRunner;
   private last: number;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
 
   constructor(private readonly o: SimHostOptions) {
     this.runner = new ScenarioRunner(o.scenario, o.elevator);
@@ -72,14 +72,19 @@ export class SimHost {
     this.onStep?.(this.state());
   }
 
+  /** Ticks on the host's clock every `tickMs` of its (simulated) time. */
   start(): void {
     if (this.timer) return;
     this.last = this.o.clock.now();
-    this.timer = setInterval(() => this.sync(), this.o.tickMs ?? 10);
+    const tick = () => {
+      this.sync();
+      this.timer = this.o.clock.after(this.o.tickMs ?? 10, tick);
+    };
+    this.timer = this.o.clock.after(this.o.tickMs ?? 10, tick);
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
   }
 }

@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs';
-import mqtt, { type MqttClient, type IClientOptions } from 'mqtt';
+import type { IClientOptions } from 'mqtt';
 import type { UplinkConfig } from '../config/site.js';
+import { systemClock, type Clock, type Timer } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
 import { errorMessage, isElevgwError } from '../core/errors.js';
 import { PRIORITY, type Outbox, type StoredRecord } from '../outbox/types.js';
 import type { StatusPayload } from '../contract/payloads.js';
+import { MESSAGES, STORED_KINDS } from '../contract/records.js';
 import { topics, type TopicScheme } from '../contract/topics.js';
+import { CONTRACT_VERSION } from '../contract/version.js';
 import { parseCommand, type CommandName, type CommandRequest, type CommandResponse } from '../contract/commands.js';
+import { mqttConnect, type MqttClientLike, type MqttConnect } from './client.js';
 
 export interface UplinkOptions {
   config: UplinkConfig;
@@ -17,6 +21,10 @@ export interface UplinkOptions {
   status: () => StatusPayload;
   /** Injectable for tests: uniform random in [0, 1). */
   random?: () => number;
+  /** Reconnect back-off, the drain-rate bucket and the stop flush run on it (default: the system clock). */
+  clock?: Clock;
+  /** The MQTT client factory (default: mqtt.js); tests inject an in-memory broker. */
+  connect?: MqttConnect;
   /** Executes a validated platform command (read-only); its result is the response. */
   onCommand?: (name: CommandName, request: CommandRequest) => unknown;
 }
@@ -31,21 +39,26 @@ export type UplinkState = 'connecting' | 'online' | 'offline' | 'stopped';
  */
 export class Uplink {
   readonly topics: TopicScheme;
-  private client?: MqttClient;
+  private client?: MqttClientLike;
   private generation = 0;
   private readonly inflight = new Set<number>();
   private attempts = 0;
-  private reconnectTimer?: NodeJS.Timeout;
+  private reconnectTimer?: Timer;
   private drainScheduled = false;
   private stopped = false;
   private _state: UplinkState = 'offline';
   private published = 0;
   private tokens = 0;
-  private tokensAt = performance.now();
-  private rateTimer?: NodeJS.Timeout;
+  private tokensAt: number;
+  private rateTimer?: Timer;
+  /** Set while stop() waits for in-flight acknowledgements. */
+  private onInflightEmpty?: () => void;
+  private readonly clock: Clock;
 
   constructor(private readonly o: UplinkOptions) {
     this.topics = topics(o.config.topicPrefix, o.gatewayId);
+    this.clock = o.clock ?? systemClock;
+    this.tokensAt = this.clock.now();
   }
 
   get state(): UplinkState {
@@ -73,7 +86,7 @@ export class Uplink {
 
   private options(): IClientOptions {
     const c = this.o.config;
-    const offline: StatusPayload = { v: 1, gatewayId: this.o.gatewayId, state: 'offline' };
+    const offline: StatusPayload = { v: CONTRACT_VERSION, gatewayId: this.o.gatewayId, state: 'offline' };
     const opts: IClientOptions = {
       clientId: c.clientId ?? `elevgw-${this.o.gatewayId}`,
       clean: true,
@@ -81,7 +94,7 @@ export class Uplink {
       reconnectPeriod: 0,
       connectTimeout: 10_000,
       queueQoSZero: false,
-      will: { topic: this.topics.status, payload: Buffer.from(JSON.stringify(offline)), qos: 1, retain: true },
+      will: { topic: this.topics.status, payload: Buffer.from(JSON.stringify(offline)), qos: MESSAGES.status.qos, retain: MESSAGES.status.retain },
     };
     if (c.username !== undefined) opts.username = c.username;
     if (c.password !== undefined) opts.password = c.password;
@@ -98,9 +111,9 @@ export class Uplink {
     if (this.stopped) return;
     const gen = ++this.generation;
     this._state = 'connecting';
-    let client: MqttClient;
+    let client: MqttClientLike;
     try {
-      client = mqtt.connect(this.o.config.url, this.options());
+      client = (this.o.connect ?? mqttConnect)(this.o.config.url, this.options());
     } catch (e) {
       this.o.logger.error({ err: errorMessage(e) }, 'mqtt connect failed');
       this.scheduleReconnect();
@@ -146,26 +159,19 @@ export class Uplink {
     const ceiling = Math.min(reconnectMaxMs, reconnectMinMs * 2 ** Math.min(this.attempts, 30));
     const delay = Math.max(100, Math.floor((this.o.random ?? Math.random)() * ceiling));
     this.attempts++;
-    clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = setTimeout(() => this.connect(), delay);
-    this.reconnectTimer.unref?.();
+    this.reconnectTimer?.cancel();
+    this.reconnectTimer = this.clock.after(delay, () => this.connect());
   }
 
+  /** Where a stored record goes, from the contract table (src/contract/records.ts). */
   topicFor(r: StoredRecord): string {
-    if (r.elevatorId === null) return r.kind === 'status' ? this.topics.status : this.topics.gatewayEvents;
-    switch (r.kind) {
-      case 'telemetry':
-        return this.topics.telemetry(r.elevatorId);
-      case 'stats':
-        return this.topics.stats(r.elevatorId);
-      default:
-        return this.topics.elevatorEvents(r.elevatorId);
-    }
+    if (r.kind === 'status') return this.topics.status; // a kind the outbox accepts, never stored by this version
+    return STORED_KINDS[r.kind].topic(this.topics, r.elevatorId);
   }
 
-  /** Token bucket for the backlog rate; at most one second's worth may accumulate. */
+  /** Token bucket for the backlog rate (per second of the gateway's clock); at most one second's worth may accumulate. */
   private refill(): void {
-    const now = performance.now();
+    const now = this.clock.now();
     const rate = this.o.config.drainRatePerS;
     this.tokens = Math.min(Math.max(1, rate), this.tokens + ((now - this.tokensAt) / 1000) * rate);
     this.tokensAt = now;
@@ -188,10 +194,11 @@ export class Uplink {
         this.tokens -= 1;
       }
       this.inflight.add(r.seq);
-      const qos = r.kind === 'telemetry' ? 0 : 1;
-      client.publish(this.topicFor(r), r.payload, { qos, retain: false }, (err) => {
+      const spec = r.kind === 'status' ? MESSAGES.status : STORED_KINDS[r.kind];
+      client.publish(this.topicFor(r), r.payload, { qos: spec.qos, retain: spec.retain }, (err) => {
         if (gen !== this.generation) return; // a dropped connection: the row is still pending
         this.inflight.delete(r.seq);
+        if (this.inflight.size === 0) this.onInflightEmpty?.();
         if (err) {
           this.o.logger.warn({ id: r.id, err: errorMessage(err) }, 'publish failed; will resend');
           return;
@@ -206,15 +213,14 @@ export class Uplink {
   private scheduleRateDrain(): void {
     if (this.rateTimer) return;
     const waitMs = Math.max(1, Math.ceil(((1 - this.tokens) / this.o.config.drainRatePerS) * 1000));
-    this.rateTimer = setTimeout(() => {
+    this.rateTimer = this.clock.after(waitMs, () => {
       this.rateTimer = undefined;
       this.kick();
-    }, waitMs);
-    this.rateTimer.unref?.();
+    });
   }
 
   /** Validates, runs and answers one command; a hostile or broken request gets an error response, nothing else. */
-  private command(client: MqttClient, topic: string, payload: Buffer): void {
+  private command(client: MqttClientLike, topic: string, payload: Buffer): void {
     const name = this.topics.commandName(topic);
     if (name === undefined || !this.o.onCommand) return;
     const parsed = parseCommand(name, payload);
@@ -222,16 +228,16 @@ export class Uplink {
     if (!parsed.ok) response = parsed.response;
     else {
       try {
-        response = { v: 1, command: name, requestId: parsed.request.requestId, ok: true, result: this.o.onCommand(parsed.name, parsed.request) };
+        response = { v: CONTRACT_VERSION, command: name, requestId: parsed.request.requestId, ok: true, result: this.o.onCommand(parsed.name, parsed.request) };
       } catch (e) {
         // The executor says when the request itself was wrong (an unknown elevator); anything else is a failure to serve it.
         const code = isElevgwError(e, 'COMMAND_INVALID') ? 'COMMAND_INVALID' : 'COMMAND_FAILED';
-        response = { v: 1, command: name, requestId: parsed.request.requestId, ok: false, error: { code, message: errorMessage(e) } };
+        response = { v: CONTRACT_VERSION, command: name, requestId: parsed.request.requestId, ok: false, error: { code, message: errorMessage(e) } };
       }
     }
     this.o.logger.info({ command: name.slice(0, 64), requestId: response.requestId, ok: response.ok, error: response.error?.code }, `command ${name.slice(0, 64)} ${response.ok ? 'answered' : 'refused'}`);
     try {
-      client.publish(this.topics.response(name), JSON.stringify(response), { qos: 1 });
+      client.publish(this.topics.response(name), JSON.stringify(response), { qos: MESSAGES.commandResponse.qos });
     } catch (e) {
       this.o.logger.warn({ err: errorMessage(e) }, 'command response not sent');
     }
@@ -240,22 +246,37 @@ export class Uplink {
   publishStatus(): void {
     const c = this.client;
     if (!c || this._state !== 'online') return;
-    c.publish(this.topics.status, JSON.stringify(this.o.status()), { qos: 1, retain: true });
+    c.publish(this.topics.status, JSON.stringify(this.o.status()), { qos: MESSAGES.status.qos, retain: MESSAGES.status.retain });
+  }
+
+  /** Resolves once nothing is in flight, or after `ms` of the clock. */
+  private inflightSettled(ms: number): Promise<void> {
+    if (this.inflight.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = this.clock.after(ms, done);
+      this.onInflightEmpty = done;
+      function done() {
+        timer.cancel();
+        resolve();
+      }
+    });
   }
 
   /** Publishes the retained offline status, waits briefly for in-flight acks, and disconnects. */
   async stop(flushTimeoutMs = 3000): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.reconnectTimer);
-    clearTimeout(this.rateTimer);
+    this.reconnectTimer?.cancel();
+    this.rateTimer?.cancel();
     const c = this.client;
     if (c && this._state === 'online') {
-      const deadline = Date.now() + flushTimeoutMs;
-      while (this.inflight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      const offline: StatusPayload = { v: 1, gatewayId: this.o.gatewayId, state: 'offline' };
+      await this.inflightSettled(flushTimeoutMs);
+      const offline: StatusPayload = { v: CONTRACT_VERSION, gatewayId: this.o.gatewayId, state: 'offline' };
       await new Promise<void>((resolve) => {
-        c.publish(this.topics.status, JSON.stringify(offline), { qos: 1, retain: true }, () => resolve());
-        setTimeout(resolve, flushTimeoutMs).unref?.();
+        const timer = this.clock.after(flushTimeoutMs, resolve);
+        c.publish(this.topics.status, JSON.stringify(offline), { qos: MESSAGES.status.qos, retain: MESSAGES.status.retain }, () => {
+          timer.cancel();
+          resolve();
+        });
       });
     }
     this.generation++;

@@ -1,0 +1,113 @@
+import type { LoadedElevator } from '../config/load.js';
+import type { Clock } from '../core/clock.js';
+import type { EventIdFactory } from '../core/ids.js';
+import type { Severity } from '../contract/enums.js';
+import type { EventPayload, StatsPayload, TelemetryPayload } from '../contract/payloads.js';
+import { envelope, STORED_KINDS, type StoredKind } from '../contract/records.js';
+import { eventName, platformCode } from '../detect/catalogue.js';
+import type { StatsRecord } from '../detect/stats.js';
+import type { DetectedEvent, EventType } from '../detect/types.js';
+import { PRIORITY, type NewRecord } from '../outbox/types.js';
+import { BlackboxLinks, encodeBlackbox, runningState } from './payload.js';
+
+export interface RecordFactoryOptions {
+  gatewayId: string;
+  ids: EventIdFactory;
+  clock: Clock;
+  /** Monotonic time runs this much faster than the wall clock (sim and demo). */
+  timeScale: number;
+  /** Whether the wall clock can be trusted now (src/core/clock-sync.ts). */
+  clockSynced: () => boolean;
+}
+
+/** Gateway-level event types (no elevator). */
+export type GatewayEventType = Extract<EventType, 'gateway-started' | 'outbox-loss'>;
+
+/**
+ * Turns what the gateway has to say into outbox rows: a stable id, the contract's envelope and
+ * payload, the record kind and its priority lane from the contract table. Everything that
+ * leaves the gateway is built here.
+ */
+export class RecordFactory {
+  private readonly blackboxLinks = new BlackboxLinks();
+
+  constructor(private readonly o: RecordFactoryOptions) {}
+
+  /** A rule's event for one elevator, with the running state at detection. */
+  event(ev: DetectedEvent, e: LoadedElevator, state: EventPayload['state']): NewRecord {
+    const wall = this.wallAt(ev.mono);
+    const id = this.o.ids.next();
+    this.blackboxLinks.remember(ev, id);
+    // A black-box follow-up names the raised event it completes, so the platform joins them by id.
+    const forId = ev.type === 'blackbox' ? this.blackboxLinks.forId(ev) : undefined;
+    const data = forId ? { ...ev.data, forId } : ev.data;
+    const code = platformCode(ev.type, ev.data);
+    const payload: EventPayload = {
+      ...this.envelope(id, wall),
+      elevator: identity(e),
+      type: ev.type,
+      ...(code === undefined ? {} : { code }),
+      name: eventName(ev.type),
+      phase: ev.phase,
+      severity: ev.severity,
+      state,
+      ...(data ? { data } : {}),
+      ...(ev.blackbox && ev.blackbox.length > 0 ? { blackbox: encodeBlackbox(ev.blackbox, ev.mono) } : {}),
+    };
+    return this.row('event', id, e.config.id, wall, payload, ev.severity);
+  }
+
+  /** An event of the gateway itself (start, outbox loss). */
+  gatewayEvent(type: GatewayEventType, severity: Severity, data: Record<string, unknown>): NewRecord {
+    const id = this.o.ids.next();
+    const wall = this.o.clock.wallNow();
+    const payload: EventPayload = { ...this.envelope(id, wall), elevator: null, type, name: eventName(type), phase: 'instant', severity, data };
+    return this.row('event', id, null, wall, payload, severity);
+  }
+
+  telemetry(e: LoadedElevator, signals: Parameters<typeof runningState>[0], activeFaults: EventType[]): NewRecord {
+    const id = this.o.ids.next();
+    const wall = this.o.clock.wallNow();
+    const payload: TelemetryPayload = {
+      ...this.envelope(id, wall),
+      elevator: identity(e),
+      state: runningState(signals, e.config.floors, e.thresholds.stationaryMps),
+      activeFaults,
+    };
+    return this.row('telemetry', id, e.config.id, wall, payload);
+  }
+
+  /** One window of usage statistics (GB/T 24476 group 4). */
+  stats(e: LoadedElevator, record: StatsRecord): NewRecord {
+    const id = this.o.ids.next();
+    const wall = this.o.clock.wallNow();
+    const { period, fromMono, toMono, ...figures } = record;
+    const payload: StatsPayload = {
+      ...this.envelope(id, wall),
+      elevator: identity(e),
+      period,
+      from: new Date(this.wallAt(fromMono)).toISOString(),
+      to: new Date(this.wallAt(toMono)).toISOString(),
+      ...figures,
+    };
+    return this.row('stats', id, e.config.id, wall, payload);
+  }
+
+  /** The wall time of a monotonic instant, as the wall clock reads now. */
+  private wallAt(mono: number): number {
+    return this.o.clock.wallNow() - (this.o.clock.now() - mono) / this.o.timeScale;
+  }
+
+  private envelope(id: string, wallMs: number) {
+    return envelope({ id, gatewayId: this.o.gatewayId, wallMs, clockSynced: this.o.clockSynced() });
+  }
+
+  private row(kind: StoredKind, id: string, elevatorId: string | null, wall: number, payload: unknown, severity?: Severity): NewRecord {
+    const lane = STORED_KINDS[kind].lane(severity);
+    return { id, kind, elevatorId, priority: PRIORITY[lane], createdAt: wall, payload: JSON.stringify(payload) };
+  }
+}
+
+function identity(e: LoadedElevator) {
+  return { id: e.config.id, registrationCode: e.config.registrationCode, rescueCode: e.config.rescueCode };
+}

@@ -1,0 +1,23 @@
+import mqtt, { type IClientOptions } from 'mqtt';
+
+/**
+ * The byte boundary of the uplink: the little it needs of an MQTT client. mqtt.js's MqttClient is
+ * the production implementation; an in-memory broker on the injected clock (test/helpers/
+ * fake-broker.ts) is another, so a whole gateway runs in sample time with outages at will.
+ */
+export interface MqttClientLike {
+  on(event: 'connect', listener: () => void): this;
+  on(event: 'message', listener: (topic: string, payload: Buffer) => void): this;
+  on(event: 'error', listener: (err: Error) => void): this;
+  on(event: 'close', listener: () => void): this;
+  publish(topic: string, payload: string | Buffer, opts: { qos: 0 | 1; retain?: boolean }, callback?: (err?: Error) => void): this;
+  subscribe(topic: string, opts: { qos: 0 | 1 }): this;
+  /** `force`: drop the connection without a DISCONNECT (the last will is sent). */
+  end(force?: boolean, opts?: object, callback?: () => void): this;
+  removeAllListeners(): this;
+}
+
+export type MqttConnect = (url: string, opts: IClientOptions) => MqttClientLike;
+
+/** mqtt.js, connecting for real. */
+export const mqttConnect: MqttConnect = (url, opts) => mqtt.connect(url, opts) as unknown as MqttClientLike;

@@ -1,0 +1,171 @@
+import { EventEmitter } from 'node:events';
+import type { IClientOptions } from 'mqtt';
+import type { Timers } from '../../src/core/clock.js';
+import type { MqttClientLike, MqttConnect } from '../../src/uplink/client.js';
+
+export interface BrokeredMessage {
+  topic: string;
+  payload: string;
+  qos: 0 | 1;
+  retain: boolean;
+  /** Broker time (the injected clock) it was accepted. */
+  at: number;
+}
+
+/** `+` and `#` as MQTT topic filters. */
+export function topicMatches(filter: string, topic: string): boolean {
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true;
+    if (i >= t.length || (f[i] !== '+' && f[i] !== t[i])) return false;
+  }
+  return f.length === t.length;
+}
+
+/**
+ * An MQTT broker in memory, on the injected clock: connects, PUBACKs and deliveries take
+ * `latencyMs` of that clock, so a FakeClock decides when each happens. `down()` is an outage
+ * (every connection closed, connects refused) until `up()`. Test subscribers see what it
+ * accepted, in order; retained messages and last wills behave as on a real broker.
+ */
+export class FakeBroker {
+  readonly accepted: BrokeredMessage[] = [];
+  readonly retained = new Map<string, string>();
+  private readonly clients = new Set<FakeClient>();
+  private readonly subscribers: { filter: string; deliver: (m: BrokeredMessage) => void }[] = [];
+  private isUp = true;
+  connects = 0;
+
+  constructor(
+    readonly clock: Timers,
+    readonly latencyMs = 5,
+  ) {}
+
+  /** The factory the uplink is given instead of mqtt.js's connect. */
+  readonly connect: MqttConnect = (_url: string, opts: IClientOptions) => new FakeClient(this, opts);
+
+  get online(): boolean {
+    return this.isUp;
+  }
+
+  down(): void {
+    this.isUp = false;
+    for (const c of [...this.clients]) c.drop();
+  }
+
+  up(): void {
+    this.isUp = true;
+  }
+
+  /** A platform-side subscriber (receives everything accepted from now on that matches). */
+  subscribe(filter: string, deliver: (m: BrokeredMessage) => void): void {
+    this.subscribers.push({ filter, deliver });
+  }
+
+  /** Messages accepted on topics matching `filter`, in order. */
+  on(filter: string): BrokeredMessage[] {
+    return this.accepted.filter((m) => topicMatches(filter, m.topic));
+  }
+
+  /** @internal */
+  attach(c: FakeClient): boolean {
+    this.connects++;
+    if (!this.isUp) return false;
+    this.clients.add(c);
+    return true;
+  }
+
+  /** @internal */
+  detach(c: FakeClient, sendWill: boolean, will: IClientOptions['will']): void {
+    if (!this.clients.delete(c)) return;
+    if (sendWill && will) this.accept({ topic: will.topic, payload: String(will.payload), qos: will.qos === 1 ? 1 : 0, retain: will.retain === true, at: this.clock.now() });
+  }
+
+  /** @internal */
+  accept(m: BrokeredMessage): void {
+    this.accepted.push(m);
+    if (m.retain) this.retained.set(m.topic, m.payload);
+    for (const s of this.subscribers) if (topicMatches(s.filter, m.topic)) s.deliver(m);
+    for (const c of this.clients) c.deliver(m);
+  }
+
+  /** A command from the platform to subscribed clients. */
+  send(topic: string, payload: string): void {
+    this.accept({ topic, payload, qos: 1, retain: false, at: this.clock.now() });
+  }
+}
+
+class FakeClient extends EventEmitter implements MqttClientLike {
+  private connected = false;
+  private closed = false;
+  private readonly filters: string[] = [];
+
+  constructor(
+    private readonly broker: FakeBroker,
+    private readonly opts: IClientOptions,
+  ) {
+    super();
+    broker.clock.after(broker.latencyMs, () => {
+      if (this.closed) return;
+      if (!broker.attach(this)) {
+        this.emit('error', new Error('connect ECONNREFUSED (fake broker down)'));
+        this.finish();
+        return;
+      }
+      this.connected = true;
+      this.emit('connect');
+    });
+  }
+
+  publish(topic: string, payload: string | Buffer, opts: { qos: 0 | 1; retain?: boolean }, callback?: (err?: Error) => void): this {
+    if (!this.connected) {
+      this.broker.clock.after(0, () => callback?.(new Error('client disconnecting')));
+      return this;
+    }
+    const text = String(payload);
+    this.broker.clock.after(this.broker.latencyMs, () => {
+      if (!this.connected) return; // lost on the way: never acknowledged
+      this.broker.accept({ topic, payload: text, qos: opts.qos, retain: opts.retain === true, at: this.broker.clock.now() });
+      if (opts.qos === 0) return callback?.();
+      this.broker.clock.after(this.broker.latencyMs, () => {
+        if (this.connected) callback?.(); // the PUBACK
+      });
+    });
+    return this;
+  }
+
+  subscribe(topic: string): this {
+    this.filters.push(topic);
+    return this;
+  }
+
+  end(force?: boolean, _opts?: object, callback?: () => void): this {
+    const wasConnected = this.connected;
+    this.connected = false;
+    this.broker.detach(this, force === true && wasConnected, this.opts.will);
+    this.finish();
+    if (callback) this.broker.clock.after(0, callback);
+    return this;
+  }
+
+  /** @internal The broker goes away (an outage): the connection closes; a dead broker sends no will. */
+  drop(): void {
+    this.connected = false;
+    this.broker.detach(this, false, this.opts.will);
+    this.finish();
+  }
+
+  /** @internal */
+  deliver(m: BrokeredMessage): void {
+    if (this.connected && this.filters.some((f) => topicMatches(f, m.topic))) {
+      this.broker.clock.after(this.broker.latencyMs, () => this.emit('message', m.topic, Buffer.from(m.payload)));
+    }
+  }
+
+  private finish(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.broker.clock.after(0, () => this.emit('close'));
+  }
+}
