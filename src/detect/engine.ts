@@ -43,7 +43,7 @@ export interface RuleFailures {
  */
 export class DetectionEngine {
   readonly elevatorId: string;
-  private readonly rules: { rule: Rule; missing: SignalName[]; armed: boolean }[];
+  private readonly rules: { rule: Rule; missing: SignalName[]; armed: boolean; inputs: readonly SignalName[]; time: number }[];
   private readonly blackbox: BlackBox;
   private readonly after: AfterRecorder;
   private readonly failures = new Map<EventType, RuleFailures>();
@@ -60,8 +60,9 @@ export class DetectionEngine {
     };
     this.rules = (o.rules ?? buildRules)(ctx).map((rule) => {
       const missing = rule.needs.filter((n) => !o.available.has(n));
+      const inputs = [...rule.needs, ...(rule.optional ?? [])].filter((n) => o.available.has(n));
       // A rule that needs nothing in particular (sensor-lost) still needs a board with signals.
-      return { rule, missing, armed: missing.length === 0 && o.available.size > 0 };
+      return { rule, missing, armed: missing.length === 0 && o.available.size > 0, inputs, time: -Infinity };
     });
     const b = o.thresholds.blackbox;
     const window = { beforeMs: b.beforeS * 1000, afterMs: b.afterS * 1000, sampleEveryMs: b.sampleEveryMs, ...o.blackbox };
@@ -76,12 +77,13 @@ export class DetectionEngine {
   step(signals: ElevatorSignals, now: number): DetectedEvent[] {
     this.blackbox.record(signals, now);
     const transitions: Transition[] = [];
-    for (const { rule, armed } of this.rules) {
-      if (!armed) continue;
+    for (const r of this.rules) {
+      if (!r.armed) continue;
       try {
-        transitions.push(...rule.step(signals, now));
+        r.time = Math.max(r.time, readUpTo(signals, r.inputs, now));
+        transitions.push(...r.rule.step(signals, r.time));
       } catch (error) {
-        this.fail(rule.type, error);
+        this.fail(r.rule.type, error);
       }
     }
     this.reportSuppressed(transitions);
@@ -145,4 +147,21 @@ export class DetectionEngine {
     }
     closing.data = { ...closing.data, suppressed };
   }
+}
+
+/**
+ * A rule's time: the sample time up to which the inputs it reads have actually been read. A
+ * reading kept through a failed poll (the normalizer holds it for the staleness window) carries
+ * the time of its last read, so a rule does not count a held value as time the condition was
+ * seen — a 150 ms tap of the alarm button followed by one lost poll is not a 200 ms press. A
+ * long hold (trapped: 30 s) still completes on a noisy line, on the first poll that gets through
+ * after it is due. Bad inputs do not hold the time back: they make the rule's condition unknown.
+ */
+function readUpTo(signals: ElevatorSignals, inputs: readonly SignalName[], now: number): number {
+  let t = now;
+  for (const name of inputs) {
+    const sample = signals[name];
+    if (sample !== undefined && sample.quality === 'good' && sample.at < t) t = sample.at;
+  }
+  return t;
 }

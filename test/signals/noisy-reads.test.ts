@@ -34,13 +34,13 @@ function rig() {
   return {
     clock,
     events,
-    /** `ms` of polls; `fails(now)` says whether the poll at `now` fails. */
-    run(ms: number, fails: (now: number) => boolean) {
+    /** `ms` of polls; `fails(now)` says whether the poll at `now` fails; `change(now)` alters what the controller reports. */
+    run(ms: number, fails: (now: number) => boolean, change: (now: number) => Record<string, number | boolean> = () => ({})) {
       for (let t = 0; t < ms; t += POLL_MS) {
         clock.advance(POLL_MS);
         const now = clock.now();
         const quality = fails(now) ? 'bad' : 'good';
-        const values = { ...STALLED, heartbeat: ++beat & 0xffff };
+        const values = { ...STALLED, ...change(now), heartbeat: ++beat & 0xffff };
         const points: RawPoint[] = Object.entries(values).map(([point, value]) => ({ point, value: quality === 'good' ? value : 0, at: now, quality }));
         pipeline.update(points);
         events.push(...pipeline.step(now).events.filter((e) => e.type !== 'blackbox'));
@@ -84,5 +84,28 @@ describe('a noisy line: failed polls within the staleness window are not missing
     r.run(30_000, () => true); // last good read at 35 s
     expect(raises(r.events)).toEqual(['trapped@30100', 'sensor-lost@45000']);
     expect(r.events.filter((e) => e.type === 'trapped' && e.phase === 'cleared')).toEqual([]);
+  });
+});
+
+describe('a held reading is not time the condition was seen', () => {
+  it('given a 150 ms alarm tap and the poll after it lost, no alarm press is counted and nobody is reported trapped by it', () => {
+    const r = rig();
+    // Doors open at a landing, passenger inside: the alarm alone would make it a trapping.
+    const tap = (now: number) => ({ doorClosed: false, doorOpen: true, alarmButton: now > 5_000 && now <= 5_200 });
+    r.run(8_000, (now) => now === 5_300, tap);
+    expect(r.events.filter((e) => e.type === 'alarm-pressed' || e.type === 'trapped')).toEqual([]);
+  });
+
+  it('given a one-sample governor-switch glitch and the poll after it lost, no overspeed is raised', () => {
+    const r = rig();
+    r.run(8_000, (now) => now === 5_200, (now) => ({ overspeedSwitch: now === 5_100 }));
+    expect(r.events.filter((e) => e.type === 'overspeed')).toEqual([]);
+  });
+
+  it('given the alarm held 300 ms with a lost poll in the middle, the press counts, at the time it was read for 200 ms', () => {
+    const r = rig();
+    const hold = (now: number) => ({ doorClosed: false, doorOpen: true, alarmButton: now > 5_000 && now <= 5_300 });
+    r.run(8_000, (now) => now === 5_200, hold);
+    expect(r.events.filter((e) => e.type === 'alarm-pressed').map((e) => e.mono)).toEqual([5_300]);
   });
 });

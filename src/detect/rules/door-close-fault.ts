@@ -18,6 +18,7 @@ export class DoorCloseFaultRule implements Rule, Suppressible {
   readonly type = 'door-close-fault' as const;
   readonly severity = defaultSeverity('door-close-fault');
   readonly needs: readonly SignalName[] = ['door'];
+  readonly optional: readonly SignalName[] = ['inspection'];
   private readonly attempts: DoorAttempts;
   private readonly episode: Hold;
   private suppressed = 0;

@@ -19,6 +19,7 @@ export class DoorOpenFaultRule implements Rule, Suppressible {
   readonly type = 'door-open-fault' as const;
   readonly severity = defaultSeverity('door-open-fault');
   readonly needs: readonly SignalName[] = ['door'];
+  readonly optional: readonly SignalName[] = ['inspection'];
   private readonly attempts: DoorAttempts;
   private readonly episode: Hold;
   private suppressed = 0;

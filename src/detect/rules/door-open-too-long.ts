@@ -10,6 +10,7 @@ export class DoorOpenTooLongRule implements Rule, Suppressible {
   readonly type = 'door-open-too-long' as const;
   readonly severity = defaultSeverity('door-open-too-long');
   readonly needs: readonly SignalName[] = ['door'];
+  readonly optional: readonly SignalName[] = ['inspection'];
   private readonly episode: SuppressibleEpisode;
 
   constructor(ctx: RuleContext) {

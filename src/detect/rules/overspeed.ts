@@ -15,6 +15,7 @@ export class OverspeedRule implements Rule {
   readonly type = 'overspeed' as const;
   readonly severity = defaultSeverity('overspeed');
   readonly needs: readonly SignalName[] = ['speedMps'];
+  readonly optional: readonly SignalName[] = ['overspeedSwitch'];
   private readonly hold: Hold;
   private peakMps = 0;
 

@@ -17,6 +17,7 @@ export class OvertravelRule implements Rule {
   readonly type: 'overtravel-top' | 'overtravel-bottom';
   readonly severity: Rule['severity'];
   readonly needs: readonly SignalName[];
+  readonly optional: readonly SignalName[];
   private readonly limit: 'topFinalLimit' | 'bottomFinalLimit';
   private readonly hold: Hold;
 
@@ -29,6 +30,7 @@ export class OvertravelRule implements Rule {
     this.limit = end === 'top' ? 'topFinalLimit' : 'bottomFinalLimit';
     const limitOnly = ctx.available.has(this.limit) && !ctx.available.has('positionMm');
     this.needs = limitOnly ? [this.limit] : ['positionMm'];
+    this.optional = limitOnly ? [] : [this.limit];
     this.hold = new Hold(ctx.thresholds.overtravel.holdMs, ctx.thresholds.clearHoldMs);
   }
 

@@ -11,6 +11,7 @@ export class SafetyCircuitOpenRule implements Rule, Suppressible {
   readonly type = 'safety-circuit-open' as const;
   readonly severity = defaultSeverity('safety-circuit-open');
   readonly needs: readonly SignalName[] = ['safetyCircuit'];
+  readonly optional: readonly SignalName[] = ['inspection'];
   private readonly episode: SuppressibleEpisode;
 
   constructor(private readonly ctx: RuleContext) {

@@ -17,6 +17,7 @@ export class ServiceModeRule implements Rule {
   readonly type = 'service-mode' as const;
   readonly severity = defaultSeverity('service-mode');
   readonly needs: readonly SignalName[];
+  readonly optional: readonly SignalName[];
   readonly active = false;
   private current: ServiceMode | undefined;
   private candidate: { mode: ServiceMode; since: number } | undefined;
@@ -24,6 +25,7 @@ export class ServiceModeRule implements Rule {
   constructor(private readonly ctx: RuleContext) {
     // Either input arms the rule; with neither, inspection is what is reported missing.
     this.needs = ctx.available.has('mainsPower') && !ctx.available.has('inspection') ? ['mainsPower'] : ['inspection'];
+    this.optional = ['mainsPower', 'inspection'];
   }
 
   /** The mode last reported (or found at start), for telemetry. */

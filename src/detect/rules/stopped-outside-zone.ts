@@ -17,6 +17,7 @@ export class StoppedOutsideZoneRule implements Rule, Suppressible {
   readonly type = 'stopped-outside-zone' as const;
   readonly severity = defaultSeverity('stopped-outside-zone');
   readonly needs: readonly SignalName[] = ['speedMps', 'doorZone'];
+  readonly optional: readonly SignalName[] = ['inspection'];
   private readonly episode: SuppressibleEpisode;
 
   constructor(private readonly ctx: RuleContext) {

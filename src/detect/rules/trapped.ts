@@ -16,6 +16,7 @@ export class TrappedRule implements Rule {
   readonly type = 'trapped' as const;
   readonly severity = defaultSeverity('trapped');
   readonly needs: readonly SignalName[] = ['speedMps', 'door', 'occupied', 'doorZone'];
+  readonly optional: readonly SignalName[] = ['alarmButton'];
   private readonly hold: Hold;
   /** Since when the alarm button has read pressed; undefined while it is not. */
   private pressedSince: number | undefined;
