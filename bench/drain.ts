@@ -9,7 +9,7 @@ import { SqliteOutbox } from '../src/outbox/sqlite.js';
 import { PRIORITY, type NewRecord } from '../src/outbox/types.js';
 import { packageRoot } from '../src/config/load.js';
 import { startSimModbusTcp } from '../src/sim/host.js';
-import { parseScenario } from '../src/sim/scenario.js';
+import { parseSimScenario } from '../src/sim/scenario.js';
 
 const BACKLOG = Number(process.env.ELEVGW_BENCH_BACKLOG ?? 1_000_000);
 
@@ -106,7 +106,7 @@ export async function benchDrain(): Promise<Record<string, number | string>> {
   out['backlog fill, batches of 10k (records/s)'] = Math.round(BACKLOG / (filled.fillMs / 1000));
   out['backlog database size (MiB)'] = Math.round(filled.dbBytes / 1024 / 1024);
 
-  const sim = await startSimModbusTcp({ host: '127.0.0.1', port: 0, unitId: 1, scenario: parseScenario({ name: 'idle', durationS: 1e6 }), timeScale: 1, loop: false });
+  const sim = await startSimModbusTcp({ host: '127.0.0.1', port: 0, unitId: 1, scenario: parseSimScenario({ name: 'idle', durationS: 1e6 }), timeScale: 1, loop: false });
   const running: (ChildProcess | undefined)[] = [];
   try {
     const port = await freePort();

@@ -7,7 +7,7 @@ import { silentLogger } from '../src/core/log.js';
 import { Gateway } from '../src/runtime/gateway.js';
 import { startEmbeddedBroker } from '../src/platform/broker.js';
 import { startSimModbusTcp } from '../src/sim/host.js';
-import { parseScenario } from '../src/sim/scenario.js';
+import { parseSimScenario } from '../src/sim/scenario.js';
 
 const PRESSES = 40;
 
@@ -23,7 +23,7 @@ function percentile(sorted: number[], p: number): number {
 export async function benchEndToEnd(): Promise<Record<string, number | string>> {
   const dir = mkdtempSync(join(tmpdir(), 'elevgw-bench-e2e-'));
   const broker = await startEmbeddedBroker();
-  const idle = parseScenario({ name: 'idle', durationS: 3600 });
+  const idle = parseSimScenario({ name: 'idle', durationS: 3600 });
   const sim = await startSimModbusTcp({ host: '127.0.0.1', port: 0, unitId: 1, scenario: idle, timeScale: 1, loop: true });
   const base = loadConfig(join(packageRoot(), 'config', 'demo.yaml'));
   const config: LoadedConfig = {

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { BusQueue } from '../drivers/kernel/bus-queue.js';
 import { ModbusDriver } from '../drivers/modbus/driver.js';
 import { modbusRtuLink, RtuPorts } from '../drivers/modbus/rtu-link.js';
-import type { BoardProfile } from '../src/config/board.js';
+import type { ModbusBoardProfile } from '../src/config/board.js';
 import { BUILTIN_BOARDS_DIR, loadBoardFile } from '../src/config/load.js';
 import { systemClock } from '../src/core/clock.js';
 import { silentLogger } from '../src/core/log.js';
 import { startPtyPair } from '../src/sim/pty-pair.js';
 import { startSimModbusRtu } from '../src/sim/rtu-host.js';
-import { parseScenario } from '../src/sim/scenario.js';
+import { parseSimScenario } from '../src/sim/scenario.js';
 
 const REGISTERS = 6;
 const REQUEST_BYTES = 8; // unit, FC3, address, quantity, CRC
@@ -43,8 +43,8 @@ function percentile(sorted: number[], p: number): number {
 export async function benchModbusRtu(): Promise<Record<string, number | string>> {
   const dir = mkdtempSync(join(tmpdir(), 'elevgw-bench-rtu-'));
   const pair = await startPtyPair(dir);
-  const sim = await startSimModbusRtu({ path: pair.a, unitId: 1, scenario: parseScenario({ name: 'idle', durationS: 3600 }), timeScale: 1, loop: true });
-  const board = loadBoardFile(join(BUILTIN_BOARDS_DIR, 'generic-modbus-controller.yaml')) as BoardProfile;
+  const sim = await startSimModbusRtu({ path: pair.a, unitId: 1, scenario: parseSimScenario({ name: 'idle', durationS: 3600 }), timeScale: 1, loop: true });
+  const board = loadBoardFile(join(BUILTIN_BOARDS_DIR, 'generic-modbus-controller.yaml')) as ModbusBoardProfile;
   const out: Record<string, number | string> = {
     'rtu assumption': `read of ${REGISTERS} holding registers: ${REQUEST_BYTES} + ${RESPONSE_BYTES} bytes, ${BITS_PER_CHAR} bits/char, + 2 × t3.5`,
   };

@@ -1,5 +1,5 @@
-import type { AnyBoardProfile } from '../src/config/board.js';
-import type { AnyConnection, Connection } from '../src/config/site.js';
+import type { BoardProfile } from '../src/config/board.js';
+import type { Connection, ModbusConnection } from '../src/config/site.js';
 import type { Clock } from '../src/core/clock.js';
 import { ElevgwError } from '../src/core/errors.js';
 import type { Logger } from '../src/core/log.js';
@@ -17,9 +17,9 @@ import { SerialFramedDriver } from './serial/driver.js';
 import type { Driver } from './types.js';
 
 export interface DriverContext {
-  board: AnyBoardProfile;
+  board: BoardProfile;
   /** As the loader checked it against the board's transport (gpio boards may have none). */
-  connection: AnyConnection | undefined;
+  connection: Connection | undefined;
   /** Sample time: stamps readings and counts back-offs. */
   clock: Clock;
   logger: Logger;
@@ -28,7 +28,7 @@ export interface DriverContext {
 }
 
 /** Modbus TCP for `{ host, port }`, RTU for `{ path, baudRate, parity }` (the loader checked it fits the board). */
-function modbusLink(conn: Connection, buses: FieldBuses): ModbusLink {
+function modbusLink(conn: ModbusConnection, buses: FieldBuses): ModbusLink {
   return 'host' in conn ? modbusTcpLink(conn) : modbusRtuLink(conn, buses.rtuPorts);
 }
 
@@ -36,7 +36,7 @@ function misfit(ctx: DriverContext, expected: string): ElevgwError {
   return new ElevgwError('CONFIG_INVALID', `board "${ctx.board.id}" uses ${ctx.board.transport}: expected connection ${expected}, got ${JSON.stringify(ctx.connection)}`);
 }
 
-function modbusConnection(ctx: DriverContext): Connection {
+function modbusConnection(ctx: DriverContext): ModbusConnection {
   const c = ctx.connection;
   if (c && ('host' in c || 'parity' in c)) return c;
   throw misfit(ctx, '{ host, port, unitId } or { path, baudRate, parity, unitId }');

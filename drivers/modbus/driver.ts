@@ -1,4 +1,4 @@
-import type { BoardProfile, PointDef } from '../../src/config/board.js';
+import type { ModbusBoardProfile, ModbusPointDef } from '../../src/config/board.js';
 import type { Clock } from '../../src/core/clock.js';
 import { ElevgwError, errorMessage } from '../../src/core/errors.js';
 import type { Logger } from '../../src/core/log.js';
@@ -13,7 +13,7 @@ import { decodeGroup, planReads, type BlockResult, type ReadBlock } from './plan
 export { classify } from './errors.js';
 
 export interface ModbusDriverOptions {
-  board: BoardProfile;
+  board: ModbusBoardProfile;
   unitId: number;
   link: ModbusLink;
   /** The transaction queue of the link's physical bus (FieldBuses.queues.for(link.busKey)). */
@@ -43,7 +43,7 @@ type Attempt = { ok: true; result: BlockResult } | { ok: false; code: ModbusErro
  */
 export class ModbusDriver implements Driver {
   readonly kind = 'modbus';
-  private readonly groups = new Map<string, { points: PointDef[]; blocks: ReadBlock[] }>();
+  private readonly groups = new Map<string, { points: ModbusPointDef[]; blocks: ReadBlock[] }>();
   private readonly health_: HealthRecorder;
   private readonly link: LinkSupervisor<ModbusLink>;
   /** Consecutive polls the slave did not answer at all. */
@@ -129,7 +129,7 @@ export class ModbusDriver implements Driver {
     return this.backoffUntil > 0 && this.o.clock.now() < this.backoffUntil;
   }
 
-  private skip(points: readonly PointDef[]): RawPoint[] {
+  private skip(points: readonly ModbusPointDef[]): RawPoint[] {
     this.health_.skipped();
     return decodeGroup(points, [], this.o.clock.now());
   }

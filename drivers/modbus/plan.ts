@@ -1,4 +1,4 @@
-import type { ModbusTable, PointDef } from '../../src/config/board.js';
+import type { ModbusTable, ModbusPointDef } from '../../src/config/board.js';
 import type { RawPoint } from '../types.js';
 
 /** One Modbus read transaction: a contiguous block of one table. */
@@ -13,12 +13,12 @@ const MAX_BITS = 2000; // Modbus limit for FC1/FC2
 /** Read across a gap this small rather than spend another transaction on the bus. */
 const MAX_GAP = 8;
 
-function width(p: PointDef): number {
+function width(p: ModbusPointDef): number {
   return p.source.type === 'int32' || p.source.type === 'uint32' ? 2 : 1;
 }
 
 /** Contiguous blocks covering the points of one poll group, fewest transactions first. */
-export function planReads(points: readonly PointDef[]): ReadBlock[] {
+export function planReads(points: readonly ModbusPointDef[]): ReadBlock[] {
   const byTable = new Map<ModbusTable, number[]>();
   for (const p of points) {
     const list = byTable.get(p.source.table) ?? [];
@@ -55,7 +55,7 @@ function toSigned16(w: number): number {
 }
 
 /** Decodes one point from the block results; undefined when its words were not read. */
-export function decodePoint(p: PointDef, results: readonly BlockResult[]): number | boolean | undefined {
+export function decodePoint(p: ModbusPointDef, results: readonly BlockResult[]): number | boolean | undefined {
   const s = p.source;
   const r = results.find((x) => x.block.table === s.table && s.address >= x.block.address && s.address + width(p) <= x.block.address + x.block.count);
   if (!r) return undefined;
@@ -85,7 +85,7 @@ export function decodePoint(p: PointDef, results: readonly BlockResult[]): numbe
 }
 
 /** Points of a group from block results; a point that could not be read is 'bad'. */
-export function decodeGroup(points: readonly PointDef[], results: readonly BlockResult[], at: number): RawPoint[] {
+export function decodeGroup(points: readonly ModbusPointDef[], results: readonly BlockResult[], at: number): RawPoint[] {
   return points.map((p) => {
     const v = decodePoint(p, results);
     return v === undefined ? { point: p.name, value: 0, at, quality: 'bad' } : { point: p.name, value: v, at, quality: 'good' };

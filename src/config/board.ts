@@ -65,11 +65,10 @@ const pointFields = {
 };
 
 /** A Modbus point (the name predates the other transports). */
-export const pointSchema = z
+export const modbusPointSchema = z
   .object({ ...pointFields, source: modbusSourceSchema })
   .strict();
-export type PointDef = z.infer<typeof pointSchema>;
-export type ModbusPointDef = PointDef;
+export type ModbusPointDef = z.infer<typeof modbusPointSchema>;
 
 /** A field of a framed serial payload (transport `serial-framed`). */
 export const framePointSchema = z.object({ ...pointFields, source: frameSourceSchema }).strict();
@@ -83,7 +82,7 @@ export type GpioPointDef = z.infer<typeof gpioPointSchema>;
 export const firmataPointSchema = z.object({ ...pointFields, source: firmataSourceSchema }).strict();
 export type FirmataPointDef = z.infer<typeof firmataPointSchema>;
 
-export type AnyPointDef = PointDef | FramePointDef | GpioPointDef | FirmataPointDef;
+export type PointDef = ModbusPointDef | FramePointDef | GpioPointDef | FirmataPointDef;
 
 export const pollGroupSchema = z
   .object({
@@ -117,7 +116,7 @@ export const modbusBoardSchema = z
       .strict()
       .prefault({}),
     pollGroups: z.array(pollGroupSchema).min(1),
-    points: z.array(pointSchema).min(1),
+    points: z.array(modbusPointSchema).min(1),
     /** The only registers a write may ever touch. Empty: the board is read-only. */
     writable: z
       .array(z.object({ table: z.enum(['holding', 'coil']), address: z.number().int().min(0).max(65535) }).strict())
@@ -148,10 +147,9 @@ export const modbusBoardSchema = z
 
 /**
  * A Modbus board profile. The name predates the other transports and is kept for drivers/modbus;
- * code that handles any board uses `AnyBoardProfile`.
+ * code that handles any board uses `BoardProfile`.
  */
-export type BoardProfile = z.infer<typeof modbusBoardSchema>;
-export type ModbusBoardProfile = BoardProfile;
+export type ModbusBoardProfile = z.infer<typeof modbusBoardSchema>;
 
 /** Fields of every board profile besides its transport, points and transport options. */
 const boardFields = {
@@ -260,5 +258,5 @@ export type FirmataBoardProfile = z.infer<typeof firmataBoardSchema>;
 
 /** Any board profile; `transport` picks the shape of its points and options. */
 export const boardSchema = z.discriminatedUnion('transport', [modbusBoardSchema, serialFramedBoardSchema, gpioBoardSchema, firmataBoardSchema]);
-export type AnyBoardProfile = z.infer<typeof boardSchema>;
-export type BoardTransport = AnyBoardProfile['transport'];
+export type BoardProfile = z.infer<typeof boardSchema>;
+export type BoardTransport = BoardProfile['transport'];

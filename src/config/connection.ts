@@ -1,18 +1,18 @@
 import type { z } from 'zod';
 import type { BoardTransport } from './board.js';
 import {
-  connectionSchema,
+  modbusConnectionSchema,
   firmataConnectionSchema,
   gpioConnectionSchema,
   modbusRtuConnectionSchema,
   modbusTcpConnectionSchema,
   serialFramedConnectionSchema,
-  type AnyConnection,
+  type Connection,
 } from './site.js';
 
 /** What an elevator's `connection` must look like for a board transport. */
 export interface ConnectionSpec {
-  schema: z.ZodType<AnyConnection>;
+  schema: z.ZodType<Connection>;
   /** The expected shape, as said in error messages. */
   shape: string;
   /** The connection may be left out (gpio: the gateway's own header). */
@@ -29,7 +29,7 @@ export function connectionSpecFor(transport: BoardTransport): ConnectionSpec {
     case 'modbus-rtu':
       return { schema: modbusRtuConnectionSchema, shape: RTU, optional: false };
     case 'modbus':
-      return { schema: connectionSchema, shape: `${TCP} or ${RTU}`, optional: false };
+      return { schema: modbusConnectionSchema, shape: `${TCP} or ${RTU}`, optional: false };
     case 'serial-framed':
       return { schema: serialFramedConnectionSchema, shape: '{ path, baudRate?: 115200 }', optional: false };
     case 'firmata':
@@ -39,7 +39,7 @@ export function connectionSpecFor(transport: BoardTransport): ConnectionSpec {
   }
 }
 
-export type ConnectionCheck = { ok: true; connection: AnyConnection | undefined } | { ok: false; message: string };
+export type ConnectionCheck = { ok: true; connection: Connection | undefined } | { ok: false; message: string };
 
 function describeKeys(raw: unknown): string {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return JSON.stringify(raw);

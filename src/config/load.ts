@@ -5,7 +5,7 @@ import { parseDocument, LineCounter, isNode, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ElevgwError } from '../core/errors.js';
 import { siteConfigSchema, type SiteConfig } from './site.js';
-import { boardSchema, type AnyBoardProfile, type BoardTransport } from './board.js';
+import { boardSchema, type BoardProfile, type BoardTransport } from './board.js';
 import { checkConnection } from './connection.js';
 import { mergeThresholds, type Thresholds } from './thresholds.js';
 import { migrateConfig } from './migrate.js';
@@ -16,7 +16,7 @@ export function packageRoot(): string {
   for (;;) {
     if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'boards'))) return dir;
     const up = dirname(dir);
-    if (up === dir) throw new Error('elevgw package root not found');
+    if (up === dir) throw new ElevgwError('CONFIG_NOT_FOUND', `elevgw's package root (its package.json) was not found above ${fileURLToPath(import.meta.url)}`);
     dir = up;
   }
 }
@@ -111,9 +111,9 @@ function readText(file: string): string {
 }
 
 /** A board profile; given transports, also checks it uses one of them (and narrows its type). */
-export function loadBoardFile(file: string): AnyBoardProfile;
-export function loadBoardFile<T extends BoardTransport>(file: string, ...transports: T[]): Extract<AnyBoardProfile, { transport: T }>;
-export function loadBoardFile(file: string, ...transports: BoardTransport[]): AnyBoardProfile {
+export function loadBoardFile(file: string): BoardProfile;
+export function loadBoardFile<T extends BoardTransport>(file: string, ...transports: T[]): Extract<BoardProfile, { transport: T }>;
+export function loadBoardFile(file: string, ...transports: BoardTransport[]): BoardProfile {
   const parsed = parseYamlFile(file, readText(file));
   const profile = validate(boardSchema, parsed, file);
   if (transports.length > 0 && !transports.includes(profile.transport)) {
@@ -123,8 +123,8 @@ export function loadBoardFile(file: string, ...transports: BoardTransport[]): An
 }
 
 /** All profiles in the given directories; later directories override earlier ones by id. */
-export function loadBoards(dirs: readonly string[]): Map<string, { profile: AnyBoardProfile; file: string }> {
-  const boards = new Map<string, { profile: AnyBoardProfile; file: string }>();
+export function loadBoards(dirs: readonly string[]): Map<string, { profile: BoardProfile; file: string }> {
+  const boards = new Map<string, { profile: BoardProfile; file: string }>();
   for (const dir of dirs) {
     if (!existsSync(dir)) continue;
     for (const name of readdirSync(dir).sort()) {
@@ -143,7 +143,7 @@ export function loadBoards(dirs: readonly string[]): Map<string, { profile: AnyB
 
 export interface LoadedElevator {
   config: SiteConfig['elevators'][number];
-  board: AnyBoardProfile;
+  board: BoardProfile;
   thresholds: Thresholds;
 }
 

@@ -31,7 +31,7 @@ export const modbusRtuConnectionSchema = z
   })
   .strict();
 
-export const connectionSchema = z.union([modbusTcpConnectionSchema, modbusRtuConnectionSchema]);
+export const modbusConnectionSchema = z.union([modbusTcpConnectionSchema, modbusRtuConnectionSchema]);
 
 /** A framed-serial sensor box on a serial port (transport `serial-framed`); 8N1. */
 export const serialFramedConnectionSchema = z
@@ -61,7 +61,7 @@ export const gpioConnectionSchema = z
  * Any transport's connection. Which one an elevator needs follows from its board's transport;
  * the loader checks that (src/config/connection.ts), so this only has to accept the shapes.
  */
-export const anyConnectionSchema = z.union(
+export const connectionSchema = z.union(
   [modbusTcpConnectionSchema, modbusRtuConnectionSchema, serialFramedConnectionSchema, gpioConnectionSchema],
   { error: () => 'expected a connection: { host, port?, unitId? } (Modbus TCP), { path, baudRate?, parity?, unitId? } (Modbus RTU, serial-framed, firmata) or { chip? } (gpio)' },
 );
@@ -77,7 +77,7 @@ export const elevatorSchema = z
     address: z.string().default(''),
     board: z.string().min(1),
     /** Required except for gpio boards; its shape follows the board's transport. */
-    connection: anyConnectionSchema.optional(),
+    connection: connectionSchema.optional(),
     ratedSpeedMps: z.number().positive().max(20),
     floors: z.array(floorSchema).min(2),
     rules: z.unknown().optional(),
@@ -181,10 +181,9 @@ export type ElevatorConfig = z.infer<typeof elevatorSchema>;
 export type UplinkConfig = z.infer<typeof uplinkSchema>;
 export type OutboxConfig = z.infer<typeof outboxSchema>;
 /** A Modbus connection (TCP or RTU); the name predates the other transports and is kept for drivers/modbus. */
-export type Connection = z.infer<typeof connectionSchema>;
-export type ModbusConnection = Connection;
+export type ModbusConnection = z.infer<typeof modbusConnectionSchema>;
 export type SerialFramedConnection = z.infer<typeof serialFramedConnectionSchema>;
 export type FirmataConnection = z.infer<typeof firmataConnectionSchema>;
 export type GpioConnection = z.infer<typeof gpioConnectionSchema>;
 /** Whatever an elevator's `connection` holds; narrowed per transport by `parseConnection`. */
-export type AnyConnection = z.infer<typeof anyConnectionSchema>;
+export type Connection = z.infer<typeof connectionSchema>;

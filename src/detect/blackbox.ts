@@ -24,7 +24,7 @@ export class BlackBox {
     private readonly elevatorId: string,
     private readonly options: BlackBoxOptions = DEFAULT_BLACKBOX,
   ) {
-    if (!(options.sampleEveryMs > 0)) throw new Error(`blackbox sampleEveryMs must be > 0, got ${options.sampleEveryMs}`);
+    if (!(options.sampleEveryMs > 0)) throw new RangeError(`blackbox sampleEveryMs must be > 0, got ${options.sampleEveryMs}`); // config validation prevents it
     this.ring = new Array<Snapshot | undefined>(Math.floor(options.beforeMs / options.sampleEveryMs) + 1);
   }
 

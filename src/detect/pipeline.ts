@@ -1,5 +1,5 @@
 import type { RawPoint } from '../../drivers/types.js';
-import type { AnyBoardProfile } from '../config/board.js';
+import type { BoardProfile } from '../config/board.js';
 import type { Thresholds } from '../config/thresholds.js';
 import { SignalNormalizer, staleWindowMs } from '../signals/normalize.js';
 import type { ElevatorSignals, SignalName } from '../signals/types.js';
@@ -76,7 +76,7 @@ export class ElevatorPipeline {
   readonly detection: Detection;
 
   constructor(
-    readonly board: AnyBoardProfile,
+    readonly board: BoardProfile,
     facts: ElevatorFacts,
   ) {
     this.normalizer = new SignalNormalizer(board, {
@@ -105,7 +105,7 @@ export class ElevatorPipeline {
 }
 
 /** The pipeline of a configured elevator. */
-export function pipelineFor(e: { config: { id: string; ratedSpeedMps: number; floors: { label: string; levelMm: number }[] }; board: AnyBoardProfile; thresholds: Thresholds }, onRuleError?: ElevatorFacts['onRuleError']): ElevatorPipeline {
+export function pipelineFor(e: { config: { id: string; ratedSpeedMps: number; floors: { label: string; levelMm: number }[] }; board: BoardProfile; thresholds: Thresholds }, onRuleError?: ElevatorFacts['onRuleError']): ElevatorPipeline {
   return new ElevatorPipeline(e.board, {
     elevatorId: e.config.id,
     thresholds: e.thresholds,

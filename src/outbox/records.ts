@@ -21,10 +21,7 @@ export function emptyByKind(): Record<RecordKind, number> {
   return { event: 0, telemetry: 0, stats: 0, status: 0 };
 }
 
-/**
- * A programmer error in how the outbox is called (never a data problem).
- * TODO(lead): a dedicated code such as 'OUTBOX_MISUSE' would read better in logs.
- */
+/** A programmer error in how the outbox is called (never a data problem): OUTBOX_MISUSE in logs. */
 export function outboxMisuse(message: string, context: Record<string, unknown> = {}): ElevgwError {
   return new ElevgwError('OUTBOX_MISUSE', message, { ...context, misuse: true });
 }

@@ -1,5 +1,5 @@
 import type { DetectedEvent, EventType } from '../detect/types.js';
-import type { Allowance, Expectation, RuleScenario } from './scenario.js';
+import type { Allowance, Expectation, RuleScenario } from './rule-scenario.js';
 
 /**
  * What a scenario's expectations make of the events the rules emitted; empty = it passed.

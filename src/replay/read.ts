@@ -4,7 +4,7 @@ import { isNode, LineCounter, parseDocument } from 'yaml';
 import { ElevgwError } from '../core/errors.js';
 import { parseCsv, parseJsonl } from './log.js';
 import { describeIssue, type ReplaySample } from './sample.js';
-import { scenarioSamples, scenarioSchema, type RuleScenario } from './scenario.js';
+import { scenarioSamples, ruleScenarioSchema, type RuleScenario } from './rule-scenario.js';
 
 export type ReplayInput = { kind: 'log'; samples: ReplaySample[] } | { kind: 'scenario'; scenario: RuleScenario; samples: ReplaySample[] };
 
@@ -34,7 +34,7 @@ export function parseScenario(text: string, file: string): RuleScenario {
     const problems = doc.errors.map((e) => `${file}:${lineCounter.linePos(e.pos[0]).line}: YAML syntax: ${e.message.split('\n')[0]}`);
     throw new ElevgwError('SCENARIO_INVALID', problems.join('\n'), { file });
   }
-  const r = scenarioSchema.safeParse(doc.toJS());
+  const r = ruleScenarioSchema.safeParse(doc.toJS());
   if (r.success) return r.data;
   const problems = r.error.issues.map((issue) => {
     // The nearest node that exists: a missing key points at its parent.

@@ -1,5 +1,5 @@
 import type { RawPoint, Quality } from '../../drivers/types.js';
-import type { AnyBoardProfile, RawSignal } from '../config/board.js';
+import type { BoardProfile, RawSignal } from '../config/board.js';
 import { doorState, directionOf, levelingError, nearestFloor, SpeedEstimator } from './derive.js';
 import type { DoorState, ElevatorSignals, Sample, SignalName, SignalValues } from './types.js';
 
@@ -20,7 +20,7 @@ export interface NormalizerOptions {
  * longest. At 100 ms polls that takes 30 failed polls in a row, which a line losing even 10 % of
  * its frames practically never produces, while a dead bus still reads unknown within seconds.
  */
-export function staleWindowMs(board: AnyBoardProfile): number {
+export function staleWindowMs(board: BoardProfile): number {
   const slowestPoll = Math.max(0, ...board.pollGroups.map((g) => g.intervalMs));
   const own = 'staleAfterMs' in board && typeof board.staleAfterMs === 'number' ? board.staleAfterMs : 0;
   return Math.max(3000, 5 * slowestPoll, own);
@@ -63,7 +63,7 @@ export class SignalNormalizer {
   private firstLookAt?: number;
 
   constructor(
-    board: AnyBoardProfile,
+    board: BoardProfile,
     private readonly opts: NormalizerOptions,
   ) {
     this.byPoint = new Map();

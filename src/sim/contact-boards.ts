@@ -6,7 +6,7 @@ import type { FirmataBoardProfile, GpioBoardProfile, RawSignal } from '../config
 import { scaledClock, type Clock } from '../core/clock.js';
 import { ElevgwError } from '../core/errors.js';
 import { SimHost } from './host.js';
-import type { Scenario } from './scenario.js';
+import type { SimScenario } from './scenario.js';
 import type { SimState } from './state.js';
 
 /**
@@ -96,7 +96,7 @@ export function firmataPinValues(board: FirmataBoardProfile, s: SimState, unwire
 }
 
 export interface SimContactBoardOptions {
-  scenario: Scenario;
+  scenario: SimScenario;
   /** Simulated time runs this many times faster than real time. */
   timeScale: number;
   loop: boolean;

@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import { serveSim, type SimHost } from './host.js';
 import { startModbusRtuServer, type ModbusRtuServer } from './modbus-rtu-server.js';
-import type { Scenario } from './scenario.js';
+import type { SimScenario } from './scenario.js';
 import type { SimState } from './state.js';
 
 /**
@@ -30,7 +30,7 @@ export interface SimDiModuleRtuOptions {
   /** Most modules ship at 9600 8N1. */
   baudRate?: number;
   unitId: number;
-  scenario: Scenario;
+  scenario: SimScenario;
   /** Simulated time runs this many times faster than real time. */
   timeScale: number;
   loop: boolean;

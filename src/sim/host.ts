@@ -3,11 +3,11 @@ import type { VirtualElevator } from './elevator.js';
 import { encodeControllerRegisters, encodeDiscreteInputs } from './modbus-map.js';
 import { startModbusTcpServer } from './modbus-tcp-server.js';
 import { ScenarioRunner } from './runner.js';
-import type { Scenario } from './scenario.js';
+import type { SimScenario } from './scenario.js';
 import type { SimCounters, SimState } from './state.js';
 
 export interface SimHostOptions {
-  scenario: Scenario;
+  scenario: SimScenario;
   /** Simulated time follows this clock's monotonic time: scaledClock(10) runs the building 10× faster. */
   clock: Clock;
   /** Replay the scenario when it ends (on the same elevator, so nothing jumps). */
@@ -94,7 +94,7 @@ export interface SimModbusTcpOptions {
   /** 0 = a free port; the bound port is returned. */
   port: number;
   unitId: number;
-  scenario: Scenario;
+  scenario: SimScenario;
   /** Simulated time runs this many times faster than real time. */
   timeScale: number;
   loop: boolean;
@@ -115,7 +115,7 @@ export interface SimModbusTcp {
  * serving the simulator (Modbus TCP, RTU, a DI module, a serial sensor box) goes through here.
  */
 export async function serveSim<S extends { close(): Promise<void> }>(
-  o: { scenario: Scenario; timeScale: number; loop: boolean; clock?: Clock },
+  o: { scenario: SimScenario; timeScale: number; loop: boolean; clock?: Clock },
   startServer: (current: () => SimState) => Promise<S>,
 ): Promise<{ sim: SimHost; server: S; close(): Promise<void> }> {
   const sim = new SimHost({ scenario: o.scenario, clock: o.clock ?? scaledClock(o.timeScale), loop: o.loop });

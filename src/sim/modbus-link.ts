@@ -1,3 +1,5 @@
+import { modbusError } from '../../drivers/modbus/errors.js';
+import { REG } from './modbus-map.js';
 import type { ModbusLink } from '../../drivers/modbus/link.js';
 import type { BlockResult, ReadBlock } from '../../drivers/modbus/plan.js';
 
@@ -20,13 +22,13 @@ export function simModbusLink(registers: () => readonly number[]): ModbusLink {
     isOpen: () => open,
     async read(_unitId: number, block: ReadBlock): Promise<BlockResult> {
       const regs = registers();
-      if (block.address + block.count > regs.length) throw Object.assign(new Error('illegal data address'), { modbusCode: 2 });
+      if (block.address + block.count > regs.length) throw modbusError('MODBUS_EXCEPTION', 'unit 1: exception 2 (illegal data address)', 2);
       if (block.table === 'holding' || block.table === 'input') return { block, words: regs.slice(block.address, block.address + block.count) };
-      const status = regs[3] ?? 0;
+      const status = regs[REG.status] ?? 0; // coils and discretes mirror the status word's bits
       return { block, bits: Array.from({ length: block.count }, (_, i) => ((status >> (block.address + i)) & 1) === 1) };
     },
     async writeRegister() {
-      throw Object.assign(new Error('the simulator is read-only'), { modbusCode: 1 });
+      throw modbusError('MODBUS_EXCEPTION', 'the simulator is read-only: exception 1 (illegal function)', 1);
     },
   };
 }

@@ -67,7 +67,15 @@ export function encodeControllerRegisters(s: SimState): number[] {
   const pos = clamp(Math.round(s.positionMm), INT32_MIN, INT32_MAX) >>> 0; // two's complement
   const speed = clamp(Math.round(s.speedMps * 1000), -0x8000, 0x7fff) & 0xffff;
   const zones = (s.doorZoneUpper ? 1 : 0) | (s.doorZoneLower ? 2 : 0);
-  return [pos >>> 16, pos & 0xffff, speed, statusWord(s), s.controllerFloor & 0xffff, s.heartbeat & 0xffff, zones];
+  const regs: number[] = [];
+  regs[REG.positionHigh] = pos >>> 16;
+  regs[REG.positionLow] = pos & 0xffff;
+  regs[REG.speed] = speed;
+  regs[REG.status] = statusWord(s);
+  regs[REG.floor] = s.controllerFloor & 0xffff;
+  regs[REG.heartbeat] = s.heartbeat & 0xffff;
+  regs[REG.zoneSensors] = zones;
+  return regs;
 }
 
 /** Discrete inputs 0–15 mirror the bits of the status register. */

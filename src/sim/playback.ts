@@ -1,3 +1,4 @@
+import { modbusError } from '../../drivers/modbus/errors.js';
 import { modbusBoardSchema, type ModbusBoardProfile, type RawSignal } from '../config/board.js';
 import type { ModbusLink } from '../../drivers/modbus/link.js';
 import type { BlockResult, ReadBlock } from '../../drivers/modbus/plan.js';
@@ -90,13 +91,13 @@ export function playbackLink(current: () => ReplaySample): ModbusLink {
       const entry = SERVED[Math.floor(block.address / STRIDE)];
       const sample = current();
       if (!entry || sample.bad.includes(entry.signal) || sample.values[entry.signal] === undefined) {
-        throw Object.assign(new Error('slave device failure'), { modbusCode: 4 });
+        throw modbusError('MODBUS_EXCEPTION', 'exception 4 (slave device failure)', 4);
       }
       const words = encode(entry.signal, sample.values[entry.signal]);
       return { block, words: Array.from({ length: block.count }, (_, i) => words[i] ?? 0) };
     },
     async writeRegister() {
-      throw Object.assign(new Error('playback is read-only'), { modbusCode: 1 });
+      throw modbusError('MODBUS_EXCEPTION', 'playback is read-only: exception 1 (illegal function)', 1);
     },
   };
 }

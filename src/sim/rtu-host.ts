@@ -1,7 +1,7 @@
 import { serveSim, type SimHost } from './host.js';
 import { encodeControllerRegisters, encodeDiscreteInputs } from './modbus-map.js';
 import { startModbusRtuServer, type ModbusRtuServer } from './modbus-rtu-server.js';
-import type { Scenario } from './scenario.js';
+import type { SimScenario } from './scenario.js';
 
 export interface SimModbusRtu {
   path: string;
@@ -15,7 +15,7 @@ export interface SimModbusRtu {
  * (boards/generic-modbus-controller.yaml: holding registers 0–5, plus register 6 of sim-modbus)
  * and the status bits mirrored as discrete inputs 0–15.
  */
-export async function startSimModbusRtu(o: { path: string; baudRate?: number; unitId: number; scenario: Scenario; timeScale: number; loop: boolean }): Promise<SimModbusRtu> {
+export async function startSimModbusRtu(o: { path: string; baudRate?: number; unitId: number; scenario: SimScenario; timeScale: number; loop: boolean }): Promise<SimModbusRtu> {
   const { sim, server, close } = await serveSim(o, (current) =>
     startModbusRtuServer({
       path: o.path,

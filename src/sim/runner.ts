@@ -1,5 +1,5 @@
 import { MAX_SUB_STEP_MS, VirtualElevator } from './elevator.js';
-import type { Scenario, ScenarioStep } from './scenario.js';
+import type { SimScenario, SimScenarioStep } from './scenario.js';
 import { TrafficGenerator } from './traffic.js';
 
 /**
@@ -12,13 +12,13 @@ import { TrafficGenerator } from './traffic.js';
  */
 export class ScenarioRunner {
   readonly elevator: VirtualElevator;
-  private readonly steps: readonly ScenarioStep[];
+  private readonly steps: readonly SimScenarioStep[];
   private next = 0;
   private startMs = 0;
   private traffic: TrafficGenerator | undefined;
 
   constructor(
-    readonly scenario: Scenario,
+    readonly scenario: SimScenario,
     elevator?: VirtualElevator,
   ) {
     this.elevator = elevator ?? new VirtualElevator(scenario.elevator);
@@ -64,7 +64,7 @@ export class ScenarioRunner {
   }
 }
 
-export function applyStep(e: VirtualElevator, s: ScenarioStep): void {
+export function applyStep(e: VirtualElevator, s: SimScenarioStep): void {
   switch (s.action) {
     case 'call':
       return e.call(s.floor);

@@ -28,7 +28,7 @@ export const stepSchema = z.discriminatedUnion('action', [
   z.strictObject({ atS, action: z.literal('alarm'), on }),
   z.strictObject({ atS, action: z.literal('freezeHeartbeat'), on }),
 ]);
-export type ScenarioStep = z.infer<typeof stepSchema>;
+export type SimScenarioStep = z.infer<typeof stepSchema>;
 
 /** Overrides of the elevator model (src/sim/model.ts); absent fields keep the defaults. */
 export const modelOverridesSchema = z.strictObject({
@@ -52,7 +52,7 @@ export const trafficSchema = z.strictObject({
 });
 export type TrafficConfig = z.infer<typeof trafficSchema>;
 
-export const scenarioSchema = z
+export const simScenarioSchema = z
   .strictObject({
     name: z.string().min(1),
     description: z.string().default(''),
@@ -73,8 +73,8 @@ export const scenarioSchema = z
     });
     if (s.traffic && s.traffic.maxIdleS < s.traffic.minIdleS) ctx.addIssue({ code: 'custom', path: ['traffic', 'maxIdleS'], message: 'must be ≥ minIdleS' });
   });
-export type Scenario = z.infer<typeof scenarioSchema>;
-export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type SimScenario = z.infer<typeof simScenarioSchema>;
+export type SimScenarioInput = z.input<typeof simScenarioSchema>;
 
 /** `steps[2].floor` style, as an installer would point at it in a YAML file. */
 function formatPath(path: readonly PropertyKey[]): string {
@@ -83,8 +83,8 @@ function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /** Validates a scenario; throws ElevgwError('SCENARIO_INVALID') listing each problem with its path. */
-export function parseScenario(input: unknown, source = 'scenario'): Scenario {
-  const r = scenarioSchema.safeParse(input);
+export function parseSimScenario(input: unknown, source = 'scenario'): SimScenario {
+  const r = simScenarioSchema.safeParse(input);
   if (r.success) return r.data;
   const problems = r.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
   throw new ElevgwError('SCENARIO_INVALID', `${source} is invalid:\n  ${problems.join('\n  ')}`, { problems });

@@ -1,4 +1,4 @@
-import { parseScenario, type Scenario, type ScenarioInput } from './scenario.js';
+import { parseSimScenario, type SimScenario, type SimScenarioInput } from './scenario.js';
 
 /**
  * Built-in scenarios for the default building (src/sim/model.ts: 10 landings 3 m apart,
@@ -9,7 +9,7 @@ import { parseScenario, type Scenario, type ScenarioInput } from './scenario.js'
  * Trip times: a full 27 m trip takes ≈ 17.6 s (≈ 2.2 s ramps at 0.8 m/s², cruise 1.75 m/s);
  * a stop keeps the doors busy 9.5 s (2.5 s opening, 4 s dwell, 3 s closing).
  */
-const defs: ScenarioInput[] = [
+const defs: SimScenarioInput[] = [
   {
     name: 'normal',
     description: 'normal traffic: random calls, passengers riding to random floors, no faults',
@@ -93,12 +93,12 @@ const defs: ScenarioInput[] = [
 
 export interface BuiltinScenario {
   description: string;
-  scenario: Scenario;
+  scenario: SimScenario;
 }
 
 export const SCENARIOS: Record<string, BuiltinScenario> = Object.fromEntries(
   defs.map((d) => {
-    const scenario = parseScenario(d, `built-in scenario ${d.name}`);
+    const scenario = parseSimScenario(d, `built-in scenario ${d.name}`);
     return [scenario.name, { description: scenario.description, scenario }];
   }),
 );

@@ -2,7 +2,7 @@ import { systemSerialPorts, type SerialPortFactory, type SerialPortLike } from '
 import { scaledClock, type Clock } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
 import { SimHost } from './host.js';
-import type { Scenario } from './scenario.js';
+import type { SimScenario } from './scenario.js';
 import { encodeSensorboxFrame, SENSORBOX } from './serial-sensorbox.js';
 import type { SimState } from './state.js';
 
@@ -93,7 +93,7 @@ export class SensorboxTransmitter {
 export interface SimSerialSensorboxOptions {
   path: string;
   baudRate?: number;
-  scenario: Scenario;
+  scenario: SimScenario;
   /** Simulated time runs this many times faster; frames stay at 20 Hz of simulated time. */
   timeScale: number;
   loop: boolean;

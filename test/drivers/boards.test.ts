@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { decodeGroup, planReads } from '../../drivers/modbus/plan.js';
-import type { BoardProfile } from '../../src/config/board.js';
+import type { ModbusBoardProfile } from '../../src/config/board.js';
 import { BUILTIN_BOARDS_DIR, loadBoardFile, loadConfig } from '../../src/config/load.js';
 import { isElevgwError } from '../../src/core/errors.js';
 import { encodeControllerRegisters } from '../../src/sim/modbus-map.js';
@@ -10,7 +10,7 @@ import type { SimState } from '../../src/sim/state.js';
 import { SignalNormalizer } from '../../src/signals/normalize.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const board = (id: string) => loadBoardFile(join(BUILTIN_BOARDS_DIR, `${id}.yaml`)) as BoardProfile;
+const board = (id: string) => loadBoardFile(join(BUILTIN_BOARDS_DIR, `${id}.yaml`)) as ModbusBoardProfile;
 const generic = board('generic-modbus-controller');
 const diModule = board('rs485-di-module');
 

@@ -8,14 +8,14 @@ import type { ModbusLink } from '../../drivers/modbus/link.js';
 import { modbusRtuLink, RtuPorts } from '../../drivers/modbus/rtu-link.js';
 import type { BlockResult, ReadBlock } from '../../drivers/modbus/plan.js';
 import { BUILTIN_BOARDS_DIR, loadBoardFile } from '../../src/config/load.js';
-import type { BoardProfile } from '../../src/config/board.js';
+import type { ModbusBoardProfile } from '../../src/config/board.js';
 import { FakeClock } from '../../src/core/clock.js';
 import { isElevgwError } from '../../src/core/errors.js';
 import { silentLogger } from '../../src/core/log.js';
 import { startModbusRtuServer } from '../../src/sim/modbus-rtu-server.js';
 import { FakeCable } from './fake-cable.js';
 
-const board = loadBoardFile(join(BUILTIN_BOARDS_DIR, 'generic-modbus-controller.yaml')) as BoardProfile;
+const board = loadBoardFile(join(BUILTIN_BOARDS_DIR, 'generic-modbus-controller.yaml')) as ModbusBoardProfile;
 const REGS = [0, 6003, 0, 541, 2, 17];
 
 type Outcome = 'ok' | ModbusErrorCode | 'short' | 'weird';
@@ -57,7 +57,7 @@ class ScriptedLink implements ModbusLink {
   }
 }
 
-function driver(link: ModbusLink, clock = new FakeClock(), o: { board?: BoardProfile; unitId?: number; bus?: BusQueue } = {}) {
+function driver(link: ModbusLink, clock = new FakeClock(), o: { board?: ModbusBoardProfile; unitId?: number; bus?: BusQueue } = {}) {
   return new ModbusDriver({ board: o.board ?? board, unitId: o.unitId ?? 1, link, clock, logger: silentLogger, bus: o.bus ?? new BusQueue() });
 }
 
@@ -145,7 +145,7 @@ describe('Modbus driver: a dead slave on a shared RS-485 bus', () => {
     const server = await startModbusRtuServer({ path: 'slave', unitId: 1, readRegisters: () => REGS, openSerial: cable.opener('slave') });
     const ports = new RtuPorts(cable.opener('master'));
     const conn = { path: '/dev/fake-rs485', baudRate: 115200, parity: 'none' as const };
-    const fastBoard: BoardProfile = { ...board, timeoutMs: 20 };
+    const fastBoard: ModbusBoardProfile = { ...board, timeoutMs: 20 };
     const clock = new FakeClock();
     const bus = new BusQueue();
     const live = driver(modbusRtuLink(conn, ports), clock, { board: fastBoard, unitId: 1, bus });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { pointSchema, type PointDef } from '../../src/config/board.js';
+import { modbusPointSchema, type ModbusPointDef } from '../../src/config/board.js';
 import { decodeGroup, decodePoint, planReads, type BlockResult } from '../../drivers/modbus/plan.js';
 
-const point = (src: Record<string, unknown>, name = 'p'): PointDef => pointSchema.parse({ name, group: 'g', source: src });
+const point = (src: Record<string, unknown>, name = 'p'): ModbusPointDef => modbusPointSchema.parse({ name, group: 'g', source: src });
 
 describe('Modbus read planning', () => {
   it('reads contiguous registers of a group in one transaction', () => {

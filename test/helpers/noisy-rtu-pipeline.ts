@@ -10,7 +10,7 @@ import { silentLogger } from '../../src/core/log.js';
 import { ElevatorPipeline } from '../../src/detect/pipeline.js';
 import type { DetectedEvent } from '../../src/detect/types.js';
 import type { ReplaySample } from '../../src/replay/sample.js';
-import type { RuleScenario } from '../../src/replay/scenario.js';
+import type { RuleScenario } from '../../src/replay/rule-scenario.js';
 import { playbackLink } from '../../src/sim/playback.js';
 import { ExchangeTimers } from './exchange-timers.js';
 import { startNoisyLine, type DirectionCounts, type NoiseRates, type NoisyLine } from './noisy-line.js';

@@ -10,11 +10,11 @@ import { ElevatorMonitor } from '../../src/runtime/monitor.js';
 import { ScenarioRunner } from '../../src/sim/runner.js';
 import { simModbusLink } from '../../src/sim/modbus-link.js';
 import { encodeControllerRegisters } from '../../src/sim/modbus-map.js';
-import type { Scenario } from '../../src/sim/scenario.js';
+import type { SimScenario } from '../../src/sim/scenario.js';
 import type { DetectedEvent } from '../../src/detect/types.js';
 
 export interface TimedEvent extends DetectedEvent {
-  /** Scenario time of the event, seconds. */
+  /** SimScenario time of the event, seconds. */
   atS: number;
 }
 
@@ -24,7 +24,7 @@ export interface TimedEvent extends DetectedEvent {
  * the fake clock advances, and one poll + detection step runs. No sockets, no sleeps.
  */
 export async function runScenario(
-  scenario: Scenario,
+  scenario: SimScenario,
   opts: { sampleMs?: number; thresholds?: ThresholdsInput; onSample?: (runner: ScenarioRunner, atMs: number) => void; untilS?: number; stopAtEnd?: boolean } = {},
 ): Promise<{ events: TimedEvent[]; runner: ScenarioRunner; monitor: ElevatorMonitor }> {
   const sampleMs = opts.sampleMs ?? 100;

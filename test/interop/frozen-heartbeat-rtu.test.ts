@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { ModbusDriver } from '../../drivers/modbus/driver.js';
 import { modbusRtuLink, RtuPorts } from '../../drivers/modbus/rtu-link.js';
-import type { BoardProfile } from '../../src/config/board.js';
+import type { ModbusBoardProfile } from '../../src/config/board.js';
 import { BUILTIN_BOARDS_DIR, loadBoardFile } from '../../src/config/load.js';
 import { defaultThresholds } from '../../src/config/thresholds.js';
 import { FakeClock } from '../../src/core/clock.js';
@@ -15,7 +15,7 @@ import { startPtyPair, type PtyPair } from '../../src/sim/pty-pair.js';
 import { tempDir } from '../helpers/tmp.js';
 import { startPymodbusSlave, type PymodbusSlave } from './pymodbus.js';
 
-const board = loadBoardFile(join(BUILTIN_BOARDS_DIR, 'generic-modbus-controller.yaml')) as BoardProfile;
+const board = loadBoardFile(join(BUILTIN_BOARDS_DIR, 'generic-modbus-controller.yaml')) as ModbusBoardProfile;
 const POLL_MS = board.pollGroups[0]!.intervalMs;
 const FROZEN_AFTER_MS = board.heartbeat!.frozenAfterMs;
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimModbusTcp, type SimModbusTcp } from '../../src/sim/host.js';
 import { encodeControllerRegisters } from '../../src/sim/modbus-map.js';
-import { parseScenario } from '../../src/sim/scenario.js';
+import { parseSimScenario } from '../../src/sim/scenario.js';
 import { mbpoll } from './mbpoll.js';
 
 /** Interop: Debian's mbpoll, a third-party Modbus master, reads the simulator's Modbus TCP slave. */
@@ -10,7 +10,7 @@ describe('mbpoll reads the simulator over Modbus TCP', () => {
 
   beforeAll(async () => {
     // Idle at the bottom landing: nothing moves, only the heartbeat counts.
-    sim = await startSimModbusTcp({ host: '127.0.0.1', port: 0, unitId: 1, scenario: parseScenario({ name: 'idle', durationS: 3600 }), timeScale: 1, loop: true });
+    sim = await startSimModbusTcp({ host: '127.0.0.1', port: 0, unitId: 1, scenario: parseSimScenario({ name: 'idle', durationS: 3600 }), timeScale: 1, loop: true });
   });
 
   afterAll(async () => {

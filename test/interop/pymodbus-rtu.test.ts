@@ -5,7 +5,7 @@ import type { ElevgwError } from '../../src/core/errors.js';
 import { BusQueue } from '../../drivers/kernel/bus-queue.js';
 import { modbusRtuLink, RtuPorts } from '../../drivers/modbus/rtu-link.js';
 import type { RawPoint } from '../../drivers/types.js';
-import type { BoardProfile } from '../../src/config/board.js';
+import type { ModbusBoardProfile } from '../../src/config/board.js';
 import { BUILTIN_BOARDS_DIR, loadBoardFile } from '../../src/config/load.js';
 import { systemClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/log.js';
@@ -13,7 +13,7 @@ import { startPtyPair, type PtyPair } from '../../src/sim/pty-pair.js';
 import { tempDir } from '../helpers/tmp.js';
 import { startPymodbusSlave, type PymodbusSlave } from './pymodbus.js';
 
-const board = (id: string) => loadBoardFile(join(BUILTIN_BOARDS_DIR, `${id}.yaml`)) as BoardProfile;
+const board = (id: string) => loadBoardFile(join(BUILTIN_BOARDS_DIR, `${id}.yaml`)) as ModbusBoardProfile;
 const values = (points: RawPoint[]) => Object.fromEntries(points.map((p) => [p.point, p.quality === 'good' ? p.value : 'bad']));
 
 /**
@@ -26,7 +26,7 @@ describe('Modbus RTU against pymodbus through a socat pty pair', () => {
   let pair: PtyPair;
   let slave: PymodbusSlave;
   const conn = () => ({ path: pair.b, baudRate: 9600, parity: 'none' as const });
-  const driver = (b: BoardProfile, unitId = 1) => new ModbusDriver({ board: b, unitId, link: modbusRtuLink(conn(), ports), bus: new BusQueue(), clock: systemClock, logger: silentLogger });
+  const driver = (b: ModbusBoardProfile, unitId = 1) => new ModbusDriver({ board: b, unitId, link: modbusRtuLink(conn(), ports), bus: new BusQueue(), clock: systemClock, logger: silentLogger });
 
   beforeAll(async () => {
     pair = await startPtyPair(tmp.dir);

@@ -8,7 +8,7 @@ import { Gateway } from '../../src/runtime/gateway.js';
 import { encodeControllerRegisters } from '../../src/sim/modbus-map.js';
 import { startPtyPair, type PtyPair } from '../../src/sim/pty-pair.js';
 import { startSimModbusRtu, type SimModbusRtu } from '../../src/sim/rtu-host.js';
-import { parseScenario } from '../../src/sim/scenario.js';
+import { parseSimScenario } from '../../src/sim/scenario.js';
 import { SCENARIOS } from '../../src/sim/scenarios.js';
 import { tempDir } from '../helpers/tmp.js';
 import { mbpoll } from './mbpoll.js';
@@ -21,7 +21,7 @@ describe('the simulator as a Modbus RTU slave on a pty, read by mbpoll', () => {
 
   beforeAll(async () => {
     pair = await startPtyPair(tmp.dir);
-    sim = await startSimModbusRtu({ path: pair.a, unitId: 1, scenario: parseScenario({ name: 'idle', durationS: 3600 }), timeScale: 1, loop: true });
+    sim = await startSimModbusRtu({ path: pair.a, unitId: 1, scenario: parseSimScenario({ name: 'idle', durationS: 3600 }), timeScale: 1, loop: true });
   });
 
   afterAll(async () => {

@@ -7,7 +7,7 @@ import { CATALOGUE } from '../../src/detect/catalogue.js';
 import { checkExpectations } from '../../src/replay/expect.js';
 import { readReplayFile } from '../../src/replay/read.js';
 import { replay } from '../../src/replay/run.js';
-import type { RuleScenario } from '../../src/replay/scenario.js';
+import type { RuleScenario } from '../../src/replay/rule-scenario.js';
 
 const CORPUS = join(import.meta.dirname, '..', 'scenarios');
 

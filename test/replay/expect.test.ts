@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultSeverity } from '../../src/detect/catalogue.js';
 import type { DetectedEvent, EventType, Phase } from '../../src/detect/types.js';
 import { checkExpectations } from '../../src/replay/expect.js';
-import { scenarioSchema } from '../../src/replay/scenario.js';
+import { ruleScenarioSchema } from '../../src/replay/rule-scenario.js';
 
 /**
  * The corpus checker itself, on hand-made event lists: each way a rule could be wrong and still
@@ -10,7 +10,7 @@ import { scenarioSchema } from '../../src/replay/scenario.js';
  * alarm before the expected raise, a stray clear, one event taken by two expectations, …) fails.
  */
 function scenario(o: { expect?: unknown[]; allow?: unknown[] } = {}) {
-  return scenarioSchema.parse({ name: 't', durationMs: 60_000, signals: {}, ...o });
+  return ruleScenarioSchema.parse({ name: 't', durationMs: 60_000, signals: {}, ...o });
 }
 
 function ev(type: EventType, phase: Phase, mono: number, extra: Partial<DetectedEvent> = {}): DetectedEvent {

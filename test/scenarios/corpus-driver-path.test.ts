@@ -11,7 +11,7 @@ import { ElevatorMonitor } from '../../src/runtime/monitor.js';
 import { checkExpectations } from '../../src/replay/expect.js';
 import { readReplayFile } from '../../src/replay/read.js';
 import type { ReplaySample } from '../../src/replay/sample.js';
-import type { RuleScenario } from '../../src/replay/scenario.js';
+import type { RuleScenario } from '../../src/replay/rule-scenario.js';
 import { playbackBoard, playbackLink } from '../../src/sim/playback.js';
 import type { DetectedEvent } from '../../src/detect/types.js';
 import type { SignalName } from '../../src/signals/types.js';

@@ -5,7 +5,7 @@ import type { DetectedEvent } from '../../src/detect/types.js';
 import { checkExpectations } from '../../src/replay/expect.js';
 import { readReplayFile } from '../../src/replay/read.js';
 import type { ReplaySample } from '../../src/replay/sample.js';
-import type { RuleScenario } from '../../src/replay/scenario.js';
+import type { RuleScenario } from '../../src/replay/rule-scenario.js';
 import type { NoiseRates } from '../helpers/noisy-line.js';
 import { runScenarioOverRtu, startRtuStation, type RtuRun, type RtuStation } from '../helpers/noisy-rtu-pipeline.js';
 import { tempDir } from '../helpers/tmp.js';

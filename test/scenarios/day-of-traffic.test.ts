@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseScenario } from '../../src/sim/scenario.js';
+import { parseSimScenario } from '../../src/sim/scenario.js';
 import { runScenario } from '../helpers/sim-pipeline.js';
 
 /**
@@ -9,7 +9,7 @@ import { runScenario } from '../helpers/sim-pipeline.js';
  */
 describe('24 hours of normal traffic, 20 floors', () => {
   it('raises zero faults and the daily statistics match the simulator', async () => {
-    const day = parseScenario({
+    const day = parseSimScenario({
       name: 'day-20-floors',
       durationS: 24 * 3600,
       elevator: { floorLevelsMm: Array.from({ length: 20 }, (_, i) => i * 3000), ratedSpeedMps: 1.75 },

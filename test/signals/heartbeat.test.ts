@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { RawPoint } from '../../drivers/types.js';
-import { boardSchema, type BoardProfile } from '../../src/config/board.js';
+import { boardSchema, type ModbusBoardProfile } from '../../src/config/board.js';
 import { BUILTIN_BOARDS_DIR, loadBoardFile } from '../../src/config/load.js';
 import { defaultThresholds } from '../../src/config/thresholds.js';
 import { FakeClock } from '../../src/core/clock.js';
 import { ElevatorPipeline } from '../../src/detect/pipeline.js';
 import type { DetectedEvent } from '../../src/detect/types.js';
 
-const generic = loadBoardFile(join(BUILTIN_BOARDS_DIR, 'generic-modbus-controller.yaml')) as BoardProfile;
+const generic = loadBoardFile(join(BUILTIN_BOARDS_DIR, 'generic-modbus-controller.yaml')) as ModbusBoardProfile;
 const FLOORS = [0, 3000, 6000, 9000];
 const SAMPLE_MS = 100;
 
@@ -23,7 +23,7 @@ function controllerPoints(at: number, heartbeat: number): RawPoint[] {
 }
 
 /** The monitor's loop on fake time: poll → normalizer → rules, every 100 ms. */
-function rig(board: BoardProfile) {
+function rig(board: ModbusBoardProfile) {
   const clock = new FakeClock();
   const pipeline = new ElevatorPipeline(board, { elevatorId: 'E1', thresholds: defaultThresholds, ratedSpeedMps: 1, floors: FLOORS.map((levelMm, i) => ({ label: String(i), levelMm })) });
   const normalizer = pipeline.normalizer;
@@ -97,7 +97,7 @@ describe('frozen controller (heartbeat stops while the slave still answers)', ()
   });
 
   it('a board without a heartbeat point never freezes', () => {
-    const noBeat = boardSchema.parse({ ...generic, points: generic.points.filter((p) => p.signal !== 'heartbeat') }) as BoardProfile;
+    const noBeat = boardSchema.parse({ ...generic, points: generic.points.filter((p) => p.signal !== 'heartbeat') }) as ModbusBoardProfile;
     const r = rig(noBeat);
     r.run(30_000, () => 1);
     expect(r.normalizer.heartbeatFrozen(r.clock.now())).toBe(false);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { RawPoint } from '../../drivers/types.js';
-import type { BoardProfile } from '../../src/config/board.js';
+import type { ModbusBoardProfile } from '../../src/config/board.js';
 import { BUILTIN_BOARDS_DIR, loadBoardFile } from '../../src/config/load.js';
 import { defaultThresholds } from '../../src/config/thresholds.js';
 import { FakeClock } from '../../src/core/clock.js';
@@ -10,7 +10,7 @@ import type { DetectedEvent } from '../../src/detect/types.js';
 import { staleWindowMs } from '../../src/signals/normalize.js';
 import { prng } from '../../src/sim/prng.js';
 
-const board = loadBoardFile(join(BUILTIN_BOARDS_DIR, 'sim-modbus.yaml')) as BoardProfile;
+const board = loadBoardFile(join(BUILTIN_BOARDS_DIR, 'sim-modbus.yaml')) as ModbusBoardProfile;
 const FLOORS = [0, 3000, 6000, 9000, 12000];
 const POLL_MS = 100;
 const WINDOW_MS = staleWindowMs(board);

@@ -3,14 +3,14 @@ import ModbusSerial from 'modbus-serial';
 import { FakeClock } from '../../src/core/clock.js';
 import { SimHost, startSimModbusTcp, type SimModbusTcp } from '../../src/sim/host.js';
 import { encodeControllerRegisters } from '../../src/sim/modbus-map.js';
-import { parseScenario } from '../../src/sim/scenario.js';
+import { parseSimScenario } from '../../src/sim/scenario.js';
 import { SCENARIOS } from '../../src/sim/scenarios.js';
 import type { SimState } from '../../src/sim/elevator.js';
 
 const ModbusRTU = ModbusSerial.default;
 type Client = InstanceType<typeof ModbusRTU>;
 
-const shortTrip = parseScenario({ name: 'short', durationS: 30, steps: [{ atS: 0, action: 'call', floor: 1 }, { atS: 15, action: 'call', floor: 0 }] });
+const shortTrip = parseSimScenario({ name: 'short', durationS: 30, steps: [{ atS: 0, action: 'call', floor: 1 }, { atS: 15, action: 'call', floor: 0 }] });
 
 describe('SimHost', () => {
   afterEach(() => {

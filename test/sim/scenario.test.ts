@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ElevgwError } from '../../src/core/errors.js';
 import { VirtualElevator } from '../../src/sim/elevator.js';
-import { parseScenario, ScenarioRunner, type ScenarioInput } from '../../src/sim/scenario.js';
+import { parseSimScenario, ScenarioRunner, type SimScenarioInput } from '../../src/sim/scenario.js';
 import { run } from './helpers.js';
 
 function problemsOf(input: unknown): string {
   try {
-    parseScenario(input, 'test.yaml');
+    parseSimScenario(input, 'test.yaml');
   } catch (e) {
     expect(e).toBeInstanceOf(ElevgwError);
     expect((e as ElevgwError).code).toBe('SCENARIO_INVALID');
@@ -15,11 +15,11 @@ function problemsOf(input: unknown): string {
   throw new Error('expected the scenario to be refused');
 }
 
-const base: ScenarioInput = { name: 't', durationS: 60, steps: [{ atS: 0, action: 'call', floor: 3 }] };
+const base: SimScenarioInput = { name: 't', durationS: 60, steps: [{ atS: 0, action: 'call', floor: 3 }] };
 
 describe('scenario format', () => {
   it('accepts a plain object and fills in defaults', () => {
-    const s = parseScenario({ ...base, traffic: { seed: 3 } });
+    const s = parseSimScenario({ ...base, traffic: { seed: 3 } });
     expect(s.description).toBe('');
     expect(s.elevator).toEqual({});
     expect(s.traffic).toMatchObject({ seed: 3, minIdleS: 5, maxIdleS: 30 });
@@ -37,13 +37,13 @@ describe('scenario format', () => {
   });
 
   it('checks floors against the elevator overrides', () => {
-    expect(() => parseScenario({ ...base, elevator: { floorLevelsMm: [0, 3000] }, steps: [{ atS: 0, action: 'call', floor: 2 }] })).toThrow(/steps\[0\]\.floor: no floor 2 \(floors 0–1\)/);
+    expect(() => parseSimScenario({ ...base, elevator: { floorLevelsMm: [0, 3000] }, steps: [{ atS: 0, action: 'call', floor: 2 }] })).toThrow(/steps\[0\]\.floor: no floor 2 \(floors 0–1\)/);
   });
 });
 
 describe('ScenarioRunner', () => {
   it('applies steps at their simulated time, whatever the size of advance()', () => {
-    const s = parseScenario({
+    const s = parseSimScenario({
       name: 't',
       durationS: 120,
       steps: [
@@ -68,7 +68,7 @@ describe('ScenarioRunner', () => {
 
   it('sorts steps by time and keeps same-time steps in order', () => {
     const r = new ScenarioRunner(
-      parseScenario({
+      parseSimScenario({
         name: 't',
         durationS: 10,
         steps: [
@@ -85,7 +85,7 @@ describe('ScenarioRunner', () => {
   });
 
   it('restart() replays the timeline on the same elevator', () => {
-    const r = new ScenarioRunner(parseScenario({ name: 't', durationS: 40, steps: [{ atS: 1, action: 'call', floor: 2 }] }));
+    const r = new ScenarioRunner(parseSimScenario({ name: 't', durationS: 40, steps: [{ atS: 1, action: 'call', floor: 2 }] }));
     run(r, 40_000);
     expect(r.finished).toBe(true);
     r.restart();
@@ -98,14 +98,14 @@ describe('ScenarioRunner', () => {
 
   it('drives an elevator it is given', () => {
     const e = new VirtualElevator({}, 3);
-    const r = new ScenarioRunner(parseScenario({ name: 't', durationS: 40, steps: [{ atS: 0, action: 'call', floor: 0 }] }), e);
+    const r = new ScenarioRunner(parseSimScenario({ name: 't', durationS: 40, steps: [{ atS: 0, action: 'call', floor: 0 }] }), e);
     run(r, 30_000);
     expect(e.state().positionMm).toBe(0);
   });
 });
 
 describe('traffic generator', () => {
-  const traffic = (seed: number) => parseScenario({ name: 'traffic', durationS: 1800, traffic: { seed, minIdleS: 2, maxIdleS: 20 } });
+  const traffic = (seed: number) => parseSimScenario({ name: 'traffic', durationS: 1800, traffic: { seed, minIdleS: 2, maxIdleS: 20 } });
 
   function tripLog(seed: number): { floors: number[]; counters: { trips: number; doorCycles: number }; maxIdleOccupiedMs: number } {
     const r = new ScenarioRunner(traffic(seed));

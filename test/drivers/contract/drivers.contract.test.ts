@@ -9,7 +9,7 @@ import type { SerialPortFactory } from '../../../drivers/kernel/serial-port.js';
 import { ModbusDriver } from '../../../drivers/modbus/driver.js';
 import { modbusRtuLink, RtuPorts } from '../../../drivers/modbus/rtu-link.js';
 import { SerialFramedDriver } from '../../../drivers/serial/driver.js';
-import type { BoardProfile } from '../../../src/config/board.js';
+import type { ModbusBoardProfile } from '../../../src/config/board.js';
 import { BUILTIN_BOARDS_DIR, loadBoardFile } from '../../../src/config/load.js';
 import { FakeClock } from '../../../src/core/clock.js';
 import { ElevgwError } from '../../../src/core/errors.js';
@@ -36,7 +36,7 @@ function counting<A extends unknown[], R>(fn: (...a: A) => R): { fn: (...a: A) =
 
 // Modbus RTU: the real RTU link and port over an in-memory cable to the simulator's RTU slave.
 driverContract('modbus (RTU over a fake cable to the simulator slave)', async () => {
-  const board = loadBoardFile(boardFile('generic-modbus-controller')) as BoardProfile;
+  const board = loadBoardFile(boardFile('generic-modbus-controller')) as ModbusBoardProfile;
   const cable = new FakeCable();
   const settings = { path: 'master', baudRate: 115_200, parity: 'none' as const };
   const serve = () => startModbusRtuServer({ path: 'slave', baudRate: 115_200, unitId: 1, readRegisters: () => [0, 6003, 0, 0b10_0001_1101, 2, 17], openSerial: cable.opener('slave') });

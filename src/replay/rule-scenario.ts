@@ -59,7 +59,7 @@ export const allowanceSchema = z
   .refine((a) => a.from <= a.to, { message: 'from must not be after to', path: ['to'] });
 export type Allowance = z.infer<typeof allowanceSchema>;
 
-export const scenarioSchema = z.strictObject({
+export const ruleScenarioSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().default(''),
   elevator: z
@@ -82,7 +82,7 @@ export const scenarioSchema = z.strictObject({
   /** Other fault episodes this scenario may have, each once in its window (anything else fails it). */
   allow: z.array(allowanceSchema).default([]),
 });
-export type RuleScenario = z.infer<typeof scenarioSchema>;
+export type RuleScenario = z.infer<typeof ruleScenarioSchema>;
 
 /** The scenario as samples every `sampleMs` from 0 to `durationMs`. */
 export function scenarioSamples(sc: RuleScenario): ReplaySample[] {
