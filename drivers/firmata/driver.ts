@@ -1,6 +1,6 @@
 import type { FirmataBoardProfile } from '../../src/config/board.js';
 import type { Clock } from '../../src/core/clock.js';
-import { ElevgwError, errorMessage } from '../../src/core/errors.js';
+import { ElevgwError } from '../../src/core/errors.js';
 import type { Logger } from '../../src/core/log.js';
 import { HealthRecorder } from '../kernel/health.js';
 import { LatestValues } from '../kernel/latest-values.js';

@@ -6,7 +6,7 @@ import { modbusRtuLink, RtuPorts } from '../../drivers/modbus/rtu-link.js';
 import { RtuPort } from '../../drivers/modbus/rtu-port.js';
 import { readRequest } from '../../drivers/modbus/rtu-frame.js';
 import { readResponse, registersPayload } from '../../drivers/modbus/rtu-request.js';
-import { startModbusRtuServer, type ModbusRtuServer } from '../../src/sim/modbus-rtu-server.js';
+import { startModbusRtuServer } from '../../src/sim/modbus-rtu-server.js';
 import { FakeCable } from './fake-cable.js';
 
 const REGS = [1, 9476, 0, 541, 2, 7];

@@ -13,7 +13,6 @@ import { prng } from '../../src/sim/prng.js';
 const board = loadBoardFile(join(BUILTIN_BOARDS_DIR, 'sim-modbus.yaml')) as ModbusBoardProfile;
 const FLOORS = [0, 3000, 6000, 9000, 12000];
 const POLL_MS = 100;
-const WINDOW_MS = staleWindowMs(board);
 
 /** A car stalled between floors 2 and 3 with a passenger inside, doors shut. */
 const STALLED: Record<string, number | boolean> = {
@@ -54,6 +53,10 @@ const raises = (events: readonly DetectedEvent[]) =>
   events.filter((e) => e.phase === 'raised' && e.type !== 'stopped-outside-zone').map((e) => `${e.type}@${e.mono}`);
 
 describe('a noisy line: failed polls within the staleness window are not missing data', () => {
+  it('the window of a board polled every 100 ms is 3 s (what the cases below rely on)', () => {
+    expect(staleWindowMs(board)).toBe(3000);
+  });
+
   it(`given a passenger stalled between floors and 10 % of polls failing at random, trapped is raised 30 s after the stop, on time`, () => {
     const r = rig();
     const random = prng(8);
