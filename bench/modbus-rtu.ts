@@ -23,7 +23,7 @@ const RUN_MS = 3000;
  * Theoretical time on an RS-485 line for one read of 6 holding registers: request and response
  * characters, plus two t3.5 silences (end of request, end of response before the next request).
  */
-export function wireMsPerTransaction(baudRate: number, bitsPerChar = BITS_PER_CHAR): number {
+function wireMsPerTransaction(baudRate: number, bitsPerChar = BITS_PER_CHAR): number {
   const chars = (REQUEST_BYTES + RESPONSE_BYTES) * bitsPerChar;
   const gap = baudRate > 19_200 ? 1.75 : (3.5 * bitsPerChar * 1000) / baudRate;
   return (chars * 1000) / baudRate + 2 * gap;

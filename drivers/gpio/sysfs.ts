@@ -17,7 +17,7 @@ export interface GpioChip {
 }
 
 /** The 40-pin header's controller by Pi generation, newest first. */
-export const HEADER_CHIP_LABELS = ['pinctrl-rp1', 'pinctrl-bcm2712', 'pinctrl-bcm2711', 'pinctrl-bcm2835'] as const;
+const HEADER_CHIP_LABELS = ['pinctrl-rp1', 'pinctrl-bcm2712', 'pinctrl-bcm2711', 'pinctrl-bcm2835'] as const;
 
 /** The gpiochips under `<sysfsRoot>/class/gpio`; unreadable entries are skipped. */
 export function listGpioChips(sysfsRoot = '/sys'): GpioChip[] {

@@ -38,15 +38,12 @@ export const systemSerialPorts: SerialPortFactory = ({ path, baudRate, parity = 
   new SerialPort({ path, baudRate, parity, dataBits: 8, stopBits: 1, autoOpen: false });
 
 /**
- * The mock binding `mockSerialPorts` uses: `mockBinding.createPort(path)` makes a device,
+ * node-serialport's mock binding (`new SerialPortMock(...)` ports use it): `mockBinding.createPort(path)` makes a device,
  * `mockBinding.reset()` unplugs every device. Use this one, not an `import` of
  * @serialport/binding-mock: that loads the package's ESM build, a second instance with its own
  * devices (serialport itself requires the CommonJS build).
  */
 export const mockBinding = SerialPortMock.binding;
-
-/** Ports of @serialport/binding-mock; push bytes from the device with `port.port.emitData()`. */
-export const mockSerialPorts: SerialPortFactory = ({ path, baudRate }) => new SerialPortMock({ path, baudRate, autoOpen: false });
 
 /** Bits on the wire per character: start + 8 data + parity (if any) + 1 stop. */
 export function bitsPerChar(s: Pick<SerialSettings, 'parity'>): number {

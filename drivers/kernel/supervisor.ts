@@ -56,7 +56,7 @@ export class LinkSupervisor<T> {
   /** The transport when open; otherwise an attempt when the back-off allows one (shared by concurrent callers). */
   ensure(): Promise<T | undefined> {
     if (this.transport !== undefined) return Promise.resolve(this.transport);
-    if (this.attempt) return this.attempt;
+    if (this.attempt !== undefined) return this.attempt;
     if (this.conn.state === 'closed' && !this.stopped) return this.start();
     if (!this.conn.retry(this.o.clock.now())) {
       this.o.health.link(this.conn.state);

@@ -10,7 +10,6 @@ import { classify, exceptionCodeOf, retryableException, type ModbusErrorCode } f
 import type { ModbusLink } from './link.js';
 import { decodeGroup, planReads, type BlockResult, type ReadBlock } from './plan.js';
 
-export { classify } from './errors.js';
 
 export interface ModbusDriverOptions {
   board: ModbusBoardProfile;

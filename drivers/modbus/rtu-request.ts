@@ -51,7 +51,7 @@ export function exceptionResponse(unitId: number, fc: number, code: number): Buf
 
 export function registersPayload(words: readonly number[]): Buffer {
   const b = Buffer.alloc(words.length * 2);
-  words.forEach((w, i) => b.writeUInt16BE(w & 0xffff, i * 2));
+  for (const [i, w] of words.entries()) b.writeUInt16BE(w & 0xffff, i * 2);
   return b;
 }
 

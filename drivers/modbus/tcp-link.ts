@@ -10,7 +10,7 @@ type Client = InstanceType<typeof ModbusRTU>;
 export function modbusTcpLink(conn: { host: string; port: number }): ModbusLink {
   let client: Client | undefined;
   const need = (): Client => {
-    if (!client || !client.isOpen) throw modbusError('MODBUS_IO', `modbus-tcp ${conn.host}:${conn.port}: not connected`);
+    if (!client?.isOpen) throw modbusError('MODBUS_IO', `modbus-tcp ${conn.host}:${conn.port}: not connected`);
     return client;
   };
   return {

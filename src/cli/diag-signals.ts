@@ -13,7 +13,7 @@ import { runningState } from '../runtime/payload.js';
 import { parseArg } from './args.js';
 
 /** Exit codes of the diag commands: documented in the README. */
-export const DIAG_EXIT = { ok: 0, checkFailed: 1, usage: 2, unreachable: 3 } as const;
+const DIAG_EXIT = { ok: 0, checkFailed: 1, usage: 2, unreachable: 3 } as const;
 
 const FLAGS = ['doorZone', 'occupied', 'safetyCircuit', 'doorClosedAndLocked', 'mainsPower', 'inspection'] as const;
 
@@ -24,7 +24,7 @@ function shown(v: string | number | boolean | null | undefined): string {
   return String(v);
 }
 
-export function signalsLine(st: RunningState, h: DriverHealth, time: string): string {
+function signalsLine(st: RunningState, h: DriverHealth, time: string): string {
   const flags = FLAGS.filter((k) => st[k] !== undefined)
     .map((k) => `${k}=${shown(st[k])}`)
     .join(' ');
@@ -87,7 +87,7 @@ export function registerDiagSignals(diag: Command): void {
 }
 
 /** 0: the last sample read every signal good; 3: the device gave no good reading or is lost now; 1: it answers, but some reading is bad. */
-export function exitCodeOf(last: { st: RunningState; h: DriverHealth } | undefined, everGood: boolean): number {
+function exitCodeOf(last: { st: RunningState; h: DriverHealth } | undefined, everGood: boolean): number {
   if (last === undefined) return DIAG_EXIT.ok;
   const bad = (last.st.badSignals ?? []).length > 0;
   if (!bad) return DIAG_EXIT.ok;

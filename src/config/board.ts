@@ -8,7 +8,7 @@ import { firmataSourceSchema, frameFieldWidth, frameSourceSchema, gpioSourceSche
  */
 
 /** Inputs a board can feed; the normalizer turns them into ElevatorSignals. */
-export const RAW_SIGNALS = [
+const RAW_SIGNALS = [
   'positionMm',
   'speedMps',
   'doorClosed',
@@ -30,13 +30,13 @@ export const RAW_SIGNALS = [
   'controllerFloor',
   'heartbeat',
 ] as const;
-export const rawSignalSchema = z.enum(RAW_SIGNALS);
+const rawSignalSchema = z.enum(RAW_SIGNALS);
 export type RawSignal = z.infer<typeof rawSignalSchema>;
 
-export const modbusTableSchema = z.enum(['holding', 'input', 'coil', 'discrete']);
+const modbusTableSchema = z.enum(['holding', 'input', 'coil', 'discrete']);
 export type ModbusTable = z.infer<typeof modbusTableSchema>;
 
-export const modbusSourceSchema = z
+const modbusSourceSchema = z
   .object({
     table: modbusTableSchema,
     /** Zero-based address. */
@@ -48,7 +48,6 @@ export const modbusSourceSchema = z
     bit: z.number().int().min(0).max(15).optional(),
   })
   .strict();
-export type ModbusSource = z.infer<typeof modbusSourceSchema>;
 
 /** What every point has, whatever its transport; `source` says where its value comes from. */
 const pointFields = {
@@ -71,20 +70,17 @@ export const modbusPointSchema = z
 export type ModbusPointDef = z.infer<typeof modbusPointSchema>;
 
 /** A field of a framed serial payload (transport `serial-framed`). */
-export const framePointSchema = z.object({ ...pointFields, source: frameSourceSchema }).strict();
-export type FramePointDef = z.infer<typeof framePointSchema>;
+const framePointSchema = z.object({ ...pointFields, source: frameSourceSchema }).strict();
 
 /** A GPIO input line of the gateway (transport `gpio`). */
-export const gpioPointSchema = z.object({ ...pointFields, source: gpioSourceSchema }).strict();
+const gpioPointSchema = z.object({ ...pointFields, source: gpioSourceSchema }).strict();
 export type GpioPointDef = z.infer<typeof gpioPointSchema>;
 
 /** A pin of a Firmata board (transport `firmata`). */
-export const firmataPointSchema = z.object({ ...pointFields, source: firmataSourceSchema }).strict();
-export type FirmataPointDef = z.infer<typeof firmataPointSchema>;
+const firmataPointSchema = z.object({ ...pointFields, source: firmataSourceSchema }).strict();
 
-export type PointDef = ModbusPointDef | FramePointDef | GpioPointDef | FirmataPointDef;
 
-export const pollGroupSchema = z
+const pollGroupSchema = z
   .object({
     name: z.string(),
     intervalMs: z.number().int().min(10).max(3_600_000),
@@ -181,7 +177,7 @@ function refineWith<T>(check: (b: T) => Issue[]) {
 }
 
 /** A sensor box that pushes framed binary records over a serial line (`drivers/serial`). */
-export const serialFramedBoardSchema = z
+const serialFramedBoardSchema = z
   .object({
     ...boardFields,
     transport: z.literal('serial-framed'),

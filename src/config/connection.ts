@@ -11,7 +11,7 @@ import {
 } from './site.js';
 
 /** What an elevator's `connection` must look like for a board transport. */
-export interface ConnectionSpec {
+interface ConnectionSpec {
   schema: z.ZodType<Connection>;
   /** The expected shape, as said in error messages. */
   shape: string;
@@ -22,7 +22,7 @@ export interface ConnectionSpec {
 const TCP = '{ host, port?: 502, unitId?: 1 }';
 const RTU = '{ path, baudRate?: 9600, parity?: none|even|odd, unitId?: 1 }';
 
-export function connectionSpecFor(transport: BoardTransport): ConnectionSpec {
+function connectionSpecFor(transport: BoardTransport): ConnectionSpec {
   switch (transport) {
     case 'modbus-tcp':
       return { schema: modbusTcpConnectionSchema, shape: TCP, optional: false };

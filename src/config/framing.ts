@@ -14,10 +14,10 @@ const endianSchema = z.enum(['be', 'le']);
  * `crc16-modbus`: poly 0x8005 reflected, init 0xFFFF ("123456789" → 0x4B37).
  */
 export const CHECKSUM_TYPES = ['none', 'sum8', 'xor8', 'crc16-modbus', 'crc16-ccitt-false'] as const;
-export const checksumTypeSchema = z.enum(CHECKSUM_TYPES);
+const checksumTypeSchema = z.enum(CHECKSUM_TYPES);
 export type ChecksumType = z.infer<typeof checksumTypeSchema>;
 
-export const checksumSchema = z
+const checksumSchema = z
   .object({
     type: checksumTypeSchema,
     /** Byte order of a 16-bit checksum on the wire (CRC-16/MODBUS is traditionally `le`). */
@@ -38,7 +38,7 @@ const payloadBounds = {
 };
 
 /** `sync…` `length` `payload` `checksum`: the length field follows the sync bytes. */
-export const lengthPrefixedFramingSchema = z
+const lengthPrefixedFramingSchema = z
   .object({
     kind: z.literal('length-prefixed'),
     /** Header (sync) bytes that start every frame, e.g. [0xAA, 0x55]. */
@@ -60,7 +60,7 @@ export const lengthPrefixedFramingSchema = z
  * `start…` `payload` `checksum` `delimiter`: frames end with a delimiter. Suits payloads that
  * cannot contain the delimiter (ASCII or escaped protocols).
  */
-export const delimitedFramingSchema = z
+const delimitedFramingSchema = z
   .object({
     kind: z.literal('delimiter'),
     /** Optional start bytes (e.g. STX 0x02); without them a frame is whatever lies between delimiters. */

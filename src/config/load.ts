@@ -34,13 +34,13 @@ export interface ConfigProblem {
 }
 
 /** Renders problems one per line: `file:line:col path: message`. */
-export function formatProblems(problems: readonly ConfigProblem[]): string {
+function formatProblems(problems: readonly ConfigProblem[]): string {
   return problems
     .map((p) => `${p.file}${p.line ? `:${p.line}:${p.column ?? 1}` : ''} ${p.path || '(root)'}: ${p.message}`)
     .join('\n');
 }
 
-export function pathToString(path: readonly PropertyKey[]): string {
+function pathToString(path: readonly PropertyKey[]): string {
   let out = '';
   for (const seg of path) {
     if (typeof seg === 'number') out += `[${seg}]`;
@@ -90,7 +90,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 }
 
 /** Validates `data` with `schema`, collecting every problem with its file position. */
-export function validate<S extends z.ZodType>(schema: S, parsed: Parsed, file: string): z.infer<S> {
+function validate<S extends z.ZodType>(schema: S, parsed: Parsed, file: string): z.infer<S> {
   const r = schema.safeParse(parsed.data, { reportInput: true });
   if (r.success) return r.data;
   const problems: ConfigProblem[] = r.error.issues.map((issue) => ({

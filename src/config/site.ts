@@ -6,7 +6,7 @@ export const CONFIG_VERSION = 1;
 
 const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, _ or - (topic-safe, ≤ 64)');
 
-export const floorSchema = z
+const floorSchema = z
   .object({
     label: z.string().min(1).max(8),
     /** Landing level above the bottom landing, mm. */
@@ -61,12 +61,12 @@ export const gpioConnectionSchema = z
  * Any transport's connection. Which one an elevator needs follows from its board's transport;
  * the loader checks that (src/config/connection.ts), so this only has to accept the shapes.
  */
-export const connectionSchema = z.union(
+const connectionSchema = z.union(
   [modbusTcpConnectionSchema, modbusRtuConnectionSchema, serialFramedConnectionSchema, gpioConnectionSchema],
   { error: () => 'expected a connection: { host, port?, unitId? } (Modbus TCP), { path, baudRate?, parity?, unitId? } (Modbus RTU, serial-framed, firmata) or { chip? } (gpio)' },
 );
 
-export const elevatorSchema = z
+const elevatorSchema = z
   .object({
     id: idSchema,
     /** 20-character registration code (使用登记代码 / equipment code). */
@@ -134,7 +134,7 @@ export const uplinkSchema = z
   })
   .strict();
 
-export const outboxSchema = z
+const outboxSchema = z
   .object({
     path: z.string().default('data/outbox.db'),
     maxMb: z.number().positive().default(64),
@@ -179,11 +179,7 @@ export const siteConfigSchema = z
 export type SiteConfig = z.infer<typeof siteConfigSchema>;
 export type ElevatorConfig = z.infer<typeof elevatorSchema>;
 export type UplinkConfig = z.infer<typeof uplinkSchema>;
-export type OutboxConfig = z.infer<typeof outboxSchema>;
 /** A Modbus connection (TCP or RTU); the name predates the other transports and is kept for drivers/modbus. */
 export type ModbusConnection = z.infer<typeof modbusConnectionSchema>;
-export type SerialFramedConnection = z.infer<typeof serialFramedConnectionSchema>;
-export type FirmataConnection = z.infer<typeof firmataConnectionSchema>;
-export type GpioConnection = z.infer<typeof gpioConnectionSchema>;
 /** Whatever an elevator's `connection` holds; narrowed per transport by `parseConnection`. */
 export type Connection = z.infer<typeof connectionSchema>;

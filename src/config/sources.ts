@@ -5,7 +5,7 @@ import { z } from 'zod';
  * Each board profile's points all use the source shape of the board's transport.
  */
 
-export const FRAME_FIELD_TYPES = ['u8', 'i8', 'u16', 'i16', 'u32', 'i32', 'bit'] as const;
+const FRAME_FIELD_TYPES = ['u8', 'i8', 'u16', 'i16', 'u32', 'i32', 'bit'] as const;
 export type FrameFieldType = (typeof FRAME_FIELD_TYPES)[number];
 
 /** A field of a serial frame's payload. */
@@ -54,7 +54,6 @@ export const gpioSourceSchema = z
     edge: z.enum(['both', 'rising', 'falling']).default('both'),
   })
   .strict();
-export type GpioSource = z.infer<typeof gpioSourceSchema>;
 
 /** A pin of an Arduino-class board running StandardFirmata. */
 export const firmataSourceSchema = z
@@ -69,4 +68,3 @@ export const firmataSourceSchema = z
   .superRefine((s, ctx) => {
     if (s.mode === 'analog' && s.pullup) ctx.addIssue({ code: 'custom', path: ['pullup'], message: 'pullup applies to digital pins only' });
   });
-export type FirmataSource = z.infer<typeof firmataSourceSchema>;

@@ -8,7 +8,7 @@ import { CONTRACT_VERSION } from './version.js';
  * Field names map onto GB/T 24476 data groups (see docs/contract.md).
  */
 
-export const elevatorIdentitySchema = z.object({
+const elevatorIdentitySchema = z.object({
   id: z.string().describe('installer-assigned elevator id, used in topics'),
   registrationCode: z.string().length(20).describe('20-character registration code (equipment identification)'),
   rescueCode: z.string().describe('rescue identification code posted in the car'),

@@ -9,8 +9,8 @@ import { CONTRACT_VERSION } from './version.js';
  * Priority lanes, most important first. A record's lane decides the order of the backlog drain
  * and the order of eviction when the outbox is full (the outbox maps a lane to its number).
  */
-export const LANES = ['critical', 'fault', 'warning', 'info', 'stats', 'telemetry'] as const;
-export type Lane = (typeof LANES)[number];
+const LANES = ['critical', 'fault', 'warning', 'info', 'stats', 'telemetry'] as const;
+type Lane = (typeof LANES)[number];
 
 /** What every message of one kind is on the wire: where it goes, its schema, QoS and retain flag. */
 export interface MessageSpec<S extends z.ZodType = z.ZodType> {

@@ -27,7 +27,7 @@ export interface TopicScheme {
 }
 
 function assertSegment(s: string, what: string): string {
-  if (s.length === 0 || /[+#/\u0000]/.test(s)) throw new ElevgwError('CONFIG_INVALID', `${what} "${s}" cannot be used in an MQTT topic (no +, #, / or empty)`);
+  if (s.length === 0 || /[+#/]/.test(s) || s.includes('\u0000')) throw new ElevgwError('CONFIG_INVALID', `${what} "${s}" cannot be used in an MQTT topic (no +, #, / or empty)`);
   return s;
 }
 

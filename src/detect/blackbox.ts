@@ -9,7 +9,7 @@ export interface BlackBoxOptions {
   sampleEveryMs: number;
 }
 
-export const DEFAULT_BLACKBOX: BlackBoxOptions = { beforeMs: 30_000, afterMs: 5_000, sampleEveryMs: 500 };
+const DEFAULT_BLACKBOX: BlackBoxOptions = { beforeMs: 30_000, afterMs: 5_000, sampleEveryMs: 500 };
 
 /**
  * The flight recorder: a fixed-size ring of down-sampled snapshots covering the last `beforeMs`.

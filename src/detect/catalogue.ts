@@ -89,7 +89,7 @@ export function serviceModeEventCode(mode: ServiceMode): string | undefined {
  */
 export function platformCode(type: EventType, data?: Readonly<Record<string, unknown>>): string | undefined {
   if (type === 'service-mode') {
-    const mode = data?.['mode'];
+    const mode = data?.mode;
     return isServiceMode(mode) ? serviceModeEventCode(mode) : undefined;
   }
   return CATALOGUE[type].code;

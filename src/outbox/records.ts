@@ -3,7 +3,7 @@ import { PRIORITY, type NewRecord, type Outbox, type RecordKind } from './types.
 
 /** Shared by every Outbox implementation so they agree on what is valid and how big a record is. */
 
-export const RECORD_KINDS: readonly RecordKind[] = ['event', 'telemetry', 'stats', 'status'];
+const RECORD_KINDS: readonly RecordKind[] = ['event', 'telemetry', 'stats', 'status'];
 const PRIORITIES: readonly number[] = Object.values(PRIORITY);
 /** Lanes in eviction order: least important first. */
 export const EVICTION_LANES: readonly number[] = [...PRIORITIES].sort((a, b) => b - a);

@@ -2,7 +2,7 @@ import { eventName, platformCode } from '../detect/catalogue.js';
 import type { DetectedEvent } from '../detect/types.js';
 
 /** Offset from the start of the log: "+12.3s", or to the ms when the time is not on 100 ms. */
-export function offset(ms: number): string {
+function offset(ms: number): string {
   const s = ms / 1000;
   return `+${ms % 100 === 0 ? s.toFixed(1) : s.toFixed(3)}s`;
 }

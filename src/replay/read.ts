@@ -27,7 +27,7 @@ export function readReplayFile(file: string): ReplayInput {
 }
 
 /** Parses and validates a rule scenario; every problem as "file:line path: message". */
-export function parseScenario(text: string, file: string): RuleScenario {
+function parseScenario(text: string, file: string): RuleScenario {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {

@@ -13,7 +13,7 @@ import { signalValuesSchema, SIGNAL_NAMES, type ReplaySample } from './sample.js
 const signalName = z.enum(SIGNAL_NAMES as [SignalName, ...SignalName[]]);
 const at = z.number().nonnegative();
 
-export const timelineStepSchema = z.union([
+const timelineStepSchema = z.union([
   /** From `at` on, these values. */
   z.strictObject({ at, set: signalValuesSchema }),
   /** At the sample at `at` only, these values (a glitch). */
@@ -26,13 +26,12 @@ export const timelineStepSchema = z.union([
    */
   z.strictObject({ at, travel: z.strictObject({ toMm: z.number(), speedMps: z.number().positive() }) }),
 ]);
-export type TimelineStep = z.infer<typeof timelineStepSchema>;
 
 /**
  * One episode of a fault (or one instant event) that must happen. A type raised twice needs two
  * entries; any raise no entry takes (sooner, later, once more) fails the scenario.
  */
-export const expectationSchema = z
+const expectationSchema = z
   .strictObject({
     type: z.enum(EVENT_TYPES),
     /** Sample time the raise condition begins. */
@@ -54,7 +53,7 @@ export type Expectation = z.infer<typeof expectationSchema>;
  * A fault the scenario tolerates without requiring it: at most one episode of `type`, raised at a
  * sample time within [from, to] (its clear, if any, is free). Twice needs two entries.
  */
-export const allowanceSchema = z
+const allowanceSchema = z
   .strictObject({ type: z.enum(EVENT_TYPES), from: at, to: at })
   .refine((a) => a.from <= a.to, { message: 'from must not be after to', path: ['to'] });
 export type Allowance = z.infer<typeof allowanceSchema>;

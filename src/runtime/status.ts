@@ -42,8 +42,3 @@ export function statusPayload(s: StatusSources): StatusPayload {
     })),
   };
 }
-
-/** What the last will says: offline, nothing else. */
-export function offlineStatus(gatewayId: string): StatusPayload {
-  return { v: CONTRACT_VERSION, gatewayId, state: 'offline' };
-}

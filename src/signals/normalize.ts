@@ -1,7 +1,7 @@
 import type { RawPoint, Quality } from '../../drivers/types.js';
 import type { BoardProfile, RawSignal } from '../config/board.js';
 import { doorState, directionOf, levelingError, nearestFloor, SpeedEstimator } from './derive.js';
-import type { DoorState, ElevatorSignals, Sample, SignalName, SignalValues } from './types.js';
+import type { DoorState, ElevatorSignals, Sample, SignalName } from './types.js';
 
 export interface NormalizerOptions {
   floorLevelsMm: readonly number[];
@@ -178,4 +178,3 @@ function worst(...inputs: (Input | undefined)[]): Quality {
   return inputs.some((i) => i && i.quality === 'bad') ? 'bad' : 'good';
 }
 
-export type { SignalValues };

@@ -43,7 +43,7 @@ const SIM_SIGNALS: Record<RawSignal, (s: SimState) => boolean | number> = {
   heartbeat: (s) => s.heartbeat,
 };
 
-export function simSignalValue(s: SimState, signal: RawSignal): boolean | number {
+function simSignalValue(s: SimState, signal: RawSignal): boolean | number {
   return SIM_SIGNALS[signal](s);
 }
 
@@ -59,7 +59,7 @@ function contactValue(board: { id: string }, p: { name: string; signal?: RawSign
  * The level of each GPIO line: the contact's condition, through `invert` (normalizer) and
  * `activeLow` (driver). A line shared by several points takes its first point's level.
  */
-export function gpioLineLevels(board: GpioBoardProfile, s: SimState): Map<number, Level> {
+function gpioLineLevels(board: GpioBoardProfile, s: SimState): Map<number, Level> {
   const levels = new Map<number, Level>();
   for (const p of board.points) {
     if (levels.has(p.source.line)) continue;
@@ -68,7 +68,7 @@ export function gpioLineLevels(board: GpioBoardProfile, s: SimState): Map<number
   return levels;
 }
 
-export interface FirmataPinValues {
+interface FirmataPinValues {
   /** Digital pin → level (the driver reads HIGH as true; the profile's `invert` handles pull-ups). */
   digital: Map<number, 0 | 1>;
   /** Analog channel → 10-bit sample (0–1023): (value − offset) / scale. */
@@ -76,7 +76,7 @@ export interface FirmataPinValues {
 }
 
 /** What each pin of a Firmata board reads; analog channels wired to no signal read `unwired[point]` (raw, default 0). */
-export function firmataPinValues(board: FirmataBoardProfile, s: SimState, unwired: Record<string, number> = {}): FirmataPinValues {
+function firmataPinValues(board: FirmataBoardProfile, s: SimState, unwired: Record<string, number> = {}): FirmataPinValues {
   const out: FirmataPinValues = { digital: new Map(), analog: new Map() };
   for (const p of board.points) {
     if (p.source.mode === 'digital') {

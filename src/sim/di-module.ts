@@ -21,7 +21,7 @@ import type { SimState } from './state.js';
  * | DI6 | backup-power board's power-fail relay | mains present (held closed by mains) |
  * | DI7 | relay across the end of the safety chain | the safety circuit is closed |
  */
-export function encodeDiModuleInputs(s: SimState): boolean[] {
+function encodeDiModuleInputs(s: SimState): boolean[] {
   return [s.doorClosed, s.doorZoneUpper, s.doorZoneLower, !s.occupied, s.alarmButton, !s.inspection, s.mainsPower, s.safetyCircuit];
 }
 

@@ -4,12 +4,12 @@ import { resolveModel, type ElevatorModel } from './model.js';
 import type { SimCounters, SimState } from './state.js';
 
 export { DEFAULT_MODEL, type ElevatorModel } from './model.js';
-export type { SimCounters, SimDoor, SimState } from './state.js';
+export type { SimCounters, SimState } from './state.js';
 
 /** The governor switch trips at 115 % of rated speed (GB/T 7588.1). */
 export const OVERSPEED_TRIP_RATIO = 1.15;
 /** Braking on a mains loss or a drive fault (stall): the machine brake, harder than normal. */
-export const EMERGENCY_DECEL_MPS2 = 2.0;
+const EMERGENCY_DECEL_MPS2 = 2.0;
 /** Model steps are at most this long, whatever `step()` is given, so kinematics stay accurate. */
 export const MAX_SUB_STEP_MS = 10;
 /** Beyond the zone, each leveling sensor stays active this much longer on its side. */

@@ -31,14 +31,14 @@ export const STATUS_BITS = {
   topFinalLimit: 10,
   bottomFinalLimit: 11,
 } as const;
-export type StatusFlag = keyof typeof STATUS_BITS;
+type StatusFlag = keyof typeof STATUS_BITS;
 
 const INT32_MIN = -0x8000_0000;
 const INT32_MAX = 0x7fff_ffff;
 
 const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
 
-export function statusFlags(s: SimState): Record<StatusFlag, boolean> {
+function statusFlags(s: SimState): Record<StatusFlag, boolean> {
   return {
     doorClosed: s.doorClosed,
     doorOpen: s.doorOpen,
@@ -55,7 +55,7 @@ export function statusFlags(s: SimState): Record<StatusFlag, boolean> {
   };
 }
 
-export function statusWord(s: SimState): number {
+function statusWord(s: SimState): number {
   const flags = statusFlags(s);
   let word = 0;
   for (const [flag, bit] of Object.entries(STATUS_BITS) as [StatusFlag, number][]) if (flags[flag]) word |= 1 << bit;

@@ -5,7 +5,7 @@ import { systemSerialPorts, type SerialPortLike, type SerialPortFactory, type Se
 const EXCEPTION = { illegalFunction: 1, illegalDataAddress: 2, illegalDataValue: 3 } as const;
 
 /** How the slave misbehaves, for tests of the master's error handling. */
-export type RtuFault = 'none' | 'silent' | 'bad-crc' | 'busy';
+type RtuFault = 'none' | 'silent' | 'bad-crc' | 'busy';
 
 export interface ModbusRtuServerOptions extends Partial<Omit<SerialSettings, 'path'>> {
   path: string;

@@ -3,7 +3,7 @@ import ModbusSerial from 'modbus-serial';
 import type { IServiceVector, ServerTCP } from 'modbus-serial';
 
 /** Modbus exception codes this slave answers with. */
-export const MODBUS_EXCEPTION = { illegalFunction: 0x01, illegalDataAddress: 0x02, illegalDataValue: 0x03 } as const;
+const MODBUS_EXCEPTION = { illegalFunction: 0x01, illegalDataAddress: 0x02, illegalDataValue: 0x03 } as const;
 
 /** modbus-serial turns a thrown error carrying `modbusErrorCode` into that exception response. */
 class ModbusException extends Error {

@@ -64,33 +64,46 @@ export class ScenarioRunner {
   }
 }
 
-export function applyStep(e: VirtualElevator, s: SimScenarioStep): void {
+function applyStep(e: VirtualElevator, s: SimScenarioStep): void {
   switch (s.action) {
     case 'call':
-      return e.call(s.floor);
+      e.call(s.floor);
+      break;
     case 'board':
-      return e.boardPassengers(s.count);
+      e.boardPassengers(s.count);
+      break;
     case 'alight':
-      return e.alightPassengers(s.count);
+      e.alightPassengers(s.count);
+      break;
     case 'obstructDoor':
-      return e.obstructDoor();
+      e.obstructDoor();
+      break;
     case 'stall':
-      return e.stallBetweenFloors();
+      e.stallBetweenFloors();
+      break;
     case 'release':
-      return e.releaseStall();
+      e.releaseStall();
+      break;
     case 'doorOpenWhileMoving':
-      return e.openDoorWhileMoving(s.durationMs);
+      e.openDoorWhileMoving(s.durationMs);
+      break;
     case 'overspeed':
-      return e.overspeed(s.factor, s.durationMs);
+      e.overspeed(s.factor, s.durationMs);
+      break;
     case 'mainsOff':
-      return e.mainsOff();
+      e.mainsOff();
+      break;
     case 'mainsOn':
-      return e.mainsOn();
+      e.mainsOn();
+      break;
     case 'inspection':
-      return e.setInspection(s.on);
+      e.setInspection(s.on);
+      break;
     case 'alarm':
-      return e.pressAlarm(s.on);
+      e.pressAlarm(s.on);
+      break;
     case 'freezeHeartbeat':
-      return e.freezeHeartbeat(s.on);
+      e.freezeHeartbeat(s.on);
+      break;
   }
 }

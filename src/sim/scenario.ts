@@ -2,8 +2,6 @@ import { z } from 'zod';
 import { ElevgwError } from '../core/errors.js';
 import { DEFAULT_MODEL } from './model.js';
 
-export { ScenarioRunner } from './runner.js';
-
 /**
  * The scenario format: a timeline of calls, passengers and injected faults in simulated seconds,
  * plus an optional seeded traffic generator. Plain data (JSON or YAML), validated with zod like
@@ -13,7 +11,7 @@ export { ScenarioRunner } from './runner.js';
 const atS = z.number().nonnegative();
 const on = z.boolean();
 
-export const stepSchema = z.discriminatedUnion('action', [
+const stepSchema = z.discriminatedUnion('action', [
   z.strictObject({ atS, action: z.literal('call'), floor: z.number().int().nonnegative() }),
   z.strictObject({ atS, action: z.literal('board'), count: z.number().int().positive() }),
   z.strictObject({ atS, action: z.literal('alight'), count: z.number().int().positive() }),
@@ -31,7 +29,7 @@ export const stepSchema = z.discriminatedUnion('action', [
 export type SimScenarioStep = z.infer<typeof stepSchema>;
 
 /** Overrides of the elevator model (src/sim/model.ts); absent fields keep the defaults. */
-export const modelOverridesSchema = z.strictObject({
+const modelOverridesSchema = z.strictObject({
   floorLevelsMm: z.array(z.number().nonnegative()).min(2).optional(),
   ratedSpeedMps: z.number().positive().max(10).optional(),
   accelMps2: z.number().positive().max(5).optional(),
@@ -43,7 +41,7 @@ export const modelOverridesSchema = z.strictObject({
 });
 
 /** Normal traffic: after an idle pause of minIdleS…maxIdleS, a landing call to another floor; passengers ride to a random floor. */
-export const trafficSchema = z.strictObject({
+const trafficSchema = z.strictObject({
   seed: z.number().int().default(1),
   minIdleS: z.number().nonnegative().default(5),
   maxIdleS: z.number().nonnegative().default(30),
@@ -52,7 +50,7 @@ export const trafficSchema = z.strictObject({
 });
 export type TrafficConfig = z.infer<typeof trafficSchema>;
 
-export const simScenarioSchema = z
+const simScenarioSchema = z
   .strictObject({
     name: z.string().min(1),
     description: z.string().default(''),

@@ -44,7 +44,7 @@ export const SENSORBOX_FLAGS = {
 
 const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
 
-export function sensorboxFlags(s: SimState): number {
+function sensorboxFlags(s: SimState): number {
   let flags = 0;
   for (const [name, bit] of Object.entries(SENSORBOX_FLAGS) as [keyof typeof SENSORBOX_FLAGS, number][]) if (s[name]) flags |= 1 << bit;
   return flags;

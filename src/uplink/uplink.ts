@@ -288,6 +288,6 @@ export class Uplink {
 }
 
 /** Never log credentials embedded in a URL. */
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   return url.replace(/\/\/([^@/]+)@/, '//[redacted]@');
 }

@@ -41,7 +41,7 @@ describe('boards of every transport', () => {
     const boards = tempDir();
     try {
       boards.file('x-box.yaml', 'id: x-box\ntransport: can-bus\npollGroups: [{ name: g, intervalMs: 100 }]\npoints: []\n');
-      const text = site('x-box', '{ path: /dev/ttyUSB0 }') + `boardsDir: ${boards.dir}\n`;
+      const text = `${site('x-box', '{ path: /dev/ttyUSB0 }')}boardsDir: ${boards.dir}\n`;
       expect(() => loadConfig(tmp.file('site.yaml', text))).toThrow(/x-box\.yaml:2:\d+ transport: Invalid discriminator value\. Expected 'modbus-tcp' \| .*'serial-framed' \| 'gpio' \| 'firmata'/);
     } finally {
       boards.cleanup();
@@ -71,11 +71,11 @@ describe('boards of every transport', () => {
         }
         return 'accepted';
       };
-      expect(message(site('y-box', '{ path: /dev/ttyUSB0 }') + `boardsDir: ${boards.dir}\n`)).toMatch(
+      expect(message(`${site('y-box', '{ path: /dev/ttyUSB0 }')}boardsDir: ${boards.dir}\n`)).toMatch(
         /y-box\.yaml:6:\d+ points\[0\]\.source\.offset: field ends at byte 6, beyond the payload's maxLength 4/,
       );
       boards.file('y-box.yaml', readFileSync(boards.file('y-box.yaml'), 'utf8').replace('{ offset: 2, type: i32 }', '{ table: holding, address: 0 }'));
-      expect(message(site('y-box', '{ path: /dev/ttyUSB0 }') + `boardsDir: ${boards.dir}\n`)).toMatch(/y-box\.yaml:6:\d+ points\[0\]\.source\.offset: required/);
+      expect(message(`${site('y-box', '{ path: /dev/ttyUSB0 }')}boardsDir: ${boards.dir}\n`)).toMatch(/y-box\.yaml:6:\d+ points\[0\]\.source\.offset: required/);
     } finally {
       boards.cleanup();
     }
@@ -114,7 +114,7 @@ describe("an elevator's connection must fit its board's transport", () => {
     const boards = tempDir();
     try {
       boards.file('rtu-box.yaml', readFileSync(join(BUILTIN_BOARDS_DIR, 'sim-modbus.yaml'), 'utf8').replace('id: sim-modbus', 'id: rtu-box').replace('transport: modbus-tcp', 'transport: modbus-rtu'));
-      const text = site('rtu-box', '{ path: /dev/ttyUSB0, baudRate: 19200 }') + `boardsDir: ${boards.dir}\n`;
+      const text = `${site('rtu-box', '{ path: /dev/ttyUSB0, baudRate: 19200 }')}boardsDir: ${boards.dir}\n`;
       expect(loadConfig(tmp.file('site.yaml', text)).elevators[0]!.config.connection).toEqual({ path: '/dev/ttyUSB0', baudRate: 19200, parity: 'none', unitId: 1 });
     } finally {
       boards.cleanup();

@@ -26,7 +26,7 @@ describe('service-mode (服务模式)', () => {
     sc.run(3_000);
     sc.set({ mainsPower: false }).run(10_000);
     sc.set({ mainsPower: true }).run(3_000);
-    expect(sc.events.map((e) => [e.mono, e.data?.['mode'], e.data?.['code']])).toEqual([
+    expect(sc.events.map((e) => [e.mono, e.data?.mode, e.data?.code])).toEqual([
       [5_000, 'emergency-power', 5],
       [15_000, 'normal', 1],
     ]);
@@ -56,6 +56,6 @@ describe('service-mode (服务模式)', () => {
     // A UPS board: mains only, no inspection contact at all.
     const rule = new ServiceModeRule(ruleContext({}, ['mainsPower']));
     const events = [0, 1_000, 2_000].flatMap((t) => rule.step(signals({ mainsPower: false }, t), t));
-    expect(events.map((e) => e.data?.['mode'])).toEqual(['emergency-power']);
+    expect(events.map((e) => e.data?.mode)).toEqual(['emergency-power']);
   });
 });

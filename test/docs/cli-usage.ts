@@ -58,11 +58,11 @@ export function parseUsage(program: Command, text: string): Usage {
   return usage;
 }
 
-export function findOption(command: Command, flag: string): Option | undefined {
+function findOption(command: Command, flag: string): Option | undefined {
   return command.options.find((o) => o.long === flag || o.short === flag);
 }
 
-export function takesValue(o: Option): boolean {
+function takesValue(o: Option): boolean {
   return o.required || o.optional;
 }
 

@@ -103,7 +103,7 @@ describe('docs/contract.md documents every field of every payload', () => {
           const k = r.field === undefined ? undefined : keys.get(r.field);
           // The event types are listed once, in the catalogue that docs-match-code.test.ts holds to EVENT_TYPES.
           const catalogue = k?.kind === 'enum' && k.values.join() === EVENT_TYPES.join() && codeSpans(r.meaning).includes('docs/domain.md');
-          const wrong = k && k.leaf && !catalogue ? typeProblem(k, r.type, codeSpans(r.type)) : undefined;
+          const wrong = k?.leaf && !catalogue ? typeProblem(k, r.type, codeSpans(r.type)) : undefined;
           return wrong ? [`docs/contract.md:${r.line}: ${name} ${r.field}: ${wrong}`] : [];
         }),
       ];

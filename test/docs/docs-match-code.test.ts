@@ -76,7 +76,7 @@ describe('configuration keys are documented as the zod schema defines them', () 
   it('docs/configuration.md gives each key its type and its default', () => {
     const problems = referenceRows().flatMap(({ t, r, key }) => {
       const k = key === undefined ? undefined : keys.get(key);
-      if (!k || !k.leaf) return [];
+      if (!k?.leaf) return [];
       const where = `docs/configuration.md:${r.line}: ${key}`;
       const type = r.cells[column(t, 'type')] ?? '';
       const def = r.cells[column(t, 'default')] ?? '';

@@ -39,7 +39,7 @@ function fenced(lines: readonly string[]): boolean[] {
 }
 
 /** The lines under a heading (`## Topics`), up to the next heading of the same or a higher level. */
-export function section(doc: Doc, heading: string): Doc & { offset: number } {
+function section(doc: Doc, heading: string): Doc & { offset: number } {
   const code = fenced(doc.lines);
   const level = /^#+/.exec(heading)![0].length;
   const start = doc.lines.findIndex((l, i) => !code[i] && l.trim() === heading);
@@ -56,7 +56,7 @@ export function section(doc: Doc, heading: string): Doc & { offset: number } {
 }
 
 /** Splits a table row on unescaped pipes; `\|` (needed inside code spans in tables) becomes `|`. */
-export function cells(row: string): string[] {
+function cells(row: string): string[] {
   const inner = row.trim().replace(/^\|/, '').replace(/\|$/, '');
   return inner.split(/(?<!\\)\|/).map((c) => c.trim().replace(/\\\|/g, '|'));
 }

@@ -7,9 +7,9 @@ import type { z } from 'zod';
  * that member's default.
  */
 
-export type Kind = 'integer' | 'number' | 'string' | 'boolean' | 'enum' | 'literal' | 'list' | 'object' | 'any';
+type Kind = 'integer' | 'number' | 'string' | 'boolean' | 'enum' | 'literal' | 'list' | 'object' | 'any';
 
-export interface Variant {
+interface Variant {
   required: boolean;
   /** The default filled in when the key is left out (undefined: none). */
   default: unknown;
@@ -35,8 +35,8 @@ function unwrap(s: z.ZodType): z.ZodType {
   let cur = s;
   for (;;) {
     const d = def(cur);
-    if (WRAPPERS.has(d.type)) cur = d['innerType'] as z.ZodType;
-    else if (d.type === 'pipe') cur = d['in'] as z.ZodType;
+    if (WRAPPERS.has(d.type)) cur = d.innerType as z.ZodType;
+    else if (d.type === 'pipe') cur = d.in as z.ZodType;
     else return cur;
   }
 }
@@ -50,9 +50,9 @@ function kindOf(s: z.ZodType): { kind: Kind; values: unknown[] } {
     case 'boolean':
       return { kind: d.type, values: [] };
     case 'enum':
-      return { kind: 'enum', values: Object.values(d['entries'] as Record<string, unknown>) };
+      return { kind: 'enum', values: Object.values(d.entries as Record<string, unknown>) };
     case 'literal':
-      return { kind: 'literal', values: d['values'] as unknown[] };
+      return { kind: 'literal', values: d.values as unknown[] };
     case 'array':
       return { kind: 'list', values: [] };
     case 'object':
@@ -81,15 +81,15 @@ export function schemaKeys(root: z.ZodType): Map<string, KeyInfo> {
     const variant: Variant = { required: !parsed.success, default: parsed.success ? parsed.data : undefined };
     if (d.type === 'object') {
       if (path) add(path, { leaf: false, kind: 'object', values: [] }, variant);
-      for (const [k, child] of Object.entries(d['shape'] as Record<string, z.ZodType>)) walk(child, path ? `${path}.${k}` : k);
+      for (const [k, child] of Object.entries(d.shape as Record<string, z.ZodType>)) walk(child, path ? `${path}.${k}` : k);
       return;
     }
-    if (d.type === 'array' && isObject(d['element'] as z.ZodType)) {
+    if (d.type === 'array' && isObject(d.element as z.ZodType)) {
       add(path, { leaf: false, kind: 'list', values: [] }, variant);
-      walk(d['element'] as z.ZodType, `${path}[]`);
+      walk(d.element as z.ZodType, `${path}[]`);
       return;
     }
-    const options = d.type === 'union' ? (d['options'] as z.ZodType[]) : [];
+    const options = d.type === 'union' ? (d.options as z.ZodType[]) : [];
     if (options.length > 0 && options.every(isObject)) {
       add(path, { leaf: false, kind: 'object', values: [] }, variant);
       for (const o of options) walk(o, path);

@@ -21,7 +21,7 @@ const LOCK_WAIT_MS = 180_000;
 let checked = false;
 
 /** Builds dist/ unless every source has an output at least as new. Synchronous, so a module can call it at import. */
-export function ensureBuilt(): void {
+function ensureBuilt(): void {
   if (checked) return;
   if (stale().length > 0) {
     withLock(() => {

@@ -13,7 +13,7 @@ export interface BrokeredMessage {
 }
 
 /** `+` and `#` as MQTT topic filters. */
-export function topicMatches(filter: string, topic: string): boolean {
+function topicMatches(filter: string, topic: string): boolean {
   const f = filter.split('/');
   const t = topic.split('/');
   for (let i = 0; i < f.length; i++) {

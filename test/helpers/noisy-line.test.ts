@@ -151,7 +151,11 @@ describe('a noisy line between two pty pairs', () => {
     // The far end sees bad CRCs exactly for the corrupted frames.
     const cut = (buf: Buffer, lengths: number[]) => {
       let at = 0;
-      return lengths.map((len) => buf.subarray(at, (at += len)));
+      return lengths.map((len) => {
+        const part = buf.subarray(at, at + len);
+        at += len;
+        return part;
+      });
     };
     const arrived = requests.filter((_, i) => want.request.verdicts[i]!.action !== 'drop');
     const bad = cut(atDevice, arrived.map((f) => f.length)).filter((f) => !crcOk(f, 0, f.length)).length;

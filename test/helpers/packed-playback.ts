@@ -21,7 +21,7 @@ const PACKED_BASE = 1000;
 const WIDTH = 2;
 
 /** The signals a scenario's board provides: those any sample gives a value or marks bad. */
-export function providedSignals(samples: readonly ReplaySample[]): Set<SignalName> {
+function providedSignals(samples: readonly ReplaySample[]): Set<SignalName> {
   const provided = new Set<SignalName>();
   for (const s of samples) {
     for (const k of Object.keys(s.values) as SignalName[]) provided.add(k);
@@ -31,7 +31,7 @@ export function providedSignals(samples: readonly ReplaySample[]): Set<SignalNam
 }
 
 /** Provided signals that some sample leaves unreadable: these must fail alone. */
-export function isolatedSignals(samples: readonly ReplaySample[], provided: ReadonlySet<SignalName>): Set<SignalName> {
+function isolatedSignals(samples: readonly ReplaySample[], provided: ReadonlySet<SignalName>): Set<SignalName> {
   const out = new Set<SignalName>();
   for (const s of samples) for (const k of provided) if (s.bad.includes(k) || s.values[k] === undefined) out.add(k);
   return out;

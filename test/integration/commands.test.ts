@@ -50,7 +50,7 @@ const req = (o: Record<string, unknown>) => JSON.stringify(o);
 /** Valid JSON of exactly `bytes` bytes: a ping padded with whitespace. */
 const paddedPing = (bytes: number, requestId: string) => {
   const body = req({ v: 1, requestId });
-  return body.slice(0, -1) + ' '.repeat(bytes - body.length) + '}';
+  return `${body.slice(0, -1) + ' '.repeat(bytes - body.length)}}`;
 };
 const longId = 'x'.repeat(65);
 

@@ -10,7 +10,7 @@ import { PRIORITY, type NewRecord, type Outbox, type Priority, type RecordKind, 
  * result, not by exact counts.
  */
 
-export interface OutboxFactoryOptions {
+interface OutboxFactoryOptions {
   maxBytes?: number;
   retentionMs?: number;
   wallNow?: () => number;

@@ -90,7 +90,7 @@ describe('generic-modbus-controller register map', () => {
     fc.assert(
       fc.property(stateArb, (s) => {
         const status = encodeControllerRegisters(s)[3]!;
-        encodeDiscreteInputs(s).forEach((b, n) => expect(b).toBe(((status >> n) & 1) === 1));
+        for (const [n, b] of encodeDiscreteInputs(s).entries()) expect(b).toBe(((status >> n) & 1) === 1);
       }),
     );
   });

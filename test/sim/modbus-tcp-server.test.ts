@@ -60,7 +60,12 @@ describe('Modbus TCP server', () => {
 
   it('reads the register block once per request', async () => {
     let reads = 0;
-    const s = await serve({ readRegisters: () => (reads++, REGS) });
+    const s = await serve({
+      readRegisters: () => {
+        reads++;
+        return REGS;
+      },
+    });
     const c = await connect(s.port);
     await c.readHoldingRegisters(0, 7);
     expect(reads).toBe(1);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ElevgwError } from '../../src/core/errors.js';
 import { VirtualElevator } from '../../src/sim/elevator.js';
-import { parseSimScenario, ScenarioRunner, type SimScenarioInput } from '../../src/sim/scenario.js';
+import { ScenarioRunner } from '../../src/sim/runner.js';
+import { parseSimScenario, type SimScenarioInput } from '../../src/sim/scenario.js';
 import { run } from './helpers.js';
 
 function problemsOf(input: unknown): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL, type SimState } from '../../src/sim/elevator.js';
-import { ScenarioRunner } from '../../src/sim/scenario.js';
+import { ScenarioRunner } from '../../src/sim/runner.js';
 import { SCENARIOS } from '../../src/sim/scenarios.js';
 import { inZone, longestStretchMs } from './helpers.js';
 

@@ -57,7 +57,7 @@ export class ServiceModeRule implements Rule {
 }
 
 /** The service mode the signals show; undefined when an input that decides it is unreadable. */
-export function modeOf(s: ElevatorSignals): ServiceMode | undefined {
+function modeOf(s: ElevatorSignals): ServiceMode | undefined {
   const inspection = optionalFlag(s, 'inspection');
   if (inspection === true) return 'inspection';
   const mains = s.mainsPower === undefined ? true : good(s, 'mainsPower');

@@ -5,7 +5,7 @@ import type { DriverErrorCode } from '../../../src/core/errors.js';
 
 /** Reopen back-off every rig configures its driver with. */
 export const BACKOFF = { minMs: 500, maxMs: 2000 } as const;
-export const POLL_MS = 100;
+const POLL_MS = 100;
 
 /**
  * A driver with a fake device behind its real transport code, for the one contract every
