@@ -4,9 +4,12 @@
 // can (root with apt-get), otherwise we stop at once with one line that says what to install.
 // No test is ever skipped because its peer is missing: that is why this check exists.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 
-/** Debian package → how to tell it is installed (a program on one of these paths, or a Python module for /usr/bin/python3). */
+/**
+ * Debian package → how to tell it is installed: a program on one of these paths (`bin`), a
+ * Python module for /usr/bin/python3 (`python`), or a file (`file`, for libraries).
+ */
 export const PEERS = [
   { pkg: 'mosquitto', bin: 'mosquitto', why: 'MQTT broker for interop, TLS, ACL and outage tests' },
   { pkg: 'mosquitto-clients', bin: 'mosquitto_sub', why: 'a subscriber we did not write' },
@@ -17,6 +20,21 @@ export const PEERS = [
   { pkg: 'python3-serial-asyncio', python: 'serial_asyncio', why: 'pymodbus serial transport' },
   { pkg: 'openssl', bin: 'openssl', why: 'test certificates for TLS' },
   { pkg: 'util-linux', bin: 'mount', why: 'a small tmpfs for the full-disk test' },
+  // Release builds (scripts/release) and their tests (test/release): cross-compiled native
+  // modules, arm releases run under qemu-user, the x64 one in a network namespace with only lo.
+  { pkg: 'g++', bin: 'g++', why: 'native modules of the x64 release' },
+  { pkg: 'make', bin: 'make', why: 'node-gyp builds' },
+  { pkg: 'g++-aarch64-linux-gnu', bin: 'aarch64-linux-gnu-g++', why: 'native modules of the arm64 release' },
+  { pkg: 'g++-arm-linux-gnueabihf', bin: 'arm-linux-gnueabihf-g++', why: 'native modules of the armv7l release' },
+  { pkg: 'binutils-aarch64-linux-gnu', bin: 'aarch64-linux-gnu-ar', why: 'arm64 cross toolchain' },
+  { pkg: 'binutils-arm-linux-gnueabihf', bin: 'arm-linux-gnueabihf-ar', why: 'armv7l cross toolchain' },
+  { pkg: 'binutils', bin: 'readelf', why: 'checks the CPU and glibc needs of release binaries' },
+  { pkg: 'libc6-arm64-cross', file: '/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1', why: 'arm64 libc for qemu-aarch64' },
+  { pkg: 'libstdc++6-arm64-cross', file: '/usr/aarch64-linux-gnu/lib/libstdc++.so.6', why: 'arm64 libstdc++ for qemu-aarch64' },
+  { pkg: 'libc6-armhf-cross', file: '/usr/arm-linux-gnueabihf/lib/ld-linux-armhf.so.3', why: 'armhf libc for qemu-arm' },
+  { pkg: 'libstdc++6-armhf-cross', file: '/usr/arm-linux-gnueabihf/lib/libstdc++.so.6', why: 'armhf libstdc++ for qemu-arm' },
+  { pkg: 'qemu-user-static', bin: 'qemu-aarch64-static', why: 'runs the arm64 and armv7l releases here' },
+  { pkg: 'iproute2', bin: 'ip', why: 'brings up lo in the release test\'s network namespace' },
 ];
 
 const BIN_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
@@ -44,7 +62,7 @@ function pythonHas(modules) {
 
 export function missingPeers(peers = PEERS) {
   const imported = pythonHas(peers.filter((p) => p.python).map((p) => p.python));
-  return peers.filter((p) => (p.bin ? !hasBin(p.bin) : !imported.has(p.python)));
+  return peers.filter((p) => (p.bin ? !hasBin(p.bin) : p.file ? !existsSync(p.file) : !imported.has(p.python)));
 }
 
 function canInstall() {
@@ -80,7 +98,7 @@ function main() {
   }
   missing = missingPeers();
   if (missing.length > 0) {
-    console.error(`test peers: still missing after install: ${missing.map((p) => `${p.pkg} (${p.bin ?? `python module ${p.python}`})`).join(', ')}`);
+    console.error(`test peers: still missing after install: ${missing.map((p) => `${p.pkg} (${p.bin ?? p.file ?? `python module ${p.python}`})`).join(', ')}`);
     return 1;
   }
   return 0;
