@@ -4,6 +4,7 @@ import { benchEndToEnd } from './e2e.js';
 import { benchRss } from './rss.js';
 import { benchDrain } from './drain.js';
 import { benchModbusRtu } from './modbus-rtu.js';
+import { benchRelease } from './release.js';
 
 /** `npm run bench`: prints figures; never part of `npm test`. Pick some with `npm run bench -- engine e2e`. */
 const all: Record<string, () => Promise<Record<string, number | string>>> = {
@@ -13,6 +14,7 @@ const all: Record<string, () => Promise<Record<string, number | string>>> = {
   rss: () => benchRss(20),
   'modbus-rtu': benchModbusRtu,
   drain: benchDrain,
+  release: benchRelease,
 };
 
 const picked = process.argv.slice(2).filter((a) => a in all);
