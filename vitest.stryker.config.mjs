@@ -1,0 +1,57 @@
+import { relative } from 'node:path';
+import { defineConfig } from 'vitest/config';
+import { BaseSequencer } from 'vitest/node';
+
+/**
+ * Stryker runs, for each mutant, only the tests that cover it, and stops at the first failure.
+ * Vitest's own order runs the slowest files first (right for parallel CI, wrong here): this one
+ * runs files that just failed first (they killed the previous mutant of the same code), then the
+ * quickest, so a mutant is usually killed by a unit test before the corpus files start.
+ */
+class QuickFirstSequencer extends BaseSequencer {
+  async sort(files) {
+    const results = (f) => this.ctx.cache.getFileTestResults(`${f.project.name}:${relative(this.ctx.config.root, f.moduleId)}`);
+    const size = (f) => this.ctx.cache.getFileStats(`${f.project.name}:${relative(this.ctx.config.root, f.moduleId)}`)?.size ?? 0;
+    return [...files].sort((a, b) => {
+      const [ra, rb] = [results(a), results(b)];
+      if (Boolean(ra?.failed) !== Boolean(rb?.failed)) return ra?.failed ? -1 : 1;
+      if (ra && rb) return ra.duration - rb.duration;
+      return size(a) - size(b);
+    });
+  }
+}
+
+/**
+ * The tests Stryker runs against mutants of src/detect, src/outbox and drivers/modbus
+ * (stryker.config.mjs). Only in-process unit and sample-time tests: no child processes, brokers
+ * or ptys, which would be slow, flaky under load and, for the child-process ones, run dist/
+ * instead of the mutated source. The 24-hour traffic day (13 s) is left out too; the scenario
+ * corpus through the driver path stays in because it is the exact timing check.
+ */
+export default defineConfig({
+  // Its own cache (file durations, failures), apart from the one `npm test` keeps.
+  cacheDir: 'reports/.vite-stryker',
+  test: {
+    include: [
+      'test/detect/**/*.test.ts',
+      'test/outbox/**/*.test.ts',
+      'test/drivers/**/*.test.ts',
+      'test/replay/**/*.test.ts',
+      'test/signals/**/*.test.ts',
+      'test/scenarios/corpus-driver-path.test.ts',
+      'test/scenarios/sim-driver-path.test.ts',
+    ],
+    exclude: [
+      // SIGKILLs a child running the compiled outbox from dist/.
+      'test/outbox/sqlite-crash.test.ts',
+      // socat pty pair.
+      'test/drivers/serial-pty.test.ts',
+      // Imports the real onoff, whose epoll addon is not safe in worker threads: Stryker's vitest
+      // runner uses the threads pool, and the next thread segfaults. GPIO is not mutated anyway.
+      'test/drivers/gpio-driver.test.ts',
+    ],
+    sequence: { sequencer: QuickFirstSequencer },
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
