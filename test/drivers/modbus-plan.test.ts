@@ -36,6 +36,44 @@ describe('Modbus read planning', () => {
   });
 });
 
+describe('Modbus read planning at its limits', () => {
+  const regs = (addrs: number[], table = 'holding', type?: string) => addrs.map((a, i) => point({ table, address: a, ...(type ? { type } : {}) }, `p${i}`));
+  const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
+
+  it('reads across unused registers when the next point is at most 8 addresses on, and splits at 9', () => {
+    expect(planReads(regs([0, 8]))).toEqual([{ table: 'holding', address: 0, count: 9 }]);
+    expect(planReads(regs([0, 9]))).toEqual([
+      { table: 'holding', address: 0, count: 1 },
+      { table: 'holding', address: 9, count: 1 },
+    ]);
+  });
+
+  it('splits 200 contiguous registers into 125 + 75, the FC3/FC4 limit', () => {
+    expect(planReads(regs(range(0, 200)))).toEqual([
+      { table: 'holding', address: 0, count: 125 },
+      { table: 'holding', address: 125, count: 75 },
+    ]);
+    expect(planReads(regs(range(0, 200), 'input'))).toEqual([
+      { table: 'input', address: 0, count: 125 },
+      { table: 'input', address: 125, count: 75 },
+    ]);
+  });
+
+  it('reads up to 2000 coils or discrete inputs in one transaction (FC1/FC2)', () => {
+    expect(planReads(regs(range(0, 300), 'coil', 'bool'))).toEqual([{ table: 'coil', address: 0, count: 300 }]);
+    expect(planReads(regs(range(0, 2100), 'discrete', 'bool'))).toEqual([
+      { table: 'discrete', address: 0, count: 2000 },
+      { table: 'discrete', address: 2000, count: 100 },
+    ]);
+  });
+
+  it('counts both words of a 32-bit point, signed or not, and each register once', () => {
+    expect(planReads(regs([10], 'holding', 'uint32'))).toEqual([{ table: 'holding', address: 10, count: 2 }]);
+    expect(planReads(regs([10], 'holding', 'int32'))).toEqual([{ table: 'holding', address: 10, count: 2 }]);
+    expect(planReads(regs([7, 7, 8]))).toEqual([{ table: 'holding', address: 7, count: 2 }]);
+  });
+});
+
 describe('Modbus point decoding', () => {
   const block = (words: number[]): BlockResult[] => [{ block: { table: 'holding', address: 0, count: words.length }, words }];
 
@@ -46,6 +84,28 @@ describe('Modbus point decoding', () => {
     expect(decodePoint(point({ table: 'holding', address: 3, bit: 0 }), r)).toBe(true);
     expect(decodePoint(point({ table: 'holding', address: 3, bit: 1 }), r)).toBe(false);
     expect(decodePoint(point({ table: 'holding', address: 3, bit: 2 }), r)).toBe(true);
+  });
+
+  it('decodes a whole register as bool (non-zero) and uint16 as is', () => {
+    const r = block([0, 7, 0xfa24]);
+    expect(decodePoint(point({ table: 'holding', address: 0, type: 'bool' }), r)).toBe(false);
+    expect(decodePoint(point({ table: 'holding', address: 1, type: 'bool' }), r)).toBe(true);
+    expect(decodePoint(point({ table: 'holding', address: 2, type: 'uint16' }), r)).toBe(0xfa24);
+    expect(decodePoint(point({ table: 'holding', address: 0, type: 'uint32' }), [{ block: { table: 'holding', address: 0, count: 2 }, words: [0xffff, 0xfc18] }])).toBe(0xfffffc18);
+  });
+
+  it('takes each point from the block of its own table that holds all of its words', () => {
+    const results: BlockResult[] = [
+      { block: { table: 'input', address: 0, count: 4 }, words: [11, 12, 13, 14] },
+      { block: { table: 'holding', address: 2, count: 2 }, words: [23, 24] },
+      { block: { table: 'discrete', address: 0, count: 3 }, bits: [false, true, false] },
+    ];
+    expect(decodePoint(point({ table: 'holding', address: 3 }), results)).toBe(24);
+    expect(decodePoint(point({ table: 'input', address: 3 }), results)).toBe(14);
+    expect(decodePoint(point({ table: 'discrete', address: 1, type: 'bool' }), results)).toBe(true);
+    expect(decodePoint(point({ table: 'holding', address: 1 }), results)).toBeUndefined(); // before the block
+    expect(decodePoint(point({ table: 'holding', address: 3, type: 'int32' }), results)).toBeUndefined(); // runs past it
+    expect(decodePoint(point({ table: 'coil', address: 0, type: 'bool' }), results)).toBeUndefined(); // not read at all
   });
 
   it('round-trips any 32-bit value in either word order', () => {
