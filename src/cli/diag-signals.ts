@@ -13,7 +13,7 @@ import { runningState } from '../runtime/payload.js';
 import { parseArg } from './args.js';
 
 /** Exit codes of the diag commands: documented in the README. */
-const DIAG_EXIT = { ok: 0, checkFailed: 1, usage: 2, unreachable: 3 } as const;
+export const DIAG_EXIT = { ok: 0, checkFailed: 1, usage: 2, unreachable: 3 } as const;
 
 const FLAGS = ['doorZone', 'occupied', 'safetyCircuit', 'doorClosedAndLocked', 'mainsPower', 'inspection'] as const;
 

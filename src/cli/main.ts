@@ -7,5 +7,6 @@ buildProgram()
   .catch((e: unknown) => {
     if (isElevgwError(e)) console.error(`elevgw: ${e.code}\n${e.message}`);
     else console.error(`elevgw: ${errorMessage(e)}`);
-    process.exitCode = 2;
+    // Documented exit codes: 3 when the running gateway (or a device) cannot be reached, 2 for usage and config errors.
+    process.exitCode = isElevgwError(e, 'DIAG_UNREACHABLE') ? 3 : 2;
   });

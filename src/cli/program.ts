@@ -7,6 +7,7 @@ import { registerConfig } from './config.js';
 import { registerDiag } from './diag.js';
 import { registerContract } from './contract.js';
 import { registerReplay } from './replay.js';
+import { registerHealth } from './health.js';
 
 /**
  * The `elevgw` command tree, built without parsing anything, so that a test can walk every
@@ -24,5 +25,6 @@ export function buildProgram(): Command {
   registerDiag(program);
   registerContract(program);
   registerReplay(program);
+  registerHealth(program);
   return program;
 }

@@ -153,6 +153,8 @@ export interface LoadedConfig {
   elevators: LoadedElevator[];
   /** Resolved absolute path of the outbox database. */
   outboxPath: string;
+  /** Resolved absolute path of the diagnostics socket (runtime.diagSocket, or next to the outbox). */
+  diagSocketPath: string;
 }
 
 function rawConnection(data: unknown, i: number): unknown {
@@ -196,5 +198,7 @@ export function loadConfig(file: string, opts: { boardsDirs?: string[] } = {}): 
     elevators.push({ config: { ...e, connection: checked.connection }, board: entry.profile, thresholds: mergeThresholds(site.rules, e.rules) });
   });
   if (problems.length > 0) throw new ElevgwError('CONFIG_INVALID', formatProblems(problems), { problems });
-  return { file: abs, site, elevators, outboxPath: resolve(dirname(abs), site.outbox.path) };
+  const outboxPath = resolve(dirname(abs), site.outbox.path);
+  const diagSocketPath = site.runtime.diagSocket === undefined ? join(dirname(outboxPath), 'diag.sock') : resolve(dirname(abs), site.runtime.diagSocket);
+  return { file: abs, site, elevators, outboxPath, diagSocketPath };
 }

@@ -163,6 +163,11 @@ export const siteConfigSchema = z
       .object({
         /** Monotonic time runs this many times faster (simulation/demo only). */
         timeScale: z.number().positive().max(1000).default(1),
+        /**
+         * The local, read-only diagnostics socket of the running gateway (`elevgw health`, `diag live`),
+         * relative to this file; default `diag.sock` next to the outbox database (the state directory).
+         */
+        diagSocket: z.string().min(1).optional(),
       })
       .strict()
       .default({ timeScale: 1 }),

@@ -34,11 +34,14 @@ export type ErrorCode =
   | 'BOARD_INVALID'
   | 'WRITE_NOT_ALLOWED'
   | 'DRIVER_MISUSE'
+  | 'DIAG_INVALID'
+  | 'DIAG_UNREACHABLE'
   | 'OUTBOX_CORRUPT'
   | 'OUTBOX_MISUSE'
   | 'COMMAND_INVALID'
   | 'COMMAND_FAILED'
-  | 'SCENARIO_INVALID';
+  | 'SCENARIO_INVALID'
+  | 'INIT_REFUSED';
 
 export class ElevgwError extends Error {
   constructor(

@@ -3,7 +3,7 @@ import { createDriver } from '../../drivers/factory.js';
 import type { Driver } from '../../drivers/types.js';
 import type { LoadedConfig, LoadedElevator } from '../config/load.js';
 import { clockSynced } from '../core/clock-sync.js';
-import { scaledClock, systemClock, type Clock } from '../core/clock.js';
+import { scaledClock, systemClock, systemTimers, type Clock } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
 import { EventIdFactory } from '../core/ids.js';
 import type { Logger } from '../core/log.js';
@@ -16,6 +16,8 @@ import type { ElevatorSignals } from '../signals/types.js';
 import type { MqttConnect } from '../uplink/client.js';
 import { Uplink } from '../uplink/uplink.js';
 import { executeCommand } from './commands.js';
+import { DiagServer } from './diag-server.js';
+import { DiagView } from './diag-view.js';
 import { HoldingOutbox, type StorageOutage } from './holding.js';
 import { ElevatorMonitor } from './monitor.js';
 import { runningState } from './payload.js';
@@ -39,6 +41,8 @@ export interface GatewayOptions {
   clockSynced?: () => boolean;
   /** The local time zone statistics roll up in; default the system's. */
   timeZone?: string;
+  /** The local diagnostics socket (config.diagSocketPath); `false` serves none (tests that need no socket). */
+  diagSocket?: false;
 }
 
 /** Monotonic ms between attempts to store records held while the outbox could not be written. */
@@ -66,6 +70,7 @@ export class Gateway {
   private readonly synced: () => boolean;
   private stopping?: Promise<void>;
   private readonly systemd = new SystemdNotifier();
+  private readonly diag?: DiagServer;
 
   constructor(private readonly o: GatewayOptions) {
     const site = o.config.site;
@@ -121,6 +126,19 @@ export class Gateway {
       this.monitors.set(id, monitor);
       this.elevators.set(id, { elevator: e, monitor });
     }
+    if (o.diagSocket !== false) {
+      const view = new DiagView({
+        gatewayId: site.gateway.id,
+        clock: this.clock,
+        timeScale: site.runtime.timeScale,
+        startedAt: this.startedAt,
+        elevators: this.elevators,
+        outbox: () => this.outbox.stats(),
+        storage: () => this.outbox.holding(),
+        uplink: () => this.uplink.stats(),
+      });
+      this.diag = new DiagServer({ path: o.config.diagSocketPath, view, timers: systemTimers, logger: log.child({ mod: 'diag' }) });
+    }
   }
 
   get gatewayId(): string {
@@ -137,6 +155,7 @@ export class Gateway {
     this.uplink.start();
     for (const m of this.monitors.values()) await m.start();
     this.startJobs();
+    await this.diag?.start();
     this.o.logger.info({ gateway: this.gatewayId, elevators: this.monitors.size, outbox: this.o.config.outboxPath, timeScale: site.runtime.timeScale }, 'gateway started');
     this.systemd.ready(`monitoring ${this.monitors.size} elevator(s)`);
     // Healthy = every elevator ran a detection step in the last 30 s (a dead bus still steps: its points go bad).
@@ -158,7 +177,12 @@ export class Gateway {
   /** Store first: events are committed to SQLite in the tick they are detected, then the uplink is told. */
   private store(e: LoadedElevator, events: DetectedEvent[], signals: ElevatorSignals): void {
     const state = runningState(signals, e.config.floors, e.thresholds.stationaryMps);
-    this.append(events.map((ev) => this.records.event(ev, e, state)));
+    const records = events.map((ev) => this.records.event(ev, e, state));
+    this.append(records);
+    records.forEach((r, i) => {
+      const ev = events[i]!;
+      this.diag?.event({ id: r.id, elevatorId: e.config.id, type: ev.type, phase: ev.phase, severity: ev.severity, at: new Date(r.createdAt).toISOString() });
+    });
     for (const ev of events) {
       this.o.logger.info(
         { elevator: ev.elevatorId, type: ev.type, phase: ev.phase, severity: ev.severity, floor: state.floor, data: ev.data },
@@ -221,6 +245,7 @@ export class Gateway {
     this.stopping ??= (async () => {
       this.systemd.stopping();
       for (const cancel of this.jobs) cancel();
+      await this.diag?.stop();
       await Promise.allSettled([...this.monitors.values()].map((m) => m.stop()));
       await this.uplink.stop();
       this.outbox.close();

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { loadConfig, packageRoot, type LoadedConfig } from '../../src/config/load.js';
 
 /** The demo site config pointed at a simulator, a broker and a temp outbox. */
@@ -7,6 +7,7 @@ export function siteConfig(opts: { simPort: number; brokerUrl: string; outboxPat
   return {
     ...base,
     outboxPath: opts.outboxPath,
+    diagSocketPath: join(dirname(opts.outboxPath), 'diag.sock'),
     site: {
       ...base.site,
       gateway: { ...base.site.gateway, id: opts.gatewayId ?? 'it-gw' },

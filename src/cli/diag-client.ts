@@ -1,0 +1,68 @@
+import { createConnection } from 'node:net';
+import { DIAG_PROTOCOL_VERSION, diagResponseSchema, type DiagRequestInput, type DiagResponse } from '../contract/diag.js';
+import { ElevgwError } from '../core/errors.js';
+
+/** The running gateway's diagnostics socket could not be reached: exit code 3 in every diag command. */
+export class ServiceUnreachable extends ElevgwError {
+  constructor(path: string, why: string) {
+    super('DIAG_UNREACHABLE', `no running gateway answers on ${path} (${why}); is the service running (systemctl status elevgw), and are you in the elevgw group?`, { path });
+  }
+}
+
+/**
+ * A connection to the running gateway's local diagnostics socket (src/runtime/diag-server.ts).
+ * Every answer line is validated against the protocol's zod schema before it is used.
+ */
+export class DiagClient {
+  private constructor(
+    private readonly socket: ReturnType<typeof createConnection>,
+    private readonly lines: AsyncIterator<DiagResponse>,
+  ) {}
+
+  static connect(path: string, timeoutMs = 3000): Promise<DiagClient> {
+    return new Promise((resolve, reject) => {
+      const socket = createConnection(path);
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new ServiceUnreachable(path, `no answer within ${timeoutMs} ms`));
+      }, timeoutMs);
+      socket.once('error', (e: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        reject(new ServiceUnreachable(path, e.code ?? e.message));
+      });
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        resolve(new DiagClient(socket, responses(socket)));
+      });
+    });
+  }
+
+  send(request: DiagRequestInput): void {
+    this.socket.write(`${JSON.stringify({ v: DIAG_PROTOCOL_VERSION, ...request })}\n`);
+  }
+
+  /** The next answer from the gateway; undefined when it hung up. */
+  async next(): Promise<DiagResponse | undefined> {
+    const r = await this.lines.next();
+    return r.done ? undefined : r.value;
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+async function* responses(socket: ReturnType<typeof createConnection>): AsyncGenerator<DiagResponse> {
+  socket.setEncoding('utf8');
+  let buffered = '';
+  for await (const chunk of socket) {
+    buffered += chunk as string;
+    for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
+      const line = buffered.slice(0, nl);
+      buffered = buffered.slice(nl + 1);
+      const r = diagResponseSchema.safeParse(JSON.parse(line));
+      if (!r.success) throw new ElevgwError('DIAG_INVALID', `the gateway answered something this elevgw does not understand: ${r.error.issues[0]?.message ?? ''} (versions differ?)`);
+      yield r.data;
+    }
+  }
+}

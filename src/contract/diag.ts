@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { driverStateSchema, eventTypeSchema, phaseSchema, severitySchema } from './enums.js';
+import { runningStateSchema } from './payloads.js';
+
+/**
+ * The local diagnostics protocol between a running gateway and `elevgw health` / `diag live` /
+ * `commission` on the same machine: one JSON object per line over a Unix socket (mode 0660,
+ * the elevgw group). Read-only by construction: no request changes anything in the gateway,
+ * and none reaches a controller. Version 1.
+ */
+export const DIAG_PROTOCOL_VERSION = 1;
+
+/** Larger request lines are refused unread. */
+export const MAX_DIAG_REQUEST_BYTES = 4096;
+
+export const diagRequestSchema = z.discriminatedUnion('op', [
+  z.strictObject({ v: z.literal(DIAG_PROTOCOL_VERSION), op: z.literal('health') }),
+  z.strictObject({ v: z.literal(DIAG_PROTOCOL_VERSION), op: z.literal('snapshot'), elevator: z.string().max(64).optional() }),
+  /** Snapshots every `everyMs`, and every event as the gateway stores it, until the client hangs up. */
+  z.strictObject({ v: z.literal(DIAG_PROTOCOL_VERSION), op: z.literal('watch'), elevator: z.string().max(64).optional(), everyMs: z.number().int().min(100).max(10_000).default(500) }),
+]);
+export type DiagRequest = z.infer<typeof diagRequestSchema>;
+/** A request as a client writes it (defaults may be left out), without the version the client adds. */
+export type DiagRequestInput = z.input<typeof diagRequestSchema> extends infer R ? (R extends unknown ? Omit<R, 'v'> : never) : never;
+
+const driverHealthSchema = z.object({
+  state: driverStateSchema,
+  link: z.string(),
+  lastErrorCode: z.string().optional(),
+  lastError: z.string().optional(),
+  transactions: z.number(),
+  failures: z.number(),
+  consecutiveFailures: z.number(),
+  errorsByCode: z.record(z.string(), z.number()),
+  skippedPolls: z.number(),
+});
+
+/** One signal as read now: null when the reading is bad, with its age since the last good read. */
+export const diagSignalSchema = z.object({ value: z.union([z.number(), z.boolean(), z.string()]).nullable(), quality: z.enum(['good', 'bad']), ageMs: z.number() });
+
+export const elevatorSnapshotSchema = z.object({
+  id: z.string(),
+  board: z.string(),
+  floors: z.array(z.object({ label: z.string(), levelMm: z.number() })),
+  ratedSpeedMps: z.number(),
+  state: runningStateSchema,
+  signals: z.record(z.string(), diagSignalSchema),
+  driver: driverHealthSchema,
+  activeFaults: z.array(eventTypeSchema),
+  /** Driver transactions per second over the last snapshot period. */
+  transactionsPerS: z.number(),
+  lastStepAgeMs: z.number(),
+});
+export type ElevatorSnapshot = z.infer<typeof elevatorSnapshotSchema>;
+
+export const outboxSnapshotSchema = z.object({
+  pending: z.number(),
+  oldestPendingAgeS: z.number().nullable(),
+  delivered: z.number(),
+  dbBytes: z.number(),
+  /** False while storage refuses writes (full disk): events are held in memory meanwhile. */
+  writable: z.boolean(),
+  held: z.number(),
+});
+
+export const snapshotSchema = z.object({
+  gatewayId: z.string(),
+  version: z.string(),
+  uptimeS: z.number(),
+  uplink: z.object({ state: z.string(), inflight: z.number(), published: z.number() }),
+  outbox: outboxSnapshotSchema,
+  elevators: z.array(elevatorSnapshotSchema),
+});
+export type Snapshot = z.infer<typeof snapshotSchema>;
+
+export const healthSchema = z.object({
+  healthy: z.boolean(),
+  /** Why not, in words (empty when healthy). */
+  problems: z.array(z.string()),
+  gatewayId: z.string(),
+  version: z.string(),
+  uptimeS: z.number(),
+  elevators: z.array(z.object({ id: z.string(), lastStepAgeMs: z.number(), driver: driverStateSchema })),
+  outbox: outboxSnapshotSchema,
+});
+export type Health = z.infer<typeof healthSchema>;
+
+export const diagEventSchema = z.object({ id: z.string(), elevatorId: z.string().nullable(), type: eventTypeSchema, phase: phaseSchema, severity: severitySchema, at: z.string() });
+export type DiagEvent = z.infer<typeof diagEventSchema>;
+
+export const diagResponseSchema = z.discriminatedUnion('kind', [
+  z.object({ v: z.literal(DIAG_PROTOCOL_VERSION), kind: z.literal('health'), health: healthSchema }),
+  z.object({ v: z.literal(DIAG_PROTOCOL_VERSION), kind: z.literal('snapshot'), snapshot: snapshotSchema }),
+  z.object({ v: z.literal(DIAG_PROTOCOL_VERSION), kind: z.literal('event'), event: diagEventSchema }),
+  z.object({ v: z.literal(DIAG_PROTOCOL_VERSION), kind: z.literal('error'), error: z.object({ code: z.string(), message: z.string() }) }),
+]);
+export type DiagResponse = z.infer<typeof diagResponseSchema>;
+
+/** Parses one request line; the error says what was expected, never echoes the input. */
+export function parseDiagRequest(line: string): { ok: true; request: DiagRequest } | { ok: false; message: string } {
+  if (Buffer.byteLength(line) > MAX_DIAG_REQUEST_BYTES) return { ok: false, message: `request too large (at most ${MAX_DIAG_REQUEST_BYTES} bytes)` };
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch {
+    return { ok: false, message: 'not JSON: expected {"v":1,"op":"health"|"snapshot"|"watch",…}' };
+  }
+  const r = diagRequestSchema.safeParse(json);
+  if (!r.success) return { ok: false, message: r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
+  return { ok: true, request: r.data };
+}
