@@ -1,5 +1,5 @@
 import { systemSerialPorts, type SerialPortFactory, type SerialPortLike } from '../../drivers/kernel/serial-port.js';
-import { scaledClock, type Clock } from '../core/clock.js';
+import { scaledClock, systemTimers, type Clock, type Timer, type Timers } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
 import { SimHost } from './host.js';
 import type { SimScenario } from './scenario.js';
@@ -20,6 +20,8 @@ export interface SensorboxTransmitterOptions {
   ports?: SerialPortFactory;
   /** When the port is lost (a pulled cable, a restarted pty), reopen it this often. */
   reopenMs?: number;
+  /** Real time by default (a box on a wire sends at its own pace); a FakeClock in tests. */
+  timers?: Timers;
 }
 
 /**
@@ -28,8 +30,8 @@ export interface SensorboxTransmitterOptions {
  */
 export class SensorboxTransmitter {
   private port?: SerialPortLike;
-  private timer?: NodeJS.Timeout;
-  private reopenTimer?: NodeJS.Timeout;
+  private timer?: Timer;
+  private reopenTimer?: Timer;
   private stopped = false;
   framesSent = 0;
   lastError?: string;
@@ -39,7 +41,16 @@ export class SensorboxTransmitter {
   /** Opens the path (rejects when it cannot be opened) and starts sending. */
   async start(): Promise<void> {
     await this.openPort();
-    this.timer = setInterval(() => this.send(), Math.max(MIN_PERIOD_MS, this.o.periodMs));
+    const period = Math.max(MIN_PERIOD_MS, this.o.periodMs);
+    const tick = () => {
+      this.send();
+      this.timer = this.timers.after(period, tick);
+    };
+    this.timer = this.timers.after(period, tick);
+  }
+
+  private get timers(): Timers {
+    return this.o.timers ?? systemTimers;
   }
 
   private async openPort(): Promise<void> {
@@ -64,13 +75,13 @@ export class SensorboxTransmitter {
 
   private scheduleReopen(): void {
     if (this.stopped || this.reopenTimer) return;
-    this.reopenTimer = setTimeout(() => {
+    this.reopenTimer = this.timers.after(this.o.reopenMs ?? 500, () => {
       this.reopenTimer = undefined;
       this.openPort().catch((e: unknown) => {
         this.lastError = errorMessage(e);
         this.scheduleReopen();
       });
-    }, this.o.reopenMs ?? 500);
+    });
   }
 
   private send(): void {
@@ -82,8 +93,8 @@ export class SensorboxTransmitter {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
-    clearTimeout(this.reopenTimer);
+    this.timer?.cancel();
+    this.reopenTimer?.cancel();
     const port = this.port;
     this.port = undefined;
     if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));

@@ -1,5 +1,6 @@
+import { afterTurns } from '../helpers/turns.js';
 import { FieldBuses } from '../../drivers/buses.js';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { FirmataDriver } from '../../drivers/firmata/driver.js';
 import { firmataIoConnector } from '../../drivers/firmata/firmata-io.js';
@@ -90,8 +91,8 @@ describe('Firmata driver (arduino-firmata-sensorbox profile, mock IO)', () => {
     expect(m.boards).toHaveLength(1);
     clock.advance(2000);
     await d.poll('inputs'); // starts the reconnect in the background
-    await vi.waitFor(() => expect(m.boards).toHaveLength(2));
-    await vi.waitFor(() => expect(m.current().modes.get(2)).toBe('pullup'));
+    await afterTurns(() => expect(m.boards).toHaveLength(2));
+    await afterTurns(() => expect(m.current().modes.get(2)).toBe('pullup'));
     m.current().setDigital(2, 1);
     expect(byName(await d.poll('inputs')).doorClosed).toMatchObject({ value: true, quality: 'good' });
   });
@@ -121,7 +122,7 @@ describe('Firmata driver (arduino-firmata-sensorbox profile, mock IO)', () => {
     expect(attempts).toBe(1);
     clock.advance(2000);
     await d.poll('inputs');
-    await vi.waitFor(() => expect(attempts).toBe(2));
+    await afterTurns(() => expect(attempts).toBe(2));
   });
 });
 

@@ -1,3 +1,4 @@
+import { afterTurns } from '../helpers/turns.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventEmitter } from 'node:events';
 import { SerialPortMock } from 'serialport';
@@ -55,7 +56,7 @@ afterEach(() => mockBinding.reset());
 describe('firmata-io adapter (lazy optional package, over elevgw serialport)', () => {
   it('opens the port, waits for the handshake, and maps modes and reads onto the Board', async () => {
     const connecting = firmataIoConnector({ path: '/dev/ttyACM0', baudRate: 57600, ports, importFirmata: standInModule })();
-    await vi.waitFor(() => expect(opened[0]?.isOpen).toBe(true));
+    await afterTurns(() => expect(opened[0]?.isOpen).toBe(true));
     opened[0]!.port!.emitData(Buffer.from([0xf9, 2, 5])); // REPORT_VERSION from StandardFirmata
     const io = await connecting;
     const board = StandInBoard.last!;
@@ -75,15 +76,15 @@ describe('firmata-io adapter (lazy optional package, over elevgw serialport)', (
 
   it('reports the board lost when the USB port goes away', async () => {
     const connecting = firmataIoConnector({ path: '/dev/ttyACM0', baudRate: 57600, ports, importFirmata: standInModule })();
-    await vi.waitFor(() => expect(opened[0]?.isOpen).toBe(true));
+    await afterTurns(() => expect(opened[0]?.isOpen).toBe(true));
     opened[0]!.port!.emitData(Buffer.from([0xf9, 2, 5]));
     const io = await connecting;
     const lost = vi.fn();
     io.onLost(lost);
     const binding = opened[0]!.port as unknown as { pendingRead: ((err?: Error) => void) | null };
-    await vi.waitFor(() => expect(binding.pendingRead).not.toBeNull());
+    await afterTurns(() => expect(binding.pendingRead).not.toBeNull());
     binding.pendingRead!(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' }));
-    await vi.waitFor(() => expect(lost).toHaveBeenCalledWith('closed'));
+    await afterTurns(() => expect(lost).toHaveBeenCalledWith('closed'));
   });
 
   it('gives up on a board that never answers, and closes the port', async () => {

@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterTurns } from '../helpers/turns.js';
+import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { SerialPortMock } from 'serialport';
 import { ElevgwError } from '../../src/core/errors.js';
@@ -159,7 +160,7 @@ describe('the production SerialPort class (through @serialport/binding-mock)', (
     cleanup.push(() => port.close());
     const transact = port.transact(readRequest(1, 3, 0, 6), 500);
     const binding = (port as unknown as { port: SerialPortMock }).port.port!;
-    await vi.waitFor(() => expect(binding.recording).toEqual(readRequest(1, 3, 0, 6)));
+    await afterTurns(() => expect(binding.recording).toEqual(readRequest(1, 3, 0, 6)));
     binding.emitData(readResponse(1, 3, registersPayload(REGS)));
     const answer = await transact;
     expect(answer.kind === 'response' && [...answer.data]).toEqual([...registersPayload(REGS)]);

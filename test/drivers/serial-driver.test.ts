@@ -1,5 +1,6 @@
+import { afterTurns } from '../helpers/turns.js';
 import { FieldBuses } from '../../drivers/buses.js';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { SerialPortMock } from 'serialport';
 import { SerialFramedDriver } from '../../drivers/serial/driver.js';
@@ -37,7 +38,7 @@ function recordingMockPorts() {
     /** The USB adapter is pulled: the pending read fails with EIO, as the real binding's does. */
     async unplug() {
       const binding = opened.at(-1)!.port as unknown as { pendingRead: ((err?: Error) => void) | null };
-      await vi.waitFor(() => expect(binding.pendingRead).not.toBeNull());
+      await afterTurns(() => expect(binding.pendingRead).not.toBeNull());
       MockBinding.reset();
       binding.pendingRead!(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' }));
     },
@@ -69,7 +70,7 @@ describe('framed serial driver (serial-sensorbox profile over @serialport/bindin
   it('reads nothing as bad before the first frame, then the latest frame as good values with their arrival time', async () => {
     expect((await driver.poll('fast')).every((p) => p.quality === 'bad')).toBe(true);
     mock.send(frame({ positionMm: -1234, speedMps: -1.5, doorClosed: false, doorOpen: true, doorZoneUpper: true, doorZoneLower: false, alarmButton: true, heartbeat: 300 }));
-    await vi.waitFor(() => expect(driver.stats().frames).toBe(1));
+    await afterTurns(() => expect(driver.stats().frames).toBe(1));
     const p = byName(await driver.poll('fast'));
     expect(p.position).toMatchObject({ value: -1234, quality: 'good', at: 1000 });
     expect(p.speed!.value).toBe(-1500);
@@ -81,7 +82,7 @@ describe('framed serial driver (serial-sensorbox profile over @serialport/bindin
 
   it('keeps a value good within staleAfterMs and bad after it, without a new frame', async () => {
     mock.send(frame());
-    await vi.waitFor(() => expect(driver.stats().frames).toBe(1));
+    await afterTurns(() => expect(driver.stats().frames).toBe(1));
     clock.advance(board.staleAfterMs);
     expect(byName(await driver.poll('fast')).position).toMatchObject({ quality: 'good', at: 1000 });
     clock.advance(1);
@@ -93,7 +94,7 @@ describe('framed serial driver (serial-sensorbox profile over @serialport/bindin
     const corrupt = frame({ positionMm: 999 });
     corrupt[5]! ^= 0x10;
     mock.send(Buffer.concat([Buffer.from([0x00, 0xaa, 0x13, 0x55]), corrupt, frame({ positionMm: 4200 })]));
-    await vi.waitFor(() => expect(driver.stats().frames).toBe(1));
+    await afterTurns(() => expect(driver.stats().frames).toBe(1));
     expect(byName(await driver.poll('fast')).position!.value).toBe(4200);
     expect(driver.stats()).toMatchObject({ checksumErrors: 1 });
     expect(driver.stats().skippedBytes).toBeGreaterThan(4);
@@ -102,9 +103,9 @@ describe('framed serial driver (serial-sensorbox profile over @serialport/bindin
 
   it('when the port disappears: every point bad at once, reopened with back-off, good again without a restart', async () => {
     mock.send(frame({ positionMm: 3000 }));
-    await vi.waitFor(() => expect(driver.stats().frames).toBe(1));
+    await afterTurns(() => expect(driver.stats().frames).toBe(1));
     await mock.unplug();
-    await vi.waitFor(() => expect(driver.health().state).toBe('lost'));
+    await afterTurns(() => expect(driver.health().state).toBe('lost'));
     expect((await driver.poll('fast')).every((p) => p.quality === 'bad')).toBe(true);
     expect(mock.attempts()).toBe(1); // within the back-off: no reopen yet
 
@@ -121,13 +122,13 @@ describe('framed serial driver (serial-sensorbox profile over @serialport/bindin
     await driver.poll('fast');
     expect(mock.attempts()).toBe(3);
     mock.send(frame({ positionMm: 6000 }));
-    await vi.waitFor(async () => expect(byName(await driver.poll('fast')).position).toMatchObject({ value: 6000, quality: 'good' }));
+    await afterTurns(async () => expect(byName(await driver.poll('fast')).position).toMatchObject({ value: 6000, quality: 'good' }));
     expect(driver.health().state).toBe('ok');
   });
 
   it('never writes to the box', async () => {
     mock.send(frame());
-    await vi.waitFor(() => expect(driver.stats().frames).toBe(1));
+    await afterTurns(() => expect(driver.stats().frames).toBe(1));
     await driver.poll('fast');
     expect(mock.written()).toBe(0);
   });

@@ -1,4 +1,6 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterTurns } from '../helpers/turns.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../src/core/clock.js';
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { SerialPortMock } from 'serialport';
@@ -96,9 +98,11 @@ describe('the simulator as a serial sensor box', () => {
       opened.push(p);
       return p;
     };
-    tx = new SensorboxTransmitter({ path: '/dev/sim', baudRate: 115200, periodMs: 5, ports, state: () => ({ ...base, positionMm: 4321 }) });
+    const clock = new FakeClock(0);
+    tx = new SensorboxTransmitter({ path: '/dev/sim', baudRate: 115200, periodMs: 5, ports, state: () => ({ ...base, positionMm: 4321 }), timers: clock });
     await tx.start();
-    await vi.waitFor(() => expect(opened[0]!.port!.recording.length).toBeGreaterThanOrEqual(3 * SENSORBOX.frameLength));
+    clock.advance(15); // three periods: three frames
+    await afterTurns(() => expect(opened[0]!.port!.recording.length).toBe(3 * SENSORBOX.frameLength));
     const { payloads, checksumErrors } = new FrameDecoder(board.framing).push(opened[0]!.port!.recording);
     expect(checksumErrors).toBe(0);
     expect(payloads.length).toBeGreaterThanOrEqual(3);

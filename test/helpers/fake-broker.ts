@@ -35,7 +35,8 @@ export class FakeBroker {
   private readonly clients = new Set<FakeClient>();
   private readonly subscribers: { filter: string; deliver: (m: BrokeredMessage) => void }[] = [];
   private isUp = true;
-  connects = 0;
+  /** Clock time of every connection attempt that reached the broker (refused ones too). */
+  readonly connectsAt: number[] = [];
 
   constructor(
     readonly clock: Timers,
@@ -70,7 +71,7 @@ export class FakeBroker {
 
   /** @internal */
   attach(c: FakeClient): boolean {
-    this.connects++;
+    this.connectsAt.push(this.clock.now());
     if (!this.isUp) return false;
     this.clients.add(c);
     return true;

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { uplinkSchema } from '../../src/config/site.js';
+import { FakeClock } from '../../src/core/clock.js';
+import { silentLogger } from '../../src/core/log.js';
+import { MemoryOutbox } from '../../src/outbox/memory.js';
+import { PRIORITY, type NewRecord } from '../../src/outbox/types.js';
+import { Uplink } from '../../src/uplink/uplink.js';
+import { FakeBroker } from '../helpers/fake-broker.js';
+
+function record(n: number, priority: NewRecord['priority'] = PRIORITY.warning): NewRecord {
+  return { id: `id-${String(n).padStart(6, '0')}`, kind: 'event', elevatorId: 'E1', priority, createdAt: 1_700_000_000_000 + n, payload: JSON.stringify({ n }) };
+}
+
+/** An uplink on a FakeClock publishing into an in-memory broker: its timing is asserted exactly. */
+function rig(config: Record<string, unknown> = {}, random = () => 0.5) {
+  const clock = new FakeClock(0);
+  const broker = new FakeBroker(clock, 2);
+  const outbox = new MemoryOutbox();
+  const up = new Uplink({
+    config: uplinkSchema.parse({ url: 'mqtt://broker.test:1883', reconnectMinMs: 1000, reconnectMaxMs: 8000, ...config }),
+    gatewayId: 'gw1',
+    outbox,
+    logger: silentLogger,
+    status: () => ({ v: 1, gatewayId: 'gw1', state: 'online' }),
+    clock,
+    connect: broker.connect,
+    random,
+  });
+  const events = () => broker.on('elevgw/v1/gw1/elevators/E1/events').map((m) => (JSON.parse(m.payload) as { n: number }).n);
+  return { clock, broker, outbox, up, events };
+}
+
+describe('uplink in sample time (in-memory broker on a FakeClock)', () => {
+  it('given the broker down, retries with exponential back-off and full jitter: half the ceiling each time with random 0.5', async () => {
+    const r = rig();
+    r.broker.down();
+    r.up.start();
+    await r.clock.advanceAsync(30_000);
+    // Each refusal closes the connection at once; the next attempt waits ½ × min(8000, 1000·2^n).
+    const at = r.broker.connectsAt;
+    const gaps = at.slice(1).map((t, i) => t - at[i]!);
+    expect(gaps.slice(0, 6)).toEqual([500, 1000, 2000, 4000, 4000, 4000].map((g) => g + 2)); // + the 2 ms connect latency
+    r.broker.up();
+    await r.clock.advanceAsync(10_000);
+    expect(r.up.state).toBe('online');
+    await stop(r);
+  });
+
+  it('drains a backlog at drainRatePerS of the clock, and a critical event overtakes it without waiting for a token', async () => {
+    const r = rig({ drainRatePerS: 10, inflightWindow: 1 });
+    r.outbox.append(Array.from({ length: 30 }, (_, i) => record(i)));
+    r.up.start();
+    await r.clock.advanceAsync(1_000);
+    const inFirstSecond = r.events().length;
+    expect(inFirstSecond).toBeGreaterThanOrEqual(9);
+    expect(inFirstSecond).toBeLessThanOrEqual(11);
+    r.outbox.append([record(999, PRIORITY.critical)]);
+    r.up.kick();
+    await r.clock.advanceAsync(20);
+    expect(r.events().at(-1), 'the critical one went out at once').toBe(999);
+    await r.clock.advanceAsync(5_000);
+    expect(r.events().filter((n) => n !== 999)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    await stop(r);
+  });
+
+  it('given the broker vanishing with events in flight, they stay pending and go out again, same ids, after the reconnect', async () => {
+    const r = rig({ inflightWindow: 5 });
+    r.up.start();
+    await r.clock.advanceAsync(100);
+    r.outbox.append([1, 2, 3].map((n) => record(n)));
+    r.up.kick();
+    await r.clock.advanceAsync(3); // published, PUBACK not back yet (2 ms each way)
+    r.broker.down();
+    expect(r.outbox.stats().pending, 'nothing acknowledged without its PUBACK').toBe(3);
+    await r.clock.advanceAsync(5_000);
+    r.broker.up();
+    await r.clock.advanceAsync(10_000);
+    expect(r.outbox.stats()).toMatchObject({ pending: 0, delivered: 3 });
+    expect(new Set(r.events())).toEqual(new Set([1, 2, 3]));
+    await stop(r);
+  });
+
+  it('on stop, waits for in-flight PUBACKs, then leaves the retained offline status', async () => {
+    const r = rig();
+    r.up.start();
+    await r.clock.advanceAsync(100);
+    r.outbox.append([record(1)]);
+    r.up.kick();
+    await r.clock.advanceAsync(1);
+    await stop(r);
+    expect(r.outbox.stats().delivered).toBe(1);
+    expect(r.broker.retained.get('elevgw/v1/gw1/status')).toContain('"offline"');
+  });
+});
+
+async function stop(r: ReturnType<typeof rig>): Promise<void> {
+  const stopping = r.up.stop();
+  await r.clock.advanceAsync(5_000);
+  await stopping;
+}
