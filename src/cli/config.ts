@@ -9,9 +9,14 @@ export function registerConfig(program: Command): void {
   config
     .command('validate <file>')
     .description('check a site config and the boards it names; prints every problem with file:line path')
-    .action((file: string) => {
-      const c = loadConfig(file);
-      console.log(`${file}: ok — gateway ${c.site.gateway.id}, ${c.elevators.length} elevator(s): ${c.elevators.map((e) => `${e.config.id} on ${e.board.id}`).join(', ')}`);
+    .option(
+      '--strict',
+      'also refuse what must not run on a real gateway: placeholders, secrets in the YAML or in clear, unverified TLS, unreadable files (the installer and the systemd unit run this)',
+    )
+    .action((file: string, opts: { strict?: boolean }) => {
+      const c = loadConfig(file, { strict: opts.strict === true });
+      const what = `gateway ${c.site.gateway.id}, ${c.elevators.length} elevator(s): ${c.elevators.map((e) => `${e.config.id} on ${e.board.id}`).join(', ')}`;
+      console.log(`${file}: ok${opts.strict ? ' (strict)' : ''} — ${what}`);
     });
   config
     .command('schema')

@@ -9,6 +9,8 @@ import { boardSchema, type BoardProfile, type BoardTransport } from './board.js'
 import { checkConnection } from './connection.js';
 import { mergeThresholds, type Thresholds } from './thresholds.js';
 import { migrateConfig } from './migrate.js';
+import { valueFindings } from './strict.js';
+import { fileFindings } from './strict-files.js';
 
 /** The package root (holds package.json and boards/), found from this module whether run from src/ or dist/. */
 export function packageRoot(): string {
@@ -31,13 +33,13 @@ export interface ConfigProblem {
   line?: number;
   column?: number;
   message: string;
+  /** How to fix it (the strict checks say so). */
+  fix?: string;
 }
 
 /** Renders problems one per line: `file:line:col path: message`. */
 function formatProblems(problems: readonly ConfigProblem[]): string {
-  return problems
-    .map((p) => `${p.file}${p.line ? `:${p.line}:${p.column ?? 1}` : ''} ${p.path || '(root)'}: ${p.message}`)
-    .join('\n');
+  return problems.map((p) => `${p.file}${p.line ? `:${p.line}:${p.column ?? 1}` : ''} ${p.path || '(root)'}: ${p.message}${p.fix ? ` — fix: ${p.fix}` : ''}`).join('\n');
 }
 
 function pathToString(path: readonly PropertyKey[]): string {
@@ -83,7 +85,9 @@ function parseYamlFile(file: string, text: string): Parsed {
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type') {
     const received = (issue as { input?: unknown }).input;
-    return received === undefined ? `required: expected ${issue.expected}` : `expected ${issue.expected}, got ${Array.isArray(received) ? 'array' : received === null ? 'null' : typeof received}`;
+    return received === undefined
+      ? `required: expected ${issue.expected}`
+      : `expected ${issue.expected}, got ${Array.isArray(received) ? 'array' : received === null ? 'null' : typeof received}`;
   }
   if (issue.code === 'unrecognized_keys') return `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   return issue.message;
@@ -163,13 +167,29 @@ function rawConnection(data: unknown, i: number): unknown {
   return e !== null && typeof e === 'object' ? (e as { connection?: unknown }).connection : undefined;
 }
 
-/** Loads, migrates and validates a site config and the boards it names. Throws ElevgwError listing every problem. */
-export function loadConfig(file: string, opts: { boardsDirs?: string[] } = {}): LoadedConfig {
+/**
+ * The uplink's files (TLS material, the credentials file) resolved against the config file's
+ * directory, as outbox.path and boardsDir are: a config means the same files whatever directory
+ * the gateway is started from.
+ */
+function resolveUplinkFiles(site: SiteConfig, dir: string): SiteConfig {
+  const u = site.uplink;
+  const at = (p: string | undefined) => (p === undefined ? undefined : resolve(dir, p));
+  const tls = u.tls && { ...u.tls, ca: at(u.tls.ca), cert: at(u.tls.cert), key: at(u.tls.key) };
+  return { ...site, uplink: { ...u, credentialsFile: resolve(dir, u.credentialsFile), ...(tls && { tls }) } };
+}
+
+/**
+ * Loads, migrates and validates a site config and the boards it names. Throws ElevgwError listing
+ * every problem. `strict` adds the checks of a config fit to run a real gateway (src/config/strict.ts).
+ */
+export function loadConfig(file: string, opts: { boardsDirs?: string[]; strict?: boolean } = {}): LoadedConfig {
   const abs = resolve(file);
   const parsed = parseYamlFile(file, readText(abs));
   const migrated = migrateConfig(parsed.data, file);
-  const site = validate(siteConfigSchema, { data: migrated, locate: parsed.locate }, file);
-  const dirs = opts.boardsDirs ?? [BUILTIN_BOARDS_DIR, ...(site.boardsDir ? [resolve(dirname(abs), site.boardsDir)] : [])];
+  const site = resolveUplinkFiles(validate(siteConfigSchema, { data: migrated, locate: parsed.locate }, file), dirname(abs));
+  const siteBoardsDir = site.boardsDir ? resolve(dirname(abs), site.boardsDir) : undefined;
+  const dirs = opts.boardsDirs ?? [BUILTIN_BOARDS_DIR, ...(siteBoardsDir ? [siteBoardsDir] : [])];
   const boards = loadBoards(dirs);
   const problems: ConfigProblem[] = [];
   const elevators: LoadedElevator[] = [];
@@ -200,5 +220,14 @@ export function loadConfig(file: string, opts: { boardsDirs?: string[] } = {}): 
   if (problems.length > 0) throw new ElevgwError('CONFIG_INVALID', formatProblems(problems), { problems });
   const outboxPath = resolve(dirname(abs), site.outbox.path);
   const diagSocketPath = site.runtime.diagSocket === undefined ? join(dirname(outboxPath), 'diag.sock') : resolve(dirname(abs), site.runtime.diagSocket);
+  if (opts.strict) {
+    const boardsOf = { shipped: loadBoards([BUILTIN_BOARDS_DIR]), site: siteBoardsDir ? loadBoards([siteBoardsDir]) : new Map() };
+    const input = { site, raw: migrated, outboxPath, packageDir: packageRoot(), boards: boardsOf };
+    const findings = [...valueFindings(input), ...fileFindings(input)];
+    const strict = findings
+      .map((f) => ({ file, path: pathToString(f.path), ...parsed.locate(f.path), message: f.message, fix: f.fix }))
+      .sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    if (strict.length > 0) throw new ElevgwError('CONFIG_INVALID', formatProblems(strict), { problems: strict });
+  }
   return { file: abs, site, elevators, outboxPath, diagSocketPath };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { thresholdsSchema } from './thresholds.js';
+import { credentialRefSchema } from './credentials.js';
 
 /** The site config: one YAML file per gateway. `version` enables migrations of older files. */
 export const CONFIG_VERSION = 1;
@@ -61,10 +62,9 @@ export const gpioConnectionSchema = z
  * Any transport's connection. Which one an elevator needs follows from its board's transport;
  * the loader checks that (src/config/connection.ts), so this only has to accept the shapes.
  */
-const connectionSchema = z.union(
-  [modbusTcpConnectionSchema, modbusRtuConnectionSchema, serialFramedConnectionSchema, gpioConnectionSchema],
-  { error: () => 'expected a connection: { host, port?, unitId? } (Modbus TCP), { path, baudRate?, parity?, unitId? } (Modbus RTU, serial-framed, firmata) or { chip? } (gpio)' },
-);
+const connectionSchema = z.union([modbusTcpConnectionSchema, modbusRtuConnectionSchema, serialFramedConnectionSchema, gpioConnectionSchema], {
+  error: () => 'expected a connection: { host, port?, unitId? } (Modbus TCP), { path, baudRate?, parity?, unitId? } (Modbus RTU, serial-framed, firmata) or { chip? } (gpio)',
+});
 
 const elevatorSchema = z
   .object({
@@ -113,12 +113,26 @@ export const uplinkSchema = z
     url: z.string().regex(/^(mqtts?|wss?|tcp|ssl):\/\//, 'an MQTT URL such as mqtt://host:1883 or mqtts://host:8883'),
     clientId: z.string().optional(),
     username: z.string().optional(),
-    password: z.string().optional(),
+    /** Inline (refused by `config validate --strict`) or `{ credential: NAME }`, a line of the credentials file. */
+    password: z.union([z.string(), credentialRefSchema]).optional(),
+    /** `name=value` secrets (src/config/credentials.ts), relative to this file; under systemd the unit's LoadCredential copy is read instead. */
+    credentialsFile: z.string().min(1).default('credentials'),
     tls: z
-      .object({ ca: z.string().optional(), cert: z.string().optional(), key: z.string().optional(), rejectUnauthorized: z.boolean().default(true) })
+      .object({
+        /** Files, relative to this config file. */
+        ca: z.string().optional(),
+        cert: z.string().optional(),
+        key: z.string().optional(),
+        /** The key file's passphrase, from the credentials file only. */
+        passphrase: credentialRefSchema.optional(),
+        rejectUnauthorized: z.boolean().default(true),
+      })
       .strict()
       .optional(),
-    topicPrefix: z.string().regex(/^[^#+]+$/, 'a topic prefix without wildcards').default('elevgw/v1'),
+    topicPrefix: z
+      .string()
+      .regex(/^[^#+]+$/, 'a topic prefix without wildcards')
+      .default('elevgw/v1'),
     keepaliveS: z.number().int().min(5).max(600).default(30),
     /** Events published but not yet acknowledged, at most. */
     inflightWindow: z.number().int().min(1).max(1000).default(32),

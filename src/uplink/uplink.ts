@@ -1,6 +1,8 @@
+import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IClientOptions } from 'mqtt';
 import type { UplinkConfig } from '../config/site.js';
+import { secretValue } from '../config/credentials.js';
 import { systemClock, type Clock, type Timer } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
 import { errorMessage, isElevgwError } from '../core/errors.js';
@@ -97,11 +99,17 @@ export class Uplink {
       will: { topic: this.topics.status, payload: Buffer.from(JSON.stringify(offline)), qos: MESSAGES.status.qos, retain: MESSAGES.status.retain },
     };
     if (c.username !== undefined) opts.username = c.username;
-    if (c.password !== undefined) opts.password = c.password;
+    // Secrets are read at each connection (from systemd's credential copy or the credentials
+    // file), so a rotated password needs no restart and is never held in the config object.
+    if (c.password !== undefined) opts.password = secretValue(c.password, c.credentialsFile);
     if (c.tls) {
       if (c.tls.ca) opts.ca = readFileSync(c.tls.ca);
       if (c.tls.cert) opts.cert = readFileSync(c.tls.cert);
-      if (c.tls.key) opts.key = readFileSync(c.tls.key);
+      if (c.tls.key) {
+        const key = readFileSync(c.tls.key);
+        // An encrypted key is opened here, in memory, so mqtt.js only ever sees a plain one.
+        opts.key = c.tls.passphrase ? createPrivateKey({ key, passphrase: secretValue(c.tls.passphrase, c.credentialsFile) }).export({ type: 'pkcs8', format: 'pem' }) : key;
+      }
       opts.rejectUnauthorized = c.tls.rejectUnauthorized;
     }
     return opts;
@@ -235,7 +243,10 @@ export class Uplink {
         response = { v: CONTRACT_VERSION, command: name, requestId: parsed.request.requestId, ok: false, error: { code, message: errorMessage(e) } };
       }
     }
-    this.o.logger.info({ command: name.slice(0, 64), requestId: response.requestId, ok: response.ok, error: response.error?.code }, `command ${name.slice(0, 64)} ${response.ok ? 'answered' : 'refused'}`);
+    this.o.logger.info(
+      { command: name.slice(0, 64), requestId: response.requestId, ok: response.ok, error: response.error?.code },
+      `command ${name.slice(0, 64)} ${response.ok ? 'answered' : 'refused'}`,
+    );
     try {
       client.publish(this.topics.response(name), JSON.stringify(response), { qos: MESSAGES.commandResponse.qos });
     } catch (e) {
