@@ -260,40 +260,46 @@ export class Uplink {
     c.publish(this.topics.status, JSON.stringify(this.o.status()), { qos: MESSAGES.status.qos, retain: MESSAGES.status.retain });
   }
 
-  /** Resolves once nothing is in flight, or after `ms` of the clock. */
-  private inflightSettled(ms: number): Promise<void> {
-    if (this.inflight.size === 0) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const timer = this.clock.after(ms, done);
-      this.onInflightEmpty = done;
-      function done() {
+  /** Resolves true once nothing is in flight, false when `ms` of the clock pass first. */
+  private inflightSettled(ms: number): Promise<boolean> {
+    if (this.inflight.size === 0) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      const timer = this.clock.after(ms, () => resolve(false));
+      this.onInflightEmpty = () => {
         timer.cancel();
-        resolve();
-      }
+        resolve(true);
+      };
     });
   }
 
-  /** Publishes the retained offline status, waits briefly for in-flight acks, and disconnects. */
+  /**
+   * Publishes the retained offline status, waits up to `flushTimeoutMs` for in-flight acks, and
+   * disconnects. Bounded whatever the broker does: when acknowledgements did not all come back
+   * (a frozen broker holds them), the connection is dropped instead of closed politely — mqtt.js
+   * would wait for them for ever — and those rows simply stay pending in the outbox for the
+   * next start; the broker then sends the last will, which says offline as well.
+   */
   async stop(flushTimeoutMs = 3000): Promise<void> {
     this.stopped = true;
     this.reconnectTimer?.cancel();
     this.rateTimer?.cancel();
     const c = this.client;
+    let settled = true;
     if (c && this._state === 'online') {
-      await this.inflightSettled(flushTimeoutMs);
+      settled = await this.inflightSettled(flushTimeoutMs);
       const offline: StatusPayload = { v: CONTRACT_VERSION, gatewayId: this.o.gatewayId, state: 'offline' };
-      await new Promise<void>((resolve) => {
-        const timer = this.clock.after(flushTimeoutMs, resolve);
+      settled &&= await new Promise<boolean>((resolve) => {
+        const timer = this.clock.after(flushTimeoutMs, () => resolve(false));
         c.publish(this.topics.status, JSON.stringify(offline), { qos: MESSAGES.status.qos, retain: MESSAGES.status.retain }, () => {
           timer.cancel();
-          resolve();
+          resolve(true);
         });
       });
     }
     this.generation++;
     this.inflight.clear();
     this._state = 'stopped';
-    if (c) await new Promise<void>((resolve) => c.end(false, {}, () => resolve()));
+    if (c) await new Promise<void>((resolve) => c.end(!settled, {}, () => resolve()));
     this.client = undefined;
   }
 }

@@ -95,6 +95,21 @@ describe('uplink', () => {
     expect(seen(got), 'each sent once').toEqual(expected([...records, sixth]));
   });
 
+  it('stops within its flush timeout when the broker holds PUBACKs, leaving those events pending for the next start', async () => {
+    const b = await broker();
+    const gate = await gateTo(b);
+    const outbox = new MemoryOutbox();
+    const up = uplinkFor(gate.url, outbox);
+    up.start();
+    await vi.waitFor(() => expect(up.state).toBe('online'));
+    gate.holdReplies();
+    outbox.append([record(1), record(2)]);
+    up.kick();
+    await vi.waitFor(() => expect(up.stats().inflight).toBe(2));
+    await up.stop(300); // before the fix it never returned: the test timed out
+    expect(outbox.stats()).toMatchObject({ pending: 2, delivered: 0 });
+  });
+
   it('keeps events pending while the broker is unreachable and delivers them with the same ids and payloads once it is reachable', async () => {
     const b = await broker();
     const got = await subscriber(b.url, 'elevgw/v1/gw1/elevators/+/events'); // subscribed before the uplink can connect
