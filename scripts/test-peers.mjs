@@ -18,8 +18,7 @@ export const PEERS = [
   { pkg: 'python3-pymodbus', python: 'pymodbus', why: 'a Modbus RTU slave we did not write' },
   { pkg: 'python3-serial', python: 'serial', why: 'pymodbus serial transport' },
   { pkg: 'python3-serial-asyncio', python: 'serial_asyncio', why: 'pymodbus serial transport' },
-  { pkg: 'openssl', bin: 'openssl', why: 'test certificates for TLS; checks the key and CSR of elevgw init' },
-  { pkg: 'tmux', bin: 'tmux', why: 'a real terminal for the interactive elevgw init test' },
+  { pkg: 'openssl', bin: 'openssl', why: 'test certificates for TLS' },
   { pkg: 'util-linux', bin: 'mount', why: 'a small tmpfs for the full-disk test' },
   // Release builds (scripts/release) and their tests (test/release): cross-compiled native
   // modules, arm releases run under qemu-user, the x64 one in a network namespace with only lo.
@@ -36,6 +35,10 @@ export const PEERS = [
   { pkg: 'libstdc++6-armhf-cross', file: '/usr/arm-linux-gnueabihf/lib/libstdc++.so.6', why: 'armhf libstdc++ for qemu-arm' },
   { pkg: 'qemu-user-static', bin: 'qemu-aarch64-static', why: 'runs the arm64 and armv7l releases here' },
   { pkg: 'iproute2', bin: 'ip', why: 'brings up lo in the release test\'s network namespace' },
+  // The installer's tests (test/install): the unit as systemd reads it, the udev rules as udev does.
+  { pkg: 'systemd', bin: 'systemd-analyze', why: 'systemd-analyze verify and security on the installed unit' },
+  { pkg: 'udev', bin: 'udevadm', why: 'udevadm test parses the RS-485 adapter rules' },
+  { pkg: 'shellcheck', bin: 'shellcheck', why: 'lints the installer scripts' },
 ];
 
 const BIN_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];

@@ -8,7 +8,7 @@ import { registerDiag } from './diag.js';
 import { registerContract } from './contract.js';
 import { registerReplay } from './replay.js';
 import { registerHealth } from './health.js';
-import { registerInit } from './init.js';
+import { registerUninstall } from './uninstall.js';
 
 /**
  * The `elevgw` command tree, built without parsing anything, so that a test can walk every
@@ -27,6 +27,6 @@ export function buildProgram(): Command {
   registerContract(program);
   registerReplay(program);
   registerHealth(program);
-  registerInit(program);
+  registerUninstall(program);
   return program;
 }
