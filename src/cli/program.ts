@@ -9,6 +9,7 @@ import { registerContract } from './contract.js';
 import { registerReplay } from './replay.js';
 import { registerHealth } from './health.js';
 import { registerUninstall } from './uninstall.js';
+import { registerInit } from './init.js';
 
 /**
  * The `elevgw` command tree, built without parsing anything, so that a test can walk every
@@ -28,5 +29,6 @@ export function buildProgram(): Command {
   registerReplay(program);
   registerHealth(program);
   registerUninstall(program);
+  registerInit(program);
   return program;
 }
