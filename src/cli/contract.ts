@@ -1,13 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { asyncApiYaml } from '../contract/asyncapi.js';
 import { contractJsonSchemas } from '../contract/schemas.js';
 import { packageRoot } from '../config/load.js';
 
 export function registerContract(program: Command): void {
   program
     .command('contract')
-    .description('write the JSON Schemas of the MQTT payloads (docs/contract/) from their zod source')
+    .description('write the JSON Schemas of the MQTT payloads and the AsyncAPI document (docs/contract/) from their zod source')
     .option('--out <dir>', 'output directory', join(packageRoot(), 'docs', 'contract'))
     .action((opts: { out: string }) => {
       mkdirSync(opts.out, { recursive: true });
@@ -15,5 +16,7 @@ export function registerContract(program: Command): void {
         writeFileSync(join(opts.out, name), `${JSON.stringify(schema, null, 2)}\n`);
         console.log(join(opts.out, name));
       }
+      writeFileSync(join(opts.out, 'asyncapi.yaml'), asyncApiYaml());
+      console.log(join(opts.out, 'asyncapi.yaml'));
     });
 }

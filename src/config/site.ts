@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_TOPIC_PREFIX } from '../contract/topics.js';
 import { thresholdsSchema } from './thresholds.js';
 import { credentialRefSchema } from './credentials.js';
 
@@ -75,6 +76,8 @@ const elevatorSchema = z
     rescueCode: z.string().min(1).max(32),
     name: z.string().default(''),
     address: z.string().default(''),
+    /** Who maintains the lift (GB/T 24476 group 2), for the platform's rescue tickets; in the retained info message. */
+    maintenanceCompany: z.object({ name: z.string().min(1), phone: z.string().min(1).optional() }).strict().optional(),
     board: z.string().min(1),
     /** Required except for gpio boards; its shape follows the board's transport. */
     connection: connectionSchema.optional(),
@@ -132,7 +135,7 @@ export const uplinkSchema = z
     topicPrefix: z
       .string()
       .regex(/^[^#+]+$/, 'a topic prefix without wildcards')
-      .default('elevgw/v1'),
+      .default(DEFAULT_TOPIC_PREFIX),
     keepaliveS: z.number().int().min(5).max(600).default(30),
     /** Events published but not yet acknowledged, at most. */
     inflightWindow: z.number().int().min(1).max(1000).default(32),
@@ -165,6 +168,8 @@ export const siteConfigSchema = z
       .object({
         id: idSchema,
         site: z.string().default(''),
+        /** The site's address; an elevator without an address of its own is reported at it. */
+        address: z.string().optional(),
       })
       .strict(),
     /** Directory of board profiles, relative to this file; the built-in `boards/` is always searched too. */

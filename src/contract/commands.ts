@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { versionFields } from './payloads.js';
 import { CONTRACT_VERSION } from './version.js';
 
 /**
@@ -21,7 +22,7 @@ export const commandRequestSchema = z
 export type CommandRequest = z.infer<typeof commandRequestSchema>;
 
 export const commandResponseSchema = z.object({
-  v: z.literal(CONTRACT_VERSION),
+  ...versionFields,
   command: z.string(),
   /** Echoed when the request had a readable one. */
   requestId: z.string().optional(),

@@ -54,3 +54,33 @@ export const driverStateSchema = z.enum(['ok', 'degraded', 'lost']);
 
 export const statsPeriodSchema = z.enum(['hour', 'day']);
 export type StatsPeriod = z.infer<typeof statsPeriodSchema>;
+
+/** GB/T 24476 service modes, in the order of their status code (0 out of service … 7 unknown). */
+export const SERVICE_MODES = ['out-of-service', 'normal', 'inspection', 'fire-recall', 'firefighter', 'emergency-power', 'earthquake', 'unknown'] as const;
+export const serviceModeSchema = z.enum(SERVICE_MODES);
+export type ServiceMode = z.infer<typeof serviceModeSchema>;
+
+/** The signals elevgw understands (src/signals/types.ts SignalValues; src/detect/types.ts holds the two equal). */
+const SIGNAL_NAMES = [
+  'positionMm',
+  'floor',
+  'speedMps',
+  'direction',
+  'door',
+  'doorZone',
+  'levelingErrorMm',
+  'safetyCircuit',
+  'doorLockCircuit',
+  'overspeedSwitch',
+  'occupied',
+  'inspection',
+  'alarmButton',
+  'mainsPower',
+  'topFinalLimit',
+  'bottomFinalLimit',
+  'controllerFloor',
+] as const;
+export const signalNameSchema = z.enum(SIGNAL_NAMES);
+
+/** Kinds of outbox record (src/outbox/types.ts RecordKind), as loss reports count them. */
+export const recordKindSchema = z.enum(['event', 'telemetry', 'stats', 'status']);

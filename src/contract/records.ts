@@ -1,9 +1,9 @@
 import type { z } from 'zod';
 import { commandRequestSchema, commandResponseSchema } from './commands.js';
 import type { Severity } from './enums.js';
-import { eventPayloadSchema, statsPayloadSchema, statusPayloadSchema, telemetryPayloadSchema } from './payloads.js';
+import { eventPayloadSchema, infoPayloadSchema, statsPayloadSchema, statusPayloadSchema, telemetryPayloadSchema } from './payloads.js';
 import type { TopicScheme } from './topics.js';
-import { CONTRACT_VERSION } from './version.js';
+import { CONTRACT_MINOR, CONTRACT_VERSION } from './version.js';
 
 /**
  * Priority lanes, most important first. A record's lane decides the order of the backlog drain
@@ -17,8 +17,10 @@ export interface MessageSpec<S extends z.ZodType = z.ZodType> {
   schema: S;
   qos: 0 | 1;
   retain: boolean;
-  /** JSON Schema file in docs/contract/. */
+  /** JSON Schema file in docs/contract/ (named by the major version: 1.1 is still `*.v1`). */
   schemaFile: string;
+  /** The schema's name in the AsyncAPI document (components.schemas, components.messages). */
+  name: string;
   /** `io: 'input'` for what the gateway receives (defaults applied by the gateway, optional to the sender). */
   io: 'input' | 'output';
   description: string;
@@ -32,9 +34,10 @@ export interface StoredKindSpec<S extends z.ZodType = z.ZodType> extends Message
 }
 
 /**
- * The contract, version 1, as one table: every record kind the outbox carries, and the messages
- * that are not stored (the retained status, command requests and responses). The topic builder,
- * the publisher, the record builders and the generated JSON Schemas (docs/contract/) all read it.
+ * The contract, version 1.1, as one table: every record kind the outbox carries, and the messages
+ * that are not stored (the retained status and info, command requests and responses). The topic
+ * builder, the publisher, the record builders, the JSON Schemas and the AsyncAPI document
+ * (docs/contract/) all read it.
  */
 export const STORED_KINDS = {
   event: {
@@ -42,6 +45,7 @@ export const STORED_KINDS = {
     qos: 1,
     retain: false,
     schemaFile: `event.v${CONTRACT_VERSION}.schema.json`,
+    name: 'Event',
     io: 'output',
     description: 'a fault or event (raised, cleared or instant) of one elevator, or of the gateway itself',
     topic: (t, elevatorId) => (elevatorId === null ? t.gatewayEvents : t.elevatorEvents(elevatorId)),
@@ -52,6 +56,7 @@ export const STORED_KINDS = {
     qos: 0,
     retain: false,
     schemaFile: `telemetry.v${CONTRACT_VERSION}.schema.json`,
+    name: 'Telemetry',
     io: 'output',
     description: "an elevator's running state every uplink.telemetryIntervalS",
     topic: (t, elevatorId) => t.telemetry(required(elevatorId, 'telemetry')),
@@ -62,6 +67,7 @@ export const STORED_KINDS = {
     qos: 1,
     retain: false,
     schemaFile: `stats.v${CONTRACT_VERSION}.schema.json`,
+    name: 'Stats',
     io: 'output',
     description: "an elevator's usage statistics over the last hour or day",
     topic: (t, elevatorId) => t.stats(required(elevatorId, 'stats')),
@@ -77,14 +83,25 @@ export const MESSAGES = {
     qos: 1,
     retain: true,
     schemaFile: `status.v${CONTRACT_VERSION}.schema.json`,
+    name: 'Status',
     io: 'output',
     description: 'the gateway online (health, outbox) or offline (last will), retained',
+  },
+  info: {
+    schema: infoPayloadSchema,
+    qos: 1,
+    retain: true,
+    schemaFile: `info.v${CONTRACT_VERSION}.schema.json`,
+    name: 'Info',
+    io: 'output',
+    description: "an elevator's basic information (GB/T 24476 group 2), retained; published at each connection and when it changes (since 1.1)",
   },
   commandRequest: {
     schema: commandRequestSchema,
     qos: 1,
     retain: false,
     schemaFile: `command-request.v${CONTRACT_VERSION}.schema.json`,
+    name: 'CommandRequest',
     io: 'input',
     description: 'a read-only request from the platform',
   },
@@ -93,26 +110,55 @@ export const MESSAGES = {
     qos: 1,
     retain: false,
     schemaFile: `command-response.v${CONTRACT_VERSION}.schema.json`,
+    name: 'CommandResponse',
     io: 'output',
     description: 'the answer to one request',
   },
 } as const satisfies Record<string, MessageSpec>;
+
+/**
+ * Every topic and what travels on it, by the gateway's direction: `send` it publishes, `receive`
+ * it subscribes to. Addresses take `{elevatorId}` and `{command}` placeholders (AsyncAPI parameters).
+ */
+export const CHANNELS: readonly { name: string; address: (t: TopicScheme) => string; message: MessageSpec; action: 'send' | 'receive' }[] = [
+  { name: 'status', address: (t) => t.status, message: MESSAGES.status, action: 'send' },
+  { name: 'gatewayEvents', address: (t) => STORED_KINDS.event.topic(t, null), message: STORED_KINDS.event, action: 'send' },
+  { name: 'elevatorEvents', address: (t) => STORED_KINDS.event.topic(t, '{elevatorId}'), message: STORED_KINDS.event, action: 'send' },
+  { name: 'telemetry', address: (t) => STORED_KINDS.telemetry.topic(t, '{elevatorId}'), message: STORED_KINDS.telemetry, action: 'send' },
+  { name: 'stats', address: (t) => STORED_KINDS.stats.topic(t, '{elevatorId}'), message: STORED_KINDS.stats, action: 'send' },
+  { name: 'info', address: (t) => t.info('{elevatorId}'), message: MESSAGES.info, action: 'send' },
+  { name: 'commands', address: (t) => t.command('{command}'), message: MESSAGES.commandRequest, action: 'receive' },
+  { name: 'responses', address: (t) => t.response('{command}'), message: MESSAGES.commandResponse, action: 'send' },
+];
 
 function required(elevatorId: string | null, kind: string): string {
   if (elevatorId === null) throw new TypeError(`a ${kind} record belongs to an elevator`);
   return elevatorId;
 }
 
+/** Where a payload sits on the gateway's timelines (docs/contract.md, "Time"). */
+export interface Stamp {
+  /** The gateway's monotonic clock, ms (real ms, also under a simulation's time scale). */
+  monoMs: number;
+  /** Random per process start: monoMs compare only within one bootId. */
+  bootId: string;
+}
+
+/** The version fields of every payload this gateway writes. */
+export function versionStamp(s: Stamp): { v: typeof CONTRACT_VERSION; minor: typeof CONTRACT_MINOR; monoMs: number; bootId: string } {
+  return { v: CONTRACT_VERSION, minor: CONTRACT_MINOR, monoMs: Math.max(0, Math.round(s.monoMs)), bootId: s.bootId };
+}
+
 /** The common head of every stored payload. */
-export interface Envelope {
-  v: typeof CONTRACT_VERSION;
+export interface Envelope extends ReturnType<typeof versionStamp> {
   id: string;
   gatewayId: string;
   at: string;
   clockSynced: boolean;
 }
 
-/** The envelope of a stored payload: contract version, stable id, gateway, wall time, clock trust. */
-export function envelope(o: { id: string; gatewayId: string; wallMs: number; clockSynced: boolean }): Envelope {
-  return { v: CONTRACT_VERSION, id: o.id, gatewayId: o.gatewayId, at: new Date(o.wallMs).toISOString(), clockSynced: o.clockSynced };
+/** The envelope of a stored payload: contract version, stable id, gateway, wall time, clock trust, timeline. */
+export function envelope(o: { id: string; gatewayId: string; wallMs: number; clockSynced: boolean } & Stamp): Envelope {
+  const { v, minor, monoMs, bootId } = versionStamp(o);
+  return { v, minor, id: o.id, gatewayId: o.gatewayId, at: new Date(o.wallMs).toISOString(), clockSynced: o.clockSynced, monoMs, bootId };
 }

@@ -9,19 +9,26 @@ import { ElevgwError } from '../core/errors.js';
  *   {prefix}/{gatewayId}/elevators/{elevatorId}/events     QoS 1 — faults and events (raised/cleared/instant)
  *   {prefix}/{gatewayId}/elevators/{elevatorId}/telemetry  QoS 0 — real-time running status
  *   {prefix}/{gatewayId}/elevators/{elevatorId}/stats      QoS 1 — hourly/daily statistics
+ *   {prefix}/{gatewayId}/elevators/{elevatorId}/info       retained, QoS 1 — the lift's basic information (since 1.1)
  *   {prefix}/{gatewayId}/commands/{name}              subscribed — platform requests (read-only commands)
  *   {prefix}/{gatewayId}/responses/{name}             QoS 1 — answers to them
  */
+/** `uplink.topicPrefix` unless configured: the major version is in it, so a v2 can run beside v1. */
+export const DEFAULT_TOPIC_PREFIX = 'elevgw/v1';
+
 export interface TopicScheme {
   status: string;
   gatewayEvents: string;
   elevatorEvents(elevatorId: string): string;
   telemetry(elevatorId: string): string;
   stats(elevatorId: string): string;
+  info(elevatorId: string): string;
   /** Subscription for the platform: everything of this gateway. */
   all: string;
   /** The gateway's subscription for commands (one level: the command name). */
   commands: string;
+  /** Where the platform publishes one command. */
+  command(name: string): string;
   commandName(topic: string): string | undefined;
   response(command: string): string;
 }
@@ -41,8 +48,10 @@ export function topics(prefix: string, gatewayId: string): TopicScheme {
     elevatorEvents: (id) => `${elev(id)}/events`,
     telemetry: (id) => `${elev(id)}/telemetry`,
     stats: (id) => `${elev(id)}/stats`,
+    info: (id) => `${elev(id)}/info`,
     all: `${base}/#`,
     commands: `${base}/commands/+`,
+    command: (name) => `${base}/commands/${assertSegment(name, 'command')}`,
     commandName: (topic) => (topic.startsWith(`${base}/commands/`) ? topic.slice(base.length + 10) : undefined),
     response: (command) => `${base}/responses/${assertSegment(command, 'command')}`,
   };

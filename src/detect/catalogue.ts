@@ -1,3 +1,4 @@
+import { SERVICE_MODES, type ServiceMode } from '../contract/enums.js';
 import type { EventType, Severity } from './types.js';
 
 /** What the platform needs to know about each event type (docs/domain.md, "Fault and event catalogue"). */
@@ -51,17 +52,7 @@ export function defaultSeverity(type: EventType): Severity {
   return CATALOGUE[type].severity;
 }
 
-export const SERVICE_MODES = [
-  'out-of-service',
-  'normal',
-  'inspection',
-  'fire-recall',
-  'firefighter',
-  'emergency-power',
-  'earthquake',
-  'unknown',
-] as const;
-export type ServiceMode = (typeof SERVICE_MODES)[number];
+export { SERVICE_MODES, type ServiceMode };
 
 /** GB/T 24476 service-mode status field: 0 out of service … 7 unknown. */
 export function serviceModeCode(mode: ServiceMode): number {

@@ -109,6 +109,12 @@ export class StatsCollector {
     if (e.severity === 'critical' || e.severity === 'fault') this.faultsUp.add(e.type);
   }
 
+  /** The window's figures up to `now`, leaving it open (cumulative counters read the open hour). */
+  peek(period: StatsPeriod, now: number): StatsFigures {
+    this.attribute(now);
+    return this.figures(this.windows[period]);
+  }
+
   /** The window's figures up to `now`; that window starts again at `now`, the other goes on. */
   rollup(period: StatsPeriod, now: number): StatsRecord {
     this.attribute(now);

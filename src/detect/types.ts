@@ -1,6 +1,7 @@
 import type { ElevatorSignals, Snapshot } from '../signals/types.js';
 import type { SignalName } from '../signals/types.js';
 import type { EventType, Phase, Severity } from '../contract/enums.js';
+import type { EventData } from '../contract/event-data.js';
 
 export type { EventType, Phase, Severity };
 
@@ -12,6 +13,16 @@ export interface Transition {
   /** Monotonic time the transition happened (sample time). */
   mono: number;
   data?: Record<string, unknown>;
+}
+
+/**
+ * A transition of one type as a rule builds it (rules/context.ts `transition`): its `data` is
+ * typed by the contract (src/contract/event-data.ts), so a rule cannot emit data the event's
+ * schema would refuse.
+ */
+export interface TransitionOf<T extends EventType> extends Transition {
+  type: T;
+  data?: EventData<T>;
 }
 
 export interface Rule {

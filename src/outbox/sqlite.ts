@@ -64,6 +64,7 @@ function statements(db: Database.Database) {
     ),
     deleteSeq: db.prepare<[number]>('DELETE FROM records WHERE seq = ?'),
     getMeta: db.prepare<[string], { value: number | string }>('SELECT value FROM meta WHERE key = ?'),
+    metaWithPrefix: db.prepare<[string, string], { key: string; value: number | string }>('SELECT key, value FROM meta WHERE substr(key, 1, length(?)) = ?'),
     setMeta: db.prepare<[string, number | string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     addMeta: db.prepare<[string, number]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = value + excluded.value'),
     syncNormal: db.prepare('PRAGMA synchronous = NORMAL'),
@@ -187,6 +188,22 @@ export class SqliteOutbox implements Outbox {
     if (result.evicted > 0 || freePages * pageSize > this.limits.maxBytes / 4) this.relaxed(() => this.db.pragma('incremental_vacuum'));
     if (result.evicted > 0) this.log.warn({ evicted: result.evicted, byKind: result.evictedByKind }, 'outbox over its size cap: evicted pending records');
     return result;
+  }
+
+  /**
+   * Numbers that must outlive the process (the cumulative run counters), in the `meta` table under
+   * `prefix` (no schema change: an older build opens the file as it is). Written with the
+   * default synchronous=FULL: the caller writes rarely (hourly, at a clean stop).
+   */
+  readCounters(prefix: string): Map<string, number> {
+    const rows = this.s.metaWithPrefix.all(prefix, prefix);
+    return new Map(rows.flatMap((r) => (typeof r.value === 'number' ? [[r.key.slice(prefix.length), r.value] as [string, number]] : [])));
+  }
+
+  writeCounters(prefix: string, values: ReadonlyMap<string, number>): void {
+    this.db.transaction(() => {
+      for (const [key, value] of values) this.s.setMeta.run(`${prefix}${key}`, value);
+    }).immediate();
   }
 
   /** Settings and sizes for `diag outbox` and tests. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { FieldBuses } from '../../drivers/buses.js';
 import { createDriver } from '../../drivers/factory.js';
 import type { Driver } from '../../drivers/types.js';
@@ -7,7 +8,7 @@ import { scaledClock, systemClock, systemTimers, type Clock } from '../core/cloc
 import { errorMessage } from '../core/errors.js';
 import { EventIdFactory } from '../core/ids.js';
 import type { Logger } from '../core/log.js';
-import type { StatusPayload } from '../contract/payloads.js';
+import type { InfoPayload, StatusPayload } from '../contract/payloads.js';
 import { pipelineFor } from '../detect/pipeline.js';
 import type { DetectedEvent } from '../detect/types.js';
 import { SqliteOutbox } from '../outbox/sqlite.js';
@@ -16,6 +17,7 @@ import type { ElevatorSignals } from '../signals/types.js';
 import type { MqttConnect } from '../uplink/client.js';
 import { Uplink } from '../uplink/uplink.js';
 import { executeCommand } from './commands.js';
+import { RunCounters } from './counters.js';
 import { DiagServer } from './diag-server.js';
 import { DiagView } from './diag-view.js';
 import { HoldingOutbox, type StorageOutage } from './holding.js';
@@ -23,7 +25,7 @@ import { ElevatorMonitor } from './monitor.js';
 import { runningState } from './payload.js';
 import { RecordFactory } from './records.js';
 import { every, onWallBoundaries, type Cancel } from './schedule.js';
-import { statusPayload } from './status.js';
+import { infoPayload, statusPayload } from './status.js';
 import { SystemdNotifier } from './systemd.js';
 import { VERSION } from './version.js';
 
@@ -43,6 +45,8 @@ export interface GatewayOptions {
   timeZone?: string;
   /** The local diagnostics socket (config.diagSocketPath); `false` serves none (tests that need no socket). */
   diagSocket?: false;
+  /** Every payload's `bootId`; by default a random one per process start (docs/contract.md, "Time"). */
+  bootId?: string;
 }
 
 /** Monotonic ms between attempts to store records held while the outbox could not be written. */
@@ -64,6 +68,9 @@ export class Gateway {
   readonly buses = new FieldBuses();
   private readonly sqlite?: SqliteOutbox;
   private readonly records: RecordFactory;
+  /** Cumulative run count and running hours per elevator, kept across restarts in the outbox database. */
+  private readonly counters: RunCounters;
+  readonly bootId: string;
   private readonly elevators = new Map<string, { elevator: LoadedElevator; monitor: ElevatorMonitor }>();
   private readonly jobs: Cancel[] = [];
   private readonly startedAt: number;
@@ -91,7 +98,10 @@ export class Gateway {
       if (report.recovered) log.error({ movedTo: report.movedTo, reason: report.reason }, 'outbox database was corrupt; moved aside and started a new one');
     }
     this.outbox = new HoldingOutbox(store, { clock: this.clock, logger: log.child({ mod: 'outbox' }), onRecovered: (outage) => [this.storageRecovered(outage)] });
+    this.bootId = o.bootId ?? randomUUID();
+    this.counters = new RunCounters(this.sqlite ?? (store instanceof SqliteOutbox ? store : undefined), log.child({ mod: 'counters' }));
     this.records = new RecordFactory({
+      bootId: this.bootId,
       gatewayId: site.gateway.id,
       ids: new EventIdFactory(() => this.clock.wallNow(), { lastId: this.outbox.lastId() }),
       clock: this.clock,
@@ -106,6 +116,9 @@ export class Gateway {
       clock: this.clock,
       ...(o.mqttConnect ? { connect: o.mqttConnect } : {}),
       status: () => this.status(),
+      info: () => this.infos(),
+      bootId: this.bootId,
+      monoMs: () => this.records.monoMs(),
       onCommand: (name, request) =>
         executeCommand(
           { wallNow: () => this.clock.wallNow(), status: () => this.status(), uplink: () => this.uplink.stats(), storage: () => this.outbox.holding(), elevators: this.elevators },
@@ -150,7 +163,7 @@ export class Gateway {
     const report = (this.sqlite ?? (this.o.outbox instanceof SqliteOutbox ? this.o.outbox : undefined))?.openReport();
     this.append([
       this.records.gatewayEvent('gateway-started', 'info', { version: VERSION, elevators: [...this.elevators.keys()] }),
-      ...(report?.recovered ? [this.records.gatewayEvent('outbox-loss', 'critical', { movedTo: report.movedTo, reason: report.reason })] : []),
+      ...(report?.recovered ? [this.records.gatewayEvent('outbox-loss', 'critical', { movedTo: report.movedTo ?? '', reason: report.reason ?? 'unusable' })] : []),
     ]);
     this.uplink.start();
     for (const m of this.monitors.values()) await m.start();
@@ -168,7 +181,18 @@ export class Gateway {
     const log = this.o.logger;
     const scale = site.runtime.timeScale;
     if (site.uplink.telemetryIntervalS > 0) this.jobs.push(every(this.clock, site.uplink.telemetryIntervalS * 1000, () => this.telemetry(), log, 'telemetry'));
-    this.jobs.push(every(this.clock, STATUS_EVERY_MS * scale, () => this.uplink.publishStatus(), log, 'status'));
+    this.jobs.push(
+      every(
+        this.clock,
+        STATUS_EVERY_MS * scale,
+        () => {
+          this.uplink.publishStatus();
+          this.uplink.publishInfo();
+        },
+        log,
+        'status',
+      ),
+    );
     this.jobs.push(every(this.clock, site.outbox.maintainIntervalS * 1000 * scale, () => this.maintain(), log, 'outbox maintenance'));
     this.jobs.push(every(this.clock, HOLD_RETRY_MS * scale, () => this.outbox.retry(), log, 'holding retry'));
     this.jobs.push(onWallBoundaries(this.clock, this.o.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone, (period) => this.rollup(period), log));
@@ -213,12 +237,23 @@ export class Gateway {
   }
 
   private telemetry(): void {
-    this.append([...this.elevators.values()].map(({ elevator, monitor }) => this.records.telemetry(elevator, monitor.signals, monitor.engine.active())));
+    const now = this.clock.now();
+    this.append(
+      [...this.elevators.values()].map(({ elevator, monitor }) =>
+        this.records.telemetry(elevator, monitor.signals, monitor.engine.active(), this.counters.current(elevator.config.id, monitor.stats.peek('hour', now))),
+      ),
+    );
   }
 
-  /** Hourly/daily statistics of every elevator, stored like events (stats lane). */
+  /** Hourly/daily statistics of every elevator, stored like events (stats lane); an hour also adds to the run counters. */
   rollup(period: 'hour' | 'day'): void {
-    this.append([...this.elevators.values()].map(({ elevator, monitor }) => this.records.stats(elevator, monitor.stats.rollup(period, this.clock.now()))));
+    const now = this.clock.now();
+    const records = [...this.elevators.values()].map(({ elevator, monitor }) => {
+      const window = monitor.stats.rollup(period, now);
+      if (period === 'hour') this.counters.closeHour(elevator.config.id, window);
+      return this.records.stats(elevator, window);
+    });
+    this.append(records);
   }
 
   private maintain(): void {
@@ -237,7 +272,15 @@ export class Gateway {
       clockSynced: this.synced(),
       outbox: this.outbox.stats(),
       elevators: [...this.elevators.values()],
+      monoMs: this.records.monoMs(),
+      bootId: this.bootId,
     });
+  }
+
+  /** Each elevator's retained description (GB/T 24476 group 2). */
+  private infos(): { elevatorId: string; payload: InfoPayload }[] {
+    const common = { site: this.o.config.site, wallNow: this.clock.wallNow(), clockSynced: this.synced(), monoMs: this.records.monoMs(), bootId: this.bootId };
+    return [...this.elevators.values()].map(({ elevator }) => ({ elevatorId: elevator.config.id, payload: infoPayload({ ...common, elevator }) }));
   }
 
   /** Clean shutdown: stop polling, let in-flight publishes finish, mark offline, close the database. */
@@ -248,6 +291,9 @@ export class Gateway {
       await this.diag?.stop();
       await Promise.allSettled([...this.monitors.values()].map((m) => m.stop()));
       await this.uplink.stop();
+      // The open hour's trips are written too: a clean stop loses no count.
+      const now = this.clock.now();
+      this.counters.stop(new Map([...this.elevators].map(([id, { monitor }]) => [id, monitor.stats.peek('hour', now)])));
       this.outbox.close();
       this.o.logger.info({ gateway: this.gatewayId }, 'gateway stopped');
     })();

@@ -2,12 +2,16 @@ import type { LoadedElevator } from '../config/load.js';
 import type { Clock } from '../core/clock.js';
 import type { EventIdFactory } from '../core/ids.js';
 import type { Severity } from '../contract/enums.js';
-import type { EventPayload, StatsPayload, TelemetryPayload } from '../contract/payloads.js';
+import type { EventData } from '../contract/event-data.js';
+import type { EventPayload, RunningState, StatsPayload, TelemetryPayload } from '../contract/payloads.js';
 import { envelope, STORED_KINDS, type StoredKind } from '../contract/records.js';
-import { eventName, platformCode } from '../detect/catalogue.js';
+import { eventName, platformCode, serviceModeCode } from '../detect/catalogue.js';
+import { serviceModeOf } from '../detect/rules/service-mode.js';
 import type { StatsRecord } from '../detect/stats.js';
 import type { DetectedEvent, EventType } from '../detect/types.js';
 import { PRIORITY, type NewRecord } from '../outbox/types.js';
+import type { ElevatorSignals } from '../signals/types.js';
+import type { RunTotals } from './counters.js';
 import { BlackboxLinks, encodeBlackbox, runningState } from './payload.js';
 
 export interface RecordFactoryOptions {
@@ -18,6 +22,8 @@ export interface RecordFactoryOptions {
   timeScale: number;
   /** Whether the wall clock can be trusted now (src/core/clock-sync.ts). */
   clockSynced: () => boolean;
+  /** Random per process start: every payload's `bootId`. */
+  bootId: string;
 }
 
 /** Gateway-level event types (no elevator). */
@@ -42,8 +48,10 @@ export class RecordFactory {
     const forId = ev.type === 'blackbox' ? this.blackboxLinks.forId(ev) : undefined;
     const data = forId ? { ...ev.data, forId } : ev.data;
     const code = platformCode(ev.type, ev.data);
-    const payload: EventPayload = {
-      ...this.envelope(id, wall),
+    // `data` was built by the rule against this type's schema (rules/context.ts `transition`);
+    // the end-to-end tests validate every payload against the contract as well.
+    const payload = {
+      ...this.envelope(id, wall, ev.mono),
       elevator: identity(e),
       type: ev.type,
       ...(code === undefined ? {} : { code }),
@@ -53,26 +61,27 @@ export class RecordFactory {
       state,
       ...(data ? { data } : {}),
       ...(ev.blackbox && ev.blackbox.length > 0 ? { blackbox: encodeBlackbox(ev.blackbox, ev.mono) } : {}),
-    };
+    } as EventPayload;
     return this.row('event', id, e.config.id, wall, payload, ev.severity);
   }
 
   /** An event of the gateway itself (start, outbox loss). */
-  gatewayEvent(type: GatewayEventType, severity: Severity, data: Record<string, unknown>): NewRecord {
+  gatewayEvent<T extends GatewayEventType>(type: T, severity: Severity, data: EventData<T>): NewRecord {
     const id = this.o.ids.next();
     const wall = this.o.clock.wallNow();
-    const payload: EventPayload = { ...this.envelope(id, wall), elevator: null, type, name: eventName(type), phase: 'instant', severity, data };
+    const payload = { ...this.envelope(id, wall), elevator: null, type, name: eventName(type), phase: 'instant', severity, data } as EventPayload;
     return this.row('event', id, null, wall, payload, severity);
   }
 
-  telemetry(e: LoadedElevator, signals: Parameters<typeof runningState>[0], activeFaults: EventType[]): NewRecord {
+  telemetry(e: LoadedElevator, signals: ElevatorSignals, activeFaults: EventType[], totals?: RunTotals): NewRecord {
     const id = this.o.ids.next();
     const wall = this.o.clock.wallNow();
     const payload: TelemetryPayload = {
       ...this.envelope(id, wall),
       elevator: identity(e),
-      state: runningState(signals, e.config.floors, e.thresholds.stationaryMps),
+      state: elevatorState(signals, e),
       activeFaults,
+      ...totals,
     };
     return this.row('telemetry', id, e.config.id, wall, payload);
   }
@@ -93,19 +102,39 @@ export class RecordFactory {
     return this.row('stats', id, e.config.id, wall, payload);
   }
 
+  /** The gateway's monotonic clock in real ms (the same timeline under a simulation's time scale). */
+  monoMs(mono = this.o.clock.now()): number {
+    return mono / this.o.timeScale;
+  }
+
   /** The wall time of a monotonic instant, as the wall clock reads now. */
   private wallAt(mono: number): number {
     return this.o.clock.wallNow() - (this.o.clock.now() - mono) / this.o.timeScale;
   }
 
-  private envelope(id: string, wallMs: number) {
-    return envelope({ id, gatewayId: this.o.gatewayId, wallMs, clockSynced: this.o.clockSynced() });
+  private envelope(id: string, wallMs: number, mono?: number) {
+    return envelope({ id, gatewayId: this.o.gatewayId, wallMs, clockSynced: this.o.clockSynced(), monoMs: this.monoMs(mono), bootId: this.o.bootId });
   }
 
   private row(kind: StoredKind, id: string, elevatorId: string | null, wall: number, payload: unknown, severity?: Severity): NewRecord {
     const lane = STORED_KINDS[kind].lane(severity);
     return { id, kind, elevatorId, priority: PRIORITY[lane], createdAt: wall, payload: JSON.stringify(payload) };
   }
+}
+
+/**
+ * The running state of events and telemetry: the signals (payload.ts runningState), the alarm
+ * button, and the service-mode status code the signals show — absent when the board has neither
+ * inspection nor mains input, null while one that decides it reads bad.
+ */
+function elevatorState(s: ElevatorSignals, e: LoadedElevator): RunningState {
+  const st = runningState(s, e.config.floors, e.thresholds.stationaryMps);
+  if (s.alarmButton !== undefined) st.alarmButton = s.alarmButton.quality === 'good' ? s.alarmButton.value : null;
+  if (s.inspection !== undefined || s.mainsPower !== undefined) {
+    const mode = serviceModeOf(s);
+    st.serviceMode = mode === undefined ? null : serviceModeCode(mode);
+  }
+  return st;
 }
 
 function identity(e: LoadedElevator) {

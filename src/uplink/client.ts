@@ -10,11 +10,25 @@ export interface MqttClientLike {
   on(event: 'message', listener: (topic: string, payload: Buffer) => void): this;
   on(event: 'error', listener: (err: Error) => void): this;
   on(event: 'close', listener: () => void): this;
-  publish(topic: string, payload: string | Buffer, opts: { qos: 0 | 1; retain?: boolean }, callback?: (err?: Error) => void): this;
+  publish(topic: string, payload: string | Buffer, opts: PublishOptions, callback?: (err?: Error) => void): this;
   subscribe(topic: string, opts: { qos: 0 | 1 }): this;
   /** `force`: drop the connection without a DISCONNECT (the last will is sent). */
   end(force?: boolean, opts?: object, callback?: () => void): this;
   removeAllListeners(): this;
+}
+
+/** MQTT 5 publish properties the uplink sets (left out on a 3.1.1 connection). */
+export interface PublishProperties {
+  contentType?: string;
+  payloadFormatIndicator?: boolean;
+  /** Seconds the broker keeps the message for a subscriber that has not received it. */
+  messageExpiryInterval?: number;
+}
+
+export interface PublishOptions {
+  qos: 0 | 1;
+  retain?: boolean;
+  properties?: PublishProperties;
 }
 
 export type MqttConnect = (url: string, opts: IClientOptions) => MqttClientLike;

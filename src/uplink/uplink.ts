@@ -1,18 +1,18 @@
-import { createPrivateKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import type { IClientOptions } from 'mqtt';
 import type { UplinkConfig } from '../config/site.js';
-import { secretValue } from '../config/credentials.js';
 import { systemClock, type Clock, type Timer } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
-import { errorMessage, isElevgwError } from '../core/errors.js';
+import { errorMessage } from '../core/errors.js';
 import { PRIORITY, type Outbox, type StoredRecord } from '../outbox/types.js';
-import type { StatusPayload } from '../contract/payloads.js';
-import { MESSAGES, STORED_KINDS } from '../contract/records.js';
+import type { InfoPayload, StatusPayload } from '../contract/payloads.js';
+import { MESSAGES, STORED_KINDS, versionStamp } from '../contract/records.js';
 import { topics, type TopicScheme } from '../contract/topics.js';
-import { CONTRACT_VERSION } from '../contract/version.js';
-import { parseCommand, type CommandName, type CommandRequest, type CommandResponse } from '../contract/commands.js';
+import type { CommandName, CommandRequest } from '../contract/commands.js';
+import { answerCommand } from './command-answer.js';
 import { mqttConnect, type MqttClientLike, type MqttConnect } from './client.js';
+import { clientOptions } from './options.js';
+import { publishProperties, refusedProtocolVersion, telemetryExpiryS, type ProtocolVersion } from './protocol.js';
 
 export interface UplinkOptions {
   config: UplinkConfig;
@@ -29,6 +29,12 @@ export interface UplinkOptions {
   connect?: MqttConnect;
   /** Executes a validated platform command (read-only); its result is the response. */
   onCommand?: (name: CommandName, request: CommandRequest) => unknown;
+  /** The retained description of each elevator, rebuilt at each connection and each `publishInfo`. */
+  info?: () => { elevatorId: string; payload: InfoPayload }[];
+  /** Random per process start (every payload's `bootId`); default a fresh one. */
+  bootId?: string;
+  /** The gateway's monotonic clock in real ms, for `monoMs` (default: the clock's `now`). */
+  monoMs?: () => number;
 }
 
 export type UplinkState = 'connecting' | 'online' | 'offline' | 'stopped';
@@ -56,11 +62,22 @@ export class Uplink {
   /** Set while stop() waits for in-flight acknowledgements. */
   private onInflightEmpty?: () => void;
   private readonly clock: Clock;
+  /** MQTT 5 until a broker refuses it; then 3.1.1 for the rest of this process. */
+  private protocol: ProtocolVersion = 5;
+  /** Info as last published on this connection, by elevator (without its time fields). */
+  private readonly infoSent = new Map<string, string>();
+  readonly bootId: string;
 
   constructor(private readonly o: UplinkOptions) {
     this.topics = topics(o.config.topicPrefix, o.gatewayId);
     this.clock = o.clock ?? systemClock;
     this.tokensAt = this.clock.now();
+    this.bootId = o.bootId ?? randomUUID();
+  }
+
+  /** The MQTT protocol version of the current (or next) connection: 5, or 4 (3.1.1) after a refusal. */
+  get protocolVersion(): ProtocolVersion {
+    return this.protocol;
   }
 
   get state(): UplinkState {
@@ -87,32 +104,14 @@ export class Uplink {
   }
 
   private options(): IClientOptions {
-    const c = this.o.config;
-    const offline: StatusPayload = { v: CONTRACT_VERSION, gatewayId: this.o.gatewayId, state: 'offline' };
-    const opts: IClientOptions = {
-      clientId: c.clientId ?? `elevgw-${this.o.gatewayId}`,
-      clean: true,
-      keepalive: c.keepaliveS,
-      reconnectPeriod: 0,
-      connectTimeout: 10_000,
-      queueQoSZero: false,
-      will: { topic: this.topics.status, payload: Buffer.from(JSON.stringify(offline)), qos: MESSAGES.status.qos, retain: MESSAGES.status.retain },
-    };
-    if (c.username !== undefined) opts.username = c.username;
-    // Secrets are read at each connection (from systemd's credential copy or the credentials
-    // file), so a rotated password needs no restart and is never held in the config object.
-    if (c.password !== undefined) opts.password = secretValue(c.password, c.credentialsFile);
-    if (c.tls) {
-      if (c.tls.ca) opts.ca = readFileSync(c.tls.ca);
-      if (c.tls.cert) opts.cert = readFileSync(c.tls.cert);
-      if (c.tls.key) {
-        const key = readFileSync(c.tls.key);
-        // An encrypted key is opened here, in memory, so mqtt.js only ever sees a plain one.
-        opts.key = c.tls.passphrase ? createPrivateKey({ key, passphrase: secretValue(c.tls.passphrase, c.credentialsFile) }).export({ type: 'pkcs8', format: 'pem' }) : key;
-      }
-      opts.rejectUnauthorized = c.tls.rejectUnauthorized;
-    }
-    return opts;
+    // The will is fixed at connect: it carries the boot, not a monotonic time of its own.
+    const { v, minor, bootId } = this.stamp();
+    const offline: StatusPayload = { v, minor, gatewayId: this.o.gatewayId, state: 'offline', bootId };
+    return clientOptions(this.o.config, {
+      clientId: `elevgw-${this.o.gatewayId}`,
+      protocol: this.protocol,
+      will: { topic: this.topics.status, payload: JSON.stringify(offline), qos: MESSAGES.status.qos, retain: MESSAGES.status.retain },
+    });
   }
 
   private connect(): void {
@@ -132,21 +131,36 @@ export class Uplink {
       if (gen !== this.generation) return;
       this.attempts = 0;
       this._state = 'online';
-      this.o.logger.info({ url: redactUrl(this.o.config.url) }, 'uplink online');
+      this.o.logger.info({ url: redactUrl(this.o.config.url), mqtt: this.protocol === 5 ? '5' : '3.1.1' }, 'uplink online');
       this.publishStatus();
+      this.infoSent.clear();
+      this.publishInfo();
       if (this.o.onCommand) client.subscribe(this.topics.commands, { qos: 1 });
       this.kick();
     });
     client.on('message', (topic, payload) => {
       if (gen === this.generation) this.command(client, topic, payload);
     });
+    let fallback = false;
     client.on('error', (e) => {
-      if (gen === this.generation) this.o.logger.warn({ err: errorMessage(e) }, 'mqtt error');
+      if (gen !== this.generation) return;
+      if (this._state === 'connecting' && this.protocol === 5 && refusedProtocolVersion(e)) {
+        // A 3.1.1-only broker: say so once and connect again at once, without MQTT 5.
+        this.o.logger.warn({ url: redactUrl(this.o.config.url), err: errorMessage(e) }, 'broker refuses MQTT 5; falling back to MQTT 3.1.1');
+        this.protocol = 4;
+        fallback = true;
+        return;
+      }
+      this.o.logger.warn({ err: errorMessage(e) }, 'mqtt error');
     });
     client.on('close', () => {
       if (gen !== this.generation) return;
       this.dropConnection();
-      if (!this.stopped) this.scheduleReconnect();
+      if (this.stopped) return;
+      if (fallback) {
+        this.reconnectTimer?.cancel();
+        this.reconnectTimer = this.clock.after(0, () => this.connect());
+      } else this.scheduleReconnect();
     });
   }
 
@@ -203,7 +217,8 @@ export class Uplink {
       }
       this.inflight.add(r.seq);
       const spec = r.kind === 'status' ? MESSAGES.status : STORED_KINDS[r.kind];
-      client.publish(this.topicFor(r), r.payload, { qos: spec.qos, retain: spec.retain }, (err) => {
+      const expiryS = r.kind === 'telemetry' ? telemetryExpiryS(this.o.config.telemetryIntervalS) : undefined;
+      client.publish(this.topicFor(r), r.payload, this.publishOptions(spec, expiryS), (err) => {
         if (gen !== this.generation) return; // a dropped connection: the row is still pending
         this.inflight.delete(r.seq);
         if (this.inflight.size === 0) this.onInflightEmpty?.();
@@ -231,24 +246,13 @@ export class Uplink {
   private command(client: MqttClientLike, topic: string, payload: Buffer): void {
     const name = this.topics.commandName(topic);
     if (name === undefined || !this.o.onCommand) return;
-    const parsed = parseCommand(name, payload);
-    let response: CommandResponse;
-    if (!parsed.ok) response = parsed.response;
-    else {
-      try {
-        response = { v: CONTRACT_VERSION, command: name, requestId: parsed.request.requestId, ok: true, result: this.o.onCommand(parsed.name, parsed.request) };
-      } catch (e) {
-        // The executor says when the request itself was wrong (an unknown elevator); anything else is a failure to serve it.
-        const code = isElevgwError(e, 'COMMAND_INVALID') ? 'COMMAND_INVALID' : 'COMMAND_FAILED';
-        response = { v: CONTRACT_VERSION, command: name, requestId: parsed.request.requestId, ok: false, error: { code, message: errorMessage(e) } };
-      }
-    }
+    const response = { ...answerCommand(name, payload, this.o.onCommand), ...this.stamp() };
     this.o.logger.info(
       { command: name.slice(0, 64), requestId: response.requestId, ok: response.ok, error: response.error?.code },
       `command ${name.slice(0, 64)} ${response.ok ? 'answered' : 'refused'}`,
     );
     try {
-      client.publish(this.topics.response(name), JSON.stringify(response), { qos: MESSAGES.commandResponse.qos });
+      client.publish(this.topics.response(name), JSON.stringify(response), this.publishOptions(MESSAGES.commandResponse));
     } catch (e) {
       this.o.logger.warn({ err: errorMessage(e) }, 'command response not sent');
     }
@@ -257,7 +261,35 @@ export class Uplink {
   publishStatus(): void {
     const c = this.client;
     if (!c || this._state !== 'online') return;
-    c.publish(this.topics.status, JSON.stringify(this.o.status()), { qos: MESSAGES.status.qos, retain: MESSAGES.status.retain });
+    c.publish(this.topics.status, JSON.stringify(this.o.status()), this.publishOptions(MESSAGES.status));
+  }
+
+  /**
+   * Publishes each elevator's retained info that differs from what this connection last sent
+   * (all of it right after connecting). The gateway calls it with the status refresh, so a change
+   * goes out within one status period.
+   */
+  publishInfo(): void {
+    const c = this.client;
+    if (!c || this._state !== 'online' || !this.o.info) return;
+    for (const { elevatorId, payload } of this.o.info()) {
+      const { at: _at, monoMs: _mono, clockSynced: _synced, ...content } = payload;
+      const key = JSON.stringify(content);
+      if (this.infoSent.get(elevatorId) === key) continue;
+      this.infoSent.set(elevatorId, key);
+      c.publish(this.topics.info(elevatorId), JSON.stringify(payload), this.publishOptions(MESSAGES.info));
+    }
+  }
+
+  /** QoS and retain from the contract table, MQTT 5 properties when the connection has them. */
+  private publishOptions(spec: { qos: 0 | 1; retain: boolean }, expiryS?: number) {
+    const properties = publishProperties(this.protocol, expiryS);
+    return { qos: spec.qos, retain: spec.retain, ...(properties ? { properties } : {}) };
+  }
+
+  /** Version and timeline fields of a message built here (command responses, the offline status). */
+  private stamp() {
+    return versionStamp({ monoMs: this.o.monoMs?.() ?? this.clock.now(), bootId: this.bootId });
   }
 
   /** Resolves true once nothing is in flight, false when `ms` of the clock pass first. */
@@ -287,10 +319,10 @@ export class Uplink {
     let settled = true;
     if (c && this._state === 'online') {
       settled = await this.inflightSettled(flushTimeoutMs);
-      const offline: StatusPayload = { v: CONTRACT_VERSION, gatewayId: this.o.gatewayId, state: 'offline' };
+      const offline: StatusPayload = { ...this.stamp(), gatewayId: this.o.gatewayId, state: 'offline' };
       settled &&= await new Promise<boolean>((resolve) => {
         const timer = this.clock.after(flushTimeoutMs, () => resolve(false));
-        c.publish(this.topics.status, JSON.stringify(offline), { qos: MESSAGES.status.qos, retain: MESSAGES.status.retain }, () => {
+        c.publish(this.topics.status, JSON.stringify(offline), this.publishOptions(MESSAGES.status), () => {
           timer.cancel();
           resolve(true);
         });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { uplinkSchema } from '../../src/config/site.js';
 import { COMMAND_NAMES, commandRequestSchema, commandResponseSchema } from '../../src/contract/commands.js';
-import { eventPayloadSchema, statsPayloadSchema, statusPayloadSchema, telemetryPayloadSchema } from '../../src/contract/payloads.js';
+import { eventPayloadSchema, infoPayloadSchema, statsPayloadSchema, statusPayloadSchema, telemetryPayloadSchema } from '../../src/contract/payloads.js';
 import { contractJsonSchemas } from '../../src/contract/schemas.js';
 import { topics } from '../../src/contract/topics.js';
 import type { Logger } from '../../src/core/log.js';
@@ -80,6 +80,7 @@ describe('docs/contract.md documents every field of every payload', () => {
     'telemetry.v1': { schema: telemetryPayloadSchema, sections: ['## telemetry.v1', COMMON, STATE] },
     'stats.v1': { schema: statsPayloadSchema, sections: ['## stats.v1', COMMON] },
     'status.v1': { schema: statusPayloadSchema, sections: ['## status.v1'] },
+    'info.v1': { schema: infoPayloadSchema, sections: ['## info.v1'] },
     'command-request.v1': { schema: commandRequestSchema, sections: ['### command-request.v1'] },
     'command-response.v1': { schema: commandResponseSchema, sections: ['### command-response.v1'] },
   };

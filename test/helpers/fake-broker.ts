@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { IClientOptions } from 'mqtt';
 import type { Timers } from '../../src/core/clock.js';
-import type { MqttClientLike, MqttConnect } from '../../src/uplink/client.js';
+import type { MqttClientLike, MqttConnect, PublishOptions, PublishProperties } from '../../src/uplink/client.js';
 
 export interface BrokeredMessage {
   topic: string;
@@ -10,6 +10,17 @@ export interface BrokeredMessage {
   retain: boolean;
   /** Broker time (the injected clock) it was accepted. */
   at: number;
+  /** The MQTT protocol version of the connection it came on (5, or 4 for 3.1.1); absent for the broker's own. */
+  protocolVersion?: number;
+  /** MQTT 5 publish properties, as sent. */
+  properties?: PublishProperties;
+}
+
+export interface FakeBrokerOptions {
+  /** A 3.1.1-only broker: a v5 CONNECT is refused as aedes refuses it (CONNACK return code 1, then close). */
+  refuseMqtt5?: boolean;
+  /** Checked on every message accepted (e.g. the contract, test/helpers/contract-check.ts); problems are kept in `invalid`. */
+  validate?: (m: BrokeredMessage) => string[];
 }
 
 /** `+` and `#` as MQTT topic filters. */
@@ -37,10 +48,15 @@ export class FakeBroker {
   private isUp = true;
   /** Clock time of every connection attempt that reached the broker (refused ones too). */
   readonly connectsAt: number[] = [];
+  /** The protocol version of every connection attempt, in order. */
+  readonly protocolVersions: number[] = [];
+  /** What `validate` found wrong, message by message. */
+  readonly invalid: string[] = [];
 
   constructor(
     readonly clock: Timers,
     readonly latencyMs = 5,
+    readonly options: FakeBrokerOptions = {},
   ) {}
 
   /** The factory the uplink is given instead of mqtt.js's connect. */
@@ -69,23 +85,29 @@ export class FakeBroker {
     return this.accepted.filter((m) => topicMatches(filter, m.topic));
   }
 
-  /** @internal */
-  attach(c: FakeClient): boolean {
+  /** @internal Whether the connection is accepted: refused while down, and v5 by a 3.1.1-only broker. */
+  attach(c: FakeClient, protocolVersion: number): 'accepted' | 'down' | 'unacceptable protocol version' {
     this.connectsAt.push(this.clock.now());
-    if (!this.isUp) return false;
+    this.protocolVersions.push(protocolVersion);
+    if (!this.isUp) return 'down';
+    if (protocolVersion === 5 && this.options.refuseMqtt5) return 'unacceptable protocol version';
     this.clients.add(c);
-    return true;
+    return 'accepted';
   }
 
   /** @internal */
   detach(c: FakeClient, sendWill: boolean, will: IClientOptions['will']): void {
     if (!this.clients.delete(c)) return;
-    if (sendWill && will) this.accept({ topic: will.topic, payload: String(will.payload), qos: will.qos === 1 ? 1 : 0, retain: will.retain === true, at: this.clock.now() });
+    if (sendWill && will) {
+      const properties = will.properties as PublishProperties | undefined;
+      this.accept({ topic: will.topic, payload: String(will.payload), qos: will.qos === 1 ? 1 : 0, retain: will.retain === true, at: this.clock.now(), ...(properties ? { properties } : {}) });
+    }
   }
 
   /** @internal */
   accept(m: BrokeredMessage): void {
     this.accepted.push(m);
+    if (this.options.validate) this.invalid.push(...this.options.validate(m));
     if (m.retain) this.retained.set(m.topic, m.payload);
     for (const s of this.subscribers) if (topicMatches(s.filter, m.topic)) s.deliver(m);
     for (const c of this.clients) c.deliver(m);
@@ -109,8 +131,11 @@ class FakeClient extends EventEmitter implements MqttClientLike {
     super();
     broker.clock.after(broker.latencyMs, () => {
       if (this.closed) return;
-      if (!broker.attach(this)) {
-        this.emit('error', new Error('connect ECONNREFUSED (fake broker down)'));
+      const answer = broker.attach(this, this.protocolVersion);
+      if (answer !== 'accepted') {
+        // mqtt.js reports a CONNACK refusal as an error carrying the return code, then closes.
+        const refused = answer === 'down' ? new Error('connect ECONNREFUSED (fake broker down)') : Object.assign(new Error('Connection refused: Unacceptable protocol version'), { code: 1 });
+        this.emit('error', refused);
         this.finish();
         return;
       }
@@ -119,7 +144,12 @@ class FakeClient extends EventEmitter implements MqttClientLike {
     });
   }
 
-  publish(topic: string, payload: string | Buffer, opts: { qos: 0 | 1; retain?: boolean }, callback?: (err?: Error) => void): this {
+  /** As mqtt.js: 4 (3.1.1) unless the options ask for 5. */
+  get protocolVersion(): number {
+    return this.opts.protocolVersion ?? 4;
+  }
+
+  publish(topic: string, payload: string | Buffer, opts: PublishOptions, callback?: (err?: Error) => void): this {
     if (!this.connected) {
       this.broker.clock.after(0, () => callback?.(new Error('client disconnecting')));
       return this;
@@ -127,7 +157,9 @@ class FakeClient extends EventEmitter implements MqttClientLike {
     const text = String(payload);
     this.broker.clock.after(this.broker.latencyMs, () => {
       if (!this.connected) return; // lost on the way: never acknowledged
-      this.broker.accept({ topic, payload: text, qos: opts.qos, retain: opts.retain === true, at: this.broker.clock.now() });
+      // A 3.1.1 connection has no properties: mqtt.js would not send them.
+      const properties = this.protocolVersion === 5 ? opts.properties : undefined;
+      this.broker.accept({ topic, payload: text, qos: opts.qos, retain: opts.retain === true, at: this.broker.clock.now(), protocolVersion: this.protocolVersion, ...(properties ? { properties } : {}) });
       if (opts.qos === 0) return callback?.();
       this.broker.clock.after(this.broker.latencyMs, () => {
         if (this.connected) callback?.(); // the PUBACK

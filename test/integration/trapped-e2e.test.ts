@@ -7,6 +7,7 @@ import { silentLogger } from '../../src/core/log.js';
 import { startSimModbusTcp } from '../../src/sim/host.js';
 import { SCENARIOS } from '../../src/sim/scenarios.js';
 import { eventPayloadSchema, statsPayloadSchema, type EventPayload, type StatsPayload } from '../../src/contract/payloads.js';
+import { contractProblems } from '../helpers/contract-check.js';
 import { Mosquitto } from '../helpers/mosquitto.js';
 import { tempDir } from '../helpers/tmp.js';
 import { siteConfig } from '../helpers/gateway.js';
@@ -25,6 +26,10 @@ describe('trapped passenger, end to end', () => {
   let sub: mqtt.MqttClient;
   const received: EventPayload[] = [];
   const stats: StatsPayload[] = [];
+  /** The platform's contract check of every message of the gateway (test/helpers/contract-check.ts). */
+  let check: mqtt.MqttClient;
+  const checked: string[] = [];
+  const invalid: string[] = [];
 
   beforeAll(async () => {
     mosq = await Mosquitto.start();
@@ -34,6 +39,12 @@ describe('trapped passenger, end to end', () => {
       else received.push(eventPayloadSchema.parse(JSON.parse(p.toString())));
     });
     await sub.subscribeAsync(['elevgw/v1/it-gw/elevators/+/events', 'elevgw/v1/it-gw/elevators/+/stats'], { qos: 1 });
+    check = await mqtt.connectAsync(mosq.url, { clientId: 'platform-contract', protocolVersion: 5 });
+    check.on('message', (t, p) => {
+      checked.push(t);
+      invalid.push(...contractProblems(t, p.toString()));
+    });
+    await check.subscribeAsync('elevgw/v1/it-gw/#', { qos: 1 });
     sim = await startSimModbusTcp({ host: '127.0.0.1', port: 0, unitId: 1, scenario: SCENARIOS.trapped!.scenario, timeScale: TIME_SCALE, loop: false });
     gw = new Gateway({
       config: siteConfig({ simPort: sim.port, brokerUrl: mosq.url, outboxPath: join(tmp.dir, 'outbox.db'), timeScale: TIME_SCALE }),
@@ -45,6 +56,7 @@ describe('trapped passenger, end to end', () => {
   afterAll(async () => {
     await gw?.stop();
     await sub?.endAsync();
+    await check?.endAsync();
     await sim?.close();
     await mosq?.close();
     tmp.cleanup();
@@ -80,5 +92,10 @@ describe('trapped passenger, end to end', () => {
     expect(s.elevator.registrationCode).toBe('31104201002026110001');
     expect(s.trips).toBeGreaterThanOrEqual(1);
     expect(s.faults).toMatchObject({ trapped: 1 });
+  });
+
+  it('sends only valid contract 1.1 messages, each also readable by a 1.0 parser', () => {
+    expect(new Set(checked.map((t) => t.split('/').slice(3).join('/')))).toEqual(new Set(['status', 'events', 'elevators/E1/info', 'elevators/E1/events', 'elevators/E1/stats']));
+    expect(invalid).toEqual([]);
   });
 });

@@ -42,7 +42,7 @@ describe('platform consumer', () => {
         type: 'blackbox',
         phase: 'instant',
         severity: 'critical',
-        data: { for: 'trapped', part: 'after' },
+        data: { for: 'trapped', part: 'after', spanMs: 1000, complete: true },
         blackbox: { columns: ['dtMs'], rows: [[500], [1000]] },
       },
     });

@@ -9,6 +9,7 @@ import { SimHost } from '../../src/sim/host.js';
 import { simModbusLink } from '../../src/sim/modbus-link.js';
 import { encodeControllerRegisters } from '../../src/sim/modbus-map.js';
 import { SCENARIOS } from '../../src/sim/scenarios.js';
+import { contractProblems } from '../helpers/contract-check.js';
 import { FakeBroker } from '../helpers/fake-broker.js';
 import { readOutbox } from '../helpers/child-gateway.js';
 import { siteConfig } from '../helpers/gateway.js';
@@ -31,7 +32,8 @@ describe('a whole gateway for one simulated hour, with a 10-minute broker outage
   it('stores every event once and delivers each exactly once, in order per lane, the outage only delaying them', async () => {
     const started = performance.now();
     const clock = new FakeClock(0, Date.UTC(2026, 2, 2, 0, 0, 0)); // 08:00 in Wuhan
-    const broker = new FakeBroker(clock, 5);
+    // The platform's side: every message the gateway publishes is checked against the contract table's schema for its topic.
+    const broker = new FakeBroker(clock, 5, { validate: (m) => contractProblems(m.topic, m.payload) });
     const sim = new SimHost({ scenario: SCENARIOS.demo!.scenario, clock, loop: true });
     const dbPath = join(tmp.dir, 'outbox.db');
     const config = siteConfig({ simPort: 1, brokerUrl: 'mqtt://broker.invalid:1883', outboxPath: dbPath, timeScale: 1, gatewayId: 'st-gw' });
@@ -86,6 +88,13 @@ describe('a whole gateway for one simulated hour, with a 10-minute broker outage
     expect(broker.on('elevgw/v1/st-gw/elevators/+/telemetry').length).toBeGreaterThan(250);
     expect(broker.on('elevgw/v1/st-gw/elevators/+/stats').length, 'the 09:00 roll-up').toBe(1);
     expect(broker.retained.get('elevgw/v1/st-gw/status')).toContain('"offline"');
+    // Contract 1.1: every message valid for its topic, and still readable by a 1.0 parser.
+    expect(broker.invalid.slice(0, 10), `${broker.invalid.length} invalid messages`).toEqual([]);
+    expect(broker.on('elevgw/v1/st-gw/elevators/E1/info').length, 'the retained info at each connection').toBeGreaterThanOrEqual(2);
+    // MQTT 5 on every connection: each publish says JSON, and telemetry expires after two periods.
+    expect(new Set(broker.protocolVersions)).toEqual(new Set([5]));
+    expect(broker.accepted.filter((m) => m.protocolVersion === 5 && m.properties?.contentType !== 'application/json')).toEqual([]);
+    expect(new Set(broker.on('elevgw/v1/st-gw/elevators/+/telemetry').map((m) => m.properties?.messageExpiryInterval))).toEqual(new Set([20]));
     console.log(`whole gateway, 1 simulated hour: ${delivered.length} events, ${broker.accepted.length} messages, ${Math.round(wallMs)} ms wall`);
   });
 });

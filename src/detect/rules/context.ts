@@ -1,6 +1,7 @@
 import type { Thresholds } from '../../config/thresholds.js';
 import type { SignalName } from '../../signals/types.js';
-import type { EventType, Phase, Severity, Transition } from '../types.js';
+import type { EventData } from '../../contract/event-data.js';
+import type { EventType, Phase, Severity, TransitionOf } from '../types.js';
 
 /** What every rule is built from: config thresholds and the elevator's facts. */
 export interface RuleContext {
@@ -12,13 +13,8 @@ export interface RuleContext {
   available: ReadonlySet<SignalName>;
 }
 
-export function transition(
-  type: EventType,
-  severity: Severity,
-  phase: Phase,
-  mono: number,
-  data?: Record<string, unknown>,
-): Transition {
+/** A transition of `type`, its data checked against that type's schema at compile time. */
+export function transition<T extends EventType>(type: T, severity: Severity, phase: Phase, mono: number, data?: EventData<T>): TransitionOf<T> {
   return data === undefined ? { type, phase, severity, mono } : { type, phase, severity, mono, data };
 }
 

@@ -1,3 +1,4 @@
+import type { EventData } from '../../contract/event-data.js';
 import type { DoorState } from '../../signals/types.js';
 import { seconds } from './context.js';
 
@@ -80,9 +81,9 @@ export class DoorAttempts {
   }
 }
 
-/** Event data of a raise: what triggered it. */
-export function attemptData(trigger: DoorAttemptTrigger, now: number): Record<string, unknown> {
+/** Event data of a raise: what triggered it, where. */
+export function attemptData(trigger: DoorAttemptTrigger, now: number, floor: number | null): EventData<'door-close-fault' | 'door-open-fault'> {
   return trigger.kind === 'timeout'
-    ? { kind: 'timeout', attemptS: seconds(trigger.since, now) }
-    : { kind: 'failed', attempts: trigger.count, overS: seconds(trigger.since, now) };
+    ? { kind: 'timeout', attemptS: seconds(trigger.since, now), floor }
+    : { kind: 'failed', attempts: trigger.count, overS: seconds(trigger.since, now), floor };
 }

@@ -52,6 +52,6 @@ export class DoorCloseFaultRule implements Rule, Suppressible {
     if (edge === undefined) return [];
     if (edge.edge === 'cleared') return [transition(this.type, this.severity, 'cleared', now, { durationS: seconds(this.raisedAt, now) })];
     this.raisedAt = now;
-    return [transition(this.type, this.severity, 'raised', now, { ...attemptData(trigger!, now), floor: good(s, 'floor') ?? null })];
+    return [transition(this.type, this.severity, 'raised', now, attemptData(trigger!, now, good(s, 'floor') ?? null))];
   }
 }

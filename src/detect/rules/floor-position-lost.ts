@@ -50,15 +50,9 @@ export class FloorPositionLostRule implements Rule {
     const ej = this.jumped.step(now, jump !== undefined, this.consistent(s, standing, inZone, agree));
     if (this.raised === undefined && (em?.edge === 'raised' || ej?.edge === 'raised')) {
       this.raised = jump !== undefined ? 'jump' : 'mismatch';
-      const data = jump !== undefined ? jumpData(jump) : { controllerFloor: good(s, 'controllerFloor') ?? null };
-      return [
-        transition(this.type, this.severity, 'raised', now, {
-          kind: this.raised,
-          ...data,
-          floor: good(s, 'floor') ?? null,
-          positionMm: good(s, 'positionMm') ?? null,
-        }),
-      ];
+      const where = { floor: good(s, 'floor') ?? null, positionMm: good(s, 'positionMm') ?? null };
+      const data = jump !== undefined ? { kind: 'jump' as const, ...jumpData(jump), ...where } : { kind: 'mismatch' as const, controllerFloor: good(s, 'controllerFloor') ?? null, ...where };
+      return [transition(this.type, this.severity, 'raised', now, data)];
     }
     if (this.raised !== undefined && !this.mismatch.active && !this.jumped.active) {
       const kind = this.raised;
@@ -91,6 +85,6 @@ export class FloorPositionLostRule implements Rule {
   }
 }
 
-function jumpData(j: PositionJump): Record<string, unknown> {
+function jumpData(j: PositionJump): { fromMm: number; toMm: number; jumpMm: number } {
   return { fromMm: Math.round(j.fromMm), toMm: Math.round(j.toMm), jumpMm: Math.round(j.toMm - j.fromMm) };
 }

@@ -34,7 +34,7 @@ export class ServiceModeRule implements Rule {
   }
 
   step(s: ElevatorSignals, now: number): Transition[] {
-    const mode = modeOf(s);
+    const mode = serviceModeOf(s);
     if (mode === undefined) {
       this.candidate = undefined;
       return [];
@@ -56,8 +56,8 @@ export class ServiceModeRule implements Rule {
   }
 }
 
-/** The service mode the signals show; undefined when an input that decides it is unreadable. */
-function modeOf(s: ElevatorSignals): ServiceMode | undefined {
+/** The service mode the signals show now (telemetry reads it too); undefined when an input that decides it is unreadable. */
+export function serviceModeOf(s: ElevatorSignals): ServiceMode | undefined {
   const inspection = optionalFlag(s, 'inspection');
   if (inspection === true) return 'inspection';
   const mains = s.mainsPower === undefined ? true : good(s, 'mainsPower');

@@ -1,0 +1,43 @@
+import { createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { IClientOptions } from 'mqtt';
+import { secretValue } from '../config/credentials.js';
+import type { UplinkConfig } from '../config/site.js';
+import { connectOptions, publishProperties, type ProtocolVersion } from './protocol.js';
+
+/**
+ * The mqtt.js options of one connection: a clean session without automatic reconnect or offline
+ * queue (the outbox is the only buffer, see Uplink), the protocol version and its properties, the
+ * last will, credentials and TLS material.
+ */
+export function clientOptions(
+  c: UplinkConfig,
+  o: { clientId: string; protocol: ProtocolVersion; will: { topic: string; payload: string; qos: 0 | 1; retain: boolean } },
+): IClientOptions {
+  const properties = publishProperties(o.protocol);
+  const opts: IClientOptions = {
+    ...connectOptions(o.protocol),
+    clientId: c.clientId ?? o.clientId,
+    clean: true,
+    keepalive: c.keepaliveS,
+    reconnectPeriod: 0,
+    connectTimeout: 10_000,
+    queueQoSZero: false,
+    will: { ...o.will, payload: Buffer.from(o.will.payload), ...(properties ? { properties } : {}) },
+  };
+  if (c.username !== undefined) opts.username = c.username;
+  // Secrets are read at each connection (from systemd's credential copy or the credentials
+  // file), so a rotated password needs no restart and is never held in the config object.
+  if (c.password !== undefined) opts.password = secretValue(c.password, c.credentialsFile);
+  if (c.tls) {
+    if (c.tls.ca) opts.ca = readFileSync(c.tls.ca);
+    if (c.tls.cert) opts.cert = readFileSync(c.tls.cert);
+    if (c.tls.key) {
+      const key = readFileSync(c.tls.key);
+      // An encrypted key is opened here, in memory, so mqtt.js only ever sees a plain one.
+      opts.key = c.tls.passphrase ? createPrivateKey({ key, passphrase: secretValue(c.tls.passphrase, c.credentialsFile) }).export({ type: 'pkcs8', format: 'pem' }) : key;
+    }
+    opts.rejectUnauthorized = c.tls.rejectUnauthorized;
+  }
+  return opts;
+}
