@@ -10,9 +10,13 @@ import { createDriver } from '../../drivers/factory.js';
 import type { RunningState } from '../contract/payloads.js';
 import { pipelineFor } from '../detect/pipeline.js';
 import { runningState } from '../runtime/payload.js';
+import { diagTexts } from '../diag/diag-text.js';
+import { LANG_OPTION, resolveLang } from '../diag/i18n.js';
 import { parseArg } from './args.js';
 
-/** Exit codes of the diag commands: documented in the README. */
+type DiagTexts = ReturnType<typeof diagTexts>;
+
+/** Exit codes of every diag command (and health, commission): documented in the README and docs/diagnostics.md. */
 export const DIAG_EXIT = { ok: 0, checkFailed: 1, usage: 2, unreachable: 3 } as const;
 
 const FLAGS = ['doorZone', 'occupied', 'safetyCircuit', 'doorClosedAndLocked', 'mainsPower', 'inspection'] as const;
@@ -24,14 +28,13 @@ function shown(v: string | number | boolean | null | undefined): string {
   return String(v);
 }
 
-function signalsLine(st: RunningState, h: DriverHealth, time: string): string {
+function signalsLine(t: DiagTexts, st: RunningState, h: DriverHealth, time: string): string {
   const flags = FLAGS.filter((k) => st[k] !== undefined)
     .map((k) => `${k}=${shown(st[k])}`)
     .join(' ');
   const speed = st.speedMps === undefined || st.speedMps === null ? '?' : st.speedMps.toFixed(2);
-  const health = `driver ${h.state}${h.lastErrorCode ? ` (${h.lastErrorCode})` : ''}`;
-  const bad = st.badSignals ? ` | bad: ${st.badSignals.join(',')}` : '';
-  return `${time} floor ${shown(st.floor)} pos ${shown(st.positionMm)} mm ${speed} m/s door ${shown(st.door)} ${flags} | ${health}${bad}`;
+  const driver = `${h.state}${h.lastErrorCode ? ` (${h.lastErrorCode})` : ''}`;
+  return t.signalsLine({ time, floor: shown(st.floor), pos: shown(st.positionMm), speed, door: shown(st.door), flags, driver, bad: st.badSignals?.join(',') ?? '' });
 }
 
 /**
@@ -51,7 +54,9 @@ export function registerDiagSignals(diag: Command): void {
     .option('--interval <ms>', 'sample period', '500')
     .option('--count <n>', 'stop after this many samples (default: until Ctrl-C)')
     .option('--json', 'one JSON object per sample (a bad reading is null)')
-    .action(async (opts: { config: string; elevator?: string; interval: string; count?: string; json?: boolean }) => {
+    .option(LANG_OPTION.flags, LANG_OPTION.description)
+    .action(async (opts: { config: string; elevator?: string; interval: string; count?: string; json?: boolean; lang?: string }) => {
+      const t = diagTexts(resolveLang(opts.lang));
       const interval = parseArg(z.coerce.number().int().min(50).max(60_000), opts.interval, '--interval');
       const count = opts.count === undefined ? Infinity : parseArg(z.coerce.number().int().positive(), opts.count, '--count');
       const config = loadConfig(opts.config);
@@ -63,7 +68,7 @@ export function registerDiagSignals(diag: Command): void {
       let stop = false;
       process.once('SIGINT', () => (stop = true));
       await driver.open();
-      if (!opts.json) console.log(`${e.config.id} on ${e.board.id} (${e.board.transport}) — every ${interval} ms, read-only`);
+      if (!opts.json) console.log(t.signalsHead({ elevator: e.config.id, board: e.board.id, transport: e.board.transport, interval }));
       let everGood = false;
       let last: { st: RunningState; h: DriverHealth } | undefined;
       try {
@@ -76,7 +81,7 @@ export function registerDiagSignals(diag: Command): void {
           last = { st, h };
           const at = new Date();
           if (opts.json) console.log(JSON.stringify({ at: at.toISOString(), elevator: e.config.id, state: st, driver: h }));
-          else console.log(signalsLine(st, h, at.toISOString().slice(11, 23)));
+          else console.log(signalsLine(t, st, h, at.toISOString().slice(11, 23)));
           if (i + 1 < count) await new Promise((r) => setTimeout(r, Math.max(0, interval - (performance.now() - started))));
         }
       } finally {

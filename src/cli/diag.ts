@@ -1,9 +1,16 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
-import { SqliteOutbox } from '../outbox/sqlite.js';
 import { pipelineFor } from '../detect/pipeline.js';
+import { diagTexts } from '../diag/diag-text.js';
+import { LANG_OPTION, resolveLang } from '../diag/i18n.js';
+import { SqliteOutbox } from '../outbox/sqlite.js';
 import { registerDiagSignals } from './diag-signals.js';
 
+/**
+ * `elevgw diag …`: the technician's read-only commands. Each has `--json` (never translated),
+ * `--lang zh|en` for the lines meant for people, and the exit codes of DIAG_EXIT
+ * (docs/diagnostics.md).
+ */
 export function registerDiag(program: Command): void {
   const diag = program.command('diag').description('diagnostics for technicians on site (read-only)');
   registerDiagSignals(diag);
@@ -12,7 +19,9 @@ export function registerDiag(program: Command): void {
     .description('which fault rules are armed for each elevator, and which signals the others lack')
     .requiredOption('-c, --config <file>', 'site config (YAML)')
     .option('--json', 'machine-readable output')
-    .action((opts: { config: string; json?: boolean }) => {
+    .option(LANG_OPTION.flags, LANG_OPTION.description)
+    .action((opts: { config: string; json?: boolean; lang?: string }) => {
+      const t = diagTexts(resolveLang(opts.lang));
       const config = loadConfig(opts.config);
       const report = config.elevators.map((e) => {
         const pipeline = pipelineFor(e);
@@ -23,8 +32,8 @@ export function registerDiag(program: Command): void {
         return;
       }
       for (const r of report) {
-        console.log(`${r.elevator} (board ${r.board}) provides: ${r.signals.join(', ')}`);
-        for (const rule of r.rules) console.log(`  ${rule.armed ? 'armed    ' : 'NOT armed'} ${rule.type}${rule.armed ? '' : ` — board lacks ${rule.missing.join(', ')}`}`);
+        console.log(t.rulesProvides({ elevator: r.elevator, board: r.board, signals: r.signals.join(', ') }));
+        for (const rule of r.rules) console.log(rule.armed ? t.ruleArmed({ rule: rule.type }) : t.ruleNotArmed({ rule: rule.type, missing: rule.missing.join(', ') }));
       }
     });
   diag
@@ -32,7 +41,9 @@ export function registerDiag(program: Command): void {
     .description('pending, oldest pending age, delivered, evicted and size of the outbox database')
     .requiredOption('-c, --config <file>', 'site config (YAML)')
     .option('--json', 'machine-readable output')
-    .action((opts: { config: string; json?: boolean }) => {
+    .option(LANG_OPTION.flags, LANG_OPTION.description)
+    .action((opts: { config: string; json?: boolean; lang?: string }) => {
+      const t = diagTexts(resolveLang(opts.lang));
       const config = loadConfig(opts.config);
       const outbox = SqliteOutbox.open(config.outboxPath, {
         maxBytes: config.site.outbox.maxMb * 1024 * 1024,
@@ -45,12 +56,12 @@ export function registerDiag(program: Command): void {
           console.log(JSON.stringify({ path: config.outboxPath, ...s, oldestPendingAgeS: oldestAgeS }));
           return;
         }
-        console.log(`outbox ${config.outboxPath}`);
-        console.log(`  pending    ${s.pending} (${Object.entries(s.pendingByKind).map(([k, v]) => `${k} ${v}`).join(', ')})`);
-        console.log(`  oldest     ${oldestAgeS === null ? '—' : `${oldestAgeS} s ago`}`);
-        console.log(`  delivered  ${s.delivered}`);
-        console.log(`  evicted    ${s.evicted}`);
-        console.log(`  size       ${(s.dbBytes / 1024).toFixed(0)} KiB`);
+        console.log(t.outboxHead({ path: config.outboxPath, live: false }));
+        console.log(t.outboxPending({ n: s.pending, byKind: Object.entries(s.pendingByKind).map(([k, v]) => `${k} ${v}`).join(', ') }));
+        console.log(t.outboxOldest({ ageS: oldestAgeS }));
+        console.log(t.outboxDelivered({ n: s.delivered }));
+        console.log(t.outboxEvicted({ n: s.evicted }));
+        console.log(t.outboxSize({ kib: (s.dbBytes / 1024).toFixed(0) }));
       } finally {
         outbox.close();
       }
