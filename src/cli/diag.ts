@@ -3,8 +3,8 @@ import { loadConfig } from '../config/load.js';
 import { pipelineFor } from '../detect/pipeline.js';
 import { diagTexts } from '../diag/diag-text.js';
 import { LANG_OPTION, resolveLang } from '../diag/i18n.js';
-import { SqliteOutbox } from '../outbox/sqlite.js';
-import { registerDiagSignals } from './diag-signals.js';
+import { readOutbox } from '../diag/outbox-read.js';
+import { DIAG_EXIT, registerDiagSignals } from './diag-signals.js';
 
 /**
  * `elevgw diag …`: the technician's read-only commands. Each has `--json` (never translated),
@@ -38,32 +38,35 @@ export function registerDiag(program: Command): void {
     });
   diag
     .command('outbox')
-    .description('pending, oldest pending age, delivered, evicted and size of the outbox database')
+    .description('pending, oldest pending age, delivered, evicted and size of the outbox database (read-only: creates, migrates and moves nothing)')
     .requiredOption('-c, --config <file>', 'site config (YAML)')
     .option('--json', 'machine-readable output')
     .option(LANG_OPTION.flags, LANG_OPTION.description)
     .action((opts: { config: string; json?: boolean; lang?: string }) => {
       const t = diagTexts(resolveLang(opts.lang));
       const config = loadConfig(opts.config);
-      const outbox = SqliteOutbox.open(config.outboxPath, {
-        maxBytes: config.site.outbox.maxMb * 1024 * 1024,
-        retentionMs: config.site.outbox.retentionDays * 86_400_000,
-      });
-      try {
-        const s = outbox.stats();
-        const oldestAgeS = s.oldestPendingCreatedAt === null ? null : Math.round((Date.now() - s.oldestPendingCreatedAt) / 1000);
-        if (opts.json) {
-          console.log(JSON.stringify({ path: config.outboxPath, ...s, oldestPendingAgeS: oldestAgeS }));
-          return;
-        }
-        console.log(t.outboxHead({ path: config.outboxPath, live: false }));
-        console.log(t.outboxPending({ n: s.pending, byKind: Object.entries(s.pendingByKind).map(([k, v]) => `${k} ${v}`).join(', ') }));
-        console.log(t.outboxOldest({ ageS: oldestAgeS }));
-        console.log(t.outboxDelivered({ n: s.delivered }));
-        console.log(t.outboxEvicted({ n: s.evicted }));
-        console.log(t.outboxSize({ kib: (s.dbBytes / 1024).toFixed(0) }));
-      } finally {
-        outbox.close();
+      const r = readOutbox(config.outboxPath);
+      if (!r.ok) {
+        // Exit 1: the command ran and the check failed — there is no readable outbox where the config says.
+        process.exitCode = DIAG_EXIT.checkFailed;
+        if (opts.json) console.log(JSON.stringify({ path: r.path, ok: false, problem: r.problem, detail: r.detail }));
+        else if (r.problem === 'missing') console.error(t.outboxMissing({ path: r.path }));
+        else if (r.problem === 'unreadable') console.error(t.outboxUnreadable(r));
+        else if (r.problem === 'not-an-outbox') console.error(t.outboxNotOutbox(r));
+        else console.error(t.outboxNewer(r));
+        return;
       }
+      const s = r.stats;
+      const oldestAgeS = s.oldestPendingCreatedAt === null ? null : Math.round((Date.now() - s.oldestPendingCreatedAt) / 1000);
+      if (opts.json) {
+        console.log(JSON.stringify({ path: r.path, ok: true, live: r.live, schemaVersion: r.schemaVersion, ...s, oldestPendingAgeS: oldestAgeS }));
+        return;
+      }
+      console.log(t.outboxHead({ path: r.path, live: r.live }));
+      console.log(t.outboxPending({ n: s.pending, byKind: Object.entries(s.pendingByKind).map(([k, v]) => `${k} ${v}`).join(', ') }));
+      console.log(t.outboxOldest({ ageS: oldestAgeS }));
+      console.log(t.outboxDelivered({ n: s.delivered }));
+      console.log(t.outboxEvicted({ n: s.evicted }));
+      console.log(t.outboxSize({ kib: (s.dbBytes / 1024).toFixed(0) }));
     });
 }

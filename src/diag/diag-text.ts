@@ -15,8 +15,8 @@ export const diagTexts = defineMessages({
     (p) => `  未启用    ${p.rule} —— 板卡缺少 ${p.missing}`,
   ),
   outboxHead: msg<{ path: string; live: boolean }>(
-    (p) => `outbox ${p.path}${p.live ? ' (in use by the running gateway)' : ''}`,
-    (p) => `发送队列 ${p.path}${p.live ? '（运行中的网关正在使用）' : ''}`,
+    (p) => `outbox ${p.path}${p.live ? ' (in use by the running gateway: read live, read-only)' : ' (read-only)'}`,
+    (p) => `发送队列 ${p.path}${p.live ? '（运行中的网关正在使用：只读实时读取）' : '（只读）'}`,
   ),
   outboxPending: msg<{ n: number; byKind: string }>(
     (p) => `  pending    ${p.n} (${p.byKind})`,
