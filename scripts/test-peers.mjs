@@ -18,6 +18,7 @@ export const PEERS = [
   { pkg: 'python3-pymodbus', python: 'pymodbus', why: 'a Modbus RTU slave we did not write' },
   { pkg: 'python3-serial', python: 'serial', why: 'pymodbus serial transport' },
   { pkg: 'python3-serial-asyncio', python: 'serial_asyncio', why: 'pymodbus serial transport' },
+  { pkg: 'strace', bin: 'strace', why: 'counting and delaying the outbox fsyncs' },
   { pkg: 'openssl', bin: 'openssl', why: 'test certificates for TLS; checks the key and CSR of elevgw init' },
   { pkg: 'tmux', bin: 'tmux', why: 'a real terminal for the interactive elevgw init test' },
   { pkg: 'util-linux', bin: 'mount', why: 'a small tmpfs for the full-disk test' },

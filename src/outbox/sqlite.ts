@@ -112,17 +112,23 @@ export class SqliteOutbox implements Outbox {
     if (records.length === 0) return []; // no transaction, no fsync
     assertNewRecords(records);
     const { insert, byId } = this.s;
-    return this.db
-      .transaction(() =>
-        records.map((r): StoredRecord => {
-          const info = insert.run(r.id, r.kind, r.elevatorId, r.priority, r.createdAt, r.payload);
-          if (info.changes === 1) return { seq: Number(info.lastInsertRowid), id: r.id, kind: r.kind, elevatorId: r.elevatorId, priority: r.priority, createdAt: r.createdAt, payload: r.payload };
-          // The id is already stored: a resend of the same record. Keep the first copy.
-          return toStored(byId.get(r.id)!);
-        }),
-      )
-      .immediate();
+    const write = () =>
+      this.db
+        .transaction(() =>
+          records.map((r): StoredRecord => {
+            const info = insert.run(r.id, r.kind, r.elevatorId, r.priority, r.createdAt, r.payload);
+            if (info.changes === 1) return { seq: Number(info.lastInsertRowid), id: r.id, kind: r.kind, elevatorId: r.elevatorId, priority: r.priority, createdAt: r.createdAt, payload: r.payload };
+            // The id is already stored: a resend of the same record. Keep the first copy.
+            return toStored(byId.get(r.id)!);
+          }),
+        )
+        .immediate();
+    // A batch of telemetry only is not worth an fsync of its own (one every telemetry round on an
+    // SD card): it is made durable by the next event's FULL commit, and a power cut before that
+    // loses a few seconds of running state the next round replaces — never an event.
+    return records.every((r) => r.kind === 'telemetry') ? this.relaxed(write) : write();
   }
+
 
   next(limit: number, exclude: ReadonlySet<number> = new Set()): StoredRecord[] {
     const n = assertLimit(limit);
