@@ -4,6 +4,7 @@ import { pipelineFor } from '../detect/pipeline.js';
 import { diagTexts } from '../diag/diag-text.js';
 import { LANG_OPTION, resolveLang } from '../diag/i18n.js';
 import { readOutbox } from '../diag/outbox-read.js';
+import { registerDiagBroker } from './diag-broker.js';
 import { registerDiagScan } from './diag-scan.js';
 import { DIAG_EXIT, registerDiagSignals } from './diag-signals.js';
 
@@ -16,6 +17,7 @@ export function registerDiag(program: Command): void {
   const diag = program.command('diag').description('diagnostics for technicians on site (read-only)');
   registerDiagSignals(diag);
   registerDiagScan(diag);
+  registerDiagBroker(diag);
   diag
     .command('rules')
     .description('which fault rules are armed for each elevator, and which signals the others lack')
