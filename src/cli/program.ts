@@ -8,6 +8,7 @@ import { registerDiag } from './diag.js';
 import { registerContract } from './contract.js';
 import { registerReplay } from './replay.js';
 import { registerHealth } from './health.js';
+import { registerPlatform } from './platform.js';
 import { registerUninstall } from './uninstall.js';
 import { registerInit } from './init.js';
 
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerContract(program);
   registerReplay(program);
   registerHealth(program);
+  registerPlatform(program);
   registerUninstall(program);
   registerInit(program);
   return program;

@@ -1,0 +1,120 @@
+import { hostname } from 'node:os';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { systemClock } from '../core/clock.js';
+import { createLogger } from '../core/log.js';
+import { DEFAULT_TOPIC_PREFIX } from '../contract/topics.js';
+import { Operators } from '../platform/http/auth.js';
+import { PlatformService } from '../platform/service.js';
+import { openStore } from '../platform/store/open.js';
+import { lookbackMs, maintenanceCsv, maintenanceReport } from '../platform/workflows/maintenance.js';
+import { DEFAULT_ESCALATE_AFTER_MIN, rescuePolicy } from '../platform/workflows/rescue.js';
+import { DEFAULT_SILENCE_S } from '../platform/workflows/liveness.js';
+import { hostPortSchema, parseArg } from './args.js';
+import { onShutdown } from './shutdown.js';
+
+const DEFAULT_DB = 'elevgw-platform.db';
+const DAY_MS = 86_400_000;
+
+interface ServeOptions {
+  db: string;
+  broker: string;
+  prefix: string;
+  group: string;
+  workerId: string;
+  sessions: string;
+  sessionExpiry: string;
+  listen: string | false;
+  tokenFile?: string;
+  escalateAfter: string;
+  silence: string;
+  username?: string;
+  ca?: string;
+  logLevel: string;
+}
+
+const minutesList = z
+  .string()
+  .regex(/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/, 'expected minutes, comma-separated, e.g. 5,15')
+  .transform((s) => s.split(',').map(Number))
+  .refine((l) => l.every((m) => m > 0), 'every delay must be > 0');
+const positiveInt = (max: number) => z.coerce.number().int().positive().max(max);
+const isoDay = z.iso
+  .date()
+  .or(z.iso.datetime())
+  .transform((s) => Date.parse(s));
+
+/**
+ * `elevgw platform`: the reference ingest service (the default sub-command, `serve`) and the
+ * maintenance evidence report. The database is a SQLite file unless a postgres:// URL is given.
+ */
+export function registerPlatform(program: Command): void {
+  const platform = program.command('platform').description('the district platform: ingest workers, rescue tickets, duty desk, maintenance evidence');
+  platform
+    .command('serve', { isDefault: true })
+    .description('ingest worker (MQTT 5 shared subscription → SQLite or PostgreSQL), rescue workflow and duty-desk page')
+    .option('--db <target>', 'SQLite file, or a postgres:// URL (password also from PGPASSWORD)', DEFAULT_DB)
+    .option('--broker <url>', 'MQTT 5 broker, mqtt:// or mqtts:// (password from ELEVGW_PLATFORM_MQTT_PASSWORD)', 'mqtt://127.0.0.1:1883')
+    .option('--prefix <prefix>', 'topic prefix the gateways publish under', DEFAULT_TOPIC_PREFIX)
+    .option('--group <name>', 'shared-subscription group: workers in one group split the stream', 'elevgw-platform')
+    .option('--worker-id <id>', 'stable per worker: a restarted worker takes back its sessions', hostname())
+    .option('--sessions <n>', 'MQTT sessions of this worker (messages in one commit at a time)', '16')
+    .option('--session-expiry <s>', 'how long the broker keeps a stopped worker\u2019s sessions and messages', '86400')
+    .option('--listen <host:port>', 'duty desk and HTTP API', '127.0.0.1:8780')
+    .option('--no-listen', 'no duty desk (an extra ingest worker)')
+    .option('--token-file <file>', 'operators allowed to change tickets: name=token lines (also ELEVGW_PLATFORM_TOKEN)')
+    .option('--escalate-after <min,…>', 'escalate a rescue ticket not acknowledged after these minutes', DEFAULT_ESCALATE_AFTER_MIN.join(','))
+    .option('--silence <s>', 'a gateway online but unheard this long is shown silent', String(DEFAULT_SILENCE_S))
+    .option('--username <user>', 'MQTT user name')
+    .option('--ca <file>', 'CA certificate (PEM) of an mqtts:// broker')
+    .option('--log-level <level>', 'pino level', process.env.ELEVGW_LOG_LEVEL ?? 'info')
+    .action(async (opts: ServeOptions) => {
+      const log = createLogger({ level: opts.logLevel });
+      const listen = opts.listen === false ? null : parseArg(hostPortSchema, opts.listen, '--listen');
+      const operators = Operators.load({ tokenFile: opts.tokenFile, envToken: process.env.ELEVGW_PLATFORM_TOKEN });
+      const store = await openStore(opts.db, systemClock.wallNow());
+      const service = await PlatformService.start({
+        store,
+        broker: {
+          url: opts.broker,
+          ...(opts.username === undefined ? {} : { username: opts.username }),
+          ...(process.env.ELEVGW_PLATFORM_MQTT_PASSWORD === undefined ? {} : { password: process.env.ELEVGW_PLATFORM_MQTT_PASSWORD }),
+          ...(opts.ca === undefined ? {} : { caFile: opts.ca }),
+        },
+        topicPrefix: opts.prefix,
+        group: parseArg(z.string().regex(/^[^/+#]+$/, 'no / + or #'), opts.group, '--group'),
+        workerId: parseArg(z.string().regex(/^[^/+#]+$/, 'no / + or #'), opts.workerId, '--worker-id'),
+        sessions: parseArg(positiveInt(256), opts.sessions, '--sessions'),
+        sessionExpiryS: parseArg(positiveInt(2 ** 32 - 1), opts.sessionExpiry, '--session-expiry'),
+        policy: rescuePolicy(parseArg(minutesList, opts.escalateAfter, '--escalate-after')),
+        silenceMs: parseArg(positiveInt(86_400), opts.silence, '--silence') * 1000,
+        http: listen,
+        operators,
+        clock: systemClock,
+        log,
+      });
+      onShutdown(async () => {
+        await service.stop();
+        await store.close();
+      });
+      if (service.httpUrl) console.log(`elevgw platform: duty desk on ${service.httpUrl}`);
+    });
+  platform
+    .command('maintenance')
+    .description('maintenance evidence per elevator: sessions, durations, intervals against the 15-day rule, lifts overdue')
+    .option('--db <target>', 'SQLite file, or a postgres:// URL', DEFAULT_DB)
+    .option('--from <date>', 'start of the window (ISO date; default 90 days before --to)')
+    .option('--to <date>', 'end of the window (ISO date or time; default now)')
+    .option('--csv', 'one CSV line per elevator instead of JSON')
+    .action(async (opts: { db: string; from?: string; to?: string; csv?: boolean }) => {
+      const toMs = opts.to === undefined ? systemClock.wallNow() : parseArg(isoDay, opts.to, '--to');
+      const fromMs = opts.from === undefined ? toMs - 90 * DAY_MS : parseArg(isoDay, opts.from, '--from');
+      const store = await openStore(opts.db, systemClock.wallNow());
+      try {
+        const report = maintenanceReport(await store.maintenanceEvents(fromMs - lookbackMs(), toMs), await store.elevators(), { fromMs, toMs });
+        process.stdout.write(opts.csv ? maintenanceCsv(report) : `${JSON.stringify(report, null, 2)}\n`);
+      } finally {
+        await store.close();
+      }
+    });
+}

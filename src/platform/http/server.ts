@@ -1,0 +1,179 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import type { Clock } from '../../core/clock.js';
+import { errorMessage } from '../../core/errors.js';
+import type { Logger } from '../../core/log.js';
+import type { PlatformStore, TicketChange } from '../store/types.js';
+import { lookbackMs, maintenanceCsv, maintenanceReport } from '../workflows/maintenance.js';
+import type { Operators } from './auth.js';
+import type { LiveSnapshots } from './live.js';
+import { DUTY_DESK_HTML } from './page.js';
+import { dutyDeskSnapshot } from './snapshot.js';
+
+export interface HttpApiOptions {
+  store: PlatformStore;
+  operators: Operators;
+  live: LiveSnapshots;
+  clock: Clock;
+  silenceMs: number;
+  log: Logger;
+  /** Extra figures for /api/metrics (the ingest worker's). */
+  metrics?(): Record<string, unknown>;
+}
+
+const MAX_BODY = 4096;
+const DAY_MS = 86_400_000;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const limitSchema = z.coerce.number().int().min(1).max(1000).default(100);
+const eventsQuery = z.object({ gateway: z.string().optional(), elevator: z.string().optional(), type: z.string().optional(), limit: limitSchema });
+const isoDate = z.iso
+  .date()
+  .or(z.iso.datetime())
+  .transform((s) => Date.parse(s));
+const maintenanceQuery = z.object({ from: isoDate.optional(), to: isoDate.optional(), format: z.enum(['json', 'csv']).default('json') });
+const commandBody = z.strictObject({ note: z.string().max(500).optional() });
+
+/**
+ * The duty desk over HTTP, on node:http: a handful of routes, a stream of server-sent events and
+ * two commands do not need a framework, and the service keeps the dependencies a district has to
+ * audit to pg, mqtt and better-sqlite3. Reads are open (bind to loopback or put a proxy with TLS
+ * and its own access control in front); every command needs an operator's bearer token, checked
+ * before the body is read, and is stored with that operator's name.
+ */
+export function createHttpApi(o: HttpApiOptions): http.Server {
+  const snapshot = () => dutyDeskSnapshot(o.store, o.clock.wallNow(), o.silenceMs);
+  const get: [RegExp, (m: RegExpMatchArray, q: URLSearchParams, res: ServerResponse) => Promise<unknown>][] = [
+    [/^\/api\/snapshot$/, () => snapshot()],
+    [/^\/api\/gateways$/, async () => (await snapshot()).gateways],
+    [/^\/api\/elevators$/, async () => (await snapshot()).elevators],
+    [/^\/api\/faults$/, () => o.store.activeFaults()],
+    [/^\/api\/tickets$/, () => o.store.tickets(o.clock.wallNow() - DAY_MS)],
+    [/^\/api\/tickets\/([^/]+)$/, async (m) => (await o.store.ticket(decodeURIComponent(m[1]!))) ?? notFound('ticket')],
+    [
+      /^\/api\/events$/,
+      (_, q) => {
+        const f = parse(eventsQuery, q);
+        return o.store.events({ gatewayId: f.gateway, elevatorId: f.elevator, type: f.type, limit: f.limit });
+      },
+    ],
+    [/^\/api\/blackbox\/([^/]+)\/([^/]+)$/, async (m) => (await o.store.blackbox(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!))) ?? notFound('raised event')],
+    [/^\/api\/dead-letters$/, (_, q) => o.store.deadLetters(parse(z.object({ limit: limitSchema }), q).limit)],
+    [/^\/api\/maintenance$/, (_, q, res) => maintenance(o, parse(maintenanceQuery, q), res)],
+    [/^\/api\/metrics$/, async () => ({ ...(await o.store.counts()), ...o.metrics?.() })],
+  ];
+  const post: [RegExp, (id: string, who: string, note: string | undefined) => Promise<TicketChange | undefined>][] = [
+    [/^\/api\/tickets\/([^/]+)\/acknowledge$/, (id, who, note) => o.store.acknowledgeTicket(id, who, o.clock.wallNow(), note)],
+    [/^\/api\/tickets\/([^/]+)\/close$/, (id, who, note) => o.store.closeTicket(id, who, o.clock.wallNow(), note)],
+  ];
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://desk');
+    if (req.method === 'GET' && (url.pathname === '/' || url.pathname === '/index.html')) {
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+        'content-security-policy': "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'",
+      });
+      res.end(DUTY_DESK_HTML);
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === '/api/stream') return o.live.attach(res);
+    if (req.method === 'GET' && url.pathname === '/healthz') return json(res, 200, { ok: true });
+    if (req.method === 'GET') {
+      for (const [re, fn] of get) {
+        const m = url.pathname.match(re);
+        if (!m) continue;
+        const body = await fn(m, url.searchParams, res);
+        if (!res.headersSent) json(res, 200, body);
+        return;
+      }
+    }
+    if (req.method === 'POST') {
+      for (const [re, fn] of post) {
+        const m = url.pathname.match(re);
+        if (!m) continue;
+        if (!o.operators.configured) throw new HttpError(403, 'COMMANDS_DISABLED', 'no operator token is configured (--token-file or ELEVGW_PLATFORM_TOKEN)');
+        const who = o.operators.identify(req.headers.authorization);
+        if (!who) throw new HttpError(401, 'UNAUTHORIZED', 'a valid operator bearer token is required');
+        const body = parse(commandBody, await readJson(req));
+        const r = await fn(decodeURIComponent(m[1]!), who, body.note);
+        if (!r) throw new HttpError(404, 'NOT_FOUND', 'no such ticket');
+        o.log.info({ ticket: r.ticket.id, who, path: url.pathname, changed: r.changed }, 'ticket command');
+        if (r.changed) o.live.changed();
+        return json(res, r.changed ? 200 : 409, r.changed ? r.ticket : { error: { code: 'CONFLICT', message: `the ticket is ${r.ticket.state}` }, ticket: r.ticket });
+      }
+    }
+    throw new HttpError(404, 'NOT_FOUND', `${req.method} ${url.pathname} is not a route of the duty desk`);
+  };
+
+  return http.createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      const status = e instanceof HttpError ? e.status : 500;
+      if (status === 500) o.log.error({ err: errorMessage(e), url: req.url }, 'http request failed');
+      if (res.headersSent) res.end();
+      else json(res, status, { error: { code: e instanceof HttpError ? e.code : 'INTERNAL', message: e instanceof HttpError ? e.message : 'internal error' } });
+    });
+  });
+}
+
+export async function listen(server: http.Server, host: string, port: number): Promise<{ url: string; port: number }> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const bound = (server.address() as AddressInfo).port;
+  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`, port: bound };
+}
+
+async function maintenance(o: HttpApiOptions, q: z.infer<typeof maintenanceQuery>, res: ServerResponse): Promise<unknown> {
+  const toMs = q.to ?? o.clock.wallNow();
+  const fromMs = q.from ?? toMs - 90 * DAY_MS;
+  const report = maintenanceReport(await o.store.maintenanceEvents(fromMs - lookbackMs(), toMs), await o.store.elevators(), { fromMs, toMs });
+  if (q.format === 'json') return report;
+  res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="maintenance.csv"' });
+  res.end(maintenanceCsv(report));
+  return undefined;
+}
+
+function parse<S extends z.ZodType>(schema: S, input: URLSearchParams | unknown): z.infer<S> {
+  const r = schema.safeParse(input instanceof URLSearchParams ? Object.fromEntries(input) : input);
+  if (!r.success) throw new HttpError(400, 'INVALID', r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '));
+  return r.data;
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req as AsyncIterable<Buffer>) {
+    size += c.length;
+    if (size > MAX_BODY) throw new HttpError(413, 'TOO_LARGE', `a command body is at most ${MAX_BODY} bytes`);
+    chunks.push(c);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (text === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'INVALID', 'the body is not JSON');
+  }
+}
+
+function notFound(what: string): never {
+  throw new HttpError(404, 'NOT_FOUND', `no such ${what}`);
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}

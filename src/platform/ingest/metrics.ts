@@ -1,0 +1,59 @@
+import type { IngestItem, IngestResult } from '../store/types.js';
+
+const RESERVOIR = 20_000;
+
+/**
+ * A worker's counters and how old messages are when their commit returns (commit time on the
+ * platform's clock minus the payload's `at`): the ingest lag. Served at /api/metrics; the fleet
+ * benchmark reads its p99 as "publish → commit" because its gateways stamp `at` as they publish.
+ */
+export class IngestMetrics {
+  readonly startedMs: number;
+  received = 0;
+  stored = 0;
+  duplicates = 0;
+  deadLetters = 0;
+  commits = 0;
+  private readonly ages: number[] = [];
+  private next = 0;
+
+  constructor(private readonly wallNow: () => number) {
+    this.startedMs = wallNow();
+  }
+
+  committed(items: readonly IngestItem[], r: IngestResult): void {
+    const now = this.wallNow();
+    this.commits++;
+    this.received += items.length;
+    this.stored += r.stored;
+    this.duplicates += r.duplicates;
+    this.deadLetters += r.deadLetters;
+    for (const i of items) {
+      if (i.kind === 'dead' || i.kind === 'status') continue;
+      const age = now - Date.parse(i.payload.at);
+      if (this.ages.length < RESERVOIR) this.ages.push(age);
+      else this.ages[this.next++ % RESERVOIR] = age;
+    }
+  }
+
+  /** Ages of the last RESERVOIR messages committed, ms: the given quantiles. */
+  ageQuantiles(qs: readonly number[]): number[] {
+    const sorted = [...this.ages].sort((a, b) => a - b);
+    return qs.map((q) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!));
+  }
+
+  snapshot(): Record<string, number> {
+    const [p50, p99, max] = this.ageQuantiles([0.5, 0.99, 1]);
+    return {
+      received: this.received,
+      stored: this.stored,
+      duplicates: this.duplicates,
+      deadLetters: this.deadLetters,
+      commits: this.commits,
+      commitAgeP50Ms: p50!,
+      commitAgeP99Ms: p99!,
+      commitAgeMaxMs: max!,
+      uptimeS: Math.round((this.wallNow() - this.startedMs) / 1000),
+    };
+  }
+}
