@@ -18,6 +18,7 @@ import type { MqttConnect } from '../uplink/client.js';
 import { Uplink } from '../uplink/uplink.js';
 import { executeCommand } from './commands.js';
 import { RunCounters } from './counters.js';
+import { EvictionReports } from './evictions.js';
 import { DiagServer } from './diag-server.js';
 import { DiagView } from './diag-view.js';
 import { HoldingOutbox, type StorageOutage } from './holding.js';
@@ -70,6 +71,7 @@ export class Gateway {
   private readonly records: RecordFactory;
   /** Cumulative run count and running hours per elevator, kept across restarts in the outbox database. */
   private readonly counters: RunCounters;
+  private readonly evictions: EvictionReports;
   readonly bootId: string;
   private readonly elevators = new Map<string, { elevator: LoadedElevator; monitor: ElevatorMonitor }>();
   private readonly jobs: Cancel[] = [];
@@ -99,6 +101,7 @@ export class Gateway {
     }
     this.outbox = new HoldingOutbox(store, { clock: this.clock, logger: log.child({ mod: 'outbox' }), onRecovered: (outage) => [this.storageRecovered(outage)] });
     this.bootId = o.bootId ?? randomUUID();
+    this.evictions = new EvictionReports(this.sqlite ?? (store instanceof SqliteOutbox ? store : undefined), log.child({ mod: 'outbox' }), this.outbox.stats().evicted);
     this.counters = new RunCounters(this.sqlite ?? (store instanceof SqliteOutbox ? store : undefined), log.child({ mod: 'counters' }));
     this.records = new RecordFactory({
       bootId: this.bootId,
@@ -165,6 +168,7 @@ export class Gateway {
       this.records.gatewayEvent('gateway-started', 'info', { version: VERSION, elevators: [...this.elevators.keys()] }),
       ...(report?.recovered ? [this.records.gatewayEvent('outbox-loss', 'critical', { movedTo: report.movedTo ?? '', reason: report.reason ?? 'unusable' })] : []),
     ]);
+    this.reportEvictions({}); // evicted before a power cut took the report with it
     this.uplink.start();
     for (const m of this.monitors.values()) await m.start();
     this.startJobs();
@@ -258,11 +262,17 @@ export class Gateway {
 
   private maintain(): void {
     const r = this.outbox.maintain(this.clock.wallNow());
-    if (r.evicted > 0) {
-      this.o.logger.warn({ evicted: r.evicted, byKind: r.evictedByKind }, 'outbox over its size cap: evicted low-priority records');
-      this.append([this.records.gatewayEvent('outbox-loss', 'warning', { reason: 'size cap', evicted: r.evicted, byKind: r.evictedByKind })]);
-    }
+    if (r.evicted > 0) this.o.logger.warn({ evicted: r.evicted, byKind: r.evictedByKind }, 'outbox over its size cap: evicted low-priority records');
+    this.reportEvictions(r.evictedByKind);
   }
+
+  /** Reports every eviction not reported yet, as one outbox-loss event (see EvictionReports). */
+  private reportEvictions(byKind: Partial<Record<string, number>>): void {
+    const total = this.outbox.stats().evicted;
+    const evicted = this.evictions.unreported(total);
+    if (evicted === 0) return;
+    this.append([this.records.gatewayEvent('outbox-loss', 'warning', { reason: 'size cap', evicted, byKind })]);
+    this.evictions.reportedUpTo(total);
 
   status(): StatusPayload {
     return statusPayload({
