@@ -273,6 +273,7 @@ export class Gateway {
     if (evicted === 0) return;
     this.append([this.records.gatewayEvent('outbox-loss', 'warning', { reason: 'size cap', evicted, byKind })]);
     this.evictions.reportedUpTo(total);
+  }
 
   status(): StatusPayload {
     return statusPayload({
