@@ -17,6 +17,15 @@ describe('alarm-pressed (紧急报警)', () => {
     expect(sc.events[0]).toMatchObject({ type: 'alarm-pressed', data: { occupied: true, floor: 2 } });
   });
 
+  it('the press says where the car was and whether someone was in it; what reads badly is null', () => {
+    const inZone = new Scenario(new AlarmPressedRule(ruleContext()), { alarmButton: true, occupied: false });
+    inZone.run(300);
+    expect(inZone.events.map((e) => e.data)).toEqual([{ floor: 2, inZone: true, occupied: false }]);
+    const unknown = new Scenario(new AlarmPressedRule(ruleContext()), { alarmButton: true, doorZone: false });
+    unknown.run(300, ['floor', 'occupied']);
+    expect(unknown.events.map((e) => e.data)).toEqual([{ floor: null, inZone: false, occupied: null }]);
+  });
+
   it('near miss: a one-sample glitch of the contact is no press', () => {
     const sc = new Scenario(new AlarmPressedRule(ruleContext()));
     for (let i = 0; i < 5; i++) {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultThresholds, thresholdsSchema } from '../../src/config/thresholds.js';
 import { DetectionEngine } from '../../src/detect/engine.js';
-import type { DetectedEvent } from '../../src/detect/types.js';
+import { transition } from '../../src/detect/rules/context.js';
+import type { DetectedEvent, Rule } from '../../src/detect/types.js';
 import { BlackboxLinks, encodeBlackbox } from '../../src/runtime/payload.js';
 import { ALL_SIGNALS, BETWEEN_FLOORS, FLOORS_MM, RATED_MPS, Scenario, WITH_PASSENGER } from './scenario.js';
 
@@ -69,7 +70,7 @@ describe('black box after a raised fault', () => {
 
     const none = stallBetweenFloors(engine(thresholdsSchema.parse({ blackbox: { afterS: 0 } })));
     none.run(60_000);
-    expect(none.events.filter((e) => e.type === 'blackbox')).toEqual([]);
+    expect(none.events.map((e) => `${e.type} ${e.phase}`)).toEqual(['stopped-outside-zone raised', 'trapped raised']);
   });
 
   it('flush() sends the after-parts still recording, marked incomplete (clean shutdown)', () => {
@@ -80,6 +81,36 @@ describe('black box after a raised fault', () => {
     expect(flushed).toHaveLength(1);
     expect(flushed[0]!.data).toMatchObject({ for: 'stopped-outside-zone', complete: false, spanMs: 1_500 });
     expect(e.flush()).toEqual([]);
+  });
+});
+
+describe('black box after a flapping input', () => {
+  /** A rule that raises on every sample and clears on the next, like an input chattering at 5 Hz. */
+  const flapping = (): Rule => {
+    let active = false;
+    return {
+      type: 'alarm-pressed',
+      severity: 'warning',
+      needs: [],
+      get active() {
+        return active;
+      },
+      step: (_s, now) => {
+        active = !active;
+        return [transition('alarm-pressed', 'warning', active ? 'raised' : 'cleared', now)];
+      },
+    };
+  };
+
+  it('keeps at most 32 after-parts waiting: the 33rd raise sends the oldest early, marked incomplete', () => {
+    const e = new DetectionEngine({ elevatorId: 'lift-1', thresholds: defaultThresholds, ratedSpeedMps: RATED_MPS, floorLevelsMm: FLOORS_MM, available: new Set(ALL_SIGNALS), rules: () => [flapping()], blackbox: { afterMs: 10_000 } });
+    const sc = new Scenario<DetectedEvent>(e);
+    sc.run(6_400); // raises at 0, 200 … 6200: 32 waiting
+    expect(sc.events.filter((ev) => ev.type === 'blackbox')).toEqual([]);
+    const next = sc.run(200); // the 33rd raise, at 6400
+    const early = next.filter((ev) => ev.type === 'blackbox');
+    expect(early).toHaveLength(1);
+    expect(early[0]).toMatchObject({ mono: 0, blackboxFor: { type: 'alarm-pressed', mono: 0 }, data: { complete: false } });
   });
 });
 

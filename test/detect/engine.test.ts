@@ -43,6 +43,33 @@ describe('DetectionEngine', () => {
     expect(byType.get('maintenance-session')).toEqual({ type: 'maintenance-session', armed: false, missing: ['inspection'] });
   });
 
+  it('on a board with mains power only, says for every rule what it lacks (elevgw diag rules)', () => {
+    const missing = Object.fromEntries(engine(['mainsPower']).armed().map((r) => [r.type, r.armed ? 'armed' : r.missing.join(' ')]));
+    expect(missing).toEqual({
+      trapped: 'speedMps door occupied doorZone',
+      'door-open-while-moving': 'speedMps door doorZone',
+      'moving-with-door-open': 'speedMps door doorZone',
+      overspeed: 'speedMps',
+      'overtravel-top': 'positionMm',
+      'overtravel-bottom': 'positionMm',
+      'stopped-outside-zone': 'speedMps doorZone',
+      'leveling-error': 'levelingErrorMm speedMps door doorZone',
+      'door-open-too-long': 'door',
+      'door-reopen-repeated': 'door speedMps',
+      'safety-circuit-open': 'safetyCircuit',
+      'door-lock-fault': 'doorLockCircuit speedMps door',
+      'door-close-fault': 'door',
+      'door-open-fault': 'door',
+      'run-time-exceeded': 'speedMps',
+      'floor-position-lost': 'positionMm',
+      'power-loss': 'armed',
+      'sensor-lost': 'armed',
+      'alarm-pressed': 'alarmButton',
+      'maintenance-session': 'inspection',
+      'service-mode': 'armed',
+    });
+  });
+
   it('arms nothing for a board that provides no signal', () => {
     expect(engine([]).armed().every((r) => !r.armed)).toBe(true);
   });
@@ -74,6 +101,23 @@ describe('DetectionEngine', () => {
     expect(sc.events.map((ev) => ev.type)).toEqual(['power-loss', 'service-mode']);
     expect(e.ruleFailures()).toEqual([{ type: 'overspeed', count: 50, lastError: 'boom' }]);
     expect(errors).toHaveLength(50);
+  });
+
+  it('a throwing rule is isolated even when nobody listens for rule errors', () => {
+    const broken: Rule = {
+      type: 'overspeed',
+      severity: 'critical',
+      needs: [],
+      active: false,
+      step(): Transition[] {
+        throw 'not an Error';
+      },
+    };
+    const e = engine(['mainsPower'], { rules: (ctx) => [broken, ...buildRules(ctx)] });
+    const sc = new Scenario(e, { mainsPower: false });
+    expect(() => sc.run(3_000)).not.toThrow();
+    expect(sc.events.map((ev) => ev.type)).toContain('power-loss');
+    expect(e.ruleFailures()).toEqual([{ type: 'overspeed', count: 30, lastError: 'not an Error' }]);
   });
 
   it('given a passenger trapped between floors, the raised event carries ~30 s of black box before it', () => {
@@ -115,6 +159,14 @@ describe('DetectionEngine', () => {
     expect(summary).toContainEqual(['alarm-pressed', 'instant', false]);
   });
 
+  it('an informational raise (a maintenance session opening) carries no black box and gets no follow-up', () => {
+    const sc = new Scenario<DetectedEvent>(engine(), PARKED);
+    sc.set({ inspection: true }).run(10_000);
+    const opened = sc.events.filter((ev) => ev.type === 'maintenance-session');
+    expect(opened.map((ev) => [ev.phase, ev.severity, ev.blackbox])).toEqual([['raised', 'info', undefined]]);
+    expect(sc.events.filter((ev) => ev.type === 'blackbox')).toEqual([]);
+  });
+
   it('keeps memory bounded however long it runs', () => {
     const e = engine(ALL_SIGNALS, { blackbox: { beforeMs: 5_000, sampleEveryMs: 500 } });
     const sc = new Scenario<DetectedEvent>(e, { ...BETWEEN_FLOORS, speedMps: 0 });
@@ -135,10 +187,10 @@ describe('DetectionEngine', () => {
     const faults = sc.events.filter((ev) => ev.severity !== 'info').map((ev) => `${ev.type} ${ev.phase}`);
     expect(faults).toEqual([]);
     const closing = sc.events.find((ev) => ev.type === 'maintenance-session' && ev.phase === 'cleared');
-    expect(closing!.data).toMatchObject({
-      durationS: 215,
-      suppressed: { 'stopped-outside-zone': 1, 'door-open-too-long': 1 },
-    });
+    expect(closing!.data).toMatchObject({ durationS: 215 });
+    // Only what was held back, nothing listed with a count of 0; no other event carries the list.
+    expect(closing!.data!.suppressed).toEqual({ 'stopped-outside-zone': 1, 'door-open-too-long': 1 });
+    expect(sc.events.filter((ev) => ev !== closing && ev.data?.suppressed !== undefined)).toEqual([]);
   });
 
   it('lists the types with a raised episode', () => {

@@ -25,6 +25,21 @@ describe('Hold', () => {
     ]);
   });
 
+  it('tells since when a flip has been pending, and nothing when none is', () => {
+    const hold = new Hold(1000, 500);
+    expect(hold.pendingSince).toBeUndefined();
+    hold.step(100, true, false);
+    hold.step(200, true, false);
+    expect(hold.pendingSince).toBe(100);
+    hold.step(300, undefined, undefined);
+    expect(hold.pendingSince).toBeUndefined();
+    hold.step(400, true, false);
+    hold.step(1400, true, false); // raised
+    expect([hold.active, hold.pendingSince]).toEqual([true, undefined]);
+    hold.step(1500, false, true);
+    expect(hold.pendingSince).toBe(1500);
+  });
+
   it('restarts the wait when the condition drops or becomes unknown', () => {
     const edges = feed(new Hold(300, 0), [true, true, false, true, true, undefined, true, true, true, true]);
     expect(edges).toEqual([{ edge: 'raised', since: 600, at: 900 }]);
