@@ -5,6 +5,7 @@ import { diagTexts } from '../diag/diag-text.js';
 import { LANG_OPTION, resolveLang } from '../diag/i18n.js';
 import { readOutbox } from '../diag/outbox-read.js';
 import { registerDiagBroker } from './diag-broker.js';
+import { registerDiagLive } from './diag-live.js';
 import { registerDiagScan } from './diag-scan.js';
 import { DIAG_EXIT, registerDiagSignals } from './diag-signals.js';
 
@@ -18,6 +19,7 @@ export function registerDiag(program: Command): void {
   registerDiagSignals(diag);
   registerDiagScan(diag);
   registerDiagBroker(diag);
+  registerDiagLive(diag);
   diag
     .command('rules')
     .description('which fault rules are armed for each elevator, and which signals the others lack')
