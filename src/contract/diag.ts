@@ -1,23 +1,31 @@
 import { z } from 'zod';
+import { commissioningDataSchema } from './commissioning.js';
 import { driverStateSchema, eventTypeSchema, phaseSchema, severitySchema } from './enums.js';
 import { runningStateSchema } from './payloads.js';
 
 /**
  * The local diagnostics protocol between a running gateway and `elevgw health` / `diag live` /
  * `commission` on the same machine: one JSON object per line over a Unix socket (mode 0660,
- * the elevgw group). Read-only by construction: no request changes anything in the gateway,
- * and none reaches a controller. Version 1.
+ * the elevgw group). Read-only but for ONE write: `record-commissioning` appends a single
+ * `commissioning` event (its data validated by the contract's schema, the line size-limited) to
+ * the outbox; it can store no other type, and nothing here changes the gateway's state or reaches
+ * a controller. Membership of the elevgw group (the socket's mode) is the authorisation for it;
+ * the gateway logs every one. Version 1.
  */
 export const DIAG_PROTOCOL_VERSION = 1;
 
 /** Larger request lines are refused unread. */
 export const MAX_DIAG_REQUEST_BYTES = 4096;
+/** The one write (`record-commissioning`) may be longer: its steps carry the technician's reasons. */
+export const MAX_DIAG_WRITE_BYTES = 16_384;
 
 export const diagRequestSchema = z.discriminatedUnion('op', [
   z.strictObject({ v: z.literal(DIAG_PROTOCOL_VERSION), op: z.literal('health') }),
   z.strictObject({ v: z.literal(DIAG_PROTOCOL_VERSION), op: z.literal('snapshot'), elevator: z.string().max(64).optional() }),
   /** Snapshots every `everyMs`, and every event as the gateway stores it, until the client hangs up. */
   z.strictObject({ v: z.literal(DIAG_PROTOCOL_VERSION), op: z.literal('watch'), elevator: z.string().max(64).optional(), everyMs: z.number().int().min(100).max(10_000).default(500) }),
+  /** The one write: store a `commissioning` event of this elevator in the outbox (answered `recorded`). */
+  z.strictObject({ v: z.literal(DIAG_PROTOCOL_VERSION), op: z.literal('record-commissioning'), elevator: z.string().max(64), data: commissioningDataSchema }),
 ]);
 export type DiagRequest = z.infer<typeof diagRequestSchema>;
 /** A request as a client writes it (defaults may be left out), without the version the client adds. */
@@ -92,19 +100,24 @@ export const diagResponseSchema = z.discriminatedUnion('kind', [
   z.object({ v: z.literal(DIAG_PROTOCOL_VERSION), kind: z.literal('health'), health: healthSchema }),
   z.object({ v: z.literal(DIAG_PROTOCOL_VERSION), kind: z.literal('snapshot'), snapshot: snapshotSchema }),
   z.object({ v: z.literal(DIAG_PROTOCOL_VERSION), kind: z.literal('event'), event: diagEventSchema }),
+  /** A `record-commissioning` stored: the event's id in the outbox. */
+  z.object({ v: z.literal(DIAG_PROTOCOL_VERSION), kind: z.literal('recorded'), id: z.string() }),
   z.object({ v: z.literal(DIAG_PROTOCOL_VERSION), kind: z.literal('error'), error: z.object({ code: z.string(), message: z.string() }) }),
 ]);
 export type DiagResponse = z.infer<typeof diagResponseSchema>;
 
 /** Parses one request line; the error says what was expected, never echoes the input. */
 export function parseDiagRequest(line: string): { ok: true; request: DiagRequest } | { ok: false; message: string } {
-  if (Buffer.byteLength(line) > MAX_DIAG_REQUEST_BYTES) return { ok: false, message: `request too large (at most ${MAX_DIAG_REQUEST_BYTES} bytes)` };
+  const bytes = Buffer.byteLength(line);
+  if (bytes > MAX_DIAG_WRITE_BYTES) return { ok: false, message: `request too large (at most ${MAX_DIAG_WRITE_BYTES} bytes)` };
   let json: unknown;
   try {
     json = JSON.parse(line);
   } catch {
-    return { ok: false, message: 'not JSON: expected {"v":1,"op":"health"|"snapshot"|"watch",…}' };
+    return { ok: false, message: 'not JSON: expected {"v":1,"op":"health"|"snapshot"|"watch"|"record-commissioning",…}' };
   }
+  const write = typeof json === 'object' && json !== null && (json as { op?: unknown }).op === 'record-commissioning';
+  if (!write && bytes > MAX_DIAG_REQUEST_BYTES) return { ok: false, message: `request too large (at most ${MAX_DIAG_REQUEST_BYTES} bytes)` };
   const r = diagRequestSchema.safeParse(json);
   if (!r.success) return { ok: false, message: r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
   return { ok: true, request: r.data };

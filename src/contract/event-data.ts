@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { commissioningDataSchema } from './commissioning.js';
 import { doorStateSchema, eventTypeSchema, recordKindSchema, serviceModeSchema, signalNameSchema, type EventType } from './enums.js';
 
 /**
@@ -135,6 +136,7 @@ export const EVENT_DATA = {
   'sensor-lost': sensorLost,
   'alarm-pressed': alarmPressed,
   'maintenance-session': maintenanceSession,
+  commissioning: commissioningDataSchema,
   blackbox,
   'gateway-started': gatewayStarted,
   'outbox-loss': outboxLoss,

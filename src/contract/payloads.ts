@@ -113,6 +113,7 @@ export const eventPayloadSchema = z.discriminatedUnion('type', [
   eventOf('sensor-lost'),
   eventOf('alarm-pressed'),
   eventOf('maintenance-session'),
+  eventOf('commissioning'),
   eventOf('blackbox'),
   eventOf('gateway-started'),
   eventOf('outbox-loss'),

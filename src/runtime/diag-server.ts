@@ -3,7 +3,8 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import type { Timer, Timers } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import { DIAG_PROTOCOL_VERSION, MAX_DIAG_REQUEST_BYTES, parseDiagRequest, type DiagEvent, type DiagRequest, type DiagResponse } from '../contract/diag.js';
+import type { CommissioningData } from '../contract/commissioning.js';
+import { DIAG_PROTOCOL_VERSION, MAX_DIAG_REQUEST_BYTES, MAX_DIAG_WRITE_BYTES, parseDiagRequest, type DiagEvent, type DiagRequest, type DiagResponse } from '../contract/diag.js';
 import type { DiagView } from './diag-view.js';
 
 export interface DiagServerOptions {
@@ -14,7 +15,14 @@ export interface DiagServerOptions {
   logger: Logger;
   /** At most this many clients at once (a technician's laptop, a health check). */
   maxClients?: number;
+  /**
+   * The protocol's one write: stores a `commissioning` event of an elevator in the outbox and
+   * returns it as stored. Absent: the request is refused (this gateway records none).
+   */
+  recordCommissioning?: (elevatorId: string, data: CommissioningData) => DiagEvent;
 }
+
+const WRITE_OP = /"op"\s*:\s*"record-commissioning"/;
 
 interface Client {
   socket: Socket;
@@ -25,8 +33,10 @@ interface Client {
 /**
  * The running gateway's local diagnostics socket (src/contract/diag.ts): health, snapshots and a
  * live watch for `elevgw health`, `diag live` and `commission`, so a technician sees the shaft
- * without taking the serial bus from the service. Read-only; a hostile or broken line gets an
- * error answer and, after three, the connection is closed; the gateway never stops for it.
+ * without taking the serial bus from the service. Read-only but for `record-commissioning`, which
+ * can only append that one event type; whoever may open the socket (the elevgw group, mode 0660)
+ * may send it, and each one is logged. A hostile or broken line gets an error answer and, after
+ * three, the connection is closed; the gateway never stops for it.
  */
 export class DiagServer {
   private server?: Server;
@@ -84,8 +94,10 @@ export class DiagServer {
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {
       buffered += chunk;
-      if (buffered.length > MAX_DIAG_REQUEST_BYTES && !buffered.includes('\n')) {
-        this.refuse(client, `request line too long (at most ${MAX_DIAG_REQUEST_BYTES} bytes)`);
+      // Only a line that names the one write up front may grow past the read limit, to the write's.
+      const limit = WRITE_OP.test(buffered.slice(0, 200)) ? MAX_DIAG_WRITE_BYTES : MAX_DIAG_REQUEST_BYTES;
+      if (buffered.length > limit && !buffered.includes('\n')) {
+        this.refuse(client, `request line too long (at most ${limit} bytes)`);
         buffered = '';
         return;
       }
@@ -133,8 +145,26 @@ export class DiagServer {
           if (c.watch) c.watch.timer = this.o.timers.after(r.everyMs, tick);
         };
         c.watch = { elevator: r.elevator, previous, timer: this.o.timers.after(0, tick) };
+        return;
       }
+      case 'record-commissioning':
+        this.recordCommissioning(c, r.elevator, r.data);
     }
+  }
+
+  /** The one write. The socket's group is the authorisation: the log says who was let in, and what was stored. */
+  private recordCommissioning(c: Client, elevator: string, data: CommissioningData): void {
+    if (!this.o.recordCommissioning) {
+      this.refuse(c, 'this gateway does not record commissioning events');
+      return;
+    }
+    const stored = this.o.recordCommissioning(elevator, data);
+    this.o.logger.info(
+      { elevator, id: stored.id, technician: data.technician, result: data.result, report: data.report },
+      'commissioning recorded through the diagnostics socket (authorised by membership of the elevgw group)',
+    );
+    this.send(c, { v: DIAG_PROTOCOL_VERSION, kind: 'recorded', id: stored.id });
+    this.event(stored);
   }
 
   private refuse(c: Client, message: string): void {

@@ -153,7 +153,18 @@ export class Gateway {
         storage: () => this.outbox.holding(),
         uplink: () => this.uplink.stats(),
       });
-      this.diag = new DiagServer({ path: o.config.diagSocketPath, view, timers: systemTimers, logger: log.child({ mod: 'diag' }) });
+      this.diag = new DiagServer({
+        path: o.config.diagSocketPath,
+        view,
+        timers: systemTimers,
+        logger: log.child({ mod: 'diag' }),
+        // `elevgw commission`'s summary, stored like every event (the socket's one write).
+        recordCommissioning: (elevatorId, data) => {
+          const r = this.records.commissioning(this.elevators.get(elevatorId)!.elevator, data);
+          this.append([r]);
+          return { id: r.id, elevatorId, type: 'commissioning', phase: 'instant', severity: 'info', at: new Date(r.createdAt).toISOString() };
+        },
+      });
     }
   }
 

@@ -73,6 +73,14 @@ export class RecordFactory {
     return this.row('event', id, null, wall, payload, severity);
   }
 
+  /** A commissioning's summary (`elevgw commission`, sent through the diagnostics socket): one instant, info event of the elevator. */
+  commissioning(e: LoadedElevator, data: EventData<'commissioning'>): NewRecord {
+    const id = this.o.ids.next();
+    const wall = this.o.clock.wallNow();
+    const payload = { ...this.envelope(id, wall), elevator: identity(e), type: 'commissioning', name: eventName('commissioning'), phase: 'instant', severity: 'info', data } as EventPayload;
+    return this.row('event', id, e.config.id, wall, payload, 'info');
+  }
+
   telemetry(e: LoadedElevator, signals: ElevatorSignals, activeFaults: EventType[], totals?: RunTotals): NewRecord {
     const id = this.o.ids.next();
     const wall = this.o.clock.wallNow();
