@@ -8,6 +8,7 @@ import { registerDiag } from './diag.js';
 import { registerContract } from './contract.js';
 import { registerReplay } from './replay.js';
 import { registerHealth } from './health.js';
+import { registerCommission } from './commission.js';
 import { registerPlatform } from './platform.js';
 import { registerUninstall } from './uninstall.js';
 import { registerInit } from './init.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerContract(program);
   registerReplay(program);
   registerHealth(program);
+  registerCommission(program);
   registerPlatform(program);
   registerUninstall(program);
   registerInit(program);
