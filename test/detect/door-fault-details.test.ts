@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DoorCloseFaultRule } from '../../src/detect/rules/door-close-fault.js';
 import { DoorLockFaultRule } from '../../src/detect/rules/door-lock-fault.js';
 import { DoorOpenFaultRule } from '../../src/detect/rules/door-open-fault.js';
+import { DoorOpenTooLongRule } from '../../src/detect/rules/door-open-too-long.js';
 import { phases, ruleContext, running, Scenario } from './scenario.js';
 
 /** What the door faults carry, and how they treat an inspection switch or a door they cannot read. */
@@ -51,6 +52,51 @@ describe('door-open-fault details', () => {
     expect(sc.events).toEqual([]);
     expect(rule.takeSuppressed()).toBe(3);
     expect(rule.takeSuppressed()).toBe(0);
+  });
+});
+
+describe('door-open-fault: where the car is and what the door reads', () => {
+  it('a door stuck opening while the zone sensor reads badly is not judged, and not forgotten either', () => {
+    const sc = new Scenario(new DoorOpenFaultRule(ruleContext()));
+    sc.set({ door: 'opening' }).run(1_000);
+    sc.run(19_000, ['doorZone']);
+    expect(sc.events).toEqual([]);
+    sc.run(1_000); // the zone reads again: the opening has gone on all along
+    expect(phases(sc.events)).toEqual(['raised@20000']);
+  });
+
+  it('a door opening with the car standing outside the door zone is not judged', () => {
+    const sc = new Scenario(new DoorOpenFaultRule(ruleContext()), { doorZone: false, positionMm: 7500 });
+    sc.set({ door: 'opening' }).run(20_000);
+    expect(sc.events).toEqual([]);
+  });
+
+  it('stays raised while the door cannot be read, clears once it is seen open, with how long it lasted', () => {
+    const sc = new Scenario(new DoorOpenFaultRule(ruleContext()), { door: 'opening' });
+    sc.run(15_100);
+    sc.set({ door: 'unknown' }).run(3_000);
+    sc.run(3_000, ['door']);
+    expect(phases(sc.events)).toEqual(['raised@15000']);
+    sc.set({ door: 'open' }).run(1_100);
+    expect(sc.events.map((e) => [e.phase, e.data?.durationS])).toEqual([
+      ['raised', undefined],
+      ['cleared', 7.1],
+    ]);
+  });
+});
+
+describe('door-open-too-long details', () => {
+  it('the raise says at which floor (null when unreadable) and how long the door was open; the clear, how long it was raised', () => {
+    const sc = new Scenario(new DoorOpenTooLongRule(ruleContext()), { door: 'open' });
+    sc.run(125_000);
+    sc.set({ door: 'closed' }).run(2_000);
+    expect(sc.events.map((e) => [e.phase, e.data])).toEqual([
+      ['raised', { floor: 2, openS: 120 }],
+      ['cleared', { durationS: 6 }],
+    ]);
+    const unknown = new Scenario(new DoorOpenTooLongRule(ruleContext()), { door: 'open' });
+    unknown.run(121_000, ['floor']);
+    expect(unknown.events[0]?.data?.floor).toBeNull();
   });
 });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DoorOpenFaultRule } from '../../src/detect/rules/door-open-fault.js';
 import { FloorPositionLostRule } from '../../src/detect/rules/floor-position-lost.js';
 import { LevelingErrorRule } from '../../src/detect/rules/leveling-error.js';
 import { ServiceModeRule } from '../../src/detect/rules/service-mode.js';
@@ -51,6 +52,16 @@ describe('rules on boards that lack some inputs', () => {
     ]);
     expect(events.map((e) => e.data?.mode)).toEqual(['inspection', 'normal']);
     expect(rule?.mode).toBe('normal');
+  });
+
+  it('door-open-fault judges a door stuck opening on a board without speed, or without zone sensors', () => {
+    const stuck = (names: SignalName[]) =>
+      onBoard((n) => new DoorOpenFaultRule(ruleContext({}, n)), names, [
+        [{ speedMps: 0, doorZone: true, door: 'closed' }, 1_000],
+        [{ speedMps: 0, doorZone: true, door: 'opening' }, 16_000],
+      ]);
+    expect(phases(stuck(['door', 'doorZone']))).toEqual(['raised@16000']);
+    expect(phases(stuck(['door', 'speedMps']))).toEqual(['raised@16000']);
   });
 
   it('a stop whose leveling error reads badly is not measured', () => {
