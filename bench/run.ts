@@ -5,6 +5,7 @@ import { benchRss } from './rss.js';
 import { benchDrain } from './drain.js';
 import { benchModbusRtu } from './modbus-rtu.js';
 import { benchRelease } from './release.js';
+import { benchFleet } from './fleet.js';
 
 /** `npm run bench`: prints figures; never part of `npm test`. Pick some with `npm run bench -- engine e2e`. */
 const all: Record<string, () => Promise<Record<string, number | string>>> = {
@@ -15,6 +16,7 @@ const all: Record<string, () => Promise<Record<string, number | string>>> = {
   'modbus-rtu': benchModbusRtu,
   drain: benchDrain,
   release: benchRelease,
+  fleet: benchFleet,
 };
 
 const picked = process.argv.slice(2).filter((a) => a in all);

@@ -58,7 +58,7 @@ export function registerPlatform(program: Command): void {
     .option('--prefix <prefix>', 'topic prefix the gateways publish under', DEFAULT_TOPIC_PREFIX)
     .option('--group <name>', 'shared-subscription group: workers in one group split the stream', 'elevgw-platform')
     .option('--worker-id <id>', 'stable per worker: a restarted worker takes back its sessions', hostname())
-    .option('--sessions <n>', 'MQTT sessions of this worker (messages in one commit at a time)', '16')
+    .option('--sessions <n>', 'MQTT sessions of this worker (each has one message in a commit at a time)', '64')
     .option('--session-expiry <s>', 'how long the broker keeps a stopped worker\u2019s sessions and messages', '86400')
     .option('--listen <host:port>', 'duty desk and HTTP API', '127.0.0.1:8780')
     .option('--no-listen', 'no duty desk (an extra ingest worker)')
