@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { loadConfig } from '../config/load.js';
@@ -7,6 +8,7 @@ import { checkExpectations } from '../replay/expect.js';
 import { eventJson, eventLine } from '../replay/format.js';
 import { readReplayFile, type ReplayInput } from '../replay/read.js';
 import { replay, type ReplayOptions, type ReplayResult } from '../replay/run.js';
+import { SqliteBaselineStore } from '../detect/health/baseline-sqlite.js';
 import { parseArg } from './args.js';
 
 export interface ReplayCliOptions {
@@ -16,6 +18,10 @@ export interface ReplayCliOptions {
   floors?: string;
   json?: boolean;
   stats?: boolean;
+  /** A gateway's database: judge the log against the early-warning baselines it learned (read-only). */
+  baselines?: string;
+  /** Also print the health indicators and baselines of the log. */
+  earlyWarning?: boolean;
 }
 
 const ratedSpeedSchema = z.coerce.number().positive('expected a positive speed in m/s').max(20, 'at most 20 m/s');
@@ -32,7 +38,13 @@ const floorsSchema = z
 export function runReplay(file: string, opts: ReplayCliOptions): { lines: string[]; exitCode: number } {
   const input = readReplayFile(file);
   const options = replayOptions(input, opts);
-  const result = replay(input.samples, options);
+  const store = opts.baselines === undefined ? undefined : openBaselines(opts.baselines, options.elevatorId ?? 'replay');
+  let result: ReplayResult;
+  try {
+    result = replay(input.samples, { ...options, ...(store ? { baselines: store } : {}) });
+  } finally {
+    store?.close();
+  }
   const failures = input.kind === 'scenario' ? checkExpectations(input.scenario, result.events) : undefined;
   const lines = opts.json ? jsonLines(result, opts, failures) : textLines(file, result, opts, failures);
   return { lines, exitCode: failures !== undefined && failures.length > 0 ? 1 : 0 };
@@ -69,6 +81,30 @@ function replayOptions(input: ReplayInput, opts: ReplayCliOptions): ReplayOption
   return { thresholds, ratedSpeedMps, floorLevelsMm, ...(floorLabels ? { floorLabels } : {}), ...(elevatorId ? { elevatorId } : {}) };
 }
 
+/** A gateway's baselines, read-only: replay never writes to the file it judges against. */
+function openBaselines(file: string, elevatorId: string): SqliteBaselineStore {
+  if (!existsSync(file)) throw new ElevgwError('CONFIG_INVALID', `--baselines: ${file} does not exist (the gateway's outbox database, e.g. /var/lib/elevgw/outbox.db)`);
+  const store = SqliteBaselineStore.open(file, { readonly: true });
+  if (store.load(elevatorId) === undefined) {
+    const have = store.elevators();
+    store.close();
+    throw new ElevgwError('CONFIG_INVALID', `--baselines: ${file} has no baselines for elevator "${elevatorId}" (it has: ${have.join(', ') || 'none'}; pick one with --elevator)`);
+  }
+  return store;
+}
+
+/** The indicators' lines of `--early-warning`: baselines learned and raised, and the log's counts. */
+function healthLines(r: ReplayResult): string[] {
+  if (!r.health) return ['# early warning: off (rules.earlyWarning.enabled: false)'];
+  const { baselines, summary, observedDays } = r.health;
+  const learned = baselines.filter((b) => b.phase === 'learned').length;
+  const raised = baselines.filter((b) => b.raised).map((b) => b.cause);
+  return [
+    `# early warning: ${observedDays.toFixed(1)} days observed; ${baselines.length} baselines, ${learned} learned; raised at the end: ${raised.join(', ') || 'none'}`,
+    `# indicators: ${JSON.stringify({ counters: summary.counters, counts: summary.counts })}`,
+  ];
+}
+
 function textLines(file: string, r: ReplayResult, opts: ReplayCliOptions, failures: string[] | undefined): string[] {
   const unarmed = r.armed.filter((a) => !a.armed);
   const lines = [
@@ -78,6 +114,7 @@ function textLines(file: string, r: ReplayResult, opts: ReplayCliOptions, failur
   ];
   if (r.events.length === 0) lines.push('# no events');
   if (opts.stats) lines.push(`# stats: ${JSON.stringify(r.stats)}`);
+  if (opts.earlyWarning) lines.push(...healthLines(r));
   if (failures !== undefined) lines.push(failures.length === 0 ? '# expectations: ok' : `# expectations FAILED:\n${failures.map((f) => `#   ${f}`).join('\n')}`);
   return lines;
 }
@@ -85,6 +122,7 @@ function textLines(file: string, r: ReplayResult, opts: ReplayCliOptions, failur
 function jsonLines(r: ReplayResult, opts: ReplayCliOptions, failures: string[] | undefined): string[] {
   const lines = r.events.map((e) => JSON.stringify(eventJson(e, r.startT)));
   if (opts.stats) lines.push(JSON.stringify({ stats: r.stats }));
+  if (opts.earlyWarning) lines.push(JSON.stringify({ health: r.health ?? null }));
   if (failures !== undefined) lines.push(JSON.stringify({ expectations: { ok: failures.length === 0, failures } }));
   return lines;
 }
@@ -99,6 +137,8 @@ export function registerReplay(program: Command): void {
     .option('--floors <mm,…>', 'landing levels in mm, ascending, e.g. 0,3000,6000')
     .option('--json', 'one JSON object per event')
     .option('--stats', 'also print the statistics of the whole log')
+    .option('--baselines <file>', "a gateway's database: judge the log against the early-warning baselines it learned (opened read-only)")
+    .option('--early-warning', 'also print the health indicators and baselines at the end of the log')
     .action((file: string, opts: ReplayCliOptions) => {
       const { lines, exitCode } = runReplay(file, opts);
       for (const line of lines) console.log(line);

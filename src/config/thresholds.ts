@@ -1,6 +1,50 @@
 import { z } from 'zod';
 
 /**
+ * Early warning (docs/early-warning.md): health indicators against baselines learned on the lift.
+ * Times are in days and hours of observed time (the gateway running), not of the calendar.
+ */
+const earlyWarningSchema = z
+  .object({
+    /** Health indicators and early warnings on (they cost little: see `npm run bench`). */
+    enabled: z.boolean().default(true),
+    /** A baseline is learned over at least this many days of observation before it can warn. */
+    learningDays: z.number().positive().default(7),
+    /** ... and from at least this many observations of its indicator (per landing where it has one). */
+    minObservations: z.number().int().min(3).default(20),
+    /** Band around the baseline: this many standard errors of the recent median (or the indicator's minimum margin, whichever is wider). */
+    marginSigmas: z.number().positive().default(4),
+    /** Outside its band this long to raise a warning. */
+    sustainH: z.number().nonnegative().default(6),
+    /** Back inside its band this long to clear it. */
+    clearH: z.number().nonnegative().default(24),
+    /** The same cause is never raised twice within this. */
+    repeatH: z.number().nonnegative().default(24),
+    /** A trip faster than this × rated speed is an overspeed near-miss (counted in the daily statistics). */
+    nearMissFactor: z.number().min(1).default(1.05),
+    /** Smallest drift worth a warning, per indicator, in its unit: below it a change is not one a technician would act on. */
+    minMargin: z
+      .object({
+        doorCloseS: z.number().positive().default(0.5),
+        doorOpenS: z.number().positive().default(0.5),
+        doorReopens: z.number().positive().default(10),
+        failedCloses: z.number().positive().default(5),
+        levelingMm: z.number().positive().default(3),
+        relevels: z.number().positive().default(10),
+        tripExcessS: z.number().positive().default(1),
+        peakSpeedRatio: z.number().positive().default(0.04),
+        accelMps2: z.number().positive().default(0.1),
+        safetyGlitches: z.number().positive().default(2),
+        lockGlitches: z.number().positive().default(2),
+        sensorDrops: z.number().positive().default(3),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .prefault({});
+
+/**
  * Rule thresholds with the defaults of docs/domain.md (every key: docs/configuration.md). Site-wide
  * under `rules:` and overridable per elevator.
  * Units are in the key names (S = seconds, Ms = milliseconds, Mps = m/s, Mm = millimetres).
@@ -195,6 +239,7 @@ export const thresholdsSchema = z
       })
       .strict()
       .prefault({}),
+    earlyWarning: earlyWarningSchema,
   })
   .strict();
 

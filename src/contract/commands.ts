@@ -1,12 +1,15 @@
 import { z } from 'zod';
+import { indicatorSchema } from './health.js';
 import { versionFields } from './payloads.js';
 import { CONTRACT_VERSION } from './version.js';
 
 /**
  * Commands from the platform, version 1. Monitoring only: no command reaches a controller.
+ * `reset-baseline` (since 1.1) is the one that changes anything, and only the gateway's own
+ * state: the early-warning baselines of an elevator, after a part was replaced.
  * Request on `{prefix}/{gatewayId}/commands/{name}`, answer on `{prefix}/{gatewayId}/responses/{name}`.
  */
-export const COMMAND_NAMES = ['ping', 'diagnostics'] as const;
+export const COMMAND_NAMES = ['ping', 'diagnostics', 'reset-baseline'] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /** Larger requests are refused unread. */
@@ -16,7 +19,16 @@ export const commandRequestSchema = z
   .object({
     v: z.literal(CONTRACT_VERSION),
     requestId: z.string().min(1).max(64),
-    args: z.object({ elevatorId: z.string().max(64).optional() }).strict().default({}),
+    args: z
+      .object({
+        elevatorId: z.string().max(64).optional(),
+        /** reset-baseline: only this indicator's baselines (all when absent)... */
+        indicator: indicatorSchema.optional(),
+        /** ...only this landing's (floor index; all landings and the lift-wide ones when absent). */
+        floor: z.number().int().min(0).max(255).optional(),
+      })
+      .strict()
+      .default({}),
   })
   .strict();
 export type CommandRequest = z.infer<typeof commandRequestSchema>;
@@ -51,5 +63,7 @@ export function parseCommand(command: string, payload: Buffer): { ok: true; name
     const rid = typeof (json as { requestId?: unknown })?.requestId === 'string' ? String((json as { requestId: string }).requestId).slice(0, 64) : undefined;
     return fail(r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '), rid);
   }
+  // A reset names its elevator: resetting every lift of a gateway at once is never what was meant.
+  if (command === 'reset-baseline' && r.data.args.elevatorId === undefined) return fail('args.elevatorId: required for reset-baseline', r.data.requestId);
   return { ok: true, name: command as CommandName, request: r.data };
 }

@@ -29,6 +29,8 @@ export const EVENT_TYPES = [
   'sensor-lost',
   'alarm-pressed',
   'maintenance-session',
+  // A health indicator drifting past the baseline learned on the lift (docs/early-warning.md).
+  'early-warning',
   // A commissioning at the lift (`elevgw commission`), recorded through the diagnostics socket.
   'commissioning',
   // The black box after a raised fault: a follow-up carrying the snapshots of the seconds after it.

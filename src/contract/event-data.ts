@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { commissioningDataSchema } from './commissioning.js';
 import { doorStateSchema, eventTypeSchema, recordKindSchema, serviceModeSchema, signalNameSchema, type EventType } from './enums.js';
+import { earlyWarningDataSchema } from './health.js';
 
 /**
  * What each event type carries in `data`, per phase: one zod schema per type, the single source
@@ -136,6 +137,7 @@ export const EVENT_DATA = {
   'sensor-lost': sensorLost,
   'alarm-pressed': alarmPressed,
   'maintenance-session': maintenanceSession,
+  'early-warning': earlyWarningDataSchema,
   commissioning: commissioningDataSchema,
   blackbox,
   'gateway-started': gatewayStarted,

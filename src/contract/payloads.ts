@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { directionSchema, doorStateSchema, driverStateSchema, EVENT_TYPES, eventTypeSchema, phaseSchema, severitySchema, statsPeriodSchema, type EventType } from './enums.js';
 import { EVENT_DATA, idSchema } from './event-data.js';
+import { indicatorSummarySchema } from './health.js';
 import { CONTRACT_VERSION } from './version.js';
 
 /**
@@ -113,6 +114,7 @@ export const eventPayloadSchema = z.discriminatedUnion('type', [
   eventOf('sensor-lost'),
   eventOf('alarm-pressed'),
   eventOf('maintenance-session'),
+  eventOf('early-warning'),
   eventOf('commissioning'),
   eventOf('blackbox'),
   eventOf('gateway-started'),
@@ -208,6 +210,7 @@ export const statsPayloadSchema = z.object({
   from: timestamp('ISO 8601 wall time the window began'),
   to: timestamp('ISO 8601 wall time the window ended'),
   ...statsFiguresSchema.shape,
+  indicators: indicatorSummarySchema.optional(),
 });
 export type StatsPayload = z.infer<typeof statsPayloadSchema>;
 

@@ -37,6 +37,7 @@ export const CATALOGUE: Readonly<Record<EventType, CatalogueEntry>> = {
   'sensor-lost': { zh: '采集异常', severity: 'fault' },
   'alarm-pressed': { zh: '紧急报警', severity: 'warning', code: '90' },
   'maintenance-session': { zh: '维保', severity: 'info', code: '43' },
+  'early-warning': { zh: '预警', severity: 'warning' },
   commissioning: { zh: '调试验收', severity: 'info' },
   // Takes the severity of the fault it completes; this default is never used for one.
   blackbox: { zh: '黑匣子', severity: 'info' },

@@ -4,8 +4,10 @@ import type { Thresholds } from '../config/thresholds.js';
 import { SignalNormalizer, staleWindowMs } from '../signals/normalize.js';
 import type { ElevatorSignals, SignalName } from '../signals/types.js';
 import { DetectionEngine, type ArmedRule } from './engine.js';
+import type { BaselineStore } from './health/baseline-store.js';
+import { ElevatorHealth } from './health/health.js';
 import { StatsCollector } from './stats.js';
-import type { DetectedEvent, EventType } from './types.js';
+import type { DetectedEvent, EventType, Transition } from './types.js';
 
 /** What the rules need to know of one elevator, whichever way its signals arrive. */
 export interface ElevatorFacts {
@@ -15,6 +17,8 @@ export interface ElevatorFacts {
   floors: readonly { label: string; levelMm: number }[];
   /** Told about every exception a rule throws (the engine carries on without it). */
   onRuleError?: (type: EventType, error: unknown) => void;
+  /** Where the health indicators' baselines survive restarts (in memory when not given). */
+  baselines?: BaselineStore;
 }
 
 /**
@@ -25,8 +29,11 @@ export interface ElevatorFacts {
 export class Detection {
   readonly engine: DetectionEngine;
   readonly stats: StatsCollector;
+  /** Health indicators and early warnings (src/detect/health); absent when rules.earlyWarning.enabled is false. */
+  readonly health: ElevatorHealth | undefined;
   samples = 0;
   private last: ElevatorSignals = {};
+  private readonly onRuleError: ElevatorFacts['onRuleError'];
 
   constructor(facts: ElevatorFacts, available: ReadonlySet<SignalName>) {
     const floorLevelsMm = facts.floors.map((f) => f.levelMm);
@@ -39,6 +46,10 @@ export class Detection {
       ...(facts.onRuleError ? { onRuleError: facts.onRuleError } : {}),
     });
     this.stats = new StatsCollector({ thresholds: facts.thresholds, available, floorLabels: facts.floors.map((f) => f.label) });
+    this.onRuleError = facts.onRuleError;
+    this.health = facts.thresholds.earlyWarning.enabled
+      ? new ElevatorHealth({ elevatorId: facts.elevatorId, thresholds: facts.thresholds, ratedSpeedMps: facts.ratedSpeedMps, floors: facts.floors, available, ...(facts.baselines ? { store: facts.baselines } : {}) })
+      : undefined;
   }
 
   /** The last snapshot observed. */
@@ -46,14 +57,28 @@ export class Detection {
     return this.last;
   }
 
-  /** One detection step: the rules, then the statistics, on this snapshot at sample time `now`. */
+  /** One detection step: the rules, the statistics, then the health indicators, on this snapshot at sample time `now`. */
   observe(signals: ElevatorSignals, now: number): DetectedEvent[] {
     this.last = signals;
     this.samples++;
     const events = this.engine.step(signals, now);
     this.stats.observe(signals, now);
     for (const e of events) this.stats.countEvent(e);
-    return events;
+    const warnings = this.observeHealth(signals, now);
+    // Not counted in the statistics' faults: a warning is no fault (the day's indicator summary lists them).
+    if (warnings.length === 0) return events;
+    return [...events, ...warnings.map((w) => ({ ...w, elevatorId: this.engine.elevatorId }))];
+  }
+
+  /** The indicators, never at the cost of the rules' events: an exception is reported like a rule's and the sample goes on. */
+  private observeHealth(signals: ElevatorSignals, now: number): Transition[] {
+    if (!this.health) return [];
+    try {
+      return this.health.observe(signals, now);
+    } catch (error) {
+      this.onRuleError?.('early-warning', error);
+      return [];
+    }
   }
 
   /** Black-box follow-ups still recording, with what they have (a clean stop, the end of a log). */
@@ -105,12 +130,17 @@ export class ElevatorPipeline {
 }
 
 /** The pipeline of a configured elevator. */
-export function pipelineFor(e: { config: { id: string; ratedSpeedMps: number; floors: { label: string; levelMm: number }[] }; board: BoardProfile; thresholds: Thresholds }, onRuleError?: ElevatorFacts['onRuleError']): ElevatorPipeline {
+export function pipelineFor(
+  e: { config: { id: string; ratedSpeedMps: number; floors: { label: string; levelMm: number }[] }; board: BoardProfile; thresholds: Thresholds },
+  onRuleError?: ElevatorFacts['onRuleError'],
+  baselines?: BaselineStore,
+): ElevatorPipeline {
   return new ElevatorPipeline(e.board, {
     elevatorId: e.config.id,
     thresholds: e.thresholds,
     ratedSpeedMps: e.config.ratedSpeedMps,
     floors: e.config.floors,
     ...(onRuleError ? { onRuleError } : {}),
+    ...(baselines ? { baselines } : {}),
   });
 }

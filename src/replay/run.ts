@@ -1,5 +1,7 @@
 import type { Thresholds } from '../config/thresholds.js';
 import type { ArmedRule } from '../detect/engine.js';
+import type { BaselineStore } from '../detect/health/baseline-store.js';
+import type { IndicatorSummary } from '../detect/health/summary.js';
 import { Detection } from '../detect/pipeline.js';
 import type { StatsRecord } from '../detect/stats.js';
 import type { DetectedEvent } from '../detect/types.js';
@@ -14,6 +16,8 @@ export interface ReplayOptions {
   /** Landing levels, mm, ascending. */
   floorLevelsMm: readonly number[];
   floorLabels?: readonly string[];
+  /** Early-warning baselines to start from (a gateway's, `--baselines`); learned from the log itself when absent. */
+  baselines?: BaselineStore;
 }
 
 export interface ReplayResult {
@@ -27,13 +31,17 @@ export interface ReplayResult {
   armed: ArmedRule[];
   /** The whole log as one statistics window. */
   stats: StatsRecord;
+  /** The health indicators over the whole log, and every baseline at its end (absent with early warning off). */
+  health?: { summary: IndicatorSummary; baselines: { cause: string; phase: 'learning' | 'learned'; baseline: number | null; now: number | null; raised: boolean }[]; observedDays: number };
 }
 
 /**
  * Runs the rules over recorded samples exactly as the gateway does over live ones: the same
  * engine on sample time, with floor, leveling error, speed and direction derived as the
  * normalizer derives them when the log does not carry them. Black-box follow-ups still recording
- * at the end of the log are flushed.
+ * at the end of the log are flushed. The health indicators run too: on a log of weeks they learn
+ * their baselines and give the early warnings the gateway would have given; given a gateway's
+ * baselines (`baselines`, never written to), they judge a shorter log against those.
  */
 export function replay(samples: readonly ReplaySample[], o: ReplayOptions): ReplayResult {
   const provided = new Set<SignalName>();
@@ -44,13 +52,15 @@ export function replay(samples: readonly ReplaySample[], o: ReplayOptions): Repl
   const derive = new Deriver(provided, o);
   const available = derive.available();
   const floors = o.floorLevelsMm.map((levelMm, i) => ({ label: o.floorLabels?.[i] ?? String(i), levelMm }));
-  const detection = new Detection({ elevatorId: o.elevatorId ?? 'replay', thresholds: o.thresholds, ratedSpeedMps: o.ratedSpeedMps, floors }, available);
+  const detection = new Detection({ elevatorId: o.elevatorId ?? 'replay', thresholds: o.thresholds, ratedSpeedMps: o.ratedSpeedMps, floors, ...(o.baselines ? { baselines: o.baselines } : {}) }, available);
   const events: DetectedEvent[] = [];
   const startT = samples[0]?.t ?? 0;
   const endT = samples.at(-1)?.t ?? startT;
   for (const sample of samples) events.push(...detection.observe(derive.signals(sample), sample.t));
   events.push(...detection.flush());
-  return { events, startT, endT, samples: samples.length, available: [...available].sort(), armed: detection.armed(), stats: detection.stats.rollup('day', endT) };
+  const h = detection.health;
+  const health = h ? { summary: h.takeSummary(), baselines: h.baselines(), observedDays: h.healthMs / 86_400_000 } : undefined;
+  return { events, startT, endT, samples: samples.length, available: [...available].sort(), armed: detection.armed(), stats: detection.stats.rollup('day', endT), ...(health ? { health } : {}) };
 }
 
 /** Samples → ElevatorSignals, with the normalizer's derivations for what the log lacks. */

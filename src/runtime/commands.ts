@@ -1,5 +1,6 @@
 import type { LoadedElevator } from '../config/load.js';
-import type { CommandName } from '../contract/commands.js';
+import type { CommandName, CommandRequest } from '../contract/commands.js';
+import type { IndicatorId } from '../contract/health.js';
 import type { StatusPayload } from '../contract/payloads.js';
 import { ElevgwError } from '../core/errors.js';
 import type { ElevatorMonitor } from './monitor.js';
@@ -12,15 +13,23 @@ export interface CommandContext {
   uplink: () => unknown;
   storage: () => unknown;
   elevators: ReadonlyMap<string, { elevator: LoadedElevator; monitor: ElevatorMonitor }>;
+  /** Forgets an elevator's early-warning baselines (stored as events by the gateway); what was reset. */
+  resetBaseline: (elevatorId: string, filter: { indicator?: IndicatorId; floor?: number }, by: string) => unknown;
 }
 
 /**
- * Executes a validated platform command. Read-only: nothing here writes to a controller, the
- * config or the outbox. A request naming an elevator this gateway does not have is invalid
- * (COMMAND_INVALID), not a failure to serve it.
+ * Executes a validated platform command. Nothing here writes to a controller or the config;
+ * `reset-baseline` changes only the gateway's own early-warning baselines (and says so in an
+ * event). A request naming an elevator this gateway does not have is invalid (COMMAND_INVALID),
+ * not a failure to serve it.
  */
-export function executeCommand(ctx: CommandContext, name: CommandName, elevatorId?: string): unknown {
+export function executeCommand(ctx: CommandContext, name: CommandName, args: CommandRequest['args'] = {}): unknown {
+  const elevatorId = args.elevatorId;
   switch (name) {
+    case 'reset-baseline': {
+      if (elevatorId === undefined || !ctx.elevators.has(elevatorId)) throw new ElevgwError('COMMAND_INVALID', `unknown elevator "${elevatorId}" (expected one of: ${[...ctx.elevators.keys()].join(', ')})`);
+      return ctx.resetBaseline(elevatorId, { ...(args.indicator ? { indicator: args.indicator } : {}), ...(args.floor === undefined ? {} : { floor: args.floor }) }, 'platform');
+    }
     case 'ping':
       return { pong: true, at: new Date(ctx.wallNow()).toISOString(), version: VERSION };
     case 'diagnostics': {
@@ -38,6 +47,7 @@ export function executeCommand(ctx: CommandContext, name: CommandName, elevatorI
             state: runningState(m.signals, e.config.floors, e.thresholds.stationaryMps),
             driver: m.driverHealth(),
             activeFaults: m.engine.active(),
+            earlyWarnings: m.pipeline.detection.health?.activeCauses() ?? [],
             samples: m.samples,
           };
         }),

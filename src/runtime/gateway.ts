@@ -5,10 +5,14 @@ import type { Driver } from '../../drivers/types.js';
 import type { LoadedConfig, LoadedElevator } from '../config/load.js';
 import { clockSynced } from '../core/clock-sync.js';
 import { scaledClock, systemClock, systemTimers, type Clock } from '../core/clock.js';
-import { errorMessage } from '../core/errors.js';
+import { ElevgwError, errorMessage } from '../core/errors.js';
 import { EventIdFactory } from '../core/ids.js';
 import type { Logger } from '../core/log.js';
 import type { InfoPayload, StatusPayload } from '../contract/payloads.js';
+import { SqliteBaselineStore } from '../detect/health/baseline-sqlite.js';
+import { type BaselineStore, MemoryBaselineStore } from '../detect/health/baseline-store.js';
+import type { ElevatorHealth } from '../detect/health/health.js';
+import type { IndicatorId } from '../contract/health.js';
 import { pipelineFor } from '../detect/pipeline.js';
 import type { DetectedEvent } from '../detect/types.js';
 import { SqliteOutbox } from '../outbox/sqlite.js';
@@ -48,6 +52,8 @@ export interface GatewayOptions {
   diagSocket?: false;
   /** Every payload's `bootId`; by default a random one per process start (docs/contract.md, "Time"). */
   bootId?: string;
+  /** Where early-warning baselines are kept; by default tables of their own in the outbox database (in memory with an injected outbox). */
+  baselines?: BaselineStore;
 }
 
 /** Monotonic ms between attempts to store records held while the outbox could not be written. */
@@ -72,6 +78,8 @@ export class Gateway {
   /** Cumulative run count and running hours per elevator, kept across restarts in the outbox database. */
   private readonly counters: RunCounters;
   private readonly evictions: EvictionReports;
+  /** Early-warning baselines (docs/early-warning.md), saved with each hourly roll-up and at a clean stop. */
+  private readonly baselines: BaselineStore;
   readonly bootId: string;
   private readonly elevators = new Map<string, { elevator: LoadedElevator; monitor: ElevatorMonitor }>();
   private readonly jobs: Cancel[] = [];
@@ -103,6 +111,7 @@ export class Gateway {
     this.bootId = o.bootId ?? randomUUID();
     this.evictions = new EvictionReports(this.sqlite ?? (store instanceof SqliteOutbox ? store : undefined), log.child({ mod: 'outbox' }), this.outbox.stats().evicted);
     this.counters = new RunCounters(this.sqlite ?? (store instanceof SqliteOutbox ? store : undefined), log.child({ mod: 'counters' }));
+    this.baselines = o.baselines ?? this.openBaselines(log);
     this.records = new RecordFactory({
       bootId: this.bootId,
       gatewayId: site.gateway.id,
@@ -124,16 +133,23 @@ export class Gateway {
       monoMs: () => this.records.monoMs(),
       onCommand: (name, request) =>
         executeCommand(
-          { wallNow: () => this.clock.wallNow(), status: () => this.status(), uplink: () => this.uplink.stats(), storage: () => this.outbox.holding(), elevators: this.elevators },
+          {
+            wallNow: () => this.clock.wallNow(),
+            status: () => this.status(),
+            uplink: () => this.uplink.stats(),
+            storage: () => this.outbox.holding(),
+            elevators: this.elevators,
+            resetBaseline: (id, filter, by) => this.resetBaseline(id, filter, by),
+          },
           name,
-          request.args.elevatorId,
+          request.args,
         ),
     });
     for (const e of o.config.elevators) {
       const id = e.config.id;
       const monitor = new ElevatorMonitor({
         elevatorId: id,
-        pipeline: pipelineFor(e, (type, error) => log.error({ elevator: id, rule: type, err: errorMessage(error) }, `rule ${type} failed; other rules keep running`)),
+        pipeline: pipelineFor(e, (type, error) => log.error({ elevator: id, rule: type, err: errorMessage(error) }, `rule ${type} failed; other rules keep running`), this.baselines),
         driver: async () => o.driverFor?.(e) ?? createDriver({ board: e.board, connection: e.config.connection, clock: this.clock, logger: log.child({ mod: 'driver', elevator: id }), buses: this.buses }),
         clock: this.clock,
         logger: log.child({ mod: 'monitor', elevator: id }),
@@ -266,9 +282,45 @@ export class Gateway {
     const records = [...this.elevators.values()].map(({ elevator, monitor }) => {
       const window = monitor.stats.rollup(period, now);
       if (period === 'hour') this.counters.closeHour(elevator.config.id, window);
-      return this.records.stats(elevator, window);
+      const health = monitor.pipeline.detection.health;
+      // Baselines are written with the hour's roll-up (rarely: an SD card), the indicators go with the day's statistics.
+      if (period === 'hour') this.saveBaselines(health);
+      return this.records.stats(elevator, window, period === 'day' ? health?.takeSummary() : undefined);
     });
     this.append(records);
+  }
+
+  /** Baselines next to the outbox; should that fail, in memory (learned again after a restart) — monitoring never waits on them. */
+  private openBaselines(log: Logger): BaselineStore {
+    if (!this.sqlite) return new MemoryBaselineStore();
+    try {
+      return SqliteBaselineStore.open(this.o.config.outboxPath, { wallNow: () => this.clock.wallNow() });
+    } catch (e) {
+      log.error({ err: errorMessage(e) }, 'early-warning baselines cannot be stored; kept in memory until the next start');
+      return new MemoryBaselineStore();
+    }
+  }
+
+  private saveBaselines(health: ElevatorHealth | undefined): void {
+    try {
+      health?.persist();
+    } catch (e) {
+      // Baselines are worth keeping, not worth stopping monitoring for: the next hour tries again.
+      this.o.logger.error({ err: errorMessage(e) }, 'could not save early-warning baselines');
+    }
+  }
+
+  /** A technician's reset of early-warning baselines (platform command), reported upstream as events. */
+  private resetBaseline(elevatorId: string, filter: { indicator?: IndicatorId; floor?: number }, by: string): { keys: number; cleared: string[] } {
+    const { elevator, monitor } = this.elevators.get(elevatorId)!;
+    const health = monitor.pipeline.detection.health;
+    if (!health) throw new ElevgwError('COMMAND_INVALID', `early warning is off for elevator "${elevatorId}" (rules.earlyWarning.enabled)`);
+    const events = health.reset(filter, by).map((t) => ({ ...t, elevatorId }));
+    this.store(elevator, events, monitor.signals);
+    const cleared = events.filter((e) => e.phase === 'cleared').map((e) => String(e.data?.cause));
+    const keys = Number(events.at(-1)?.data?.keys ?? 0);
+    this.o.logger.warn({ elevator: elevatorId, ...filter, by, keys, cleared }, `early-warning baselines of ${elevatorId} reset by ${by}`);
+    return { keys, cleared };
   }
 
   private maintain(): void {
@@ -316,6 +368,8 @@ export class Gateway {
       // The open hour's trips are written too: a clean stop loses no count.
       const now = this.clock.now();
       this.counters.stop(new Map([...this.elevators].map(([id, { monitor }]) => [id, monitor.stats.peek('hour', now)])));
+      for (const { monitor } of this.elevators.values()) this.saveBaselines(monitor.pipeline.detection.health);
+      this.baselines.close();
       this.outbox.close();
       this.o.logger.info({ gateway: this.gatewayId }, 'gateway stopped');
     })();

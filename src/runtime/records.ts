@@ -7,6 +7,7 @@ import type { EventPayload, RunningState, StatsPayload, TelemetryPayload } from 
 import { envelope, STORED_KINDS, type StoredKind } from '../contract/records.js';
 import { eventName, platformCode, serviceModeCode } from '../detect/catalogue.js';
 import { serviceModeOf } from '../detect/rules/service-mode.js';
+import type { IndicatorSummary } from '../detect/health/summary.js';
 import type { StatsRecord } from '../detect/stats.js';
 import type { DetectedEvent, EventType } from '../detect/types.js';
 import { PRIORITY, type NewRecord } from '../outbox/types.js';
@@ -95,7 +96,7 @@ export class RecordFactory {
   }
 
   /** One window of usage statistics (GB/T 24476 group 4). */
-  stats(e: LoadedElevator, record: StatsRecord): NewRecord {
+  stats(e: LoadedElevator, record: StatsRecord, indicators?: IndicatorSummary): NewRecord {
     const id = this.o.ids.next();
     const wall = this.o.clock.wallNow();
     const { period, fromMono, toMono, ...figures } = record;
@@ -106,6 +107,7 @@ export class RecordFactory {
       from: new Date(this.wallAt(fromMono)).toISOString(),
       to: new Date(this.wallAt(toMono)).toISOString(),
       ...figures,
+      ...(indicators ? { indicators } : {}),
     };
     return this.row('stats', id, e.config.id, wall, payload);
   }

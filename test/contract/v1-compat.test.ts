@@ -18,6 +18,7 @@ import { replay } from '../../src/replay/run.js';
 import { RecordFactory } from '../../src/runtime/records.js';
 import type { NewRecord } from '../../src/outbox/types.js';
 import { contractProblems } from '../helpers/contract-check.js';
+import { earlyWarningSamples } from '../detect/health/sample-events.js';
 import * as v1 from './v1-schemas.js';
 
 /**
@@ -61,7 +62,9 @@ describe('contract 1.1 payloads, as the gateway builds them', () => {
     factory.gatewayEvent('outbox-loss', 'warning', { reason: 'size cap', evicted: 12, byKind: { telemetry: 12 } }),
     factory.gatewayEvent('outbox-loss', 'critical', { reason: 'storage-full', error: 'SQLITE_FULL', since: '2026-03-02T03:00:00.000Z', durationS: 12.5, held: 40, dropped: 1, droppedByKind: { event: 1 }, failedWrites: 7 }),
   ];
-  const events = [...records, ...gatewayLevel];
+  // Early warnings come from weeks of a lift's life, not from the rule corpus: one of each, as the health indicators emit them.
+  const warnings = earlyWarningSamples().map((ev) => factory.event(ev, elevator, {}));
+  const events = [...records, ...gatewayLevel, ...warnings];
   const signals = { speedMps: { value: 0, quality: 'good' as const, at: 0 }, inspection: { value: false, quality: 'good' as const, at: 0 }, alarmButton: { value: false, quality: 'bad' as const, at: 0 } };
   const telemetry = factory.telemetry(elevator, signals, ['trapped'], { runCount: 1234, runningHours: 56.789 });
 
