@@ -1,6 +1,11 @@
 import { DetectionEngine } from '../src/detect/engine.js';
-import { defaultThresholds } from '../src/config/thresholds.js';
+import { defaultThresholds, mergeThresholds } from '../src/config/thresholds.js';
+import { MemoryBaselineStore } from '../src/detect/health/baseline-store.js';
+import { Detection } from '../src/detect/pipeline.js';
 import type { ElevatorSignals, SignalName } from '../src/signals/types.js';
+import { WearLift } from '../src/sim/wear/lift.js';
+import { nextSampleAt, WEAR_SIGNALS, WearSignals } from '../src/sim/wear/observe.js';
+import { parseWearScenario } from '../src/sim/wear/scenario.js';
 
 const FLOORS = Array.from({ length: 20 }, (_, i) => i * 3000);
 
@@ -61,5 +66,38 @@ export async function benchEngine(): Promise<Record<string, number | string>> {
   const after = process.memoryUsage().heapUsed;
   out['engine heap per elevator, black box full (KiB)'] = global.gc ? Math.round((after - before) / N / 1024) : 'run with --expose-gc';
   if (many.length !== N) throw new Error('unreachable'); // keeps the engines alive until measured
-  return out;
+  return { ...out, ...benchIndicators() };
 }
+
+/**
+ * What the health indicators add per sample: the whole detection step (rules, statistics) with
+ * and without them, over two weeks of a 10-floor lift's life (the wear simulator's samples: every
+ * change the gateway's 100 ms polls would see, its trips, door cycles and idle hours) — and what
+ * one lift's baselines weigh when saved.
+ */
+function benchIndicators(): Record<string, number | string> {
+  const lift = new WearLift(parseWearScenario({ name: 'bench', days: 14, seed: 5, traffic: { requestsPerDay: 120 } }));
+  const source = new WearSignals(lift);
+  const snapshots: { t: number; s: ElevatorSignals }[] = [];
+  for (let t = 0; t < 14 * 86_400_000; t = nextSampleAt(lift, t)) snapshots.push({ t, s: source.at(t) });
+  const floors = lift.levelsMm.map((levelMm, i) => ({ label: String(i), levelMm }));
+  const run = (enabled: boolean, store?: MemoryBaselineStore) => {
+    const d = new Detection({ elevatorId: 'B', thresholds: mergeThresholds(defaultThresholds, { earlyWarning: { enabled } }), ratedSpeedMps: 1.75, floors, ...(store ? { baselines: store } : {}) }, WEAR_SIGNALS);
+    const t0 = performance.now();
+    for (const { t, s } of snapshots) d.observe(s, t);
+    return { ms: performance.now() - t0, d };
+  };
+  run(true); // warm-up
+  const off = run(false).ms;
+  const store = new MemoryBaselineStore();
+  const on = run(true, store);
+  on.d.health?.persist();
+  const perSample = (ms: number) => (ms * 1000) / snapshots.length;
+  return {
+    'detection samples/s, rules + statistics (1 elevator)': Math.round((snapshots.length / off) * 1000),
+    'detection samples/s, + health indicators (1 elevator)': Math.round((snapshots.length / on.ms) * 1000),
+    'health indicators, µs per sample': Math.round((perSample(on.ms) - perSample(off)) * 100) / 100,
+    'health baselines saved per elevator (KiB JSON)': Math.round(JSON.stringify([...(store.load('B')?.keys ?? [])]).length / 1024),
+  };
+}
+
