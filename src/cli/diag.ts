@@ -4,22 +4,25 @@ import { pipelineFor } from '../detect/pipeline.js';
 import { diagTexts } from '../diag/diag-text.js';
 import { LANG_OPTION, resolveLang } from '../diag/i18n.js';
 import { readOutbox } from '../diag/outbox-read.js';
+import { registerDiagBaseline } from './diag-baseline.js';
 import { registerDiagBroker } from './diag-broker.js';
 import { registerDiagLive } from './diag-live.js';
 import { registerDiagScan } from './diag-scan.js';
 import { DIAG_EXIT, registerDiagSignals } from './diag-signals.js';
 
 /**
- * `elevgw diag …`: the technician's read-only commands. Each has `--json` (never translated),
+ * `elevgw diag …`: the technician's read-only commands — and `baseline reset`, a write to the
+ * gateway's own state through the running gateway (diag-baseline.ts). Each has `--json` (never translated),
  * `--lang zh|en` for the lines meant for people, and the exit codes of DIAG_EXIT
  * (docs/diagnostics.md).
  */
 export function registerDiag(program: Command): void {
-  const diag = program.command('diag').description('diagnostics for technicians on site (read-only)');
+  const diag = program.command('diag').description('diagnostics for technicians on site (read-only, but for baseline reset)');
   registerDiagSignals(diag);
   registerDiagScan(diag);
   registerDiagBroker(diag);
   registerDiagLive(diag);
+  registerDiagBaseline(diag);
   diag
     .command('rules')
     .description('which fault rules are armed for each elevator, and which signals the others lack')

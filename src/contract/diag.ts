@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { commissioningDataSchema } from './commissioning.js';
 import { driverStateSchema, eventTypeSchema, phaseSchema, severitySchema } from './enums.js';
+import { indicatorSchema } from './health.js';
 import { runningStateSchema } from './payloads.js';
 
 /**
@@ -11,6 +12,12 @@ import { runningStateSchema } from './payloads.js';
  * the outbox; it can store no other type, and nothing here changes the gateway's state or reaches
  * a controller. Membership of the elevgw group (the socket's mode) is the authorisation for it;
  * the gateway logs every one. Version 1.
+ *
+ * And one change of the gateway's own state: `reset-baseline` forgets an elevator's early-warning
+ * baselines after a part was replaced (`elevgw diag baseline reset`, docs/early-warning.md). The
+ * same authorisation — group membership; Node cannot read the peer's credentials (no
+ * SO_PEERCRED), so the user it names is the one the client claims, logged as such and reported
+ * upstream in the reset's event.
  */
 export const DIAG_PROTOCOL_VERSION = 1;
 
@@ -26,6 +33,15 @@ export const diagRequestSchema = z.discriminatedUnion('op', [
   z.strictObject({ v: z.literal(DIAG_PROTOCOL_VERSION), op: z.literal('watch'), elevator: z.string().max(64).optional(), everyMs: z.number().int().min(100).max(10_000).default(500) }),
   /** The one write: store a `commissioning` event of this elevator in the outbox (answered `recorded`). */
   z.strictObject({ v: z.literal(DIAG_PROTOCOL_VERSION), op: z.literal('record-commissioning'), elevator: z.string().max(64), data: commissioningDataSchema }),
+  /** Forget this elevator's early-warning baselines (only `indicator`'s, only `floor`'s), answered `reset`. `user`: who the client says runs it. */
+  z.strictObject({
+    v: z.literal(DIAG_PROTOCOL_VERSION),
+    op: z.literal('reset-baseline'),
+    elevator: z.string().max(64),
+    indicator: indicatorSchema.optional(),
+    floor: z.number().int().min(0).max(255).optional(),
+    user: z.string().min(1).max(64),
+  }),
 ]);
 export type DiagRequest = z.infer<typeof diagRequestSchema>;
 /** A request as a client writes it (defaults may be left out), without the version the client adds. */
@@ -100,6 +116,8 @@ export const diagResponseSchema = z.discriminatedUnion('kind', [
   z.object({ v: z.literal(DIAG_PROTOCOL_VERSION), kind: z.literal('health'), health: healthSchema }),
   z.object({ v: z.literal(DIAG_PROTOCOL_VERSION), kind: z.literal('snapshot'), snapshot: snapshotSchema }),
   z.object({ v: z.literal(DIAG_PROTOCOL_VERSION), kind: z.literal('event'), event: diagEventSchema }),
+  /** A `reset-baseline` done: how many baselines were forgotten, the causes whose warnings cleared. */
+  z.object({ v: z.literal(DIAG_PROTOCOL_VERSION), kind: z.literal('reset'), keys: z.number().int().nonnegative(), cleared: z.array(z.string()) }),
   /** A `record-commissioning` stored: the event's id in the outbox. */
   z.object({ v: z.literal(DIAG_PROTOCOL_VERSION), kind: z.literal('recorded'), id: z.string() }),
   z.object({ v: z.literal(DIAG_PROTOCOL_VERSION), kind: z.literal('error'), error: z.object({ code: z.string(), message: z.string() }) }),
@@ -114,7 +132,7 @@ export function parseDiagRequest(line: string): { ok: true; request: DiagRequest
   try {
     json = JSON.parse(line);
   } catch {
-    return { ok: false, message: 'not JSON: expected {"v":1,"op":"health"|"snapshot"|"watch"|"record-commissioning",…}' };
+    return { ok: false, message: 'not JSON: expected {"v":1,"op":"health"|"snapshot"|"watch"|"record-commissioning"|"reset-baseline",…}' };
   }
   const write = typeof json === 'object' && json !== null && (json as { op?: unknown }).op === 'record-commissioning';
   if (!write && bytes > MAX_DIAG_REQUEST_BYTES) return { ok: false, message: `request too large (at most ${MAX_DIAG_REQUEST_BYTES} bytes)` };

@@ -1,9 +1,10 @@
 import { chmodSync, existsSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import type { Timer, Timers } from '../core/clock.js';
-import { errorMessage } from '../core/errors.js';
+import { errorMessage, isElevgwError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { CommissioningData } from '../contract/commissioning.js';
+import type { IndicatorId } from '../contract/health.js';
 import { DIAG_PROTOCOL_VERSION, MAX_DIAG_REQUEST_BYTES, MAX_DIAG_WRITE_BYTES, parseDiagRequest, type DiagEvent, type DiagRequest, type DiagResponse } from '../contract/diag.js';
 import type { DiagView } from './diag-view.js';
 
@@ -20,6 +21,8 @@ export interface DiagServerOptions {
    * returns it as stored. Absent: the request is refused (this gateway records none).
    */
   recordCommissioning?: (elevatorId: string, data: CommissioningData) => DiagEvent;
+  /** `reset-baseline`: forgets early-warning baselines (reported upstream by the gateway); absent: refused. */
+  resetBaseline?: (elevatorId: string, filter: { indicator?: IndicatorId; floor?: number }, by: string) => { keys: number; cleared: string[] };
 }
 
 const WRITE_OP = /"op"\s*:\s*"record-commissioning"/;
@@ -149,6 +152,30 @@ export class DiagServer {
       }
       case 'record-commissioning':
         this.recordCommissioning(c, r.elevator, r.data);
+        return;
+      case 'reset-baseline':
+        this.resetBaseline(c, r);
+    }
+  }
+
+  /**
+   * A technician's baseline reset (a part replaced). The socket's group is the authorisation; the
+   * user is the one the client names — Node cannot read the peer's credentials — and is logged,
+   * and sent upstream in the reset's event, as such.
+   */
+  private resetBaseline(c: Client, r: Extract<DiagRequest, { op: 'reset-baseline' }>): void {
+    if (!this.o.resetBaseline) {
+      this.refuse(c, 'this gateway does not reset baselines');
+      return;
+    }
+    const filter = { ...(r.indicator ? { indicator: r.indicator } : {}), ...(r.floor === undefined ? {} : { floor: r.floor }) };
+    try {
+      const done = this.o.resetBaseline(r.elevator, filter, `diag:${r.user}`);
+      this.o.logger.warn({ elevator: r.elevator, ...filter, claimedUser: r.user, ...done }, 'early-warning baselines reset through the diagnostics socket (authorised by membership of the elevgw group; the user is as the client claims)');
+      this.send(c, { v: DIAG_PROTOCOL_VERSION, kind: 'reset', ...done });
+    } catch (e) {
+      if (!isElevgwError(e)) throw e;
+      this.refuse(c, e.message);
     }
   }
 

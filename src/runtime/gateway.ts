@@ -180,6 +180,8 @@ export class Gateway {
           this.append([r]);
           return { id: r.id, elevatorId, type: 'commissioning', phase: 'instant', severity: 'info', at: new Date(r.createdAt).toISOString() };
         },
+        // `elevgw diag baseline reset`: the same reset as the platform command's, by a user on this machine.
+        resetBaseline: (id, filter, by) => this.resetBaseline(id, filter, by),
       });
     }
   }
@@ -310,7 +312,7 @@ export class Gateway {
     }
   }
 
-  /** A technician's reset of early-warning baselines (platform command), reported upstream as events. */
+  /** A technician's reset of early-warning baselines (platform command or diagnostics socket), reported upstream as events. */
   private resetBaseline(elevatorId: string, filter: { indicator?: IndicatorId; floor?: number }, by: string): { keys: number; cleared: string[] } {
     const { elevator, monitor } = this.elevators.get(elevatorId)!;
     const health = monitor.pipeline.detection.health;
