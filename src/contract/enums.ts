@@ -38,6 +38,8 @@ export const EVENT_TYPES = [
   // gateway-level events
   'gateway-started',
   'outbox-loss',
+  // An `elevgw upgrade` finished: upgraded, rolled back, refused (src/contract/upgrade.ts).
+  'upgrade',
 ] as const;
 export const eventTypeSchema = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof eventTypeSchema>;

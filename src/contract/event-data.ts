@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { commissioningDataSchema } from './commissioning.js';
 import { doorStateSchema, eventTypeSchema, recordKindSchema, serviceModeSchema, signalNameSchema, type EventType } from './enums.js';
+import { upgradeDataSchema } from './upgrade.js';
 import { earlyWarningDataSchema } from './health.js';
 
 /**
@@ -142,6 +143,7 @@ export const EVENT_DATA = {
   blackbox,
   'gateway-started': gatewayStarted,
   'outbox-loss': outboxLoss,
+  upgrade: upgradeDataSchema,
 } as const satisfies Record<EventType, z.ZodType>;
 
 /** The data of one event type, as the rule that emits it must build it. */

@@ -119,6 +119,7 @@ export const eventPayloadSchema = z.discriminatedUnion('type', [
   eventOf('blackbox'),
   eventOf('gateway-started'),
   eventOf('outbox-loss'),
+  eventOf('upgrade'),
 ]);
 export type EventPayload = z.infer<typeof eventPayloadSchema>;
 // Every event type has its member: a type added to EVENT_TYPES without one fails to compile here.

@@ -43,6 +43,8 @@ export const CATALOGUE: Readonly<Record<EventType, CatalogueEntry>> = {
   blackbox: { zh: '黑匣子', severity: 'info' },
   'gateway-started': { zh: '网关启动', severity: 'info' },
   'outbox-loss': { zh: '缓存数据丢失', severity: 'warning' },
+  // Its severity follows the outcome (src/runtime/upgrade-report.ts): a rollback is a warning.
+  upgrade: { zh: '软件升级', severity: 'info' },
 };
 
 /** Chinese name of the fault/event, as the platforms show it. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { FieldBuses } from '../../drivers/buses.js';
 import { createDriver } from '../../drivers/factory.js';
 import type { Driver } from '../../drivers/types.js';
@@ -32,6 +33,7 @@ import { RecordFactory } from './records.js';
 import { every, onWallBoundaries, type Cancel } from './schedule.js';
 import { infoPayload, statusPayload } from './status.js';
 import { SystemdNotifier } from './systemd.js';
+import { UpgradeReports } from './upgrade-report.js';
 import { VERSION } from './version.js';
 
 export interface GatewayOptions {
@@ -54,11 +56,18 @@ export interface GatewayOptions {
   bootId?: string;
   /** Where early-warning baselines are kept; by default tables of their own in the outbox database (in memory with an injected outbox). */
   baselines?: BaselineStore;
+  /**
+   * Where `elevgw upgrade` leaves its state files (src/runtime/upgrade-report.ts); by default
+   * `$STATE_DIRECTORY/upgrade` (systemd's StateDirectory=), none when that is not set; `false` none.
+   */
+  upgradeDir?: string | false;
 }
 
 /** Monotonic ms between attempts to store records held while the outbox could not be written. */
 const HOLD_RETRY_MS = 1000;
 const STATUS_EVERY_MS = 30_000;
+/** How often a finished upgrade is looked for after the start (one that ends healthy restarts nothing). */
+const UPGRADE_CHECK_MS = 5000;
 
 /**
  * Wiring only: drivers → monitors (signals + rules) → outbox (store first) → uplink, with the
@@ -88,6 +97,7 @@ export class Gateway {
   private stopping?: Promise<void>;
   private readonly systemd = new SystemdNotifier();
   private readonly diag?: DiagServer;
+  private readonly upgrades?: UpgradeReports;
 
   constructor(private readonly o: GatewayOptions) {
     const site = o.config.site;
@@ -158,6 +168,14 @@ export class Gateway {
       this.monitors.set(id, monitor);
       this.elevators.set(id, { elevator: e, monitor });
     }
+    const upgradeDir = o.upgradeDir ?? (process.env.STATE_DIRECTORY ? join(process.env.STATE_DIRECTORY.split(':')[0]!, 'upgrade') : false);
+    if (upgradeDir !== false) {
+      this.upgrades = new UpgradeReports({
+        dir: upgradeDir,
+        store: (data, severity) => this.append([this.records.gatewayEvent('upgrade', severity, data)]),
+        logger: log.child({ mod: 'upgrade' }),
+      });
+    }
     if (o.diagSocket !== false) {
       const view = new DiagView({
         gatewayId: site.gateway.id,
@@ -197,6 +215,7 @@ export class Gateway {
       this.records.gatewayEvent('gateway-started', 'info', { version: VERSION, elevators: [...this.elevators.keys()] }),
       ...(report?.recovered ? [this.records.gatewayEvent('outbox-loss', 'critical', { movedTo: report.movedTo ?? '', reason: report.reason ?? 'unusable' })] : []),
     ]);
+    this.upgrades?.check();
     this.reportEvictions({}); // evicted before a power cut took the report with it
     this.uplink.start();
     for (const m of this.monitors.values()) await m.start();
@@ -228,6 +247,8 @@ export class Gateway {
     );
     this.jobs.push(every(this.clock, site.outbox.maintainIntervalS * 1000 * scale, () => this.maintain(), log, 'outbox maintenance'));
     this.jobs.push(every(this.clock, HOLD_RETRY_MS * scale, () => this.outbox.retry(), log, 'holding retry'));
+    const upgrades = this.upgrades;
+    if (upgrades) this.jobs.push(every(this.clock, UPGRADE_CHECK_MS * scale, () => upgrades.check(), log, 'upgrade reports'));
     this.jobs.push(onWallBoundaries(this.clock, this.o.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone, (period) => this.rollup(period), log));
   }
 

@@ -28,7 +28,7 @@ export interface RecordFactoryOptions {
 }
 
 /** Gateway-level event types (no elevator). */
-export type GatewayEventType = Extract<EventType, 'gateway-started' | 'outbox-loss'>;
+export type GatewayEventType = Extract<EventType, 'gateway-started' | 'outbox-loss' | 'upgrade'>;
 
 /**
  * Turns what the gateway has to say into outbox rows: a stable id, the contract's envelope and

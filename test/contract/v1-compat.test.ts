@@ -61,6 +61,16 @@ describe('contract 1.1 payloads, as the gateway builds them', () => {
     factory.gatewayEvent('outbox-loss', 'critical', { movedTo: '/var/lib/elevgw/outbox.db.corrupt-2026', reason: 'SQLITE_CORRUPT: malformed' }),
     factory.gatewayEvent('outbox-loss', 'warning', { reason: 'size cap', evicted: 12, byKind: { telemetry: 12 } }),
     factory.gatewayEvent('outbox-loss', 'critical', { reason: 'storage-full', error: 'SQLITE_FULL', since: '2026-03-02T03:00:00.000Z', durationS: 12.5, held: 40, dropped: 1, droppedByKind: { event: 1 }, failedWrites: 7 }),
+    factory.gatewayEvent('upgrade', 'warning', {
+      upgradeId: '01KBE2A9Q0V1RS7Z5W3X4Y5Z6A',
+      from: '0.1.0',
+      to: '0.2.0',
+      outcome: 'rolled-back',
+      reason: 'not healthy within 60 s of the restart',
+      failedStep: 'health',
+      startedAt: '2026-03-02T03:00:00.000Z',
+      finishedAt: '2026-03-02T03:01:30.000Z',
+    }),
   ];
   // Early warnings come from weeks of a lift's life, not from the rule corpus: one of each, as the health indicators emit them.
   const warnings = earlyWarningSamples().map((ev) => factory.event(ev, elevator, {}));
