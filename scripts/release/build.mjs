@@ -3,9 +3,10 @@
 // Writes release/elevgw-<version>-<target>.tar.gz and its .sha256: a self-contained, offline
 // release (docs/release.md). A release whose inputs (the git tree hash of the files it is made
 // from, see snapshot.mjs) have not changed since the last build is kept as it is, unless --force.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TARGETS, targetByName } from './targets.mjs';
 import { freeze } from './snapshot.mjs';
 import { compileApp } from './compile-app.mjs';
@@ -22,6 +23,7 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const RELEASE_DIR = join(REPO, 'release');
 const CACHE_DIR = join(RELEASE_DIR, '.cache');
 const BUILD_DIR = join(RELEASE_DIR, '.build');
+const INSTALLERS = ['install.sh', 'install-lib.sh', 'uninstall.sh'];
 
 /** @param {import('./targets.mjs').Target} target @param {boolean} force */
 async function buildTarget(target, force) {
@@ -42,6 +44,7 @@ async function buildTarget(target, force) {
       const stamp = join(CACHE_DIR, `${target.name}.json`);
       if (!force && (await fresh(stamp, tarball, source.tree))) {
         step(`up to date (inputs ${source.tree.slice(0, 12)}): ${tarball}`);
+        placeInstallers(source.tree);
         return;
       }
       writeFileSync(logFile, '');
@@ -72,17 +75,37 @@ async function buildTarget(target, force) {
         optionalNotBuilt: modules.failed,
         requires: { glibc: binaries.glibc, glibcxx: binaries.glibcxx },
         builtOffline: modules.isolated,
+        // The outbox schema version this app migrates a database to: `elevgw upgrade` backs the
+        // outbox up before a release with a newer one first runs (src/install/outbox-backup.ts).
+        outboxSchema: (await import(pathToFileURL(join(top, 'app/dist/src/outbox/sqlite-schema.js')).href)).SCHEMA_VERSION,
       });
       const files = writeManifest(top);
       step(`${files} files in the manifest; needs glibc ${binaries.glibc}${binaries.glibcxx ? `, libstdc++ GLIBCXX_${binaries.glibcxx}` : ''}`);
       mkdirSync(RELEASE_DIR, { recursive: true });
       const { sha256, bytes } = await pack(top, tarball, source.commitTime);
       writeFileSync(stamp, JSON.stringify({ tree: source.tree, sha256 }));
+      placeInstallers(source.tree);
       step(`${tarball} (${(bytes / 1e6).toFixed(1)} MB, sha256 ${sha256.slice(0, 16)}…)`);
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
   }, () => step('another build of this target is running: waiting for it'));
+}
+
+/**
+ * The installer beside the tarballs (release/install.sh, install-lib.sh, uninstall.sh), so what an
+ * installer carries to a site is one folder. Taken from the frozen inputs the tarball was built from
+ * (the same files as its scripts/), never from a working tree someone may be editing.
+ */
+function placeInstallers(tree) {
+  for (const name of INSTALLERS) {
+    const dest = join(RELEASE_DIR, name);
+    const blob = spawnSync('git', ['cat-file', 'blob', `${tree}:scripts/${name}`], { cwd: REPO });
+    if (blob.status !== 0) throw new Error(`scripts/${name} is not in the inputs ${tree}: ${blob.stderr}`);
+    writeFileSync(`${dest}.tmp`, blob.stdout);
+    chmodSync(`${dest}.tmp`, 0o755);
+    renameSync(`${dest}.tmp`, dest);
+  }
 }
 
 /** The last build of this target was made from these inputs, and its tarball is still that build. */
