@@ -6,7 +6,7 @@ import { ruleContext, running, Scenario } from './scenario.js';
 /** One reopening: the door starts closing, then opens again (`via` the states given; `bad` on the first). */
 function reopen(sc: Scenario, via: DoorState[] = ['opening', 'open'], bad: SignalName[] = []) {
   sc.set({ door: 'closing' }).run(1_000);
-  via.forEach((d, i) => sc.set({ door: d }).run(1_000, i === 0 ? bad : []));
+  for (const [i, d] of via.entries()) sc.set({ door: d }).run(1_000, i === 0 ? bad : []);
 }
 
 /** A stop: the car arrives and the door opens once (the first opening is no reopening). */
