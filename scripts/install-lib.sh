@@ -3,9 +3,9 @@
 # functions is the path on the gateway (/etc/elevgw …); R maps it into the --root tree.
 #
 # Calls that act on the running system go through `sys`: run, or with --root recorded one per line
-# in $ROOT/.elevgw-install.log. With --root, the questions "does the user exist, is the service
-# enabled, which time zone is set" are answered from that tree and that log, so a second run knows
-# what the first one did.
+# in $ROOT/.elevgw-install.log (src/install/system.ts does the same for `elevgw upgrade`). With
+# --root, the questions "does the user exist, is the service enabled, which time zone is set" are
+# answered from that tree and that log, so a second run knows what the first one did.
 
 die() {
   echo "${0##*/}: $*" >&2
@@ -33,7 +33,17 @@ init_root() {
 R() { printf '%s%s' "$ROOT" "$1"; }
 
 sys() {
-  if [ -n "$ROOT" ]; then printf '%s\n' "$*" >>"$LOG"; else "$@"; fi
+  if [ -z "$ROOT" ]; then
+    "$@"
+    return
+  fi
+  printf '%s\n' "$*" >>"$LOG"
+  # TEST SEAM ONLY (docs/install.md): under --root no systemd runs the service; a test may name a
+  # program that stands in for systemctl (it gets systemctl's arguments, ROOT in its environment).
+  if [ "$1" = systemctl ] && [ -n "${ELEVGW_FAKE_SYSTEMCTL:-}" ]; then
+    shift
+    ROOT=$ROOT "$ELEVGW_FAKE_SYSTEMCTL" "$@"
+  fi
 }
 
 # The last recorded call matching an extended regex (--root only).

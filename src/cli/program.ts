@@ -11,6 +11,7 @@ import { registerHealth } from './health.js';
 import { registerCommission } from './commission.js';
 import { registerPlatform } from './platform.js';
 import { registerUninstall } from './uninstall.js';
+import { registerUpgrade } from './upgrade.js';
 import { registerInit } from './init.js';
 
 /**
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerCommission(program);
   registerPlatform(program);
   registerUninstall(program);
+  registerUpgrade(program);
   registerInit(program);
   return program;
 }
