@@ -5,6 +5,7 @@ import { benchRss } from './rss.js';
 import { benchDrain } from './drain.js';
 import { benchModbusRtu } from './modbus-rtu.js';
 import { benchRelease } from './release.js';
+import { benchStartup } from './startup.js';
 import { benchFleet } from './fleet.js';
 
 /** `npm run bench`: prints figures; never part of `npm test`. Pick some with `npm run bench -- engine e2e`. */
@@ -16,6 +17,7 @@ const all: Record<string, () => Promise<Record<string, number | string>>> = {
   'modbus-rtu': benchModbusRtu,
   drain: benchDrain,
   release: benchRelease,
+  startup: benchStartup,
   fleet: benchFleet,
 };
 
