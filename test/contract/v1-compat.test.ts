@@ -74,6 +74,21 @@ describe('contract 1.1 payloads, as the gateway builds them', () => {
   ];
   // Early warnings come from weeks of a lift's life, not from the rule corpus: one of each, as the health indicators emit them.
   const warnings = earlyWarningSamples().map((ev) => factory.event(ev, elevator, {}));
+  // A technician's commissioning summary, as `elevgw commission` sends it through the gateway.
+  warnings.push(
+    factory.commissioning(elevator, {
+      result: 'pass',
+      summary: 'all 7 steps passed; floor table within ±20 mm',
+      technician: 'Wang Wei',
+      softwareVersion: '0.1.0',
+      board: 'generic-modbus-controller',
+      startedAt: '2026-03-02T03:00:00.000Z',
+      durationS: 612,
+      steps: [{ step: 'doors', result: 'pass', durationS: 21 }, { step: 'mains', result: 'skipped', reason: 'no access to the machine room', durationS: 3 }],
+      checks: [{ check: 'floor-table', result: 'pass', detail: 'every level within 20 mm' }],
+      report: 'commissioning/E1-20260302T030000Z.json',
+    }),
+  );
   const events = [...records, ...gatewayLevel, ...warnings];
   const signals = { speedMps: { value: 0, quality: 'good' as const, at: 0 }, inspection: { value: false, quality: 'good' as const, at: 0 }, alarmButton: { value: false, quality: 'bad' as const, at: 0 } };
   const telemetry = factory.telemetry(elevator, signals, ['trapped'], { runCount: 1234, runningHours: 56.789 });
