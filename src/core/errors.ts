@@ -58,6 +58,21 @@ export function isElevgwError(e: unknown, code?: ErrorCode): e is ElevgwError {
   return e instanceof ElevgwError && (code === undefined || e.code === code);
 }
 
+/**
+ * What went wrong, in words, for a log line or a message: an Error's message; a library's error
+ * object that is not an Error (modbus-serial rejects with `{ name, message, errno }`) by its
+ * message or, failing that, as JSON — never "[object Object]".
+ */
 export function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  if (e instanceof Error) return e.message;
+  if (typeof e === 'object' && e !== null) {
+    const m = (e as { message?: unknown }).message;
+    if (typeof m === 'string' && m) return m;
+    try {
+      return JSON.stringify(e);
+    } catch {
+      return `an object with ${Object.keys(e).join(', ') || 'no keys'}`; // circular: at least its shape
+    }
+  }
+  return String(e);
 }
