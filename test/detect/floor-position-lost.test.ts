@@ -44,6 +44,52 @@ describe('floor-position-lost (楼层位置丢失)', () => {
   });
 });
 
+describe('floor-position-lost: when the evidence counts', () => {
+  const rule = () => new FloorPositionLostRule(ruleContext());
+
+  it('compares floors only standing in a door zone: not re-levelling through it, not stopped between floors', () => {
+    const relevelling = new Scenario(rule(), { speedMps: 0.2, controllerFloor: 3 });
+    relevelling.run(10_000);
+    const between = new Scenario(rule(), { positionMm: 7500, levelingErrorMm: 1500, doorZone: false, controllerFloor: 3 });
+    between.run(10_000);
+    expect([relevelling.events, between.events]).toEqual([[], []]);
+  });
+
+  it('a controller floor, or a position, that reads badly is no evidence of a lost position', () => {
+    const floor = new Scenario(rule(), { controllerFloor: 4 });
+    floor.run(10_000, ['controllerFloor']);
+    const position = new Scenario(rule());
+    position.run(1_000);
+    position.set({ positionMm: 0 }).run(3_000, ['positionMm']); // a dead encoder reads 0, flagged bad
+    expect([floor.events, position.events]).toEqual([[], []]);
+  });
+
+  it('a car running at 140 % of its rated speed is overspeeding, not jumping', () => {
+    const sc = new Scenario(rule(), { speedMps: 2.45, doorZone: false });
+    for (let i = 1; i <= 30; i++) sc.set({ positionMm: 6000 + i * 245 }).run(100);
+    expect(sc.events).toEqual([]);
+  });
+
+  it('reports where the car was, and one episode whichever evidence comes next', () => {
+    const sc = new Scenario(rule());
+    sc.set({ controllerFloor: 3 }).run(5_100);
+    sc.set({ positionMm: 4800, levelingErrorMm: -1200 }).run(2_000); // and now the position jumps
+    sc.set({ positionMm: 6000, levelingErrorMm: 0, controllerFloor: 2 }).run(2_000);
+    expect(sc.events.map((e) => [e.phase, e.data])).toEqual([
+      ['raised', { kind: 'mismatch', controllerFloor: 3, floor: 2, positionMm: 6000 }],
+      ['cleared', { kind: 'mismatch' }],
+    ]);
+  });
+
+  it('after a jump, standing within 200 mm of a landing is consistent again', () => {
+    const sc = new Scenario(rule(), { controllerFloor: 2 });
+    sc.run(1_000);
+    sc.set({ positionMm: 4800, levelingErrorMm: -1200 }).run(1_000);
+    sc.set({ positionMm: 6200, levelingErrorMm: 200 }).run(2_000);
+    expect(phases(sc.events)).toEqual(['raised@1500', 'cleared@3500']);
+  });
+});
+
 describe('PositionJumpDetector', () => {
   it('allows rated × factor × Δt + margin, refuses more', () => {
     const d = new PositionJumpDetector(2.625, 100, 0);
