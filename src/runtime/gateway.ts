@@ -221,6 +221,8 @@ export class Gateway {
     for (const m of this.monitors.values()) await m.start();
     this.startJobs();
     await this.diag?.start();
+    // Ready (systemd, an upgrade's gate) once every elevator has been polled and judged once; a dead bus does that too, with bad points.
+    await Promise.all([...this.monitors.values()].map((m) => m.firstStep));
     this.o.logger.info({ gateway: this.gatewayId, elevators: this.monitors.size, outbox: this.o.config.outboxPath, timeScale: site.runtime.timeScale }, 'gateway started');
     this.systemd.ready(`monitoring ${this.monitors.size} elevator(s)`);
     // Healthy = every elevator ran a detection step in the last 30 s (a dead bus still steps: its points go bad).

@@ -33,10 +33,14 @@ export class ElevatorMonitor {
   private driver?: Driver;
   /** Sample time of the last detection step (the watchdog's sign of life). */
   lastStepAt: number;
+  /** Resolves after the first detection step: the elevator has been polled once (readiness). */
+  readonly firstStep: Promise<void>;
+  private stepped!: () => void;
 
   constructor(private readonly o: MonitorOptions) {
     this.pipeline = o.pipeline;
     this.lastStepAt = o.clock.now();
+    this.firstStep = new Promise((resolve) => (this.stepped = resolve));
   }
 
   get engine() {
@@ -107,6 +111,7 @@ export class ElevatorMonitor {
     const now = this.o.clock.now();
     this.lastStepAt = now;
     const { signals, events } = this.pipeline.step(now);
+    this.stepped();
     if (events.length > 0) this.o.onEvents(events, signals);
   }
 
