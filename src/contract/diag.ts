@@ -26,7 +26,7 @@ export const MAX_DIAG_REQUEST_BYTES = 4096;
 /** The one write (`record-commissioning`) may be longer: its steps carry the technician's reasons. */
 export const MAX_DIAG_WRITE_BYTES = 16_384;
 
-export const diagRequestSchema = z.discriminatedUnion('op', [
+const diagRequestSchema = z.discriminatedUnion('op', [
   z.strictObject({ v: z.literal(DIAG_PROTOCOL_VERSION), op: z.literal('health') }),
   z.strictObject({ v: z.literal(DIAG_PROTOCOL_VERSION), op: z.literal('snapshot'), elevator: z.string().max(64).optional() }),
   /** Snapshots every `everyMs`, and every event as the gateway stores it, until the client hangs up. */
@@ -60,9 +60,9 @@ const driverHealthSchema = z.object({
 });
 
 /** One signal as read now: null when the reading is bad, with its age since the last good read. */
-export const diagSignalSchema = z.object({ value: z.union([z.number(), z.boolean(), z.string()]).nullable(), quality: z.enum(['good', 'bad']), ageMs: z.number() });
+const diagSignalSchema = z.object({ value: z.union([z.number(), z.boolean(), z.string()]).nullable(), quality: z.enum(['good', 'bad']), ageMs: z.number() });
 
-export const elevatorSnapshotSchema = z.object({
+const elevatorSnapshotSchema = z.object({
   id: z.string(),
   board: z.string(),
   floors: z.array(z.object({ label: z.string(), levelMm: z.number() })),
@@ -77,7 +77,7 @@ export const elevatorSnapshotSchema = z.object({
 });
 export type ElevatorSnapshot = z.infer<typeof elevatorSnapshotSchema>;
 
-export const outboxSnapshotSchema = z.object({
+const outboxSnapshotSchema = z.object({
   pending: z.number(),
   oldestPendingAgeS: z.number().nullable(),
   delivered: z.number(),
@@ -87,7 +87,7 @@ export const outboxSnapshotSchema = z.object({
   held: z.number(),
 });
 
-export const snapshotSchema = z.object({
+const snapshotSchema = z.object({
   gatewayId: z.string(),
   version: z.string(),
   uptimeS: z.number(),
@@ -97,7 +97,7 @@ export const snapshotSchema = z.object({
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;
 
-export const healthSchema = z.object({
+const healthSchema = z.object({
   healthy: z.boolean(),
   /** Why not, in words (empty when healthy). */
   problems: z.array(z.string()),
@@ -109,7 +109,7 @@ export const healthSchema = z.object({
 });
 export type Health = z.infer<typeof healthSchema>;
 
-export const diagEventSchema = z.object({ id: z.string(), elevatorId: z.string().nullable(), type: eventTypeSchema, phase: phaseSchema, severity: severitySchema, at: z.string() });
+const diagEventSchema = z.object({ id: z.string(), elevatorId: z.string().nullable(), type: eventTypeSchema, phase: phaseSchema, severity: severitySchema, at: z.string() });
 export type DiagEvent = z.infer<typeof diagEventSchema>;
 
 export const diagResponseSchema = z.discriminatedUnion('kind', [

@@ -20,7 +20,7 @@ export interface DiagSources {
 }
 
 /** An elevator whose last detection step is older than this (real time) is not being monitored. */
-export const STALLED_STEP_MS = 30_000;
+const STALLED_STEP_MS = 30_000;
 
 /**
  * Builds the health verdict and the live snapshots the diagnostics socket serves, from what the

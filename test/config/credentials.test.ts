@@ -60,7 +60,14 @@ async function passwordBroker(password: string): Promise<string> {
   const conf = tmp.file('mosquitto.conf', `listener ${port} 127.0.0.1\nallow_anonymous false\npassword_file ${pw}\nlog_dest none\n`);
   const proc: ChildProcess = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
   cleanups.push(() => tmp.cleanup());
-  cleanups.push(() => new Promise<void>((res) => (proc.exitCode !== null ? res() : (proc.once('exit', () => res()), proc.kill()))));
+  cleanups.push(
+    () =>
+      new Promise<void>((res) => {
+        if (proc.exitCode !== null) return res();
+        proc.once('exit', () => res());
+        proc.kill();
+      }),
+  );
   await waitForPort(port);
   return `mqtt://127.0.0.1:${port}`;
 }
