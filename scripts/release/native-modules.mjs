@@ -22,8 +22,13 @@ import { log, run } from './run.mjs';
  */
 export function nativePackages(lockFile) {
   const lock = JSON.parse(readFileSync(lockFile, 'utf8'));
+  // A package the project denies its install script (`allowScripts: false` in package.json:
+  // johnny-five's old serialport bindings, never loaded) is not built for the target either.
+  const pkgFile = join(lockFile, '..', 'package.json');
+  const denied = existsSync(pkgFile) ? Object.entries(JSON.parse(readFileSync(pkgFile, 'utf8')).allowScripts ?? {}).filter(([, v]) => v === false).map(([k]) => k) : [];
   return Object.entries(lock.packages ?? {})
     .filter(([path, p]) => path.startsWith('node_modules/') && p.hasInstallScript && !p.dev)
+    .filter(([path]) => !denied.includes(path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length)))
     .map(([path, p]) => ({ name: path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length), optional: Boolean(p.optional || p.devOptional) }));
 }
 
