@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { framingSchema } from './framing.js';
+import { retrofitFieldsSchema, retrofitIssues, retrofitSourceSchema } from './retrofit.js';
 import { firmataSourceSchema, frameFieldWidth, frameSourceSchema, gpioSourceSchema } from './sources.js';
 
 /**
@@ -29,6 +30,12 @@ const RAW_SIGNALS = [
   'bottomFinalLimit',
   'controllerFloor',
   'heartbeat',
+  /** A retrofit box's own sensors (docs/retrofit.md): specific force along the car's vertical, m/s² (≈ +9.81 at rest). */
+  'accelVerticalMps2',
+  /** Barometric pressure at the car, Pa. */
+  'pressurePa',
+  /** The barometer's temperature, °C (logged; its drift is absorbed by the fusion). */
+  'sensorTempC',
 ] as const;
 const rawSignalSchema = z.enum(RAW_SIGNALS);
 export type RawSignal = z.infer<typeof rawSignalSchema>;
@@ -78,6 +85,9 @@ export type GpioPointDef = z.infer<typeof gpioPointSchema>;
 
 /** A pin of a Firmata board (transport `firmata`). */
 const firmataPointSchema = z.object({ ...pointFields, source: firmataSourceSchema }).strict();
+
+/** A sensor reading or a contact of a retrofit sensor box (transports `retrofit-*`). */
+const retrofitPointSchema = z.object({ ...pointFields, source: retrofitSourceSchema }).strict();
 
 
 const pollGroupSchema = z
@@ -252,7 +262,23 @@ export const firmataBoardSchema = z
   );
 export type FirmataBoardProfile = z.infer<typeof firmataBoardSchema>;
 
+/**
+ * A retrofit sensor box (`drivers/retrofit`): a barometer and an accelerometer on I²C plus contacts,
+ * through a Firmata board driven by johnny-five (`retrofit-firmata`) or on the Pi's own I²C bus and
+ * GPIO header (`retrofit-i2c`). Position, speed and floor come from their fusion (docs/retrofit.md).
+ */
+const retrofitBoardSchema = z
+  .object({
+    ...boardFields,
+    transport: z.enum(['retrofit-firmata', 'retrofit-i2c']),
+    ...retrofitFieldsSchema.shape,
+    points: z.array(retrofitPointSchema).min(1),
+  })
+  .strict()
+  .superRefine(refineWith((b) => [...pointIssues(b), ...retrofitIssues(b)]));
+export type RetrofitBoardProfile = z.infer<typeof retrofitBoardSchema>;
+
 /** Any board profile; `transport` picks the shape of its points and options. */
-export const boardSchema = z.discriminatedUnion('transport', [modbusBoardSchema, serialFramedBoardSchema, gpioBoardSchema, firmataBoardSchema]);
+export const boardSchema = z.discriminatedUnion('transport', [modbusBoardSchema, serialFramedBoardSchema, gpioBoardSchema, firmataBoardSchema, retrofitBoardSchema]);
 export type BoardProfile = z.infer<typeof boardSchema>;
 export type BoardTransport = BoardProfile['transport'];

@@ -4,6 +4,7 @@ import {
   modbusConnectionSchema,
   firmataConnectionSchema,
   gpioConnectionSchema,
+  i2cConnectionSchema,
   modbusRtuConnectionSchema,
   modbusTcpConnectionSchema,
   serialFramedConnectionSchema,
@@ -36,6 +37,10 @@ function connectionSpecFor(transport: BoardTransport): ConnectionSpec {
       return { schema: firmataConnectionSchema, shape: '{ path, baudRate?: 57600 }', optional: false };
     case 'gpio':
       return { schema: gpioConnectionSchema, shape: '{ chip?: "pinctrl-…" } or none', optional: true };
+    case 'retrofit-firmata':
+      return { schema: firmataConnectionSchema, shape: '{ path, baudRate?: 57600 }', optional: false };
+    case 'retrofit-i2c':
+      return { schema: i2cConnectionSchema, shape: '{ bus?: 1, chip?: "pinctrl-…" } or none', optional: true };
   }
 }
 

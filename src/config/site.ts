@@ -59,12 +59,47 @@ export const gpioConnectionSchema = z
   })
   .strict();
 
+/** A retrofit box on the Pi's own I²C bus and GPIO header (transport `retrofit-i2c`); may be left out. */
+export const i2cConnectionSchema = z
+  .object({
+    /** The I²C bus, /dev/i2c-N: 1 on a Pi's header (SDA pin 3, SCL pin 5). */
+    bus: z.number().int().min(0).max(31).default(1),
+    /** gpiochip of the box's contacts, as for gpio boards; default: the Pi's header chip. */
+    chip: z.string().min(1).optional(),
+  })
+  .strict();
+
+/**
+ * What a learning run (`elevgw diag learn`) found of a retrofit board's shaft; the landing levels it
+ * measured go into `floors[].levelMm`. One entry per floor, bottom first.
+ */
+const learnedShaftSchema = z
+  .object({
+    /** When the learning run ended (ISO 8601). */
+    learnedAt: z.string().optional(),
+    landings: z
+      .array(
+        z
+          .object({
+            /** Pressure at this landing minus at the bottom landing, Pa (negative above it), as learned. */
+            pressurePa: z.number(),
+            /** Where the upper Hall sensor was active, mm from the landing level: [from, to]. */
+            upperMm: z.tuple([z.number(), z.number()]),
+            /** Where the lower Hall sensor was active, mm from the landing level: [from, to]. */
+            lowerMm: z.tuple([z.number(), z.number()]),
+          })
+          .strict(),
+      )
+      .min(2),
+  })
+  .strict();
+
 /**
  * Any transport's connection. Which one an elevator needs follows from its board's transport;
  * the loader checks that (src/config/connection.ts), so this only has to accept the shapes.
  */
-const connectionSchema = z.union([modbusTcpConnectionSchema, modbusRtuConnectionSchema, serialFramedConnectionSchema, gpioConnectionSchema], {
-  error: () => 'expected a connection: { host, port?, unitId? } (Modbus TCP), { path, baudRate?, parity?, unitId? } (Modbus RTU, serial-framed, firmata) or { chip? } (gpio)',
+const connectionSchema = z.union([modbusTcpConnectionSchema, modbusRtuConnectionSchema, serialFramedConnectionSchema, gpioConnectionSchema, i2cConnectionSchema], {
+  error: () => 'expected a connection: { host, port?, unitId? } (Modbus TCP), { path, baudRate?, parity?, unitId? } (Modbus RTU, serial-framed, firmata, retrofit-firmata), { chip? } (gpio) or { bus?, chip? } (retrofit-i2c)',
 });
 
 const elevatorSchema = z
@@ -83,6 +118,8 @@ const elevatorSchema = z
     connection: connectionSchema.optional(),
     ratedSpeedMps: z.number().positive().max(20),
     floors: z.array(floorSchema).min(2),
+    /** Retrofit boards only: the learned shaft (docs/retrofit.md). */
+    shaft: learnedShaftSchema.optional(),
     rules: z.unknown().optional(),
   })
   .strict()
@@ -98,6 +135,13 @@ const elevatorSchema = z
         });
       }
     }
+    if (e.shaft && e.shaft.landings.length !== e.floors.length) {
+      ctx.addIssue({ code: 'custom', path: ['shaft', 'landings'], message: `${e.shaft.landings.length} learned landings for ${e.floors.length} floors: learn again (elevgw diag learn)` });
+    }
+    e.shaft?.landings.forEach((l, i) => {
+      const below = e.shaft!.landings[i - 1];
+      if (below && !(l.pressurePa < below.pressurePa)) ctx.addIssue({ code: 'custom', path: ['shaft', 'landings', i, 'pressurePa'], message: `pressure must fall landing after landing: ${l.pressurePa} Pa is not below ${below.pressurePa} Pa` });
+    });
     const labels = new Set<string>();
     e.floors.forEach((f, i) => {
       if (labels.has(f.label)) ctx.addIssue({ code: 'custom', path: ['floors', i, 'label'], message: `duplicate floor label "${f.label}"` });

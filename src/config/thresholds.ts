@@ -79,9 +79,11 @@ export const thresholdsSchema = z
         factor: z.number().min(1).default(1.15),
         holdMs: z.number().nonnegative().default(100),
         clearS: z.number().nonnegative().default(2),
+        /** On a speed fused from a retrofit box's sensors, the limit is this much higher: the fusion's error bound (docs/retrofit.md). */
+        fusedMarginMps: z.number().nonnegative().default(0.1),
       })
       .strict()
-      .default({ factor: 1.15, holdMs: 100, clearS: 2 }),
+      .default({ factor: 1.15, holdMs: 100, clearS: 2, fusedMarginMps: 0.1 }),
     stoppedOutsideZone: z
       .object({ holdS: z.number().positive().default(5) })
       .strict()

@@ -5,6 +5,8 @@
  * - MODBUS_EXCEPTION: the slave answered with an exception (e.g. 2 = illegal data address);
  * - MODBUS_IO, SERIAL_IO, GPIO_IO, FIRMATA_IO: the port, connection or lines themselves failed;
  * - SERIAL_STALE, FIRMATA_STALE: the link is up but the device stopped reporting;
+ * - I2C_IO: an I²C sensor did not answer (NACK, bus error); I2C_STALE: it answers but has no new
+ *   sample (a barometer stuck, an empty FIFO); SENSOR_INVALID: not the chip the profile names;
  * - FRAME_INVALID: a framed-serial frame failed its checksum or length;
  * - GPIO_UNAVAILABLE: no GPIO on this machine or the optional library is missing;
  * - DRIVER_OPEN_FAILED: the transport could not be set up at all (e.g. a missing optional package).
@@ -21,6 +23,9 @@ export const DRIVER_ERROR_CODES = [
   'GPIO_UNAVAILABLE',
   'FIRMATA_IO',
   'FIRMATA_STALE',
+  'I2C_IO',
+  'I2C_STALE',
+  'SENSOR_INVALID',
   'DRIVER_OPEN_FAILED',
 ] as const;
 export type DriverErrorCode = (typeof DRIVER_ERROR_CODES)[number];

@@ -17,12 +17,14 @@ function needsFor(transport: BoardTransport): ConnectionNeed {
     case 'modbus-rtu':
     case 'serial-framed':
     case 'firmata':
+    case 'retrofit-firmata':
       return 'serial';
     case 'modbus-tcp':
       return 'tcp';
     case 'modbus':
       return 'serial-or-tcp';
     case 'gpio':
+    case 'retrofit-i2c':
       return 'none';
   }
 }

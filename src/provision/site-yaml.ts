@@ -85,6 +85,6 @@ function connectionConfig(e: ElevatorAnswers): { connection?: Record<string, unk
   if (c.kind === 'none') return {};
   if (c.kind === 'tcp') return { connection: { host: c.host, port: c.port, unitId: c.unitId ?? 1 } };
   if (t === 'serial-framed') return { connection: { path: c.path, baudRate: c.baudRate ?? 115_200 } };
-  if (t === 'firmata') return { connection: { path: c.path, baudRate: c.baudRate ?? 57_600 } };
+  if (t === 'firmata' || t === 'retrofit-firmata') return { connection: { path: c.path, baudRate: c.baudRate ?? 57_600 } };
   return { connection: { path: c.path, baudRate: c.baudRate ?? 9600, parity: 'none', unitId: c.unitId ?? 1 } };
 }
