@@ -14,6 +14,8 @@ export interface DetectionEngineOptions {
   floorLevelsMm: readonly number[];
   /** Signals the elevator's board provides. */
   available: ReadonlySet<SignalName>;
+  /** Those of them a retrofit board's fusion computes (src/signals/fusion). */
+  fused?: ReadonlySet<SignalName>;
   /** Overrides the black-box window of `thresholds.blackbox`. */
   blackbox?: Partial<BlackBoxOptions>;
   /** Test seam: the rules to run instead of the catalogue's. */
@@ -27,6 +29,8 @@ export interface ArmedRule {
   armed: boolean;
   /** Needed signals the board does not provide (empty but unarmed: the board provides no signal at all). */
   missing: SignalName[];
+  /** The signals it reads that a retrofit board's fusion computes (absent on a controller map). */
+  fused?: SignalName[];
 }
 
 export interface RuleFailures {
@@ -43,7 +47,7 @@ export interface RuleFailures {
  */
 export class DetectionEngine {
   readonly elevatorId: string;
-  private readonly rules: { rule: Rule; missing: SignalName[]; armed: boolean; inputs: readonly SignalName[]; time: number }[];
+  private readonly rules: { rule: Rule; missing: SignalName[]; armed: boolean; inputs: readonly SignalName[]; fused: SignalName[]; time: number }[];
   private readonly blackbox: BlackBox;
   private readonly after: AfterRecorder;
   private readonly failures = new Map<EventType, RuleFailures>();
@@ -57,12 +61,14 @@ export class DetectionEngine {
       ratedSpeedMps: o.ratedSpeedMps,
       floorLevelsMm: o.floorLevelsMm,
       available: o.available,
+      fused: o.fused ?? new Set(),
     };
     this.rules = (o.rules ?? buildRules)(ctx).map((rule) => {
       const missing = rule.needs.filter((n) => !o.available.has(n));
       const inputs = [...rule.needs, ...(rule.optional ?? [])].filter((n) => o.available.has(n));
       // A rule that needs nothing in particular (sensor-lost) still needs a board with signals.
-      return { rule, missing, armed: missing.length === 0 && o.available.size > 0, inputs, time: -Infinity };
+      const fused = inputs.filter((n) => ctx.fused?.has(n));
+      return { rule, missing, armed: missing.length === 0 && o.available.size > 0, inputs, fused, time: -Infinity };
     });
     const b = o.thresholds.blackbox;
     const window = { beforeMs: b.beforeS * 1000, afterMs: b.afterS * 1000, sampleEveryMs: b.sampleEveryMs, ...o.blackbox };
@@ -71,7 +77,7 @@ export class DetectionEngine {
   }
 
   armed(): ArmedRule[] {
-    return this.rules.map(({ rule, missing, armed }) => ({ type: rule.type, armed, missing: [...missing] }));
+    return this.rules.map(({ rule, missing, armed, fused }) => ({ type: rule.type, armed, missing: [...missing], ...(fused.length > 0 ? { fused: [...fused] } : {}) }));
   }
 
   step(signals: ElevatorSignals, now: number): DetectedEvent[] {

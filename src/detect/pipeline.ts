@@ -1,6 +1,7 @@
 import type { RawPoint } from '../../drivers/types.js';
 import type { BoardProfile } from '../config/board.js';
 import type { Thresholds } from '../config/thresholds.js';
+import type { LearnedShaft } from '../signals/fusion/shaft.js';
 import { SignalNormalizer, staleWindowMs } from '../signals/normalize.js';
 import type { ElevatorSignals, SignalName } from '../signals/types.js';
 import { DetectionEngine, type ArmedRule } from './engine.js';
@@ -15,6 +16,8 @@ export interface ElevatorFacts {
   thresholds: Thresholds;
   ratedSpeedMps: number;
   floors: readonly { label: string; levelMm: number }[];
+  /** A retrofit board's learned shaft (`elevators[].shaft`, docs/retrofit.md). */
+  shaft?: LearnedShaft | undefined;
   /** Told about every exception a rule throws (the engine carries on without it). */
   onRuleError?: (type: EventType, error: unknown) => void;
   /** Where the health indicators' baselines survive restarts (in memory when not given). */
@@ -35,7 +38,8 @@ export class Detection {
   private last: ElevatorSignals = {};
   private readonly onRuleError: ElevatorFacts['onRuleError'];
 
-  constructor(facts: ElevatorFacts, available: ReadonlySet<SignalName>) {
+  /** `fused`: the available signals a retrofit board's fusion computes (rules apply their own margins on them). */
+  constructor(facts: ElevatorFacts, available: ReadonlySet<SignalName>, fused: ReadonlySet<SignalName> = new Set()) {
     const floorLevelsMm = facts.floors.map((f) => f.levelMm);
     this.engine = new DetectionEngine({
       elevatorId: facts.elevatorId,
@@ -43,6 +47,7 @@ export class Detection {
       ratedSpeedMps: facts.ratedSpeedMps,
       floorLevelsMm,
       available,
+      fused,
       ...(facts.onRuleError ? { onRuleError: facts.onRuleError } : {}),
     });
     this.stats = new StatsCollector({ thresholds: facts.thresholds, available, floorLabels: facts.floors.map((f) => f.label) });
@@ -108,8 +113,9 @@ export class ElevatorPipeline {
       floorLevelsMm: facts.floors.map((f) => f.levelMm),
       stationaryMps: facts.thresholds.stationaryMps,
       staleAfterMs: staleWindowMs(board),
+      shaft: facts.shaft,
     });
-    this.detection = new Detection(facts, this.normalizer.available());
+    this.detection = new Detection(facts, this.normalizer.available(), this.normalizer.fused());
   }
 
   /** The raw points of one poll. */
@@ -131,7 +137,7 @@ export class ElevatorPipeline {
 
 /** The pipeline of a configured elevator. */
 export function pipelineFor(
-  e: { config: { id: string; ratedSpeedMps: number; floors: { label: string; levelMm: number }[] }; board: BoardProfile; thresholds: Thresholds },
+  e: { config: { id: string; ratedSpeedMps: number; floors: { label: string; levelMm: number }[]; shaft?: LearnedShaft | undefined }; board: BoardProfile; thresholds: Thresholds },
   onRuleError?: ElevatorFacts['onRuleError'],
   baselines?: BaselineStore,
 ): ElevatorPipeline {
@@ -140,6 +146,7 @@ export function pipelineFor(
     thresholds: e.thresholds,
     ratedSpeedMps: e.config.ratedSpeedMps,
     floors: e.config.floors,
+    shaft: e.config.shaft,
     ...(onRuleError ? { onRuleError } : {}),
     ...(baselines ? { baselines } : {}),
   });

@@ -1,6 +1,8 @@
 import type { RawPoint, Quality } from '../../drivers/types.js';
 import type { BoardProfile, RawSignal } from '../config/board.js';
 import { doorState, directionOf, levelingError, nearestFloor, SpeedEstimator } from './derive.js';
+import { FUSED_SIGNALS, type FusedInput, type FusedSignals, fusedSignalsFor } from './fusion/fused-signals.js';
+import type { LearnedShaft } from './fusion/shaft.js';
 import type { DoorState, ElevatorSignals, Sample, SignalName } from './types.js';
 
 export interface NormalizerOptions {
@@ -12,6 +14,8 @@ export interface NormalizerOptions {
    * unknown (see `staleWindowMs`).
    */
   staleAfterMs: number;
+  /** A retrofit board's learned shaft (`elevators[].shaft`), for its fusion. */
+  shaft?: LearnedShaft | undefined;
 }
 
 /**
@@ -61,6 +65,8 @@ export class SignalNormalizer {
   private heartbeat?: { value: number | boolean; changedAt: number };
   /** When this normalizer first took a snapshot: a signal never read good is unread since then. */
   private firstLookAt?: number;
+  /** A retrofit board's position and speed come from its sensors' fusion (src/signals/fusion). */
+  readonly fusion: FusedSignals | undefined;
 
   constructor(
     board: BoardProfile,
@@ -72,6 +78,12 @@ export class SignalNormalizer {
     }
     this.provided = new Set([...this.byPoint.values()].map((p) => p.signal));
     this.frozenAfterMs = ('heartbeat' in board ? board.heartbeat?.frozenAfterMs : undefined) ?? 10_000;
+    this.fusion = fusedSignalsFor(board, { floorLevelsMm: opts.floorLevelsMm, staleAfterMs: opts.staleAfterMs, shaft: opts.shaft });
+  }
+
+  /** The signals that come from the fusion of a retrofit board's sensors (empty for any other board). */
+  fused(): Set<SignalName> {
+    return new Set(this.fusion ? FUSED_SIGNALS : []);
   }
 
   /** The board's heartbeat has not changed for frozenAfterMs (false when it has none or never read good). */
@@ -88,14 +100,15 @@ export class SignalNormalizer {
       'alarmButton', 'mainsPower', 'topFinalLimit', 'bottomFinalLimit', 'controllerFloor',
     ];
     for (const s of direct) if (has(s)) out.add(s as SignalName);
-    if (has('positionMm')) out.add('positionMm').add('floor').add('levelingErrorMm');
-    if (has('speedMps') || has('positionMm')) out.add('speedMps').add('direction');
+    if (has('positionMm') || this.fusion) out.add('positionMm').add('floor').add('levelingErrorMm');
+    if (has('speedMps') || has('positionMm') || this.fusion) out.add('speedMps').add('direction');
     if (has('doorClosed') || has('doorOpen') || has('doorState')) out.add('door');
     if (has('doorZone') || (has('doorZoneUpper') && has('doorZoneLower'))) out.add('doorZone');
     return out;
   }
 
   update(points: readonly RawPoint[]): void {
+    const fused: FusedInput[] = [];
     for (const p of points) {
       const map = this.byPoint.get(p.point);
       // A failed read tells nothing new: the last good value stands until the window passes.
@@ -103,12 +116,17 @@ export class SignalNormalizer {
       let value: number | boolean = p.value;
       if (typeof value === 'number') value = value * map.scale + map.offset;
       else if (map.invert) value = !value;
+      if (this.fusion?.wants(map.signal)) fused.push({ signal: map.signal, value, at: p.at });
+      // Several readings of one point in a poll (a FIFO, a contact's edges): the latest stands.
+      const held = this.inputs.get(map.signal);
+      if (held && held.quality === 'good' && held.at > p.at) continue;
       this.inputs.set(map.signal, { value, quality: 'good', at: p.at });
       if (map.signal === 'heartbeat' && this.heartbeat?.value !== value) this.heartbeat = { value, changedAt: p.at };
       if (map.signal === 'positionMm' && typeof value === 'number' && !this.provided.has('speedMps')) {
         this.speedEstimator.update(value, p.at);
       }
     }
+    if (fused.length > 0) this.fusion?.update(fused);
   }
 
   snapshot(now: number): ElevatorSignals {
@@ -131,14 +149,14 @@ export class SignalNormalizer {
     const cf = input('controllerFloor');
     if (cf) s.controllerFloor = { value: Number(cf.value), quality: cf.quality, at: cf.at };
 
-    const pos = input('positionMm');
+    const pos = this.fusion ? this.fusion.position(now) : input('positionMm');
     if (pos) {
       const mm = Number(pos.value);
       s.positionMm = { value: mm, quality: pos.quality, at: pos.at };
       s.floor = { value: nearestFloor(this.opts.floorLevelsMm, mm), quality: pos.quality, at: pos.at };
-      s.levelingErrorMm = { value: levelingError(this.opts.floorLevelsMm, mm), quality: pos.quality, at: pos.at };
+      s.levelingErrorMm = this.fusion ? this.fusion.levelingError(now) : { value: levelingError(this.opts.floorLevelsMm, mm), quality: pos.quality, at: pos.at };
     }
-    const spd = input('speedMps');
+    const spd = this.fusion ? this.fusion.speed(now) : input('speedMps');
     const speed = spd ? { value: Number(spd.value), quality: spd.quality, at: spd.at } : pos ? { value: this.speedEstimator.update(Number(pos.value), pos.at), quality: pos.quality, at: pos.at } : undefined;
     if (speed) {
       s.speedMps = speed;

@@ -11,6 +11,8 @@ export interface RuleContext {
   floorLevelsMm: readonly number[];
   /** Signals the board provides; rules with alternative inputs pick theirs from it. */
   available: ReadonlySet<SignalName>;
+  /** Those a retrofit board's fusion computes rather than reads from a controller (docs/retrofit.md). */
+  fused?: ReadonlySet<SignalName>;
 }
 
 /** A transition of `type`, its data checked against that type's schema at compile time. */

@@ -9,7 +9,8 @@ import { seconds, transition, type RuleContext } from './context.js';
 /**
  * 超速: |speed| above 115 % of rated for 100 ms, or the governor's overspeed switch tripped (when
  * the board provides it). Cleared when speed has stayed ≤ rated for 2 s with the switch reset.
- * The episode's peak speed is reported.
+ * The episode's peak speed is reported. A speed fused from a retrofit box's accelerometer and
+ * barometer must exceed the limit by `fusedMarginMps` more, its error bound (docs/retrofit.md).
  */
 export class OverspeedRule implements Rule {
   readonly type = 'overspeed' as const;
@@ -31,7 +32,9 @@ export class OverspeedRule implements Rule {
   step(s: ElevatorSignals, now: number): Transition[] {
     const rated = this.ctx.ratedSpeedMps;
     const speed = absSpeed(s);
-    const over = speed === undefined ? undefined : speed > this.ctx.thresholds.overspeed.factor * rated;
+    const o = this.ctx.thresholds.overspeed;
+    const margin = this.ctx.fused?.has('speedMps') ? o.fusedMarginMps : 0;
+    const over = speed === undefined ? undefined : speed > o.factor * rated + margin;
     const tripped = optionalFlag(s, 'overspeedSwitch');
     const back = and(speed === undefined ? undefined : speed <= rated, not(tripped));
     const watching = this.hold.active || this.hold.pendingSince !== undefined;

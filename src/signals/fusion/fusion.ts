@@ -1,0 +1,354 @@
+import { AnchorDrift, type LandingDrift } from './drift.js';
+import { B, C, H, L, ShaftKalman, V, Y, type KalmanTuning } from './kalman.js';
+import { AccelHealth, BaroHealth, QuietWindow } from './sensor-health.js';
+import { heightAt, type ShaftModel } from './shaft.js';
+import { classifyEdge, edgeOffsetMm, VaneCounter, type Sensor } from './vanes.js';
+
+const STANDARD_GRAVITY = 9.80665;
+
+export interface FusionOptions {
+  shaft: ShaftModel;
+  /** The accelerometer's range, m/s² (±2 g: 19.6): a sample at it is clipped, not believed. */
+  accelFullScaleMps2: number;
+  /** A sensor without a believable sample for this long makes what rests on it read bad, ms. */
+  staleAfterMs: number;
+  /** The landing the car stands at when fusion starts, if known (a learning run starts at the bottom). */
+  startLanding?: number;
+  tuning?: Partial<KalmanTuning>;
+  /** Standard deviation of the accelerometer's noise that still counts as "quiet", m/s². */
+  quietSigma?: number;
+  /**
+   * A learning run: the levels and edges are what is being measured, so no anchoring to them and
+   * no barometer (its nominal gradient would pull the heights); standstills still zero the speed.
+   */
+  learning?: boolean;
+  /** Told of every vane edge with the filter's height at it (the learning run records them). */
+  onEdge?: (e: EdgeSeen) => void;
+}
+
+export interface EdgeSeen {
+  /** The landing of the vane (absolute: counted from the known start). */
+  landing: number | undefined;
+  sensor: Sensor;
+  end: 0 | 1;
+  /** The filter's height at the edge, m. */
+  heightM: number;
+  at: number;
+}
+
+export interface FusedSample {
+  value: number;
+  quality: 'good' | 'bad';
+  /** For a good sample, when its inputs were read; for a bad one, when they were last believable (or `now` while merely converging). */
+  at: number;
+}
+
+export interface FusionStatus {
+  /** The landing is known (vanes counted across the shaft, or a known start). */
+  identified: boolean;
+  landing: number | undefined;
+  still: boolean;
+  accelHealthy: boolean;
+  baroHealthy: boolean;
+  anchors: number;
+  anchorsRejected: number;
+  baroRejected: number;
+  samplesRejected: number;
+  biasMps2: number;
+  /** Landings whose learned anchors no longer fit (re-learn advised when not empty). */
+  drift: LandingDrift[];
+  relearnAdvised: boolean;
+}
+
+const DEFAULT_TUNING: KalmanTuning = { accelSigma: 0.05, biasWalk: 0.002, offsetWalkMoving: 0.15, offsetWalkStill: 0.005, baroLagS: 0.5 };
+/** Baro height noise at the floor-change preset (≈ 6 cm RMS) plus signature interpolation, m. */
+const BARO_SIGMA_M = 0.12;
+/** Where a Hall sensor switches: repeatability plus the timing of the report, m and s. */
+const EDGE_SIGMA_M = 0.004;
+const EDGE_TIMING_S = 0.006;
+/** An edge further than this from where the car should be is refused (and counted), m. */
+const EDGE_GATE_M = 1.0;
+/** How far a landing's level in the table may be from its vane, m (a learning run's levels, or the drawings'). */
+const LEVEL_SIGMA_M = 0.03;
+/** A gap between accelerometer samples longer than this is not bridged by prediction, s. */
+const MAX_GAP_S = 2;
+
+/**
+ * Vertical acceleration + pressure + door-zone magnets → speed and position (docs/retrofit.md).
+ * Inputs arrive in time order (the normalizer sorts each poll's points); an accelerometer sample
+ * advances the filter, the others correct it at their own time.
+ */
+export class ShaftFusion {
+  private readonly kf: ShaftKalman;
+  private readonly accelHealth: AccelHealth;
+  private readonly baroHealth = new BaroHealth();
+  private readonly quiet = new QuietWindow(12);
+  private readonly counter: VaneCounter;
+  private readonly drift: AnchorDrift;
+  private lastAccelAt: number | undefined;
+  private upper: boolean | undefined;
+  private lower: boolean | undefined;
+  private doorClosed: boolean | undefined;
+  private inZoneSince: number | undefined;
+  private quietSince: number | undefined;
+  private stillSince: number | undefined;
+  private referencedAt: number | undefined;
+  /** Pressure at which the signature table reads its own reference (re-based at stops), Pa. */
+  private pRef: number | undefined;
+  private lastPa: number | undefined;
+  private hypothesisMin = 0;
+  /** The landing whose vane the offset state L belongs to. */
+  private anchoredVane: number | undefined;
+  private biasKnown = false;
+  private stats = { anchors: 0, anchorsRejected: 0, baroRejected: 0 };
+
+  constructor(private readonly o: FusionOptions) {
+    this.kf = new ShaftKalman({ ...DEFAULT_TUNING, ...o.tuning });
+    this.accelHealth = new AccelHealth(o.accelFullScaleMps2);
+    this.counter = new VaneCounter(o.shaft.landings.length, o.startLanding);
+    this.drift = new AnchorDrift(o.shaft.landings.length);
+    const start = o.startLanding === undefined ? 0 : o.shaft.landings[o.startLanding]!.levelMm / 1000;
+    // Learning, nothing fixes the sensitivity (no known distance): it stays the sensor's, and the run scales it out.
+    this.kf.reset(start, o.startLanding === undefined ? 100 : 0.01, 0, 0.6, 0, o.learning ? 0 : 0.03);
+  }
+
+  /** Specific force along the car's vertical axis, m/s² (+ up; ≈ +9.81 standing still). */
+  accel(f: number, at: number): void {
+    if (!Number.isFinite(at) || (this.lastAccelAt !== undefined && !(at > this.lastAccelAt))) return;
+    if (!this.accelHealth.sample(f, at).use) return;
+    const a = f - STANDARD_GRAVITY;
+    this.quiet.push(a);
+    const still = this.isStill(at);
+    let gap = this.lastAccelAt === undefined ? 0 : (at - this.lastAccelAt) / 1000;
+    if (gap > MAX_GAP_S) {
+      // Too long without the accelerometer to bridge: the motion in between is unknown.
+      this.kf.forget(gap);
+      gap = 0;
+    }
+    // A gap (lost reads) is bridged in short steps, the covariance growing as it should.
+    do {
+      const dt = Math.min(gap, 0.05);
+      this.kf.predict(a, dt, still);
+      gap -= dt;
+    } while (gap > 1e-9);
+    if (still) {
+      this.kf.update([0, 1, 0, 0, 0, 0, 0], 0, 1e-4, 50);
+      if (this.kf.variance(B) < 0.02 ** 2) this.biasKnown = true;
+      this.stillSince ??= at;
+      this.reference(at);
+    } else this.stillSince = undefined;
+    this.lastAccelAt = at;
+    if (!this.kf.healthy()) this.restart();
+  }
+
+  pressure(pa: number, at: number): void {
+    if (!Number.isFinite(at) || !this.baroHealth.sample(pa, at).use) return;
+    this.lastPa = pa;
+    if (this.o.learning) return;
+    if (this.pRef === undefined) {
+      this.pRef = pa - this.signatureAt(this.kf.x[H]!);
+      this.kf.x[C] = 0;
+    }
+    const m = heightAt(this.o.shaft, pa - this.pRef);
+    const r = this.kf.update([0, 0, 0, 1, 1, 0, 0], m, BARO_SIGMA_M ** 2, 6);
+    if (!r.accepted) {
+      this.stats.baroRejected++;
+      // Refused again and again: the offset itself is off (a weather front while unidentified).
+      if (this.stats.baroRejected % 20 === 0) this.kf.x[C] = m - this.kf.x[Y]!;
+    }
+  }
+
+  /** A Hall sensor's state (reported on every poll; only changes are edges). */
+  sensor(which: Sensor, active: boolean, at: number): void {
+    if (!Number.isFinite(at)) return;
+    const before = which === 'upper' ? this.upper : this.lower;
+    if (which === 'upper') this.upper = active;
+    else this.lower = active;
+    if (this.upper === undefined || this.lower === undefined) return;
+    this.counter.start(this.upper, this.lower);
+    this.inZoneSince = this.upper && this.lower ? (this.inZoneSince ?? at) : undefined;
+    if (before === undefined || before === active) return;
+    const edge = classifyEdge(which, active, which === 'upper' ? this.lower : this.upper);
+    this.counter.edge(edge, active);
+    this.rebaseHypothesis();
+    const landing = this.vaneLanding();
+    const dt = this.lastAccelAt === undefined ? 0 : Math.max(0, (at - this.lastAccelAt) / 1000);
+    const predicted = this.kf.x[H]! + this.kf.x[V]! * dt;
+    this.o.onEdge?.({ landing: this.counter.absolute ? landing : undefined, sensor: which, end: edge.end, heightM: predicted, at });
+    if (landing === undefined || this.o.learning) return;
+    const l = this.o.shaft.landings[landing]!;
+    const z = (l.levelMm + edgeOffsetMm(l.edges, edge)) / 1000;
+    const identified = this.counter.absolute;
+    if (identified && Math.abs(z - predicted) > EDGE_GATE_M) {
+      this.stats.anchorsRejected++;
+      return;
+    }
+    // The first edge of a vane places the vane (its offset from the table, state L); the later ones
+    // must agree with it, within the edges' accuracy: if they do not, the vane's geometry changed.
+    const sameVane = landing === this.anchoredVane;
+    if (!sameVane) {
+      this.anchoredVane = landing;
+      this.kf.newVane(LEVEL_SIGMA_M);
+    }
+    const inVane = this.kf.x[H]! + this.kf.x[V]! * dt - this.kf.x[L]! - z;
+    const r = EDGE_SIGMA_M ** 2 + (this.kf.x[V]! * EDGE_TIMING_S) ** 2;
+    // The edge is where the vane is: the table's level, moved by the vane's own offset (state L).
+    const result = this.kf.update([1, dt, 0, 0, 0, 0, -1], z, r, identified ? 8 : 1e6);
+    if (identified && sameVane) this.drift.edge(landing, inVane);
+    if (result.accepted) this.stats.anchors++;
+    else this.stats.anchorsRejected++;
+  }
+
+  /** The car door: closed, or not (opening, open, closing); undefined when unknown. */
+  door(closed: boolean | undefined): void {
+    this.doorClosed = closed;
+  }
+
+  speed(now: number): FusedSample {
+    const v = this.kf.x[V]!;
+    const at = this.lastAccelAt ?? now;
+    if (!this.accelHealth.healthy(now, this.o.staleAfterMs)) return { value: v, quality: 'bad', at: this.accelHealth.goodAt ?? now };
+    // Until the bias is known (the first standstill) the speed is a guess: unknown, but no sensor is lost.
+    if (!this.biasKnown || this.kf.variance(V) > 0.1 ** 2) return { value: v, quality: 'bad', at: now };
+    return { value: v, quality: 'good', at };
+  }
+
+  /** Height above the bottom landing, mm; good once the landing is identified. */
+  position(now: number): FusedSample {
+    const mm = this.kf.x[H]! * 1000;
+    const speed = this.speed(now);
+    if (speed.quality === 'bad') return { ...speed, value: mm };
+    if (!this.baroHealth.healthy(now, Math.max(2000, this.o.staleAfterMs / 2))) return { value: mm, quality: 'bad', at: this.baroHealth.goodAt ?? now };
+    if (!this.counter.absolute || this.kf.variance(H) > 0.3 ** 2) return { value: mm, quality: 'bad', at: now };
+    return { value: mm, quality: 'good', at: speed.at };
+  }
+
+  /**
+   * The car's position relative to the nearest landing's vane, mm (+ above): the levelling error,
+   * from the magnet edges, exact to the edges even where the landing's level in the table is not.
+   */
+  levelingError(now: number): FusedSample {
+    const p = this.position(now);
+    const ls = this.o.shaft.landings;
+    let best = 0;
+    for (let i = 1; i < ls.length; i++) if (Math.abs(ls[i]!.levelMm - p.value) < Math.abs(ls[best]!.levelMm - p.value)) best = i;
+    const vane = best === this.anchoredVane ? this.kf.x[L]! * 1000 : 0;
+    return { ...p, value: p.value - ls[best]!.levelMm - vane };
+  }
+
+  status(now: number): FusionStatus {
+    const drift = this.drift.advice();
+    return {
+      identified: this.counter.absolute,
+      landing: this.counter.landing(),
+      still: this.stillSince !== undefined,
+      accelHealthy: this.accelHealth.healthy(now, this.o.staleAfterMs),
+      baroHealthy: this.baroHealth.healthy(now, this.o.staleAfterMs),
+      anchors: this.stats.anchors,
+      anchorsRejected: this.stats.anchorsRejected,
+      baroRejected: this.stats.baroRejected + this.baroHealth.rejected,
+      samplesRejected: this.accelHealth.rejected,
+      biasMps2: this.kf.x[B]!,
+      drift,
+      relearnAdvised: drift.length > 0,
+    };
+  }
+
+  /** The filter's height, m, and whether it has proven the car still (a learning run reads it at stops). */
+  height(): { heightM: number; still: boolean; sinceMs: number | undefined } {
+    return { heightM: this.kf.x[H]!, still: this.stillSince !== undefined, sinceMs: this.stillSince };
+  }
+
+  /** The landing of the vane the car is at, once known. */
+  landing(): number | undefined {
+    return this.counter.landing();
+  }
+
+  /** Per-landing anchor drift, for `diag learn --check`. */
+  anchorDrift(): LandingDrift[] {
+    return this.drift.all();
+  }
+
+  /**
+   * Proven standstill: a quiet accelerometer and a speed estimate near zero, plus a reason the
+   * car cannot be cruising — its door is open, it has stood in a door zone for a second, or it
+   * has been quiet for two.
+   */
+  private isStill(at: number): boolean {
+    const sigma = this.o.quietSigma ?? 0.08;
+    // Around the bias as far as it is known: at a cold start it is not, and standing still is how it becomes known.
+    if (!this.quiet.quiet(this.kf.x[B]!, sigma, 0.1 + 3 * Math.sqrt(this.kf.variance(B)))) {
+      this.quietSince = undefined;
+      return false;
+    }
+    this.quietSince ??= at;
+    const gate = 0.1 + 3 * Math.sqrt(this.kf.variance(V));
+    if (Math.abs(this.kf.x[V]!) > gate) return false;
+    if (this.doorClosed === false) return true;
+    if (this.inZoneSince !== undefined && at - this.inZoneSince >= 1000 && at - this.quietSince >= 500) return true;
+    return at - this.quietSince >= 2000;
+  }
+
+  /**
+   * Standing at an identified landing for 2 s: the pressure there becomes the signature table's
+   * reference, so the table is read in the right segment whatever the weather did, and the
+   * offset found is this landing's signature error (drift).
+   */
+  private reference(at: number): void {
+    const landing = this.counter.landing();
+    if (landing === undefined || this.lastPa === undefined || this.pRef === undefined || !(this.upper && this.lower)) return;
+    if (this.stillSince === undefined || at - this.stillSince < 2000) return;
+    if (this.referencedAt !== undefined && this.referencedAt >= this.stillSince) return;
+    this.referencedAt = at;
+    const offset = this.kf.x[C]!;
+    const before = heightAt(this.o.shaft, this.lastPa - this.pRef);
+    this.pRef = this.lastPa - this.signatureAt(this.kf.x[H]!);
+    const after = heightAt(this.o.shaft, this.lastPa - this.pRef);
+    this.kf.x[C] = this.kf.x[C]! + (after - before);
+    this.drift.stop(landing, offset);
+  }
+
+  /** The signature's pressure (relative to the bottom landing) at a height, Pa: the inverse of heightAt near the landings. */
+  private signatureAt(heightM: number): number {
+    const ls = this.o.shaft.landings;
+    let i = 0;
+    while (i < ls.length - 2 && heightM * 1000 > ls[i + 1]!.levelMm) i++;
+    const a = ls[i]!;
+    const b = ls[i + 1]!;
+    const t = (heightM * 1000 - a.levelMm) / (b.levelMm - a.levelMm);
+    return a.pressurePa + t * (b.pressurePa - a.pressurePa);
+  }
+
+  /** The landing of the vane the car is at: absolute once identified, else with the lowest vane seen as the bottom. */
+  private vaneLanding(): number | undefined {
+    const i = this.counter.index;
+    if (i === undefined) return undefined;
+    const landing = this.counter.absolute ? i : i - this.counter.min;
+    return landing >= 0 && landing < this.o.shaft.landings.length ? landing : undefined;
+  }
+
+  /** A lower vane than any before moves the unidentified frame: every level of the hypothesis shifts. */
+  private rebaseHypothesis(): void {
+    if (this.counter.absolute) {
+      this.hypothesisMin = 0;
+      return;
+    }
+    if (this.counter.min === this.hypothesisMin || this.counter.index === undefined) return;
+    const ls = this.o.shaft.landings;
+    const i = this.counter.index;
+    const oldLanding = Math.min(ls.length - 1, Math.max(0, i - this.hypothesisMin));
+    const newLanding = Math.min(ls.length - 1, Math.max(0, i - this.counter.min));
+    this.kf.shift((ls[newLanding]!.levelMm - ls[oldLanding]!.levelMm) / 1000);
+    this.hypothesisMin = this.counter.min;
+    this.anchoredVane = undefined;
+  }
+
+  private restart(): void {
+    const landing = this.counter.landing();
+    const h = landing === undefined ? 0 : this.o.shaft.landings[landing]!.levelMm / 1000;
+    this.kf.reset(h, landing === undefined ? 100 : 1, 0, 0.6);
+    this.biasKnown = false;
+    this.pRef = undefined;
+    this.quiet.reset();
+  }
+}
