@@ -13,6 +13,9 @@ import { ModbusDriver } from './modbus/driver.js';
 import type { ModbusLink } from './modbus/link.js';
 import { modbusRtuLink } from './modbus/rtu-link.js';
 import { modbusTcpLink } from './modbus/tcp-link.js';
+import { RetrofitDriver } from './retrofit/driver.js';
+import { johnnyFiveConnector } from './retrofit/johnny-five.js';
+import { openI2cBus, piRetrofitConnector } from './retrofit/pi-i2c.js';
 import { SerialFramedDriver } from './serial/driver.js';
 import type { Driver } from './types.js';
 
@@ -50,7 +53,7 @@ function serialPort(ctx: DriverContext): SerialSettings {
 
 /**
  * The one place that maps a board's transport to a driver; the runtime never names a transport.
- * Optional libraries (onoff, firmata-io) are imported only when their driver opens.
+ * Optional libraries (onoff, firmata-io, johnny-five, i2c-bus) are imported only when their driver opens.
  */
 export async function createDriver(ctx: DriverContext): Promise<Driver> {
   switch (ctx.board.transport) {
@@ -69,5 +72,12 @@ export async function createDriver(ctx: DriverContext): Promise<Driver> {
     }
     case 'firmata':
       return new FirmataDriver({ board: ctx.board, connect: firmataIoConnector({ ...serialPort(ctx), ports: ctx.buses.serialPorts }), clock: ctx.clock, logger: ctx.logger });
+    case 'retrofit-firmata':
+      return new RetrofitDriver({ board: ctx.board, connect: johnnyFiveConnector({ ...serialPort(ctx), ports: ctx.buses.serialPorts }), clock: ctx.clock, logger: ctx.logger });
+    case 'retrofit-i2c': {
+      const c = ctx.connection && 'bus' in ctx.connection ? ctx.connection : { bus: 1, chip: undefined };
+      const connect = piRetrofitConnector({ bus: () => openI2cBus(c.bus), lines: () => loadOnoffLines({ chip: c.chip }) });
+      return new RetrofitDriver({ board: ctx.board, connect, clock: ctx.clock, logger: ctx.logger });
+    }
   }
 }
