@@ -41,6 +41,11 @@ const SIM_SIGNALS: Record<RawSignal, (s: SimState) => boolean | number> = {
   bottomFinalLimit: (s) => s.bottomFinalLimit,
   controllerFloor: (s) => s.controllerFloor,
   heartbeat: (s) => s.heartbeat,
+  // A retrofit box's own sensors are served at register level (src/sim/raw-sensors); a contact
+  // board wired to them would read a car standing still in still air.
+  accelVerticalMps2: () => 9.80665,
+  pressurePa: () => 101_325,
+  sensorTempC: () => 20,
 };
 
 function simSignalValue(s: SimState, signal: RawSignal): boolean | number {
@@ -48,7 +53,7 @@ function simSignalValue(s: SimState, signal: RawSignal): boolean | number {
 }
 
 /** The condition a contact point reports (false for a point wired to no signal), before the profile's `invert`. */
-function contactValue(board: { id: string }, p: { name: string; signal?: RawSignal | undefined; invert: boolean }, s: SimState): boolean {
+export function contactValue(board: { id: string }, p: { name: string; signal?: RawSignal | undefined; invert: boolean }, s: SimState): boolean {
   if (!p.signal) return false;
   const v = simSignalValue(s, p.signal);
   if (typeof v !== 'boolean') throw new ElevgwError('BOARD_INVALID', `board "${board.id}" point "${p.name}": a contact cannot carry the numeric signal ${p.signal}`);
