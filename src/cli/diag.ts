@@ -6,6 +6,7 @@ import { LANG_OPTION, resolveLang } from '../diag/i18n.js';
 import { readOutbox } from '../diag/outbox-read.js';
 import { registerDiagBaseline } from './diag-baseline.js';
 import { registerDiagBroker } from './diag-broker.js';
+import { registerDiagLearn } from './diag-learn.js';
 import { registerDiagLive } from './diag-live.js';
 import { registerDiagScan } from './diag-scan.js';
 import { DIAG_EXIT, registerDiagSignals } from './diag-signals.js';
@@ -21,6 +22,7 @@ export function registerDiag(program: Command): void {
   registerDiagSignals(diag);
   registerDiagScan(diag);
   registerDiagBroker(diag);
+  registerDiagLearn(diag);
   registerDiagLive(diag);
   registerDiagBaseline(diag);
   diag
@@ -34,7 +36,7 @@ export function registerDiag(program: Command): void {
       const config = loadConfig(opts.config);
       const report = config.elevators.map((e) => {
         const pipeline = pipelineFor(e);
-        return { elevator: e.config.id, board: e.board.id, signals: [...pipeline.normalizer.available()].sort(), rules: pipeline.detection.armed() };
+        return { elevator: e.config.id, board: e.board.id, signals: [...pipeline.normalizer.available()].sort(), fused: [...pipeline.normalizer.fused()].sort(), rules: pipeline.detection.armed() };
       });
       if (opts.json) {
         console.log(JSON.stringify(report));
@@ -42,7 +44,12 @@ export function registerDiag(program: Command): void {
       }
       for (const r of report) {
         console.log(t.rulesProvides({ elevator: r.elevator, board: r.board, signals: r.signals.join(', ') }));
-        for (const rule of r.rules) console.log(rule.armed ? t.ruleArmed({ rule: rule.type }) : t.ruleNotArmed({ rule: rule.type, missing: rule.missing.join(', ') }));
+        if (r.fused.length > 0) console.log(t.rulesFused({ signals: r.fused.join(', ') }));
+        for (const rule of r.rules) {
+          if (!rule.armed) console.log(t.ruleNotArmed({ rule: rule.type, missing: rule.missing.join(', ') }));
+          else if (rule.fused) console.log(t.ruleArmedFused({ rule: rule.type, fused: rule.fused.join(', ') }));
+          else console.log(t.ruleArmed({ rule: rule.type }));
+        }
       }
     });
   diag

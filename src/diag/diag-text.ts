@@ -10,6 +10,14 @@ export const diagTexts = defineMessages({
     (p) => `  armed     ${p.rule}`,
     (p) => `  已启用    ${p.rule}`,
   ),
+  rulesFused: msg<{ signals: string }>(
+    (p) => `  fused from the retrofit box's sensors: ${p.signals} (docs/retrofit.md)`,
+    (p) => `  由加装传感器盒融合得到：${p.signals}（docs/retrofit.md）`,
+  ),
+  ruleArmedFused: msg<{ rule: string; fused: string }>(
+    (p) => `  armed     ${p.rule} — on fused ${p.fused}`,
+    (p) => `  已启用    ${p.rule} —— 基于融合信号 ${p.fused}`,
+  ),
   ruleNotArmed: msg<{ rule: string; missing: string }>(
     (p) => `  NOT armed ${p.rule} — board lacks ${p.missing}`,
     (p) => `  未启用    ${p.rule} —— 板卡缺少 ${p.missing}`,

@@ -1,0 +1,74 @@
+import type { Driver } from '../../../drivers/types.js';
+import type { RetrofitBoardProfile } from '../../config/board.js';
+import type { Clock } from '../../core/clock.js';
+import { type FusedSignals, fusedInputsOf, fusedSignalsFor } from '../../signals/fusion/fused-signals.js';
+import type { LandingDrift } from '../../signals/fusion/drift.js';
+import { type LearnResult, ShaftLearner } from '../../signals/fusion/learn.js';
+import type { LearnedShaft } from '../../signals/fusion/shaft.js';
+
+/**
+ * The two runs of `elevgw diag learn`, on the board's own driver and the injected clock, so the
+ * simulator can drive them in sample time: the learning run itself, and the check of an existing
+ * learned shaft against the car's stops (which offers a new learning run when its anchors drifted).
+ */
+export interface RunOptions {
+  driver: Driver;
+  board: RetrofitBoardProfile;
+  clock: Pick<Clock, 'now'>;
+  /** Waits one poll period (real time on site; the simulator steps instead). */
+  wait(ms: number): Promise<void>;
+  timeoutMs: number;
+}
+
+export type LearnOutcome = { ok: true; result: LearnResult } | { ok: false; reason: string };
+
+/** Polls until the car has stopped at every landing and is back at the bottom, then gives what was learned. */
+export async function runLearning(o: RunOptions & { configuredLevelsMm: readonly number[]; onProgress?: (p: { visited: number[]; at: number | undefined }) => void }): Promise<LearnOutcome> {
+  const learner = new ShaftLearner(o.configuredLevelsMm, { accelFullScaleMps2: o.board.sensors.accelerometer.rangeG * 9.80665, vanes: o.board.vanes });
+  const group = o.board.pollGroups[0]!;
+  const until = o.clock.now() + o.timeoutMs;
+  let seen = '';
+  while (o.clock.now() < until) {
+    await o.wait(group.intervalMs);
+    learner.feed(fusedInputsOf(o.board, await o.driver.poll(group.name)));
+    const p = learner.progress();
+    const key = `${p.visited.join()}/${p.at}`;
+    if (key !== seen) {
+      seen = key;
+      o.onProgress?.(p);
+    }
+    if (p.complete) {
+      const r = learner.result();
+      return 'missing' in r ? { ok: false, reason: r.missing } : { ok: true, result: r };
+    }
+  }
+  const r = learner.result();
+  return { ok: false, reason: 'missing' in r ? r.missing : 'the car did not come back to the bottom landing' };
+}
+
+export interface CheckOutcome {
+  /** Stops at an identified landing during the check. */
+  stops: number;
+  drift: LandingDrift[];
+  /** Landings whose anchors moved beyond the limits: a new learning run is worth it. */
+  advised: LandingDrift[];
+}
+
+/** Watches the fused signals with the learned shaft until `stops` stops (or the timeout) and reports how far its anchors drifted. */
+export async function checkShaft(o: RunOptions & { floorLevelsMm: readonly number[]; shaft: LearnedShaft; stops: number }): Promise<CheckOutcome> {
+  const fused: FusedSignals | undefined = fusedSignalsFor(o.board, { floorLevelsMm: o.floorLevelsMm, staleAfterMs: 3000, shaft: o.shaft });
+  if (!fused) throw new Error(`board ${o.board.id} has no fused signals`);
+  const group = o.board.pollGroups[0]!;
+  const until = o.clock.now() + o.timeoutMs;
+  let stops = 0;
+  let wasStill = true;
+  while (o.clock.now() < until && stops < o.stops) {
+    await o.wait(group.intervalMs);
+    fused.update(fusedInputsOf(o.board, await o.driver.poll(group.name)));
+    const st = fused.status(o.clock.now());
+    if (st.still && !wasStill && st.identified) stops++;
+    wasStill = st.still;
+  }
+  const st = fused.status(o.clock.now());
+  return { stops, drift: fused.fusion.anchorDrift(), advised: st.drift };
+}
