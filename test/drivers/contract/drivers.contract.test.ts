@@ -8,6 +8,12 @@ import { BusQueue } from '../../../drivers/kernel/bus-queue.js';
 import type { SerialPortFactory } from '../../../drivers/kernel/serial-port.js';
 import { ModbusDriver } from '../../../drivers/modbus/driver.js';
 import { modbusRtuLink, RtuPorts } from '../../../drivers/modbus/rtu-link.js';
+import { RetrofitDriver } from '../../../drivers/retrofit/driver.js';
+import { FakeI2cBus } from '../../../drivers/retrofit/fake-i2c.js';
+import type { I2cDevice } from '../../../drivers/retrofit/i2c.js';
+import { johnnyFiveLink, loadJohnnyFive } from '../../../drivers/retrofit/johnny-five.js';
+import { MockIoBoard } from '../../../drivers/retrofit/mock-board.js';
+import { piRetrofitConnector } from '../../../drivers/retrofit/pi-i2c.js';
 import { SerialFramedDriver } from '../../../drivers/serial/driver.js';
 import type { ModbusBoardProfile } from '../../../src/config/board.js';
 import { BUILTIN_BOARDS_DIR, loadBoardFile } from '../../../src/config/load.js';
@@ -16,6 +22,8 @@ import { ElevgwError } from '../../../src/core/errors.js';
 import { silentLogger } from '../../../src/core/log.js';
 import { VirtualElevator } from '../../../src/sim/elevator.js';
 import { startModbusRtuServer, type ModbusRtuServer } from '../../../src/sim/modbus-rtu-server.js';
+import { Bmp280Device } from '../../../src/sim/raw-sensors/bmp280-device.js';
+import { Mpu6050Device } from '../../../src/sim/raw-sensors/mpu6050-device.js';
 import { encodeSensorboxFrame } from '../../../src/sim/serial-sensorbox.js';
 import { FakeCable, type FakeEnd } from '../fake-cable.js';
 import { BACKOFF, driverContract, settle, type DriverRig } from './driver-contract.js';
@@ -153,6 +161,81 @@ driverContract('firmata (mock board)', async () => {
     async unplug() {
       plugged = false;
       io?.unplug('USB cable pulled');
+    },
+    async plug() {
+      plugged = true;
+    },
+    attempts: () => attempts,
+    dispose: () => driver.close(),
+  } satisfies DriverRig;
+});
+
+/** A retrofit box's sensors: a barometer converting and an accelerometer sampling, as a standing car. */
+function retrofitSensors() {
+  const barometer = new Bmp280Device();
+  const accelerometer = new Mpu6050Device();
+  return {
+    devices: new Map<number, I2cDevice>([[0x76, barometer], [0x68, accelerometer]]),
+    report() {
+      barometer.convert(101_000, 20);
+      for (let i = 0; i < 5; i++) accelerometer.push([0, 0, 9.80665]);
+    },
+  };
+}
+
+// Retrofit on the Pi: BMP280 and MPU-6050 on a fake I²C bus, contacts on fake GPIO lines; "unplugged" is the box gone (NACKs, EIO).
+driverContract('retrofit-i2c (fake I2C bus and GPIO lines)', async () => {
+  const board = loadBoardFile(boardFile('retrofit-pi-i2c-sensorbox'), 'retrofit-i2c', 'retrofit-firmata');
+  const sensors = retrofitSensors();
+  const bus = new FakeI2cBus(sensors.devices);
+  const idle: Record<number, Level> = Object.fromEntries(board.points.flatMap((p) => ('line' in p.source ? [[p.source.line, 1]] : [])));
+  const lines = new FakeGpioLines({ ...idle, 17: 0, 5: 0 }); // door closed, mains present (active low)
+  const connect = counting(piRetrofitConnector({ bus: async () => bus, lines: async () => lines }));
+  const clock = new FakeClock(0);
+  const driver = new RetrofitDriver({ board, connect: connect.fn, clock, logger: silentLogger, reopenMinMs: BACKOFF.minMs, reopenMaxMs: BACKOFF.maxMs });
+  return {
+    driver, clock, group: 'sensors', lostCode: 'I2C_IO', expected: { doorClosed: true, mains: true, pir: false },
+    report: async () => sensors.report(),
+    async unplug() {
+      bus.unplug();
+      lines.unplug();
+    },
+    async plug() {
+      bus.plug();
+      lines.plug();
+    },
+    attempts: connect.calls,
+    dispose: () => driver.close(),
+  } satisfies DriverRig;
+});
+
+// Retrofit on a Firmata board: johnny-five (the real package) on the mock IO board, sensors answering its I2C requests.
+driverContract('retrofit-firmata (johnny-five on a mock Firmata board)', async () => {
+  const board = loadBoardFile(boardFile('retrofit-firmata-sensorbox'), 'retrofit-firmata', 'retrofit-i2c');
+  const sensors = retrofitSensors();
+  const clock = new FakeClock(0);
+  const Five = await loadJohnnyFive();
+  let plugged = true;
+  let io: MockIoBoard | undefined;
+  let attempts = 0;
+  const connect = async () => {
+    attempts++;
+    if (!plugged) throw new ElevgwError('FIRMATA_IO', 'no Firmata handshake (board absent)');
+    io = new MockIoBoard(sensors.devices);
+    for (const p of board.points) if ('pin' in p.source) io.setDigital(p.source.pin, p.name === 'doorClosed' || p.name === 'mains' ? 0 : 1);
+    return johnnyFiveLink(io, Five, { description: 'johnny-five on a mock board', timers: clock, close: async () => undefined });
+  };
+  const driver = new RetrofitDriver({ board, connect, clock, logger: silentLogger, reopenMinMs: BACKOFF.minMs, reopenMaxMs: BACKOFF.maxMs });
+  return {
+    // Raw pin levels (the profile's inversion is the normalizer's business): contacts pulled low when made.
+    driver, clock, group: 'sensors', lostCode: 'FIRMATA_IO', expected: { doorClosed: false, mains: false, pir: true },
+    async report() {
+      sensors.report();
+      await settle();
+    },
+    async unplug() {
+      plugged = false;
+      io?.unplug();
     },
     async plug() {
       plugged = true;

@@ -1,0 +1,9 @@
+import { describe, it } from 'vitest';
+import { expectAcceptance, runQuarter } from './day.js';
+
+/** docs/retrofit.md, acceptance: one quarter of the simulated day (test/retrofit/day.ts). */
+describe('a retrofit box on a 20-storey tower, normal traffic, 18:00–24:00', () => {
+  it('identifies every landing, keeps position and speed within bounds, raises nothing', async () => {
+    expectAcceptance(3, await runQuarter(3));
+  });
+});

@@ -1,0 +1,106 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ShaftFusion } from '../../src/signals/fusion/fusion.js';
+import { shaftModel } from '../../src/signals/fusion/shaft.js';
+import { VirtualElevator } from '../../src/sim/elevator.js';
+import { Environment } from '../../src/sim/raw-sensors/environment.js';
+import { ImuModel } from '../../src/sim/raw-sensors/imu.js';
+import { VaneSensors } from '../../src/sim/raw-sensors/vanes.js';
+import { gauss } from '../../src/sim/wear/gauss.js';
+import { prng } from '../../src/sim/prng.js';
+
+const G = 2 * 9.80665;
+const finite = (x: number) => Number.isFinite(x);
+
+/** Everything the fusion says, checked for numbers that are numbers. */
+function expectSane(f: ShaftFusion, now: number): void {
+  for (const s of [f.position(now), f.speed(now), f.levelingError(now)]) {
+    expect(finite(s.value), JSON.stringify(s)).toBe(true);
+    expect(['good', 'bad']).toContain(s.quality);
+    expect(finite(s.at)).toBe(true);
+  }
+  const st = f.status(now);
+  expect(finite(st.biasMps2)).toBe(true);
+}
+
+const anyNumber = fc.oneof(fc.double(), fc.constantFrom(Number.NaN, Infinity, -Infinity, 0, 1e308, -1e308, 9.80665, 101_325));
+
+describe('shaft fusion, property-based', () => {
+  it('never says NaN or throws, whatever arrives: garbage values, times out of order, sensors flapping', () => {
+    const input = fc.oneof(
+      fc.record({ kind: fc.constant('accel' as const), v: anyNumber, at: anyNumber }),
+      fc.record({ kind: fc.constant('pressure' as const), v: anyNumber, at: anyNumber }),
+      fc.record({ kind: fc.constant('sensor' as const), which: fc.constantFrom('upper' as const, 'lower' as const), on: fc.boolean(), at: anyNumber }),
+      fc.record({ kind: fc.constant('door' as const), closed: fc.option(fc.boolean(), { nil: undefined }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(input, { maxLength: 300 }), fc.option(fc.integer({ min: 0, max: 9 }), { nil: undefined }), (inputs, start) => {
+        const f = new ShaftFusion({ shaft: shaftModel([0, 3000, 6000, 9000, 12000, 15000, 18000, 21000, 24000, 27000]), accelFullScaleMps2: G, staleAfterMs: 3000, ...(start === undefined ? {} : { startLanding: start }) });
+        let now = 0;
+        for (const i of inputs) {
+          if (i.kind === 'accel') f.accel(i.v, i.at);
+          else if (i.kind === 'pressure') f.pressure(i.v, i.at);
+          else if (i.kind === 'sensor') f.sensor(i.which, i.on, i.at);
+          else f.door(i.closed);
+          now = 'at' in i && finite(i.at) ? Math.max(now, i.at) : now;
+          expectSane(f, now);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps position at stops within 50 mm and speed within 0.1 m/s under bounded noise, bias, sensitivity error and weather', () => {
+    const noise = fc.record({
+      seed: fc.integer({ min: 1, max: 1_000_000 }),
+      noiseDensityUg: fc.double({ min: 50, max: 500, noNaN: true }),
+      offsetMps2: fc.double({ min: -0.6, max: 0.6, noNaN: true }),
+      scaleError: fc.double({ min: -0.02, max: 0.02, noNaN: true }),
+      trendPaPerDay: fc.double({ min: -1000, max: 1000, noNaN: true }),
+      baroNoisePa: fc.double({ min: 0, max: 1.5, noNaN: true }),
+      jitterMm: fc.double({ min: 0, max: 2, noNaN: true }),
+      trips: fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 2, maxLength: 5 }),
+    });
+    fc.assert(
+      fc.property(noise, (n) => {
+        const levels = Array.from({ length: 10 }, (_, i) => i * 3000);
+        const car = new VirtualElevator({ floorLevelsMm: levels });
+        const imu = new ImuModel({ seed: n.seed, noiseDensityUg: n.noiseDensityUg, offsetMps2: n.offsetMps2, scaleError: n.scaleError });
+        const env = new Environment(levels, { seed: n.seed, trendPaPerDay: n.trendPaPerDay });
+        const vanes = new VaneSensors(levels, { seed: n.seed, jitterMm: n.jitterMm, mountingMm: 0 });
+        const random = prng(n.seed);
+        const f = new ShaftFusion({ shaft: shaftModel(levels), accelFullScaleMps2: G, staleAfterMs: 3000, startLanding: 0 });
+        const axes: [number, number, number] = [0, 0, 0];
+        let prev = car.state();
+        vanes.move(prev.positionMm, 0);
+        f.sensor('upper', vanes.upper, 0);
+        f.sensor('lower', vanes.lower, 0);
+        let wasOpen = false;
+        let t = 0;
+        const calls = [...n.trips];
+        for (; t < 30_000 + calls.length * 40_000; t += 20) {
+          if (car.idle() && t > 5000 && calls.length > 0) car.call(calls.shift()!);
+          car.step(20);
+          const s = car.state();
+          f.accel(imu.sample((s.speedMps - prev.speedMps) / 0.02, 20, axes)[2], t);
+          for (const e of vanes.move(s.positionMm, t)) {
+            f.sensor('upper', e.upper, e.atMs);
+            f.sensor('lower', e.lower, e.atMs);
+          }
+          f.door(s.doorClosed);
+          if (t % 140 === 0) f.pressure(env.pressurePa(s.positionMm, t) + n.baroNoisePa * gauss(random), t);
+          const speed = f.speed(t);
+          if (speed.quality === 'good') expect(Math.abs(speed.value - s.speedMps), `speed at ${t}`).toBeLessThanOrEqual(0.1);
+          if (s.doorOpen && !wasOpen) {
+            const p = f.position(t);
+            expect(p.quality).toBe('good');
+            expect(Math.abs(p.value - s.positionMm), `stop at ${t}`).toBeLessThanOrEqual(50);
+          }
+          wasOpen = s.doorOpen;
+          prev = s;
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
