@@ -1,3 +1,4 @@
+import { settle } from '../../helpers/turns.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Driver, RawPoint } from '../../../drivers/types.js';
 import type { FakeClock } from '../../../src/core/clock.js';
@@ -28,10 +29,6 @@ export interface DriverRig {
   dispose(): Promise<void>;
 }
 
-/** Lets in-memory fakes deliver what they queued (they answer on setImmediate). */
-export async function settle(): Promise<void> {
-  for (let i = 0; i < 6; i++) await new Promise<void>((r) => setImmediate(r));
-}
 
 const allGood = (pts: RawPoint[]) => pts.length > 0 && pts.every((p) => p.quality === 'good');
 const allBad = (pts: RawPoint[]) => pts.length > 0 && pts.every((p) => p.quality === 'bad');

@@ -26,7 +26,8 @@ import { Bmp280Device } from '../../../src/sim/raw-sensors/bmp280-device.js';
 import { Mpu6050Device } from '../../../src/sim/raw-sensors/mpu6050-device.js';
 import { encodeSensorboxFrame } from '../../../src/sim/serial-sensorbox.js';
 import { FakeCable, type FakeEnd } from '../fake-cable.js';
-import { BACKOFF, driverContract, settle, type DriverRig } from './driver-contract.js';
+import { settle } from '../../helpers/turns.js';
+import { BACKOFF, driverContract, type DriverRig } from './driver-contract.js';
 
 const boardFile = (id: string) => join(BUILTIN_BOARDS_DIR, `${id}.yaml`);
 
