@@ -45,7 +45,14 @@ function fillBacklog(dbPath: string, n: number): { fillMs: number; dbBytes: numb
     const batch: NewRecord[] = [];
     for (let j = 0; j < 10_000 && i + j < n; j++) {
       const id = ids.next();
-      batch.push({ id, kind: 'event', elevatorId: 'E1', priority: PRIORITY.warning, createdAt: Date.now(), payload: JSON.stringify({ v: 1, id, type: 'door-open-too-long', n: i + j }) });
+      batch.push({
+        id,
+        kind: 'event',
+        elevatorId: 'E1',
+        priority: PRIORITY.warning,
+        createdAt: Date.now(),
+        payload: JSON.stringify({ v: 1, id, type: 'door-open-too-long', n: i + j }),
+      });
     }
     outbox.append(batch);
   }

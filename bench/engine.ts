@@ -44,7 +44,10 @@ export async function benchEngine(): Promise<Record<string, number | string>> {
   const snapshots = Array.from({ length: 3000 }, (_, i) => signalsAt(i, i * 100));
   const available = new Set(Object.keys(snapshots[0]!) as SignalName[]);
   for (const elevators of [1, 16]) {
-    const engines = Array.from({ length: elevators }, (_, k) => new DetectionEngine({ elevatorId: `E${k}`, thresholds: defaultThresholds, ratedSpeedMps: 1.75, floorLevelsMm: FLOORS, available }));
+    const engines = Array.from(
+      { length: elevators },
+      (_, k) => new DetectionEngine({ elevatorId: `E${k}`, thresholds: defaultThresholds, ratedSpeedMps: 1.75, floorLevelsMm: FLOORS, available }),
+    );
     const samples = 200_000;
     let now = 0;
     const t0 = performance.now();
@@ -60,7 +63,10 @@ export async function benchEngine(): Promise<Record<string, number | string>> {
   const N = 200;
   for (let i = 0; i < 3; i++) global.gc?.();
   const before = process.memoryUsage().heapUsed;
-  const many = Array.from({ length: N }, (_, k) => new DetectionEngine({ elevatorId: `M${k}`, thresholds: defaultThresholds, ratedSpeedMps: 1.75, floorLevelsMm: FLOORS, available }));
+  const many = Array.from(
+    { length: N },
+    (_, k) => new DetectionEngine({ elevatorId: `M${k}`, thresholds: defaultThresholds, ratedSpeedMps: 1.75, floorLevelsMm: FLOORS, available }),
+  );
   for (let i = 0; i < 600; i++) for (const e of many) e.step(snapshots[i % snapshots.length]!, i * 100);
   for (let i = 0; i < 3; i++) global.gc?.();
   const after = process.memoryUsage().heapUsed;
@@ -82,7 +88,10 @@ function benchIndicators(): Record<string, number | string> {
   for (let t = 0; t < 14 * 86_400_000; t = nextSampleAt(lift, t)) snapshots.push({ t, s: source.at(t) });
   const floors = lift.levelsMm.map((levelMm, i) => ({ label: String(i), levelMm }));
   const run = (enabled: boolean, store?: MemoryBaselineStore) => {
-    const d = new Detection({ elevatorId: 'B', thresholds: mergeThresholds(defaultThresholds, { earlyWarning: { enabled } }), ratedSpeedMps: 1.75, floors, ...(store ? { baselines: store } : {}) }, WEAR_SIGNALS);
+    const d = new Detection(
+      { elevatorId: 'B', thresholds: mergeThresholds(defaultThresholds, { earlyWarning: { enabled } }), ratedSpeedMps: 1.75, floors, ...(store ? { baselines: store } : {}) },
+      WEAR_SIGNALS,
+    );
     const t0 = performance.now();
     for (const { t, s } of snapshots) d.observe(s, t);
     return { ms: performance.now() - t0, d };
@@ -100,4 +109,3 @@ function benchIndicators(): Record<string, number | string> {
     'health baselines saved per elevator (KiB JSON)': Math.round(JSON.stringify([...(store.load('B')?.keys ?? [])]).length / 1024),
   };
 }
-

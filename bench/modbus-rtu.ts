@@ -51,7 +51,14 @@ export async function benchModbusRtu(): Promise<Record<string, number | string>>
   try {
     for (const baudRate of [9600, 115_200]) {
       const ports = new RtuPorts();
-      const driver = new ModbusDriver({ board, unitId: 1, link: modbusRtuLink({ path: pair.b, baudRate, parity: 'none' }, ports), clock: systemClock, logger: silentLogger, bus: new BusQueue() });
+      const driver = new ModbusDriver({
+        board,
+        unitId: 1,
+        link: modbusRtuLink({ path: pair.b, baudRate, parity: 'none' }, ports),
+        clock: systemClock,
+        logger: silentLogger,
+        bus: new BusQueue(),
+      });
       await driver.open();
       for (let i = 0; i < 50; i++) await driver.poll('fast'); // warm-up
       const gapBefore = ports.port(pair.b)?.gapWaitMs ?? 0;

@@ -23,7 +23,10 @@ export async function benchRelease(): Promise<Record<string, number | string>> {
     const list = spawnSync('tar', ['-tvzf', tarball], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     if (list.status !== 0) throw new Error(`tar -tvzf ${tarball}: ${list.stderr}`);
     // GNU tar's verbose listing: mode owner/group size date time name
-    const entries = list.stdout.split('\n').filter(Boolean).map((l) => l.split(/\s+/));
+    const entries = list.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split(/\s+/));
     const size = (pred: (name: string) => boolean) => entries.filter((e) => pred(e[5] ?? '')).reduce((n, e) => n + Number(e[2]), 0);
     out[`release ${target}: tarball (MB)`] = MB(statSync(tarball).size);
     out[`release ${target}: unpacked (MB)`] = MB(size(() => true));

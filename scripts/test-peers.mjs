@@ -36,7 +36,7 @@ export const PEERS = [
   { pkg: 'libc6-armhf-cross', file: '/usr/arm-linux-gnueabihf/lib/ld-linux-armhf.so.3', why: 'armhf libc for qemu-arm' },
   { pkg: 'libstdc++6-armhf-cross', file: '/usr/arm-linux-gnueabihf/lib/libstdc++.so.6', why: 'armhf libstdc++ for qemu-arm' },
   { pkg: 'qemu-user-static', bin: 'qemu-aarch64-static', why: 'runs the arm64 and armv7l releases here' },
-  { pkg: 'iproute2', bin: 'ip', why: 'brings up lo in the release test\'s network namespace' },
+  { pkg: 'iproute2', bin: 'ip', why: "brings up lo in the release test's network namespace" },
   // The reference platform (test/platform): a real PostgreSQL (run as its own user: it refuses root) and a real browser.
   { pkg: 'postgresql', file: '/usr/lib/postgresql/15/bin/postgres', why: 'the platform store on PostgreSQL (initdb and postgres on a temp directory)' },
   { pkg: 'chromium', bin: 'chromium', why: 'the duty-desk page in headless Chromium (playwright-core drives it)' },

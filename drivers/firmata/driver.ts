@@ -36,7 +36,11 @@ export class FirmataDriver implements Driver {
   private readonly board: LinkSupervisor<FirmataIo>;
 
   constructor(private readonly o: FirmataDriverOptions) {
-    for (const g of o.board.pollGroups) this.groups.set(g.name, o.board.points.filter((p) => p.group === g.name).map((p) => p.name));
+    for (const g of o.board.pollGroups)
+      this.groups.set(
+        g.name,
+        o.board.points.filter((p) => p.group === g.name).map((p) => p.name),
+      );
     for (const p of o.board.points) if (p.source.mode === 'analog') this.analog.add(p.name);
     this.health_ = new HealthRecorder(o.logger, { board: o.board.id });
     this.board = new LinkSupervisor({

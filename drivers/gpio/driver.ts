@@ -38,7 +38,11 @@ export class GpioDriver implements Driver {
 
   constructor(private readonly o: GpioDriverOptions) {
     for (const p of o.board.points) this.byLine.set(p.source.line, [...(this.byLine.get(p.source.line) ?? []), p]);
-    for (const g of o.board.pollGroups) this.groups.set(g.name, o.board.points.filter((p) => p.group === g.name));
+    for (const g of o.board.pollGroups)
+      this.groups.set(
+        g.name,
+        o.board.points.filter((p) => p.group === g.name),
+      );
     this.health_ = new HealthRecorder(o.logger, { board: o.board.id });
     this.supervisor = new LinkSupervisor({
       open: () => this.openLines(),

@@ -47,9 +47,7 @@ export function listGpioChips(sysfsRoot = '/sys'): GpioChip[] {
  * first of HEADER_CHIP_LABELS present. Throws naming what was found.
  */
 export function headerChip(chips: readonly GpioChip[], want?: string): GpioChip {
-  const found = want
-    ? chips.find((c) => c.label === want || c.name === want)
-    : HEADER_CHIP_LABELS.map((l) => chips.find((c) => c.label === l)).find((c) => c !== undefined);
+  const found = want ? chips.find((c) => c.label === want || c.name === want) : HEADER_CHIP_LABELS.map((l) => chips.find((c) => c.label === l)).find((c) => c !== undefined);
   if (found) return found;
   const seen = chips.map((c) => `${c.name} (${c.label}, base ${c.base})`).join(', ') || 'none';
   const wanted = want ? `gpiochip "${want}"` : `Raspberry Pi header gpiochip (${HEADER_CHIP_LABELS.join(', ')})`;

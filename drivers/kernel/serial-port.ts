@@ -34,8 +34,7 @@ export interface SerialPortLike {
 export type SerialPortFactory = (settings: SerialSettings) => SerialPortLike;
 
 /** Real serial ports and ptys (node-serialport's default binding), opened by the driver. */
-export const systemSerialPorts: SerialPortFactory = ({ path, baudRate, parity = 'none' }) =>
-  new SerialPort({ path, baudRate, parity, dataBits: 8, stopBits: 1, autoOpen: false });
+export const systemSerialPorts: SerialPortFactory = ({ path, baudRate, parity = 'none' }) => new SerialPort({ path, baudRate, parity, dataBits: 8, stopBits: 1, autoOpen: false });
 
 /**
  * node-serialport's mock binding (`new SerialPortMock(...)` ports use it): `mockBinding.createPort(path)` makes a device,

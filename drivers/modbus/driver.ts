@@ -10,7 +10,6 @@ import { classify, exceptionCodeOf, retryableException, type ModbusErrorCode } f
 import type { ModbusLink } from './link.js';
 import { decodeGroup, planReads, type BlockResult, type ReadBlock } from './plan.js';
 
-
 export interface ModbusDriverOptions {
   board: ModbusBoardProfile;
   unitId: number;
@@ -116,10 +115,14 @@ export class ModbusDriver implements Driver {
   async writeRegister(address: number, value: number): Promise<void> {
     const allowed = this.o.board.writable.some((w) => w.table === 'holding' && w.address === address);
     if (!allowed) {
-      throw new ElevgwError('WRITE_NOT_ALLOWED', `board "${this.o.board.id}" does not allow writing holding register ${address} (writable: ${JSON.stringify(this.o.board.writable)})`, {
-        board: this.o.board.id,
-        address,
-      });
+      throw new ElevgwError(
+        'WRITE_NOT_ALLOWED',
+        `board "${this.o.board.id}" does not allow writing holding register ${address} (writable: ${JSON.stringify(this.o.board.writable)})`,
+        {
+          board: this.o.board.id,
+          address,
+        },
+      );
     }
     await this.o.bus.run(() => this.o.link.writeRegister(this.o.unitId, address, value, this.o.board.timeoutMs));
   }

@@ -204,7 +204,14 @@ export class RetrofitDriver implements Driver {
       const calibration = await setUpBmp280(bus, barometer.address);
       await setUpMpu6050(bus, accelerometer.address);
       const now = this.o.clock.now();
-      const session: Session = { link, bus, calibration, samples: new SampleClock(MPU6050.SAMPLE_PERIOD_MS, ACCEL_DELAY_MS), contacts: new Map(), freshAt: { accelerometer: now, barometer: now } };
+      const session: Session = {
+        link,
+        bus,
+        calibration,
+        samples: new SampleClock(MPU6050.SAMPLE_PERIOD_MS, ACCEL_DELAY_MS),
+        contacts: new Map(),
+        freshAt: { accelerometer: now, barometer: now },
+      };
       for (const p of this.o.board.points) {
         const src = p.source;
         if ('sensor' in src) continue;

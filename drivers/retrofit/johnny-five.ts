@@ -67,7 +67,11 @@ export async function loadJohnnyFive(importer: () => Promise<unknown> = () => im
  * johnny-five's Board on an IO plugin that is ready (firmata-io's Board after its handshake, or
  * the simulator's mock board), and the box's link through it. `io.close` is told when the link closes.
  */
-export async function johnnyFiveLink(io: IoPlugin & { on(event: string, listener: (arg?: unknown) => void): unknown }, Five: FiveBoardClass, o: { description: string; timers: Timers; close: () => Promise<void> }): Promise<RetrofitLink> {
+export async function johnnyFiveLink(
+  io: IoPlugin & { on(event: string, listener: (arg?: unknown) => void): unknown },
+  Five: FiveBoardClass,
+  o: { description: string; timers: Timers; close: () => Promise<void> },
+): Promise<RetrofitLink> {
   const lost: ((reason: string) => void)[] = [];
   let gone = false;
   const goneWith = (reason: string) => {

@@ -23,7 +23,10 @@ export async function openI2cBus(busNumber: number, importI2c: () => Promise<unk
   try {
     mod = await importI2c();
   } catch (e) {
-    throw new ElevgwError('DRIVER_OPEN_FAILED', `retrofit-i2c boards need the optional package "i2c-bus" (npm install i2c-bus), which is not installed or not built: ${errorMessage(e)}`);
+    throw new ElevgwError(
+      'DRIVER_OPEN_FAILED',
+      `retrofit-i2c boards need the optional package "i2c-bus" (npm install i2c-bus), which is not installed or not built: ${errorMessage(e)}`,
+    );
   }
   const m = ((mod as { default?: unknown }).default ?? mod) as { openPromisified?: (bus: number) => Promise<PromisifiedBus> };
   if (typeof m.openPromisified !== 'function') throw new ElevgwError('DRIVER_OPEN_FAILED', 'the installed "i2c-bus" has no openPromisified (expected i2c-bus 5)');

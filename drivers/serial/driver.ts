@@ -49,7 +49,11 @@ export class SerialFramedDriver implements Driver {
 
   constructor(private readonly o: SerialFramedDriverOptions) {
     this.decoder = new FrameDecoder(o.board.framing);
-    for (const g of o.board.pollGroups) this.groups.set(g.name, o.board.points.filter((p) => p.group === g.name).map((p) => p.name));
+    for (const g of o.board.pollGroups)
+      this.groups.set(
+        g.name,
+        o.board.points.filter((p) => p.group === g.name).map((p) => p.name),
+      );
     this.needed = Math.max(o.board.framing.minLength, payloadNeeded(o.board.points.map((p) => p.source)));
     this.health_ = new HealthRecorder(o.logger, { port: o.connection.path, board: o.board.id });
     this.port = new LinkSupervisor({

@@ -35,61 +35,71 @@ async function buildTarget(target, force) {
   const started = Date.now();
   const step = (what) => console.log(`[${target.name} ${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${what}`);
 
-  await withLock(join(BUILD_DIR, `${target.name}.lock`), async () => {
-    rmSync(work, { recursive: true, force: true });
-    mkdirSync(work, { recursive: true });
-    setLog(join(work, 'log')); // the last build's log is kept unless this one builds
-    try {
-      const source = freeze(REPO, work);
-      const stamp = join(CACHE_DIR, `${target.name}.json`);
-      if (!force && (await fresh(stamp, tarball, source.tree))) {
-        step(`up to date (inputs ${source.tree.slice(0, 12)}): ${tarball}`);
-        placeInstallers(source.tree);
-        return;
-      }
-      writeFileSync(logFile, '');
-      setLog(logFile);
-      step(`building ${name} from ${source.commit.slice(0, 12)}${source.dirty ? ' + uncommitted changes' : ''} (log: ${logFile})`);
-      const snap = join(work, 'src');
-      source.exportTo(snap);
-      source.release();
-      const top = join(work, 'stage', name);
-      const nodeDir = nodePackage(target, CACHE_DIR);
-      step(`node ${target.nodeVersion} (${target.nodePackage})`);
-      const appCached = await compileApp(REPO, snap, source.tree, CACHE_DIR, join(top, 'app', 'dist'));
-      step(appCached ? 'app compiled (by another target\'s build of these inputs)' : 'app compiled');
-      prepareApp(snap, top);
-      const natives = nativePackages(join(snap, 'package-lock.json'));
-      const modules = installModules(join(top, 'app'), target, nodeDir, CACHE_DIR);
-      step(`node_modules ${modules.cached ? 'from cache' : 'installed'}; native: ${modules.built.join(', ')}${modules.failed.length ? `; optional, did not build: ${modules.failed.join(', ')}` : ''}${modules.isolated ? '' : ' (network not isolated)'}`);
-      assemble(snap, top, nodeDir);
-      const binaries = checkBinaries(top, target, natives.filter((n) => !n.optional).map((n) => n.name));
-      writeReleaseJson(top, {
-        name: 'elevgw',
-        version,
-        target: target.name,
-        node: { version: target.nodeVersion, package: `${target.nodePackage}@${target.nodeVersion}` },
-        git: { commit: source.commit, tree: source.tree, dirty: source.dirty },
-        builtAt: new Date().toISOString(),
-        nativeModules: binaries.modules,
-        optionalNotBuilt: modules.failed,
-        requires: { glibc: binaries.glibc, glibcxx: binaries.glibcxx },
-        builtOffline: modules.isolated,
-        // The outbox schema version this app migrates a database to: `elevgw upgrade` backs the
-        // outbox up before a release with a newer one first runs (src/install/outbox-backup.ts).
-        outboxSchema: (await import(pathToFileURL(join(top, 'app/dist/src/outbox/sqlite-schema.js')).href)).SCHEMA_VERSION,
-      });
-      const files = writeManifest(top);
-      step(`${files} files in the manifest; needs glibc ${binaries.glibc}${binaries.glibcxx ? `, libstdc++ GLIBCXX_${binaries.glibcxx}` : ''}`);
-      mkdirSync(RELEASE_DIR, { recursive: true });
-      const { sha256, bytes } = await pack(top, tarball, source.commitTime);
-      writeFileSync(stamp, JSON.stringify({ tree: source.tree, sha256 }));
-      placeInstallers(source.tree);
-      step(`${tarball} (${(bytes / 1e6).toFixed(1)} MB, sha256 ${sha256.slice(0, 16)}…)`);
-    } finally {
+  await withLock(
+    join(BUILD_DIR, `${target.name}.lock`),
+    async () => {
       rmSync(work, { recursive: true, force: true });
-    }
-  }, () => step('another build of this target is running: waiting for it'));
+      mkdirSync(work, { recursive: true });
+      setLog(join(work, 'log')); // the last build's log is kept unless this one builds
+      try {
+        const source = freeze(REPO, work);
+        const stamp = join(CACHE_DIR, `${target.name}.json`);
+        if (!force && (await fresh(stamp, tarball, source.tree))) {
+          step(`up to date (inputs ${source.tree.slice(0, 12)}): ${tarball}`);
+          placeInstallers(source.tree);
+          return;
+        }
+        writeFileSync(logFile, '');
+        setLog(logFile);
+        step(`building ${name} from ${source.commit.slice(0, 12)}${source.dirty ? ' + uncommitted changes' : ''} (log: ${logFile})`);
+        const snap = join(work, 'src');
+        source.exportTo(snap);
+        source.release();
+        const top = join(work, 'stage', name);
+        const nodeDir = nodePackage(target, CACHE_DIR);
+        step(`node ${target.nodeVersion} (${target.nodePackage})`);
+        const appCached = await compileApp(REPO, snap, source.tree, CACHE_DIR, join(top, 'app', 'dist'));
+        step(appCached ? "app compiled (by another target's build of these inputs)" : 'app compiled');
+        prepareApp(snap, top);
+        const natives = nativePackages(join(snap, 'package-lock.json'));
+        const modules = installModules(join(top, 'app'), target, nodeDir, CACHE_DIR);
+        step(
+          `node_modules ${modules.cached ? 'from cache' : 'installed'}; native: ${modules.built.join(', ')}${modules.failed.length ? `; optional, did not build: ${modules.failed.join(', ')}` : ''}${modules.isolated ? '' : ' (network not isolated)'}`,
+        );
+        assemble(snap, top, nodeDir);
+        const binaries = checkBinaries(
+          top,
+          target,
+          natives.filter((n) => !n.optional).map((n) => n.name),
+        );
+        writeReleaseJson(top, {
+          name: 'elevgw',
+          version,
+          target: target.name,
+          node: { version: target.nodeVersion, package: `${target.nodePackage}@${target.nodeVersion}` },
+          git: { commit: source.commit, tree: source.tree, dirty: source.dirty },
+          builtAt: new Date().toISOString(),
+          nativeModules: binaries.modules,
+          optionalNotBuilt: modules.failed,
+          requires: { glibc: binaries.glibc, glibcxx: binaries.glibcxx },
+          builtOffline: modules.isolated,
+          // The outbox schema version this app migrates a database to: `elevgw upgrade` backs the
+          // outbox up before a release with a newer one first runs (src/install/outbox-backup.ts).
+          outboxSchema: (await import(pathToFileURL(join(top, 'app/dist/src/outbox/sqlite-schema.js')).href)).SCHEMA_VERSION,
+        });
+        const files = writeManifest(top);
+        step(`${files} files in the manifest; needs glibc ${binaries.glibc}${binaries.glibcxx ? `, libstdc++ GLIBCXX_${binaries.glibcxx}` : ''}`);
+        mkdirSync(RELEASE_DIR, { recursive: true });
+        const { sha256, bytes } = await pack(top, tarball, source.commitTime);
+        writeFileSync(stamp, JSON.stringify({ tree: source.tree, sha256 }));
+        placeInstallers(source.tree);
+        step(`${tarball} (${(bytes / 1e6).toFixed(1)} MB, sha256 ${sha256.slice(0, 16)}…)`);
+      } finally {
+        rmSync(work, { recursive: true, force: true });
+      }
+    },
+    () => step('another build of this target is running: waiting for it'),
+  );
 }
 
 /**

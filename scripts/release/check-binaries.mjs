@@ -38,7 +38,9 @@ function nodeFiles(dir) {
 }
 
 function isElf(file) {
-  return readFileSync(file).subarray(0, 4).equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
+  return readFileSync(file)
+    .subarray(0, 4)
+    .equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
 }
 
 /** Versioned symbols a binary needs, e.g. GLIBC_2.34, GLIBCXX_3.4.30 (readelf reads every ELF machine). */

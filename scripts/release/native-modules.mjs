@@ -25,7 +25,11 @@ export function nativePackages(lockFile) {
   // A package the project denies its install script (`allowScripts: false` in package.json:
   // johnny-five's old serialport bindings, never loaded) is not built for the target either.
   const pkgFile = join(lockFile, '..', 'package.json');
-  const denied = existsSync(pkgFile) ? Object.entries(JSON.parse(readFileSync(pkgFile, 'utf8')).allowScripts ?? {}).filter(([, v]) => v === false).map(([k]) => k) : [];
+  const denied = existsSync(pkgFile)
+    ? Object.entries(JSON.parse(readFileSync(pkgFile, 'utf8')).allowScripts ?? {})
+        .filter(([, v]) => v === false)
+        .map(([k]) => k)
+    : [];
   return Object.entries(lock.packages ?? {})
     .filter(([path, p]) => path.startsWith('node_modules/') && p.hasInstallScript && !p.dev)
     .filter(([path]) => !denied.includes(path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length)))
@@ -146,7 +150,9 @@ function packageDirs(modules) {
 /** The production part of the lockfile, the target and this file: a dev dependency's bump changes nothing here. */
 function cacheKey(appDir, target) {
   const lock = JSON.parse(readFileSync(join(appDir, 'package-lock.json'), 'utf8'));
-  const production = Object.entries(lock.packages ?? {}).filter(([path, p]) => path !== '' && !p.dev).map(([path, p]) => [path, p.version, p.integrity]);
+  const production = Object.entries(lock.packages ?? {})
+    .filter(([path, p]) => path !== '' && !p.dev)
+    .map(([path, p]) => [path, p.version, p.integrity]);
   const h = createHash('sha256');
   h.update(JSON.stringify(production));
   h.update(JSON.stringify(target));

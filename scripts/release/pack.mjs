@@ -16,8 +16,22 @@ import { run } from './run.mjs';
 export async function pack(top, tarball, mtime) {
   const tmp = `${tarball}.tmp-${process.pid}`;
   try {
-    run('tar', ['--create', '--file', tmp, '--use-compress-program', 'gzip -n', '--sort=name', '--owner=0', '--group=0', '--numeric-owner',
-      `--mtime=@${mtime}`, '--mode=u+rwX,go+rX,go-w', '-C', dirname(top), basename(top)]);
+    run('tar', [
+      '--create',
+      '--file',
+      tmp,
+      '--use-compress-program',
+      'gzip -n',
+      '--sort=name',
+      '--owner=0',
+      '--group=0',
+      '--numeric-owner',
+      `--mtime=@${mtime}`,
+      '--mode=u+rwX,go+rX,go-w',
+      '-C',
+      dirname(top),
+      basename(top),
+    ]);
     const sha256 = await hashFile(tmp);
     renameSync(tmp, tarball);
     writeFileSync(`${tarball}.sha256.tmp`, `${sha256}  ${basename(tarball)}\n`);

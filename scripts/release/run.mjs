@@ -48,7 +48,10 @@ export function capture(cmd, args, opts = {}) {
 
 function tail(file, lines) {
   try {
-    return readFileSync(file, 'utf8').split('\n').slice(-lines - 1).join('\n');
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .slice(-lines - 1)
+      .join('\n');
   } catch {
     return '(no log)';
   }

@@ -34,7 +34,12 @@ interface CommissionOpts {
 
 const stepsSchema = z
   .string()
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.enum(COMMISSIONING_STEPS, { error: `expected steps among ${COMMISSIONING_STEPS.join(', ')}` })).min(1));
 
 const MARK = { pass: '✓', warn: '!', fail: '✗' } as const;
@@ -49,13 +54,15 @@ const MARK = { pass: '✓', warn: '!', fail: '✗' } as const;
 export function registerCommission(program: Command): void {
   program
     .command('commission')
-    .description('guided commissioning at the lift, watched live through the running service: doors, top and bottom landings, every floor, inspection, alarm, mains; checks the floor table, rated speed, signals and rules; writes a JSON and HTML report and records a commissioning event')
+    .description(
+      'guided commissioning at the lift, watched live through the running service: doors, top and bottom landings, every floor, inspection, alarm, mains; checks the floor table, rated speed, signals and rules; writes a JSON and HTML report and records a commissioning event',
+    )
     .requiredOption('-c, --config <file>', 'site config (YAML); measured landing levels may be written into it, after you confirm')
     .requiredOption('--elevator <id>', 'which elevator')
     .requiredOption('--by <name>', "the technician's name, in the report and the event")
     .option('--steps <list>', `steps to walk, comma-separated, in that order (default: ${COMMISSIONING_STEPS.join(',')})`)
     .option('--skip-mains', 'leave out the mains cut')
-    .option('--timeout <s>', "seconds each step may take (site time; the every-floor step: per new landing)", '120')
+    .option('--timeout <s>', 'seconds each step may take (site time; the every-floor step: per new landing)', '120')
     .option(LANG_OPTION.flags, LANG_OPTION.description)
     .action(async (opts: CommissionOpts) => {
       const lang = resolveLang(opts.lang);
@@ -78,7 +85,8 @@ async function commission(o: { config: LoadedConfig; e: LoadedElevator; technici
   const client = await DiagClient.connect(config.diagSocketPath);
   client.send({ op: 'snapshot', elevator: e.config.id });
   const first = await client.next();
-  if (first?.kind !== 'snapshot') throw new ElevgwError('DIAG_INVALID', `the gateway did not answer with a snapshot: ${first?.kind === 'error' ? first.error.message : (first?.kind ?? 'nothing')}`);
+  if (first?.kind !== 'snapshot')
+    throw new ElevgwError('DIAG_INVALID', `the gateway did not answer with a snapshot: ${first?.kind === 'error' ? first.error.message : (first?.kind ?? 'nothing')}`);
   const gateway = first.snapshot;
   const shown = gateway.elevators.find((x) => x.id === e.config.id);
   out.write(`${t.head({ elevator: e.config.id, board: e.board.id, gateway: gateway.gatewayId, version: gateway.version, by: o.technician })}\n`);
@@ -86,7 +94,17 @@ async function commission(o: { config: LoadedConfig; e: LoadedElevator; technici
 
   const startedMs = Date.now();
   const tty = process.stdin.isTTY === true && out.isTTY === true;
-  const session = new CommissionSession({ steps: o.steps, floors: e.config.floors, stationaryMps: e.thresholds.stationaryMps, timeoutS: o.timeoutS, timeScale, timers: systemTimers, lang, out, tty });
+  const session = new CommissionSession({
+    steps: o.steps,
+    floors: e.config.floors,
+    stationaryMps: e.thresholds.stationaryMps,
+    timeoutS: o.timeoutS,
+    timeScale,
+    timers: systemTimers,
+    lang,
+    out,
+    tty,
+  });
   if (shown) session.frame(frameFromSnapshot(gateway, shown, new FaultAges(), Date.now()));
   const restoreKeys = tty ? readKeys(process.stdin, (k) => session.key(k)) : undefined;
   let gone = false;
@@ -151,7 +169,13 @@ async function conclude(o: {
   const checks: CheckResult[] = [floorResult, speed, signals, rules].map(({ check, result, detail }) => ({ check, result, detail }));
   const result = overall(o.outcomes, checks);
   const count = (r: StepOutcome['result'][]) => o.outcomes.filter((s) => r.includes(s.result)).length;
-  const summary = t.summary({ n: o.outcomes.length, passed: count(['pass']), skipped: count(['skipped']), failed: count(['fail', 'timeout']), checksFailed: checks.filter((c) => c.result === 'fail').length });
+  const summary = t.summary({
+    n: o.outcomes.length,
+    passed: count(['pass']),
+    skipped: count(['skipped']),
+    failed: count(['fail', 'timeout']),
+    checksFailed: checks.filter((c) => c.result === 'fail').length,
+  });
   const endedMs = Date.now();
   const name = reportName(e.config.id, o.startedMs);
   const base: Omit<CommissioningReport, 'event'> = {

@@ -61,7 +61,8 @@ async function* responses(socket: ReturnType<typeof createConnection>): AsyncGen
       const line = buffered.slice(0, nl);
       buffered = buffered.slice(nl + 1);
       const r = diagResponseSchema.safeParse(JSON.parse(line));
-      if (!r.success) throw new ElevgwError('DIAG_INVALID', `the gateway answered something this elevgw does not understand: ${r.error.issues[0]?.message ?? ''} (versions differ?)`);
+      if (!r.success)
+        throw new ElevgwError('DIAG_INVALID', `the gateway answered something this elevgw does not understand: ${r.error.issues[0]?.message ?? ''} (versions differ?)`);
       yield r.data;
     }
   }

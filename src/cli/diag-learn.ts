@@ -20,7 +20,8 @@ const learnTexts = defineMessages({
     (p) => `${p.elevator} 使用采集板 ${p.board}，位置来自控制器：无需学习（仅加装传感器盒）`,
   ),
   instructions: msg<{ n: number }>(
-    (p) => `Learning run: put the car at the BOTTOM landing, doors open. Then send it to every landing up to the top (${p.n} landings) and back down to the bottom, standing at least 5 s at each with the doors open.`,
+    (p) =>
+      `Learning run: put the car at the BOTTOM landing, doors open. Then send it to every landing up to the top (${p.n} landings) and back down to the bottom, standing at least 5 s at each with the doors open.`,
     (p) => `学习运行：先将轿厢停在最底层，开门。然后依次运行到每一层直到顶层（共 ${p.n} 层），再逐层返回底层，每层开门停留至少 5 秒。`,
   ),
   progress: msg<{ visited: number; n: number; at: string }>(
@@ -35,18 +36,42 @@ const learnTexts = defineMessages({
     (p) => `weather drift during the run ${p.drift} Pa/min; accelerometer sensitivity ×${p.ratio}`,
     (p) => `运行期间气压漂移 ${p.drift} Pa/分；加速度计灵敏度 ×${p.ratio}`,
   ),
-  incomplete: msg<{ reason: string }>((p) => `learning run incomplete: ${p.reason}`, (p) => `学习运行未完成：${p.reason}`),
-  confirm: msg<{ file: string }>((p) => `Write the levels and the learned shaft into ${p.file}? [y/N] `, (p) => `将平层位置和学习结果写入 ${p.file}？[y/N] `),
-  written: msg<{ file: string; backup: string }>((p) => `written to ${p.file} (the old one kept as ${p.backup}); restart the gateway`, (p) => `已写入 ${p.file}（原文件保存为 ${p.backup}）；请重启网关`),
-  notWritten: msg(() => 'nothing written', () => '未写入'),
-  noShaft: msg<{ elevator: string }>((p) => `${p.elevator} has no learned shaft yet: run elevgw diag learn without --check first`, (p) => `${p.elevator} 尚无学习结果：请先运行不带 --check 的 elevgw diag learn`),
-  checkHead: msg<{ stops: number }>((p) => `checked over ${p.stops} stops:`, (p) => `共检查 ${p.stops} 次停靠：`),
+  incomplete: msg<{ reason: string }>(
+    (p) => `learning run incomplete: ${p.reason}`,
+    (p) => `学习运行未完成：${p.reason}`,
+  ),
+  confirm: msg<{ file: string }>(
+    (p) => `Write the levels and the learned shaft into ${p.file}? [y/N] `,
+    (p) => `将平层位置和学习结果写入 ${p.file}？[y/N] `,
+  ),
+  written: msg<{ file: string; backup: string }>(
+    (p) => `written to ${p.file} (the old one kept as ${p.backup}); restart the gateway`,
+    (p) => `已写入 ${p.file}（原文件保存为 ${p.backup}）；请重启网关`,
+  ),
+  notWritten: msg(
+    () => 'nothing written',
+    () => '未写入',
+  ),
+  noShaft: msg<{ elevator: string }>(
+    (p) => `${p.elevator} has no learned shaft yet: run elevgw diag learn without --check first`,
+    (p) => `${p.elevator} 尚无学习结果：请先运行不带 --check 的 elevgw diag learn`,
+  ),
+  checkHead: msg<{ stops: number }>(
+    (p) => `checked over ${p.stops} stops:`,
+    (p) => `共检查 ${p.stops} 次停靠：`,
+  ),
   drifted: msg<{ label: string; baro: number; edge: number }>(
     (p) => `  ${p.label.padEnd(4)} anchors drifted: pressure signature ${p.baro} m, vane edges ${p.edge} mm`,
     (p) => `  ${p.label.padEnd(4)} 锚点漂移：气压特征 ${p.baro} m，门区磁铁边沿 ${p.edge} mm`,
   ),
-  relearn: msg(() => 'the learned shaft no longer fits: run elevgw diag learn again (a new learning run)', () => '学习结果已不符合井道：请重新运行 elevgw diag learn'),
-  fits: msg(() => 'the learned shaft still fits', () => '学习结果仍然符合井道'),
+  relearn: msg(
+    () => 'the learned shaft no longer fits: run elevgw diag learn again (a new learning run)',
+    () => '学习结果已不符合井道：请重新运行 elevgw diag learn',
+  ),
+  fits: msg(
+    () => 'the learned shaft still fits',
+    () => '学习结果仍然符合井道',
+  ),
 });
 
 interface LearnOpts {
@@ -76,7 +101,9 @@ function pickElevator(elevators: readonly LoadedElevator[], id: string | undefin
 export function registerDiagLearn(diag: Command): void {
   diag
     .command('learn')
-    .description("learning run of a retrofit sensor box: each landing's level, pressure signature and vane edges, into the site config (with a backup); --check reports drifted anchors and offers a new run (stop the service first)")
+    .description(
+      "learning run of a retrofit sensor box: each landing's level, pressure signature and vane edges, into the site config (with a backup); --check reports drifted anchors and offers a new run (stop the service first)",
+    )
     .requiredOption('-c, --config <file>', 'site config (YAML); the learned shaft is written into it after you confirm')
     .option('--elevator <id>', 'which elevator (default: the first)')
     .option('--check', 'watch the car stop with the learned shaft and say whether its anchors drifted')
@@ -152,7 +179,9 @@ async function report(opts: LearnOpts, e: LoadedElevator, r: LearnResult, t: Ret
   if (opts.json) console.log(JSON.stringify({ elevator: e.config.id, ok: true, ...r }));
   else {
     r.landings.forEach((l, i) => {
-      console.log(t.landing({ label: e.config.floors[i]!.label, level: l.levelMm, measured: l.measuredMm, pa: l.pressurePa, upper: l.upperMm.join('…'), lower: l.lowerMm.join('…') }));
+      console.log(
+        t.landing({ label: e.config.floors[i]!.label, level: l.levelMm, measured: l.measuredMm, pa: l.pressurePa, upper: l.upperMm.join('…'), lower: l.lowerMm.join('…') }),
+      );
     });
     console.log(t.summary({ drift: r.driftPaPerMin, ratio: r.travelRatio }));
   }

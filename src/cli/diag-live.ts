@@ -41,7 +41,15 @@ export function pickElevator(elevators: LoadedElevator[], id: string | undefined
 
 /** A picture before the first reading: the floor table, nothing known yet. */
 function emptyFrame(e: LoadedElevator, source: LiveFrame['source']): LiveFrame {
-  return { source, at: Date.now(), elevator: { id: e.config.id, board: e.board.id, floors: e.config.floors, ratedSpeedMps: e.config.ratedSpeedMps }, signals: {}, driver: null, outbox: null, faults: null };
+  return {
+    source,
+    at: Date.now(),
+    elevator: { id: e.config.id, board: e.board.id, floors: e.config.floors, ratedSpeedMps: e.config.ratedSpeedMps },
+    signals: {},
+    driver: null,
+    outbox: null,
+    faults: null,
+  };
 }
 
 /** The socket exists but this user may not open it: not a stopped service, so the bus is left alone. */
@@ -85,7 +93,11 @@ export function registerDiagLive(diag: Command): void {
       view.start(emptyFrame(e, client ? 'service' : 'bus'));
       try {
         if (client) await followService(view, client, e.config.id, config.diagSocketPath);
-        else await readBus({ elevator: e, outboxPath: config.outboxPath, everyMs: EVERY_MS, clock: systemClock, logger: createLogger({ level: 'silent' }), stopped: () => view.stopped }, (f) => view.frame(f));
+        else
+          await readBus(
+            { elevator: e, outboxPath: config.outboxPath, everyMs: EVERY_MS, clock: systemClock, logger: createLogger({ level: 'silent' }), stopped: () => view.stopped },
+            (f) => view.frame(f),
+          );
       } finally {
         view.stop();
         client?.close();

@@ -65,7 +65,10 @@ export function registerDiagScan(diag: Command): void {
     .option(LANG_OPTION.flags, LANG_OPTION.description)
     .action(async (opts: ScanOpts) => {
       const lang = resolveLang(opts.lang);
-      const targets: ScanTarget[] = [...opts.port.map((path): ScanTarget => ({ kind: 'rtu', path })), ...opts.tcp.map((t): ScanTarget => ({ kind: 'tcp', ...parseArg(tcpSchema, t, '--tcp') }))];
+      const targets: ScanTarget[] = [
+        ...opts.port.map((path): ScanTarget => ({ kind: 'rtu', path })),
+        ...opts.tcp.map((t): ScanTarget => ({ kind: 'tcp', ...parseArg(tcpSchema, t, '--tcp') })),
+      ];
       if (targets.length === 0) throw new ElevgwError('CONFIG_INVALID', 'diag scan: give --port PATH (a serial port) or --tcp HOST[:PORT]');
       const units = parseUnits(opts.units);
       const settings = lineSettings(parseBauds(opts.bauds), parseParities(opts.parity));
@@ -87,7 +90,16 @@ export function registerDiagScan(diag: Command): void {
       const started = performance.now();
       let result: ScanResult;
       try {
-        result = await scan({ targets, units, settings, timeoutMs, profiles, open, io: systemTimers, onEvent: scanProgress(process.stderr, lang, budget.searchMs, () => performance.now()) });
+        result = await scan({
+          targets,
+          units,
+          settings,
+          timeoutMs,
+          profiles,
+          open,
+          io: systemTimers,
+          onEvent: scanProgress(process.stderr, lang, budget.searchMs, () => performance.now()),
+        });
       } catch (e) {
         endProgress(process.stderr);
         if (!(e instanceof LineUnavailable)) throw e;
@@ -99,7 +111,11 @@ export function registerDiagScan(diag: Command): void {
       else {
         for (const d of result.devices) for (const line of deviceLines(d, lang)) console.log(line);
         const took = formatDuration(elapsedMs, lang);
-        console.log(result.devices.length > 0 ? t.found({ n: result.devices.length, took, budget: formatDuration(budget.searchMs + result.devices.length * budget.perDeviceMs, lang) }) : t.none({ took }));
+        console.log(
+          result.devices.length > 0
+            ? t.found({ n: result.devices.length, took, budget: formatDuration(budget.searchMs + result.devices.length * budget.perDeviceMs, lang) })
+            : t.none({ took }),
+        );
       }
       process.exitCode = result.devices.length > 0 ? DIAG_EXIT.ok : DIAG_EXIT.checkFailed;
     });

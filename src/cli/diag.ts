@@ -36,7 +36,13 @@ export function registerDiag(program: Command): void {
       const config = loadConfig(opts.config);
       const report = config.elevators.map((e) => {
         const pipeline = pipelineFor(e);
-        return { elevator: e.config.id, board: e.board.id, signals: [...pipeline.normalizer.available()].sort(), fused: [...pipeline.normalizer.fused()].sort(), rules: pipeline.detection.armed() };
+        return {
+          elevator: e.config.id,
+          board: e.board.id,
+          signals: [...pipeline.normalizer.available()].sort(),
+          fused: [...pipeline.normalizer.fused()].sort(),
+          rules: pipeline.detection.armed(),
+        };
       });
       if (opts.json) {
         console.log(JSON.stringify(report));
@@ -79,7 +85,14 @@ export function registerDiag(program: Command): void {
         return;
       }
       console.log(t.outboxHead({ path: r.path, live: r.live }));
-      console.log(t.outboxPending({ n: s.pending, byKind: Object.entries(s.pendingByKind).map(([k, v]) => `${k} ${v}`).join(', ') }));
+      console.log(
+        t.outboxPending({
+          n: s.pending,
+          byKind: Object.entries(s.pendingByKind)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', '),
+        }),
+      );
       console.log(t.outboxOldest({ ageS: oldestAgeS }));
       console.log(t.outboxDelivered({ n: s.delivered }));
       console.log(t.outboxEvicted({ n: s.evicted }));

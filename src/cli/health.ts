@@ -34,7 +34,9 @@ export function registerHealth(program: Command): void {
         const h = r.health;
         if (opts.json) console.log(JSON.stringify({ reachable: true, ...h }));
         else {
-          console.log(`${h.healthy ? '✓' : '✗'} gateway ${h.gatewayId} ${h.version}, up ${h.uptimeS} s, ${h.elevators.length} elevator(s), outbox ${h.outbox.pending} pending${h.outbox.writable ? '' : ' (NOT writable)'}`);
+          console.log(
+            `${h.healthy ? '✓' : '✗'} gateway ${h.gatewayId} ${h.version}, up ${h.uptimeS} s, ${h.elevators.length} elevator(s), outbox ${h.outbox.pending} pending${h.outbox.writable ? '' : ' (NOT writable)'}`,
+          );
           for (const e of h.elevators) console.log(`  ${e.id}: driver ${e.driver}, last detection step ${Math.round(e.lastStepAgeMs)} ms ago`);
           for (const p of h.problems) console.log(`  ✗ ${p}`);
         }

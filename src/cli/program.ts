@@ -19,10 +19,7 @@ import { registerInit } from './init.js';
  * command and flag and hold the README's command table to it (test/docs/docs-match-code.test.ts).
  */
 export function buildProgram(): Command {
-  const program = new Command()
-    .name('elevgw')
-    .description('Edge gateway for elevator monitoring: field drivers → fault rules → SQLite outbox → MQTT')
-    .version(VERSION);
+  const program = new Command().name('elevgw').description('Edge gateway for elevator monitoring: field drivers → fault rules → SQLite outbox → MQTT').version(VERSION);
   registerRun(program);
   registerSim(program);
   registerDemo(program);

@@ -26,7 +26,10 @@ export function registerSim(program: Command): void {
     .description('serve the virtual elevator over a field protocol, for tests, demos and driver development')
     .option('--modbus-tcp <host:port>', 'serve the generic controller map (boards/sim-modbus.yaml) as a Modbus TCP slave')
     .option('--modbus-rtu <path>', 'serve the same map as a Modbus RTU slave on a serial path (e.g. one end of a socat pty pair)')
-    .option('--serial <path>', `push serial-sensorbox frames (boards/serial-sensorbox.yaml, docs/serial-sensorbox.md) at 20 Hz to a serial path; --baud defaults to ${SENSORBOX.baudRate} there`)
+    .option(
+      '--serial <path>',
+      `push serial-sensorbox frames (boards/serial-sensorbox.yaml, docs/serial-sensorbox.md) at 20 Hz to a serial path; --baud defaults to ${SENSORBOX.baudRate} there`,
+    )
     .option('--baud <rate>', 'baud rate for --modbus-rtu (8N1)', '9600')
     .option('--scenario <name>', `scenario: ${Object.keys(SCENARIOS).join(', ')}`, 'normal')
     .option('--speed <factor>', 'simulated time runs this many times faster', '1')

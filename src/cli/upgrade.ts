@@ -25,7 +25,8 @@ export function registerUpgrade(program: Command): void {
     .option('--root <dir>', 'act on the tree under DIR, as scripts/install.sh --root does (calls recorded in DIR/.elevgw-install.log)')
     .action(async (tarball: string, opts: { healthWindow: string; config: string; root?: string }) => {
       const window = Number(opts.healthWindow);
-      if (!Number.isFinite(window) || window <= 0 || window > 3600) throw new ElevgwError('CONFIG_INVALID', `--health-window must be seconds between 0 and 3600, not ${opts.healthWindow}`);
+      if (!Number.isFinite(window) || window <= 0 || window > 3600)
+        throw new ElevgwError('CONFIG_INVALID', `--health-window must be seconds between 0 and 3600, not ${opts.healthWindow}`);
       if (!isAbsolute(opts.config)) throw new ElevgwError('CONFIG_INVALID', `--config is the path on the gateway, e.g. /etc/elevgw/site.yaml, not ${opts.config}`);
       const s = await upgrade({
         tarball,

@@ -71,9 +71,7 @@ const pointFields = {
 };
 
 /** A Modbus point (the name predates the other transports). */
-export const modbusPointSchema = z
-  .object({ ...pointFields, source: modbusSourceSchema })
-  .strict();
+export const modbusPointSchema = z.object({ ...pointFields, source: modbusSourceSchema }).strict();
 export type ModbusPointDef = z.infer<typeof modbusPointSchema>;
 
 /** A field of a framed serial payload (transport `serial-framed`). */
@@ -88,7 +86,6 @@ const firmataPointSchema = z.object({ ...pointFields, source: firmataSourceSchem
 
 /** A sensor reading or a contact of a retrofit sensor box (transports `retrofit-*`). */
 const retrofitPointSchema = z.object({ ...pointFields, source: retrofitSourceSchema }).strict();
-
 
 const pollGroupSchema = z
   .object({
@@ -124,9 +121,7 @@ export const modbusBoardSchema = z
     pollGroups: z.array(pollGroupSchema).min(1),
     points: z.array(modbusPointSchema).min(1),
     /** The only registers a write may ever touch. Empty: the board is read-only. */
-    writable: z
-      .array(z.object({ table: z.enum(['holding', 'coil']), address: z.number().int().min(0).max(65535) }).strict())
-      .default([]),
+    writable: z.array(z.object({ table: z.enum(['holding', 'coil']), address: z.number().int().min(0).max(65535) }).strict()).default([]),
   })
   .strict()
   .superRefine((b, ctx) => {

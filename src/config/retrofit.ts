@@ -55,11 +55,17 @@ export function retrofitIssues(b: { transport: string; points: readonly { signal
   const contact = b.transport === 'retrofit-firmata' ? 'pin' : 'line';
   b.points.forEach((p, i) => {
     const s = p.source;
-    if (('pin' in s || 'line' in s) && !(contact in s)) issues.push({ path: ['points', i, 'source'], message: `a ${b.transport} contact is a ${contact === 'pin' ? 'Firmata pin { pin, pullup? }' : 'GPIO line { line, activeLow? }'}` });
+    if (('pin' in s || 'line' in s) && !(contact in s))
+      issues.push({
+        path: ['points', i, 'source'],
+        message: `a ${b.transport} contact is a ${contact === 'pin' ? 'Firmata pin { pin, pullup? }' : 'GPIO line { line, activeLow? }'}`,
+      });
     const needs = p.signal === 'accelVerticalMps2' ? 'accelerometer' : p.signal === 'pressurePa' || p.signal === 'sensorTempC' ? 'barometer' : undefined;
-    if (needs && !('sensor' in s && s.sensor === needs)) issues.push({ path: ['points', i, 'source'], message: `${p.signal} comes from the ${needs}: expected { sensor: ${needs}, field: … }` });
+    if (needs && !('sensor' in s && s.sensor === needs))
+      issues.push({ path: ['points', i, 'source'], message: `${p.signal} comes from the ${needs}: expected { sensor: ${needs}, field: … }` });
     if ('sensor' in s && p.signal === undefined) return;
-    if ('sensor' in s && needs === undefined) issues.push({ path: ['points', i, 'signal'], message: `a ${s.sensor} reading feeds accelVerticalMps2, pressurePa or sensorTempC, not ${p.signal}` });
+    if ('sensor' in s && needs === undefined)
+      issues.push({ path: ['points', i, 'signal'], message: `a ${s.sensor} reading feeds accelVerticalMps2, pressurePa or sensorTempC, not ${p.signal}` });
   });
   for (const signal of ['accelVerticalMps2', 'pressurePa']) {
     const n = b.points.filter((p) => p.signal === signal).length;

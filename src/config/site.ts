@@ -99,7 +99,8 @@ const learnedShaftSchema = z
  * the loader checks that (src/config/connection.ts), so this only has to accept the shapes.
  */
 const connectionSchema = z.union([modbusTcpConnectionSchema, modbusRtuConnectionSchema, serialFramedConnectionSchema, gpioConnectionSchema, i2cConnectionSchema], {
-  error: () => 'expected a connection: { host, port?, unitId? } (Modbus TCP), { path, baudRate?, parity?, unitId? } (Modbus RTU, serial-framed, firmata, retrofit-firmata), { chip? } (gpio) or { bus?, chip? } (retrofit-i2c)',
+  error: () =>
+    'expected a connection: { host, port?, unitId? } (Modbus TCP), { path, baudRate?, parity?, unitId? } (Modbus RTU, serial-framed, firmata, retrofit-firmata), { chip? } (gpio) or { bus?, chip? } (retrofit-i2c)',
 });
 
 const elevatorSchema = z
@@ -112,7 +113,10 @@ const elevatorSchema = z
     name: z.string().default(''),
     address: z.string().default(''),
     /** Who maintains the lift (GB/T 24476 group 2), for the platform's rescue tickets; in the retained info message. */
-    maintenanceCompany: z.object({ name: z.string().min(1), phone: z.string().min(1).optional() }).strict().optional(),
+    maintenanceCompany: z
+      .object({ name: z.string().min(1), phone: z.string().min(1).optional() })
+      .strict()
+      .optional(),
     board: z.string().min(1),
     /** Required except for gpio boards; its shape follows the board's transport. */
     connection: connectionSchema.optional(),
@@ -136,11 +140,20 @@ const elevatorSchema = z
       }
     }
     if (e.shaft && e.shaft.landings.length !== e.floors.length) {
-      ctx.addIssue({ code: 'custom', path: ['shaft', 'landings'], message: `${e.shaft.landings.length} learned landings for ${e.floors.length} floors: learn again (elevgw diag learn)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['shaft', 'landings'],
+        message: `${e.shaft.landings.length} learned landings for ${e.floors.length} floors: learn again (elevgw diag learn)`,
+      });
     }
     e.shaft?.landings.forEach((l, i) => {
       const below = e.shaft!.landings[i - 1];
-      if (below && !(l.pressurePa < below.pressurePa)) ctx.addIssue({ code: 'custom', path: ['shaft', 'landings', i, 'pressurePa'], message: `pressure must fall landing after landing: ${l.pressurePa} Pa is not below ${below.pressurePa} Pa` });
+      if (below && !(l.pressurePa < below.pressurePa))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['shaft', 'landings', i, 'pressurePa'],
+          message: `pressure must fall landing after landing: ${l.pressurePa} Pa is not below ${below.pressurePa} Pa`,
+        });
     });
     const labels = new Set<string>();
     e.floors.forEach((f, i) => {

@@ -36,9 +36,7 @@ export const commissioningDataSchema = z.object({
       }),
     )
     .max(COMMISSIONING_STEPS.length),
-  checks: z
-    .array(z.object({ check: z.enum(COMMISSIONING_CHECKS), result: z.enum(['pass', 'warn', 'fail']), detail: z.string().max(300) }))
-    .max(COMMISSIONING_CHECKS.length),
+  checks: z.array(z.object({ check: z.enum(COMMISSIONING_CHECKS), result: z.enum(['pass', 'warn', 'fail']), detail: z.string().max(300) })).max(COMMISSIONING_CHECKS.length),
   report: z.string().max(200).describe('file name of the full report (JSON and HTML) under the state directory, commissioning/'),
 });
 export type CommissioningData = z.infer<typeof commissioningDataSchema>;

@@ -30,7 +30,12 @@ const diagRequestSchema = z.discriminatedUnion('op', [
   z.strictObject({ v: z.literal(DIAG_PROTOCOL_VERSION), op: z.literal('health') }),
   z.strictObject({ v: z.literal(DIAG_PROTOCOL_VERSION), op: z.literal('snapshot'), elevator: z.string().max(64).optional() }),
   /** Snapshots every `everyMs`, and every event as the gateway stores it, until the client hangs up. */
-  z.strictObject({ v: z.literal(DIAG_PROTOCOL_VERSION), op: z.literal('watch'), elevator: z.string().max(64).optional(), everyMs: z.number().int().min(100).max(10_000).default(500) }),
+  z.strictObject({
+    v: z.literal(DIAG_PROTOCOL_VERSION),
+    op: z.literal('watch'),
+    elevator: z.string().max(64).optional(),
+    everyMs: z.number().int().min(100).max(10_000).default(500),
+  }),
   /** The one write: store a `commissioning` event of this elevator in the outbox (answered `recorded`). */
   z.strictObject({ v: z.literal(DIAG_PROTOCOL_VERSION), op: z.literal('record-commissioning'), elevator: z.string().max(64), data: commissioningDataSchema }),
   /** Forget this elevator's early-warning baselines (only `indicator`'s, only `floor`'s), answered `reset`. `user`: who the client says runs it. */

@@ -45,10 +45,7 @@ const doorReopenRepeated = z.object({ reopenings: count, windowS: z.number().pos
 const safetyCircuitOpen = z.union([z.object({ moving: z.boolean().nullable(), floor, positionMm }), lasted]);
 
 const lockFault = z.enum(['open-while-running', 'bypassed']);
-const doorLockFault = z.union([
-  z.object({ kind: lockFault, door: doorStateSchema.nullable(), lockClosed: z.boolean().nullable(), speedMps }),
-  z.object({ kind: lockFault }),
-]);
+const doorLockFault = z.union([z.object({ kind: lockFault, door: doorStateSchema.nullable(), lockClosed: z.boolean().nullable(), speedMps }), z.object({ kind: lockFault })]);
 
 /** 关门故障 / 开门故障: an attempt timed out, or too many failed in a row. */
 const doorAttempt = z.union([
@@ -79,10 +76,7 @@ const sensorLost = z.union([z.object({ signals: z.array(signalNameSchema), unrea
 
 const alarmPressed = z.object({ floor, inZone, occupied: z.boolean().nullable() });
 
-const maintenanceSession = z.union([
-  z.object({ floor }),
-  z.object({ durationS: seconds, suppressed: z.partialRecord(eventTypeSchema, z.number().int().positive()).optional() }),
-]);
+const maintenanceSession = z.union([z.object({ floor }), z.object({ durationS: seconds, suppressed: z.partialRecord(eventTypeSchema, z.number().int().positive()).optional() })]);
 
 const idPattern = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
 /** Event and record ids: ULID-shaped (src/core/ids.ts), 48-bit time then 80 random bits, Crockford base 32. */

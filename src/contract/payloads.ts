@@ -131,7 +131,11 @@ export const telemetryPayloadSchema = z.object({
   state: runningStateSchema,
   activeFaults: z.array(eventTypeSchema),
   runCount: z.number().int().nonnegative().optional().describe('trips since the gateway was installed, kept across restarts (since 1.1); absent when the board has no speed'),
-  runningHours: z.number().nonnegative().optional().describe('hours the car moved since the gateway was installed, kept across restarts (since 1.1); absent when the board has no speed'),
+  runningHours: z
+    .number()
+    .nonnegative()
+    .optional()
+    .describe('hours the car moved since the gateway was installed, kept across restarts (since 1.1); absent when the board has no speed'),
 });
 export type TelemetryPayload = z.infer<typeof telemetryPayloadSchema>;
 

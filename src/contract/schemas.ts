@@ -18,7 +18,12 @@ import { CONTRACT_RELEASE } from './version.js';
 export const SPECS: readonly MessageSpec[] = [...Object.values(STORED_KINDS), ...Object.values(MESSAGES)];
 
 /** Data schemas two types share take a name of their own. */
-const SHARED_DATA_NAMES: Partial<Record<EventType, string>> = { 'overtravel-top': 'OvertravelData', 'overtravel-bottom': 'OvertravelData', 'door-close-fault': 'DoorAttemptData', 'door-open-fault': 'DoorAttemptData' };
+const SHARED_DATA_NAMES: Partial<Record<EventType, string>> = {
+  'overtravel-top': 'OvertravelData',
+  'overtravel-bottom': 'OvertravelData',
+  'door-close-fault': 'DoorAttemptData',
+  'door-open-fault': 'DoorAttemptData',
+};
 
 /** `trapped` → `TrappedData`. */
 function dataName(type: EventType): string {
@@ -67,7 +72,9 @@ export function contractJsonSchemas(): Record<string, unknown> {
 export function componentSchemas(): Record<string, unknown> {
   const r = parts();
   for (const s of SPECS) r.add(s.schema, { id: s.name });
-  const { schemas } = z.toJSONSchema(r, { io: 'input', unrepresentable: 'any', target: 'draft-7', uri: (id) => `#/components/schemas/${id}`, override: tidy }) as { schemas: Record<string, Record<string, unknown>> };
+  const { schemas } = z.toJSONSchema(r, { io: 'input', unrepresentable: 'any', target: 'draft-7', uri: (id) => `#/components/schemas/${id}`, override: tidy }) as {
+    schemas: Record<string, Record<string, unknown>>;
+  };
   // A component is placed by the document; its own `$schema`/`$id` would re-base the refs inside it.
   return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _s, $id: _i, ...rest }]) => [id, rest]));
 }

@@ -53,7 +53,14 @@ export class Detection {
     this.stats = new StatsCollector({ thresholds: facts.thresholds, available, floorLabels: facts.floors.map((f) => f.label) });
     this.onRuleError = facts.onRuleError;
     this.health = facts.thresholds.earlyWarning.enabled
-      ? new ElevatorHealth({ elevatorId: facts.elevatorId, thresholds: facts.thresholds, ratedSpeedMps: facts.ratedSpeedMps, floors: facts.floors, available, ...(facts.baselines ? { store: facts.baselines } : {}) })
+      ? new ElevatorHealth({
+          elevatorId: facts.elevatorId,
+          thresholds: facts.thresholds,
+          ratedSpeedMps: facts.ratedSpeedMps,
+          floors: facts.floors,
+          available,
+          ...(facts.baselines ? { store: facts.baselines } : {}),
+        })
       : undefined;
   }
 

@@ -57,7 +57,9 @@ function query(db: Database.Database): { schemaVersion: number; stats: OutboxSta
     const pendingByKind = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<RecordKind, number>;
     let pending = 0;
     let oldestPendingCreatedAt: number | null = null;
-    for (const r of db.prepare<[], { kind: RecordKind; n: number; oldest: number }>('SELECT kind, count(*) AS n, min(created_at) AS oldest FROM records WHERE delivered_at IS NULL GROUP BY kind').all()) {
+    for (const r of db
+      .prepare<[], { kind: RecordKind; n: number; oldest: number }>('SELECT kind, count(*) AS n, min(created_at) AS oldest FROM records WHERE delivered_at IS NULL GROUP BY kind')
+      .all()) {
       pendingByKind[r.kind] = r.n;
       pending += r.n;
       oldestPendingCreatedAt = oldestPendingCreatedAt === null ? r.oldest : Math.min(oldestPendingCreatedAt, r.oldest);

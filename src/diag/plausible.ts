@@ -47,7 +47,10 @@ function strayBits(profile: ModbusBoardProfile, results: readonly BlockResult[])
     if (!seen || bit > seen.bit) highest.set(key, { table: p.source.table, address: p.source.address, bit });
   }
   for (const h of highest.values()) {
-    const word = decodePoint({ name: 'word', group: '', scale: 1, offset: 0, invert: false, source: { table: h.table, address: h.address, type: 'uint16', wordOrder: 'high-first' } }, results);
+    const word = decodePoint(
+      { name: 'word', group: '', scale: 1, offset: 0, invert: false, source: { table: h.table, address: h.address, type: 'uint16', wordOrder: 'high-first' } },
+      results,
+    );
     if (typeof word === 'number' && word >> (h.bit + 1) !== 0) return { kind: 'stray-bits', table: h.table, address: h.address, word, highestBit: h.bit };
   }
   return undefined;

@@ -96,7 +96,12 @@ function heartbeatValues(profile: ModbusBoardProfile, results: readonly BlockRes
  * Matches every device (unit id) found on one line against the profiles: one pass of reads, one
  * shared wait for the heartbeats, one pass of heartbeat reads. Never writes.
  */
-export async function matchDevices(reader: BlockReader, unitIds: readonly number[], profiles: readonly ModbusBoardProfile[], o: { timeoutMs: number; io: Timers }): Promise<Map<number, DeviceMatch>> {
+export async function matchDevices(
+  reader: BlockReader,
+  unitIds: readonly number[],
+  profiles: readonly ModbusBoardProfile[],
+  o: { timeoutMs: number; io: Timers },
+): Promise<Map<number, DeviceMatch>> {
   const allBlocks = uniqueBlocks(profiles.flatMap((p) => planReads(p.points)));
   const first = new Map<number, Map<string, Read>>();
   for (const unit of unitIds) first.set(unit, await readAll(reader, unit, allBlocks, o.timeoutMs));

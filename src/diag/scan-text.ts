@@ -8,7 +8,8 @@ import { describeSetting, type LineSetting } from './scan-settings.js';
 /** Every line `diag scan` prints for a person, in Chinese and English. */
 export const scanTexts = defineMessages({
   budget: msg<{ budget: string; units: number; bauds: number; parities: number; where: string; perDevice: string }>(
-    (p) => `Scanning ${p.where}: up to ${p.budget} (${p.units} units × ${p.bauds} bauds × ${p.parities} parities, stopping early on a silent line), plus up to ${p.perDevice} per device found`,
+    (p) =>
+      `Scanning ${p.where}: up to ${p.budget} (${p.units} units × ${p.bauds} bauds × ${p.parities} parities, stopping early on a silent line), plus up to ${p.perDevice} per device found`,
     (p) => `扫描 ${p.where}：最长 ${p.budget}（${p.units} 个站号 × ${p.bauds} 种波特率 × ${p.parities} 种校验，线路静默时提前结束），每找到一台设备另加最多 ${p.perDevice}`,
   ),
   budgetTcp: msg<{ budget: string; units: number; where: string; perDevice: string }>(
@@ -92,7 +93,8 @@ export const scanTexts = defineMessages({
     (p) => `没有设备应答（用时 ${p.took}）：请检查接线（A/B 是否接反）、120 Ω 终端电阻、设备电源、站号和通信参数`,
   ),
   heldByService: msg<{ where: string; elevators: string }>(
-    (p) => `✗ ${p.where} is in use by the running elevgw service (elevator ${p.elevators}): a scan would fight it for the bus. See the live values with "elevgw diag live" instead, or stop the service first (systemctl stop elevgw).`,
+    (p) =>
+      `✗ ${p.where} is in use by the running elevgw service (elevator ${p.elevators}): a scan would fight it for the bus. See the live values with "elevgw diag live" instead, or stop the service first (systemctl stop elevgw).`,
     (p) => `✗ ${p.where} 正被运行中的 elevgw 服务使用（电梯 ${p.elevators}）：扫描会与它争用总线。请改用 "elevgw diag live" 查看实时数据，或先停止服务（systemctl stop elevgw）。`,
   ),
   unavailable: msg<{ where: string; why: Unavailability; detail: string }>(
@@ -142,7 +144,13 @@ export function deviceLines(d: FoundDevice, lang: Lang): string[] {
     d.anyUnit ? t.anyUnit() : '',
   ].join('');
   const others = d.match.fits.filter((id) => id !== d.match.best);
-  const head = t.device({ unit: String(d.unitId), line: describeTarget(d.target, d.setting), also, profile: d.match.best, fits: others.length > 0 ? t.alsoFits({ ids: others.join(', ') }) : '' });
+  const head = t.device({
+    unit: String(d.unitId),
+    line: describeTarget(d.target, d.setting),
+    also,
+    profile: d.match.best,
+    fits: others.length > 0 ? t.alsoFits({ ids: others.join(', ') }) : '',
+  });
   if (d.match.best) return [head];
   return [head, ...d.match.verdicts.flatMap((v) => (v.fits ? [] : [t.whyNot({ profile: v.profile, why: why(t, v.why) })]))];
 }
@@ -159,7 +167,12 @@ export function lineDoneLine(l: LineSummary, lang: Lang): string {
 /** The budget, announced before the scan starts. */
 export function announceLine(lang: Lang, targets: readonly ScanTarget[], units: number, settings: readonly LineSetting[], budget: Budget): string {
   const t = scanTexts(lang);
-  const common = { budget: formatDuration(budget.searchMs, lang), units, where: targets.map((x) => describeTarget(x)).join(', '), perDevice: formatDuration(budget.perDeviceMs, lang) };
+  const common = {
+    budget: formatDuration(budget.searchMs, lang),
+    units,
+    where: targets.map((x) => describeTarget(x)).join(', '),
+    perDevice: formatDuration(budget.perDeviceMs, lang),
+  };
   if (!targets.some((x) => x.kind === 'rtu')) return t.budgetTcp(common);
   return t.budget({ ...common, bauds: new Set(settings.map((s) => s.baudRate)).size, parities: new Set(settings.map((s) => s.parity)).size });
 }

@@ -22,7 +22,10 @@ export class GatewayMachine {
   readonly root: string;
   readonly log: string;
 
-  constructor(root: string | undefined, private readonly env: NodeJS.ProcessEnv = process.env) {
+  constructor(
+    root: string | undefined,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {
     if (root) {
       mkdirSync(root, { recursive: true });
       this.root = realpathSync(root) === '/' ? '' : realpathSync(root);

@@ -44,7 +44,8 @@ export async function upgrade(o: UpgradeOptions): Promise<UpgradeState> {
   if (!from) throw new ElevgwError('CONFIG_NOT_FOUND', `no release is installed (${m.path('/opt/elevgw/current')}): install one with scripts/install.sh first`);
   const tarball = parseTarball(o.tarball);
   const configFile = m.path(o.config);
-  if (!existsSync(configFile)) throw new ElevgwError('CONFIG_NOT_FOUND', `no site config at ${configFile}: an upgrade keeps the installed one, so there must be one (scripts/install.sh --site)`);
+  if (!existsSync(configFile))
+    throw new ElevgwError('CONFIG_NOT_FOUND', `no site config at ${configFile}: an upgrade keeps the installed one, so there must be one (scripts/install.sh --site)`);
   const ensured = m.lib('ensure_dir', STATE_DIR, '0750', 'elevgw:elevgw');
   if (ensured.status !== 0) throw new ElevgwError('CONFIG_INVALID', ensured.stderr.trim());
   const stateDir = m.path(STATE_DIR);
@@ -95,10 +96,18 @@ export async function upgrade(o: UpgradeOptions): Promise<UpgradeState> {
         }
       },
       validate: async () => {
-        const r = m.libScript('d=$(credentials_for_validation "$1"); trap \'rm -rf "$d"\' EXIT; validate_as_service "$2" "$3" "$d"', m.path('/etc/elevgw/credentials'), staged!.dir, configFile);
+        const r = m.libScript(
+          'd=$(credentials_for_validation "$1"); trap \'rm -rf "$d"\' EXIT; validate_as_service "$2" "$3" "$d"',
+          m.path('/etc/elevgw/credentials'),
+          staged!.dir,
+          configFile,
+        );
         if (r.status === 0) return { ok: true };
         const problems = `${r.stdout}${r.stderr}`.split('\n').filter((l) => l.trim() && !l.startsWith('elevgw: CONFIG_'));
-        return { ok: false, reason: `${o.config} fails \`elevgw config validate --strict\` with ${tarball.version}: ${problems.slice(0, 5).join('; ').replaceAll(configFile, o.config)}` };
+        return {
+          ok: false,
+          reason: `${o.config} fails \`elevgw config validate --strict\` with ${tarball.version}: ${problems.slice(0, 5).join('; ').replaceAll(configFile, o.config)}`,
+        };
       },
       swap: async () => {
         const db = outboxPath();

@@ -1,14 +1,4 @@
-import {
-  assertLimit,
-  assertLimits,
-  assertNewRecords,
-  emptyByKind,
-  estimateRecordBytes,
-  EVICTION_LANES,
-  outboxMisuse,
-  type MaintainResult,
-  type OutboxLimits,
-} from './records.js';
+import { assertLimit, assertLimits, assertNewRecords, emptyByKind, estimateRecordBytes, EVICTION_LANES, outboxMisuse, type MaintainResult, type OutboxLimits } from './records.js';
 import type { NewRecord, Outbox, OutboxStats, RecordKind, StoredRecord } from './types.js';
 
 export interface MemoryOutboxOptions extends Partial<OutboxLimits> {
@@ -108,9 +98,7 @@ export class MemoryOutbox implements Outbox {
     if (this.bytes() > this.limits.maxBytes) {
       purged += this.remove((r) => r.deliveredAt !== null);
       let bytes = this.bytes();
-      const order = this.pending().sort(
-        (a, b) => EVICTION_LANES.indexOf(a.record.priority) - EVICTION_LANES.indexOf(b.record.priority) || a.record.seq - b.record.seq,
-      );
+      const order = this.pending().sort((a, b) => EVICTION_LANES.indexOf(a.record.priority) - EVICTION_LANES.indexOf(b.record.priority) || a.record.seq - b.record.seq);
       for (const row of order) {
         if (bytes <= this.limits.maxBytes) break;
         this.delete(row);

@@ -117,7 +117,8 @@ export class SqliteOutbox implements Outbox {
         .transaction(() =>
           records.map((r): StoredRecord => {
             const info = insert.run(r.id, r.kind, r.elevatorId, r.priority, r.createdAt, r.payload);
-            if (info.changes === 1) return { seq: Number(info.lastInsertRowid), id: r.id, kind: r.kind, elevatorId: r.elevatorId, priority: r.priority, createdAt: r.createdAt, payload: r.payload };
+            if (info.changes === 1)
+              return { seq: Number(info.lastInsertRowid), id: r.id, kind: r.kind, elevatorId: r.elevatorId, priority: r.priority, createdAt: r.createdAt, payload: r.payload };
             // The id is already stored: a resend of the same record. Keep the first copy.
             return toStored(byId.get(r.id)!);
           }),
@@ -128,7 +129,6 @@ export class SqliteOutbox implements Outbox {
     // loses a few seconds of running state the next round replaces — never an event.
     return records.every((r) => r.kind === 'telemetry') ? this.relaxed(write) : write();
   }
-
 
   next(limit: number, exclude: ReadonlySet<number> = new Set()): StoredRecord[] {
     const n = assertLimit(limit);
@@ -207,9 +207,11 @@ export class SqliteOutbox implements Outbox {
   }
 
   writeCounters(prefix: string, values: ReadonlyMap<string, number>): void {
-    this.db.transaction(() => {
-      for (const [key, value] of values) this.s.setMeta.run(`${prefix}${key}`, value);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        for (const [key, value] of values) this.s.setMeta.run(`${prefix}${key}`, value);
+      })
+      .immediate();
   }
 
   /** Settings and sizes for `diag outbox` and tests. */

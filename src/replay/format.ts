@@ -20,7 +20,8 @@ function keyData(data: Readonly<Record<string, unknown>> | undefined): string {
 function warningText(e: DetectedEvent, startT: number): string {
   const d = e.data ?? {};
   const day = `day ${((e.mono - startT) / 86_400_000).toFixed(1)}`;
-  if (d.action === 'baseline-reset') return `baseline reset: ${String(d.indicator ?? 'all')}${d.floor === null ? '' : ` at floor ${String(d.floor)}`}, ${String(d.keys)} baselines, by ${String(d.by)}`;
+  if (d.action === 'baseline-reset')
+    return `baseline reset: ${String(d.indicator ?? 'all')}${d.floor === null ? '' : ` at floor ${String(d.floor)}`}, ${String(d.keys)} baselines, by ${String(d.by)}`;
   const figures = `${String(d.cause)} ${String(d.baseline)} → ${String(d.now)} ${String(d.unit)} (${day})`;
   const hint = d.hint as { en?: string } | undefined;
   return e.phase === 'raised' ? `${figures}: ${hint?.en ?? ''}` : `${figures}, ${String(d.reason)}`;
@@ -29,18 +30,10 @@ function warningText(e: DetectedEvent, startT: number): string {
 /** One readable line: offset, type, phase, severity, platform code, key data (for an early warning, its hint). */
 export function eventLine(e: DetectedEvent, startT: number): string {
   const code = platformCode(e.type, e.data);
-  if (e.type === 'early-warning') return [offset(e.mono - startT).padStart(8), e.type.padEnd(22), e.phase.padEnd(7), e.severity.padEnd(8), '    ', warningText(e, startT)].join(' ');
+  if (e.type === 'early-warning')
+    return [offset(e.mono - startT).padStart(8), e.type.padEnd(22), e.phase.padEnd(7), e.severity.padEnd(8), '    ', warningText(e, startT)].join(' ');
   const data = e.type === 'blackbox' ? { ...e.data, samples: e.blackbox?.length ?? 0 } : e.data;
-  return [
-    offset(e.mono - startT).padStart(8),
-    e.type.padEnd(22),
-    e.phase.padEnd(7),
-    e.severity.padEnd(8),
-    code ? `[${code}]` : '    ',
-    keyData(data),
-  ]
-    .join(' ')
-    .trimEnd();
+  return [offset(e.mono - startT).padStart(8), e.type.padEnd(22), e.phase.padEnd(7), e.severity.padEnd(8), code ? `[${code}]` : '    ', keyData(data)].join(' ').trimEnd();
 }
 
 /** One JSON object per event (black-box snapshots counted, not listed). */

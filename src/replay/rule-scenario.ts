@@ -53,9 +53,7 @@ export type Expectation = z.infer<typeof expectationSchema>;
  * A fault the scenario tolerates without requiring it: at most one episode of `type`, raised at a
  * sample time within [from, to] (its clear, if any, is free). Twice needs two entries.
  */
-const allowanceSchema = z
-  .strictObject({ type: z.enum(EVENT_TYPES), from: at, to: at })
-  .refine((a) => a.from <= a.to, { message: 'from must not be after to', path: ['to'] });
+const allowanceSchema = z.strictObject({ type: z.enum(EVENT_TYPES), from: at, to: at }).refine((a) => a.from <= a.to, { message: 'from must not be after to', path: ['to'] });
 export type Allowance = z.infer<typeof allowanceSchema>;
 
 export const ruleScenarioSchema = z.strictObject({
@@ -99,8 +97,7 @@ export function scenarioSamples(sc: RuleScenario): ReplaySample[] {
         Object.assign(state, step.set);
         // Setting the position or speed takes the car out of a travel step (e.g. a stop).
         if (step.set.positionMm !== undefined || step.set.speedMps !== undefined) travel = undefined;
-      }
-      else if ('glitch' in step) glitch = { ...glitch, ...step.glitch };
+      } else if ('glitch' in step) glitch = { ...glitch, ...step.glitch };
       else if ('bad' in step) for (const name of step.bad) badUntil.set(name, t + (step.forMs ?? sc.sampleMs));
       else travel = step.travel;
     }

@@ -32,7 +32,11 @@ export interface ReplayResult {
   /** The whole log as one statistics window. */
   stats: StatsRecord;
   /** The health indicators over the whole log, and every baseline at its end (absent with early warning off). */
-  health?: { summary: IndicatorSummary; baselines: { cause: string; phase: 'learning' | 'learned'; baseline: number | null; now: number | null; raised: boolean }[]; observedDays: number };
+  health?: {
+    summary: IndicatorSummary;
+    baselines: { cause: string; phase: 'learning' | 'learned'; baseline: number | null; now: number | null; raised: boolean }[];
+    observedDays: number;
+  };
 }
 
 /**
@@ -52,7 +56,10 @@ export function replay(samples: readonly ReplaySample[], o: ReplayOptions): Repl
   const derive = new Deriver(provided, o);
   const available = derive.available();
   const floors = o.floorLevelsMm.map((levelMm, i) => ({ label: o.floorLabels?.[i] ?? String(i), levelMm }));
-  const detection = new Detection({ elevatorId: o.elevatorId ?? 'replay', thresholds: o.thresholds, ratedSpeedMps: o.ratedSpeedMps, floors, ...(o.baselines ? { baselines: o.baselines } : {}) }, available);
+  const detection = new Detection(
+    { elevatorId: o.elevatorId ?? 'replay', thresholds: o.thresholds, ratedSpeedMps: o.ratedSpeedMps, floors, ...(o.baselines ? { baselines: o.baselines } : {}) },
+    available,
+  );
   const events: DetectedEvent[] = [];
   const startT = samples[0]?.t ?? 0;
   const endT = samples.at(-1)?.t ?? startT;
@@ -60,7 +67,16 @@ export function replay(samples: readonly ReplaySample[], o: ReplayOptions): Repl
   events.push(...detection.flush());
   const h = detection.health;
   const health = h ? { summary: h.takeSummary(), baselines: h.baselines(), observedDays: h.healthMs / 86_400_000 } : undefined;
-  return { events, startT, endT, samples: samples.length, available: [...available].sort(), armed: detection.armed(), stats: detection.stats.rollup('day', endT), ...(health ? { health } : {}) };
+  return {
+    events,
+    startT,
+    endT,
+    samples: samples.length,
+    available: [...available].sort(),
+    armed: detection.armed(),
+    stats: detection.stats.rollup('day', endT),
+    ...(health ? { health } : {}),
+  };
 }
 
 /** Samples → ElevatorSignals, with the normalizer's derivations for what the log lacks. */

@@ -27,7 +27,8 @@ export function executeCommand(ctx: CommandContext, name: CommandName, args: Com
   const elevatorId = args.elevatorId;
   switch (name) {
     case 'reset-baseline': {
-      if (elevatorId === undefined || !ctx.elevators.has(elevatorId)) throw new ElevgwError('COMMAND_INVALID', `unknown elevator "${elevatorId}" (expected one of: ${[...ctx.elevators.keys()].join(', ')})`);
+      if (elevatorId === undefined || !ctx.elevators.has(elevatorId))
+        throw new ElevgwError('COMMAND_INVALID', `unknown elevator "${elevatorId}" (expected one of: ${[...ctx.elevators.keys()].join(', ')})`);
       return ctx.resetBaseline(elevatorId, { ...(args.indicator ? { indicator: args.indicator } : {}), ...(args.floor === undefined ? {} : { floor: args.floor }) }, 'platform');
     }
     case 'ping':

@@ -75,7 +75,8 @@ export class DiagServer {
 
   /** Every watching client gets each stored event (commissioning watches for them). */
   event(e: DiagEvent): void {
-    for (const c of this.clients) if (c.watch && (c.watch.elevator === undefined || c.watch.elevator === e.elevatorId)) this.send(c, { v: DIAG_PROTOCOL_VERSION, kind: 'event', event: e });
+    for (const c of this.clients)
+      if (c.watch && (c.watch.elevator === undefined || c.watch.elevator === e.elevatorId)) this.send(c, { v: DIAG_PROTOCOL_VERSION, kind: 'event', event: e });
   }
 
   async stop(): Promise<void> {
@@ -171,7 +172,10 @@ export class DiagServer {
     const filter = { ...(r.indicator ? { indicator: r.indicator } : {}), ...(r.floor === undefined ? {} : { floor: r.floor }) };
     try {
       const done = this.o.resetBaseline(r.elevator, filter, `diag:${r.user}`);
-      this.o.logger.warn({ elevator: r.elevator, ...filter, claimedUser: r.user, ...done }, 'early-warning baselines reset through the diagnostics socket (authorised by membership of the elevgw group; the user is as the client claims)');
+      this.o.logger.warn(
+        { elevator: r.elevator, ...filter, claimedUser: r.user, ...done },
+        'early-warning baselines reset through the diagnostics socket (authorised by membership of the elevgw group; the user is as the client claims)',
+      );
       this.send(c, { v: DIAG_PROTOCOL_VERSION, kind: 'reset', ...done });
     } catch (e) {
       if (!isElevgwError(e)) throw e;

@@ -159,8 +159,14 @@ export class Gateway {
       const id = e.config.id;
       const monitor = new ElevatorMonitor({
         elevatorId: id,
-        pipeline: pipelineFor(e, (type, error) => log.error({ elevator: id, rule: type, err: errorMessage(error) }, `rule ${type} failed; other rules keep running`), this.baselines),
-        driver: async () => o.driverFor?.(e) ?? createDriver({ board: e.board, connection: e.config.connection, clock: this.clock, logger: log.child({ mod: 'driver', elevator: id }), buses: this.buses }),
+        pipeline: pipelineFor(
+          e,
+          (type, error) => log.error({ elevator: id, rule: type, err: errorMessage(error) }, `rule ${type} failed; other rules keep running`),
+          this.baselines,
+        ),
+        driver: async () =>
+          o.driverFor?.(e) ??
+          createDriver({ board: e.board, connection: e.config.connection, clock: this.clock, logger: log.child({ mod: 'driver', elevator: id }), buses: this.buses }),
         clock: this.clock,
         logger: log.child({ mod: 'monitor', elevator: id }),
         onEvents: (events, signals) => this.store(e, events, signals),

@@ -146,7 +146,15 @@ export class HoldingOutbox implements Outbox {
   close(): void {
     if (this.outage) this.flush();
     if (this.heldCount > 0) {
-      this.o.logger.error({ held: this.heldCount, ids: this.heldRecords().slice(0, 20).map((r) => r.id) }, 'outbox storage still failing at shutdown: held records are lost');
+      this.o.logger.error(
+        {
+          held: this.heldCount,
+          ids: this.heldRecords()
+            .slice(0, 20)
+            .map((r) => r.id),
+        },
+        'outbox storage still failing at shutdown: held records are lost',
+      );
     }
     this.inner.close();
   }
@@ -200,7 +208,10 @@ export class HoldingOutbox implements Outbox {
       droppedCritical: 0,
     };
     // Once per outage: a full disk fails every poll's append, and the log must not fill what is left of it.
-    this.o.logger.error({ err: error, message: e instanceof Error ? e.message : String(e) }, 'outbox storage failing: holding new records in memory and retrying; monitoring continues');
+    this.o.logger.error(
+      { err: error, message: e instanceof Error ? e.message : String(e) },
+      'outbox storage failing: holding new records in memory and retrying; monitoring continues',
+    );
   }
 
   private hold(records: NewRecord[]): void {
@@ -221,7 +232,11 @@ export class HoldingOutbox implements Outbox {
     const victim = this.lanes.get(lane)!.shift()!;
     this.heldCount--;
     this.heldBytes -= victim.bytes;
-    if (outage.dropped === 0) this.o.logger.error({ maxRecords: this.maxRecords, maxBytes: this.maxBytes }, 'outbox holding queue full: dropping the least important records (counted, reported when storage returns)');
+    if (outage.dropped === 0)
+      this.o.logger.error(
+        { maxRecords: this.maxRecords, maxBytes: this.maxBytes },
+        'outbox holding queue full: dropping the least important records (counted, reported when storage returns)',
+      );
     outage.dropped++;
     outage.droppedByKind[victim.r.kind] = (outage.droppedByKind[victim.r.kind] ?? 0) + 1;
     if (victim.r.priority === PRIORITY.critical) outage.droppedCritical++;

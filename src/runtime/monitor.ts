@@ -66,7 +66,10 @@ export class ElevatorMonitor {
   async start(): Promise<void> {
     this.running = true;
     for (const r of this.engine.armed().filter((x) => !x.armed)) {
-      this.o.logger.warn({ elevator: this.o.elevatorId, rule: r.type, missing: r.missing }, `rule ${r.type} not armed: board ${this.pipeline.board.id} lacks ${r.missing.join(', ')}`);
+      this.o.logger.warn(
+        { elevator: this.o.elevatorId, rule: r.type, missing: r.missing },
+        `rule ${r.type} not armed: board ${this.pipeline.board.id} lacks ${r.missing.join(', ')}`,
+      );
     }
     await this.startManual();
     for (const g of this.pipeline.board.pollGroups) this.loop(g.name, g.intervalMs);

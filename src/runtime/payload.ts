@@ -53,8 +53,22 @@ export function runningState(s: ElevatorSignals, floors: Floors, stationaryMps =
 
 /** Column order of the black box; only signals some snapshot carries become columns. */
 const BLACKBOX_SIGNALS: readonly SignalName[] = [
-  'positionMm', 'speedMps', 'floor', 'controllerFloor', 'levelingErrorMm', 'door', 'doorZone', 'doorLockCircuit',
-  'safetyCircuit', 'occupied', 'inspection', 'mainsPower', 'alarmButton', 'overspeedSwitch', 'topFinalLimit', 'bottomFinalLimit',
+  'positionMm',
+  'speedMps',
+  'floor',
+  'controllerFloor',
+  'levelingErrorMm',
+  'door',
+  'doorZone',
+  'doorLockCircuit',
+  'safetyCircuit',
+  'occupied',
+  'inspection',
+  'mainsPower',
+  'alarmButton',
+  'overspeedSwitch',
+  'topFinalLimit',
+  'bottomFinalLimit',
 ];
 
 type Cell = number | string | boolean | null;

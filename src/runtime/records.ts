@@ -78,7 +78,15 @@ export class RecordFactory {
   commissioning(e: LoadedElevator, data: EventData<'commissioning'>): NewRecord {
     const id = this.o.ids.next();
     const wall = this.o.clock.wallNow();
-    const payload = { ...this.envelope(id, wall), elevator: identity(e), type: 'commissioning', name: eventName('commissioning'), phase: 'instant', severity: 'info', data } as EventPayload;
+    const payload = {
+      ...this.envelope(id, wall),
+      elevator: identity(e),
+      type: 'commissioning',
+      name: eventName('commissioning'),
+      phase: 'instant',
+      severity: 'info',
+      data,
+    } as EventPayload;
     return this.row('event', id, e.config.id, wall, payload, 'info');
   }
 

@@ -96,8 +96,16 @@ export class SignalNormalizer {
     const has = (s: RawSignal) => this.provided.has(s);
     const out = new Set<SignalName>();
     const direct: RawSignal[] = [
-      'safetyCircuit', 'doorLockCircuit', 'overspeedSwitch', 'occupied', 'inspection',
-      'alarmButton', 'mainsPower', 'topFinalLimit', 'bottomFinalLimit', 'controllerFloor',
+      'safetyCircuit',
+      'doorLockCircuit',
+      'overspeedSwitch',
+      'occupied',
+      'inspection',
+      'alarmButton',
+      'mainsPower',
+      'topFinalLimit',
+      'bottomFinalLimit',
+      'controllerFloor',
     ];
     for (const s of direct) if (has(s)) out.add(s as SignalName);
     if (has('positionMm') || this.fusion) out.add('positionMm').add('floor').add('levelingErrorMm');
@@ -157,7 +165,11 @@ export class SignalNormalizer {
       s.levelingErrorMm = this.fusion ? this.fusion.levelingError(now) : { value: levelingError(this.opts.floorLevelsMm, mm), quality: pos.quality, at: pos.at };
     }
     const spd = this.fusion ? this.fusion.speed(now) : input('speedMps');
-    const speed = spd ? { value: Number(spd.value), quality: spd.quality, at: spd.at } : pos ? { value: this.speedEstimator.update(Number(pos.value), pos.at), quality: pos.quality, at: pos.at } : undefined;
+    const speed = spd
+      ? { value: Number(spd.value), quality: spd.quality, at: spd.at }
+      : pos
+        ? { value: this.speedEstimator.update(Number(pos.value), pos.at), quality: pos.quality, at: pos.at }
+        : undefined;
     if (speed) {
       s.speedMps = speed;
       s.direction = { value: directionOf(speed.value, this.opts.stationaryMps), quality: speed.quality, at: speed.at };
@@ -195,4 +207,3 @@ function asBool(i: Input | undefined): boolean | undefined {
 function worst(...inputs: (Input | undefined)[]): Quality {
   return inputs.some((i) => i && i.quality === 'bad') ? 'bad' : 'good';
 }
-

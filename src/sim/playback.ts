@@ -34,7 +34,18 @@ const SERVED: readonly { signal: SignalName; raw: RawSignal; type: 'int32' | 'in
   { signal: 'bottomFinalLimit', raw: 'bottomFinalLimit', type: 'uint16' },
   { signal: 'controllerFloor', raw: 'controllerFloor', type: 'uint16' },
 ];
-const BOOLEAN: ReadonlySet<SignalName> = new Set(['doorZone', 'safetyCircuit', 'doorLockCircuit', 'overspeedSwitch', 'occupied', 'inspection', 'alarmButton', 'mainsPower', 'topFinalLimit', 'bottomFinalLimit']);
+const BOOLEAN: ReadonlySet<SignalName> = new Set([
+  'doorZone',
+  'safetyCircuit',
+  'doorLockCircuit',
+  'overspeedSwitch',
+  'occupied',
+  'inspection',
+  'alarmButton',
+  'mainsPower',
+  'topFinalLimit',
+  'bottomFinalLimit',
+]);
 
 /** A board profile serving exactly `signals` (those a log provides), one poll group each. */
 export function playbackBoard(signals: ReadonlySet<SignalName>, intervalMs: number): ModbusBoardProfile {

@@ -63,11 +63,13 @@ const simScenarioSchema = z
     const levels = s.elevator.floorLevelsMm ?? DEFAULT_MODEL.floorLevelsMm;
     if (levels[0] !== 0) ctx.addIssue({ code: 'custom', path: ['elevator', 'floorLevelsMm', 0], message: 'the bottom landing must be at 0 mm' });
     levels.forEach((l, i) => {
-      if (i > 0 && !(l > levels[i - 1]!)) ctx.addIssue({ code: 'custom', path: ['elevator', 'floorLevelsMm', i], message: `landing levels must ascend (${l} after ${levels[i - 1]})` });
+      if (i > 0 && !(l > levels[i - 1]!))
+        ctx.addIssue({ code: 'custom', path: ['elevator', 'floorLevelsMm', i], message: `landing levels must ascend (${l} after ${levels[i - 1]})` });
     });
     s.steps.forEach((step, i) => {
       if (step.atS > s.durationS) ctx.addIssue({ code: 'custom', path: ['steps', i, 'atS'], message: `${step.atS} s is after the end of the scenario (durationS ${s.durationS})` });
-      if (step.action === 'call' && step.floor >= levels.length) ctx.addIssue({ code: 'custom', path: ['steps', i, 'floor'], message: `no floor ${step.floor} (floors 0–${levels.length - 1})` });
+      if (step.action === 'call' && step.floor >= levels.length)
+        ctx.addIssue({ code: 'custom', path: ['steps', i, 'floor'], message: `no floor ${step.floor} (floors 0–${levels.length - 1})` });
     });
     if (s.traffic && s.traffic.maxIdleS < s.traffic.minIdleS) ctx.addIssue({ code: 'custom', path: ['traffic', 'maxIdleS'], message: 'must be ≥ minIdleS' });
   });

@@ -26,7 +26,9 @@ describe('elevgw CLI', () => {
   });
 
   it('config validate refuses a broken file with every problem and a non-zero exit', () => {
-    const bad = readFileSync(join(packageRoot(), 'config', 'demo.yaml'), 'utf8').replace('ratedSpeedMps: 1.75', 'ratedSpeedMps: "fast"').replace('board: sim-modbus', 'board: nope');
+    const bad = readFileSync(join(packageRoot(), 'config', 'demo.yaml'), 'utf8')
+      .replace('ratedSpeedMps: 1.75', 'ratedSpeedMps: "fast"')
+      .replace('board: sim-modbus', 'board: nope');
     const file = tmp.file('bad.yaml', bad);
     const r = elevgw('config', 'validate', file);
     expect(r.status).toBe(2);
@@ -43,7 +45,16 @@ describe('elevgw CLI', () => {
   it('diag outbox shows pending, delivered and size of a site outbox', () => {
     const db = join(tmp.dir, 'outbox.db');
     const outbox = SqliteOutbox.open(db, { maxBytes: 1e8, retentionMs: 1e9 });
-    outbox.append([1, 2, 3].map((n) => ({ id: `01JDZ7Q4X8V1N6S2K3M9T0ABC${n}`, kind: 'event' as const, elevatorId: 'E1', priority: PRIORITY.fault, createdAt: Date.now() - 60_000, payload: '{}' })));
+    outbox.append(
+      [1, 2, 3].map((n) => ({
+        id: `01JDZ7Q4X8V1N6S2K3M9T0ABC${n}`,
+        kind: 'event' as const,
+        elevatorId: 'E1',
+        priority: PRIORITY.fault,
+        createdAt: Date.now() - 60_000,
+        payload: '{}',
+      })),
+    );
     outbox.ack(['01JDZ7Q4X8V1N6S2K3M9T0ABC1']);
     outbox.close();
     const site = readFileSync(join(packageRoot(), 'config', 'demo.yaml'), 'utf8').replace('path: ../data/demo-outbox.db', `path: ${db}`);
@@ -63,7 +74,9 @@ describe('elevgw CLI', () => {
   });
 
   it('diag rules lists armed rules and says what an unarmed rule lacks', () => {
-    const site = readFileSync(join(packageRoot(), 'config', 'demo.yaml'), 'utf8').replace('board: sim-modbus', 'board: rs485-di-module').replace('connection: { host: 127.0.0.1, port: 1502, unitId: 1 }', 'connection: { path: /dev/ttyUSB0, baudRate: 9600, unitId: 1 }');
+    const site = readFileSync(join(packageRoot(), 'config', 'demo.yaml'), 'utf8')
+      .replace('board: sim-modbus', 'board: rs485-di-module')
+      .replace('connection: { host: 127.0.0.1, port: 1502, unitId: 1 }', 'connection: { path: /dev/ttyUSB0, baudRate: 9600, unitId: 1 }');
     const r = elevgw('diag', 'rules', '--config', tmp.file('di.yaml', site));
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/armed +trapped/);
@@ -106,7 +119,9 @@ describe('elevgw CLI', () => {
     const r = await diagSignals('--config', tmp.file('closed.yaml', site), '--count', '2', '--interval', '100');
     expect(r.status, 'the device could not be read').toBe(3);
     const line = r.stdout.trim().split('\n')[1]!;
-    expect(line).toMatch(/floor \? pos \? mm \? m\/s door \? doorZone=\? occupied=\? safetyCircuit=\? doorClosedAndLocked=\? mainsPower=\? inspection=\? \| driver lost \(MODBUS_IO\)/);
+    expect(line).toMatch(
+      /floor \? pos \? mm \? m\/s door \? doorZone=\? occupied=\? safetyCircuit=\? doorClosedAndLocked=\? mainsPower=\? inspection=\? \| driver lost \(MODBUS_IO\)/,
+    );
     expect(line).not.toMatch(/=[01]\b/);
   });
 

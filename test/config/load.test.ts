@@ -100,7 +100,10 @@ describe('board profiles', () => {
   it('refuses a point in an unknown poll group, naming the board file and path', () => {
     const boards = tempDir();
     try {
-      boards.file('bad-box.yaml', 'id: bad-box\ntransport: modbus-tcp\npollGroups: [{ name: fast, intervalMs: 100 }]\npoints:\n  - { name: p, signal: occupied, group: slow, source: { table: holding, address: 1, bit: 0 } }\n');
+      boards.file(
+        'bad-box.yaml',
+        'id: bad-box\ntransport: modbus-tcp\npollGroups: [{ name: fast, intervalMs: 100 }]\npoints:\n  - { name: p, signal: occupied, group: slow, source: { table: holding, address: 1, bit: 0 } }\n',
+      );
       const site = tmp.file('site.yaml', `${demo.replace('board: sim-modbus', 'board: bad-box')}boardsDir: ${boards.dir}\n`);
       expect(() => loadConfig(site)).toThrow(/bad-box\.yaml:5:\d+ points\[0\]\.group: unknown poll group "slow"/);
     } finally {

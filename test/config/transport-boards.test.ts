@@ -42,7 +42,9 @@ describe('boards of every transport', () => {
     try {
       boards.file('x-box.yaml', 'id: x-box\ntransport: can-bus\npollGroups: [{ name: g, intervalMs: 100 }]\npoints: []\n');
       const text = `${site('x-box', '{ path: /dev/ttyUSB0 }')}boardsDir: ${boards.dir}\n`;
-      expect(() => loadConfig(tmp.file('site.yaml', text))).toThrow(/x-box\.yaml:2:\d+ transport: Invalid discriminator value\. Expected 'modbus-tcp' \| .*'serial-framed' \| 'gpio' \| 'firmata'/);
+      expect(() => loadConfig(tmp.file('site.yaml', text))).toThrow(
+        /x-box\.yaml:2:\d+ transport: Invalid discriminator value\. Expected 'modbus-tcp' \| .*'serial-framed' \| 'gpio' \| 'firmata'/,
+      );
     } finally {
       boards.cleanup();
     }
@@ -106,14 +108,19 @@ describe("an elevator's connection must fit its board's transport", () => {
   });
 
   it('gpio with a serial path, and Modbus without any connection, are refused', () => {
-    expect(problemsOf(site('pi-gpio-sensorbox', '{ path: /dev/ttyUSB0 }'))[0]!.message).toMatch(/uses gpio: expected connection \{ chip\?: "pinctrl-…" \} or none, got \{ path \} \(unknown key\(s\) path\)/);
+    expect(problemsOf(site('pi-gpio-sensorbox', '{ path: /dev/ttyUSB0 }'))[0]!.message).toMatch(
+      /uses gpio: expected connection \{ chip\?: "pinctrl-…" \} or none, got \{ path \} \(unknown key\(s\) path\)/,
+    );
     expect(problemsOf(site('sim-modbus', null))[0]!.message).toMatch(/uses modbus-tcp: expected connection \{ host, port\?: 502, unitId\?: 1 \}, but there is none/);
   });
 
   it('keeps Modbus RTU connections as they were', () => {
     const boards = tempDir();
     try {
-      boards.file('rtu-box.yaml', readFileSync(join(BUILTIN_BOARDS_DIR, 'sim-modbus.yaml'), 'utf8').replace('id: sim-modbus', 'id: rtu-box').replace('transport: modbus-tcp', 'transport: modbus-rtu'));
+      boards.file(
+        'rtu-box.yaml',
+        readFileSync(join(BUILTIN_BOARDS_DIR, 'sim-modbus.yaml'), 'utf8').replace('id: sim-modbus', 'id: rtu-box').replace('transport: modbus-tcp', 'transport: modbus-rtu'),
+      );
       const text = `${site('rtu-box', '{ path: /dev/ttyUSB0, baudRate: 19200 }')}boardsDir: ${boards.dir}\n`;
       expect(loadConfig(tmp.file('site.yaml', text)).elevators[0]!.config.connection).toEqual({ path: '/dev/ttyUSB0', baudRate: 19200, parity: 'none', unitId: 1 });
     } finally {

@@ -40,9 +40,10 @@ describe('the AsyncAPI document of the contract', () => {
       const op = channel.operations().all()[0];
       if (op?.action() !== c.action) out.push(`${c.name}: action ${op?.action()}, expected ${c.action}`);
       const mqtt = op?.bindings().get('mqtt')?.value() as { qos?: number; retain?: boolean } | undefined;
-      if (mqtt?.qos !== c.message.qos || mqtt?.retain !== c.message.retain) out.push(`${c.name}: qos/retain ${mqtt?.qos}/${mqtt?.retain}, the table says ${c.message.qos}/${c.message.retain}`);
+      if (mqtt?.qos !== c.message.qos || mqtt?.retain !== c.message.retain)
+        out.push(`${c.name}: qos/retain ${mqtt?.qos}/${mqtt?.retain}, the table says ${c.message.qos}/${c.message.retain}`);
       const payload = channel.messages().all()[0]?.payload();
-      if (!payload || payload.type() === undefined && payload.oneOf() === undefined) out.push(`${c.name}: message without a payload schema`);
+      if (!payload || (payload.type() === undefined && payload.oneOf() === undefined)) out.push(`${c.name}: message without a payload schema`);
       return out;
     });
     expect(problems).toEqual([]);

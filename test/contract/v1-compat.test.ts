@@ -31,7 +31,14 @@ const CORPUS = join(packageRoot(), 'test', 'scenarios');
 const demo = loadConfig(join(packageRoot(), 'config', 'demo.yaml'));
 const elevator = demo.elevators[0]!;
 const clock = new FakeClock(1_000_000, Date.UTC(2026, 2, 2, 3, 0, 0));
-const factory = new RecordFactory({ gatewayId: 'jh-gw', ids: new EventIdFactory(() => clock.wallNow()), clock, timeScale: 1, clockSynced: () => true, bootId: '8f0e6a52-3b1c-4d7e-9a2f-1c2d3e4f5a6b' });
+const factory = new RecordFactory({
+  gatewayId: 'jh-gw',
+  ids: new EventIdFactory(() => clock.wallNow()),
+  clock,
+  timeScale: 1,
+  clockSynced: () => true,
+  bootId: '8f0e6a52-3b1c-4d7e-9a2f-1c2d3e4f5a6b',
+});
 
 function scenarioFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? scenarioFiles(join(dir, d.name)) : /\.ya?ml$/.test(d.name) ? [join(dir, d.name)] : []));
@@ -43,7 +50,12 @@ function corpusRecords(): NewRecord[] {
     const input = readReplayFile(file);
     if (input.kind !== 'scenario') return [];
     const sc = input.scenario;
-    const { events } = replay(input.samples, { elevatorId: 'E1', thresholds: mergeThresholds(defaultThresholds, sc.rules), ratedSpeedMps: sc.elevator.ratedSpeedMps, floorLevelsMm: sc.elevator.floorsMm });
+    const { events } = replay(input.samples, {
+      elevatorId: 'E1',
+      thresholds: mergeThresholds(defaultThresholds, sc.rules),
+      ratedSpeedMps: sc.elevator.ratedSpeedMps,
+      floorLevelsMm: sc.elevator.floorsMm,
+    });
     return events.map((ev) => factory.event({ ...ev, mono: Math.min(ev.mono, clock.now()) }, elevator, {}));
   });
 }
@@ -60,7 +72,16 @@ describe('contract 1.1 payloads, as the gateway builds them', () => {
     factory.gatewayEvent('gateway-started', 'info', { version: '0.1.0', elevators: ['E1'] }),
     factory.gatewayEvent('outbox-loss', 'critical', { movedTo: '/var/lib/elevgw/outbox.db.corrupt-2026', reason: 'SQLITE_CORRUPT: malformed' }),
     factory.gatewayEvent('outbox-loss', 'warning', { reason: 'size cap', evicted: 12, byKind: { telemetry: 12 } }),
-    factory.gatewayEvent('outbox-loss', 'critical', { reason: 'storage-full', error: 'SQLITE_FULL', since: '2026-03-02T03:00:00.000Z', durationS: 12.5, held: 40, dropped: 1, droppedByKind: { event: 1 }, failedWrites: 7 }),
+    factory.gatewayEvent('outbox-loss', 'critical', {
+      reason: 'storage-full',
+      error: 'SQLITE_FULL',
+      since: '2026-03-02T03:00:00.000Z',
+      durationS: 12.5,
+      held: 40,
+      dropped: 1,
+      droppedByKind: { event: 1 },
+      failedWrites: 7,
+    }),
     factory.gatewayEvent('upgrade', 'warning', {
       upgradeId: '01KBE2A9Q0V1RS7Z5W3X4Y5Z6A',
       from: '0.1.0',
@@ -84,13 +105,20 @@ describe('contract 1.1 payloads, as the gateway builds them', () => {
       board: 'generic-modbus-controller',
       startedAt: '2026-03-02T03:00:00.000Z',
       durationS: 612,
-      steps: [{ step: 'doors', result: 'pass', durationS: 21 }, { step: 'mains', result: 'skipped', reason: 'no access to the machine room', durationS: 3 }],
+      steps: [
+        { step: 'doors', result: 'pass', durationS: 21 },
+        { step: 'mains', result: 'skipped', reason: 'no access to the machine room', durationS: 3 },
+      ],
       checks: [{ check: 'floor-table', result: 'pass', detail: 'every level within 20 mm' }],
       report: 'commissioning/E1-20260302T030000Z.json',
     }),
   );
   const events = [...records, ...gatewayLevel, ...warnings];
-  const signals = { speedMps: { value: 0, quality: 'good' as const, at: 0 }, inspection: { value: false, quality: 'good' as const, at: 0 }, alarmButton: { value: false, quality: 'bad' as const, at: 0 } };
+  const signals = {
+    speedMps: { value: 0, quality: 'good' as const, at: 0 },
+    inspection: { value: false, quality: 'good' as const, at: 0 },
+    alarmButton: { value: false, quality: 'bad' as const, at: 0 },
+  };
   const telemetry = factory.telemetry(elevator, signals, ['trapped'], { runCount: 1234, runningHours: 56.789 });
 
   it('the corpus makes every rule speak: every elevator event type, raised and cleared', () => {

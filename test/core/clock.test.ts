@@ -18,10 +18,11 @@ describe('FakeClock: the one scheduler in sample time', () => {
   it('runs a timer scheduled by a timer within the same advance, and never one that was cancelled', () => {
     const clock = new FakeClock(0);
     const ticks: number[] = [];
-    const every = (ms: number) => clock.after(ms, () => {
-      ticks.push(clock.now());
-      every(ms);
-    });
+    const every = (ms: number) =>
+      clock.after(ms, () => {
+        ticks.push(clock.now());
+        every(ms);
+      });
     every(100);
     const never = clock.after(150, () => ticks.push(-1));
     never.cancel();

@@ -28,11 +28,7 @@ describe('EventIdFactory', () => {
 
   it('within one millisecond, increments the random part', () => {
     const f = new EventIdFactory(() => T0, { random: () => 0 });
-    expect([f.next(), f.next(), f.next()].map((id) => id.slice(10))).toEqual([
-      '0000000000000000',
-      '0000000000000001',
-      '0000000000000002',
-    ]);
+    expect([f.next(), f.next(), f.next()].map((id) => id.slice(10))).toEqual(['0000000000000000', '0000000000000001', '0000000000000002']);
   });
 
   it('when the wall clock steps back (NTP after a boot without RTC), keeps the last time', () => {
@@ -73,11 +69,7 @@ describe('EventIdFactory', () => {
   });
 
   it('property: for any sequence of wall-clock readings, ids are strictly increasing and unique', () => {
-    const reading = fc.oneof(
-      fc.integer({ min: 0, max: 2 ** 48 - 1 }),
-      fc.integer({ min: T0 - 10_000, max: T0 + 10_000 }),
-      fc.constantFrom(T0, T0 + 1, 0),
-    );
+    const reading = fc.oneof(fc.integer({ min: 0, max: 2 ** 48 - 1 }), fc.integer({ min: T0 - 10_000, max: T0 + 10_000 }), fc.constantFrom(T0, T0 + 1, 0));
     fc.assert(
       fc.property(
         fc.array(reading, { minLength: 1, maxLength: 200 }),

@@ -9,7 +9,11 @@ import type { ElevatorSignals, SignalName } from '../../src/signals/types.js';
 
 const CORPUS = join(import.meta.dirname, '..', 'scenarios');
 const folders = readdirSync(CORPUS, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'wear');
-const files = folders.flatMap((d) => readdirSync(join(CORPUS, d.name)).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(CORPUS, d.name, f)));
+const files = folders.flatMap((d) =>
+  readdirSync(join(CORPUS, d.name))
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => join(CORPUS, d.name, f)),
+);
 
 /**
  * Telemetry's `activeFaults` is the engine's `active()`: every rule must report itself active

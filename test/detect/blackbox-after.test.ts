@@ -103,7 +103,15 @@ describe('black box after a flapping input', () => {
   };
 
   it('keeps at most 32 after-parts waiting: the 33rd raise sends the oldest early, marked incomplete', () => {
-    const e = new DetectionEngine({ elevatorId: 'lift-1', thresholds: defaultThresholds, ratedSpeedMps: RATED_MPS, floorLevelsMm: FLOORS_MM, available: new Set(ALL_SIGNALS), rules: () => [flapping()], blackbox: { afterMs: 10_000 } });
+    const e = new DetectionEngine({
+      elevatorId: 'lift-1',
+      thresholds: defaultThresholds,
+      ratedSpeedMps: RATED_MPS,
+      floorLevelsMm: FLOORS_MM,
+      available: new Set(ALL_SIGNALS),
+      rules: () => [flapping()],
+      blackbox: { afterMs: 10_000 },
+    });
     const sc = new Scenario<DetectedEvent>(e);
     sc.run(6_400); // raises at 0, 200 … 6200: 32 waiting
     expect(sc.events.filter((ev) => ev.type === 'blackbox')).toEqual([]);

@@ -46,12 +46,7 @@ describe('where an open door came from', () => {
   });
 
   it('a door reading unknown or bad while open changes nothing; a speed unknown at the moment leaves the origin unknown', () => {
-    const seen = track([
-      [{ door: 'opening', speedMps: 0 }],
-      [{ door: 'unknown', speedMps: 1 }],
-      [{ door: 'open', speedMps: 1 }, ['door']],
-      [{ door: 'open', speedMps: 1 }],
-    ]);
+    const seen = track([[{ door: 'opening', speedMps: 0 }], [{ door: 'unknown', speedMps: 1 }], [{ door: 'open', speedMps: 1 }, ['door']], [{ door: 'open', speedMps: 1 }]]);
     expect(seen.map(([o]) => o)).toEqual(['standing', 'standing', 'standing', 'standing']);
     expect(track([[{ door: 'opening', speedMps: 0 }, ['speedMps']]]).map(([o]) => o)).toEqual([undefined]);
   });

@@ -44,7 +44,11 @@ describe('DetectionEngine', () => {
   });
 
   it('on a board with mains power only, says for every rule what it lacks (elevgw diag rules)', () => {
-    const missing = Object.fromEntries(engine(['mainsPower']).armed().map((r) => [r.type, r.armed ? 'armed' : r.missing.join(' ')]));
+    const missing = Object.fromEntries(
+      engine(['mainsPower'])
+        .armed()
+        .map((r) => [r.type, r.armed ? 'armed' : r.missing.join(' ')]),
+    );
     expect(missing).toEqual({
       trapped: 'speedMps door occupied doorZone',
       'door-open-while-moving': 'speedMps door doorZone',
@@ -71,7 +75,11 @@ describe('DetectionEngine', () => {
   });
 
   it('arms nothing for a board that provides no signal', () => {
-    expect(engine([]).armed().every((r) => !r.armed)).toBe(true);
+    expect(
+      engine([])
+        .armed()
+        .every((r) => !r.armed),
+    ).toBe(true);
   });
 
   it('an unarmed rule never runs', () => {

@@ -27,29 +27,41 @@ describe('rules on boards that lack some inputs', () => {
   const floorLost = (names: SignalName[]) => new FloorPositionLostRule(ruleContext({}, names));
 
   it('floor-position-lost compares floors without speed or zone sensors, taking the car as standing at a landing', () => {
-    const events = onBoard(floorLost, ['positionMm', 'floor', 'controllerFloor'], [
-      [{ positionMm: 6000, floor: 2, controllerFloor: 2 }, 1_000],
-      [{ positionMm: 6000, floor: 2, controllerFloor: 3 }, 6_000],
-      [{ positionMm: 6000, floor: 2, controllerFloor: 2 }, 2_000],
-    ]);
+    const events = onBoard(
+      floorLost,
+      ['positionMm', 'floor', 'controllerFloor'],
+      [
+        [{ positionMm: 6000, floor: 2, controllerFloor: 2 }, 1_000],
+        [{ positionMm: 6000, floor: 2, controllerFloor: 3 }, 6_000],
+        [{ positionMm: 6000, floor: 2, controllerFloor: 2 }, 2_000],
+      ],
+    );
     expect(phases(events)).toEqual(['raised@6000', 'cleared@8000']);
   });
 
   it('after a position jump on a position-only board, the settled new position is consistent enough to clear', () => {
-    const events = onBoard(floorLost, ['positionMm', 'floor'], [
-      [{ positionMm: 6000, floor: 2 }, 1_000],
-      [{ positionMm: 3000, floor: 1 }, 3_000],
-    ]);
+    const events = onBoard(
+      floorLost,
+      ['positionMm', 'floor'],
+      [
+        [{ positionMm: 6000, floor: 2 }, 1_000],
+        [{ positionMm: 3000, floor: 1 }, 3_000],
+      ],
+    );
     expect(events.map((e) => `${e.phase}@${e.mono} ${e.data?.kind}`)).toEqual(['raised@1500 jump', 'cleared@2600 jump']);
   });
 
   it('service-mode on a board with an inspection switch but no mains sensor: back from inspection is normal', () => {
     let rule: ServiceModeRule | undefined;
-    const events = onBoard((names) => (rule = new ServiceModeRule(ruleContext({}, names))), ['inspection'], [
-      [{ inspection: false }, 3_000],
-      [{ inspection: true }, 3_000],
-      [{ inspection: false }, 3_000],
-    ]);
+    const events = onBoard(
+      (names) => (rule = new ServiceModeRule(ruleContext({}, names))),
+      ['inspection'],
+      [
+        [{ inspection: false }, 3_000],
+        [{ inspection: true }, 3_000],
+        [{ inspection: false }, 3_000],
+      ],
+    );
     expect(events.map((e) => e.data?.mode)).toEqual(['inspection', 'normal']);
     expect(rule?.mode).toBe('normal');
   });
@@ -65,10 +77,14 @@ describe('rules on boards that lack some inputs', () => {
   });
 
   it('a stop whose leveling error reads badly is not measured', () => {
-    const events = onBoard((names) => new LevelingErrorRule(ruleContext({}, names)), ['speedMps', 'door', 'doorZone', 'levelingErrorMm'], [
-      [{ speedMps: 0.5, door: 'closed', doorZone: true, levelingErrorMm: 40 }, 2_000],
-      [{ speedMps: 0, door: 'open', doorZone: true, levelingErrorMm: 40 }, 5_000, ['levelingErrorMm']],
-    ]);
+    const events = onBoard(
+      (names) => new LevelingErrorRule(ruleContext({}, names)),
+      ['speedMps', 'door', 'doorZone', 'levelingErrorMm'],
+      [
+        [{ speedMps: 0.5, door: 'closed', doorZone: true, levelingErrorMm: 40 }, 2_000],
+        [{ speedMps: 0, door: 'open', doorZone: true, levelingErrorMm: 40 }, 5_000, ['levelingErrorMm']],
+      ],
+    );
     expect(events).toEqual([]);
   });
 });

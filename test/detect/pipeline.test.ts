@@ -17,9 +17,22 @@ const floors = [
 /** One poll of the controller: the car at `positionMm`, moving at `speed` m/s, doors closed. */
 function poll(at: number, positionMm: number, speed: number, mainsPower = true): RawPoint[] {
   const values: Record<string, number | boolean> = {
-    position: positionMm, speed: Math.round(speed * 1000), doorClosed: true, doorOpen: false, doorZone: positionMm % 3000 === 0, safetyCircuit: true,
-    doorLockCircuit: true, overspeedSwitch: false, inspection: false, alarmButton: false, occupied: false, mainsPower, topFinalLimit: false,
-    bottomFinalLimit: false, floor: Math.round(positionMm / 3000), heartbeat: at / 100,
+    position: positionMm,
+    speed: Math.round(speed * 1000),
+    doorClosed: true,
+    doorOpen: false,
+    doorZone: positionMm % 3000 === 0,
+    safetyCircuit: true,
+    doorLockCircuit: true,
+    overspeedSwitch: false,
+    inspection: false,
+    alarmButton: false,
+    occupied: false,
+    mainsPower,
+    topFinalLimit: false,
+    bottomFinalLimit: false,
+    floor: Math.round(positionMm / 3000),
+    heartbeat: at / 100,
   };
   return Object.entries(values).map(([point, value]) => ({ point, value, at, quality: 'good' }));
 }

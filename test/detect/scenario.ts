@@ -22,9 +22,23 @@ export function ruleContext(thresholds: ThresholdsInput = {}, available?: readon
 
 /** Every signal, as a board with a full controller interface provides them. */
 export const ALL_SIGNALS: SignalName[] = [
-  'positionMm', 'floor', 'speedMps', 'direction', 'door', 'doorZone', 'levelingErrorMm', 'safetyCircuit',
-  'doorLockCircuit', 'overspeedSwitch', 'occupied', 'inspection', 'alarmButton', 'mainsPower',
-  'topFinalLimit', 'bottomFinalLimit', 'controllerFloor',
+  'positionMm',
+  'floor',
+  'speedMps',
+  'direction',
+  'door',
+  'doorZone',
+  'levelingErrorMm',
+  'safetyCircuit',
+  'doorLockCircuit',
+  'overspeedSwitch',
+  'occupied',
+  'inspection',
+  'alarmButton',
+  'mainsPower',
+  'topFinalLimit',
+  'bottomFinalLimit',
+  'controllerFloor',
 ];
 
 /** Parked at the 3rd landing (index 2), doors closed, nobody inside, all circuits healthy. */

@@ -4,8 +4,7 @@ import { ServiceModeRule } from '../../src/detect/rules/service-mode.js';
 import { phases, ruleContext, Scenario, signals } from './scenario.js';
 
 describe('service-mode (服务模式)', () => {
-  const serviceMode = (start = {}, available?: Parameters<typeof ruleContext>[1]) =>
-    new Scenario(new ServiceModeRule(ruleContext({}, available)), start);
+  const serviceMode = (start = {}, available?: Parameters<typeof ruleContext>[1]) => new Scenario(new ServiceModeRule(ruleContext({}, available)), start);
 
   it('given inspection switched on and off, then two instant events: inspection (2, event 43), back to normal (1, event 40)', () => {
     const sc = serviceMode();

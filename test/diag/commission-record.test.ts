@@ -42,7 +42,10 @@ describe('the diagnostics protocol has one write: record-commissioning', () => {
     const refused = (req: object) => parseDiagRequest(JSON.stringify(req));
     expect(refused({ v: 1, op: 'record-event', elevator: 'E1', data })).toMatchObject({ ok: false });
     expect(refused({ v: 1, op: 'record-commissioning', elevator: 'E1', type: 'trapped', data })).toMatchObject({ ok: false, message: expect.stringMatching(/type/) });
-    expect(refused({ v: 1, op: 'record-commissioning', elevator: 'E1', data: { ...data, result: 'maybe' } })).toMatchObject({ ok: false, message: expect.stringMatching(/data\.result/) });
+    expect(refused({ v: 1, op: 'record-commissioning', elevator: 'E1', data: { ...data, result: 'maybe' } })).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/data\.result/),
+    });
     expect(refused({ v: 1, op: 'record-commissioning', elevator: 'E1', data: { ...data, technician: 'x'.repeat(65) } })).toMatchObject({ ok: false });
   });
 
@@ -56,16 +59,21 @@ describe('the diagnostics protocol has one write: record-commissioning', () => {
 
 describe('a running gateway stores the commissioning event it is sent', () => {
   const tmp = tempDir('elevgw-commission-record-');
-  const config = loadConfig(tmp.file('site.yaml', siteYaml({ simPort: 1, brokerUrl: 'mqtt://127.0.0.1:1', outboxPath: join(tmp.dir, 'outbox.db'), timeScale: 1, gatewayId: 'cm-gw' })));
+  const config = loadConfig(
+    tmp.file('site.yaml', siteYaml({ simPort: 1, brokerUrl: 'mqtt://127.0.0.1:1', outboxPath: join(tmp.dir, 'outbox.db'), timeScale: 1, gatewayId: 'cm-gw' })),
+  );
   const sim = new SimHost({ scenario: SCENARIOS.normal!.scenario, clock: systemClock, loop: true });
   const broker = new FakeBroker(systemClock, 1);
   const logs: string[] = [];
-  const logger = createLogger({ level: 'info', destination: new Writable({
+  const logger = createLogger({
+    level: 'info',
+    destination: new Writable({
       write: (c: Buffer, _e, cb) => {
         logs.push(c.toString());
         cb();
       },
-    }) });
+    }),
+  });
   let gw: Gateway;
 
   beforeAll(async () => {
@@ -74,7 +82,17 @@ describe('a running gateway stores the commissioning event it is sent', () => {
       logger,
       mqttConnect: broker.connect,
       driverFor: (e) =>
-        new ModbusDriver({ board: e.board as never, unitId: 1, link: simModbusLink(() => { sim.sync(); return encodeControllerRegisters(sim.state()); }), bus: new BusQueue(), clock: systemClock, logger }),
+        new ModbusDriver({
+          board: e.board as never,
+          unitId: 1,
+          link: simModbusLink(() => {
+            sim.sync();
+            return encodeControllerRegisters(sim.state());
+          }),
+          bus: new BusQueue(),
+          clock: systemClock,
+          logger,
+        }),
     });
     await gw.start();
   });
@@ -113,7 +131,10 @@ describe('a running gateway stores the commissioning event it is sent', () => {
 
   it('takes a summary longer than a read request (reasons typed in Chinese) through the socket', async () => {
     const reason = '物业不允许断电'.repeat(28).slice(0, 200); // 600 bytes of UTF-8
-    const long = { ...data, steps: (['doors', 'top', 'bottom', 'floors', 'inspection', 'alarm', 'mains'] as const).map((step) => ({ step, result: 'skipped' as const, reason, durationS: 1 })) };
+    const long = {
+      ...data,
+      steps: (['doors', 'top', 'bottom', 'floors', 'inspection', 'alarm', 'mains'] as const).map((step) => ({ step, result: 'skipped' as const, reason, durationS: 1 })),
+    };
     expect(Buffer.byteLength(JSON.stringify({ v: 1, op: 'record-commissioning', elevator: 'E1', data: long }))).toBeGreaterThan(MAX_DIAG_REQUEST_BYTES);
     expect(await ask({ op: 'record-commissioning', elevator: 'E1', data: long })).toMatchObject({ kind: 'recorded' });
   });
@@ -121,7 +142,9 @@ describe('a running gateway stores the commissioning event it is sent', () => {
   it('refuses an unknown elevator or a bad summary, and stores nothing for them', async () => {
     const before = readOutbox(config.outboxPath).length;
     expect(await ask({ op: 'record-commissioning', elevator: 'E9', data })).toMatchObject({ kind: 'error', error: { message: expect.stringMatching(/unknown elevator "E9"/) } });
-    expect(await ask({ op: 'record-commissioning', elevator: 'E1', data: { ...data, steps: [{ step: 'dance', result: 'pass', durationS: 1 }] } as never })).toMatchObject({ kind: 'error' });
+    expect(await ask({ op: 'record-commissioning', elevator: 'E1', data: { ...data, steps: [{ step: 'dance', result: 'pass', durationS: 1 }] } as never })).toMatchObject({
+      kind: 'error',
+    });
     expect(readOutbox(config.outboxPath).filter((r) => r.type === 'commissioning')).toHaveLength(2);
     expect(readOutbox(config.outboxPath).length - before).toBeLessThanOrEqual(1); // at most a telemetry/status row, never an event
   });

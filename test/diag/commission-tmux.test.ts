@@ -114,8 +114,19 @@ describe('elevgw commission, driven through a terminal', () => {
     // The reports, under the state directory.
     const dir = join(tmp.dir, 'commissioning');
     const json = readdirSync(dir).find((f) => /^E1-\d{8}T\d{6}Z\.json$/.test(f))!;
-    const report = JSON.parse(readFileSync(join(dir, json), 'utf8')) as Record<string, unknown> & { steps: { step: string; result: string }[]; trace: unknown[]; event: { id: string } };
-    expect(report).toMatchObject({ elevator: 'E1', technician: 'Li Gong', board: 'generic-modbus-controller', result: 'pass', timeScale: TIME_SCALE, floorTableWritten: { levels: [{ index: 3, fromMm: 9400, toMm: 9000 }] } });
+    const report = JSON.parse(readFileSync(join(dir, json), 'utf8')) as Record<string, unknown> & {
+      steps: { step: string; result: string }[];
+      trace: unknown[];
+      event: { id: string };
+    };
+    expect(report).toMatchObject({
+      elevator: 'E1',
+      technician: 'Li Gong',
+      board: 'generic-modbus-controller',
+      result: 'pass',
+      timeScale: TIME_SCALE,
+      floorTableWritten: { levels: [{ index: 3, fromMm: 9400, toMm: 9000 }] },
+    });
     expect(report.steps.map((s) => `${s.step}:${s.result}`)).toEqual(['doors:pass', 'top:pass', 'bottom:pass', 'floors:pass', 'inspection:pass', 'alarm:pass', 'mains:pass']);
     expect(report.trace.length).toBeGreaterThan(50);
     const html = readFileSync(join(dir, json.replace(/\.json$/, '.html')), 'utf8');
@@ -126,7 +137,12 @@ describe('elevgw commission, driven through a terminal', () => {
     const row = readOutbox(outboxPath).find((r) => r.id === report.event.id);
     expect(row?.type).toBe('commissioning');
     await vi.waitFor(() => expect(upstream.filter((e) => e.type === 'commissioning')).toHaveLength(1), { timeout: 10_000 });
-    expect(upstream.find((e) => e.type === 'commissioning')!.data).toMatchObject({ result: 'pass', technician: 'Li Gong', board: 'generic-modbus-controller', report: json.replace(/\.json$/, '') });
+    expect(upstream.find((e) => e.type === 'commissioning')!.data).toMatchObject({
+      result: 'pass',
+      technician: 'Li Gong',
+      board: 'generic-modbus-controller',
+      report: json.replace(/\.json$/, ''),
+    });
     t.kill();
   }, 90_000);
 

@@ -11,7 +11,12 @@ const tmp = tempDir('elevgw-diag-lang-');
 afterAll(() => tmp.cleanup());
 
 const demo = readFileSync(join(packageRoot(), 'config', 'demo.yaml'), 'utf8');
-const diModule = tmp.file('di.yaml', demo.replace('board: sim-modbus', 'board: rs485-di-module').replace('connection: { host: 127.0.0.1, port: 1502, unitId: 1 }', 'connection: { path: /dev/ttyUSB0, baudRate: 9600, unitId: 1 }'));
+const diModule = tmp.file(
+  'di.yaml',
+  demo
+    .replace('board: sim-modbus', 'board: rs485-di-module')
+    .replace('connection: { host: 127.0.0.1, port: 1502, unitId: 1 }', 'connection: { path: /dev/ttyUSB0, baudRate: 9600, unitId: 1 }'),
+);
 
 describe('diag --lang', () => {
   it('diag rules follows a Chinese $LANG, and --lang en overrides it', async () => {

@@ -21,7 +21,19 @@ function frame(signals: LiveFrame['signals'], more: Partial<LiveFrame> = {}): Li
   };
 }
 
-const moving = { positionMm: 13_340, speedMps: 1.75, direction: 'up', door: 'closed', doorZone: false, doorLockCircuit: true, safetyCircuit: true, occupied: true, alarmButton: false, inspection: false, mainsPower: true };
+const moving = {
+  positionMm: 13_340,
+  speedMps: 1.75,
+  direction: 'up',
+  door: 'closed',
+  doorZone: false,
+  doorLockCircuit: true,
+  safetyCircuit: true,
+  occupied: true,
+  alarmButton: false,
+  inspection: false,
+  mainsPower: true,
+};
 const carRow = (lines: string[]) => lines.findIndex((l) => /\[[▲▼■]\]/.test(l));
 
 describe('diag live: the picture of the shaft', () => {
@@ -107,7 +119,12 @@ describe('diag live: the shaft scale and the fault ages', () => {
     expect(at('B1')).toBe(7);
     expect(at('B1') - at('1')).toBeGreaterThan(at('2') - at('3'));
     expect(rows[7]).toContain('[■]');
-    const crowded = drawShaft(Array.from({ length: 30 }, (_, i) => ({ label: `F${i}`, levelMm: i * 3000 })), 45_000, 'down', 10);
+    const crowded = drawShaft(
+      Array.from({ length: 30 }, (_, i) => ({ label: `F${i}`, levelMm: i * 3000 })),
+      45_000,
+      'down',
+      10,
+    );
     expect(crowded[0]).toMatch(/^F29 /);
     expect(crowded[9]).toMatch(/^F0 /);
     expect(crowded.join('\n')).toContain('F15'); // the car's landing keeps its label

@@ -35,7 +35,14 @@ function listing(dir: string): string[] {
 }
 
 function records(from: number, count: number) {
-  return Array.from({ length: count }, (_, i) => ({ id: `01JDZ7Q4X8V1N6S2K3M9T${String(from + i).padStart(5, '0')}`, kind: 'event' as const, elevatorId: 'E1', priority: PRIORITY.fault, createdAt: Date.now() - 60_000, payload: '{}' }));
+  return Array.from({ length: count }, (_, i) => ({
+    id: `01JDZ7Q4X8V1N6S2K3M9T${String(from + i).padStart(5, '0')}`,
+    kind: 'event' as const,
+    elevatorId: 'E1',
+    priority: PRIORITY.fault,
+    createdAt: Date.now() - 60_000,
+    payload: '{}',
+  }));
 }
 
 interface OutboxJson {
@@ -65,7 +72,9 @@ describe('diag outbox is read-only', () => {
     const before = listing(tmp.dir);
     const r = await elevgw(['diag', 'outbox', '--config', config]);
     expect(r.status).toBe(1);
-    expect(r.stderr.trim()).toBe(`✗ no outbox database at ${join(dir, 'state', 'outbox.db')}: the gateway has not run with this config yet, or outbox.path points elsewhere (nothing was created)`);
+    expect(r.stderr.trim()).toBe(
+      `✗ no outbox database at ${join(dir, 'state', 'outbox.db')}: the gateway has not run with this config yet, or outbox.path points elsewhere (nothing was created)`,
+    );
     const json = await diagOutbox(config);
     expect([json.status, json.json.problem]).toEqual([1, 'missing']);
     expect(listing(tmp.dir)).toEqual(before);
@@ -89,13 +98,21 @@ describe('diag outbox is read-only', () => {
     mkdirSync(dir);
     const path = join(dir, 'outbox.db');
     // A second process appending ten records per transaction, as the gateway appends one detection step.
-    const child = spawn(process.execPath, ['--input-type=module', '-e', `
+    const child = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `
       import { SqliteOutbox } from ${JSON.stringify(SQLITE_OUTBOX)};
       const o = SqliteOutbox.open(${JSON.stringify(path)}, { maxBytes: 1e8, retentionMs: 1e9 });
       let n = 0;
       const batch = () => { o.append(Array.from({ length: 10 }, () => ({ id: 'r' + n++, kind: 'event', elevatorId: 'E1', priority: 1, createdAt: Date.now(), payload: '{}' }))); if (n === 10) console.log('ready'); };
       setInterval(batch, 2);
-    `], { stdio: ['ignore', 'pipe', 'inherit'] });
+    `,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     try {
       await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
       const config = site(path);
@@ -116,12 +133,16 @@ describe('diag outbox is read-only', () => {
     const dir = join(tmp.dir, 'killed');
     mkdirSync(dir);
     const path = join(dir, 'outbox.db');
-    spawnSync(process.execPath, ['--input-type=module', '-e', `
+    spawnSync(process.execPath, [
+      '--input-type=module',
+      '-e',
+      `
       import { SqliteOutbox } from ${JSON.stringify(SQLITE_OUTBOX)};
       const o = SqliteOutbox.open(${JSON.stringify(path)}, { maxBytes: 1e8, retentionMs: 1e9 });
       o.append(Array.from({ length: 12 }, (_, i) => ({ id: 'k' + i, kind: 'event', elevatorId: 'E1', priority: 1, createdAt: Date.now(), payload: '{}' })));
       process.kill(process.pid, 'SIGKILL');
-    `]);
+    `,
+    ]);
     const before = listing(dir);
     expect(before.map((l) => l.split(' ')[0])).toEqual(['outbox.db', 'outbox.db-shm', 'outbox.db-wal']);
     const r = await diagOutbox(site(path));

@@ -22,7 +22,8 @@ interface Tables {
 function device(clock: FakeClock, t: Tables): BlockReader {
   return {
     async read(_unit, block: ReadBlock) {
-      const table = block.table === 'holding' ? t.holding?.(clock.now()) : block.table === 'input' ? t.input?.(clock.now()) : block.table === 'discrete' ? t.discrete?.() : undefined;
+      const table =
+        block.table === 'holding' ? t.holding?.(clock.now()) : block.table === 'input' ? t.input?.(clock.now()) : block.table === 'discrete' ? t.discrete?.() : undefined;
       if (!table) throw modbusError('MODBUS_EXCEPTION', 'exception 1', 1);
       if (block.address + block.count > table.length) throw modbusError('MODBUS_EXCEPTION', 'exception 2', 2);
       const part = table.slice(block.address, block.address + block.count);
@@ -41,7 +42,15 @@ async function match(t: Tables, profiles = shipped) {
 /** The generic map: 6.003 m, standing, status bits 0 3 4 9, floor 2; heartbeat per second unless frozen. */
 const controllerMap =
   (o: { heartbeat?: 'counting' | 'frozen'; position?: number; status?: number; extra?: number[] } = {}) =>
-  (now: number) => [(o.position ?? 6003) >>> 16, (o.position ?? 6003) & 0xffff, 0, o.status ?? 0b10_0001_1001, 2, o.heartbeat === 'frozen' ? 7 : Math.floor(now / 1000), ...(o.extra ?? [])];
+  (now: number) => [
+    (o.position ?? 6003) >>> 16,
+    (o.position ?? 6003) & 0xffff,
+    0,
+    o.status ?? 0b10_0001_1001,
+    2,
+    o.heartbeat === 'frozen' ? 7 : Math.floor(now / 1000),
+    ...(o.extra ?? []),
+  ];
 const eightInputs = () => [true, false, false, true, false, true, true, true];
 
 describe('which board profile a device fits', () => {
@@ -60,7 +69,10 @@ describe('which board profile a device fits', () => {
   it('a frozen heartbeat is no running controller', async () => {
     const m = await match({ holding: controllerMap({ heartbeat: 'frozen' }) });
     expect(m.best).toBeNull();
-    expect(m.verdicts.find((v) => v.profile === 'generic-modbus-controller')).toMatchObject({ fits: false, why: { kind: 'heartbeat-frozen', point: 'heartbeat', value: 7, afterMs: 1200 } });
+    expect(m.verdicts.find((v) => v.profile === 'generic-modbus-controller')).toMatchObject({
+      fits: false,
+      why: { kind: 'heartbeat-frozen', point: 'heartbeat', value: 7, afterMs: 1200 },
+    });
   });
 
   it('implausible values rule a profile out: a position of 2,000 km, bits beyond the status word, a door both closed and open', async () => {

@@ -47,7 +47,9 @@ export async function startRs485Bus(dir: string, slaves: readonly string[]): Pro
 
 /** An 8-input RS-485 DI module on Debian's pymodbus (pymodbus_di_slave.py), once it serves. */
 export async function startDiModule(o: { port: string; unit: number; baud: number }): Promise<{ close(): Promise<void> }> {
-  const proc = spawn('/usr/bin/python3', [join(packageRoot(), 'test', 'diag', 'pymodbus_di_slave.py'), '--port', o.port, '--unit', String(o.unit), '--baud', String(o.baud)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn('/usr/bin/python3', [join(packageRoot(), 'test', 'diag', 'pymodbus_di_slave.py'), '--port', o.port, '--unit', String(o.unit), '--baud', String(o.baud)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   proc.stderr.on('data', (c: Buffer) => (err += c.toString()));
   await new Promise<void>((resolve, reject) => {

@@ -19,13 +19,17 @@ describe('the time budget diag scan announces', () => {
     expect(announceLine('en', port, 247, defaults.settings, budget)).toBe(
       'Scanning /dev/ttyUSB0: up to 6 min 53 s (247 units × 5 bauds × 2 parities, stopping early on a silent line), plus up to 5 s per device found',
     );
-    expect(announceLine('zh', port, 247, defaults.settings, budget)).toBe('扫描 /dev/ttyUSB0：最长 6 分 53 秒（247 个站号 × 5 种波特率 × 2 种校验，线路静默时提前结束），每找到一台设备另加最多 5 秒');
+    expect(announceLine('zh', port, 247, defaults.settings, budget)).toBe(
+      '扫描 /dev/ttyUSB0：最长 6 分 53 秒（247 个站号 × 5 种波特率 × 2 种校验，线路静默时提前结束），每找到一台设备另加最多 5 秒',
+    );
     expect(budget.probes).toBe(2470);
   });
 
   it('for a Modbus TCP host: 247 unit ids at 500 ms, up to 2 min 5 s', () => {
     const budget = scanBudget({ serialPorts: 0, tcpHosts: 1, units: 247, settings: defaults.settings, matchReads: matchReadsPerDevice(profiles) });
-    expect(announceLine('en', [{ kind: 'tcp', host: '192.168.1.20', port: 502 }], 247, defaults.settings, budget)).toBe('Scanning 192.168.1.20:502: up to 2 min 5 s (247 units), plus up to 10 s per device found');
+    expect(announceLine('en', [{ kind: 'tcp', host: '192.168.1.20', port: 502 }], 247, defaults.settings, budget)).toBe(
+      'Scanning 192.168.1.20:502: up to 2 min 5 s (247 units), plus up to 10 s per device found',
+    );
   });
 
   it('per-unit timeouts follow the baud rate and parity: wire time of a probe and its answer, t3.5, 150 ms to answer', () => {
@@ -48,7 +52,14 @@ describe('the time budget diag scan announces', () => {
     const units = parseUnits('1-12');
     const budget = scanBudget({ serialPorts: 1, tcpHosts: 0, units: units.length, settings: defaults.settings, matchReads: matchReadsPerDevice(profiles) });
     let settled = false;
-    const p = scan({ targets: [{ kind: 'rtu', path: '/dev/fake' }], units, settings: defaults.settings, profiles, open: openLines({ openSerial: new FakeBus([], { noiseAt: 'everywhere' }).factory, io: clock }), io: clock }).finally(() => (settled = true));
+    const p = scan({
+      targets: [{ kind: 'rtu', path: '/dev/fake' }],
+      units,
+      settings: defaults.settings,
+      profiles,
+      open: openLines({ openSerial: new FakeBus([], { noiseAt: 'everywhere' }).factory, io: clock }),
+      io: clock,
+    }).finally(() => (settled = true));
     while (!settled) await clock.advanceAsync(1);
     const r = await p;
     expect(r.lines.every((l) => l.heard === 'garbage' && !l.stoppedEarly)).toBe(true);

@@ -97,7 +97,10 @@ describe('diag scan on RS-485 buses of the simulator and pymodbus slaves', () =>
       }
       expect(rest.length, 'bytes that were not a whole request frame').toBe(0);
       expect(frames).toBeGreaterThanOrEqual(68); // the probes of one port, plus the matching reads
-      expect([...codes].every((fc) => fc >= 1 && fc <= 4), `function codes sent: ${[...codes].join(', ')}`).toBe(true);
+      expect(
+        [...codes].every((fc) => fc >= 1 && fc <= 4),
+        `function codes sent: ${[...codes].join(', ')}`,
+      ).toBe(true);
     }
   });
 });

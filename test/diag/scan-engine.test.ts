@@ -112,7 +112,9 @@ describe('diag scan over an in-memory bus on sample time', () => {
   it('a port that goes away mid-scan ends the scan as unreachable, not as a Modbus error', async () => {
     const clock = new FakeClock();
     const line: ScanLine = { read: () => Promise.reject(modbusError('MODBUS_IO', '/dev/fake: Disconnected')), heard: () => 0, close: async () => undefined };
-    const failed = await drive(clock, scan({ targets: [{ kind: 'rtu', path: '/dev/fake' }], units, settings, profiles, open: async () => line, io: clock })).catch((e: unknown) => e);
+    const failed = await drive(clock, scan({ targets: [{ kind: 'rtu', path: '/dev/fake' }], units, settings, profiles, open: async () => line, io: clock })).catch(
+      (e: unknown) => e,
+    );
     expect(failed).toBeInstanceOf(LineUnavailable);
     expect(failed).toMatchObject({ code: 'DIAG_UNREACHABLE', why: 'lost' });
   });

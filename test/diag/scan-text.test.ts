@@ -68,7 +68,7 @@ describe('the lines for a device found', () => {
 
   it('names the profile it fits best and the others it also fits', () => {
     expect(deviceLines(device('generic-modbus-controller'), 'en')).toEqual([
-      '✓ unit 17 on /dev/ttyUSB0 19200 8N1 (also answers at 19200 8E1: parity goes unchecked, take the device\'s documented one): generic-modbus-controller — also fits rs485-di-module',
+      "✓ unit 17 on /dev/ttyUSB0 19200 8N1 (also answers at 19200 8E1: parity goes unchecked, take the device's documented one): generic-modbus-controller — also fits rs485-di-module",
     ]);
   });
 
@@ -91,6 +91,11 @@ describe('--lang and $LANG', () => {
   });
 
   it('durations read as a person says them', () => {
-    expect([formatDuration(200_000, 'en'), formatDuration(200_000, 'zh'), formatDuration(59_001, 'en'), formatDuration(120_000, 'zh')]).toEqual(['3 min 20 s', '3 分 20 秒', '1 min', '2 分']);
+    expect([formatDuration(200_000, 'en'), formatDuration(200_000, 'zh'), formatDuration(59_001, 'en'), formatDuration(120_000, 'zh')]).toEqual([
+      '3 min 20 s',
+      '3 分 20 秒',
+      '1 min',
+      '2 分',
+    ]);
   });
 });

@@ -92,7 +92,9 @@ export function completenessProblems(u: Usage, where: string): string[] {
   }
   const args = u.command.registeredArguments.map((a) => a.name());
   if (u.positionals.length !== args.length) {
-    problems.push(`${where}: ${name} takes ${args.length} argument(s) (${args.join(', ') || 'none'}) but the row shows ${u.positionals.length} (${u.positionals.join(', ') || 'none'})`);
+    problems.push(
+      `${where}: ${name} takes ${args.length} argument(s) (${args.join(', ') || 'none'}) but the row shows ${u.positionals.length} (${u.positionals.join(', ') || 'none'})`,
+    );
   }
   return problems;
 }

@@ -33,14 +33,21 @@ describe('docs/contract.md topics are the topics the code builds', () => {
     if (typeof topic === 'string' && topic.startsWith('{prefix}/')) built.set(shape(topic), { member, topic });
   }
   const topicRows = () => tablesIn(contract, '## Topics').flatMap((t) => t.rows.map((r) => ({ t, r, topic: firstSpan(r.cells[column(t, 'topic')]) })));
-  const byShape = () => new Map(topicRows().filter((x) => x.topic).map((x) => [shape(x.topic!), x]));
+  const byShape = () =>
+    new Map(
+      topicRows()
+        .filter((x) => x.topic)
+        .map((x) => [shape(x.topic!), x]),
+    );
 
   it('documents every topic of src/contract/topics.ts, and no other', () => {
     const rows = topicRows();
     const documented = byShape();
     const problems = [
       ...[...built].filter(([s]) => !documented.has(s)).map(([, b]) => `topics().${b.member} builds ${b.topic}, missing from the table under "## Topics" in docs/contract.md`),
-      ...rows.filter((x) => !x.topic || !built.has(shape(x.topic))).map((x) => `docs/contract.md:${x.r.line}: ${x.topic ?? x.r.cells[0]} is not a topic src/contract/topics.ts builds`),
+      ...rows
+        .filter((x) => !x.topic || !built.has(shape(x.topic)))
+        .map((x) => `docs/contract.md:${x.r.line}: ${x.topic ?? x.r.cells[0]} is not a topic src/contract/topics.ts builds`),
     ];
     if (!codeSpans(contract.lines.join('\n')).some((s) => s === scheme.all)) problems.push(`docs/contract.md does not name the platform's subscription \`${scheme.all}\``);
     expect(problems).toEqual([]);
@@ -49,7 +56,11 @@ describe('docs/contract.md topics are the topics the code builds', () => {
   it('names an existing payload schema for each topic, and documents every schema', () => {
     const rows = topicRows();
     const schemas = Object.keys(contractJsonSchemas()).map((f) => f.replace(/\.schema\.json$/, ''));
-    const named = rows.flatMap((x) => codeSpans(x.r.cells[column(x.t, 'payload')] ?? '').filter((s) => /^[a-z-]+\.v\d+$/.test(s)).map((s) => ({ s, line: x.r.line })));
+    const named = rows.flatMap((x) =>
+      codeSpans(x.r.cells[column(x.t, 'payload')] ?? '')
+        .filter((s) => /^[a-z-]+\.v\d+$/.test(s))
+        .map((s) => ({ s, line: x.r.line })),
+    );
     const problems = [
       ...named.filter((n) => !schemas.includes(n.s)).map((n) => `docs/contract.md:${n.line}: payload ${n.s} has no schema in src/contract/schemas.ts`),
       ...schemas.filter((s) => !named.some((n) => n.s === s)).map((s) => `payload schema ${s} is carried by no topic in the table under "## Topics" in docs/contract.md`),
@@ -59,13 +70,27 @@ describe('docs/contract.md topics are the topics the code builds', () => {
 
   it('sends every kind of outbox record on the documented topic, with the documented payload', () => {
     const documented = byShape();
-    const uplink = new Uplink({ config: uplinkSchema.parse({ url: 'mqtt://127.0.0.1:1', topicPrefix: '{prefix}' }), gatewayId: '{gatewayId}', outbox: {} as Outbox, logger: {} as Logger, status: () => ({ v: 1, gatewayId: 'x', state: 'online' }) });
-    const cases: [RecordKind, string | null, string][] = [['event', 'E1', 'event.v1'], ['event', null, 'event.v1'], ['telemetry', 'E1', 'telemetry.v1'], ['stats', 'E1', 'stats.v1'], ['status', null, 'status.v1']];
+    const uplink = new Uplink({
+      config: uplinkSchema.parse({ url: 'mqtt://127.0.0.1:1', topicPrefix: '{prefix}' }),
+      gatewayId: '{gatewayId}',
+      outbox: {} as Outbox,
+      logger: {} as Logger,
+      status: () => ({ v: 1, gatewayId: 'x', state: 'online' }),
+    });
+    const cases: [RecordKind, string | null, string][] = [
+      ['event', 'E1', 'event.v1'],
+      ['event', null, 'event.v1'],
+      ['telemetry', 'E1', 'telemetry.v1'],
+      ['stats', 'E1', 'stats.v1'],
+      ['status', null, 'status.v1'],
+    ];
     const problems = cases.flatMap(([kind, elevatorId, payload]) => {
       const topic = uplink.topicFor({ kind, elevatorId } as StoredRecord).replace('/E1/', '/{elevatorId}/');
       const row = documented.get(shape(topic));
       if (!row) return [`a ${kind} record${elevatorId ? '' : ' of the gateway'} goes to ${topic}, which docs/contract.md does not list`];
-      return codeSpans(row.r.cells[column(row.t, 'payload')] ?? '').includes(payload) ? [] : [`docs/contract.md:${row.r.line}: ${topic} carries ${payload} (src/uplink/uplink.ts topicFor), but the row does not say so`];
+      return codeSpans(row.r.cells[column(row.t, 'payload')] ?? '').includes(payload)
+        ? []
+        : [`docs/contract.md:${row.r.line}: ${topic} carries ${payload} (src/uplink/uplink.ts topicFor), but the row does not say so`];
     });
     expect(problems).toEqual([]);
   });
@@ -90,7 +115,11 @@ describe('docs/contract.md documents every field of every payload', () => {
       .flatMap((t) => t.rows.map((r) => ({ field: firstSpan(r.cells[0]), type: r.cells[column(t, 'type')] ?? '', meaning: r.cells[column(t, 'meaning')] ?? '', line: r.line })));
 
   it('knows every payload schema the contract has', () => {
-    expect(Object.keys(PAYLOADS).sort()).toEqual(Object.keys(contractJsonSchemas()).map((f) => f.replace(/\.schema\.json$/, '')).sort());
+    expect(Object.keys(PAYLOADS).sort()).toEqual(
+      Object.keys(contractJsonSchemas())
+        .map((f) => f.replace(/\.schema\.json$/, ''))
+        .sort(),
+    );
   });
 
   for (const [name, { schema, sections }] of Object.entries(PAYLOADS)) {
@@ -98,7 +127,9 @@ describe('docs/contract.md documents every field of every payload', () => {
       const keys = schemaKeys(schema);
       const rows = sections.flatMap((h) => fieldRows(h).map((r) => ({ ...r, h })));
       const problems = [
-        ...[...keys.values()].filter((k) => k.leaf && !rows.some((r) => r.field === k.path)).map((k) => `${name} field ${k.path} is not documented in docs/contract.md (${sections.join(', ')})`),
+        ...[...keys.values()]
+          .filter((k) => k.leaf && !rows.some((r) => r.field === k.path))
+          .map((k) => `${name} field ${k.path} is not documented in docs/contract.md (${sections.join(', ')})`),
         ...rows.filter((r) => !r.field || !keys.has(r.field)).map((r) => `docs/contract.md:${r.line}: ${r.field ?? '(no field)'} under "${r.h}" is not a field of ${name}`),
         ...rows.flatMap((r) => {
           const k = r.field === undefined ? undefined : keys.get(r.field);
@@ -120,18 +151,24 @@ describe('platform commands (MQTT) are documented', () => {
       .flatMap((t) => t.rows.map((r) => ({ name: firstSpan(r.cells[0]), line: r.line })));
     const problems = [
       ...COMMAND_NAMES.filter((c) => !inContract.some((d) => d.name === c)).map((c) => `command ${c} missing from the table under "## Commands" in docs/contract.md`),
-      ...inContract.filter((d) => !(COMMAND_NAMES as readonly (string | undefined)[]).includes(d.name)).map((d) => `docs/contract.md:${d.line}: ${d.name} is not a command (src/contract/commands.ts)`),
+      ...inContract
+        .filter((d) => !(COMMAND_NAMES as readonly (string | undefined)[]).includes(d.name))
+        .map((d) => `docs/contract.md:${d.line}: ${d.name} is not a command (src/contract/commands.ts)`),
     ];
     expect(problems).toEqual([]);
   });
 
   it('in the README command table: every command, and no other', () => {
-    const readmeRow = tablesIn(readme, '## Commands').flatMap((t) => t.rows).find((r) => r.cells[0]!.startsWith('(MQTT)'));
+    const readmeRow = tablesIn(readme, '## Commands')
+      .flatMap((t) => t.rows)
+      .find((r) => r.cells[0]!.startsWith('(MQTT)'));
     const inReadme = codeSpans(readmeRow?.cells[0] ?? '').flatMap((s) => /\/commands\/([\w-]+)$/.exec(s)?.[1] ?? []);
     expect(readmeRow, 'README.md "## Commands" has no "(MQTT)" row').toBeDefined();
     const problems = [
       ...COMMAND_NAMES.filter((c) => !inReadme.includes(c)).map((c) => `README.md:${readmeRow!.line}: the (MQTT) row lacks …/commands/${c}`),
-      ...inReadme.filter((c) => !(COMMAND_NAMES as readonly string[]).includes(c)).map((c) => `README.md:${readmeRow!.line}: …/commands/${c} is not a command (src/contract/commands.ts)`),
+      ...inReadme
+        .filter((c) => !(COMMAND_NAMES as readonly string[]).includes(c))
+        .map((c) => `README.md:${readmeRow!.line}: …/commands/${c} is not a command (src/contract/commands.ts)`),
     ];
     expect(problems).toEqual([]);
   });

@@ -24,7 +24,11 @@ describe('elevgw commands and flags are documented as the CLI defines them', () 
 
   it('the README command table has a row for every command, naming all its options and arguments', () => {
     const rows = tablesIn(readme, '## Commands').flatMap((t) => t.rows);
-    const usages = rows.flatMap((r) => codeSpans(r.cells[0]!).filter((s) => s.startsWith('elevgw ')).map((s) => ({ u: parseUsage(program, s), where: `README.md:${r.line}` })));
+    const usages = rows.flatMap((r) =>
+      codeSpans(r.cells[0]!)
+        .filter((s) => s.startsWith('elevgw '))
+        .map((s) => ({ u: parseUsage(program, s), where: `README.md:${r.line}` })),
+    );
     const problems = usages.flatMap(({ u, where }) => [
       ...mentionProblems(u, where),
       ...(u.command.commands.length > 0 ? [`${where}: elevgw ${u.path} is a group: give each of its sub-commands a row`] : completenessProblems(u, where)),
@@ -53,7 +57,9 @@ describe('npm scripts named in documents exist', () => {
     const scripts = Object.keys((JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
     const problems = USER_DOCS.flatMap((path) =>
       codeFragments(readDoc(path)).flatMap(({ line, text }) =>
-        [...text.matchAll(/npm run ([\w:-]+)/g)].flatMap((m) => (scripts.includes(m[1]!) ? [] : [`${path}:${line}: npm run ${m[1]} is not a script of package.json (${scripts.join(', ')})`])),
+        [...text.matchAll(/npm run ([\w:-]+)/g)].flatMap((m) =>
+          scripts.includes(m[1]!) ? [] : [`${path}:${line}: npm run ${m[1]} is not a script of package.json (${scripts.join(', ')})`],
+        ),
       ),
     );
     expect(problems).toEqual([]);
@@ -116,7 +122,9 @@ describe('configuration keys are documented as the zod schema defines them', () 
       // Payload field tables name payload fields (`outbox.pending` of status.v1), not config keys;
       // key tables are checked row by row above.
       const fieldRows = new Set(tables(doc).tables.flatMap((t) => (t.header[0] === 'field' || t.header[0] === 'key' ? t.rows.map((r) => r.line) : [])));
-      return codeFragments(doc).flatMap(({ line, text }) => (keyLike.test(text) && !keys.has(text) && !fieldRows.has(line) ? [`${path}:${line}: \`${text}\` is not a key of the site config`] : []));
+      return codeFragments(doc).flatMap(({ line, text }) =>
+        keyLike.test(text) && !keys.has(text) && !fieldRows.has(line) ? [`${path}:${line}: \`${text}\` is not a key of the site config`] : [],
+      );
     });
     expect(problems).toEqual([]);
   });
@@ -132,7 +140,9 @@ describe('docs/domain.md catalogue is the event catalogue of src/detect', () => 
     const rows = catalogueRows();
     const problems = [
       ...EVENT_TYPES.filter((e) => !rows.some((x) => x.type === e)).map((e) => `event type ${e} is missing from the catalogue in docs/domain.md`),
-      ...rows.filter((x) => !(EVENT_TYPES as readonly (string | undefined)[]).includes(x.type)).map((x) => `docs/domain.md:${x.r.line}: ${x.type ?? x.r.cells[0]} is not an event type (src/contract/enums.ts)`),
+      ...rows
+        .filter((x) => !(EVENT_TYPES as readonly (string | undefined)[]).includes(x.type))
+        .map((x) => `docs/domain.md:${x.r.line}: ${x.type ?? x.r.cells[0]} is not an event type (src/contract/enums.ts)`),
     ];
     expect(problems).toEqual([]);
   });
@@ -149,7 +159,8 @@ describe('docs/domain.md catalogue is the event catalogue of src/detect', () => 
       if (severity !== e.severity) out.push(`${where}: default severity is ${e.severity}, the row says ${severity}`);
       const codes = codeSpans(r.cells[column(t, 'code')] ?? '');
       const expected = type === 'service-mode' ? SERVICE_MODES.flatMap((m) => serviceModeEventCode(m) ?? []) : e.code === undefined ? [] : [e.code];
-      if ([...codes].sort().join(',') !== [...expected].sort().join(',')) out.push(`${where}: platform code(s) ${expected.join(', ') || 'none'}, the row says ${codes.join(', ') || 'none'}`);
+      if ([...codes].sort().join(',') !== [...expected].sort().join(','))
+        out.push(`${where}: platform code(s) ${expected.join(', ') || 'none'}, the row says ${codes.join(', ') || 'none'}`);
       return out;
     });
     expect(problems).toEqual([]);
@@ -158,7 +169,9 @@ describe('docs/domain.md catalogue is the event catalogue of src/detect', () => 
 
 describe('documents stand on their own', () => {
   const walk = (dir: string): string[] =>
-    readdirSync(join(packageRoot(), dir), { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? walk(join(dir, d.name)) : /\.(ts|md|yaml|mjs|sh)$/.test(d.name) ? [join(dir, d.name)] : []));
+    readdirSync(join(packageRoot(), dir), { withFileTypes: true }).flatMap((d) =>
+      d.isDirectory() ? walk(join(dir, d.name)) : /\.(ts|md|yaml|mjs|sh)$/.test(d.name) ? [join(dir, d.name)] : [],
+    );
   const files = ['README.md', ...['docs', 'src', 'drivers', 'test', 'boards', 'config', 'scripts', 'bench'].flatMap(walk)];
 
   it('no file cites documents outside the repository (the shared brief folder next to it)', () => {

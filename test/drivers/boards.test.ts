@@ -50,10 +50,22 @@ describe('boards/generic-modbus-controller.yaml', () => {
         const words = encodeControllerRegisters(s).slice(0, 6);
         const v = Object.fromEntries(decodeGroup(generic.points, [{ block: { table: 'holding', address: 0, count: 6 }, words }], 0).map((p) => [p.point, p.value]));
         expect(v).toEqual({
-          position: s.positionMm, speed: Math.round(s.speedMps * 1000), doorClosed: s.doorClosed, doorOpen: s.doorOpen,
-          doorZone: s.doorZoneUpper && s.doorZoneLower, safetyCircuit: s.safetyCircuit, doorLockCircuit: s.doorLockCircuit,
-          overspeedSwitch: s.overspeedSwitch, inspection: s.inspection, alarmButton: s.alarmButton, occupied: s.occupied,
-          mainsPower: s.mainsPower, topFinalLimit: s.topFinalLimit, bottomFinalLimit: s.bottomFinalLimit, floor: s.controllerFloor, heartbeat: s.heartbeat,
+          position: s.positionMm,
+          speed: Math.round(s.speedMps * 1000),
+          doorClosed: s.doorClosed,
+          doorOpen: s.doorOpen,
+          doorZone: s.doorZoneUpper && s.doorZoneLower,
+          safetyCircuit: s.safetyCircuit,
+          doorLockCircuit: s.doorLockCircuit,
+          overspeedSwitch: s.overspeedSwitch,
+          inspection: s.inspection,
+          alarmButton: s.alarmButton,
+          occupied: s.occupied,
+          mainsPower: s.mainsPower,
+          topFinalLimit: s.topFinalLimit,
+          bottomFinalLimit: s.bottomFinalLimit,
+          floor: s.controllerFloor,
+          heartbeat: s.heartbeat,
         });
       }),
     );
@@ -83,8 +95,13 @@ describe('boards/rs485-di-module.yaml', () => {
     read([true, true, true, true, false, true, true, true]);
     s = n.snapshot(0);
     expect(s).toMatchObject({
-      door: { value: 'closed' }, doorZone: { value: true }, occupied: { value: false }, alarmButton: { value: false },
-      inspection: { value: false }, mainsPower: { value: true }, safetyCircuit: { value: true },
+      door: { value: 'closed' },
+      doorZone: { value: true },
+      occupied: { value: false },
+      alarmButton: { value: false },
+      inspection: { value: false },
+      mainsPower: { value: true },
+      safetyCircuit: { value: true },
     });
   });
 });

@@ -165,7 +165,13 @@ describe('Firmata is read-only unless allow-listed', () => {
 describe('Firmata through the driver factory, without the package or the board', () => {
   it('opening reports lost instead of throwing', async () => {
     const { createDriver } = await import('../../drivers/factory.js');
-    const d = await createDriver({ board, connection: { path: '/dev/elevgw-no-such-arduino', baudRate: 57600 }, clock: new FakeClock(0), logger: silentLogger, buses: new FieldBuses() });
+    const d = await createDriver({
+      board,
+      connection: { path: '/dev/elevgw-no-such-arduino', baudRate: 57600 },
+      clock: new FakeClock(0),
+      logger: silentLogger,
+      buses: new FieldBuses(),
+    });
     expect(d.kind).toBe('firmata');
     await d.open();
     expect(d.health().state).toBe('lost');

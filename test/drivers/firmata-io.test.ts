@@ -88,7 +88,9 @@ describe('firmata-io adapter (lazy optional package, over elevgw serialport)', (
   });
 
   it('gives up on a board that never answers, and closes the port', async () => {
-    await expect(firmataIoConnector({ path: '/dev/ttyACM0', baudRate: 57600, ports, importFirmata: standInModule, readyTimeoutMs: 30 })()).rejects.toThrow(/no Firmata handshake within 30 ms/);
+    await expect(firmataIoConnector({ path: '/dev/ttyACM0', baudRate: 57600, ports, importFirmata: standInModule, readyTimeoutMs: 30 })()).rejects.toThrow(
+      /no Firmata handshake within 30 ms/,
+    );
     expect(opened[0]!.isOpen).toBe(false);
   });
 });

@@ -78,7 +78,12 @@ describe('Modbus driver: retries and health by error class', () => {
     const d = driver(link);
     for (let i = 0; i < 3; i++) expect(allBad(await d.poll('fast'))).toBe(true);
     expect(link.reads).toBe(5);
-    expect(d.health()).toMatchObject({ state: 'degraded', lastErrorCode: 'MODBUS_EXCEPTION', consecutiveFailures: 3, errorsByCode: { MODBUS_TIMEOUT: 2, MODBUS_CRC: 2, MODBUS_EXCEPTION: 1 } });
+    expect(d.health()).toMatchObject({
+      state: 'degraded',
+      lastErrorCode: 'MODBUS_EXCEPTION',
+      consecutiveFailures: 3,
+      errorsByCode: { MODBUS_TIMEOUT: 2, MODBUS_CRC: 2, MODBUS_EXCEPTION: 1 },
+    });
     expect(link.open_).toBe(true); // none of these is a reason to drop the port
   });
 
@@ -150,7 +155,11 @@ describe('Modbus driver: a dead slave on a shared RS-485 bus', () => {
     const bus = new BusQueue();
     const live = driver(modbusRtuLink(conn, ports), clock, { board: fastBoard, unitId: 1, bus });
     const dead = driver(modbusRtuLink(conn, ports), clock, { board: fastBoard, unitId: 2, bus });
-    cleanup.push(() => server.close(), () => live.close(), () => dead.close());
+    cleanup.push(
+      () => server.close(),
+      () => live.close(),
+      () => dead.close(),
+    );
     await Promise.all([live.open(), dead.open()]);
 
     let liveGood = 0;

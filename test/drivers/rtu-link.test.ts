@@ -42,7 +42,10 @@ afterEach(async () => {
 describe('Modbus RTU link (own framing on a serial port)', () => {
   async function started(opts?: ConstructorParameters<typeof FakeCable>[0]) {
     const r = await rig(opts);
-    cleanup.push(() => r.link.close(), () => r.server.close());
+    cleanup.push(
+      () => r.link.close(),
+      () => r.server.close(),
+    );
     return r;
   }
 
@@ -83,7 +86,16 @@ describe('Modbus RTU link (own framing on a serial port)', () => {
     cable.plug();
     await link.open();
     // The simulator reopens its end by itself; the first reads may find it not yet listening.
-    await expect.poll(() => link.read(1, holding, 100).then((r) => r.words, () => undefined), { timeout: 5000 }).toEqual(REGS);
+    await expect
+      .poll(
+        () =>
+          link.read(1, holding, 100).then(
+            (r) => r.words,
+            () => undefined,
+          ),
+        { timeout: 5000 },
+      )
+      .toEqual(REGS);
   });
 
   it('shares one port among the slaves of a bus and refuses a second line setting on it', async () => {

@@ -53,7 +53,12 @@ describe('frame decoder, examples', () => {
   it('finds two frames in one chunk, and the same fed one byte at a time', () => {
     const stream = Buffer.concat([frame([1, 2, 3]), frame([4])]);
     expect(decodeAll(sensorbox, [stream]).payloads).toEqual(['010203', '04']);
-    expect(decodeAll(sensorbox, [...stream].map((b) => Uint8Array.of(b))).payloads).toEqual(['010203', '04']);
+    expect(
+      decodeAll(
+        sensorbox,
+        [...stream].map((b) => Uint8Array.of(b)),
+      ).payloads,
+    ).toEqual(['010203', '04']);
   });
 
   it('skips leading garbage and counts it', () => {
@@ -118,9 +123,9 @@ describe('frame decoder, properties', () => {
 
   /** Valid payloads for a framing (a delimited frame must not contain its delimiter). */
   const payloadsFor = (f: Framing) =>
-    fc.array(fc.uint8Array({ minLength: Math.max(f.minLength, 1), maxLength: Math.min(f.maxLength, 40) }), { minLength: 1, maxLength: 12 }).map((ps) =>
-      ps.filter((p) => f.kind === 'length-prefixed' || !encodeFrame(f, p).subarray(0, -f.delimiter.length).includes(Buffer.from(f.delimiter))),
-    );
+    fc
+      .array(fc.uint8Array({ minLength: Math.max(f.minLength, 1), maxLength: Math.min(f.maxLength, 40) }), { minLength: 1, maxLength: 12 })
+      .map((ps) => ps.filter((p) => f.kind === 'length-prefixed' || !encodeFrame(f, p).subarray(0, -f.delimiter.length).includes(Buffer.from(f.delimiter))));
   /** Garbage that contains no byte a frame can start or end with. */
   const garbageFor = (f: Framing) => {
     const reserved = new Set(f.kind === 'length-prefixed' ? [f.sync[0]] : [...f.start.slice(0, 1), ...f.delimiter]);
@@ -155,7 +160,10 @@ describe('frame decoder, properties', () => {
       fc.oneof(
         fc.record({ kind: fc.constant('frame' as const), payload: fc.uint8Array({ minLength: 1, maxLength: 32 }) }),
         fc.record({ kind: fc.constant('cut' as const), payload: fc.uint8Array({ minLength: 1, maxLength: 32 }), keep: fc.nat() }),
-        fc.record({ kind: fc.constant('noise' as const), payload: fc.uint8Array({ maxLength: 12 }).map((g) => Buffer.concat([Buffer.from(f.kind === 'length-prefixed' ? f.sync : []), g])) }),
+        fc.record({
+          kind: fc.constant('noise' as const),
+          payload: fc.uint8Array({ maxLength: 12 }).map((g) => Buffer.concat([Buffer.from(f.kind === 'length-prefixed' ? f.sync : []), g])),
+        }),
       );
     fc.assert(
       fc.property(fc.array(piece(sensorbox), { minLength: 1, maxLength: 20 }), sizesArb, (pieces, sizes) => {

@@ -146,7 +146,13 @@ describe('framed serial driver (serial-sensorbox profile over @serialport/bindin
 describe('framed serial through the driver factory', () => {
   it('uses the real serial binding: a missing device is health lost, not an exception', async () => {
     const { createDriver } = await import('../../drivers/factory.js');
-    const d = await createDriver({ board, connection: { path: '/dev/elevgw-no-such-box', baudRate: 115200 }, clock: new FakeClock(0), logger: silentLogger, buses: new FieldBuses() });
+    const d = await createDriver({
+      board,
+      connection: { path: '/dev/elevgw-no-such-box', baudRate: 115200 },
+      clock: new FakeClock(0),
+      logger: silentLogger,
+      buses: new FieldBuses(),
+    });
     expect(d.kind).toBe('serial-framed');
     await d.open();
     expect(d.health()).toMatchObject({ state: 'lost', lastErrorCode: 'SERIAL_IO' });

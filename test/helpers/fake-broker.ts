@@ -100,7 +100,14 @@ export class FakeBroker {
     if (!this.clients.delete(c)) return;
     if (sendWill && will) {
       const properties = will.properties as PublishProperties | undefined;
-      this.accept({ topic: will.topic, payload: String(will.payload), qos: will.qos === 1 ? 1 : 0, retain: will.retain === true, at: this.clock.now(), ...(properties ? { properties } : {}) });
+      this.accept({
+        topic: will.topic,
+        payload: String(will.payload),
+        qos: will.qos === 1 ? 1 : 0,
+        retain: will.retain === true,
+        at: this.clock.now(),
+        ...(properties ? { properties } : {}),
+      });
     }
   }
 
@@ -134,7 +141,8 @@ class FakeClient extends EventEmitter implements MqttClientLike {
       const answer = broker.attach(this, this.protocolVersion);
       if (answer !== 'accepted') {
         // mqtt.js reports a CONNACK refusal as an error carrying the return code, then closes.
-        const refused = answer === 'down' ? new Error('connect ECONNREFUSED (fake broker down)') : Object.assign(new Error('Connection refused: Unacceptable protocol version'), { code: 1 });
+        const refused =
+          answer === 'down' ? new Error('connect ECONNREFUSED (fake broker down)') : Object.assign(new Error('Connection refused: Unacceptable protocol version'), { code: 1 });
         this.emit('error', refused);
         this.finish();
         return;
@@ -159,7 +167,15 @@ class FakeClient extends EventEmitter implements MqttClientLike {
       if (!this.connected) return; // lost on the way: never acknowledged
       // A 3.1.1 connection has no properties: mqtt.js would not send them.
       const properties = this.protocolVersion === 5 ? opts.properties : undefined;
-      this.broker.accept({ topic, payload: text, qos: opts.qos, retain: opts.retain === true, at: this.broker.clock.now(), protocolVersion: this.protocolVersion, ...(properties ? { properties } : {}) });
+      this.broker.accept({
+        topic,
+        payload: text,
+        qos: opts.qos,
+        retain: opts.retain === true,
+        at: this.broker.clock.now(),
+        protocolVersion: this.protocolVersion,
+        ...(properties ? { properties } : {}),
+      });
       if (opts.qos === 0) return callback?.();
       this.broker.clock.after(this.broker.latencyMs, () => {
         if (this.connected) callback?.(); // the PUBACK

@@ -21,9 +21,17 @@ function tally(seed: number, rates: NoiseRates, n: number): Record<Verdict['acti
 describe('noise verdicts', () => {
   it('honour the rates over many frames (within 5 standard deviations)', () => {
     const n = 100_000;
-    for (const rates of [{ corrupt: 0.05, drop: 0.05 }, { corrupt: 0.03, drop: 0.03, delay: 0.1 }, { corrupt: 0.2, drop: 0, delay: 0.01 }]) {
+    for (const rates of [
+      { corrupt: 0.05, drop: 0.05 },
+      { corrupt: 0.03, drop: 0.03, delay: 0.1 },
+      { corrupt: 0.2, drop: 0, delay: 0.01 },
+    ]) {
       const t = tally(7, rates, n);
-      for (const [action, p] of [['corrupt', rates.corrupt], ['drop', rates.drop], ['delay', rates.delay ?? 0]] as const) {
+      for (const [action, p] of [
+        ['corrupt', rates.corrupt],
+        ['drop', rates.drop],
+        ['delay', rates.delay ?? 0],
+      ] as const) {
         const tolerance = 5 * Math.sqrt(n * p * (1 - p));
         expect(Math.abs(t[action] - n * p), `${action} at ${p}`).toBeLessThanOrEqual(tolerance);
         if (p === 0) expect(t[action]).toBe(0);
@@ -146,7 +154,12 @@ describe('a noisy line between two pty pairs', () => {
       const n = (a: Verdict['action']) => v.filter((x) => x.action === a).length;
       expect(c).toEqual({ frames: N, passed: n('pass'), corrupted: n('corrupt'), dropped: n('drop'), delayed: n('delay'), noiseBytes: 0 });
       // Rates honoured on the wire (5 standard deviations at 3000 frames is about ±2 %).
-      for (const [k, p] of [['corrupted', 0.05], ['dropped', 0.05], ['delayed', 0.05]] as const) expect(Math.abs(c[k] / N - p)).toBeLessThan(0.02);
+      for (const [k, p] of [
+        ['corrupted', 0.05],
+        ['dropped', 0.05],
+        ['delayed', 0.05],
+      ] as const)
+        expect(Math.abs(c[k] / N - p)).toBeLessThan(0.02);
     }
     // The far end sees bad CRCs exactly for the corrupted frames.
     const cut = (buf: Buffer, lengths: number[]) => {
@@ -158,7 +171,10 @@ describe('a noisy line between two pty pairs', () => {
       });
     };
     const arrived = requests.filter((_, i) => want.request.verdicts[i]!.action !== 'drop');
-    const bad = cut(atDevice, arrived.map((f) => f.length)).filter((f) => !crcOk(f, 0, f.length)).length;
+    const bad = cut(
+      atDevice,
+      arrived.map((f) => f.length),
+    ).filter((f) => !crcOk(f, 0, f.length)).length;
     expect(bad).toBe(line.counts.request.corrupted);
     // The two directions draw independent noise.
     expect(want.request.verdicts.map((x) => x.action)).not.toEqual(want.response.verdicts.map((x) => x.action));

@@ -46,7 +46,8 @@ export async function startRtuStation(dir: string, timeoutMs: number): Promise<R
     seed: 0,
     rates: { corrupt: 0, drop: 0 },
     onVerdict: (direction, v, length) => {
-      if (v.action === 'drop' || (v.action === 'corrupt' && direction === 'request')) timers.lost(); // no answer will come
+      if (v.action === 'drop' || (v.action === 'corrupt' && direction === 'request'))
+        timers.lost(); // no answer will come
       else if (v.action === 'corrupt') timers.spoiledAnswer(length); // only a spoiled one
     },
   });

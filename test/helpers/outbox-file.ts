@@ -25,7 +25,11 @@ export function snapshotOutbox(dbPath: string): OutboxSnapshot {
   if (!existsSync(dbPath)) return empty;
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   try {
-    const rows = db.prepare("SELECT id, payload, delivered_at FROM records WHERE kind = 'event' ORDER BY seq").all() as { id: string; payload: string; delivered_at: number | null }[];
+    const rows = db.prepare("SELECT id, payload, delivered_at FROM records WHERE kind = 'event' ORDER BY seq").all() as {
+      id: string;
+      payload: string;
+      delivered_at: number | null;
+    }[];
     const meta = db.prepare('SELECT key, value FROM meta').all() as { key: string; value: number | string }[];
     const pages = (name: string) => db.pragma(name, { simple: true }) as number;
     return {

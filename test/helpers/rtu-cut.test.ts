@@ -46,7 +46,10 @@ function feed(dir: LineDirection, chunks: Buffer[]): { cuts: Cut[]; cutter: Fram
 }
 
 describe('RTU frame cutter', () => {
-  for (const [dir, frame] of [['request', request], ['response', response]] as const) {
+  for (const [dir, frame] of [
+    ['request', request],
+    ['response', response],
+  ] as const) {
     it(`gives back exactly the ${dir} frames written, however the stream is chunked`, () => {
       fc.assert(
         fc.property(fc.array(frame, { minLength: 1, maxLength: 20 }), fc.array(fc.nat(), { maxLength: 30 }), (frames, points) => {

@@ -19,7 +19,12 @@ export interface RtuLinkSlave {
   close(): Promise<void>;
 }
 
-const TABLES: Partial<Record<number, ReadBlock['table']>> = { [FC.readCoils]: 'coil', [FC.readDiscreteInputs]: 'discrete', [FC.readHoldingRegisters]: 'holding', [FC.readInputRegisters]: 'input' };
+const TABLES: Partial<Record<number, ReadBlock['table']>> = {
+  [FC.readCoils]: 'coil',
+  [FC.readDiscreteInputs]: 'discrete',
+  [FC.readHoldingRegisters]: 'holding',
+  [FC.readInputRegisters]: 'input',
+};
 
 export async function startRtuLinkSlave(o: { path: string; unitId: number; link: ModbusLink }): Promise<RtuLinkSlave> {
   const port: SerialPortLike = systemSerialPorts({ path: o.path, baudRate: 115_200, parity: 'none' });

@@ -29,7 +29,12 @@ async function run(answers: Partial<Record<UpgradeStep, StepResult>>): Promise<{
     return answers[name] ?? ok;
   };
   const steps = { stage: step('stage'), validate: step('validate'), swap: step('swap'), restart: step('restart'), health: step('health'), rollback: step('rollback') };
-  const end = await drive(startUpgrade('01KBE2A9Q0V1RS7Z5W3X4Y5Z6A', '0.1.0', '0.2.0', at(0)), steps, (s) => persisted.push(s), () => at(++t));
+  const end = await drive(
+    startUpgrade('01KBE2A9Q0V1RS7Z5W3X4Y5Z6A', '0.1.0', '0.2.0', at(0)),
+    steps,
+    (s) => persisted.push(s),
+    () => at(++t),
+  );
   return { end, ran, persisted };
 }
 

@@ -97,7 +97,16 @@ describe('upgrade events from the state files elevgw upgrade leaves', () => {
       phase: 'instant',
       severity: 'warning',
       name: '软件升级',
-      data: { upgradeId: '01KBE2A9Q0V1RS7Z5W3X4Y5Z6A', from: '0.1.0', to: '0.1.1', outcome: 'rolled-back', failedStep: 'health', reason: 'the service is failed 1 s after the restart', startedAt: at(0), finishedAt: at(6) },
+      data: {
+        upgradeId: '01KBE2A9Q0V1RS7Z5W3X4Y5Z6A',
+        from: '0.1.0',
+        to: '0.1.1',
+        outcome: 'rolled-back',
+        failedStep: 'health',
+        reason: 'the service is failed 1 s after the restart',
+        startedAt: at(0),
+        finishedAt: at(6),
+      },
     });
     expect(readdirSync(dir)).toEqual(['01KBE2A9Q0V1RS7Z5W3X4Y5Z6A.reported.json']);
     await a.stop();

@@ -42,7 +42,12 @@ function readOutbox(file: string): { id: string; kind: string; type?: string; de
   if (!existsSync(file)) return [];
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
-    const rows = db.prepare('SELECT id, kind, payload, delivered_at FROM records ORDER BY seq').all() as { id: string; kind: string; payload: string; delivered_at: number | null }[];
+    const rows = db.prepare('SELECT id, kind, payload, delivered_at FROM records ORDER BY seq').all() as {
+      id: string;
+      kind: string;
+      payload: string;
+      delivered_at: number | null;
+    }[];
     return rows.map((r) => ({ id: r.id, kind: r.kind, type: (JSON.parse(r.payload) as { type?: string }).type, delivered: r.delivered_at !== null }));
   } catch (e) {
     if (/no such table/.test(String(e))) return []; // not created yet
@@ -127,7 +132,9 @@ function elevgw(...args: string[]): Promise<{ code: number | null; out: string }
 const health = () => elevgw('health', '--config', R('etc/elevgw/site.yaml'), '--json');
 const dbPath = () => R('var/lib/elevgw/outbox.db');
 const upgradeEvents = () =>
-  platform.arrivals.map((a) => JSON.parse(a.payload) as { type: string; data: { outcome: string; from: string; to: string; upgradeId: string } }).filter((e) => e.type === 'upgrade');
+  platform.arrivals
+    .map((a) => JSON.parse(a.payload) as { type: string; data: { outcome: string; from: string; to: string; upgradeId: string } })
+    .filter((e) => e.type === 'upgrade');
 
 beforeAll(async () => {
   tarball = (await ensureReleases(['linux-x64']))['linux-x64']!;
@@ -139,7 +146,10 @@ beforeAll(async () => {
   platform = await Platform.connect(mosquitto.url, 'jh-gw-0512');
   writeFileSync(join(tmp.dir, 'site.yaml'), siteYaml(sim.port, gate.port));
   // Installed as on a gateway; its `systemctl restart` starts the service through the stand-in.
-  const r = spawnSync('bash', [join(REPO, 'scripts/install.sh'), tarball, '--root', root, '--site', join(tmp.dir, 'site.yaml'), '--credentials', credentialsFile(tmp.dir, '')], { env, encoding: 'utf8' });
+  const r = spawnSync('bash', [join(REPO, 'scripts/install.sh'), tarball, '--root', root, '--site', join(tmp.dir, 'site.yaml'), '--credentials', credentialsFile(tmp.dir, '')], {
+    env,
+    encoding: 'utf8',
+  });
   expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
   variants.broken = variant(base, BROKEN, true);
   variants.good = variant(base, GOOD, false);

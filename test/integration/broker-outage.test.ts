@@ -114,7 +114,12 @@ describe('broker crashes while the gateway drains a backlog of thousands of even
     await vi.waitFor(() => expect(platform.arrivals.some(doorFault)).toBe(true), { timeout: 15_000, interval: 20 });
     // It overtook the backlog stored before it: most of it was still to come when it arrived.
     const c1 = platform.arrivals.find(doorFault)!;
-    const backlogBefore = new Set(platform.arrivals.slice(0, c1.index).filter((a) => backlogSet.has(a.id)).map((a) => a.id)).size;
+    const backlogBefore = new Set(
+      platform.arrivals
+        .slice(0, c1.index)
+        .filter((a) => backlogSet.has(a.id))
+        .map((a) => a.id),
+    ).size;
     expect(backlogBefore, 'backlog events received before the critical fault').toBeLessThan(BACKLOG - 1000);
     await vi.waitFor(() => expect(backlogReceived()).toBeGreaterThanOrEqual(CRASH_AT[0]!), { timeout: 30_000, interval: 5 });
     await brokerCrash();
@@ -146,7 +151,10 @@ describe('broker crashes while the gateway drains a backlog of thousands of even
     const first = firstArrivals(platform.arrivals);
     for (const lane of new Set(stored.map((r) => r.priority))) {
       const laneIds = stored.filter((r) => r.priority === lane).map((r) => r.id); // stored: by seq
-      expect(first.filter((a) => laneIds.includes(a.id)).map((a) => a.id), `lane ${lane} in append order`).toEqual(laneIds);
+      expect(
+        first.filter((a) => laneIds.includes(a.id)).map((a) => a.id),
+        `lane ${lane} in append order`,
+      ).toEqual(laneIds);
     }
 
     expect(raised('door-open-while-moving'), 'the door fault was raised once').toHaveLength(1);

@@ -70,13 +70,43 @@ const HOSTILE: { what: string; command: string; payload: string | Buffer; messag
   { what: 'no requestId', command: 'ping', payload: req({ v: 1 }), message: /^requestId: / },
   { what: 'wrong version', command: 'ping', payload: req({ v: 2, requestId: 'b1' }), message: /^v: /, requestId: 'b1' },
   { what: 'no version', command: 'ping', payload: req({ requestId: 'b2' }), message: /^v: /, requestId: 'b2' },
-  { what: 'extra top-level field', command: 'diagnostics', payload: req({ v: 1, requestId: 'b3', write: { register: 3, value: 1 } }), message: /^\(root\): Unrecognized key: "write"$/, requestId: 'b3' },
-  { what: 'extra argument', command: 'diagnostics', payload: req({ v: 1, requestId: 'b4', args: { writeRegister: 3 } }), message: /^args: Unrecognized key: "writeRegister"$/, requestId: 'b4' },
+  {
+    what: 'extra top-level field',
+    command: 'diagnostics',
+    payload: req({ v: 1, requestId: 'b3', write: { register: 3, value: 1 } }),
+    message: /^\(root\): Unrecognized key: "write"$/,
+    requestId: 'b3',
+  },
+  {
+    what: 'extra argument',
+    command: 'diagnostics',
+    payload: req({ v: 1, requestId: 'b4', args: { writeRegister: 3 } }),
+    message: /^args: Unrecognized key: "writeRegister"$/,
+    requestId: 'b4',
+  },
   { what: '__proto__ key', command: 'ping', payload: '{"v":1,"requestId":"b5","__proto__":{"polluted":true}}', message: /Unrecognized key: "__proto__"/, requestId: 'b5' },
   { what: 'args of the wrong type', command: 'diagnostics', payload: req({ v: 1, requestId: 'b6', args: 'E1' }), message: /^args: /, requestId: 'b6' },
-  { what: 'elevatorId of the wrong type', command: 'diagnostics', payload: req({ v: 1, requestId: 'b7', args: { elevatorId: 1 } }), message: /^args\.elevatorId: /, requestId: 'b7' },
-  { what: 'elevatorId over 64 characters', command: 'diagnostics', payload: req({ v: 1, requestId: 'b8', args: { elevatorId: longId } }), message: /^args\.elevatorId: /, requestId: 'b8' },
-  { what: 'unknown elevator', command: 'diagnostics', payload: req({ v: 1, requestId: 'b9', args: { elevatorId: 'E9' } }), message: /^unknown elevator "E9" \(expected one of: E1\)$/, requestId: 'b9' },
+  {
+    what: 'elevatorId of the wrong type',
+    command: 'diagnostics',
+    payload: req({ v: 1, requestId: 'b7', args: { elevatorId: 1 } }),
+    message: /^args\.elevatorId: /,
+    requestId: 'b7',
+  },
+  {
+    what: 'elevatorId over 64 characters',
+    command: 'diagnostics',
+    payload: req({ v: 1, requestId: 'b8', args: { elevatorId: longId } }),
+    message: /^args\.elevatorId: /,
+    requestId: 'b8',
+  },
+  {
+    what: 'unknown elevator',
+    command: 'diagnostics',
+    payload: req({ v: 1, requestId: 'b9', args: { elevatorId: 'E9' } }),
+    message: /^unknown elevator "E9" \(expected one of: E1\)$/,
+    requestId: 'b9',
+  },
   { what: 'oversized request', command: 'ping', payload: Buffer.alloc(100_000, 0x7b), message: /^request too large: 100000 bytes \(at most 4096\)$/ },
   { what: 'one byte over the limit', command: 'ping', payload: paddedPing(MAX_COMMAND_BYTES + 1, 'c1'), message: /^request too large: 4097 bytes/ },
 ];
@@ -110,7 +140,11 @@ describe('platform commands', () => {
   it('answers diagnostics with the live running state, driver health and outbox figures', async () => {
     const r = await platform.ask('diagnostics', req({ v: 1, requestId: 'r1' }));
     expect(r).toMatchObject({ command: 'diagnostics', requestId: 'r1', ok: true });
-    const result = r.result as { elevators: { id: string; driver: { state: string }; state: { floor?: string } }[]; status: { outbox: { pending: number } }; storage: { held: number } };
+    const result = r.result as {
+      elevators: { id: string; driver: { state: string }; state: { floor?: string } }[];
+      status: { outbox: { pending: number } };
+      storage: { held: number };
+    };
     expect(result.elevators[0]).toMatchObject({ id: 'E1', driver: { state: 'ok' } });
     expect(result.elevators[0]!.state.floor).toBeDefined();
     expect(typeof result.status.outbox.pending).toBe('number');

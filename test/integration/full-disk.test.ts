@@ -160,7 +160,12 @@ describe('outbox on a really full file system', () => {
         .heldRecords()
         .filter((r) => r.kind === 'event' && r.elevatorId !== null)
         .map((r) => JSON.parse(r.payload) as { type: string; phase: string });
-    const raisedTypes = () => new Set(heldEvents().filter((e) => e.phase === 'raised').map((e) => e.type));
+    const raisedTypes = () =>
+      new Set(
+        heldEvents()
+          .filter((e) => e.phase === 'raised')
+          .map((e) => e.type),
+      );
     await vi.waitFor(() => expect(raisedTypes().size).toBeGreaterThanOrEqual(2), { timeout: 40_000, interval: 100 });
     expect(monitor.samples).toBeGreaterThan(samplesAtFailure);
     expect(monitor.driverHealth().state).toBe('ok');

@@ -40,7 +40,10 @@ describe('gateway killed with SIGKILL after storing, before publishing', () => {
     const config = tmp.file('site.yaml', siteYaml({ simPort: sim.port, brokerUrl: `mqtt://127.0.0.1:${brokerPort}`, outboxPath: dbPath, timeScale: 10 }));
 
     child = runGateway(config);
-    await vi.waitFor(() => expect(readOutbox(dbPath, "kind = 'event' AND elevator_id IS NOT NULL").some((r) => r.type === 'door-open-while-moving')).toBe(true), { timeout: 60_000, interval: 100 });
+    await vi.waitFor(() => expect(readOutbox(dbPath, "kind = 'event' AND elevator_id IS NOT NULL").some((r) => r.type === 'door-open-while-moving')).toBe(true), {
+      timeout: 60_000,
+      interval: 100,
+    });
     await killed(child, 'SIGKILL');
     const stored = readOutbox(dbPath, "kind = 'event' AND elevator_id IS NOT NULL");
     const target = stored.find((r) => r.type === 'door-open-while-moving')!;

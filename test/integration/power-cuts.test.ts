@@ -88,194 +88,207 @@ describe(`power cuts: ${CYCLES} SIGKILLs in every phase of the gateway's life`, 
     return tmp.file(name, yaml);
   }
 
-  it('delivers every event that was stored but unacknowledged at any kill, with its id and payload; resends only those', async () => {
-    let seed = SEED >>> 0;
-    const random = () => {
-      // mulberry32: reproducible kill moments for a given ELEVGW_KILL_SEED
-      seed = (seed + 0x6d2b79f5) >>> 0;
-      let t = seed;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-    };
-    const pause = (maxMs: number) => new Promise((r) => setTimeout(r, random() * maxMs)); // a random kill moment, not a wait for an outcome
-    const normal = config('site.yaml');
-    const kills: Kill[] = [];
-    const seeded = new Set<string>();
-    const seenEvents = new Set<string>();
-    let previous: OutboxSnapshot = snapshotOutbox(dbPath);
+  it(
+    'delivers every event that was stored but unacknowledged at any kill, with its id and payload; resends only those',
+    async () => {
+      let seed = SEED >>> 0;
+      const random = () => {
+        // mulberry32: reproducible kill moments for a given ELEVGW_KILL_SEED
+        seed = (seed + 0x6d2b79f5) >>> 0;
+        let t = seed;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+      };
+      const pause = (maxMs: number) => new Promise((r) => setTimeout(r, random() * maxMs)); // a random kill moment, not a wait for an outcome
+      const normal = config('site.yaml');
+      const kills: Kill[] = [];
+      const seeded = new Set<string>();
+      const seenEvents = new Set<string>();
+      let previous: OutboxSnapshot = snapshotOutbox(dbPath);
 
-    const killNow = async () => {
-      const c = child!;
-      child = undefined;
-      if (c.exitCode !== null) throw new Error(`the gateway exited by itself (code ${c.exitCode}) before its power cut`);
-      await stopChild(c, 'SIGKILL');
-    };
-    let arrivalsAtSpawn = 0;
-    const record = (cycle: number, phase: Phase) => {
-      const s = snapshotOutbox(dbPath);
-      for (const id of [...s.pendingEvents.keys(), ...s.deliveredEvents]) seenEvents.add(id);
-      const ids = [...s.pendingEvents.keys()];
-      const fresh = ids.filter((id) => !previous.pendingEvents.has(id) && !seeded.has(id));
-      // Received from this run, yet not marked delivered: the kill fell between PUBLISH and the recorded PUBACK.
-      const inFlight = ids.filter((id) => platform.byId.get(id)?.some((a) => a.index >= arrivalsAtSpawn));
-      kills.push({ cycle, phase, pending: s.pendingEvents, fresh, inFlight });
-      previous = s;
-    };
-    /** SIGKILL from inside the platform's message handler: at that exact point, not some milliseconds later. */
-    const killOn = async (install: (kill: () => void) => void) => {
-      const c = child!;
-      await new Promise<void>((resolve, reject) => {
-        const died = (code: number | null) => reject(new Error(`the gateway exited by itself (code ${code}) before its power cut`));
-        const late = setTimeout(() => reject(new Error('the moment to cut the power never came (30 s)')), 30_000);
-        c.once('exit', died);
-        install(() => {
-          platform.onEvent = platform.onOnline = undefined;
-          c.off('exit', died);
-          clearTimeout(late);
-          c.kill('SIGKILL');
-          resolve();
+      const killNow = async () => {
+        const c = child!;
+        child = undefined;
+        if (c.exitCode !== null) throw new Error(`the gateway exited by itself (code ${c.exitCode}) before its power cut`);
+        await stopChild(c, 'SIGKILL');
+      };
+      let arrivalsAtSpawn = 0;
+      const record = (cycle: number, phase: Phase) => {
+        const s = snapshotOutbox(dbPath);
+        for (const id of [...s.pendingEvents.keys(), ...s.deliveredEvents]) seenEvents.add(id);
+        const ids = [...s.pendingEvents.keys()];
+        const fresh = ids.filter((id) => !previous.pendingEvents.has(id) && !seeded.has(id));
+        // Received from this run, yet not marked delivered: the kill fell between PUBLISH and the recorded PUBACK.
+        const inFlight = ids.filter((id) => platform.byId.get(id)?.some((a) => a.index >= arrivalsAtSpawn));
+        kills.push({ cycle, phase, pending: s.pendingEvents, fresh, inFlight });
+        previous = s;
+      };
+      /** SIGKILL from inside the platform's message handler: at that exact point, not some milliseconds later. */
+      const killOn = async (install: (kill: () => void) => void) => {
+        const c = child!;
+        await new Promise<void>((resolve, reject) => {
+          const died = (code: number | null) => reject(new Error(`the gateway exited by itself (code ${code}) before its power cut`));
+          const late = setTimeout(() => reject(new Error('the moment to cut the power never came (30 s)')), 30_000);
+          c.once('exit', died);
+          install(() => {
+            platform.onEvent = platform.onOnline = undefined;
+            c.off('exit', died);
+            clearTimeout(late);
+            c.kill('SIGKILL');
+            resolve();
+          });
         });
-      });
-    };
-    const brokerUp = async () => {
-      if (mosq.running) return;
-      await mosq.start();
-      await platform.ready(); // subscribed again before any gateway can publish
-    };
+      };
+      const brokerUp = async () => {
+        if (mosq.running) return;
+        await mosq.start();
+        await platform.ready(); // subscribed again before any gateway can publish
+      };
 
-    for (let cycle = 0; cycle < CYCLES; cycle++) {
-      const phase = PHASES[cycle % PHASES.length]!;
-      arrivalsAtSpawn = platform.arrivals.length;
-      switch (phase) {
-        case 'start-up':
-          await brokerUp();
-          child = runGateway(normal);
-          await pause(600);
-          break;
-        case 'connect':
-          child = runGateway(normal);
-          await killOn((kill) => (platform.onOnline = kill));
-          break;
-        case 'steady': {
-          const online = platform.onlineStatuses;
-          child = runGateway(normal);
-          await vi.waitFor(() => expect(platform.onlineStatuses).toBeGreaterThan(online), { timeout: 20_000, interval: 10 });
-          await pause(1000);
-          break;
+      for (let cycle = 0; cycle < CYCLES; cycle++) {
+        const phase = PHASES[cycle % PHASES.length]!;
+        arrivalsAtSpawn = platform.arrivals.length;
+        switch (phase) {
+          case 'start-up':
+            await brokerUp();
+            child = runGateway(normal);
+            await pause(600);
+            break;
+          case 'connect':
+            child = runGateway(normal);
+            await killOn((kill) => (platform.onOnline = kill));
+            break;
+          case 'steady': {
+            const online = platform.onlineStatuses;
+            child = runGateway(normal);
+            await vi.waitFor(() => expect(platform.onlineStatuses).toBeGreaterThan(online), { timeout: 20_000, interval: 10 });
+            await pause(1000);
+            break;
+          }
+          case 'live-event': {
+            const old = new Set(previous.pendingEvents.keys());
+            child = runGateway(normal);
+            await killOn((kill) => (platform.onEvent = (a) => a.topic.includes('/elevators/') && !seeded.has(a.id) && !old.has(a.id) && kill()));
+            break;
+          }
+          case 'outage': {
+            // Everything acknowledged so far has reached the platform; only then does the broker crash.
+            const delivered = [...snapshotOutbox(dbPath).deliveredEvents];
+            await vi.waitFor(() => expect(delivered.filter((id) => !platform.has(id))).toEqual([]), { timeout: 20_000, interval: 20 });
+            await mosq.stop('SIGKILL');
+            const before = snapshotOutbox(dbPath).pendingEvents.size;
+            child = runGateway(normal);
+            await vi.waitFor(() => expect(snapshotOutbox(dbPath).pendingEvents.size).toBeGreaterThan(before), { timeout: 20_000, interval: 20 });
+            await pause(800);
+            break;
+          }
+          case 'eviction': {
+            // Delivered rows are history (recorded above); gone, as after retention, only pending rows are left to evict.
+            for (const id of snapshotOutbox(dbPath).deliveredEvents) seenEvents.add(id);
+            purgeDelivered(dbPath);
+            appendBacklog(dbPath, TELEMETRY_FILL, (id, i) => ({
+              kind: 'telemetry',
+              elevatorId: 'E1',
+              priority: PRIORITY.telemetry,
+              createdAt: Date.now(),
+              payload: JSON.stringify({ v: 1, id, gatewayId: 'pc-gw', n: i, pad: 'x'.repeat(400) }),
+            }));
+            const s = snapshotOutbox(dbPath);
+            // A cap ~250 KB under what is stored: the first maintenance evicts that much telemetry, later rounds keep evicting.
+            child = runGateway(config(`evict-${cycle}.yaml`, Math.max(64 * 1024, s.usedBytes - 250 * 1024)));
+            const evicted = s.meta.evicted ?? 0;
+            await vi.waitFor(() => expect(snapshotOutbox(dbPath).meta.evicted ?? 0).toBeGreaterThan(evicted), { timeout: 20_000, interval: 10 });
+            await pause(400);
+            break;
+          }
+          case 'mid-drain': {
+            const backlog = appendBacklog(dbPath, BACKLOG, (id, i) => ({
+              kind: 'event',
+              elevatorId: 'E1',
+              priority: PRIORITY.warning,
+              createdAt: Date.now(),
+              payload: JSON.stringify({ v: 1, id, gatewayId: 'pc-gw', type: 'door-open-too-long', severity: 'warning', n: i }),
+            }));
+            for (const id of backlog) seeded.add(id);
+            const mine = new Set(backlog);
+            const killAt = 1 + Math.floor(random() * (BACKLOG - 2));
+            let got = 0;
+            await brokerUp();
+            child = runGateway(normal);
+            await killOn((kill) => (platform.onEvent = (a) => mine.has(a.id) && ++got === killAt && kill()));
+            break;
+          }
         }
-        case 'live-event': {
-          const old = new Set(previous.pendingEvents.keys());
-          child = runGateway(normal);
-          await killOn((kill) => (platform.onEvent = (a) => a.topic.includes('/elevators/') && !seeded.has(a.id) && !old.has(a.id) && kill()));
-          break;
-        }
-        case 'outage': {
-          // Everything acknowledged so far has reached the platform; only then does the broker crash.
-          const delivered = [...snapshotOutbox(dbPath).deliveredEvents];
-          await vi.waitFor(() => expect(delivered.filter((id) => !platform.has(id))).toEqual([]), { timeout: 20_000, interval: 20 });
-          await mosq.stop('SIGKILL');
-          const before = snapshotOutbox(dbPath).pendingEvents.size;
-          child = runGateway(normal);
-          await vi.waitFor(() => expect(snapshotOutbox(dbPath).pendingEvents.size).toBeGreaterThan(before), { timeout: 20_000, interval: 20 });
-          await pause(800);
-          break;
-        }
-        case 'eviction': {
-          // Delivered rows are history (recorded above); gone, as after retention, only pending rows are left to evict.
-          for (const id of snapshotOutbox(dbPath).deliveredEvents) seenEvents.add(id);
-          purgeDelivered(dbPath);
-          appendBacklog(dbPath, TELEMETRY_FILL, (id, i) => ({
-            kind: 'telemetry',
-            elevatorId: 'E1',
-            priority: PRIORITY.telemetry,
-            createdAt: Date.now(),
-            payload: JSON.stringify({ v: 1, id, gatewayId: 'pc-gw', n: i, pad: 'x'.repeat(400) }),
-          }));
-          const s = snapshotOutbox(dbPath);
-          // A cap ~250 KB under what is stored: the first maintenance evicts that much telemetry, later rounds keep evicting.
-          child = runGateway(config(`evict-${cycle}.yaml`, Math.max(64 * 1024, s.usedBytes - 250 * 1024)));
-          const evicted = s.meta.evicted ?? 0;
-          await vi.waitFor(() => expect(snapshotOutbox(dbPath).meta.evicted ?? 0).toBeGreaterThan(evicted), { timeout: 20_000, interval: 10 });
-          await pause(400);
-          break;
-        }
-        case 'mid-drain': {
-          const backlog = appendBacklog(dbPath, BACKLOG, (id, i) => ({
-            kind: 'event',
-            elevatorId: 'E1',
-            priority: PRIORITY.warning,
-            createdAt: Date.now(),
-            payload: JSON.stringify({ v: 1, id, gatewayId: 'pc-gw', type: 'door-open-too-long', severity: 'warning', n: i }),
-          }));
-          for (const id of backlog) seeded.add(id);
-          const mine = new Set(backlog);
-          const killAt = 1 + Math.floor(random() * (BACKLOG - 2));
-          let got = 0;
-          await brokerUp();
-          child = runGateway(normal);
-          await killOn((kill) => (platform.onEvent = (a) => mine.has(a.id) && ++got === killAt && kill()));
-          break;
-        }
+        if (child) await killNow();
+        record(cycle, phase);
       }
-      if (child) await killNow();
-      record(cycle, phase);
-    }
 
-    // Power stays on: the gateway drains everything it ever stored.
-    await brokerUp();
-    child = runGateway(normal);
-    await vi.waitFor(() => expect(snapshotOutbox(dbPath).pendingEvents.size).toBe(0), { timeout: 60_000, interval: 100 });
-    const final = snapshotOutbox(dbPath);
-    for (const id of final.deliveredEvents) seenEvents.add(id);
-    const owed = new Map(kills.flatMap((k) => [...k.pending]));
-    await vi.waitFor(() => expect([...seenEvents].filter((id) => !platform.has(id))).toEqual([]), { timeout: 30_000, interval: 100 });
-    await stopChild(child, 'SIGTERM');
-    child = undefined;
+      // Power stays on: the gateway drains everything it ever stored.
+      await brokerUp();
+      child = runGateway(normal);
+      await vi.waitFor(() => expect(snapshotOutbox(dbPath).pendingEvents.size).toBe(0), { timeout: 60_000, interval: 100 });
+      const final = snapshotOutbox(dbPath);
+      for (const id of final.deliveredEvents) seenEvents.add(id);
+      const owed = new Map(kills.flatMap((k) => [...k.pending]));
+      await vi.waitFor(() => expect([...seenEvents].filter((id) => !platform.has(id))).toEqual([]), { timeout: 30_000, interval: 100 });
+      await stopChild(child, 'SIGTERM');
+      child = undefined;
 
-    // Every event that was stored and unacknowledged at some kill arrived, under its id, with its stored payload.
-    expect([...owed.keys()].filter((id) => !platform.has(id)), 'stored at a kill, never delivered').toEqual([]);
-    const altered = [...owed].filter(([id, payload]) => platform.byId.get(id)!.some((a) => a.payload !== payload));
-    expect(altered.map(([id]) => id), 'delivered with a payload other than the one stored').toEqual([]);
-    // A resend happens only to an event whose PUBACK was not recorded when the power went.
-    const duplicated = platform.duplicated();
-    expect(duplicated.filter((id) => !owed.has(id)), 'resent although its PUBACK was recorded').toEqual([]);
+      // Every event that was stored and unacknowledged at some kill arrived, under its id, with its stored payload.
+      expect(
+        [...owed.keys()].filter((id) => !platform.has(id)),
+        'stored at a kill, never delivered',
+      ).toEqual([]);
+      const altered = [...owed].filter(([id, payload]) => platform.byId.get(id)!.some((a) => a.payload !== payload));
+      expect(
+        altered.map(([id]) => id),
+        'delivered with a payload other than the one stored',
+      ).toEqual([]);
+      // A resend happens only to an event whose PUBACK was not recorded when the power went.
+      const duplicated = platform.duplicated();
+      expect(
+        duplicated.filter((id) => !owed.has(id)),
+        'resent although its PUBACK was recorded',
+      ).toEqual([]);
 
-    // Eviction took telemetry only: no event was sacrificed, and the loss was reported upstream.
-    expect(final.meta['evicted:telemetry'] ?? 0).toBeGreaterThan(0);
-    expect(final.meta['evicted:event'] ?? 0).toBe(0);
-    const lossReports = platform.arrivals.filter((a) => (JSON.parse(a.payload) as { type?: string }).type === 'outbox-loss');
-    expect(lossReports.length).toBeGreaterThan(0);
-    for (const a of lossReports) expect(JSON.parse(a.payload).data).toMatchObject({ reason: 'size cap', byKind: { telemetry: expect.any(Number) } });
-    expect(lossReports.filter((a) => Object.keys(JSON.parse(a.payload).data.byKind).some((k) => k !== 'telemetry'))).toEqual([]);
-    // Reported upstream vs counted in the file: an eviction and its report are separate commits, so a kill between them loses the report (not the count).
-    const reported = [...new Map(lossReports.map((a) => [a.id, Number(JSON.parse(a.payload).data.evicted)])).values()].reduce((n, e) => n + e, 0);
+      // Eviction took telemetry only: no event was sacrificed, and the loss was reported upstream.
+      expect(final.meta['evicted:telemetry'] ?? 0).toBeGreaterThan(0);
+      expect(final.meta['evicted:event'] ?? 0).toBe(0);
+      const lossReports = platform.arrivals.filter((a) => (JSON.parse(a.payload) as { type?: string }).type === 'outbox-loss');
+      expect(lossReports.length).toBeGreaterThan(0);
+      for (const a of lossReports) expect(JSON.parse(a.payload).data).toMatchObject({ reason: 'size cap', byKind: { telemetry: expect.any(Number) } });
+      expect(lossReports.filter((a) => Object.keys(JSON.parse(a.payload).data.byKind).some((k) => k !== 'telemetry'))).toEqual([]);
+      // Reported upstream vs counted in the file: an eviction and its report are separate commits, so a kill between them loses the report (not the count).
+      const reported = [...new Map(lossReports.map((a) => [a.id, Number(JSON.parse(a.payload).data.evicted)])).values()].reduce((n, e) => n + e, 0);
 
-    const gatewayEvents = [...seenEvents].filter((id) => !seeded.has(id));
-    const faults = platform.arrivals.filter((a) => a.topic.includes('/elevators/') && !seeded.has(a.id));
-    expect(faults.length, 'the busy scenario produced elevator events').toBeGreaterThan(5);
+      const gatewayEvents = [...seenEvents].filter((id) => !seeded.has(id));
+      const faults = platform.arrivals.filter((a) => a.topic.includes('/elevators/') && !seeded.has(a.id));
+      expect(faults.length, 'the busy scenario produced elevator events').toBeGreaterThan(5);
 
-    // The kills landed where they were meant to.
-    const by = (p: Phase) => kills.filter((k) => k.phase === p);
-    const windows = kills.filter((k) => k.pending.size > 0);
-    const freshOnline = kills.filter((k) => k.fresh.length > 0 && k.phase !== 'outage' && k.phase !== 'eviction');
-    const inFlight = kills.filter((k) => k.inFlight.length > 0);
-    const table = PHASES.map((p) => {
-      const ks = by(p);
-      return `${p}: ${ks.length} kills, ${ks.filter((k) => k.pending.size > 0).length} with stored-unacked events, ${ks.filter((k) => k.fresh.length > 0).length} with the run's own, ${ks.filter((k) => k.inFlight.length > 0).length} in flight`;
-    });
-    console.log(
-      [
-        `power cuts (seed ${SEED}): ${CYCLES} kills; ${windows.length} caught stored-but-unacknowledged events (${owed.size} distinct, all delivered), ` +
-          `${freshOnline.length} with the broker up caught the run's own events before their PUBACK, ${inFlight.length} caught events the platform already had`,
-        ...table.map((t) => `  ${t}`),
-        `  ${gatewayEvents.length} events stored by the gateway, ${seeded.size} appended as outage backlog; ${duplicated.length} resent (all unacknowledged at a kill); ` +
-          `${final.meta['evicted:telemetry']} telemetry evicted, 0 events; ${reported} of them reported in outbox-loss events`,
-      ].join('\n'),
-    );
-    if (CYCLES >= PHASES.length) for (const p of PHASES) expect(by(p).length, `kills in phase ${p}`).toBeGreaterThan(0);
-    expect(windows.length, 'kills that caught the store→PUBACK window').toBeGreaterThanOrEqual(MIN_WINDOWS);
-    expect(freshOnline.length, 'online kills that caught events of their own run before the PUBACK').toBeGreaterThanOrEqual(MIN_FRESH_ONLINE);
-    expect(inFlight.length, 'kills that caught a PUBLISH out and its PUBACK not recorded').toBeGreaterThanOrEqual(MIN_IN_FLIGHT);
-  }, Math.max(600_000, CYCLES * 4000));
+      // The kills landed where they were meant to.
+      const by = (p: Phase) => kills.filter((k) => k.phase === p);
+      const windows = kills.filter((k) => k.pending.size > 0);
+      const freshOnline = kills.filter((k) => k.fresh.length > 0 && k.phase !== 'outage' && k.phase !== 'eviction');
+      const inFlight = kills.filter((k) => k.inFlight.length > 0);
+      const table = PHASES.map((p) => {
+        const ks = by(p);
+        return `${p}: ${ks.length} kills, ${ks.filter((k) => k.pending.size > 0).length} with stored-unacked events, ${ks.filter((k) => k.fresh.length > 0).length} with the run's own, ${ks.filter((k) => k.inFlight.length > 0).length} in flight`;
+      });
+      console.log(
+        [
+          `power cuts (seed ${SEED}): ${CYCLES} kills; ${windows.length} caught stored-but-unacknowledged events (${owed.size} distinct, all delivered), ` +
+            `${freshOnline.length} with the broker up caught the run's own events before their PUBACK, ${inFlight.length} caught events the platform already had`,
+          ...table.map((t) => `  ${t}`),
+          `  ${gatewayEvents.length} events stored by the gateway, ${seeded.size} appended as outage backlog; ${duplicated.length} resent (all unacknowledged at a kill); ` +
+            `${final.meta['evicted:telemetry']} telemetry evicted, 0 events; ${reported} of them reported in outbox-loss events`,
+        ].join('\n'),
+      );
+      if (CYCLES >= PHASES.length) for (const p of PHASES) expect(by(p).length, `kills in phase ${p}`).toBeGreaterThan(0);
+      expect(windows.length, 'kills that caught the store→PUBACK window').toBeGreaterThanOrEqual(MIN_WINDOWS);
+      expect(freshOnline.length, 'online kills that caught events of their own run before the PUBACK').toBeGreaterThanOrEqual(MIN_FRESH_ONLINE);
+      expect(inFlight.length, 'kills that caught a PUBLISH out and its PUBACK not recorded').toBeGreaterThanOrEqual(MIN_IN_FLIGHT);
+    },
+    Math.max(600_000, CYCLES * 4000),
+  );
 });

@@ -49,8 +49,14 @@ describe('a frozen controller heartbeat over Modbus RTU (pymodbus on a pty)', ()
     const events: DetectedEvent[] = [];
     const monitor = new ElevatorMonitor({
       elevatorId: 'E1',
-      pipeline: new ElevatorPipeline(board, { elevatorId: 'E1', thresholds: defaultThresholds, ratedSpeedMps: 1.75, floors: [0, 3000, 6000, 9000].map((levelMm, i) => ({ label: String(i), levelMm })) }),
-      driver: async () => new ModbusDriver({ board, unitId: 1, link: modbusRtuLink({ path: pair.b, baudRate: 38400, parity: 'none' }, ports), bus: new BusQueue(), clock, logger: silentLogger }),
+      pipeline: new ElevatorPipeline(board, {
+        elevatorId: 'E1',
+        thresholds: defaultThresholds,
+        ratedSpeedMps: 1.75,
+        floors: [0, 3000, 6000, 9000].map((levelMm, i) => ({ label: String(i), levelMm })),
+      }),
+      driver: async () =>
+        new ModbusDriver({ board, unitId: 1, link: modbusRtuLink({ path: pair.b, baudRate: 38400, parity: 'none' }, ports), bus: new BusQueue(), clock, logger: silentLogger }),
       clock,
       logger: silentLogger,
       onEvents: (evs) => events.push(...evs.filter((e) => e.type === 'sensor-lost')),

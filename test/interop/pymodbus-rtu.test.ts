@@ -26,7 +26,8 @@ describe('Modbus RTU against pymodbus through a socat pty pair', () => {
   let pair: PtyPair;
   let slave: PymodbusSlave;
   const conn = () => ({ path: pair.b, baudRate: 9600, parity: 'none' as const });
-  const driver = (b: ModbusBoardProfile, unitId = 1) => new ModbusDriver({ board: b, unitId, link: modbusRtuLink(conn(), ports), bus: new BusQueue(), clock: systemClock, logger: silentLogger });
+  const driver = (b: ModbusBoardProfile, unitId = 1) =>
+    new ModbusDriver({ board: b, unitId, link: modbusRtuLink(conn(), ports), bus: new BusQueue(), clock: systemClock, logger: silentLogger });
 
   beforeAll(async () => {
     pair = await startPtyPair(tmp.dir);
@@ -47,8 +48,21 @@ describe('Modbus RTU against pymodbus through a socat pty pair', () => {
     try {
       const first = values(await d.poll('fast'));
       expect(first).toMatchObject({
-        position: 75_012, speed: -1500, doorClosed: true, doorOpen: false, doorZone: true, safetyCircuit: true, doorLockCircuit: true,
-        overspeedSwitch: false, inspection: false, alarmButton: false, occupied: false, mainsPower: true, topFinalLimit: false, bottomFinalLimit: false, floor: 25,
+        position: 75_012,
+        speed: -1500,
+        doorClosed: true,
+        doorOpen: false,
+        doorZone: true,
+        safetyCircuit: true,
+        doorLockCircuit: true,
+        overspeedSwitch: false,
+        inspection: false,
+        alarmButton: false,
+        occupied: false,
+        mainsPower: true,
+        topFinalLimit: false,
+        bottomFinalLimit: false,
+        floor: 25,
       });
       await vi.waitFor(async () => expect(values(await d.poll('fast')).heartbeat).not.toBe(first.heartbeat), { timeout: 5000, interval: 200 });
       expect(d.health()).toMatchObject({ state: 'ok', failures: 0 });
@@ -63,7 +77,14 @@ describe('Modbus RTU against pymodbus through a socat pty pair', () => {
     await d.open();
     try {
       expect(values(await d.poll('fast'))).toEqual({
-        di0DoorClosed: true, di1ZoneUpper: false, di2ZoneLower: true, di3Pir: true, di4Alarm: false, di5Inspection: true, di6MainsOk: true, di7SafetyCircuit: true,
+        di0DoorClosed: true,
+        di1ZoneUpper: false,
+        di2ZoneLower: true,
+        di3Pir: true,
+        di4Alarm: false,
+        di5Inspection: true,
+        di6MainsOk: true,
+        di7SafetyCircuit: true,
       });
     } finally {
       await d.close();
@@ -74,7 +95,11 @@ describe('Modbus RTU against pymodbus through a socat pty pair', () => {
     const link = modbusRtuLink(conn(), ports);
     await link.open();
     try {
-      const fail = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as ElevgwError);
+      const fail = (p: Promise<unknown>) =>
+        p.then(
+          () => undefined,
+          (e: unknown) => e as ElevgwError,
+        );
       const ex = await fail(link.read(1, { table: 'holding', address: 0, count: 60 }, 500));
       expect([ex?.code, ex?.context.exceptionCode]).toEqual(['MODBUS_EXCEPTION', 2]);
       expect((await fail(link.read(7, { table: 'holding', address: 0, count: 6 }, 100)))?.code).toBe('MODBUS_TIMEOUT');

@@ -57,7 +57,10 @@ export async function startPymodbusSlave(o: PymodbusSlaveOptions): Promise<Pymod
   const tick = () =>
     new Promise<number>((resolve, reject) => {
       const onData = (c: Buffer) => {
-        const line = c.toString().split('\n').find((l) => l.includes('"tick"'));
+        const line = c
+          .toString()
+          .split('\n')
+          .find((l) => l.includes('"tick"'));
         if (!line) return;
         proc.stdout!.off('data', onData);
         resolve((JSON.parse(line) as { tick: number }).tick);

@@ -58,7 +58,9 @@ describe('RTU port killed and restarted under a running gateway', () => {
       if (e.type === 'sensor-lost') events.push({ phase: e.phase, at: performance.now() });
     });
     await sub.subscribeAsync('elevgw/v1/rtu-gw/elevators/+/events', { qos: 1 });
-    const config = loadConfig(tmp.file('site.yaml', rtuSiteYaml({ path: join(tmp.dir, 'b'), brokerUrl: mosq.url, outboxPath: join(tmp.dir, 'outbox.db'), timeScale: 1, sensorLostHoldS: HOLD_S })));
+    const config = loadConfig(
+      tmp.file('site.yaml', rtuSiteYaml({ path: join(tmp.dir, 'b'), brokerUrl: mosq.url, outboxPath: join(tmp.dir, 'outbox.db'), timeScale: 1, sensorLostHoldS: HOLD_S })),
+    );
     gw = new Gateway({ config, logger: silentLogger });
     await gw.start();
   });

@@ -11,7 +11,14 @@ let files = 0;
 
 const T0 = Date.UTC(2026, 0, 1);
 const DAY = 86_400_000;
-const record = (n: number, priority: NewRecord['priority'] = PRIORITY.fault): NewRecord => ({ id: `id-${n}`, kind: 'event', elevatorId: 'E1', priority, createdAt: T0 + n, payload: '{}' });
+const record = (n: number, priority: NewRecord['priority'] = PRIORITY.fault): NewRecord => ({
+  id: `id-${n}`,
+  kind: 'event',
+  elevatorId: 'E1',
+  priority,
+  createdAt: T0 + n,
+  payload: '{}',
+});
 
 type Opts = { retentionMs?: number; wallNow?: () => number };
 const outboxes: [string, (o: Opts) => Outbox][] = [

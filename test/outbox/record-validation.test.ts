@@ -6,7 +6,15 @@ import { PRIORITY, type NewRecord, type Outbox } from '../../src/outbox/types.js
 
 const T0 = Date.UTC(2026, 0, 1);
 const DAY = 86_400_000;
-const record = (n: number, over: Partial<NewRecord> = {}): NewRecord => ({ id: `id-${n}`, kind: 'event', elevatorId: 'E1', priority: PRIORITY.fault, createdAt: T0 + n, payload: JSON.stringify({ n }), ...over });
+const record = (n: number, over: Partial<NewRecord> = {}): NewRecord => ({
+  id: `id-${n}`,
+  kind: 'event',
+  elevatorId: 'E1',
+  priority: PRIORITY.fault,
+  createdAt: T0 + n,
+  payload: JSON.stringify({ n }),
+  ...over,
+});
 
 type Opts = { maxBytes?: number; retentionMs?: number; wallNow?: () => number };
 const outboxes: [string, (o: Opts) => Outbox][] = [

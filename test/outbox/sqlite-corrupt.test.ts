@@ -65,9 +65,11 @@ describe('SqliteOutbox integrity check at open', () => {
     overwrite(path, 0, randomBytes(100));
     const report = openExpectingRecovery(path);
     expect(readFileSync(`${report.movedTo}-wal`)).toEqual(wal);
-    expect(readdirSync(tmp.dir).filter((f) => f.startsWith('header.db.corrupt-')).sort()).toEqual(
-      [report.movedTo!, `${report.movedTo}-shm`, `${report.movedTo}-wal`].map((p) => p.slice(tmp.dir.length + 1)).sort(),
-    );
+    expect(
+      readdirSync(tmp.dir)
+        .filter((f) => f.startsWith('header.db.corrupt-'))
+        .sort(),
+    ).toEqual([report.movedTo!, `${report.movedTo}-shm`, `${report.movedTo}-wal`].map((p) => p.slice(tmp.dir.length + 1)).sort());
   });
 
   it('given a real outbox with a damaged page, quick_check finds it and the file is moved aside', () => {

@@ -24,9 +24,18 @@ describe('outbox fsyncs: events durable at once, telemetry-only batches not forc
         o.close();`;
       const syncs = (kind: string, batches: number) => {
         const db = tmp.file(`${kind}-${batches}.db`);
-        const r = spawnSync('strace', ['-f', '-c', '-e', 'trace=fsync,fdatasync', process.execPath, '--input-type=module', '-e', script, db, kind, String(batches)], { encoding: 'utf8' });
+        const r = spawnSync('strace', ['-f', '-c', '-e', 'trace=fsync,fdatasync', process.execPath, '--input-type=module', '-e', script, db, kind, String(batches)], {
+          encoding: 'utf8',
+        });
         expect(r.status, r.stderr).toBe(0);
-        const calls = (name: string) => Number(r.stderr.split('\n').find((l) => l.trim().endsWith(` ${name}`))?.trim().split(/\s+/)[3] ?? 0);
+        const calls = (name: string) =>
+          Number(
+            r.stderr
+              .split('\n')
+              .find((l) => l.trim().endsWith(` ${name}`))
+              ?.trim()
+              .split(/\s+/)[3] ?? 0,
+          );
         return calls('fsync') + calls('fdatasync');
       };
       const base = syncs('event', 0);

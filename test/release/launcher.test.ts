@@ -40,7 +40,16 @@ describe('bin/elevgw', () => {
   it('runs the release node on the release app with every argument intact', () => {
     const r = call(join(top, 'bin/elevgw'), ['demo', '--duration', '20', 'two words', '*']);
     expect(r.status).toBe(0);
-    expect(r.stdout.split('\n')).toEqual([`node ${realpathSync(top)}/node/bin/node`, `arg[${realpathSync(top)}/app/dist/src/cli/main.js]`, 'arg[demo]', 'arg[--duration]', 'arg[20]', 'arg[two words]', 'arg[*]', '']);
+    expect(r.stdout.split('\n')).toEqual([
+      `node ${realpathSync(top)}/node/bin/node`,
+      `arg[${realpathSync(top)}/app/dist/src/cli/main.js]`,
+      'arg[demo]',
+      'arg[--duration]',
+      'arg[20]',
+      'arg[two words]',
+      'arg[*]',
+      '',
+    ]);
   });
 
   it('finds its release through /usr/local/bin/elevgw → /opt/elevgw/current (absolute and relative links)', () => {

@@ -82,7 +82,11 @@ describe('what a release holds', () => {
     const check = spawnSync('sha256sum', ['--check', '--strict', '--quiet', 'MANIFEST.sha256'], { cwd: top, encoding: 'utf8' });
     expect(check.stdout + check.stderr).toBe('');
     expect(check.status).toBe(0);
-    const listed = readFileSync(join(top, 'MANIFEST.sha256'), 'utf8').trim().split('\n').map((l) => l.slice(66)).sort();
+    const listed = readFileSync(join(top, 'MANIFEST.sha256'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.slice(66))
+      .sort();
     expect(listed).toEqual(regularFiles(top).filter((f) => f !== 'MANIFEST.sha256'));
 
     const info = JSON.parse(readFileSync(join(top, 'release.json'), 'utf8')) as Record<string, unknown>;

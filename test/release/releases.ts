@@ -86,7 +86,14 @@ export function runIsolated(launcher: string, args: string[], env: Record<string
     if (watchFor && seen.exe === undefined && watchFor.test(seen.stdout)) {
       try {
         seen.exe = readlinkSync(`/proc/${child.pid}/exe`);
-        seen.mapped = [...new Set(readFileSync(`/proc/${child.pid}/maps`, 'utf8').split('\n').map((l) => l.split(/\s+/)[5] ?? '').filter((p) => p.startsWith('/')))];
+        seen.mapped = [
+          ...new Set(
+            readFileSync(`/proc/${child.pid}/maps`, 'utf8')
+              .split('\n')
+              .map((l) => l.split(/\s+/)[5] ?? '')
+              .filter((p) => p.startsWith('/')),
+          ),
+        ];
       } catch (e) {
         seen.exe = `unreadable: ${(e as Error).message}`;
       }

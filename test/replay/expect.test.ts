@@ -33,7 +33,9 @@ describe('checkExpectations', () => {
     expect(checkExpectations(scenario({ expect: [TRAPPED] }), late, { slackMs: 2000 })).toEqual([]);
     expect(checkExpectations(scenario({ expect: [TRAPPED] }), late)).toHaveLength(2);
     const early = [ev('trapped', 'raised', 32_300), ev('trapped', 'cleared', 41_000)];
-    expect(checkExpectations(scenario({ expect: [TRAPPED] }), early, { slackMs: 2000 })).toEqual(['trapped: expected raised at 32400 ms (+2000), raised at 32300 ms, 100 ms early']);
+    expect(checkExpectations(scenario({ expect: [TRAPPED] }), early, { slackMs: 2000 })).toEqual([
+      'trapped: expected raised at 32400 ms (+2000), raised at 32300 ms, 100 ms early',
+    ]);
     const twice = [...onTime, ev('trapped', 'raised', 41_500)];
     expect(checkExpectations(scenario({ expect: [TRAPPED] }), twice, { slackMs: 2000 })).toEqual([expect.stringMatching(/^trapped: raised at 41500 ms, not expected/)]);
   });
@@ -106,9 +108,7 @@ describe('checkExpectations', () => {
   // Old checker: `events.find(e => e.mono >= conditionAt)` skipped anything raised before the condition.
   it('fails a false alarm raised (and cleared) before the condition, even with the expected raise after it', () => {
     const events = [ev('trapped', 'raised', 1000), ev('trapped', 'cleared', 2000), ...onTime];
-    expect(checkExpectations(scenario({ expect: [TRAPPED] }), events)).toEqual([
-      'trapped: raised at 1000 ms, not expected (a false alarm: before the expected raise at 32400 ms)',
-    ]);
+    expect(checkExpectations(scenario({ expect: [TRAPPED] }), events)).toEqual(['trapped: raised at 1000 ms, not expected (a false alarm: before the expected raise at 32400 ms)']);
   });
 
   // Old checker: cleared events were never looked at unless an expectation had a clearAt.

@@ -15,11 +15,7 @@ describe('replay', () => {
     const { samples } = readReplayFile(fixture('trapped.jsonl'));
     const r = replay(samples, { thresholds: defaultThresholds, ratedSpeedMps: 1.75, floorLevelsMm: FLOORS });
     const faults = r.events.filter((e) => e.type !== 'blackbox').map((e) => `${e.type} ${e.phase}@${e.mono}`);
-    expect(faults).toEqual([
-      'stopped-outside-zone raised@10000',
-      'trapped raised@35000',
-      'trapped cleared@42000',
-    ]);
+    expect(faults).toEqual(['stopped-outside-zone raised@10000', 'trapped raised@35000', 'trapped cleared@42000']);
     // Each raise is followed by its black-box after-part.
     expect(r.events.filter((e) => e.type === 'blackbox').map((e) => e.blackboxFor)).toEqual([
       { type: 'stopped-outside-zone', mono: 10_000 },

@@ -35,7 +35,17 @@ export async function runQuarter(quarter: number, board: 'retrofit-pi-i2c-sensor
     elevator: { floorLevelsMm: TOWER_LEVELS_MM, ratedSpeedMps: 1.75 },
     traffic: { seed: 100 + quarter, minIdleS: 5, maxIdleS: 90, boardProbability: 0.6 },
   });
-  const f: DayFigures = { stops: 0, stopsBeforeIdentified: 0, identifiedAfterS: undefined, wrongFloor: 0, stopErrorsMm: [], levelingErrorsMm: [], movingErrorsMm: [], speedErrorsMps: [], events: [] };
+  const f: DayFigures = {
+    stops: 0,
+    stopsBeforeIdentified: 0,
+    identifiedAfterS: undefined,
+    wrongFloor: 0,
+    stopErrorsMm: [],
+    levelingErrorsMm: [],
+    movingErrorsMm: [],
+    speedErrorsMps: [],
+    events: [],
+  };
   let wasOpen = false;
   const { events } = await runRetrofit({
     board,

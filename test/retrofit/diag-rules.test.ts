@@ -42,7 +42,7 @@ describe('elevgw diag rules on a retrofit board', () => {
     expect(rule('trapped')).toMatchObject({ armed: true, fused: ['speedMps'] });
     expect(rule('safety-circuit-open')).toEqual({ type: 'safety-circuit-open', armed: false, missing: ['safetyCircuit'] });
     const text = await diagRules(file, '--lang', 'en');
-    expect(text).toContain('  fused from the retrofit box\'s sensors: direction, floor, levelingErrorMm, positionMm, speedMps (docs/retrofit.md)');
+    expect(text).toContain("  fused from the retrofit box's sensors: direction, floor, levelingErrorMm, positionMm, speedMps (docs/retrofit.md)");
     expect(text).toContain('  armed     overspeed — on fused speedMps');
     expect(text).toContain('  armed     door-open-too-long');
   });

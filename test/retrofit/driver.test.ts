@@ -107,7 +107,12 @@ describe('RetrofitDriver', () => {
     const board = retrofitBoard('retrofit-pi-i2c-sensorbox');
     const baro = new Bmp280Device();
     const accel = new Mpu6050Device();
-    const bus = new FakeI2cBus(new Map<number, I2cDevice>([[0x76, baro], [0x68, accel]]));
+    const bus = new FakeI2cBus(
+      new Map<number, I2cDevice>([
+        [0x76, baro],
+        [0x68, accel],
+      ]),
+    );
     const lines = new FakeGpioLines(Object.fromEntries(board.points.flatMap((p) => ('line' in p.source ? [[p.source.line, 1]] : []))));
     const clock = new FakeClock(0);
     const driver = new RetrofitDriver({ board, connect: piRetrofitConnector({ bus: async () => bus, lines: async () => lines }), clock, logger: silentLogger });
@@ -146,7 +151,12 @@ describe('RetrofitDriver', () => {
   it('a sensor that stops answering reads bad (health degraded, I2C_IO); the box gone reads lost', async () => {
     const r = rig();
     await r.driver.open();
-    r.bus.attach(0x76, { read: () => { throw new Error('nack'); }, write: () => undefined });
+    r.bus.attach(0x76, {
+      read: () => {
+        throw new Error('nack');
+      },
+      write: () => undefined,
+    });
     r.clock.advance(100);
     const points = await r.driver.poll('sensors');
     expect(points.filter((p) => p.point === 'pressure').map((p) => p.quality)).toEqual(['bad']);
@@ -161,9 +171,22 @@ describe('RetrofitDriver', () => {
         const mpu = new Mpu6050Device();
         let garbage = false;
         const wrap = (d: I2cDevice): I2cDevice => ({ read: (reg, n) => (garbage ? junk.slice(reg & 0x7f, (reg & 0x7f) + n) : d.read(reg, n)), write: (reg, b) => d.write(reg, b) });
-        const bus: I2cBus & { close(): Promise<void> } = Object.assign(new FakeI2cBus(new Map([[0x76, wrap(good)], [0x68, wrap(mpu)]])), {});
+        const bus: I2cBus & { close(): Promise<void> } = Object.assign(
+          new FakeI2cBus(
+            new Map([
+              [0x76, wrap(good)],
+              [0x68, wrap(mpu)],
+            ]),
+          ),
+          {},
+        );
         const clock = new FakeClock(0);
-        const driver = new RetrofitDriver({ board, connect: piRetrofitConnector({ bus: async () => bus as never, lines: async () => new FakeGpioLines() }), clock, logger: silentLogger });
+        const driver = new RetrofitDriver({
+          board,
+          connect: piRetrofitConnector({ bus: async () => bus as never, lines: async () => new FakeGpioLines() }),
+          clock,
+          logger: silentLogger,
+        });
         const n = new SignalNormalizer(board, { floorLevelsMm: [0, 3000, 6000], stationaryMps: 0.05, staleAfterMs: 3000 });
         await driver.open();
         garbage = true;
@@ -184,20 +207,33 @@ describe('RetrofitDriver', () => {
 
 describe('optional packages', () => {
   it('a retrofit-firmata box without johnny-five says which package to install', async () => {
-    const connect = johnnyFiveConnector({ path: '/dev/ttyUSB0', baudRate: 57600, importFirmata: async () => ({ Firmata: class {} }), importJohnnyFive: async () => { throw new Error("Cannot find package 'johnny-five'"); } });
+    const connect = johnnyFiveConnector({
+      path: '/dev/ttyUSB0',
+      baudRate: 57600,
+      importFirmata: async () => ({ Firmata: class {} }),
+      importJohnnyFive: async () => {
+        throw new Error("Cannot find package 'johnny-five'");
+      },
+    });
     await expect(connect()).rejects.toMatchObject({ code: 'DRIVER_OPEN_FAILED', message: expect.stringMatching(/optional package "johnny-five" \(npm install johnny-five\)/) });
   });
 
   it('the Pi bus maps a NACK from i2c-bus to I2C_IO, and a missing i2c-bus to DRIVER_OPEN_FAILED', async () => {
     const stand = {
       openPromisified: async () => ({
-        readI2cBlock: async () => { throw Object.assign(new Error('EREMOTEIO: remote I/O error'), { code: 'EREMOTEIO' }); },
+        readI2cBlock: async () => {
+          throw Object.assign(new Error('EREMOTEIO: remote I/O error'), { code: 'EREMOTEIO' });
+        },
         writeI2cBlock: async () => ({ bytesWritten: 1 }),
         close: async () => undefined,
       }),
     };
     const bus = await openI2cBus(1, async () => stand);
     await expect(bus.read(0x76, 0xd0, 1)).rejects.toMatchObject({ code: 'I2C_IO', message: expect.stringMatching(/0x76 on \/dev\/i2c-1: EREMOTEIO/) });
-    await expect(openI2cBus(1, async () => { throw new Error('not found'); })).rejects.toMatchObject({ code: 'DRIVER_OPEN_FAILED' });
+    await expect(
+      openI2cBus(1, async () => {
+        throw new Error('not found');
+      }),
+    ).rejects.toMatchObject({ code: 'DRIVER_OPEN_FAILED' });
   });
 });

@@ -35,7 +35,12 @@ describe('shaft fusion, property-based', () => {
     );
     fc.assert(
       fc.property(fc.array(input, { maxLength: 300 }), fc.option(fc.integer({ min: 0, max: 9 }), { nil: undefined }), (inputs, start) => {
-        const f = new ShaftFusion({ shaft: shaftModel([0, 3000, 6000, 9000, 12000, 15000, 18000, 21000, 24000, 27000]), accelFullScaleMps2: G, staleAfterMs: 3000, ...(start === undefined ? {} : { startLanding: start }) });
+        const f = new ShaftFusion({
+          shaft: shaftModel([0, 3000, 6000, 9000, 12000, 15000, 18000, 21000, 24000, 27000]),
+          accelFullScaleMps2: G,
+          staleAfterMs: 3000,
+          ...(start === undefined ? {} : { startLanding: start }),
+        });
         let now = 0;
         for (const i of inputs) {
           if (i.kind === 'accel') f.accel(i.v, i.at);

@@ -32,7 +32,15 @@ async function learn(configuredMm: readonly number[]): Promise<{ result: LearnRe
   const r = rigFor(learningScenario(TOWER_LEVELS_MM));
   await r.driver.open();
   const seen: number[] = [];
-  const outcome = await runLearning({ driver: r.driver, board: r.board, clock: r.clock, wait: r.wait, timeoutMs: 1_800_000, configuredLevelsMm: configuredMm, onProgress: (p) => seen.push(p.visited.length) });
+  const outcome = await runLearning({
+    driver: r.driver,
+    board: r.board,
+    clock: r.clock,
+    wait: r.wait,
+    timeoutMs: 1_800_000,
+    configuredLevelsMm: configuredMm,
+    onProgress: (p) => seen.push(p.visited.length),
+  });
   await r.driver.close();
   if (!outcome.ok) throw new Error(outcome.reason);
   expect(seen.at(-1)).toBe(20);
@@ -106,7 +114,12 @@ describe('the learning run', () => {
 });
 
 describe('checking a learned shaft (diag learn --check)', () => {
-  const traffic = parseSimScenario({ name: 'traffic', durationS: 1800, elevator: { floorLevelsMm: TOWER_LEVELS_MM, ratedSpeedMps: 1.75 }, traffic: { seed: 4, minIdleS: 3, maxIdleS: 20 } });
+  const traffic = parseSimScenario({
+    name: 'traffic',
+    durationS: 1800,
+    elevator: { floorLevelsMm: TOWER_LEVELS_MM, ratedSpeedMps: 1.75 },
+    traffic: { seed: 4, minIdleS: 3, maxIdleS: 20 },
+  });
 
   async function check(shaft: LearnedShaft, levels: readonly number[]) {
     const r = rigFor(traffic);
@@ -118,7 +131,10 @@ describe('checking a learned shaft (diag learn --check)', () => {
 
   it('a shaft that still fits: no new learning run offered', async () => {
     const { result } = await learn(TOWER_CONFIGURED_MM);
-    const out = await check(result.shaft, result.landings.map((l) => l.levelMm));
+    const out = await check(
+      result.shaft,
+      result.landings.map((l) => l.levelMm),
+    );
     expect(out.stops).toBe(60);
     expect(out.advised).toEqual([]);
   });
@@ -127,7 +143,10 @@ describe('checking a learned shaft (diag learn --check)', () => {
     const { result } = await learn(TOWER_CONFIGURED_MM);
     // As if learned before the upper sensor's strip at landing 8 slipped down by 30 mm.
     const slipped: LearnedShaft = { landings: result.shaft.landings.map((l, i) => (i === 7 ? { ...l, upperMm: [l.upperMm[0] + 30, l.upperMm[1] + 30] } : l)) };
-    const out = await check(slipped, result.landings.map((l) => l.levelMm));
+    const out = await check(
+      slipped,
+      result.landings.map((l) => l.levelMm),
+    );
     expect(out.advised.map((d) => d.landing)).toEqual([7]);
     expect(out.advised[0]!.edgeMm).toBeGreaterThan(8);
   });
@@ -136,7 +155,12 @@ describe('checking a learned shaft (diag learn --check)', () => {
 describe('elevgw diag learn', () => {
   it('says there is nothing to learn on a board that reads a controller, and exits 2', async () => {
     const tmp = tempDir();
-    const file = tmp.file('site.yaml', siteYaml([0, 3000, 6000]).replace('retrofit-pi-i2c-sensorbox', 'sim-modbus').replace('    ratedSpeedMps', '    connection: { host: 127.0.0.1, port: 1502 }\n    ratedSpeedMps'));
+    const file = tmp.file(
+      'site.yaml',
+      siteYaml([0, 3000, 6000])
+        .replace('retrofit-pi-i2c-sensorbox', 'sim-modbus')
+        .replace('    ratedSpeedMps', '    connection: { host: 127.0.0.1, port: 1502 }\n    ratedSpeedMps'),
+    );
     const errors: string[] = [];
     const orig = console.error;
     console.error = (m: string) => errors.push(m);

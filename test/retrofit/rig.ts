@@ -69,7 +69,13 @@ export async function runRetrofit(o: RunOptions): Promise<{ events: TimedEvent[]
   const rig = new SimRetrofitBoard({ board, runner, clock, ...(o.box ? { box: o.box } : {}), i2cFailRate: o.i2cFailRate ?? 0, via: o.via ?? 'io' });
   const model = runner.elevator.model;
   const floors = (o.floorsMm ?? model.floorLevelsMm).map((levelMm, i) => ({ label: String(i + 1), levelMm }));
-  const pipeline = new ElevatorPipeline(board, { elevatorId: 'E1', thresholds: thresholdsSchema.parse(o.thresholds ?? {}), ratedSpeedMps: model.ratedSpeedMps, floors, shaft: o.shaft });
+  const pipeline = new ElevatorPipeline(board, {
+    elevatorId: 'E1',
+    thresholds: thresholdsSchema.parse(o.thresholds ?? {}),
+    ratedSpeedMps: model.ratedSpeedMps,
+    floors,
+    shaft: o.shaft,
+  });
   const events: TimedEvent[] = [];
   const monitor = new ElevatorMonitor({
     elevatorId: 'E1',
@@ -100,11 +106,17 @@ export async function runControllerMap(o: { scenario: SimScenario; elevator?: Vi
   const clock = new FakeClock(0);
   const e = runner.elevator;
   const events: TimedEvent[] = [];
-  const pipeline = new ElevatorPipeline(board, { elevatorId: 'E1', thresholds: thresholdsSchema.parse(o.thresholds ?? {}), ratedSpeedMps: e.model.ratedSpeedMps, floors: e.model.floorLevelsMm.map((levelMm, i) => ({ label: String(i + 1), levelMm })) });
+  const pipeline = new ElevatorPipeline(board, {
+    elevatorId: 'E1',
+    thresholds: thresholdsSchema.parse(o.thresholds ?? {}),
+    ratedSpeedMps: e.model.ratedSpeedMps,
+    floors: e.model.floorLevelsMm.map((levelMm, i) => ({ label: String(i + 1), levelMm })),
+  });
   const monitor = new ElevatorMonitor({
     elevatorId: 'E1',
     pipeline,
-    driver: async () => new ModbusDriver({ board: board as never, unitId: 1, link: simModbusLink(() => encodeControllerRegisters(e.state())), bus: new BusQueue(), clock, logger: silentLogger }),
+    driver: async () =>
+      new ModbusDriver({ board: board as never, unitId: 1, link: simModbusLink(() => encodeControllerRegisters(e.state())), bus: new BusQueue(), clock, logger: silentLogger }),
     clock,
     logger: silentLogger,
     onEvents: (evs) => events.push(...evs.map((ev) => ({ ...ev, atS: Math.round(ev.mono) / 1000 }))),

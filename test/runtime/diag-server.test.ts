@@ -63,7 +63,17 @@ describe('diagnostics socket of a running gateway', () => {
       logger: silentLogger,
       mqttConnect: broker.connect,
       driverFor: (e) =>
-        new ModbusDriver({ board: e.board as never, unitId: 1, link: simModbusLink(() => { sim.sync(); return encodeControllerRegisters(sim.state()); }), bus: new BusQueue(), clock: systemClock, logger: silentLogger }),
+        new ModbusDriver({
+          board: e.board as never,
+          unitId: 1,
+          link: simModbusLink(() => {
+            sim.sync();
+            return encodeControllerRegisters(sim.state());
+          }),
+          bus: new BusQueue(),
+          clock: systemClock,
+          logger: silentLogger,
+        }),
     });
     await gw.start();
   });
@@ -128,7 +138,10 @@ describe('diagnostics socket of a running gateway', () => {
 
   it('answers hostile input with an error and changes nothing; three errors close the connection', async () => {
     const before = readOutbox(config.outboxPath).length;
-    const lines = await rawExchange(config.diagSocketPath, ['not json', '{"v":1,"op":"reboot"}', '{"v":1,"op":"snapshot","elevator":"E9"}', '{"v":1,"op":"health"}', ''].join('\n'));
+    const lines = await rawExchange(
+      config.diagSocketPath,
+      ['not json', '{"v":1,"op":"reboot"}', '{"v":1,"op":"snapshot","elevator":"E9"}', '{"v":1,"op":"health"}', ''].join('\n'),
+    );
     const answers = lines.map((l) => JSON.parse(l) as { kind: string; error?: { code: string; message: string } });
     expect(answers.map((a) => a.kind)).toEqual(['error', 'error', 'error']);
     expect(answers.map((a) => a.error!.code)).toEqual(['DIAG_INVALID', 'DIAG_INVALID', 'DIAG_INVALID']);

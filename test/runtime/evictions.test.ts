@@ -16,14 +16,31 @@ async function restartOn(dbPath: string): Promise<void> {
   const config = siteConfig({ simPort: 1, brokerUrl: 'mqtt://broker.test:1883', outboxPath: dbPath, timeScale: 1, gatewayId: 'ev-gw' });
   const broker = new FakeBroker(clock);
   broker.down();
-  const gw = new Gateway({ config, logger: silentLogger, clock, clockSynced: () => true, mqttConnect: broker.connect, diagSocket: false, driverFor: () => ({ kind: 'none', open: async () => undefined, close: async () => undefined, poll: async () => [], health: () => ({ state: 'ok', link: 'open', transactions: 0, failures: 0, consecutiveFailures: 0, errorsByCode: {}, skippedPolls: 0 }) }) });
+  const gw = new Gateway({
+    config,
+    logger: silentLogger,
+    clock,
+    clockSynced: () => true,
+    mqttConnect: broker.connect,
+    diagSocket: false,
+    driverFor: () => ({
+      kind: 'none',
+      open: async () => undefined,
+      close: async () => undefined,
+      poll: async () => [],
+      health: () => ({ state: 'ok', link: 'open', transactions: 0, failures: 0, consecutiveFailures: 0, errorsByCode: {}, skippedPolls: 0 }),
+    }),
+  });
   await gw.start();
   const stopping = gw.stop();
   await clock.advanceAsync(10_000);
   await stopping;
 }
 
-const lossReports = (dbPath: string) => readOutbox(dbPath, "kind = 'event'").filter((r) => r.type === 'outbox-loss').map((r) => JSON.parse(r.payload) as { data: { reason: string; evicted: number } });
+const lossReports = (dbPath: string) =>
+  readOutbox(dbPath, "kind = 'event'")
+    .filter((r) => r.type === 'outbox-loss')
+    .map((r) => JSON.parse(r.payload) as { data: { reason: string; evicted: number } });
 
 describe('evictions are reported even when a power cut comes between the eviction and its report', () => {
   it('given rows evicted and the gateway killed before it reported them, the next start reports them once', async () => {
@@ -34,7 +51,16 @@ describe('evictions are reported even when a power cut comes between the evictio
       expect(lossReports(dbPath)).toEqual([]);
       // The eviction commits (as Gateway.maintain's would), then the power goes before the report is appended.
       const o = SqliteOutbox.open(dbPath, { maxBytes: 20_000, retentionMs: 86_400_000 });
-      o.append(Array.from({ length: 200 }, (_, i) => ({ id: `t${String(i).padStart(5, '0')}`, kind: 'telemetry' as const, elevatorId: 'E1', priority: PRIORITY.telemetry, createdAt: Date.UTC(2026, 2, 2), payload: 'x'.repeat(200) })));
+      o.append(
+        Array.from({ length: 200 }, (_, i) => ({
+          id: `t${String(i).padStart(5, '0')}`,
+          kind: 'telemetry' as const,
+          elevatorId: 'E1',
+          priority: PRIORITY.telemetry,
+          createdAt: Date.UTC(2026, 2, 2),
+          payload: 'x'.repeat(200),
+        })),
+      );
       const evicted = o.maintain(Date.UTC(2026, 2, 2)).evicted;
       o.close();
       expect(evicted).toBeGreaterThan(0);

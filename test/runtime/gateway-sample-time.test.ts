@@ -47,7 +47,17 @@ describe('a whole gateway for one simulated hour, with a 10-minute broker outage
       timeZone: 'Asia/Shanghai',
       mqttConnect: broker.connect,
       driverFor: (e) =>
-        new ModbusDriver({ board: e.board as never, unitId: 1, link: simModbusLink(() => { sim.sync(); return encodeControllerRegisters(sim.state()); }), bus: new BusQueue(), clock, logger: silentLogger }),
+        new ModbusDriver({
+          board: e.board as never,
+          unitId: 1,
+          link: simModbusLink(() => {
+            sim.sync();
+            return encodeControllerRegisters(sim.state());
+          }),
+          bus: new BusQueue(),
+          clock,
+          logger: silentLogger,
+        }),
     });
     const events = () => broker.on('elevgw/v1/st-gw/elevators/+/events').map((m) => JSON.parse(m.payload) as { id: string; type: string; phase: string; severity: string });
 
@@ -71,7 +81,10 @@ describe('a whole gateway for one simulated hour, with a 10-minute broker outage
     // Every stored event arrived, nothing arrived twice, nothing arrived that was not stored.
     expect(new Set(ids).size, 'no duplicates').toBe(ids.length);
     expect([...ids].sort()).toEqual(stored.map((r) => r.id).sort());
-    expect(stored.every((r) => r.delivered), 'every stored event acknowledged').toBe(true);
+    expect(
+      stored.every((r) => r.delivered),
+      'every stored event acknowledged',
+    ).toBe(true);
     // In order within each lane (append order = seq order); a more important lane may overtake.
     const seqOf = new Map(stored.map((r) => [r.id, r.seq]));
     const laneOf = new Map(stored.map((r) => [r.id, r.priority]));

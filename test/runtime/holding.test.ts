@@ -49,7 +49,11 @@ function setup(opts: Partial<HoldingOptions> = {}) {
   const stored = () => inner.next(100_000).map((r) => r.id);
   const reports = () => inner.next(100_000).filter((r) => r.payload.includes('outbox-loss'));
   /** Stored ids, without the outage reports. */
-  const storedEvents = () => inner.next(100_000).filter((r) => !r.payload.includes('outbox-loss')).map((r) => r.id);
+  const storedEvents = () =>
+    inner
+      .next(100_000)
+      .filter((r) => !r.payload.includes('outbox-loss'))
+      .map((r) => r.id);
   return { inner, clock, logs, outages, holding, stored, reports, storedEvents };
 }
 

@@ -7,10 +7,16 @@ describe('scheduled jobs on the injected clock', () => {
   it('runs a job every period of sample time, and keeps going when it throws once', () => {
     const clock = new FakeClock(0);
     const runs: number[] = [];
-    const cancel = every(clock, 1000, () => {
-      runs.push(clock.now());
-      if (runs.length === 2) throw new Error('boom');
-    }, silentLogger, 'test');
+    const cancel = every(
+      clock,
+      1000,
+      () => {
+        runs.push(clock.now());
+        if (runs.length === 2) throw new Error('boom');
+      },
+      silentLogger,
+      'test',
+    );
     clock.advance(3500);
     expect(runs).toEqual([1000, 2000, 3000]);
     cancel();

@@ -115,7 +115,12 @@ describe('rule scenario corpus through a noisy Modbus RTU line (5 % corrupted + 
   beforeAll(async () => {
     stations = await Promise.all(Array.from({ length: LINES }, (_, i) => startRtuStation(join(tmp.dir, `line${i}`), TIMEOUT_MS)));
     // Longest first, pulled by whichever line is free: the lines finish close together.
-    const jobs = corpus.flatMap((c) => [{ c, noisy: true }, { c, noisy: false }]).sort((a, b) => b.c.samples.length - a.c.samples.length);
+    const jobs = corpus
+      .flatMap((c) => [
+        { c, noisy: true },
+        { c, noisy: false },
+      ])
+      .sort((a, b) => b.c.samples.length - a.c.samples.length);
     await Promise.all(
       stations.map(async (station) => {
         for (let job = jobs.shift(); job; job = jobs.shift()) {

@@ -15,9 +15,22 @@ const SAMPLE_MS = 100;
 /** A controller at floor 2, doors closed, idle; `heartbeat` as the test says. Reads always succeed. */
 function controllerPoints(at: number, heartbeat: number): RawPoint[] {
   const values: Record<string, number | boolean> = {
-    position: 6000, speed: 0, doorClosed: true, doorOpen: false, doorZone: true, safetyCircuit: true, doorLockCircuit: true,
-    overspeedSwitch: false, inspection: false, alarmButton: false, occupied: false, mainsPower: true, topFinalLimit: false,
-    bottomFinalLimit: false, floor: 2, heartbeat,
+    position: 6000,
+    speed: 0,
+    doorClosed: true,
+    doorOpen: false,
+    doorZone: true,
+    safetyCircuit: true,
+    doorLockCircuit: true,
+    overspeedSwitch: false,
+    inspection: false,
+    alarmButton: false,
+    occupied: false,
+    mainsPower: true,
+    topFinalLimit: false,
+    bottomFinalLimit: false,
+    floor: 2,
+    heartbeat,
   };
   return Object.entries(values).map(([point, value]) => ({ point, value, at, quality: 'good' }));
 }
@@ -25,7 +38,12 @@ function controllerPoints(at: number, heartbeat: number): RawPoint[] {
 /** The monitor's loop on fake time: poll → normalizer → rules, every 100 ms. */
 function rig(board: ModbusBoardProfile) {
   const clock = new FakeClock();
-  const pipeline = new ElevatorPipeline(board, { elevatorId: 'E1', thresholds: defaultThresholds, ratedSpeedMps: 1, floors: FLOORS.map((levelMm, i) => ({ label: String(i), levelMm })) });
+  const pipeline = new ElevatorPipeline(board, {
+    elevatorId: 'E1',
+    thresholds: defaultThresholds,
+    ratedSpeedMps: 1,
+    floors: FLOORS.map((levelMm, i) => ({ label: String(i), levelMm })),
+  });
   const normalizer = pipeline.normalizer;
   const events: DetectedEvent[] = [];
   return {

@@ -16,9 +16,22 @@ const POLL_MS = 100;
 
 /** A car stalled between floors 2 and 3 with a passenger inside, doors shut. */
 const STALLED: Record<string, number | boolean> = {
-  position: 7500, speed: 0, doorClosed: true, doorOpen: false, zoneUpper: false, zoneLower: false, safetyCircuit: true,
-  doorLockCircuit: true, overspeedSwitch: false, inspection: false, alarmButton: false, occupied: true, mainsPower: true,
-  topFinalLimit: false, bottomFinalLimit: false, floor: 2,
+  position: 7500,
+  speed: 0,
+  doorClosed: true,
+  doorOpen: false,
+  zoneUpper: false,
+  zoneLower: false,
+  safetyCircuit: true,
+  doorLockCircuit: true,
+  overspeedSwitch: false,
+  inspection: false,
+  alarmButton: false,
+  occupied: true,
+  mainsPower: true,
+  topFinalLimit: false,
+  bottomFinalLimit: false,
+  floor: 2,
 };
 
 /**
@@ -27,7 +40,12 @@ const STALLED: Record<string, number | boolean> = {
  */
 function rig() {
   const clock = new FakeClock();
-  const pipeline = new ElevatorPipeline(board, { elevatorId: 'E1', thresholds: defaultThresholds, ratedSpeedMps: 1.75, floors: FLOORS.map((levelMm, i) => ({ label: String(i), levelMm })) });
+  const pipeline = new ElevatorPipeline(board, {
+    elevatorId: 'E1',
+    thresholds: defaultThresholds,
+    ratedSpeedMps: 1.75,
+    floors: FLOORS.map((levelMm, i) => ({ label: String(i), levelMm })),
+  });
   const events: DetectedEvent[] = [];
   let beat = 0;
   return {
@@ -49,8 +67,7 @@ function rig() {
 }
 
 /** Raises of the faults this file is about (stopped-outside-zone rightly comes at 5 s in every case). */
-const raises = (events: readonly DetectedEvent[]) =>
-  events.filter((e) => e.phase === 'raised' && e.type !== 'stopped-outside-zone').map((e) => `${e.type}@${e.mono}`);
+const raises = (events: readonly DetectedEvent[]) => events.filter((e) => e.phase === 'raised' && e.type !== 'stopped-outside-zone').map((e) => `${e.type}@${e.mono}`);
 
 describe('a noisy line: failed polls within the staleness window are not missing data', () => {
   it('the window of a board polled every 100 ms is 3 s (what the cases below rely on)', () => {
@@ -101,7 +118,11 @@ describe('a held reading is not time the condition was seen', () => {
 
   it('given a one-sample governor-switch glitch and the poll after it lost, no overspeed is raised', () => {
     const r = rig();
-    r.run(8_000, (now) => now === 5_200, (now) => ({ overspeedSwitch: now === 5_100 }));
+    r.run(
+      8_000,
+      (now) => now === 5_200,
+      (now) => ({ overspeedSwitch: now === 5_100 }),
+    );
     expect(r.events.filter((e) => e.type === 'overspeed')).toEqual([]);
   });
 

@@ -81,7 +81,25 @@ describe('signal normalizer (sim-modbus profile)', () => {
 
   it('lists the signals the board provides', () => {
     expect([...make().available()].sort()).toEqual(
-      ['alarmButton', 'bottomFinalLimit', 'controllerFloor', 'direction', 'door', 'doorLockCircuit', 'doorZone', 'floor', 'inspection', 'levelingErrorMm', 'mainsPower', 'occupied', 'overspeedSwitch', 'positionMm', 'safetyCircuit', 'speedMps', 'topFinalLimit'].sort(),
+      [
+        'alarmButton',
+        'bottomFinalLimit',
+        'controllerFloor',
+        'direction',
+        'door',
+        'doorLockCircuit',
+        'doorZone',
+        'floor',
+        'inspection',
+        'levelingErrorMm',
+        'mainsPower',
+        'occupied',
+        'overspeedSwitch',
+        'positionMm',
+        'safetyCircuit',
+        'speedMps',
+        'topFinalLimit',
+      ].sort(),
     );
   });
 

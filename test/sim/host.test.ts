@@ -10,7 +10,14 @@ import type { SimState } from '../../src/sim/elevator.js';
 const ModbusRTU = ModbusSerial.default;
 type Client = InstanceType<typeof ModbusRTU>;
 
-const shortTrip = parseSimScenario({ name: 'short', durationS: 30, steps: [{ atS: 0, action: 'call', floor: 1 }, { atS: 15, action: 'call', floor: 0 }] });
+const shortTrip = parseSimScenario({
+  name: 'short',
+  durationS: 30,
+  steps: [
+    { atS: 0, action: 'call', floor: 1 },
+    { atS: 15, action: 'call', floor: 0 },
+  ],
+});
 
 describe('SimHost', () => {
   afterEach(() => {

@@ -99,7 +99,9 @@ describe('generic-modbus-controller register map', () => {
     const e = new VirtualElevator({}, 5);
     const at5 = encodeControllerRegisters(e.state());
     expect(at5.slice(0, 3)).toEqual([0, 15_000, 0]);
-    expect(at5[3]).toBe((1 << STATUS_BITS.doorClosed) | (1 << STATUS_BITS.doorZone) | (1 << STATUS_BITS.safetyCircuit) | (1 << STATUS_BITS.doorLockCircuit) | (1 << STATUS_BITS.mainsPower));
+    expect(at5[3]).toBe(
+      (1 << STATUS_BITS.doorClosed) | (1 << STATUS_BITS.doorZone) | (1 << STATUS_BITS.safetyCircuit) | (1 << STATUS_BITS.doorLockCircuit) | (1 << STATUS_BITS.mainsPower),
+    );
     expect(at5[4]).toBe(5);
     expect(at5[6]).toBe(0b11);
     const below = encodeControllerRegisters({ ...e.state(), positionMm: -12.4, speedMps: -0.25 });

@@ -27,7 +27,15 @@ describe('scenario format', () => {
   });
 
   it('refuses an invalid scenario with a message naming the path', () => {
-    expect(problemsOf({ ...base, steps: [{ atS: 0, action: 'call', floor: 1 }, { atS: 2, action: 'call', floor: 1.5 }] })).toMatch(/test\.yaml is invalid:\n {2}steps\[1\]\.floor: /);
+    expect(
+      problemsOf({
+        ...base,
+        steps: [
+          { atS: 0, action: 'call', floor: 1 },
+          { atS: 2, action: 'call', floor: 1.5 },
+        ],
+      }),
+    ).toMatch(/test\.yaml is invalid:\n {2}steps\[1\]\.floor: /);
     expect(problemsOf({ ...base, steps: [{ atS: 1, action: 'teleport' }] })).toMatch(/steps\[0\]\.action: /);
     expect(problemsOf({ ...base, steps: [{ atS: 1, action: 'stall', floor: 2 }] })).toMatch(/steps\[0\]: Unrecognized key: "floor"/);
     expect(problemsOf({ ...base, steps: [{ atS: 0, action: 'call', floor: 10 }] })).toMatch(/steps\[0\]\.floor: no floor 10 \(floors 0–9\)/);
@@ -38,7 +46,9 @@ describe('scenario format', () => {
   });
 
   it('checks floors against the elevator overrides', () => {
-    expect(() => parseSimScenario({ ...base, elevator: { floorLevelsMm: [0, 3000] }, steps: [{ atS: 0, action: 'call', floor: 2 }] })).toThrow(/steps\[0\]\.floor: no floor 2 \(floors 0–1\)/);
+    expect(() => parseSimScenario({ ...base, elevator: { floorLevelsMm: [0, 3000] }, steps: [{ atS: 0, action: 'call', floor: 2 }] })).toThrow(
+      /steps\[0\]\.floor: no floor 2 \(floors 0–1\)/,
+    );
   });
 });
 

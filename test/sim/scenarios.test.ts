@@ -94,16 +94,19 @@ describe('built-in scenarios', () => {
     expect(longestStretchMs(states, (s) => !s.mainsPower)).toBeGreaterThanOrEqual(9_990);
   });
 
-  it.each(['trapped', 'door-open-while-moving', 'overspeed', 'power-loss', 'demo'])('%s ends idle at the bottom landing with nobody inside and nothing active, so it loops', (name) => {
-    const { states, runner } = play(name);
-    const end = states.at(-1)!;
-    expect(runner.elevator.idle()).toBe(true);
-    expect(end).toMatchObject({ positionMm: 0, speedMps: 0, doorClosed: true, passengers: 0, mainsPower: true, overspeedSwitch: false, alarmButton: false, inspection: false });
-    // a second round on the same elevator does the same things
-    const first = runner.elevator.counters();
-    runner.restart();
-    while (!runner.finished) runner.advance(10);
-    expect(runner.elevator.counters()).toEqual({ trips: 2 * first.trips, doorCycles: 2 * first.doorCycles });
-    expect(runner.elevator.state()).toMatchObject({ positionMm: 0, passengers: 0 });
-  });
+  it.each(['trapped', 'door-open-while-moving', 'overspeed', 'power-loss', 'demo'])(
+    '%s ends idle at the bottom landing with nobody inside and nothing active, so it loops',
+    (name) => {
+      const { states, runner } = play(name);
+      const end = states.at(-1)!;
+      expect(runner.elevator.idle()).toBe(true);
+      expect(end).toMatchObject({ positionMm: 0, speedMps: 0, doorClosed: true, passengers: 0, mainsPower: true, overspeedSwitch: false, alarmButton: false, inspection: false });
+      // a second round on the same elevator does the same things
+      const first = runner.elevator.counters();
+      runner.restart();
+      while (!runner.finished) runner.advance(10);
+      expect(runner.elevator.counters()).toEqual({ trips: 2 * first.trips, doorCycles: 2 * first.doorCycles });
+      expect(runner.elevator.state()).toMatchObject({ positionMm: 0, passengers: 0 });
+    },
+  );
 });

@@ -53,7 +53,8 @@ export function parseCalibration(b: Uint8Array): Bmp280Calibration {
   const s16 = (i: number) => (u16(i) << 16) >> 16;
   const c = { T1: u16(0), T2: s16(2), T3: s16(4), P1: u16(6), P2: s16(8), P3: s16(10), P4: s16(12), P5: s16(14), P6: s16(16), P7: s16(18), P8: s16(20), P9: s16(22) };
   // Erased or absent (all 0x00 or 0xFF): compensation would divide by zero or give nonsense.
-  if (c.T1 === 0 || c.P1 === 0 || c.T1 === 0xffff || c.P1 === 0xffff) throw new ElevgwError('SENSOR_INVALID', 'BMP280 calibration reads blank: not a BMP280, or it is not answering');
+  if (c.T1 === 0 || c.P1 === 0 || c.T1 === 0xffff || c.P1 === 0xffff)
+    throw new ElevgwError('SENSOR_INVALID', 'BMP280 calibration reads blank: not a BMP280, or it is not answering');
   return c;
 }
 

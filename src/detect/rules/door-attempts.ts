@@ -13,9 +13,7 @@ export interface DoorAttemptLimits {
   minAttemptMs: number;
 }
 
-export type DoorAttemptTrigger =
-  | { kind: 'timeout'; since: number }
-  | { kind: 'failed'; count: number; since: number };
+export type DoorAttemptTrigger = { kind: 'timeout'; since: number } | { kind: 'failed'; count: number; since: number };
 
 /**
  * Follows the door's attempts to close (or open) for 关门故障 / 开门故障. An attempt begins when

@@ -51,7 +51,8 @@ export class FloorPositionLostRule implements Rule {
     if (this.raised === undefined && (em?.edge === 'raised' || ej?.edge === 'raised')) {
       this.raised = jump !== undefined ? 'jump' : 'mismatch';
       const where = { floor: good(s, 'floor') ?? null, positionMm: good(s, 'positionMm') ?? null };
-      const data = jump !== undefined ? { kind: 'jump' as const, ...jumpData(jump), ...where } : { kind: 'mismatch' as const, controllerFloor: good(s, 'controllerFloor') ?? null, ...where };
+      const data =
+        jump !== undefined ? { kind: 'jump' as const, ...jumpData(jump), ...where } : { kind: 'mismatch' as const, controllerFloor: good(s, 'controllerFloor') ?? null, ...where };
       return [transition(this.type, this.severity, 'raised', now, data)];
     }
     if (this.raised !== undefined && !this.mismatch.active && !this.jumped.active) {

@@ -106,7 +106,12 @@ export function checkSpeed(ratedMps: number, rec: SessionRecorder, t: Texts): Ch
   if (seen < 0.1) return { check: 'rated-speed', result: 'fail', detail: t.neverRan({ rated: ratedMps.toFixed(2) }), seenMps: seen };
   const ratio = rec.maxSpeedMps / ratedMps;
   const result = ratio >= SPEED_RATIO.min && ratio <= SPEED_RATIO.max ? 'pass' : 'fail';
-  return { check: 'rated-speed', result, detail: t.speed({ seen: seen.toFixed(2), pct: Math.round(ratio * 100), rated: ratedMps.toFixed(2), min: SPEED_RATIO.min * 100, max: SPEED_RATIO.max * 100 }), seenMps: seen };
+  return {
+    check: 'rated-speed',
+    result,
+    detail: t.speed({ seen: seen.toFixed(2), pct: Math.round(ratio * 100), rated: ratedMps.toFixed(2), min: SPEED_RATIO.min * 100, max: SPEED_RATIO.max * 100 }),
+    seenMps: seen,
+  };
 }
 
 /**

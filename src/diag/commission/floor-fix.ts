@@ -10,7 +10,10 @@ export interface LevelFix {
 
 /** `20261202T031544Z`: a UTC time for file names (sorts, no colons). */
 export function fileStamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 /**

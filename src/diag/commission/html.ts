@@ -7,12 +7,61 @@ import { CHECK_WORDS, STEP_WORDS } from './texts.js';
  * position over the session drawn as inline SVG with the landings and the steps marked.
  */
 
-const esc = (s: string | number) =>
-  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const esc = (s: string | number) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const WORDS = {
-  en: { title: 'Commissioning report', result: 'Result', steps: 'Steps', checks: 'Checks', floors: 'Floor table', plot: 'Car position over the session', step: 'step', outcome: 'result', saw: 'seen', took: 'took', label: 'landing', configured: 'configured mm', measured: 'measured mm', stops: 'stops (mm)', event: 'Event for the platform', technician: 'Technician', board: 'Board', gateway: 'Gateway', version: 'elevgw', started: 'Started', scale: 'Time scale', written: 'Measured levels written to the config; backup', time: 'time, s', position: 'position, mm' },
-  zh: { title: '调试验收报告', result: '结果', steps: '步骤', checks: '检查', floors: '楼层表', plot: '调试期间轿厢位置', step: '步骤', outcome: '结果', saw: '看到', took: '用时', label: '层站', configured: '配置 mm', measured: '实测 mm', stops: '各次停靠 (mm)', event: '上报平台的事件', technician: '技术员', board: '板卡', gateway: '网关', version: 'elevgw', started: '开始', scale: '时间倍率', written: '实测平层位置已写入配置；备份', time: '时间，秒', position: '位置，mm' },
+  en: {
+    title: 'Commissioning report',
+    result: 'Result',
+    steps: 'Steps',
+    checks: 'Checks',
+    floors: 'Floor table',
+    plot: 'Car position over the session',
+    step: 'step',
+    outcome: 'result',
+    saw: 'seen',
+    took: 'took',
+    label: 'landing',
+    configured: 'configured mm',
+    measured: 'measured mm',
+    stops: 'stops (mm)',
+    event: 'Event for the platform',
+    technician: 'Technician',
+    board: 'Board',
+    gateway: 'Gateway',
+    version: 'elevgw',
+    started: 'Started',
+    scale: 'Time scale',
+    written: 'Measured levels written to the config; backup',
+    time: 'time, s',
+    position: 'position, mm',
+  },
+  zh: {
+    title: '调试验收报告',
+    result: '结果',
+    steps: '步骤',
+    checks: '检查',
+    floors: '楼层表',
+    plot: '调试期间轿厢位置',
+    step: '步骤',
+    outcome: '结果',
+    saw: '看到',
+    took: '用时',
+    label: '层站',
+    configured: '配置 mm',
+    measured: '实测 mm',
+    stops: '各次停靠 (mm)',
+    event: '上报平台的事件',
+    technician: '技术员',
+    board: '板卡',
+    gateway: '网关',
+    version: 'elevgw',
+    started: '开始',
+    scale: '时间倍率',
+    written: '实测平层位置已写入配置；备份',
+    time: '时间，秒',
+    position: '位置，mm',
+  },
 } as const;
 
 const MARK = { pass: '✓', warn: '!', fail: '✗', timeout: '✗', skipped: '–' } as const;
@@ -38,7 +87,8 @@ function positionPlot(r: CommissioningReport, w: (typeof WORDS)[keyof typeof WOR
     return `<rect x="${x0}" y="${m.t}" width="${Math.max(1, x1 - x0).toFixed(1)}" height="${H - m.t - m.b}" fill="${i % 2 ? '#f6f8fa' : '#eef3fb'}"/><text x="${x0 + 2}" y="${m.t - 8}" font-size="11" fill="${COLOUR[s.result]}">${esc(MARK[s.result])} ${esc(STEP_WORDS[r.lang][s.step].name)}</text>`;
   });
   const landings = r.floors.map(
-    (f) => `<line x1="${m.l}" x2="${W - m.r}" y1="${y(f.configuredMm)}" y2="${y(f.configuredMm)}" stroke="#d0d7de" stroke-dasharray="4 3"/><text x="${m.l - 6}" y="${Number(y(f.configuredMm)) + 4}" font-size="11" text-anchor="end">${esc(f.label)}</text>`,
+    (f) =>
+      `<line x1="${m.l}" x2="${W - m.r}" y1="${y(f.configuredMm)}" y2="${y(f.configuredMm)}" stroke="#d0d7de" stroke-dasharray="4 3"/><text x="${m.l - 6}" y="${Number(y(f.configuredMm)) + 4}" font-size="11" text-anchor="end">${esc(f.label)}</text>`,
   );
   const ticks = Array.from({ length: 6 }, (_, i) => (tMax * i) / 5).map((t) => `<text x="${x(t)}" y="${H - m.b + 16}" font-size="11" text-anchor="middle">${Math.round(t)}</text>`);
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="${esc(w.plot)}" font-family="sans-serif">
@@ -57,7 +107,10 @@ export function reportHtml(r: CommissioningReport): string {
   const row = (cells: (string | number)[]) => `<tr>${cells.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`;
   const head = (cells: string[]) => `<tr>${cells.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>`;
   const mark = (k: keyof typeof MARK) => `<span style="color:${COLOUR[k]};font-weight:bold">${MARK[k]} ${esc(k)}</span>`;
-  const steps = r.steps.map((s) => `<tr><td>${esc(STEP_WORDS[r.lang][s.step].name)}</td><td>${mark(s.result)}</td><td>${esc(s.reason ? `${s.reason} — ${s.saw}` : s.saw)}</td><td>${esc(s.durationS)} s</td></tr>`);
+  const steps = r.steps.map(
+    (s) =>
+      `<tr><td>${esc(STEP_WORDS[r.lang][s.step].name)}</td><td>${mark(s.result)}</td><td>${esc(s.reason ? `${s.reason} — ${s.saw}` : s.saw)}</td><td>${esc(s.durationS)} s</td></tr>`,
+  );
   const checks = r.checks.map((c) => `<tr><td>${esc(CHECK_WORDS[r.lang][c.check])}</td><td>${mark(c.result)}</td><td>${esc(c.detail)}</td></tr>`);
   const floors = r.floors.map((f) => row([f.label, f.configuredMm, f.measuredMm ?? '—', f.stopsMm.join(', ') || '—']));
   const event = 'id' in r.event ? r.event.id : r.event.error;

@@ -141,7 +141,12 @@ export class CommissionSession {
       const startMs = this.siteMs();
       const w = watcherFor(step, { floors: this.o.floors, recorder: this.recorder, t: this.st, startMs });
       const lacking = w.needs.filter((s) => !(s in this.first!.signals));
-      const done = (o: Omit<StepOutcome, 'step' | 'startS' | 'durationS'>): StepOutcome => ({ step, ...o, startS: Math.round(startMs / 100) / 10, durationS: Math.round((this.siteMs() - startMs) / 100) / 10 });
+      const done = (o: Omit<StepOutcome, 'step' | 'startS' | 'durationS'>): StepOutcome => ({
+        step,
+        ...o,
+        startS: Math.round(startMs / 100) / 10,
+        durationS: Math.round((this.siteMs() - startMs) / 100) / 10,
+      });
       if (lacking.length > 0) {
         this.o.out.write(`${this.t.lacks({ step: words.name, signals: lacking.join(', ') })}\n`);
         outcomes.push(done({ result: 'fail', saw: this.t.lacks({ step: words.name, signals: lacking.join(', ') }).trim() }));

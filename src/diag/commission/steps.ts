@@ -66,7 +66,15 @@ function onThenOff(id: CommissioningStep, signal: string, c: StepContext, words:
 }
 
 /** A boolean signal in one state for at least `needS` (the alarm held; the mains off), and, if `back`, out of it again. */
-function held(id: CommissioningStep, signal: string, active: boolean, needS: number, back: boolean, c: StepContext, words: { saw: (s: string, backAgain: boolean) => string; never: string; short: (s: string) => string; notBack: string }): StepWatcher {
+function held(
+  id: CommissioningStep,
+  signal: string,
+  active: boolean,
+  needS: number,
+  back: boolean,
+  c: StepContext,
+  words: { saw: (s: string, backAgain: boolean) => string; never: string; short: (s: string) => string; notBack: string },
+): StepWatcher {
   let since: number | undefined;
   let longestMs = 0;
   let done = false;
@@ -129,9 +137,7 @@ function everyFloor(c: StepContext): StepWatcher {
     },
     passed: () => missing().length === 0,
     saw: () =>
-      missing().length === 0
-        ? c.t.allFloors({ n: labels.length })
-        : c.t.floorsSeen({ seen: labels.filter((_, i) => visited().has(i)).join(', '), missing: missing().join(', ') }),
+      missing().length === 0 ? c.t.allFloors({ n: labels.length }) : c.t.floorsSeen({ seen: labels.filter((_, i) => visited().has(i)).join(', '), missing: missing().join(', ') }),
     why: () => c.t.noStopAt({ missing: missing().join(', ') }),
   };
   return w;

@@ -23,7 +23,9 @@ export interface RunOptions {
 export type LearnOutcome = { ok: true; result: LearnResult } | { ok: false; reason: string };
 
 /** Polls until the car has stopped at every landing and is back at the bottom, then gives what was learned. */
-export async function runLearning(o: RunOptions & { configuredLevelsMm: readonly number[]; onProgress?: (p: { visited: number[]; at: number | undefined }) => void }): Promise<LearnOutcome> {
+export async function runLearning(
+  o: RunOptions & { configuredLevelsMm: readonly number[]; onProgress?: (p: { visited: number[]; at: number | undefined }) => void },
+): Promise<LearnOutcome> {
   const learner = new ShaftLearner(o.configuredLevelsMm, { accelFullScaleMps2: o.board.sensors.accelerometer.rangeG * 9.80665, vanes: o.board.vanes });
   const group = o.board.pollGroups[0]!;
   const until = o.clock.now() + o.timeoutMs;

@@ -6,7 +6,10 @@ import type { LearnResult } from '../../signals/fusion/learn.js';
 
 /** `20261202T031544Z`: a UTC time for file names. */
 function fileStamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 /**
@@ -21,7 +24,8 @@ export function writeLearnedShaft(file: string, elevatorId: string, r: LearnResu
   const elevator = isSeq(elevators) ? elevators.items.find((e) => isMap(e) && String(e.get('id')) === elevatorId) : undefined;
   const floors = isMap(elevator) ? elevator.get('floors', true) : undefined;
   if (!isMap(elevator) || !isSeq(floors)) throw new ElevgwError('CONFIG_INVALID', `${file}: no elevator "${elevatorId}" with a floors list to write the learned shaft into`);
-  if (floors.items.length !== r.landings.length) throw new ElevgwError('CONFIG_INVALID', `${file}: elevator "${elevatorId}" has ${floors.items.length} floors, the learning run ${r.landings.length} landings`);
+  if (floors.items.length !== r.landings.length)
+    throw new ElevgwError('CONFIG_INVALID', `${file}: elevator "${elevatorId}" has ${floors.items.length} floors, the learning run ${r.landings.length} landings`);
   r.landings.forEach((l, i) => {
     const floor = floors.items[i];
     if (isMap(floor)) floor.set('levelMm', l.levelMm);

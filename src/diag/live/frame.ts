@@ -66,7 +66,12 @@ export function frameFromSnapshot(snap: Snapshot, e: ElevatorSnapshot, ages: Fau
     at: nowMs,
     elevator: { id: e.id, board: e.board, floors: e.floors, ratedSpeedMps: e.ratedSpeedMps },
     signals,
-    driver: { state: e.driver.state, transactionsPerS: e.transactionsPerS, errorsByCode: e.driver.errorsByCode, ...(e.driver.lastErrorCode ? { lastErrorCode: e.driver.lastErrorCode } : {}) },
+    driver: {
+      state: e.driver.state,
+      transactionsPerS: e.transactionsPerS,
+      errorsByCode: e.driver.errorsByCode,
+      ...(e.driver.lastErrorCode ? { lastErrorCode: e.driver.lastErrorCode } : {}),
+    },
     outbox: { pending: snap.outbox.pending, oldestPendingAgeS: snap.outbox.oldestPendingAgeS },
     faults: ages.active(e.activeFaults, nowMs),
     gateway: { id: snap.gatewayId, version: snap.version, uptimeS: snap.uptimeS },

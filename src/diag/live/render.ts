@@ -59,18 +59,17 @@ function panel(f: LiveFrame, lang: Lang, nowMs: number): [string, string][] {
     return `${a}${(a ? Math.abs(Number(v)) : Number(v)).toFixed(2)} m/s`;
   });
   const faults =
-    f.faults === null
-      ? '?'
-      : f.faults.length === 0
-        ? t.none()
-        : f.faults.map((x) => `${x.type} ${x.atLeast ? '≥ ' : ''}${formatDuration(nowMs - x.sinceMs, lang)}`).join(', ');
+    f.faults === null ? '?' : f.faults.length === 0 ? t.none() : f.faults.map((x) => `${x.type} ${x.atLeast ? '≥ ' : ''}${formatDuration(nowMs - x.sinceMs, lang)}`).join(', ');
   const d = f.driver;
   const errors = d ? Object.entries(d.errorsByCode).map(([code, n]) => `${code} ${n}`) : [];
   const driver = d
-    ? [`${d.state}${d.state !== 'ok' && d.lastErrorCode ? ` (${d.lastErrorCode})` : ''}`, d.transactionsPerS === null ? '' : t.txPerS({ n: d.transactionsPerS.toFixed(1) })].filter(Boolean).join(' · ')
+    ? [`${d.state}${d.state !== 'ok' && d.lastErrorCode ? ` (${d.lastErrorCode})` : ''}`, d.transactionsPerS === null ? '' : t.txPerS({ n: d.transactionsPerS.toFixed(1) })]
+        .filter(Boolean)
+        .join(' · ')
     : '?';
   const o = f.outbox;
-  const outbox = o === null ? '?' : o === 'missing' ? t.outboxNone() : t.pending({ n: o.pending, oldest: o.oldestPendingAgeS === null ? '' : formatDuration(o.oldestPendingAgeS * 1000, lang) });
+  const outbox =
+    o === null ? '?' : o === 'missing' ? t.outboxNone() : t.pending({ n: o.pending, oldest: o.oldestPendingAgeS === null ? '' : formatDuration(o.oldestPendingAgeS * 1000, lang) });
   return [
     [t.position(), position(f, t)],
     [t.speed(), `${speed} · ${t.rated({ rated: f.elevator.ratedSpeedMps.toFixed(2) })}`],

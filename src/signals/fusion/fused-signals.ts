@@ -84,11 +84,16 @@ export function fusedInputsOf(board: BoardProfile, points: readonly { point: str
  * a barometer and the two door-zone Hall sensors), or undefined for a board that reads a
  * controller's position and speed.
  */
-export function fusedSignalsFor(board: BoardProfile, o: { floorLevelsMm: readonly number[]; staleAfterMs: number; shaft?: LearnedShaft | undefined; startLanding?: number }): FusedSignals | undefined {
+export function fusedSignalsFor(
+  board: BoardProfile,
+  o: { floorLevelsMm: readonly number[]; staleAfterMs: number; shaft?: LearnedShaft | undefined; startLanding?: number },
+): FusedSignals | undefined {
   if (board.transport !== 'retrofit-firmata' && board.transport !== 'retrofit-i2c') return undefined;
   const provides = new Set(board.points.map((p) => p.signal));
   for (const s of ['accelVerticalMps2', 'pressurePa', 'doorZoneUpper', 'doorZoneLower'] as const) if (!provides.has(s)) return undefined;
   const shaft = shaftModel(o.floorLevelsMm, o.shaft, board.vanes);
   const fullScale = board.sensors.accelerometer.rangeG * 9.80665;
-  return new FusedSignals(new ShaftFusion({ shaft, accelFullScaleMps2: fullScale, staleAfterMs: o.staleAfterMs, ...(o.startLanding === undefined ? {} : { startLanding: o.startLanding }) }));
+  return new FusedSignals(
+    new ShaftFusion({ shaft, accelFullScaleMps2: fullScale, staleAfterMs: o.staleAfterMs, ...(o.startLanding === undefined ? {} : { startLanding: o.startLanding }) }),
+  );
 }

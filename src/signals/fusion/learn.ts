@@ -139,7 +139,16 @@ export class ShaftLearner {
       const e = this.edgesAt(i, ratio);
       const configuredMm = this.configuredLevelsMm[i]!;
       const levelMm = Math.abs(measuredMm - configuredMm) > LEVEL_TOLERANCE_MM ? measuredMm : configuredMm;
-      return { levelMm, measuredMm, configuredMm, pressurePa: round1(pressures[i]! - pressures[0]!), upperMm: e.upper, lowerMm: e.lower, stops: done.filter((s) => s.landing === i).length, edges: e.measured };
+      return {
+        levelMm,
+        measuredMm,
+        configuredMm,
+        pressurePa: round1(pressures[i]! - pressures[0]!),
+        upperMm: e.upper,
+        lowerMm: e.lower,
+        stops: done.filter((s) => s.landing === i).length,
+        edges: e.measured,
+      };
     });
     return {
       landings,

@@ -4,7 +4,20 @@ import { gauss } from '../wear/gauss.js';
 import { prng } from '../prng.js';
 
 /** The calibration of the datasheet's worked example (section 8.2): a plausible chip. */
-export const EXAMPLE_CALIBRATION: Bmp280Calibration = { T1: 27504, T2: 26435, T3: -1000, P1: 36477, P2: -10685, P3: 3024, P4: 2855, P5: 140, P6: -7, P7: 15500, P8: -14600, P9: 6000 };
+export const EXAMPLE_CALIBRATION: Bmp280Calibration = {
+  T1: 27504,
+  T2: 26435,
+  T3: -1000,
+  P1: 36477,
+  P2: -10685,
+  P3: 3024,
+  P4: 2855,
+  P5: 140,
+  P6: -7,
+  P7: 15500,
+  P8: -14600,
+  P9: 6000,
+};
 
 const STANDBY_MS = [0.5, 62.5, 125, 250, 500, 1000, 2000, 4000];
 const OVERSAMPLING = [0, 1, 2, 4, 8, 16, 16, 16];

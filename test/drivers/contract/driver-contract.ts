@@ -29,7 +29,6 @@ export interface DriverRig {
   dispose(): Promise<void>;
 }
 
-
 const allGood = (pts: RawPoint[]) => pts.length > 0 && pts.every((p) => p.quality === 'good');
 const allBad = (pts: RawPoint[]) => pts.length > 0 && pts.every((p) => p.quality === 'bad');
 

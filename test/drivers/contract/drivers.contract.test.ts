@@ -48,16 +48,27 @@ driverContract('modbus (RTU over a fake cable to the simulator slave)', async ()
   const board = loadBoardFile(boardFile('generic-modbus-controller')) as ModbusBoardProfile;
   const cable = new FakeCable();
   const settings = { path: 'master', baudRate: 115_200, parity: 'none' as const };
-  const serve = () => startModbusRtuServer({ path: 'slave', baudRate: 115_200, unitId: 1, readRegisters: () => [0, 6003, 0, 0b10_0001_1101, 2, 17], openSerial: cable.opener('slave') });
+  const serve = () =>
+    startModbusRtuServer({ path: 'slave', baudRate: 115_200, unitId: 1, readRegisters: () => [0, 6003, 0, 0b10_0001_1101, 2, 17], openSerial: cable.opener('slave') });
   let server: ModbusRtuServer | undefined = await serve();
   const opener = counting(cable.opener('master') as (s: Parameters<SerialPortFactory>[0]) => FakeEnd);
   const clock = new FakeClock(0);
   const driver = new ModbusDriver({
-    board, unitId: 1, link: modbusRtuLink(settings, new RtuPorts(opener.fn)), bus: new BusQueue(), clock, logger: silentLogger,
-    reopenMinMs: BACKOFF.minMs, reopenMaxMs: BACKOFF.maxMs,
+    board,
+    unitId: 1,
+    link: modbusRtuLink(settings, new RtuPorts(opener.fn)),
+    bus: new BusQueue(),
+    clock,
+    logger: silentLogger,
+    reopenMinMs: BACKOFF.minMs,
+    reopenMaxMs: BACKOFF.maxMs,
   });
   return {
-    driver, clock, group: 'fast', lostCode: 'MODBUS_IO', expected: { position: 6003, floor: 2, doorClosed: true },
+    driver,
+    clock,
+    group: 'fast',
+    lostCode: 'MODBUS_IO',
+    expected: { position: 6003, floor: 2, doorClosed: true },
     report: async () => undefined,
     async unplug() {
       cable.unplug();
@@ -89,10 +100,22 @@ driverContract('serial-framed (sensor box over a fake cable)', async () => {
   };
   await openBox();
   const clock = new FakeClock(0);
-  const driver = new SerialFramedDriver({ board, connection: { path: 'host', baudRate: 115_200 }, ports: opener.fn, clock, logger: silentLogger, reopenMinMs: BACKOFF.minMs, reopenMaxMs: BACKOFF.maxMs });
+  const driver = new SerialFramedDriver({
+    board,
+    connection: { path: 'host', baudRate: 115_200 },
+    ports: opener.fn,
+    clock,
+    logger: silentLogger,
+    reopenMinMs: BACKOFF.minMs,
+    reopenMaxMs: BACKOFF.maxMs,
+  });
   const state = { ...new VirtualElevator().state(), positionMm: 6003, doorClosed: true };
   return {
-    driver, clock, group: 'fast', lostCode: 'SERIAL_IO', expected: { version: 1, position: 6003, doorClosed: true },
+    driver,
+    clock,
+    group: 'fast',
+    lostCode: 'SERIAL_IO',
+    expected: { version: 1, position: 6003, doorClosed: true },
     async report() {
       if (box?.isOpen) box.write(encodeSensorboxFrame(state));
       await settle();
@@ -125,7 +148,11 @@ driverContract('gpio (fake lines)', async () => {
     return realInput(line);
   };
   return {
-    driver, clock, group: 'inputs', lostCode: 'GPIO_IO', expected: { doorClosed: true, mains: true, pir: false },
+    driver,
+    clock,
+    group: 'inputs',
+    lostCode: 'GPIO_IO',
+    expected: { doorClosed: true, mains: true, pir: false },
     report: async () => undefined,
     unplug: async () => lines.unplug(),
     plug: async () => lines.plug(),
@@ -150,7 +177,11 @@ driverContract('firmata (mock board)', async () => {
   const driver = new FirmataDriver({ board, connect, clock, logger: silentLogger, reopenMinMs: BACKOFF.minMs, reopenMaxMs: BACKOFF.maxMs });
   return {
     // Raw pin levels (the profile's inversion is the normalizer's business): contacts pulled low when made.
-    driver, clock, group: 'inputs', lostCode: 'FIRMATA_IO', expected: { doorClosed: false, mains: false, pir: true },
+    driver,
+    clock,
+    group: 'inputs',
+    lostCode: 'FIRMATA_IO',
+    expected: { doorClosed: false, mains: false, pir: true },
     async report() {
       await settle();
       if (!io || io.closed) return;
@@ -176,7 +207,10 @@ function retrofitSensors() {
   const barometer = new Bmp280Device();
   const accelerometer = new Mpu6050Device();
   return {
-    devices: new Map<number, I2cDevice>([[0x76, barometer], [0x68, accelerometer]]),
+    devices: new Map<number, I2cDevice>([
+      [0x76, barometer],
+      [0x68, accelerometer],
+    ]),
     report() {
       barometer.convert(101_000, 20);
       for (let i = 0; i < 5; i++) accelerometer.push([0, 0, 9.80665]);
@@ -195,7 +229,11 @@ driverContract('retrofit-i2c (fake I2C bus and GPIO lines)', async () => {
   const clock = new FakeClock(0);
   const driver = new RetrofitDriver({ board, connect: connect.fn, clock, logger: silentLogger, reopenMinMs: BACKOFF.minMs, reopenMaxMs: BACKOFF.maxMs });
   return {
-    driver, clock, group: 'sensors', lostCode: 'I2C_IO', expected: { doorClosed: true, mains: true, pir: false },
+    driver,
+    clock,
+    group: 'sensors',
+    lostCode: 'I2C_IO',
+    expected: { doorClosed: true, mains: true, pir: false },
     report: async () => sensors.report(),
     async unplug() {
       bus.unplug();
@@ -229,7 +267,11 @@ driverContract('retrofit-firmata (johnny-five on a mock Firmata board)', async (
   const driver = new RetrofitDriver({ board, connect, clock, logger: silentLogger, reopenMinMs: BACKOFF.minMs, reopenMaxMs: BACKOFF.maxMs });
   return {
     // Raw pin levels (the profile's inversion is the normalizer's business): contacts pulled low when made.
-    driver, clock, group: 'sensors', lostCode: 'FIRMATA_IO', expected: { doorClosed: false, mains: false, pir: true },
+    driver,
+    clock,
+    group: 'sensors',
+    lostCode: 'FIRMATA_IO',
+    expected: { doorClosed: false, mains: false, pir: true },
     async report() {
       sensors.report();
       await settle();

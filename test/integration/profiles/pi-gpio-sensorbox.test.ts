@@ -33,7 +33,10 @@ describe('pi-gpio-sensorbox profile against the simulator', () => {
     sub.on('message', (_t, p) => events.push(eventPayloadSchema.parse(JSON.parse(p.toString()))));
     await sub.subscribeAsync('elevgw/v1/gpio-gw/elevators/+/events', { qos: 1 });
     const config = loadConfig(
-      tmp.file('site.yaml', profileSiteYaml({ gatewayId: 'gpio-gw', board: 'pi-gpio-sensorbox', brokerUrl: broker.url, outboxPath: join(tmp.dir, 'outbox.db'), timeScale: TIME_SCALE })),
+      tmp.file(
+        'site.yaml',
+        profileSiteYaml({ gatewayId: 'gpio-gw', board: 'pi-gpio-sensorbox', brokerUrl: broker.url, outboxPath: join(tmp.dir, 'outbox.db'), timeScale: TIME_SCALE }),
+      ),
     );
     const board = config.elevators[0]!.board;
     if (board.transport !== 'gpio') throw new Error(`pi-gpio-sensorbox uses ${board.transport}`);

@@ -70,7 +70,16 @@ describe('serial-sensorbox profile: elevgw run against the simulator on a pty', 
     expect(ev.elevator).toMatchObject({ id: 'E1', registrationCode: '31104201002026110001' });
     expect([ev.severity, ev.code]).toEqual(['critical', '11']); // 困人
     // Stalled between floors 2 and 3 (≈ 8.5 m), doors closed and locked, the passenger inside.
-    expect(ev.state).toMatchObject({ carStatus: 'stop', door: 'closed', doorClosedAndLocked: true, doorZone: false, occupied: true, mainsPower: true, safetyCircuit: true, floor: '3' });
+    expect(ev.state).toMatchObject({
+      carStatus: 'stop',
+      door: 'closed',
+      doorClosedAndLocked: true,
+      doorZone: false,
+      occupied: true,
+      mainsPower: true,
+      safetyCircuit: true,
+      floor: '3',
+    });
     expect(ev.state?.positionMm).toBeGreaterThan(6000 + 500);
     expect(ev.state?.positionMm).toBeLessThan(9000 - 500);
     expect(ev.state?.badSignals).toBeUndefined();

@@ -22,7 +22,6 @@ runtime: { timeScale: ${o.timeScale} }
 `;
 }
 
-
 /**
  * Waits for the power-loss scenario's 10 s outage to be raised and cleared, and returns the raised
  * event after checking what every contact board must show: an episode as long as the simulated
