@@ -1,26 +1,17 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import net from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { EventIdFactory } from '../src/core/ids.js';
 import { SqliteOutbox } from '../src/outbox/sqlite.js';
 import { PRIORITY, type NewRecord } from '../src/outbox/types.js';
 import { packageRoot } from '../src/config/load.js';
+import { freePort } from './rig.js';
 import { startSimModbusTcp } from '../src/sim/host.js';
 import { parseSimScenario } from '../src/sim/scenario.js';
 
 const BACKLOG = Number(process.env.ELEVGW_BENCH_BACKLOG ?? 1_000_000);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function rssMiB(pid: number): number {
   const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);

@@ -5,6 +5,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { packageRoot } from '../src/config/load.js';
+import { freePort } from './rig.js';
 import { Postgres } from '../test/helpers/postgres.js';
 import { Fleet, fleetRound } from './fleet-publisher.js';
 
@@ -20,15 +21,6 @@ const PACED_SHARE = 0.5;
 const BACKLOG = 2 * 8 * 360 + 400;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** mosquitto with no cap on queued messages: a slow subscriber must not make the broker drop what it was given. */
 async function startMosquitto(dir: string): Promise<{ url: string; proc: ChildProcess }> {

@@ -7,6 +7,7 @@ import { benchModbusRtu } from './modbus-rtu.js';
 import { benchRelease } from './release.js';
 import { benchStartup } from './startup.js';
 import { benchFleet } from './fleet.js';
+import { benchPeer } from './peer.js';
 import { benchFusion } from './fusion.js';
 
 /** `npm run bench`: prints figures; never part of `npm test`. Pick some with `npm run bench -- engine e2e`. */
@@ -20,6 +21,7 @@ const all: Record<string, () => Promise<Record<string, number | string>>> = {
   release: benchRelease,
   startup: benchStartup,
   fleet: benchFleet,
+  peer: benchPeer,
   fusion: benchFusion,
 };
 

@@ -1,0 +1,143 @@
+import { spawnSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { BenchSlave, periodJitter, type SlaveState } from './rig-slave.js';
+import { type Arrival, benchDir, median, percentile, procStats, round, runGateway, sleep, startMosquitto, stopProcess, subscribeEvents, writeSite } from './rig.js';
+
+const RUNS = Number(process.env.ELEVGW_BENCH_PEER_RUNS ?? 3);
+const WINDOW_S = Number(process.env.ELEVGW_BENCH_PEER_S ?? 60);
+const WARMUP_MS = 5000;
+
+/**
+ * The controller's script, one step per jittered second: the car starts, its door opens while it
+ * runs, it stops and the door closes; it starts again, overspeeds, slows to rated speed, stops.
+ * Four of the steps each make one event the subscriber waits for.
+ */
+const SCRIPT: { change: Partial<SlaveState>; expect?: { type: string; phase: string } }[] = [
+  { change: { speedMps: 1.0 } },
+  { change: { doorClosed: false, doorOpen: true }, expect: { type: 'door-open-while-moving', phase: 'raised' } },
+  { change: { speedMps: 0, doorClosed: true, doorOpen: false }, expect: { type: 'door-open-while-moving', phase: 'cleared' } },
+  { change: { speedMps: 1.0 } },
+  { change: { speedMps: 2.2 }, expect: { type: 'overspeed', phase: 'raised' } },
+  { change: { speedMps: 1.0 }, expect: { type: 'overspeed', phase: 'cleared' } },
+  { change: { speedMps: 0 } },
+];
+
+/**
+ * The rules the job runs without their deliberate holds, so what is measured is the pipeline: a
+ * change is reported on the first poll that sees it.
+ */
+const RULES = '{ clearHoldMs: 0, overspeed: { holdMs: 0, clearS: 0 }, doorOpenWhileMoving: { holdMs: 0 } }';
+
+interface Change {
+  at: number;
+  expect: { type: string; phase: string };
+}
+
+interface RunFigures {
+  cpuPer1000: number;
+  rssMiB: number;
+  peakMiB: number;
+  /** change → the answer of the first poll that saw it, ms */
+  toPoll: number[];
+  /** that answer → the event at the subscriber, ms: the gateway's own pipeline (+ the broker) */
+  pipeline: number[];
+  jitter: number[];
+  polls: number;
+  missed: number;
+  raisedBytes: number[];
+}
+
+async function run(periodMs: number): Promise<RunFigures> {
+  const tmp = benchDir('peer');
+  const slave = await BenchSlave.start();
+  const broker = await startMosquitto(tmp.dir);
+  const arrivals: Arrival[] = [];
+  const sub = await subscribeEvents(broker.url, arrivals);
+  const site = writeSite(tmp.dir, { elevators: [{ id: 'E1', port: slave.port }], brokerUrl: broker.url, periodMs, rules: RULES });
+  const gw = runGateway(site);
+  const changes: Change[] = [];
+  try {
+    await sleep(WARMUP_MS);
+    const answers = slave.answers[0] ?? [];
+    const polls0 = answers.length;
+    const cpu0 = procStats(gw.pid!).cpuS;
+    const t0 = performance.now();
+    let step = 0;
+    while (performance.now() - t0 < WINDOW_S * 1000) {
+      await sleep(700 + Math.random() * 600);
+      const s = SCRIPT[step++ % SCRIPT.length]!;
+      slave.state = { ...slave.state, ...s.change };
+      if (s.expect) changes.push({ at: performance.now(), expect: s.expect });
+    }
+    const end = procStats(gw.pid!);
+    const polls = answers.length - polls0;
+    await sleep(500); // the last events arrive
+    const toPoll: number[] = [];
+    const pipeline: number[] = [];
+    let missed = 0;
+    for (const c of changes) {
+      const poll = answers.find((a) => a.at >= c.at);
+      const event = arrivals.find((a) => a.at >= c.at && a.type === c.expect.type && a.phase === c.expect.phase);
+      if (!poll || !event) {
+        missed++;
+        continue;
+      }
+      toPoll.push(poll.at - c.at);
+      pipeline.push(event.at - poll.at);
+    }
+    return {
+      cpuPer1000: (end.cpuS - cpu0) / (polls / 1000),
+      rssMiB: end.rssMiB,
+      peakMiB: end.peakMiB,
+      toPoll: toPoll.sort((a, b) => a - b),
+      pipeline: pipeline.sort((a, b) => a - b),
+      jitter: periodJitter(answers.slice(polls0), periodMs),
+      polls,
+      missed,
+      raisedBytes: arrivals.filter((a) => a.phase === 'raised').map((a) => a.bytes),
+    };
+  } finally {
+    await stopProcess(gw);
+    await sub.endAsync();
+    await stopProcess(broker.proc);
+    await slave.close();
+    tmp.cleanup();
+  }
+}
+
+/**
+ * The issue's comparison job (`npm run bench -- peer`): one controller's registers over Modbus TCP
+ * at 100 ms and at 10 ms, two rules, QoS 1 to mosquitto, a subscriber stamping arrivals. Per poll
+ * period, RUNS runs of WINDOW_S seconds; each figure is the median of the runs' figures (latency
+ * over every change of every run). CPU is the gateway process's, from /proc/<pid>/stat.
+ */
+export async function benchPeer(): Promise<Record<string, number | string>> {
+  if (spawnSync('mosquitto', ['-h']).error) return { peer: 'skipped: mosquitto not installed' };
+  const out: Record<string, number | string> = {};
+  for (const periodMs of [100, 10]) {
+    const runs: RunFigures[] = [];
+    for (let i = 0; i < RUNS; i++) runs.push(await run(periodMs));
+    const all = (f: (r: RunFigures) => number[]) => runs.flatMap(f).sort((a, b) => a - b);
+    const p = `peer ${periodMs} ms polls:`;
+    const range = (xs: number[], d = 2) => `${round(Math.min(...xs), d)}–${round(Math.max(...xs), d)}`;
+    out[`${p} CPU s per 1,000 polls (median; range)`] = `${round(median(runs.map((r) => r.cpuPer1000)), 2)}; ${range(runs.map((r) => r.cpuPer1000))}`;
+    out[`${p} RSS after ${WINDOW_S + WARMUP_MS / 1000} s (MiB, median; range)`] = `${round(median(runs.map((r) => r.rssMiB)), 1)}; ${range(
+      runs.map((r) => r.rssMiB),
+      1,
+    )}`;
+    out[`${p} peak RSS (MiB, median; range)`] = `${round(median(runs.map((r) => r.peakMiB)), 1)}; ${range(
+      runs.map((r) => r.peakMiB),
+      1,
+    )}`;
+    const pipe = all((r) => r.pipeline);
+    out[`${p} poll answer → event, median / p99 / max (ms)`] = `${round(percentile(pipe, 50), 2)} / ${round(percentile(pipe, 99), 2)} / ${round(pipe.at(-1) ?? Number.NaN, 2)}`;
+    const poll = all((r) => r.toPoll);
+    out[`${p} change → first poll that saw it, median / p99 (ms)`] = `${round(percentile(poll, 50), 2)} / ${round(percentile(poll, 99), 2)}`;
+    const jitter = all((r) => r.jitter);
+    out[`${p} poll period jitter p50 / p99 / max (ms)`] = `${round(percentile(jitter, 50), 2)} / ${round(percentile(jitter, 99), 2)} / ${round(jitter.at(-1) ?? Number.NaN, 1)}`;
+    out[`${p} polls per second`] = round(median(runs.map((r) => r.polls / WINDOW_S)), 1);
+    out[`${p} events measured (missed)`] = `${pipe.length} (${runs.reduce((n, r) => n + r.missed, 0)})`;
+    out[`${p} raised event size (bytes, median)`] = median(runs.flatMap((r) => r.raisedBytes));
+  }
+  return out;
+}

@@ -1,0 +1,147 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import mqtt from 'mqtt';
+import { packageRoot } from '../src/config/load.js';
+
+/**
+ * The pieces the gateway benches share: a real mosquitto, a QoS 1 subscriber that stamps each
+ * event's arrival, `elevgw run` as a child process on a site written for the bench, and what
+ * /proc says of that child (CPU, RSS, peak RSS). Everything here runs on loopback.
+ */
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export function median(xs: readonly number[]): number {
+  return percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
+}
+
+export const round = (x: number, digits = 0) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await sleep(25);
+  }
+  throw new Error(`nothing listens on ${port}`);
+}
+
+export async function startMosquitto(dir: string): Promise<{ url: string; proc: ChildProcess }> {
+  const port = await freePort();
+  const conf = join(dir, `mosquitto-${port}.conf`);
+  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest none\n`);
+  const proc = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
+  await waitForPort(port);
+  return { url: `mqtt://127.0.0.1:${port}`, proc };
+}
+
+/** One event as the platform gets it, stamped on arrival. */
+export interface Arrival {
+  at: number;
+  elevatorId: string;
+  type: string;
+  phase: string;
+  bytes: number;
+}
+
+/** A QoS 1 subscriber to every elevator's events, with TCP_NODELAY like the broker's other side. */
+export async function subscribeEvents(url: string, arrivals: Arrival[]): Promise<mqtt.MqttClient> {
+  const sub = await mqtt.connectAsync(url, { clientId: `bench-sub-${process.pid}` });
+  (sub.stream as net.Socket).setNoDelay?.(true);
+  sub.on('message', (_topic, payload) => {
+    const at = performance.now();
+    const e = JSON.parse(payload.toString()) as { type: string; phase: string; elevator?: { id: string } | null };
+    arrivals.push({ at, elevatorId: e.elevator?.id ?? '', type: e.type, phase: e.phase, bytes: payload.length });
+  });
+  await sub.subscribeAsync('elevgw/v1/+/elevators/+/events', { qos: 1 });
+  return sub;
+}
+
+/** CPU seconds (user + system) and memory of a process, from /proc. */
+export function procStats(pid: number): { cpuS: number; rssMiB: number; peakMiB: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
+  return { cpuS: ticks / 100, rssMiB: kb('VmRSS') / 1024, peakMiB: kb('VmHWM') / 1024 };
+}
+
+export interface BenchElevator {
+  id: string;
+  port: number;
+}
+
+/** A site for `elevgw run`: the elevators on the bench's slaves, a board with the given poll period. */
+export function writeSite(dir: string, o: { elevators: BenchElevator[]; brokerUrl: string; periodMs: number; rules?: string; telemetryS?: number }): string {
+  const boards = join(dir, 'boards');
+  const board = readFileSync(join(packageRoot(), 'boards', 'sim-modbus.yaml'), 'utf8')
+    .replace('id: sim-modbus', 'id: bench-modbus')
+    .replace('{ name: fast, intervalMs: 100 }', `{ name: fast, intervalMs: ${o.periodMs} }`);
+  mkdirSync(boards, { recursive: true });
+  writeFileSync(join(boards, 'bench-modbus.yaml'), board);
+  const elevators = o.elevators
+    .map(
+      (e, i) =>
+        `  - { id: ${e.id}, registrationCode: "311042010020261${String(10001 + i).padStart(5, '0')}", rescueCode: "JH-${10001 + i}", board: bench-modbus, connection: { host: 127.0.0.1, port: ${e.port}, unitId: 1 }, ratedSpeedMps: 1.75, floors: [{ label: "1", levelMm: 0 }, { label: "2", levelMm: 3000 }, { label: "3", levelMm: 6000 }, { label: "4", levelMm: 9000 }] }`,
+    )
+    .join('\n');
+  const site = `version: 1
+gateway: { id: bench-gw }
+boardsDir: boards
+elevators:
+${elevators}
+uplink: { url: "${o.brokerUrl}", telemetryIntervalS: ${o.telemetryS ?? 10} }
+${o.rules ? `rules: ${o.rules}\n` : ''}outbox: { path: outbox.db }
+`;
+  const file = join(dir, 'site.yaml');
+  writeFileSync(file, site);
+  return file;
+}
+
+/** `elevgw run` from dist/ (the tree the bench was built from), optionally under a wrapper (strace). */
+export function runGateway(site: string, o: { wrapper?: string[]; nodeFlags?: string[] } = {}): ChildProcess {
+  const main = join(packageRoot(), 'dist/src/cli/main.js');
+  const argv = [...(o.nodeFlags ?? []), main, 'run', '--config', site, '--log-level', 'warn'];
+  const [cmd, ...args] = o.wrapper ? [...o.wrapper, process.execPath, ...argv] : [process.execPath, ...argv];
+  return spawn(cmd!, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+export async function stopProcess(p: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (!p || p.exitCode !== null || p.signalCode !== null) return;
+  const exited = new Promise((r) => p.once('exit', r));
+  p.kill(signal);
+  await exited;
+}
+
+export function benchDir(name: string): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), `elevgw-bench-${name}-`));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
