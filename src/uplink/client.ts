@@ -33,5 +33,19 @@ export interface PublishOptions {
 
 export type MqttConnect = (url: string, opts: IClientOptions) => MqttClientLike;
 
-/** mqtt.js, connecting for real. */
-export const mqttConnect: MqttConnect = (url, opts) => mqtt.connect(url, opts) as unknown as MqttClientLike;
+/**
+ * mqtt.js, connecting for real, with Nagle's algorithm off on every connection it makes. mqtt.js
+ * leaves it on: a QoS 1 event published within ~40 ms of a telemetry message then waits for the
+ * broker's delayed ACK before it leaves (measured: 35–40 ms late, against 0.5 ms with it off).
+ * An MQTT packet is written whole, so sending at once costs no extra segments.
+ */
+export const mqttConnect: MqttConnect = (url, opts) => {
+  const client = mqtt.connect(url, opts);
+  client.on('connect', () => noDelay(client.stream));
+  return client as unknown as MqttClientLike;
+};
+
+function noDelay(stream: unknown): void {
+  const socket = stream as { setNoDelay?: (on: boolean) => unknown } | undefined;
+  if (typeof socket?.setNoDelay === 'function') socket.setNoDelay(true);
+}
