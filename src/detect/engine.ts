@@ -4,6 +4,7 @@ import { BlackBox, type BlackBoxOptions } from './blackbox.js';
 import { AfterRecorder } from './blackbox-after.js';
 import { buildRules, type RuleContext } from './rules/index.js';
 import { isSuppressible } from './rules/suppression.js';
+import { SignalTimes } from './signal-times.js';
 import type { DetectedEvent, EventType, Rule, Transition } from './types.js';
 
 export interface DetectionEngineOptions {
@@ -33,6 +34,19 @@ export interface ArmedRule {
   fused?: SignalName[];
 }
 
+/** A rule as the engine runs it. */
+interface RuleSlot {
+  rule: Rule;
+  step: Rule['step'];
+  missing: SignalName[];
+  armed: boolean;
+  fused: SignalName[];
+  /** The signal-time slots of the inputs it reads (SignalTimes). */
+  slots: Uint8Array;
+  /** Its time so far (see step), never decreasing. */
+  time: number;
+}
+
 export interface RuleFailures {
   type: EventType;
   count: number;
@@ -47,7 +61,8 @@ export interface RuleFailures {
  */
 export class DetectionEngine {
   readonly elevatorId: string;
-  private readonly rules: { rule: Rule; missing: SignalName[]; armed: boolean; inputs: readonly SignalName[]; fused: SignalName[]; time: number }[];
+  private readonly rules: RuleSlot[];
+  private readonly times: SignalTimes;
   private readonly blackbox: BlackBox;
   private readonly after: AfterRecorder;
   private readonly failures = new Map<EventType, RuleFailures>();
@@ -63,13 +78,24 @@ export class DetectionEngine {
       available: o.available,
       fused: o.fused ?? new Set(),
     };
-    this.rules = (o.rules ?? buildRules)(ctx).map((rule) => {
+    const rules = (o.rules ?? buildRules)(ctx).map((rule) => {
       const missing = rule.needs.filter((n) => !o.available.has(n));
       const inputs = [...rule.needs, ...(rule.optional ?? [])].filter((n) => o.available.has(n));
       // A rule that needs nothing in particular (sensor-lost) still needs a board with signals.
       const fused = inputs.filter((n) => ctx.fused?.has(n));
-      return { rule, missing, armed: missing.length === 0 && o.available.size > 0, inputs, fused, time: -Infinity };
+      return { rule, missing, armed: missing.length === 0 && o.available.size > 0, inputs, fused };
     });
+    this.times = new SignalTimes(rules.flatMap((r) => r.inputs));
+    this.rules = rules.map(({ rule, missing, armed, fused, inputs }) => ({
+      rule,
+      // Bound once: \`rule.step\` looked up on 21 different classes in one loop is a megamorphic load per rule per step.
+      step: rule.step.bind(rule),
+      missing,
+      armed,
+      fused,
+      slots: this.times.slots(inputs),
+      time: Number.NEGATIVE_INFINITY,
+    }));
     const b = o.thresholds.blackbox;
     const window = { beforeMs: b.beforeS * 1000, afterMs: b.afterS * 1000, sampleEveryMs: b.sampleEveryMs, ...o.blackbox };
     this.blackbox = new BlackBox(o.elevatorId, window);
@@ -82,29 +108,52 @@ export class DetectionEngine {
 
   step(signals: ElevatorSignals, now: number): DetectedEvent[] {
     this.blackbox.record(signals, now);
-    const transitions: Transition[] = [];
+    this.times.read(signals);
+    // Most steps raise nothing: no array is made for them.
+    let transitions: Transition[] | undefined;
     for (const r of this.rules) {
       if (!r.armed) continue;
       try {
-        r.time = Math.max(r.time, readUpTo(signals, r.inputs, now));
-        transitions.push(...r.rule.step(signals, r.time));
+        // A rule's time: the sample time up to which the inputs it reads have actually been read.
+        // A reading kept through a failed poll (the normalizer holds it for the staleness window)
+        // carries the time of its last read, so a rule does not count a held value as time the
+        // condition was seen — a 150 ms tap of the alarm button followed by one lost poll is not
+        // a 200 ms press. A long hold (trapped: 30 s) still completes on a noisy line, on the first
+        // poll that gets through after it is due. Bad inputs do not hold the time back: they make
+        // the rule's condition unknown.
+        const t = this.times.upTo(r.slots, now);
+        if (t > r.time) r.time = t;
+        const out = r.step(signals, r.time);
+        if (out.length > 0) {
+          transitions ??= [];
+          for (const x of out) transitions.push(x);
+        }
       } catch (error) {
         this.fail(r.rule.type, error);
       }
     }
+    const events: DetectedEvent[] = [];
+    if (transitions !== undefined) this.emit(transitions, signals, now, events);
+    const followUps = this.after.step(signals, now);
+    for (const f of followUps) events.push(f);
+    return events;
+  }
+
+  /** The step's transitions as events, then the follow-ups sent early; raised faults carry the black box. */
+  private emit(transitions: Transition[], signals: ElevatorSignals, now: number, events: DetectedEvent[]): void {
     this.reportSuppressed(transitions);
     let blackbox: Snapshot[] | undefined;
     const early: DetectedEvent[] = [];
-    const events = transitions.map((t) => {
+    for (const t of transitions) {
       const event: DetectedEvent = { ...t, elevatorId: this.elevatorId };
       // Faults carry the black box; informational events (a maintenance session) do not need it.
       if (t.phase === 'raised' && t.severity !== 'info') {
         event.blackbox = blackbox ??= this.blackbox.before(now, signals);
         early.push(...this.after.open(t));
       }
-      return event;
-    });
-    return [...events, ...early, ...this.after.step(signals, now)];
+      events.push(event);
+    }
+    for (const e of early) events.push(e);
   }
 
   /**
@@ -153,21 +202,4 @@ export class DetectionEngine {
     }
     closing.data = { ...closing.data, suppressed };
   }
-}
-
-/**
- * A rule's time: the sample time up to which the inputs it reads have actually been read. A
- * reading kept through a failed poll (the normalizer holds it for the staleness window) carries
- * the time of its last read, so a rule does not count a held value as time the condition was
- * seen — a 150 ms tap of the alarm button followed by one lost poll is not a 200 ms press. A
- * long hold (trapped: 30 s) still completes on a noisy line, on the first poll that gets through
- * after it is due. Bad inputs do not hold the time back: they make the rule's condition unknown.
- */
-function readUpTo(signals: ElevatorSignals, inputs: readonly SignalName[], now: number): number {
-  let t = now;
-  for (const name of inputs) {
-    const sample = signals[name];
-    if (sample !== undefined && sample.quality === 'good' && sample.at < t) t = sample.at;
-  }
-  return t;
 }
