@@ -1,9 +1,9 @@
-import { good, type ElevatorSignals, type SignalName } from '../../signals/types.js';
+import type { ElevatorSignals, SignalName } from '../../signals/types.js';
 import { defaultSeverity } from '../catalogue.js';
 import { Hold } from '../hold.js';
 import { not } from '../tri.js';
 import type { Rule, Transition } from '../types.js';
-import { isInZone } from './conditions.js';
+import { goodValue, isInZone } from './conditions.js';
 import { transition, type RuleContext } from './context.js';
 
 /**
@@ -23,13 +23,13 @@ export class AlarmPressedRule implements Rule {
   }
 
   step(s: ElevatorSignals, now: number): Transition[] {
-    const pressed = good(s, 'alarmButton');
+    const pressed = goodValue(s.alarmButton);
     if (this.press.step(now, pressed, not(pressed))?.edge !== 'raised') return [];
     return [
       transition(this.type, this.severity, 'instant', now, {
-        floor: good(s, 'floor') ?? null,
+        floor: goodValue(s.floor) ?? null,
         inZone: isInZone(s) ?? null,
-        occupied: good(s, 'occupied') ?? null,
+        occupied: goodValue(s.occupied) ?? null,
       }),
     ];
   }

@@ -1,4 +1,4 @@
-import { good, type ElevatorSignals, type SignalName, type SignalValues } from '../../signals/types.js';
+import type { ElevatorSignals, Sample, SignalName, SignalValues } from '../../signals/types.js';
 import type { Tri } from '../tri.js';
 
 /**
@@ -6,8 +6,17 @@ import type { Tri } from '../tri.js';
  * bad, so a rule neither raises nor clears from it.
  */
 
+/**
+ * A sample's value when it reads good, undefined otherwise: `goodValue(s.door)`. A named read at
+ * each call site stays monomorphic; `good(s, name)`, one keyed lookup shared by every rule and
+ * every signal, was the most expensive thing a rule did.
+ */
+export function goodValue<V>(sample: Sample<V> | undefined): V | undefined {
+  return sample !== undefined && sample.quality === 'good' ? sample.value : undefined;
+}
+
 export function absSpeed(s: ElevatorSignals): number | undefined {
-  const v = good(s, 'speedMps');
+  const v = goodValue(s.speedMps);
   return v === undefined ? undefined : Math.abs(v);
 }
 
@@ -23,7 +32,7 @@ export function isMoving(s: ElevatorSignals, stationaryMps: number): Tri {
 
 /** Door known closed; a door reading 'unknown' is as unknown as a bad one. */
 export function isDoorClosed(s: ElevatorSignals): Tri {
-  const d = good(s, 'door');
+  const d = goodValue(s.door);
   return d === undefined || d === 'unknown' ? undefined : d === 'closed';
 }
 
@@ -33,7 +42,7 @@ export function isDoorNotClosed(s: ElevatorSignals): Tri {
 }
 
 export function isInZone(s: ElevatorSignals): Tri {
-  return good(s, 'doorZone');
+  return goodValue(s.doorZone);
 }
 
 /**
@@ -59,5 +68,10 @@ export type FlagName = { [K in SignalName]: SignalValues[K] extends boolean ? K 
  * works without it), unknown when it is provided but bad.
  */
 export function optionalFlag(s: ElevatorSignals, k: FlagName): Tri {
-  return s[k] === undefined ? false : good(s, k);
+  return optionalGood(s[k]);
+}
+
+/** `optionalFlag` on a named read: `optionalGood(s.inspection)`. */
+export function optionalGood(sample: Sample<boolean> | undefined): Tri {
+  return sample === undefined ? false : goodValue(sample);
 }

@@ -1,8 +1,8 @@
-import { good, type ElevatorSignals, type SignalName } from '../../signals/types.js';
+import type { ElevatorSignals, SignalName } from '../../signals/types.js';
 import { defaultSeverity } from '../catalogue.js';
 import { Hold } from '../hold.js';
 import type { Rule, Transition } from '../types.js';
-import { isDoorClosed, optionalFlag } from './conditions.js';
+import { goodValue, isDoorClosed, optionalGood } from './conditions.js';
 import { seconds, transition, type RuleContext } from './context.js';
 import { attemptData, DoorAttempts } from './door-attempts.js';
 import type { Suppressible } from './suppression.js';
@@ -41,9 +41,9 @@ export class DoorCloseFaultRule implements Rule, Suppressible {
   }
 
   step(s: ElevatorSignals, now: number): Transition[] {
-    const door = good(s, 'door');
+    const door = goodValue(s.door);
     const trigger = door === undefined || door === 'unknown' ? undefined : this.attempts.step(door, now);
-    const inspection = optionalFlag(s, 'inspection');
+    const inspection = optionalGood(s.inspection);
     if (trigger !== undefined && inspection !== false && !this.episode.active) {
       if (inspection === true) this.suppressed++;
       return [];
@@ -52,6 +52,6 @@ export class DoorCloseFaultRule implements Rule, Suppressible {
     if (edge === undefined) return [];
     if (edge.edge === 'cleared') return [transition(this.type, this.severity, 'cleared', now, { durationS: seconds(this.raisedAt, now) })];
     this.raisedAt = now;
-    return [transition(this.type, this.severity, 'raised', now, attemptData(trigger!, now, good(s, 'floor') ?? null))];
+    return [transition(this.type, this.severity, 'raised', now, attemptData(trigger!, now, goodValue(s.floor) ?? null))];
   }
 }

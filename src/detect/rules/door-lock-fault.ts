@@ -1,9 +1,9 @@
-import { good, type ElevatorSignals, type SignalName } from '../../signals/types.js';
+import type { ElevatorSignals, SignalName } from '../../signals/types.js';
 import { defaultSeverity } from '../catalogue.js';
 import { Hold } from '../hold.js';
 import { and, not } from '../tri.js';
 import type { Rule, Severity, Transition } from '../types.js';
-import { isTooFastForZone } from './conditions.js';
+import { goodValue, isTooFastForZone } from './conditions.js';
 import { transition, type RuleContext } from './context.js';
 
 type LockFault = 'open-while-running' | 'bypassed';
@@ -33,8 +33,8 @@ export class DoorLockFaultRule implements Rule {
 
   step(s: ElevatorSignals, now: number): Transition[] {
     const t = this.ctx.thresholds;
-    const locked = good(s, 'doorLockCircuit');
-    const door = good(s, 'door');
+    const locked = goodValue(s.doorLockCircuit);
+    const door = goodValue(s.door);
     // With the zone unknown only speeds beyond legal re-levelling count as running.
     const running = isTooFastForZone(s, t.stationaryMps, t.doorOpenWhileMoving.insideZoneMps);
     const a = and(not(locked), running);
@@ -50,7 +50,7 @@ export class DoorLockFaultRule implements Rule {
           kind,
           door: door ?? null,
           lockClosed: locked ?? null,
-          speedMps: good(s, 'speedMps') ?? null,
+          speedMps: goodValue(s.speedMps) ?? null,
         }),
       ];
     }

@@ -1,9 +1,9 @@
-import { good, type ElevatorSignals, type SignalName } from '../../signals/types.js';
+import type { ElevatorSignals, SignalName } from '../../signals/types.js';
 import { defaultSeverity } from '../catalogue.js';
 import { Hold } from '../hold.js';
 import { and, type Tri } from '../tri.js';
 import type { Rule, Transition } from '../types.js';
-import { isInZone, isStationary, optionalFlag } from './conditions.js';
+import { goodValue, isInZone, isStationary, optionalGood } from './conditions.js';
 import { seconds, transition, type RuleContext } from './context.js';
 import { attemptData, DoorAttempts } from './door-attempts.js';
 import type { Suppressible } from './suppression.js';
@@ -42,11 +42,11 @@ export class DoorOpenFaultRule implements Rule, Suppressible {
   }
 
   step(s: ElevatorSignals, now: number): Transition[] {
-    const door = good(s, 'door');
+    const door = goodValue(s.door);
     const landing = this.atLanding(s);
     if (landing === false) this.attempts.reset();
     const trigger = landing !== true || door === undefined || door === 'unknown' ? undefined : this.attempts.step(door, now);
-    const inspection = optionalFlag(s, 'inspection');
+    const inspection = optionalGood(s.inspection);
     if (trigger !== undefined && inspection !== false && !this.episode.active) {
       if (inspection === true) this.suppressed++;
       return [];
@@ -56,7 +56,7 @@ export class DoorOpenFaultRule implements Rule, Suppressible {
     if (edge === undefined) return [];
     if (edge.edge === 'cleared') return [transition(this.type, this.severity, 'cleared', now, { durationS: seconds(this.raisedAt, now) })];
     this.raisedAt = now;
-    return [transition(this.type, this.severity, 'raised', now, attemptData(trigger!, now, good(s, 'floor') ?? null))];
+    return [transition(this.type, this.severity, 'raised', now, attemptData(trigger!, now, goodValue(s.floor) ?? null))];
   }
 
   /** Standing in a door zone, as far as the board can tell. */

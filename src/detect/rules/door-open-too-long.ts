@@ -1,7 +1,7 @@
-import { good, type ElevatorSignals, type SignalName } from '../../signals/types.js';
+import type { ElevatorSignals, SignalName } from '../../signals/types.js';
 import { defaultSeverity } from '../catalogue.js';
 import type { Rule, Transition } from '../types.js';
-import { isDoorClosed, isDoorNotClosed, optionalFlag } from './conditions.js';
+import { goodValue, isDoorClosed, isDoorNotClosed, optionalGood } from './conditions.js';
 import { seconds, transition, type RuleContext } from './context.js';
 import { SuppressibleEpisode, type Suppressible } from './suppression.js';
 
@@ -28,13 +28,13 @@ export class DoorOpenTooLongRule implements Rule, Suppressible {
 
   step(s: ElevatorSignals, now: number): Transition[] {
     const open = isDoorNotClosed(s);
-    const inspection = optionalFlag(s, 'inspection');
+    const inspection = optionalGood(s.inspection);
     const edge = this.episode.step(now, open, inspection, isDoorClosed(s));
     if (edge === undefined) return [];
     if (edge.edge === 'raised') {
       return [
         transition(this.type, this.severity, 'raised', now, {
-          floor: good(s, 'floor') ?? null,
+          floor: goodValue(s.floor) ?? null,
           openS: seconds(edge.since, now),
         }),
       ];

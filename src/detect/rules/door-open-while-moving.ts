@@ -1,9 +1,9 @@
-import { good, type ElevatorSignals, type SignalName } from '../../signals/types.js';
+import type { ElevatorSignals, SignalName } from '../../signals/types.js';
 import { defaultSeverity } from '../catalogue.js';
 import { Hold } from '../hold.js';
 import { and } from '../tri.js';
 import type { Rule, Transition } from '../types.js';
-import { isDoorClosed, isDoorNotClosed, isInZone, isStationary, isTooFastForZone } from './conditions.js';
+import { goodValue, isDoorClosed, isDoorNotClosed, isInZone, isStationary, isTooFastForZone } from './conditions.js';
 import { transition, type RuleContext } from './context.js';
 import { DoorOpenOriginTracker } from './door-origin.js';
 
@@ -39,11 +39,11 @@ export class DoorOpenWhileMovingRule implements Rule {
     const data =
       edge.edge === 'raised'
         ? {
-            speedMps: good(s, 'speedMps') ?? null,
-            door: good(s, 'door') ?? null,
+            speedMps: goodValue(s.speedMps) ?? null,
+            door: goodValue(s.door) ?? null,
             inZone: isInZone(s) ?? null,
-            positionMm: good(s, 'positionMm') ?? null,
-            floor: good(s, 'floor') ?? null,
+            positionMm: goodValue(s.positionMm) ?? null,
+            floor: goodValue(s.floor) ?? null,
           }
         : undefined;
     return [transition(this.type, this.severity, edge.edge, now, data)];

@@ -1,5 +1,5 @@
-import { good, type ElevatorSignals } from '../../signals/types.js';
-import { isDoorNotClosed, isMoving } from './conditions.js';
+import type { ElevatorSignals } from '../../signals/types.js';
+import { goodValue, isDoorNotClosed, isMoving } from './conditions.js';
 
 export type DoorOpenOrigin = 'moving' | 'standing';
 
@@ -32,7 +32,7 @@ export class DoorOpenOriginTracker {
       this.open = true;
       const moving = isMoving(s, stationaryMps);
       this.originValue = moving === undefined ? undefined : moving ? 'moving' : 'standing';
-      this.positionMm = good(s, 'positionMm');
+      this.positionMm = goodValue(s.positionMm);
     }
   }
 }

@@ -1,8 +1,8 @@
-import { good, type DoorState, type ElevatorSignals, type SignalName } from '../../signals/types.js';
+import type { DoorState, ElevatorSignals, SignalName } from '../../signals/types.js';
 import { defaultSeverity } from '../catalogue.js';
 import { Hold } from '../hold.js';
 import type { Rule, Transition } from '../types.js';
-import { isMoving, isStationary } from './conditions.js';
+import { goodValue, isMoving, isStationary } from './conditions.js';
 import { transition, type RuleContext } from './context.js';
 
 /**
@@ -33,7 +33,7 @@ export class DoorReopenRepeatedRule implements Rule {
     const t = this.ctx.thresholds;
     const departed = this.departure.step(now, isMoving(s, t.stationaryMps), isStationary(s, t.stationaryMps));
     if (departed?.edge === 'raised') return this.newStop(now);
-    if (!this.opened(good(s, 'door'))) return [];
+    if (!this.opened(goodValue(s.door))) return [];
     if (!this.openedAtStop) {
       this.openedAtStop = true;
       return [];
@@ -47,7 +47,7 @@ export class DoorReopenRepeatedRule implements Rule {
       transition(this.type, this.severity, 'raised', now, {
         reopenings: this.reopenings.length,
         windowS: r.windowS,
-        floor: good(s, 'floor') ?? null,
+        floor: goodValue(s.floor) ?? null,
       }),
     ];
   }

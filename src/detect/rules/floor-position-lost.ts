@@ -1,9 +1,9 @@
-import { good, type ElevatorSignals, type SignalName } from '../../signals/types.js';
+import type { ElevatorSignals, SignalName } from '../../signals/types.js';
 import { defaultSeverity } from '../catalogue.js';
 import { Hold } from '../hold.js';
 import { and, type Tri } from '../tri.js';
 import type { Rule, Transition } from '../types.js';
-import { isInZone, isStationary } from './conditions.js';
+import { goodValue, isInZone, isStationary } from './conditions.js';
 import { transition, type RuleContext } from './context.js';
 import { PositionJumpDetector, type PositionJump } from './position-jump.js';
 
@@ -50,9 +50,11 @@ export class FloorPositionLostRule implements Rule {
     const ej = this.jumped.step(now, jump !== undefined, this.consistent(s, standing, inZone, agree));
     if (this.raised === undefined && (em?.edge === 'raised' || ej?.edge === 'raised')) {
       this.raised = jump !== undefined ? 'jump' : 'mismatch';
-      const where = { floor: good(s, 'floor') ?? null, positionMm: good(s, 'positionMm') ?? null };
+      const where = { floor: goodValue(s.floor) ?? null, positionMm: goodValue(s.positionMm) ?? null };
       const data =
-        jump !== undefined ? { kind: 'jump' as const, ...jumpData(jump), ...where } : { kind: 'mismatch' as const, controllerFloor: good(s, 'controllerFloor') ?? null, ...where };
+        jump !== undefined
+          ? { kind: 'jump' as const, ...jumpData(jump), ...where }
+          : { kind: 'mismatch' as const, controllerFloor: goodValue(s.controllerFloor) ?? null, ...where };
       return [transition(this.type, this.severity, 'raised', now, data)];
     }
     if (this.raised !== undefined && !this.mismatch.active && !this.jumped.active) {
@@ -72,15 +74,15 @@ export class FloorPositionLostRule implements Rule {
   /** Derived and controller floor agree; true when the board has no controller floor to compare. */
   private floorsAgree(s: ElevatorSignals): Tri {
     if (!this.comparesFloors) return true;
-    const floor = good(s, 'floor');
-    const controller = good(s, 'controllerFloor');
+    const floor = goodValue(s.floor);
+    const controller = goodValue(s.controllerFloor);
     return floor === undefined || controller === undefined ? undefined : floor === controller;
   }
 
   /** After a jump: standing at a landing where position, zone sensors and controller agree. */
   private consistent(s: ElevatorSignals, standing: Tri, inZone: Tri, agree: Tri): Tri {
     if (this.jumps.pending) return false;
-    const errorMm = good(s, 'levelingErrorMm');
+    const errorMm = goodValue(s.levelingErrorMm);
     const nearLanding = s.levelingErrorMm === undefined ? true : errorMm === undefined ? undefined : Math.abs(errorMm) <= this.ctx.thresholds.floorPositionLost.zoneMm;
     return and(standing, inZone, nearLanding, agree);
   }

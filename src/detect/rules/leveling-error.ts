@@ -1,9 +1,9 @@
-import { good, type ElevatorSignals, type SignalName } from '../../signals/types.js';
+import type { ElevatorSignals, SignalName } from '../../signals/types.js';
 import { defaultSeverity } from '../catalogue.js';
 import { Hold } from '../hold.js';
 import { and, not } from '../tri.js';
 import type { Rule, Severity, Transition } from '../types.js';
-import { isInZone, isStationary } from './conditions.js';
+import { goodValue, isInZone, isStationary } from './conditions.js';
 import { transition, type RuleContext } from './context.js';
 
 /**
@@ -28,15 +28,15 @@ export class LevelingErrorRule implements Rule {
   }
 
   step(s: ElevatorSignals, now: number): Transition[] {
-    const door = good(s, 'door');
+    const door = goodValue(s.door);
     const doorOpen = door === undefined || door === 'unknown' ? undefined : door === 'open';
     const atLanding = and(isStationary(s, this.ctx.thresholds.stationaryMps), isInZone(s), doorOpen);
     if (this.standing.step(now, atLanding, not(atLanding))?.edge !== 'raised') return [];
-    const errorMm = good(s, 'levelingErrorMm');
+    const errorMm = goodValue(s.levelingErrorMm);
     if (errorMm === undefined) return [];
     const l = this.ctx.thresholds.levelingError;
     const off = Math.abs(errorMm);
-    const data = { errorMm, floor: good(s, 'floor') ?? null };
+    const data = { errorMm, floor: goodValue(s.floor) ?? null };
     if (off > l.warnMm && this.raised === undefined) {
       this.raised = off > l.faultMm ? 'fault' : 'warning';
       return [transition(this.type, this.raised, 'raised', now, { ...data, limitMm: off > l.faultMm ? l.faultMm : l.warnMm })];

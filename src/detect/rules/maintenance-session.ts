@@ -1,9 +1,10 @@
-import { good, type ElevatorSignals, type SignalName } from '../../signals/types.js';
+import type { ElevatorSignals, SignalName } from '../../signals/types.js';
 import { defaultSeverity } from '../catalogue.js';
 import { Hold } from '../hold.js';
 import { not } from '../tri.js';
 import type { Rule, Transition } from '../types.js';
 import { seconds, transition, type RuleContext } from './context.js';
+import { goodValue } from './conditions.js';
 
 /**
  * 维保: inspection switched on opens a session ('raised'); switched off closes it ('cleared') with
@@ -26,12 +27,12 @@ export class MaintenanceSessionRule implements Rule {
   }
 
   step(s: ElevatorSignals, now: number): Transition[] {
-    const inspection = good(s, 'inspection');
+    const inspection = goodValue(s.inspection);
     const edge = this.hold.step(now, inspection, not(inspection));
     if (edge === undefined) return [];
     if (edge.edge === 'raised') {
       this.openedSince = edge.since;
-      return [transition(this.type, this.severity, 'raised', now, { floor: good(s, 'floor') ?? null })];
+      return [transition(this.type, this.severity, 'raised', now, { floor: goodValue(s.floor) ?? null })];
     }
     // From the switch going on to it going off, without the debounce holds.
     return [transition(this.type, this.severity, 'cleared', now, { durationS: seconds(this.openedSince, edge.since) })];

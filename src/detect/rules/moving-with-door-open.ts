@@ -1,9 +1,9 @@
-import { good, type ElevatorSignals, type SignalName } from '../../signals/types.js';
+import type { ElevatorSignals, SignalName } from '../../signals/types.js';
 import { defaultSeverity } from '../catalogue.js';
 import { Hold } from '../hold.js';
 import { and, not, or } from '../tri.js';
 import type { Rule, Transition } from '../types.js';
-import { absSpeed, isDoorClosed, isDoorNotClosed, isInZone, isMoving, isStationary } from './conditions.js';
+import { absSpeed, goodValue, isDoorClosed, isDoorNotClosed, isInZone, isMoving, isStationary } from './conditions.js';
 import { transition, type RuleContext } from './context.js';
 import { DoorOpenOriginTracker } from './door-origin.js';
 
@@ -37,11 +37,11 @@ export class MovingWithDoorOpenRule implements Rule {
     const edge = this.hold.step(now, movement, safe);
     if (edge === undefined) return [];
     if (edge.edge === 'cleared') return [transition(this.type, this.severity, 'cleared', now)];
-    const position = good(s, 'positionMm');
+    const position = goodValue(s.positionMm);
     const from = this.origin.originPositionMm;
     return [
       transition(this.type, this.severity, 'raised', now, {
-        speedMps: good(s, 'speedMps') ?? null,
+        speedMps: goodValue(s.speedMps) ?? null,
         inZone: isInZone(s) ?? null,
         positionMm: position ?? null,
         movedMm: position !== undefined && from !== undefined ? Math.abs(position - from) : null,

@@ -3,7 +3,7 @@ import { defaultSeverity } from '../catalogue.js';
 import { Hold } from '../hold.js';
 import { and, not, or } from '../tri.js';
 import type { Rule, Transition } from '../types.js';
-import { absSpeed, optionalFlag } from './conditions.js';
+import { absSpeed, optionalGood } from './conditions.js';
 import { seconds, transition, type RuleContext } from './context.js';
 
 /**
@@ -35,7 +35,7 @@ export class OverspeedRule implements Rule {
     const o = this.ctx.thresholds.overspeed;
     const margin = this.ctx.fused?.has('speedMps') ? o.fusedMarginMps : 0;
     const over = speed === undefined ? undefined : speed > o.factor * rated + margin;
-    const tripped = optionalFlag(s, 'overspeedSwitch');
+    const tripped = optionalGood(s.overspeedSwitch);
     const back = and(speed === undefined ? undefined : speed <= rated, not(tripped));
     const watching = this.hold.active || this.hold.pendingSince !== undefined;
     if (!watching) this.peakMps = 0;

@@ -1,9 +1,9 @@
-import { good, type ElevatorSignals, type SignalName } from '../../signals/types.js';
+import type { ElevatorSignals, SignalName } from '../../signals/types.js';
 import { defaultSeverity } from '../catalogue.js';
 import { Hold } from '../hold.js';
 import { and, not, or, type Tri } from '../tri.js';
 import type { Rule, Transition } from '../types.js';
-import { optionalFlag } from './conditions.js';
+import { goodValue, optionalGood } from './conditions.js';
 import { transition, type RuleContext } from './context.js';
 
 export type Terminal = 'top' | 'bottom';
@@ -20,6 +20,8 @@ export class OvertravelRule implements Rule {
   readonly optional: readonly SignalName[];
   private readonly limit: 'topFinalLimit' | 'bottomFinalLimit';
   private readonly hold: Hold;
+  /** The end's landing level, undefined without landings: computed once, not per step. */
+  private readonly endLevelMm: number | undefined;
 
   constructor(
     private readonly ctx: RuleContext,
@@ -32,6 +34,8 @@ export class OvertravelRule implements Rule {
     this.needs = limitOnly ? [this.limit] : ['positionMm'];
     this.optional = limitOnly ? [] : [this.limit];
     this.hold = new Hold(ctx.thresholds.overtravel.holdMs, ctx.thresholds.clearHoldMs);
+    const levels = ctx.floorLevelsMm;
+    this.endLevelMm = levels.length === 0 ? undefined : end === 'top' ? Math.max(...levels) : Math.min(...levels);
   }
 
   get active(): boolean {
@@ -41,13 +45,13 @@ export class OvertravelRule implements Rule {
   step(s: ElevatorSignals, now: number): Transition[] {
     const beyondMm = this.beyondMm(s);
     const beyond: Tri = beyondMm === undefined ? (s.positionMm === undefined ? false : undefined) : beyondMm > 0;
-    const limit = optionalFlag(s, this.limit);
+    const limit = optionalGood(this.end === 'top' ? s.topFinalLimit : s.bottomFinalLimit);
     const edge = this.hold.step(now, or(beyond, limit), and(not(beyond), not(limit)));
     if (edge === undefined) return [];
     if (edge.edge === 'cleared') return [transition(this.type, this.severity, 'cleared', now)];
     return [
       transition(this.type, this.severity, 'raised', now, {
-        positionMm: good(s, 'positionMm') ?? null,
+        positionMm: goodValue(s.positionMm) ?? null,
         pastLandingMm: beyondMm === undefined ? null : Math.round(beyondMm + this.ctx.thresholds.overtravel.marginMm),
         finalLimit: limit ?? null,
       }),
@@ -56,10 +60,10 @@ export class OvertravelRule implements Rule {
 
   /** How far past the allowed range the car is (> 0 = overtravel), undefined when unknown. */
   private beyondMm(s: ElevatorSignals): number | undefined {
-    const position = good(s, 'positionMm');
-    const levels = this.ctx.floorLevelsMm;
-    if (position === undefined || levels.length === 0) return undefined;
+    const position = goodValue(s.positionMm);
+    const level = this.endLevelMm;
+    if (position === undefined || level === undefined) return undefined;
     const margin = this.ctx.thresholds.overtravel.marginMm;
-    return this.end === 'top' ? position - (Math.max(...levels) + margin) : Math.min(...levels) - margin - position;
+    return this.end === 'top' ? position - (level + margin) : level - margin - position;
   }
 }

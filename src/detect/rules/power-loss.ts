@@ -1,9 +1,10 @@
-import { good, type ElevatorSignals, type SignalName } from '../../signals/types.js';
+import type { ElevatorSignals, SignalName } from '../../signals/types.js';
 import { defaultSeverity } from '../catalogue.js';
 import { Hold } from '../hold.js';
 import { not } from '../tri.js';
 import type { Rule, Transition } from '../types.js';
 import { seconds, transition, type RuleContext } from './context.js';
+import { goodValue } from './conditions.js';
 
 /** 停电: mains absent for 2 s (the gateway runs on backup power); cleared when back for 2 s. */
 export class PowerLossRule implements Rule {
@@ -23,7 +24,7 @@ export class PowerLossRule implements Rule {
   }
 
   step(s: ElevatorSignals, now: number): Transition[] {
-    const mains = good(s, 'mainsPower');
+    const mains = goodValue(s.mainsPower);
     const edge = this.hold.step(now, not(mains), mains);
     if (edge === undefined) return [];
     if (edge.edge === 'raised') {

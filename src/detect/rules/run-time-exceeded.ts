@@ -1,8 +1,8 @@
-import { good, type ElevatorSignals, type SignalName } from '../../signals/types.js';
+import type { ElevatorSignals, SignalName } from '../../signals/types.js';
 import { defaultSeverity } from '../catalogue.js';
 import { Hold } from '../hold.js';
 import type { Rule, Transition } from '../types.js';
-import { isMoving, isStationary } from './conditions.js';
+import { goodValue, isMoving, isStationary } from './conditions.js';
 import { seconds, transition, type RuleContext } from './context.js';
 
 /**
@@ -32,7 +32,7 @@ export class RunTimeExceededRule implements Rule {
     if (edge === undefined) return [];
     if (edge.edge === 'raised') {
       this.runningSince = edge.since;
-      return [transition(this.type, this.severity, 'raised', now, { limitS: this.limitS, floor: good(s, 'floor') ?? null })];
+      return [transition(this.type, this.severity, 'raised', now, { limitS: this.limitS, floor: goodValue(s.floor) ?? null })];
     }
     return [transition(this.type, this.severity, 'cleared', now, { runS: seconds(this.runningSince, edge.since) })];
   }

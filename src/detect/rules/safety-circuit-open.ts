@@ -1,8 +1,8 @@
-import { good, type ElevatorSignals, type SignalName } from '../../signals/types.js';
+import type { ElevatorSignals, SignalName } from '../../signals/types.js';
 import { defaultSeverity } from '../catalogue.js';
 import { not } from '../tri.js';
 import type { Rule, Transition } from '../types.js';
-import { isMoving, optionalFlag } from './conditions.js';
+import { goodValue, isMoving, optionalGood } from './conditions.js';
 import { transition, type RuleContext } from './context.js';
 import { SuppressibleEpisode, type Suppressible } from './suppression.js';
 
@@ -28,8 +28,8 @@ export class SafetyCircuitOpenRule implements Rule, Suppressible {
   }
 
   step(s: ElevatorSignals, now: number): Transition[] {
-    const closed = good(s, 'safetyCircuit');
-    const inspection = optionalFlag(s, 'inspection');
+    const closed = goodValue(s.safetyCircuit);
+    const inspection = optionalGood(s.inspection);
     const edge = this.episode.step(now, not(closed), inspection, closed);
     if (edge === undefined) return [];
     if (edge.edge === 'raised') {
@@ -37,8 +37,8 @@ export class SafetyCircuitOpenRule implements Rule, Suppressible {
         transition(this.type, this.severity, 'raised', now, {
           // Code 01 is "broken while running": tell the platform whether the car was.
           moving: isMoving(s, this.ctx.thresholds.stationaryMps) ?? null,
-          floor: good(s, 'floor') ?? null,
-          positionMm: good(s, 'positionMm') ?? null,
+          floor: goodValue(s.floor) ?? null,
+          positionMm: goodValue(s.positionMm) ?? null,
         }),
       ];
     }

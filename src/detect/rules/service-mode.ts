@@ -1,7 +1,7 @@
-import { good, type ElevatorSignals, type SignalName } from '../../signals/types.js';
+import type { ElevatorSignals, SignalName } from '../../signals/types.js';
 import { defaultSeverity, serviceModeCode, type ServiceMode } from '../catalogue.js';
 import type { Rule, Transition } from '../types.js';
-import { optionalFlag } from './conditions.js';
+import { goodValue, optionalGood } from './conditions.js';
 import { seconds, transition, type RuleContext } from './context.js';
 
 /**
@@ -50,7 +50,7 @@ export class ServiceModeRule implements Rule {
         code: serviceModeCode(mode),
         previous: previous ?? null,
         heldS: seconds(this.candidate.since, now),
-        floor: good(s, 'floor') ?? null,
+        floor: goodValue(s.floor) ?? null,
       }),
     ];
   }
@@ -58,9 +58,9 @@ export class ServiceModeRule implements Rule {
 
 /** The service mode the signals show now (telemetry reads it too); undefined when an input that decides it is unreadable. */
 export function serviceModeOf(s: ElevatorSignals): ServiceMode | undefined {
-  const inspection = optionalFlag(s, 'inspection');
+  const inspection = optionalGood(s.inspection);
   if (inspection === true) return 'inspection';
-  const mains = s.mainsPower === undefined ? true : good(s, 'mainsPower');
+  const mains = s.mainsPower === undefined ? true : goodValue(s.mainsPower);
   if (inspection === undefined || mains === undefined) return undefined;
   return mains ? 'normal' : 'emergency-power';
 }

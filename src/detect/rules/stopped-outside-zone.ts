@@ -1,8 +1,8 @@
-import { good, type ElevatorSignals, type SignalName } from '../../signals/types.js';
+import type { ElevatorSignals, SignalName } from '../../signals/types.js';
 import { defaultSeverity } from '../catalogue.js';
 import { and, not } from '../tri.js';
 import type { Rule, Transition } from '../types.js';
-import { isInZone, isStationary, optionalFlag } from './conditions.js';
+import { goodValue, isInZone, isStationary, optionalGood } from './conditions.js';
 import { seconds, transition, type RuleContext } from './context.js';
 import { SuppressibleEpisode, type Suppressible } from './suppression.js';
 
@@ -36,15 +36,15 @@ export class StoppedOutsideZoneRule implements Rule, Suppressible {
   step(s: ElevatorSignals, now: number): Transition[] {
     const inZone = isInZone(s);
     const stuck = and(isStationary(s, this.ctx.thresholds.stationaryMps), not(inZone));
-    const inspection = optionalFlag(s, 'inspection');
+    const inspection = optionalGood(s.inspection);
     const edge = this.episode.step(now, stuck, inspection, inZone);
     if (edge === undefined) return [];
     if (edge.edge === 'raised') {
       return [
         transition(this.type, this.severity, 'raised', now, {
-          positionMm: good(s, 'positionMm') ?? null,
-          floor: good(s, 'floor') ?? null,
-          levelingErrorMm: good(s, 'levelingErrorMm') ?? null,
+          positionMm: goodValue(s.positionMm) ?? null,
+          floor: goodValue(s.floor) ?? null,
+          levelingErrorMm: goodValue(s.levelingErrorMm) ?? null,
           stoppedS: seconds(edge.since, now),
         }),
       ];

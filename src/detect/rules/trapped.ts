@@ -1,9 +1,9 @@
-import { good, type ElevatorSignals, type SignalName } from '../../signals/types.js';
+import type { ElevatorSignals, SignalName } from '../../signals/types.js';
 import { defaultSeverity } from '../catalogue.js';
 import { Hold } from '../hold.js';
 import { and, not, or } from '../tri.js';
 import type { Rule, Transition } from '../types.js';
-import { isDoorClosed, isDoorNotClosed, isInZone, isStationary, optionalFlag } from './conditions.js';
+import { goodValue, isDoorClosed, isDoorNotClosed, isInZone, isStationary, optionalGood } from './conditions.js';
 import { seconds, transition, type RuleContext } from './context.js';
 
 /**
@@ -31,10 +31,10 @@ export class TrappedRule implements Rule {
 
   step(s: ElevatorSignals, now: number): Transition[] {
     const t = this.ctx.thresholds;
-    const occupied = good(s, 'occupied');
+    const occupied = goodValue(s.occupied);
     const shutIn = and(isStationary(s, t.stationaryMps), isDoorClosed(s), occupied);
     const released = or(isDoorNotClosed(s), not(occupied));
-    if (optionalFlag(s, 'alarmButton') === true) this.pressedSince ??= now;
+    if (optionalGood(s.alarmButton) === true) this.pressedSince ??= now;
     else this.pressedSince = undefined;
     const alarm = this.pressedSince !== undefined && now - this.pressedSince >= t.alarmPressed.minPressMs;
     const zone = isInZone(s);
@@ -45,8 +45,8 @@ export class TrappedRule implements Rule {
     if (edge.edge === 'raised') {
       return [
         transition(this.type, this.severity, 'raised', now, {
-          floor: good(s, 'floor') ?? null,
-          positionMm: good(s, 'positionMm') ?? null,
+          floor: goodValue(s.floor) ?? null,
+          positionMm: goodValue(s.positionMm) ?? null,
           inZone: zone ?? null,
           holdS,
           trigger: alarm ? 'alarm' : 'timeout',
