@@ -31,20 +31,26 @@ export class SensorLostRule implements Rule {
 
   step(s: ElevatorSignals, now: number): Transition[] {
     const holdMs = this.ctx.thresholds.sensorLost.holdS * 1000;
-    const bad: SignalName[] = [];
+    // Nearly every step every signal reads good: look without building anything, list the bad ones only when there are.
+    let anyBad = false;
     let unreadSince = Infinity;
-    for (const name of Object.keys(s) as SignalName[]) {
-      const sample = s[name];
+    for (const name in s) {
+      const sample = s[name as SignalName];
       if (sample?.quality !== 'bad') continue;
-      bad.push(name);
+      anyBad = true;
       unreadSince = Math.min(unreadSince, sample.at);
     }
-    const edge = this.hold.step(now, now - unreadSince >= holdMs, bad.length === 0);
+    const edge = this.hold.step(now, now - unreadSince >= holdMs, !anyBad);
     if (edge === undefined) return [];
     if (edge.edge === 'raised') {
       this.raisedAt = now;
-      return [transition(this.type, this.severity, 'raised', now, { signals: bad.sort(), unreadS: seconds(unreadSince, now) })];
+      return [transition(this.type, this.severity, 'raised', now, { signals: badSignals(s), unreadS: seconds(unreadSince, now) })];
     }
     return [transition(this.type, this.severity, 'cleared', now, { durationS: seconds(this.raisedAt, now) })];
   }
+}
+
+/** The signals reading bad, sorted. */
+function badSignals(s: ElevatorSignals): SignalName[] {
+  return (Object.keys(s) as SignalName[]).filter((name) => s[name]?.quality === 'bad').sort();
 }
