@@ -14,9 +14,15 @@ const DEFAULT_BLACKBOX: BlackBoxOptions = { beforeMs: 30_000, afterMs: 5_000, sa
 /**
  * The flight recorder: a fixed-size ring of down-sampled snapshots covering the last `beforeMs`.
  * Memory is bounded by beforeMs / sampleEveryMs + 1 snapshots whatever the input rate.
+ *
+ * The ring keeps the step's signals by reference and copies them only when a fault asks for
+ * them (`before`): copying 17 samples on every recorded step cost more than a rule. Every
+ * producer (the normalizer, replay, the simulators) builds a new snapshot for each step and
+ * never changes one it has handed to the engine, so the copy taken later is the same.
  */
 export class BlackBox {
-  private readonly ring: (Snapshot | undefined)[];
+  private readonly ring: (ElevatorSignals | undefined)[];
+  private readonly monos: Float64Array;
   private next = 0;
   private lastRecorded = -Infinity;
 
@@ -25,7 +31,9 @@ export class BlackBox {
     private readonly options: BlackBoxOptions = DEFAULT_BLACKBOX,
   ) {
     if (!(options.sampleEveryMs > 0)) throw new RangeError(`blackbox sampleEveryMs must be > 0, got ${options.sampleEveryMs}`); // config validation prevents it
-    this.ring = new Array<Snapshot | undefined>(Math.floor(options.beforeMs / options.sampleEveryMs) + 1);
+    const capacity = Math.floor(options.beforeMs / options.sampleEveryMs) + 1;
+    this.ring = new Array<ElevatorSignals | undefined>(capacity).fill(undefined);
+    this.monos = new Float64Array(capacity);
   }
 
   get capacity(): number {
@@ -35,7 +43,8 @@ export class BlackBox {
   record(signals: ElevatorSignals, now: number): void {
     if (now - this.lastRecorded < this.options.sampleEveryMs) return;
     this.lastRecorded = now;
-    this.ring[this.next] = takeSnapshot(this.elevatorId, signals, now);
+    this.ring[this.next] = signals;
+    this.monos[this.next] = now;
     this.next = (this.next + 1) % this.ring.length;
   }
 
@@ -46,8 +55,10 @@ export class BlackBox {
   before(now: number, current: ElevatorSignals): Snapshot[] {
     const out: Snapshot[] = [];
     for (let i = 0; i < this.ring.length; i++) {
-      const snap = this.ring[(this.next + i) % this.ring.length];
-      if (snap !== undefined && snap.mono >= now - this.options.beforeMs && snap.mono <= now) out.push(snap);
+      const k = (this.next + i) % this.ring.length;
+      const signals = this.ring[k];
+      const mono = this.monos[k]!;
+      if (signals !== undefined && mono >= now - this.options.beforeMs && mono <= now) out.push(takeSnapshot(this.elevatorId, signals, mono));
     }
     if (out.at(-1)?.mono !== now) out.push(takeSnapshot(this.elevatorId, current, now));
     return out;
