@@ -4,7 +4,7 @@ import { Hold } from '../hold.js';
 import { not } from '../tri.js';
 import type { Rule, Transition } from '../types.js';
 import { goodValue, isInZone } from './conditions.js';
-import { transition, type RuleContext } from './context.js';
+import { NONE, transition, type RuleContext } from './context.js';
 
 /**
  * 紧急报警: one instant event per press, once the button has been held for 200 ms (a one-sample
@@ -24,7 +24,7 @@ export class AlarmPressedRule implements Rule {
 
   step(s: ElevatorSignals, now: number): Transition[] {
     const pressed = goodValue(s.alarmButton);
-    if (this.press.step(now, pressed, not(pressed))?.edge !== 'raised') return [];
+    if (this.press.step(now, pressed, not(pressed))?.edge !== 'raised') return NONE;
     return [
       transition(this.type, this.severity, 'instant', now, {
         floor: goodValue(s.floor) ?? null,

@@ -1,7 +1,7 @@
 import type { Thresholds } from '../../config/thresholds.js';
 import type { SignalName } from '../../signals/types.js';
 import type { EventData } from '../../contract/event-data.js';
-import type { EventType, Phase, Severity, TransitionOf } from '../types.js';
+import type { EventType, Phase, Severity, Transition, TransitionOf } from '../types.js';
 
 /** What every rule is built from: config thresholds and the elevator's facts. */
 export interface RuleContext {
@@ -14,6 +14,13 @@ export interface RuleContext {
   /** Those a retrofit board's fusion computes rather than reads from a controller (docs/retrofit.md). */
   fused?: ReadonlySet<SignalName>;
 }
+
+/**
+ * What a rule returns from a step with nothing to report: one shared array, frozen so that a
+ * caller adding to it fails loudly. A new `[]` from every rule on every step was most of the
+ * engine's garbage.
+ */
+export const NONE = Object.freeze([]) as unknown as Transition[];
 
 /** A transition of `type`, its data checked against that type's schema at compile time. */
 export function transition<T extends EventType>(type: T, severity: Severity, phase: Phase, mono: number, data?: EventData<T>): TransitionOf<T> {

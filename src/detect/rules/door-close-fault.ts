@@ -3,7 +3,7 @@ import { defaultSeverity } from '../catalogue.js';
 import { Hold } from '../hold.js';
 import type { Rule, Transition } from '../types.js';
 import { goodValue, isDoorClosed, optionalGood } from './conditions.js';
-import { seconds, transition, type RuleContext } from './context.js';
+import { NONE, seconds, transition, type RuleContext } from './context.js';
 import { attemptData, DoorAttempts } from './door-attempts.js';
 import type { Suppressible } from './suppression.js';
 
@@ -46,10 +46,10 @@ export class DoorCloseFaultRule implements Rule, Suppressible {
     const inspection = optionalGood(s.inspection);
     if (trigger !== undefined && inspection !== false && !this.episode.active) {
       if (inspection === true) this.suppressed++;
-      return [];
+      return NONE;
     }
     const edge = this.episode.step(now, trigger !== undefined, isDoorClosed(s));
-    if (edge === undefined) return [];
+    if (edge === undefined) return NONE;
     if (edge.edge === 'cleared') return [transition(this.type, this.severity, 'cleared', now, { durationS: seconds(this.raisedAt, now) })];
     this.raisedAt = now;
     return [transition(this.type, this.severity, 'raised', now, attemptData(trigger!, now, goodValue(s.floor) ?? null))];

@@ -4,7 +4,7 @@ import { Hold } from '../hold.js';
 import { and, not } from '../tri.js';
 import type { Rule, Severity, Transition } from '../types.js';
 import { goodValue, isTooFastForZone } from './conditions.js';
-import { transition, type RuleContext } from './context.js';
+import { NONE, transition, type RuleContext } from './context.js';
 
 type LockFault = 'open-while-running' | 'bypassed';
 
@@ -59,6 +59,6 @@ export class DoorLockFaultRule implements Rule {
       this.raised = undefined;
       return [transition(this.type, severity, 'cleared', now, { kind })];
     }
-    return [];
+    return NONE;
   }
 }

@@ -3,7 +3,7 @@ import { defaultSeverity } from '../catalogue.js';
 import { Hold } from '../hold.js';
 import type { Rule, Transition } from '../types.js';
 import { goodValue, isMoving, isStationary } from './conditions.js';
-import { transition, type RuleContext } from './context.js';
+import { NONE, transition, type RuleContext } from './context.js';
 
 /**
  * 反复开关门: ≥ 5 reopenings within 60 s at one stop (an obstruction, a faulty door). A reopening
@@ -33,15 +33,15 @@ export class DoorReopenRepeatedRule implements Rule {
     const t = this.ctx.thresholds;
     const departed = this.departure.step(now, isMoving(s, t.stationaryMps), isStationary(s, t.stationaryMps));
     if (departed?.edge === 'raised') return this.newStop(now);
-    if (!this.opened(goodValue(s.door))) return [];
+    if (!this.opened(goodValue(s.door))) return NONE;
     if (!this.openedAtStop) {
       this.openedAtStop = true;
-      return [];
+      return NONE;
     }
     const r = t.doorReopenRepeated;
     this.reopenings = this.reopenings.filter((at) => now - at < r.windowS * 1000);
     this.reopenings.push(now);
-    if (this.raised || this.reopenings.length < r.count) return [];
+    if (this.raised || this.reopenings.length < r.count) return NONE;
     this.raised = true;
     return [
       transition(this.type, this.severity, 'raised', now, {
@@ -63,7 +63,7 @@ export class DoorReopenRepeatedRule implements Rule {
   private newStop(now: number): Transition[] {
     this.openedAtStop = false;
     this.reopenings = [];
-    if (!this.raised) return [];
+    if (!this.raised) return NONE;
     this.raised = false;
     return [transition(this.type, this.severity, 'cleared', now)];
   }

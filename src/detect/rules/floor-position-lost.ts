@@ -4,7 +4,7 @@ import { Hold } from '../hold.js';
 import { and, type Tri } from '../tri.js';
 import type { Rule, Transition } from '../types.js';
 import { goodValue, isInZone, isStationary } from './conditions.js';
-import { transition, type RuleContext } from './context.js';
+import { NONE, transition, type RuleContext } from './context.js';
 import { PositionJumpDetector, type PositionJump } from './position-jump.js';
 
 type Lost = 'mismatch' | 'jump';
@@ -62,7 +62,7 @@ export class FloorPositionLostRule implements Rule {
       this.raised = undefined;
       return [transition(this.type, this.severity, 'cleared', now, { kind })];
     }
-    return [];
+    return NONE;
   }
 
   private readPosition(s: ElevatorSignals, now: number): PositionJump | undefined {

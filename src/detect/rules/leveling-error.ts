@@ -4,7 +4,7 @@ import { Hold } from '../hold.js';
 import { and, not } from '../tri.js';
 import type { Rule, Severity, Transition } from '../types.js';
 import { goodValue, isInZone, isStationary } from './conditions.js';
-import { transition, type RuleContext } from './context.js';
+import { NONE, transition, type RuleContext } from './context.js';
 
 /**
  * 平层精度超差: measured once per stop, when the car has stood in the door zone with its door
@@ -31,9 +31,9 @@ export class LevelingErrorRule implements Rule {
     const door = goodValue(s.door);
     const doorOpen = door === undefined || door === 'unknown' ? undefined : door === 'open';
     const atLanding = and(isStationary(s, this.ctx.thresholds.stationaryMps), isInZone(s), doorOpen);
-    if (this.standing.step(now, atLanding, not(atLanding))?.edge !== 'raised') return [];
+    if (this.standing.step(now, atLanding, not(atLanding))?.edge !== 'raised') return NONE;
     const errorMm = goodValue(s.levelingErrorMm);
-    if (errorMm === undefined) return [];
+    if (errorMm === undefined) return NONE;
     const l = this.ctx.thresholds.levelingError;
     const off = Math.abs(errorMm);
     const data = { errorMm, floor: goodValue(s.floor) ?? null };
@@ -46,6 +46,6 @@ export class LevelingErrorRule implements Rule {
       this.raised = undefined;
       return [transition(this.type, severity, 'cleared', now, data)];
     }
-    return [];
+    return NONE;
   }
 }

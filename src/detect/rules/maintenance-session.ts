@@ -3,7 +3,7 @@ import { defaultSeverity } from '../catalogue.js';
 import { Hold } from '../hold.js';
 import { not } from '../tri.js';
 import type { Rule, Transition } from '../types.js';
-import { seconds, transition, type RuleContext } from './context.js';
+import { NONE, seconds, transition, type RuleContext } from './context.js';
 import { goodValue } from './conditions.js';
 
 /**
@@ -29,7 +29,7 @@ export class MaintenanceSessionRule implements Rule {
   step(s: ElevatorSignals, now: number): Transition[] {
     const inspection = goodValue(s.inspection);
     const edge = this.hold.step(now, inspection, not(inspection));
-    if (edge === undefined) return [];
+    if (edge === undefined) return NONE;
     if (edge.edge === 'raised') {
       this.openedSince = edge.since;
       return [transition(this.type, this.severity, 'raised', now, { floor: goodValue(s.floor) ?? null })];

@@ -4,7 +4,7 @@ import { Hold } from '../hold.js';
 import { and, not, or } from '../tri.js';
 import type { Rule, Transition } from '../types.js';
 import { absSpeed, optionalGood } from './conditions.js';
-import { seconds, transition, type RuleContext } from './context.js';
+import { NONE, seconds, transition, type RuleContext } from './context.js';
 
 /**
  * 超速: |speed| above 115 % of rated for 100 ms, or the governor's overspeed switch tripped (when
@@ -41,7 +41,7 @@ export class OverspeedRule implements Rule {
     if (!watching) this.peakMps = 0;
     if (speed !== undefined) this.peakMps = Math.max(this.peakMps, speed);
     const edge = this.hold.step(now, or(over, tripped), back);
-    if (edge === undefined) return [];
+    if (edge === undefined) return NONE;
     const peak = {
       peakMps: round(this.peakMps, 3),
       ratio: round(this.peakMps / rated, 3),

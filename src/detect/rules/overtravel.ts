@@ -4,7 +4,7 @@ import { Hold } from '../hold.js';
 import { and, not, or, type Tri } from '../tri.js';
 import type { Rule, Transition } from '../types.js';
 import { goodValue, optionalGood } from './conditions.js';
-import { transition, type RuleContext } from './context.js';
+import { NONE, transition, type RuleContext } from './context.js';
 
 export type Terminal = 'top' | 'bottom';
 
@@ -47,7 +47,7 @@ export class OvertravelRule implements Rule {
     const beyond: Tri = beyondMm === undefined ? (s.positionMm === undefined ? false : undefined) : beyondMm > 0;
     const limit = optionalGood(this.end === 'top' ? s.topFinalLimit : s.bottomFinalLimit);
     const edge = this.hold.step(now, or(beyond, limit), and(not(beyond), not(limit)));
-    if (edge === undefined) return [];
+    if (edge === undefined) return NONE;
     if (edge.edge === 'cleared') return [transition(this.type, this.severity, 'cleared', now)];
     return [
       transition(this.type, this.severity, 'raised', now, {

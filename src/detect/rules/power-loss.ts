@@ -3,7 +3,7 @@ import { defaultSeverity } from '../catalogue.js';
 import { Hold } from '../hold.js';
 import { not } from '../tri.js';
 import type { Rule, Transition } from '../types.js';
-import { seconds, transition, type RuleContext } from './context.js';
+import { NONE, seconds, transition, type RuleContext } from './context.js';
 import { goodValue } from './conditions.js';
 
 /** 停电: mains absent for 2 s (the gateway runs on backup power); cleared when back for 2 s. */
@@ -26,7 +26,7 @@ export class PowerLossRule implements Rule {
   step(s: ElevatorSignals, now: number): Transition[] {
     const mains = goodValue(s.mainsPower);
     const edge = this.hold.step(now, not(mains), mains);
-    if (edge === undefined) return [];
+    if (edge === undefined) return NONE;
     if (edge.edge === 'raised') {
       this.lostSince = edge.since;
       return [transition(this.type, this.severity, 'raised', now)];

@@ -2,7 +2,7 @@ import type { ElevatorSignals, SignalName } from '../../signals/types.js';
 import { defaultSeverity } from '../catalogue.js';
 import { Hold } from '../hold.js';
 import type { Rule, Transition } from '../types.js';
-import { seconds, transition, type RuleContext } from './context.js';
+import { NONE, seconds, transition, type RuleContext } from './context.js';
 
 /**
  * 采集异常: some signal the board provides has been unreadable for 10 s, counted from its last
@@ -41,7 +41,7 @@ export class SensorLostRule implements Rule {
       unreadSince = Math.min(unreadSince, sample.at);
     }
     const edge = this.hold.step(now, now - unreadSince >= holdMs, !anyBad);
-    if (edge === undefined) return [];
+    if (edge === undefined) return NONE;
     if (edge.edge === 'raised') {
       this.raisedAt = now;
       return [transition(this.type, this.severity, 'raised', now, { signals: badSignals(s), unreadS: seconds(unreadSince, now) })];

@@ -2,7 +2,7 @@ import type { ElevatorSignals, SignalName } from '../../signals/types.js';
 import { defaultSeverity, serviceModeCode, type ServiceMode } from '../catalogue.js';
 import type { Rule, Transition } from '../types.js';
 import { goodValue, optionalGood } from './conditions.js';
-import { seconds, transition, type RuleContext } from './context.js';
+import { NONE, seconds, transition, type RuleContext } from './context.js';
 
 /**
  * 服务模式: an instant event when the service mode changes, with `data.mode`, `data.code` (the
@@ -37,13 +37,13 @@ export class ServiceModeRule implements Rule {
     const mode = serviceModeOf(s);
     if (mode === undefined) {
       this.candidate = undefined;
-      return [];
+      return NONE;
     }
     if (this.candidate?.mode !== mode) this.candidate = { mode, since: now };
-    if (mode === this.current || now - this.candidate.since < this.ctx.thresholds.serviceMode.holdS * 1000) return [];
+    if (mode === this.current || now - this.candidate.since < this.ctx.thresholds.serviceMode.holdS * 1000) return NONE;
     const previous = this.current;
     this.current = mode;
-    if (previous === undefined && mode === 'normal') return [];
+    if (previous === undefined && mode === 'normal') return NONE;
     return [
       transition(this.type, this.severity, 'instant', now, {
         mode,

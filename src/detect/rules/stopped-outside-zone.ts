@@ -3,7 +3,7 @@ import { defaultSeverity } from '../catalogue.js';
 import { and, not } from '../tri.js';
 import type { Rule, Transition } from '../types.js';
 import { goodValue, isInZone, isStationary, optionalGood } from './conditions.js';
-import { seconds, transition, type RuleContext } from './context.js';
+import { NONE, seconds, transition, type RuleContext } from './context.js';
 import { SuppressibleEpisode, type Suppressible } from './suppression.js';
 
 /**
@@ -38,7 +38,7 @@ export class StoppedOutsideZoneRule implements Rule, Suppressible {
     const stuck = and(isStationary(s, this.ctx.thresholds.stationaryMps), not(inZone));
     const inspection = optionalGood(s.inspection);
     const edge = this.episode.step(now, stuck, inspection, inZone);
-    if (edge === undefined) return [];
+    if (edge === undefined) return NONE;
     if (edge.edge === 'raised') {
       return [
         transition(this.type, this.severity, 'raised', now, {

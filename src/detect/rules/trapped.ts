@@ -4,7 +4,7 @@ import { Hold } from '../hold.js';
 import { and, not, or } from '../tri.js';
 import type { Rule, Transition } from '../types.js';
 import { goodValue, isDoorClosed, isDoorNotClosed, isInZone, isStationary, optionalGood } from './conditions.js';
-import { seconds, transition, type RuleContext } from './context.js';
+import { NONE, seconds, transition, type RuleContext } from './context.js';
 
 /**
  * 困人: a passenger in a car standing with its doors closed, outside the door zone for 30 s or
@@ -41,7 +41,7 @@ export class TrappedRule implements Rule {
     // With the zone unknown the longer hold applies: after it the car is trapped either way.
     const holdS = alarm ? 0 : zone === false ? t.trapped.outsideZoneS : t.trapped.insideZoneS;
     const edge = this.hold.step(now, shutIn, released, holdS * 1000);
-    if (edge === undefined) return [];
+    if (edge === undefined) return NONE;
     if (edge.edge === 'raised') {
       return [
         transition(this.type, this.severity, 'raised', now, {
