@@ -62,7 +62,7 @@ export interface RuleFailures {
 export class DetectionEngine {
   readonly elevatorId: string;
   private readonly rules: RuleSlot[];
-  private readonly times: SignalTimes;
+  private readonly times = new SignalTimes();
   private readonly blackbox: BlackBox;
   private readonly after: AfterRecorder;
   private readonly failures = new Map<EventType, RuleFailures>();
@@ -85,7 +85,6 @@ export class DetectionEngine {
       const fused = inputs.filter((n) => ctx.fused?.has(n));
       return { rule, missing, armed: missing.length === 0 && o.available.size > 0, inputs, fused };
     });
-    this.times = new SignalTimes(rules.flatMap((r) => r.inputs));
     this.rules = rules.map(({ rule, missing, armed, fused, inputs }) => ({
       rule,
       // Bound once: \`rule.step\` looked up on 21 different classes in one loop is a megamorphic load per rule per step.

@@ -1,64 +1,76 @@
 import type { ElevatorSignals, Sample, SignalName } from '../signals/types.js';
 
-/**
- * One reader per signal, each a named property read. `signals[name]` in a loop over names is a
- * megamorphic keyed lookup — what a step spent most of its time on when every rule looked up
- * its own inputs by name. The mapped type makes the compiler insist on every signal.
- */
-const READERS: { readonly [K in SignalName]: (s: ElevatorSignals) => Sample<unknown> | undefined } = {
-  positionMm: (s) => s.positionMm,
-  floor: (s) => s.floor,
-  speedMps: (s) => s.speedMps,
-  direction: (s) => s.direction,
-  door: (s) => s.door,
-  doorZone: (s) => s.doorZone,
-  levelingErrorMm: (s) => s.levelingErrorMm,
-  safetyCircuit: (s) => s.safetyCircuit,
-  doorLockCircuit: (s) => s.doorLockCircuit,
-  overspeedSwitch: (s) => s.overspeedSwitch,
-  occupied: (s) => s.occupied,
-  inspection: (s) => s.inspection,
-  alarmButton: (s) => s.alarmButton,
-  mainsPower: (s) => s.mainsPower,
-  topFinalLimit: (s) => s.topFinalLimit,
-  bottomFinalLimit: (s) => s.bottomFinalLimit,
-  controllerFloor: (s) => s.controllerFloor,
+/** Each signal's slot in the table of read times. */
+const SLOT: { readonly [K in SignalName]: number } = {
+  positionMm: 0,
+  floor: 1,
+  speedMps: 2,
+  direction: 3,
+  door: 4,
+  doorZone: 5,
+  levelingErrorMm: 6,
+  safetyCircuit: 7,
+  doorLockCircuit: 8,
+  overspeedSwitch: 9,
+  occupied: 10,
+  inspection: 11,
+  alarmButton: 12,
+  mainsPower: 13,
+  topFinalLimit: 14,
+  bottomFinalLimit: 15,
+  controllerFloor: 16,
 };
 
+/** A good sample's read time; +Infinity for a bad or absent one (it never holds a rule's time back). */
+function goodAt(sample: Sample<unknown> | undefined): number {
+  return sample !== undefined && sample.quality === 'good' ? sample.at : Number.POSITIVE_INFINITY;
+}
+
 /**
- * The good read times of a chosen set of signals, read once per step for all the rules of an
- * elevator: each rule then takes the minimum over its inputs' slots (`upTo`).
+ * The good read times of every signal, read once per step for all the rules of an elevator;
+ * each rule then takes the minimum over its inputs' slots (`upTo`).
  */
 export class SignalTimes {
-  private readonly readers: ((s: ElevatorSignals) => Sample<unknown> | undefined)[];
-  private readonly times: Float64Array;
-  private readonly slot = new Map<SignalName, number>();
+  private readonly times = new Float64Array(Object.keys(SLOT).length).fill(Number.POSITIVE_INFINITY);
 
-  constructor(names: Iterable<SignalName>) {
-    for (const name of names) if (!this.slot.has(name)) this.slot.set(name, this.slot.size);
-    this.readers = [...this.slot.keys()].map((name) => READERS[name]);
-    this.times = new Float64Array(this.slot.size);
-  }
-
-  /** The slots of `names` (each must be among those given to the constructor). */
+  /** The slots of `names`, for `upTo`. */
   slots(names: readonly SignalName[]): Uint8Array {
-    return Uint8Array.from(names, (n) => this.slot.get(n)!);
+    return Uint8Array.from(names, (n) => SLOT[n]);
   }
 
-  /** Reads the step's samples: a good one's `at`, +Infinity for a bad or absent one (it never holds a time back). */
+  /**
+   * Reads the step's samples. Named reads, one per signal, written out: `signals[name]` in a
+   * loop is a megamorphic keyed lookup, and reading through a function per signal costs a call
+   * each — this ran on every step for every rule. A signal added to SignalValues must be added
+   * here too (SLOT insists on its slot; until then it never holds a rule's time back).
+   */
   read(s: ElevatorSignals): void {
-    const { readers, times } = this;
-    for (let i = 0; i < readers.length; i++) {
-      const sample = readers[i]!(s);
-      times[i] = sample !== undefined && sample.quality === 'good' ? sample.at : Number.POSITIVE_INFINITY;
-    }
+    const t = this.times;
+    t[SLOT.positionMm] = goodAt(s.positionMm);
+    t[SLOT.floor] = goodAt(s.floor);
+    t[SLOT.speedMps] = goodAt(s.speedMps);
+    t[SLOT.direction] = goodAt(s.direction);
+    t[SLOT.door] = goodAt(s.door);
+    t[SLOT.doorZone] = goodAt(s.doorZone);
+    t[SLOT.levelingErrorMm] = goodAt(s.levelingErrorMm);
+    t[SLOT.safetyCircuit] = goodAt(s.safetyCircuit);
+    t[SLOT.doorLockCircuit] = goodAt(s.doorLockCircuit);
+    t[SLOT.overspeedSwitch] = goodAt(s.overspeedSwitch);
+    t[SLOT.occupied] = goodAt(s.occupied);
+    t[SLOT.inspection] = goodAt(s.inspection);
+    t[SLOT.alarmButton] = goodAt(s.alarmButton);
+    t[SLOT.mainsPower] = goodAt(s.mainsPower);
+    t[SLOT.topFinalLimit] = goodAt(s.topFinalLimit);
+    t[SLOT.bottomFinalLimit] = goodAt(s.bottomFinalLimit);
+    t[SLOT.controllerFloor] = goodAt(s.controllerFloor);
   }
 
   /** `now`, or the earliest good read among the slots' signals when earlier. */
   upTo(slots: Uint8Array, now: number): number {
+    const times = this.times;
     let t = now;
     for (let i = 0; i < slots.length; i++) {
-      const at = this.times[slots[i]!]!;
+      const at = times[slots[i]!]!;
       if (at < t) t = at;
     }
     return t;
