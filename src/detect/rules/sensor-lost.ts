@@ -1,4 +1,4 @@
-import type { ElevatorSignals, SignalName } from '../../signals/types.js';
+import type { ElevatorSignals, Sample, SignalName } from '../../signals/types.js';
 import { defaultSeverity } from '../catalogue.js';
 import { Hold } from '../hold.js';
 import type { Rule, Transition } from '../types.js';
@@ -31,16 +31,8 @@ export class SensorLostRule implements Rule {
 
   step(s: ElevatorSignals, now: number): Transition[] {
     const holdMs = this.ctx.thresholds.sensorLost.holdS * 1000;
-    // Nearly every step every signal reads good: look without building anything, list the bad ones only when there are.
-    let anyBad = false;
-    let unreadSince = Infinity;
-    for (const name in s) {
-      const sample = s[name as SignalName];
-      if (sample?.quality !== 'bad') continue;
-      anyBad = true;
-      unreadSince = Math.min(unreadSince, sample.at);
-    }
-    const edge = this.hold.step(now, now - unreadSince >= holdMs, !anyBad);
+    const unreadSince = earliestBad(s);
+    const edge = this.hold.step(now, now - unreadSince >= holdMs, unreadSince === Infinity);
     if (edge === undefined) return NONE;
     if (edge.edge === 'raised') {
       this.raisedAt = now;
@@ -48,6 +40,38 @@ export class SensorLostRule implements Rule {
     }
     return [transition(this.type, this.severity, 'cleared', now, { durationS: seconds(this.raisedAt, now) })];
   }
+}
+
+/** Of a bad sample its `at` (its last good read), of a good or absent one +Infinity. */
+function badAt(sample: Sample<unknown> | undefined): number {
+  return sample?.quality === 'bad' ? sample.at : Infinity;
+}
+
+/**
+ * The earliest `at` among the signals reading bad, +Infinity when none does. Nearly every step
+ * none does: one named read per signal, written out, builds nothing (a loop over
+ * Object.keys(s) made a key list and a keyed lookup per signal on every step).
+ */
+function earliestBad(s: ElevatorSignals): number {
+  return Math.min(
+    badAt(s.positionMm),
+    badAt(s.floor),
+    badAt(s.speedMps),
+    badAt(s.direction),
+    badAt(s.door),
+    badAt(s.doorZone),
+    badAt(s.levelingErrorMm),
+    badAt(s.safetyCircuit),
+    badAt(s.doorLockCircuit),
+    badAt(s.overspeedSwitch),
+    badAt(s.occupied),
+    badAt(s.inspection),
+    badAt(s.alarmButton),
+    badAt(s.mainsPower),
+    badAt(s.topFinalLimit),
+    badAt(s.bottomFinalLimit),
+    badAt(s.controllerFloor),
+  );
 }
 
 /** The signals reading bad, sorted. */
