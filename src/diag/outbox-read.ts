@@ -66,7 +66,18 @@ function query(db: Database.Database): { schemaVersion: number; stats: OutboxSta
     }
     const meta = (key: string) => Number(db.prepare<[string], { value: number }>('SELECT value FROM meta WHERE key = ?').get(key)?.value ?? 0);
     const pages = (db.pragma('page_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number);
-    return { schemaVersion, stats: { pending, pendingByKind, oldestPendingCreatedAt, delivered: meta('delivered'), evicted: meta('evicted'), dbBytes: pages } };
+    return {
+      schemaVersion,
+      stats: {
+        pending,
+        pendingByKind,
+        oldestPendingCreatedAt,
+        delivered: meta('delivered'),
+        evicted: meta('evicted'),
+        evictedByKind: Object.fromEntries(KINDS.map((k) => [k, meta(`evicted:${k}`)])) as Record<RecordKind, number>,
+        dbBytes: pages,
+      },
+    };
   })();
 }
 

@@ -24,6 +24,7 @@ export class MemoryOutbox implements Outbox {
   private newestId: string | undefined;
   private delivered = 0;
   private evicted = 0;
+  private readonly evictedByKind = emptyByKind();
   private closed = false;
   private readonly limits: OutboxLimits;
   private readonly wallNow: () => number;
@@ -85,7 +86,15 @@ export class MemoryOutbox implements Outbox {
       pendingByKind[record.kind]++;
       oldest = oldest === null ? record.createdAt : Math.min(oldest, record.createdAt);
     }
-    return { pending: pending.length, pendingByKind, oldestPendingCreatedAt: oldest, delivered: this.delivered, evicted: this.evicted, dbBytes: this.bytes() };
+    return {
+      pending: pending.length,
+      pendingByKind,
+      oldestPendingCreatedAt: oldest,
+      delivered: this.delivered,
+      evicted: this.evicted,
+      evictedByKind: { ...this.evictedByKind },
+      dbBytes: this.bytes(),
+    };
   }
 
   maintain(nowWallMs: number): MaintainResult {
@@ -105,6 +114,7 @@ export class MemoryOutbox implements Outbox {
         bytes -= row.bytes;
         evicted++;
         evictedByKind[row.record.kind] = (evictedByKind[row.record.kind] ?? 0) + 1;
+        this.evictedByKind[row.record.kind]++;
       }
       this.evicted += evicted;
     }

@@ -182,6 +182,7 @@ export class SqliteOutbox implements Outbox {
       oldestPendingCreatedAt,
       delivered: Number(this.meta('delivered') ?? 0),
       evicted: Number(this.meta('evicted') ?? 0),
+      evictedByKind: this.evictedByKind(),
       dbBytes: pageCount * pageSize,
     };
   }
@@ -301,6 +302,12 @@ export class SqliteOutbox implements Outbox {
       pageCount: this.db.pragma('page_count', { simple: true }) as number,
       freePages: this.db.pragma('freelist_count', { simple: true }) as number,
     };
+  }
+
+  private evictedByKind(): Record<RecordKind, number> {
+    const byKind = emptyByKind();
+    for (const kind of Object.keys(byKind) as RecordKind[]) byKind[kind] = Number(this.meta(`evicted:${kind}`) ?? 0);
+    return byKind;
   }
 
   private meta(key: string): number | string | undefined {

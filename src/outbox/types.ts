@@ -39,7 +39,9 @@ export interface OutboxStats {
   pendingByKind: Record<RecordKind, number>;
   oldestPendingCreatedAt: number | null;
   delivered: number;
+  /** Records evicted under the size cap since the outbox was created, in all and by kind. */
   evicted: number;
+  evictedByKind: Record<RecordKind, number>;
   dbBytes: number;
 }
 

@@ -119,7 +119,7 @@ export class Gateway {
     }
     this.outbox = new HoldingOutbox(store, { clock: this.clock, logger: log.child({ mod: 'outbox' }), onRecovered: (outage) => [this.storageRecovered(outage)] });
     this.bootId = o.bootId ?? randomUUID();
-    this.evictions = new EvictionReports(this.sqlite ?? (store instanceof SqliteOutbox ? store : undefined), log.child({ mod: 'outbox' }), this.outbox.stats().evicted);
+    this.evictions = new EvictionReports(this.sqlite ?? (store instanceof SqliteOutbox ? store : undefined), log.child({ mod: 'outbox' }), this.outbox.stats());
     this.counters = new RunCounters(this.sqlite ?? (store instanceof SqliteOutbox ? store : undefined), log.child({ mod: 'counters' }));
     this.baselines = o.baselines ?? this.openBaselines(log);
     this.records = new RecordFactory({
@@ -222,7 +222,7 @@ export class Gateway {
       ...(report?.recovered ? [this.records.gatewayEvent('outbox-loss', 'critical', { movedTo: report.movedTo ?? '', reason: report.reason ?? 'unusable' })] : []),
     ]);
     this.upgrades?.check();
-    this.reportEvictions({}); // evicted before a power cut took the report with it
+    this.reportEvictions(); // evicted before a power cut took the report with it
     this.uplink.start();
     for (const m of this.monitors.values()) await m.start();
     this.startJobs();
@@ -357,16 +357,16 @@ export class Gateway {
   private maintain(): void {
     const r = this.outbox.maintain(this.clock.wallNow());
     if (r.evicted > 0) this.o.logger.warn({ evicted: r.evicted, byKind: r.evictedByKind }, 'outbox over its size cap: evicted low-priority records');
-    this.reportEvictions(r.evictedByKind);
+    this.reportEvictions();
   }
 
   /** Reports every eviction not reported yet, as one outbox-loss event (see EvictionReports). */
-  private reportEvictions(byKind: Partial<Record<string, number>>): void {
-    const total = this.outbox.stats().evicted;
-    const evicted = this.evictions.unreported(total);
+  private reportEvictions(): void {
+    const soFar = this.outbox.stats();
+    const { evicted, byKind } = this.evictions.unreported(soFar);
     if (evicted === 0) return;
     this.append([this.records.gatewayEvent('outbox-loss', 'warning', { reason: 'size cap', evicted, byKind })]);
-    this.evictions.reportedUpTo(total);
+    this.evictions.reportedUpTo(soFar);
   }
 
   status(): StatusPayload {

@@ -236,6 +236,7 @@ export function outboxContract(name: string, factory: OutboxFactory): void {
         const s = o.stats();
         expect(s.dbBytes).toBeLessThanOrEqual(MAX);
         expect(s.evicted).toBe(r.evicted);
+        expect(s.evictedByKind).toEqual({ event: 0, telemetry: r.evicted, stats: 0, status: 0 });
         expect(s.pendingByKind.event).toBe(150);
         expect(o.maintain(T0)).toMatchObject({ evicted: 0 });
       });
@@ -252,6 +253,11 @@ export function outboxContract(name: string, factory: OutboxFactory): void {
         expect(ids(survivors)).toEqual(ids(critical.slice(critical.length - survivors.length)));
         expect(survivors.length).toBeGreaterThan(0);
         expect(o.stats().evicted).toBe(r.evicted);
+        // Cumulative across maintenance runs, by kind: what an eviction report is computed from.
+        o.append(Array.from({ length: 20 }, (_, i) => rec(PRIORITY.telemetry, { payload: big(i) })));
+        const again = o.maintain(T0);
+        expect(o.stats().evictedByKind.telemetry).toBe(telemetry.length + (again.evictedByKind.telemetry ?? 0));
+        expect(o.stats().evictedByKind.event).toBe(r.evictedByKind.event! + (again.evictedByKind.event ?? 0));
       });
     });
 
