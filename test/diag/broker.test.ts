@@ -212,7 +212,7 @@ describe.concurrent('elevgw diag broker', () => {
   it('a closed port fails at TCP and exits 3 (unreachable)', async () => {
     const port = await freePort();
     const r = await diagBroker(site(goodUplink({ url: `mqtts://127.0.0.1:${port}` })));
-    expect(r.status).toBe(3);
+    expect(r.status, `${r.stdout}${r.stderr}`).toBe(3);
     expect(marks(r.stdout)).toEqual(['✓ DNS', '✗ TCP', '– TLS', '– MQTT', '– echo', '– round trip']);
     expect(r.stdout).toContain(`127.0.0.1 port ${port} refused the connection: nothing listens there`);
     expect(r.stdout).toMatch(/^the broker cannot be reached/m);
