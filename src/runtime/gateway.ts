@@ -2,26 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { FieldBuses } from '../../drivers/buses.js';
 import { createDriver } from '../../drivers/factory.js';
-import type { Driver } from '../../drivers/types.js';
-import type { LoadedConfig, LoadedElevator } from '../config/load.js';
+import type { LoadedElevator } from '../config/load.js';
 import { clockSynced } from '../core/clock-sync.js';
 import { scaledClock, systemClock, systemTimers, type Clock } from '../core/clock.js';
 import { ElevgwError, errorMessage } from '../core/errors.js';
 import { EventIdFactory } from '../core/ids.js';
-import type { Logger } from '../core/log.js';
 import type { InfoPayload, StatusPayload } from '../contract/payloads.js';
-import { SqliteBaselineStore } from '../detect/health/baseline-sqlite.js';
 import { type BaselineStore, MemoryBaselineStore } from '../detect/health/baseline-store.js';
-import type { ElevatorHealth } from '../detect/health/health.js';
 import type { IndicatorId } from '../contract/health.js';
 import { pipelineFor } from '../detect/pipeline.js';
 import type { DetectedEvent } from '../detect/types.js';
 import { SqliteOutbox } from '../outbox/sqlite.js';
-import type { NewRecord, Outbox } from '../outbox/types.js';
+import type { NewRecord } from '../outbox/types.js';
 import type { ElevatorSignals } from '../signals/types.js';
-import type { MqttConnect } from '../uplink/client.js';
 import { Uplink } from '../uplink/uplink.js';
 import { executeCommand } from './commands.js';
+import type { GatewayOptions } from './gateway-options.js';
 import { RunCounters } from './counters.js';
 import { EvictionReports } from './evictions.js';
 import { DiagServer } from './diag-server.js';
@@ -32,36 +28,10 @@ import { runningState } from './payload.js';
 import { RecordFactory } from './records.js';
 import { every, onWallBoundaries, type Cancel } from './schedule.js';
 import { infoPayload, statusPayload } from './status.js';
+import { openBaselines, openStore, saveBaselines } from './store-open.js';
 import { SystemdNotifier } from './systemd.js';
 import { UpgradeReports } from './upgrade-report.js';
 import { VERSION } from './version.js';
-
-export interface GatewayOptions {
-  config: LoadedConfig;
-  logger: Logger;
-  /** Injected for tests; by default the system clock, scaled by runtime.timeScale. */
-  clock?: Clock;
-  /** Injected for tests: a driver per elevator instead of the board's transport. */
-  driverFor?: (e: LoadedElevator) => Driver;
-  outbox?: Outbox;
-  /** Injected for tests: an in-memory broker instead of mqtt.js. */
-  mqttConnect?: MqttConnect;
-  /** Whether the wall clock can be trusted; injected for tests. */
-  clockSynced?: () => boolean;
-  /** The local time zone statistics roll up in; default the system's. */
-  timeZone?: string;
-  /** The local diagnostics socket (config.diagSocketPath); `false` serves none (tests that need no socket). */
-  diagSocket?: false;
-  /** Every payload's `bootId`; by default a random one per process start (docs/contract.md, "Time"). */
-  bootId?: string;
-  /** Where early-warning baselines are kept; by default tables of their own in the outbox database (in memory with an injected outbox). */
-  baselines?: BaselineStore;
-  /**
-   * Where `elevgw upgrade` leaves its state files (src/runtime/upgrade-report.ts); by default
-   * `$STATE_DIRECTORY/upgrade` (systemd's StateDirectory=), none when that is not set; `false` none.
-   */
-  upgradeDir?: string | false;
-}
 
 /** Monotonic ms between attempts to store records held while the outbox could not be written. */
 const HOLD_RETRY_MS = 1000;
@@ -105,23 +75,13 @@ export class Gateway {
     this.clock = o.clock ?? (site.runtime.timeScale === 1 ? systemClock : scaledClock(site.runtime.timeScale));
     this.startedAt = this.clock.now();
     this.synced = o.clockSynced ?? (() => clockSynced(this.clock.wallNow()));
-    let store: Outbox;
-    if (o.outbox) store = o.outbox;
-    else {
-      store = this.sqlite = SqliteOutbox.open(o.config.outboxPath, {
-        maxBytes: site.outbox.maxMb * 1024 * 1024,
-        retentionMs: site.outbox.retentionDays * 86_400_000,
-        logger: log.child({ mod: 'outbox' }),
-        wallNow: () => this.clock.wallNow(),
-      });
-      const report = this.sqlite.openReport();
-      if (report.recovered) log.error({ movedTo: report.movedTo, reason: report.reason }, 'outbox database was corrupt; moved aside and started a new one');
-    }
+    const { store, sqlite } = openStore(o, this.clock, log);
+    this.sqlite = sqlite;
     this.outbox = new HoldingOutbox(store, { clock: this.clock, logger: log.child({ mod: 'outbox' }), onRecovered: (outage) => [this.storageRecovered(outage)] });
     this.bootId = o.bootId ?? randomUUID();
     this.evictions = new EvictionReports(this.sqlite ?? (store instanceof SqliteOutbox ? store : undefined), log.child({ mod: 'outbox' }), this.outbox.stats());
     this.counters = new RunCounters(this.sqlite ?? (store instanceof SqliteOutbox ? store : undefined), log.child({ mod: 'counters' }));
-    this.baselines = o.baselines ?? this.openBaselines(log);
+    this.baselines = o.baselines ?? (this.sqlite ? openBaselines(o.config.outboxPath, this.clock, log) : new MemoryBaselineStore());
     this.records = new RecordFactory({
       bootId: this.bootId,
       gatewayId: site.gateway.id,
@@ -315,30 +275,10 @@ export class Gateway {
       if (period === 'hour') this.counters.closeHour(elevator.config.id, window);
       const health = monitor.pipeline.detection.health;
       // Baselines are written with the hour's roll-up (rarely: an SD card), the indicators go with the day's statistics.
-      if (period === 'hour') this.saveBaselines(health);
+      if (period === 'hour') saveBaselines(health, this.o.logger);
       return this.records.stats(elevator, window, period === 'day' ? health?.takeSummary() : undefined);
     });
     this.append(records);
-  }
-
-  /** Baselines next to the outbox; should that fail, in memory (learned again after a restart) — monitoring never waits on them. */
-  private openBaselines(log: Logger): BaselineStore {
-    if (!this.sqlite) return new MemoryBaselineStore();
-    try {
-      return SqliteBaselineStore.open(this.o.config.outboxPath, { wallNow: () => this.clock.wallNow() });
-    } catch (e) {
-      log.error({ err: errorMessage(e) }, 'early-warning baselines cannot be stored; kept in memory until the next start');
-      return new MemoryBaselineStore();
-    }
-  }
-
-  private saveBaselines(health: ElevatorHealth | undefined): void {
-    try {
-      health?.persist();
-    } catch (e) {
-      // Baselines are worth keeping, not worth stopping monitoring for: the next hour tries again.
-      this.o.logger.error({ err: errorMessage(e) }, 'could not save early-warning baselines');
-    }
   }
 
   /** A technician's reset of early-warning baselines (platform command or diagnostics socket), reported upstream as events. */
@@ -399,7 +339,7 @@ export class Gateway {
       // The open hour's trips are written too: a clean stop loses no count.
       const now = this.clock.now();
       this.counters.stop(new Map([...this.elevators].map(([id, { monitor }]) => [id, monitor.stats.peek('hour', now)])));
-      for (const { monitor } of this.elevators.values()) this.saveBaselines(monitor.pipeline.detection.health);
+      for (const { monitor } of this.elevators.values()) saveBaselines(monitor.pipeline.detection.health, this.o.logger);
       this.baselines.close();
       this.outbox.close();
       this.o.logger.info({ gateway: this.gatewayId }, 'gateway stopped');
