@@ -62,7 +62,7 @@ export interface RuleFailures {
 export class DetectionEngine {
   readonly elevatorId: string;
   private readonly rules: RuleSlot[];
-  private readonly times = new SignalTimes();
+  private readonly times: SignalTimes;
   private readonly blackbox: BlackBox;
   private readonly after: AfterRecorder;
   private readonly failures = new Map<EventType, RuleFailures>();
@@ -85,9 +85,11 @@ export class DetectionEngine {
       const fused = inputs.filter((n) => ctx.fused?.has(n));
       return { rule, missing, armed: missing.length === 0 && o.available.size > 0, inputs, fused };
     });
+    this.times = new SignalTimes(rules.flatMap((r) => (r.armed ? r.inputs : [])));
     this.rules = rules.map(({ rule, missing, armed, fused, inputs }) => ({
       rule,
-      // Bound once: \`rule.step\` looked up on 21 different classes in one loop is a megamorphic load per rule per step.
+      // Bound once: `rule.step` looked up on 21 different classes from one call site is a
+      // megamorphic load per rule per step.
       step: rule.step.bind(rule),
       missing,
       armed,

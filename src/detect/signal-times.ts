@@ -32,8 +32,17 @@ function goodAt(sample: Sample<unknown> | undefined): number {
  */
 export class SignalTimes {
   private readonly times = new Float64Array(Object.keys(SLOT).length).fill(Number.POSITIVE_INFINITY);
+  /** The slots any rule reads. */
+  private readonly used: Uint8Array;
+  /** The one read time all used signals share this step, NaN when they differ. */
+  private uniform = Number.NaN;
 
-  /** The slots of `names`, for `upTo`. */
+  /** @param used every signal a rule reads. */
+  constructor(used: Iterable<SignalName>) {
+    this.used = Uint8Array.from(new Set([...used].map((n) => SLOT[n])));
+  }
+
+  /** The slots of `names` (among `used`), for `upTo`. */
   slots(names: readonly SignalName[]): Uint8Array {
     return Uint8Array.from(names, (n) => SLOT[n]);
   }
@@ -63,10 +72,22 @@ export class SignalTimes {
     t[SLOT.topFinalLimit] = goodAt(s.topFinalLimit);
     t[SLOT.bottomFinalLimit] = goodAt(s.bottomFinalLimit);
     t[SLOT.controllerFloor] = goodAt(s.controllerFloor);
+    // A poll usually reads every signal at once: then every rule's time is the same and
+    // upTo need not look at its inputs one by one.
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < this.used.length; i++) {
+      const at = t[this.used[i]!]!;
+      if (at < min) min = at;
+      if (at > max) max = at;
+    }
+    this.uniform = min === max ? min : Number.NaN;
   }
 
   /** `now`, or the earliest good read among the slots' signals when earlier. */
   upTo(slots: Uint8Array, now: number): number {
+    const u = this.uniform;
+    if (u === u) return slots.length > 0 && u < now ? u : now; // not NaN: all inputs read at u (or all bad)
     const times = this.times;
     let t = now;
     for (let i = 0; i < slots.length; i++) {
