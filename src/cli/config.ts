@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { loadConfig } from '../config/load.js';
-import { siteConfigSchema } from '../config/site.js';
-import { boardSchema } from '../config/board.js';
 
 export function registerConfig(program: Command): void {
   const config = program.command('config').description('validate site configs, print JSON Schemas for editors');
@@ -13,7 +10,8 @@ export function registerConfig(program: Command): void {
       '--strict',
       'also refuse what must not run on a real gateway: placeholders, secrets in the YAML or in clear, unverified TLS, unreadable files (the installer and the systemd unit run this)',
     )
-    .action((file: string, opts: { strict?: boolean }) => {
+    .action(async (file: string, opts: { strict?: boolean }) => {
+      const { loadConfig } = await import('../config/load.js');
       const c = loadConfig(file, { strict: opts.strict === true });
       const what = `gateway ${c.site.gateway.id}, ${c.elevators.length} elevator(s): ${c.elevators.map((e) => `${e.config.id} on ${e.board.id}`).join(', ')}`;
       console.log(`${file}: ok${opts.strict ? ' (strict)' : ''} — ${what}`);
@@ -22,8 +20,8 @@ export function registerConfig(program: Command): void {
     .command('schema')
     .description('print the JSON Schema of the site config (or of a board profile)')
     .option('--board', 'the board profile schema instead')
-    .action((opts: { board?: boolean }) => {
-      const schema = opts.board ? boardSchema : siteConfigSchema;
+    .action(async (opts: { board?: boolean }) => {
+      const schema = opts.board ? (await import('../config/board.js')).boardSchema : (await import('../config/site.js')).siteConfigSchema;
       console.log(JSON.stringify(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }), null, 2));
     });
 }

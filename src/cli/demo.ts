@@ -2,13 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig, packageRoot, type LoadedConfig } from '../config/load.js';
-import { createLogger } from '../core/log.js';
-import { Gateway } from '../runtime/gateway.js';
-import { startEmbeddedBroker } from '../platform/broker.js';
-import { startPlatformConsumer, formatMessage } from '../platform/consumer.js';
-import { startSimModbusTcp } from '../sim/host.js';
-import { SCENARIOS } from '../sim/scenarios.js';
+import type { LoadedConfig } from '../config/load.js';
 import { parseArg, speedSchema } from './args.js';
 import { onShutdown } from './shutdown.js';
 import { z } from 'zod';
@@ -29,6 +23,17 @@ export function registerDemo(program: Command): void {
     .action(async (opts: { speed: string; duration?: string; telemetry?: boolean; logLevel: string }) => {
       const speed = parseArg(speedSchema, opts.speed, '--speed');
       const duration = opts.duration === undefined ? undefined : parseArg(z.coerce.number().positive(), opts.duration, '--duration');
+      // Imported here, not above: the broker and the simulator stay out of `elevgw run` (program.ts).
+      const [{ loadConfig, packageRoot }, { createLogger }, { Gateway }, { startEmbeddedBroker }, { startPlatformConsumer, formatMessage }, { startSimModbusTcp }, { SCENARIOS }] =
+        await Promise.all([
+          import('../config/load.js'),
+          import('../core/log.js'),
+          import('../runtime/gateway.js'),
+          import('../platform/broker.js'),
+          import('../platform/consumer.js'),
+          import('../sim/host.js'),
+          import('../sim/scenarios.js'),
+        ]);
       const file = join(packageRoot(), 'config', 'demo.yaml');
       const base = loadConfig(file);
       const broker = await startEmbeddedBroker();

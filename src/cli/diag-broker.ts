@@ -1,10 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { systemClock } from '../core/clock.js';
-import { renderJson, renderText } from '../diag/broker/render.js';
-import { diagnoseBroker, verdict, type Verdict } from '../diag/broker/run.js';
-import { brokerTarget } from '../diag/broker/target.js';
-import { DEFAULT_LIMITS } from '../diag/broker/types.js';
+import type { Verdict } from '../diag/broker/run.js';
 import { LANG_OPTION, resolveLang } from '../diag/i18n.js';
 import { DIAG_EXIT } from './diag-signals.js';
 
@@ -24,6 +21,12 @@ export function registerDiagBroker(diag: Command): void {
     .option('--json', 'machine-readable output (the same steps)')
     .option(LANG_OPTION.flags, LANG_OPTION.description)
     .action(async (opts: { config: string; json?: boolean; lang?: string }) => {
+      const [{ renderJson, renderText }, { diagnoseBroker, verdict }, { brokerTarget }, { DEFAULT_LIMITS }] = await Promise.all([
+        import('../diag/broker/render.js'),
+        import('../diag/broker/run.js'),
+        import('../diag/broker/target.js'),
+        import('../diag/broker/types.js'),
+      ]);
       const lang = resolveLang(opts.lang);
       const target = brokerTarget(loadConfig(opts.config));
       const steps = await diagnoseBroker(target, { timers: systemClock, wallNow: () => systemClock.wallNow(), limits: DEFAULT_LIMITS });

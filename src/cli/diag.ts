@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
-import { pipelineFor } from '../detect/pipeline.js';
 import { diagTexts } from '../diag/diag-text.js';
 import { LANG_OPTION, resolveLang } from '../diag/i18n.js';
-import { readOutbox } from '../diag/outbox-read.js';
 import { registerDiagBaseline } from './diag-baseline.js';
 import { registerDiagBroker } from './diag-broker.js';
 import { registerDiagLearn } from './diag-learn.js';
@@ -31,7 +29,8 @@ export function registerDiag(program: Command): void {
     .requiredOption('-c, --config <file>', 'site config (YAML)')
     .option('--json', 'machine-readable output')
     .option(LANG_OPTION.flags, LANG_OPTION.description)
-    .action((opts: { config: string; json?: boolean; lang?: string }) => {
+    .action(async (opts: { config: string; json?: boolean; lang?: string }) => {
+      const { pipelineFor } = await import('../detect/pipeline.js');
       const t = diagTexts(resolveLang(opts.lang));
       const config = loadConfig(opts.config);
       const report = config.elevators.map((e) => {
@@ -64,7 +63,8 @@ export function registerDiag(program: Command): void {
     .requiredOption('-c, --config <file>', 'site config (YAML)')
     .option('--json', 'machine-readable output')
     .option(LANG_OPTION.flags, LANG_OPTION.description)
-    .action((opts: { config: string; json?: boolean; lang?: string }) => {
+    .action(async (opts: { config: string; json?: boolean; lang?: string }) => {
+      const { readOutbox } = await import('../diag/outbox-read.js');
       const t = diagTexts(resolveLang(opts.lang));
       const config = loadConfig(opts.config);
       const r = readOutbox(config.outboxPath);

@@ -4,10 +4,6 @@ import { z } from 'zod';
 import { systemClock } from '../core/clock.js';
 import { createLogger } from '../core/log.js';
 import { DEFAULT_TOPIC_PREFIX } from '../contract/topics.js';
-import { Operators } from '../platform/http/auth.js';
-import { PlatformService } from '../platform/service.js';
-import { openStore } from '../platform/store/open.js';
-import { lookbackMs, maintenanceCsv, maintenanceReport } from '../platform/workflows/maintenance.js';
 import { DEFAULT_ESCALATE_AFTER_MIN, rescuePolicy } from '../platform/workflows/rescue.js';
 import { DEFAULT_SILENCE_S } from '../platform/workflows/liveness.js';
 import { hostPortSchema, parseArg } from './args.js';
@@ -69,6 +65,11 @@ export function registerPlatform(program: Command): void {
     .option('--ca <file>', 'CA certificate (PEM) of an mqtts:// broker')
     .option('--log-level <level>', 'pino level', process.env.ELEVGW_LOG_LEVEL ?? 'info')
     .action(async (opts: ServeOptions) => {
+      const [{ Operators }, { PlatformService }, { openStore }] = await Promise.all([
+        import('../platform/http/auth.js'),
+        import('../platform/service.js'),
+        import('../platform/store/open.js'),
+      ]);
       const log = createLogger({ level: opts.logLevel });
       const listen = opts.listen === false ? null : parseArg(hostPortSchema, opts.listen, '--listen');
       const operators = Operators.load({ tokenFile: opts.tokenFile, envToken: process.env.ELEVGW_PLATFORM_TOKEN });
@@ -107,6 +108,10 @@ export function registerPlatform(program: Command): void {
     .option('--to <date>', 'end of the window (ISO date or time; default now)')
     .option('--csv', 'one CSV line per elevator instead of JSON')
     .action(async (opts: { db: string; from?: string; to?: string; csv?: boolean }) => {
+      const [{ openStore }, { lookbackMs, maintenanceCsv, maintenanceReport }] = await Promise.all([
+        import('../platform/store/open.js'),
+        import('../platform/workflows/maintenance.js'),
+      ]);
       const toMs = opts.to === undefined ? systemClock.wallNow() : parseArg(isoDay, opts.to, '--to');
       const fromMs = opts.from === undefined ? toMs - 90 * DAY_MS : parseArg(isoDay, opts.from, '--from');
       const store = await openStore(opts.db, systemClock.wallNow());

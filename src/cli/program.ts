@@ -17,6 +17,12 @@ import { registerInit } from './init.js';
 /**
  * The `elevgw` command tree, built without parsing anything, so that a test can walk every
  * command and flag and hold the README's command table to it (test/docs/docs-match-code.test.ts).
+ *
+ * Every command is declared here, but what it does is imported inside its action: a process
+ * carries only the command it runs. `elevgw run` is the one that stays up for years, on small
+ * boards, and it must not hold the demo's broker, the simulator, the platform, provisioning or
+ * the technicians' diagnostics (issue 15; `npm run bench -- memory`). A register file imports
+ * only what its options and help text show; the rest lives in its action or an `-action.ts` file.
  */
 export function buildProgram(): Command {
   const program = new Command().name('elevgw').description('Edge gateway for elevator monitoring: field drivers → fault rules → SQLite outbox → MQTT').version(VERSION);

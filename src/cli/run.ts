@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../config/load.js';
-import { createLogger } from '../core/log.js';
-import { Gateway } from '../runtime/gateway.js';
 import { onShutdown } from './shutdown.js';
 
 export function registerRun(program: Command): void {
@@ -11,6 +8,7 @@ export function registerRun(program: Command): void {
     .requiredOption('-c, --config <file>', 'site config (YAML)')
     .option('--log-level <level>', 'pino level', process.env.ELEVGW_LOG_LEVEL ?? 'info')
     .action(async (opts: { config: string; logLevel: string }) => {
+      const [{ loadConfig }, { createLogger }, { Gateway }] = await Promise.all([import('../config/load.js'), import('../core/log.js'), import('../runtime/gateway.js')]);
       const config = loadConfig(opts.config);
       const logger = createLogger({ level: opts.logLevel });
       const gw = new Gateway({ config, logger });

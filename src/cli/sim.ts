@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { ElevgwError } from '../core/errors.js';
-import { startSimModbusTcp } from '../sim/host.js';
-import { startSimModbusRtu } from '../sim/rtu-host.js';
-import { startSimSerialSensorbox } from '../sim/serial-sensorbox-server.js';
 import { SENSORBOX } from '../sim/serial-sensorbox.js';
 import { SCENARIOS } from '../sim/scenarios.js';
 import { parseArg, hostPortSchema, speedSchema } from './args.js';
 import { onShutdown } from './shutdown.js';
+
+// The servers are imported inside the action: `elevgw run` builds this command tree too and must
+// not carry the simulator (issue 15). Only the scenario names and the sensor box's baud rate,
+// which the help shows, are loaded up front.
 
 interface SimOptions {
   modbusTcp?: string;
@@ -46,6 +47,7 @@ export function registerSim(program: Command): void {
       if (opts.serial !== undefined) {
         const baud = cmd.getOptionValueSource('baud') === 'default' ? String(SENSORBOX.baudRate) : opts.baud;
         const baudRate = parseArg(z.coerce.number().int().positive(), baud, '--baud');
+        const { startSimSerialSensorbox } = await import('../sim/serial-sensorbox-server.js');
         const sim = await startSimSerialSensorbox({ path: opts.serial, baudRate, ...common });
         console.log(JSON.stringify({ sim: 'serial-sensorbox', path: sim.path, baudRate, frameHz: SENSORBOX.frameHz, scenario, speed }));
         onShutdown(() => sim.close());
@@ -54,6 +56,7 @@ export function registerSim(program: Command): void {
       if (opts.modbusRtu !== undefined) {
         const unitId = parseArg(z.coerce.number().int().min(1).max(247), opts.unitId, '--unit-id');
         const baudRate = parseArg(z.coerce.number().int().positive(), opts.baud, '--baud');
+        const { startSimModbusRtu } = await import('../sim/rtu-host.js');
         const sim = await startSimModbusRtu({ path: opts.modbusRtu, baudRate, unitId, ...common });
         console.log(JSON.stringify({ sim: 'modbus-rtu', path: sim.path, baudRate, unitId, scenario, speed }));
         onShutdown(() => sim.close());
@@ -61,6 +64,7 @@ export function registerSim(program: Command): void {
       }
       const at = parseArg(hostPortSchema, opts.modbusTcp, '--modbus-tcp');
       const unitId = parseArg(z.coerce.number().int().min(0).max(247), opts.unitId, '--unit-id');
+      const { startSimModbusTcp } = await import('../sim/host.js');
       const sim = await startSimModbusTcp({ host: at.host, port: at.port, unitId, ...common });
       console.log(JSON.stringify({ sim: 'modbus-tcp', host: sim.host, port: sim.port, scenario, speed }));
       onShutdown(() => sim.close());

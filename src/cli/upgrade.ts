@@ -4,7 +4,6 @@ import { loadConfig } from '../config/load.js';
 import { systemClock } from '../core/clock.js';
 import { ElevgwError, errorMessage } from '../core/errors.js';
 import type { UpgradeOutcome } from '../contract/upgrade.js';
-import { upgrade } from '../install/upgrade.js';
 import { DiagClient } from './diag-client.js';
 
 /** Exit status per outcome: 0 upgraded, 1 rolled back (the previous version runs), 2 refused (nothing changed), 4 the rollback failed too. */
@@ -28,6 +27,7 @@ export function registerUpgrade(program: Command): void {
       if (!Number.isFinite(window) || window <= 0 || window > 3600)
         throw new ElevgwError('CONFIG_INVALID', `--health-window must be seconds between 0 and 3600, not ${opts.healthWindow}`);
       if (!isAbsolute(opts.config)) throw new ElevgwError('CONFIG_INVALID', `--config is the path on the gateway, e.g. /etc/elevgw/site.yaml, not ${opts.config}`);
+      const { upgrade } = await import('../install/upgrade.js');
       const s = await upgrade({
         tarball,
         config: opts.config,

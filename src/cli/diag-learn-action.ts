@@ -1,0 +1,175 @@
+import { createInterface } from 'node:readline/promises';
+import { z } from 'zod';
+import { FieldBuses } from '../../drivers/buses.js';
+import { createDriver } from '../../drivers/factory.js';
+import { type LoadedElevator, loadConfig } from '../config/load.js';
+import { systemClock } from '../core/clock.js';
+import { ElevgwError } from '../core/errors.js';
+import { createLogger } from '../core/log.js';
+import { defineMessages, msg, resolveLang } from '../diag/i18n.js';
+import { checkShaft, runLearning } from '../diag/learn/run.js';
+import { writeLearnedShaft } from '../diag/learn/write.js';
+import type { LearnResult } from '../signals/fusion/learn.js';
+import { parseArg } from './args.js';
+import { DIAG_EXIT } from './diag-signals.js';
+
+export interface LearnOpts {
+  config: string;
+  elevator?: string;
+  check?: boolean;
+  yes?: boolean;
+  timeout: string;
+  stops: string;
+  json?: boolean;
+  lang?: string;
+}
+
+const learnTexts = defineMessages({
+  notRetrofit: msg<{ elevator: string; board: string }>(
+    (p) => `${p.elevator} uses board ${p.board}, which reads position from a controller: nothing to learn (retrofit boards only)`,
+    (p) => `${p.elevator} 使用采集板 ${p.board}，位置来自控制器：无需学习（仅加装传感器盒）`,
+  ),
+  instructions: msg<{ n: number }>(
+    (p) =>
+      `Learning run: put the car at the BOTTOM landing, doors open. Then send it to every landing up to the top (${p.n} landings) and back down to the bottom, standing at least 5 s at each with the doors open.`,
+    (p) => `学习运行：先将轿厢停在最底层，开门。然后依次运行到每一层直到顶层（共 ${p.n} 层），再逐层返回底层，每层开门停留至少 5 秒。`,
+  ),
+  progress: msg<{ visited: number; n: number; at: string }>(
+    (p) => `  landings recorded ${p.visited}/${p.n}${p.at ? `, standing at ${p.at}` : ''}`,
+    (p) => `  已记录 ${p.visited}/${p.n} 层${p.at ? `，当前停在 ${p.at}` : ''}`,
+  ),
+  landing: msg<{ label: string; level: number; measured: number; pa: number; upper: string; lower: string }>(
+    (p) => `  ${p.label.padEnd(4)} level ${p.level} mm (measured ${p.measured})  pressure ${p.pa} Pa  upper sensor ${p.upper} mm  lower ${p.lower} mm`,
+    (p) => `  ${p.label.padEnd(4)} 平层 ${p.level} mm（实测 ${p.measured}）  气压 ${p.pa} Pa  上传感器 ${p.upper} mm  下传感器 ${p.lower} mm`,
+  ),
+  summary: msg<{ drift: number; ratio: number }>(
+    (p) => `weather drift during the run ${p.drift} Pa/min; accelerometer sensitivity ×${p.ratio}`,
+    (p) => `运行期间气压漂移 ${p.drift} Pa/分；加速度计灵敏度 ×${p.ratio}`,
+  ),
+  incomplete: msg<{ reason: string }>(
+    (p) => `learning run incomplete: ${p.reason}`,
+    (p) => `学习运行未完成：${p.reason}`,
+  ),
+  confirm: msg<{ file: string }>(
+    (p) => `Write the levels and the learned shaft into ${p.file}? [y/N] `,
+    (p) => `将平层位置和学习结果写入 ${p.file}？[y/N] `,
+  ),
+  written: msg<{ file: string; backup: string }>(
+    (p) => `written to ${p.file} (the old one kept as ${p.backup}); restart the gateway`,
+    (p) => `已写入 ${p.file}（原文件保存为 ${p.backup}）；请重启网关`,
+  ),
+  notWritten: msg(
+    () => 'nothing written',
+    () => '未写入',
+  ),
+  noShaft: msg<{ elevator: string }>(
+    (p) => `${p.elevator} has no learned shaft yet: run elevgw diag learn without --check first`,
+    (p) => `${p.elevator} 尚无学习结果：请先运行不带 --check 的 elevgw diag learn`,
+  ),
+  checkHead: msg<{ stops: number }>(
+    (p) => `checked over ${p.stops} stops:`,
+    (p) => `共检查 ${p.stops} 次停靠：`,
+  ),
+  drifted: msg<{ label: string; baro: number; edge: number }>(
+    (p) => `  ${p.label.padEnd(4)} anchors drifted: pressure signature ${p.baro} m, vane edges ${p.edge} mm`,
+    (p) => `  ${p.label.padEnd(4)} 锚点漂移：气压特征 ${p.baro} m，门区磁铁边沿 ${p.edge} mm`,
+  ),
+  relearn: msg(
+    () => 'the learned shaft no longer fits: run elevgw diag learn again (a new learning run)',
+    () => '学习结果已不符合井道：请重新运行 elevgw diag learn',
+  ),
+  fits: msg(
+    () => 'the learned shaft still fits',
+    () => '学习结果仍然符合井道',
+  ),
+});
+
+function pickElevator(elevators: readonly LoadedElevator[], id: string | undefined): LoadedElevator {
+  const e = id === undefined ? elevators[0] : elevators.find((x) => x.config.id === id);
+  if (!e) throw new ElevgwError('CONFIG_INVALID', `--elevator: no elevator "${id}" (expected one of: ${elevators.map((x) => x.config.id).join(', ')})`);
+  return e;
+}
+
+/** `elevgw diag learn` (diag-learn.ts declares its options): the run or the check; the exit code. */
+export async function learn(opts: LearnOpts): Promise<number> {
+  const t = learnTexts(resolveLang(opts.lang));
+  const timeoutMs = parseArg(z.coerce.number().positive().max(86_400), opts.timeout, '--timeout') * 1000;
+  const stops = parseArg(z.coerce.number().int().positive().max(1000), opts.stops, '--stops');
+  const config = loadConfig(opts.config);
+  const e = pickElevator(config.elevators, opts.elevator);
+  const board = e.board;
+  if (board.transport !== 'retrofit-firmata' && board.transport !== 'retrofit-i2c') {
+    console.error(t.notRetrofit({ elevator: e.config.id, board: board.id }));
+    return DIAG_EXIT.usage;
+  }
+  const logger = createLogger({ level: 'warn', destination: process.stderr });
+  const driver = await createDriver({ board, connection: e.config.connection, clock: systemClock, logger, buses: new FieldBuses() });
+  await driver.open();
+  const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+  const labels = e.config.floors.map((f) => f.label);
+  try {
+    if (driver.health().state === 'lost') {
+      console.error(driver.health().lastError);
+      return DIAG_EXIT.unreachable;
+    }
+    if (opts.check) {
+      if (!e.config.shaft) {
+        console.error(t.noShaft({ elevator: e.config.id }));
+        return DIAG_EXIT.usage;
+      }
+      const r = await checkShaft({ driver, board, clock: systemClock, wait, timeoutMs, floorLevelsMm: e.config.floors.map((f) => f.levelMm), shaft: e.config.shaft, stops });
+      if (opts.json) console.log(JSON.stringify({ elevator: e.config.id, ...r, relearn: r.advised.length > 0 }));
+      else {
+        console.log(t.checkHead({ stops: r.stops }));
+        for (const d of r.advised) console.log(t.drifted({ label: labels[d.landing] ?? String(d.landing), baro: d.baroM, edge: d.edgeMm }));
+        console.log(r.advised.length > 0 ? t.relearn() : t.fits());
+      }
+      return r.advised.length > 0 ? DIAG_EXIT.checkFailed : DIAG_EXIT.ok;
+    }
+    if (!opts.json) console.log(t.instructions({ n: labels.length }));
+    const outcome = await runLearning({
+      driver,
+      board,
+      clock: systemClock,
+      wait,
+      timeoutMs,
+      configuredLevelsMm: e.config.floors.map((f) => f.levelMm),
+      onProgress: (p) => {
+        if (!opts.json) console.log(t.progress({ visited: p.visited.length, n: labels.length, at: p.at === undefined ? '' : (labels[p.at] ?? '') }));
+      },
+    });
+    if (!outcome.ok) {
+      if (opts.json) console.log(JSON.stringify({ elevator: e.config.id, ok: false, reason: outcome.reason }));
+      else console.error(t.incomplete({ reason: outcome.reason }));
+      return DIAG_EXIT.checkFailed;
+    }
+    return await report(opts, e, outcome.result, t);
+  } finally {
+    await driver.close();
+  }
+}
+
+async function report(opts: LearnOpts, e: LoadedElevator, r: LearnResult, t: ReturnType<typeof learnTexts>): Promise<number> {
+  if (opts.json) console.log(JSON.stringify({ elevator: e.config.id, ok: true, ...r }));
+  else {
+    r.landings.forEach((l, i) => {
+      console.log(
+        t.landing({ label: e.config.floors[i]!.label, level: l.levelMm, measured: l.measuredMm, pa: l.pressurePa, upper: l.upperMm.join('…'), lower: l.lowerMm.join('…') }),
+      );
+    });
+    console.log(t.summary({ drift: r.driftPaPerMin, ratio: r.travelRatio }));
+  }
+  let write = opts.yes === true;
+  if (!write && process.stdin.isTTY && !opts.json) {
+    const rl = createInterface({ input: process.stdin, output: process.stdout });
+    write = /^y/i.test((await rl.question(t.confirm({ file: opts.config }))).trim());
+    rl.close();
+  }
+  if (!write) {
+    if (!opts.json) console.log(t.notWritten());
+    return DIAG_EXIT.ok;
+  }
+  const { backup } = writeLearnedShaft(opts.config, e.config.id, r, Date.now());
+  if (!opts.json) console.log(t.written({ file: opts.config, backup }));
+  return DIAG_EXIT.ok;
+}

@@ -1,0 +1,168 @@
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+import { BUILTIN_BOARDS_DIR, type LoadedConfig, loadBoards, loadConfig } from '../config/load.js';
+import { systemTimers } from '../core/clock.js';
+import { ElevgwError } from '../core/errors.js';
+import { formatDuration, type Lang, resolveLang } from '../diag/i18n.js';
+import { matchReadsPerDevice, modbusProfiles } from '../diag/profile-match.js';
+import { endProgress, scanProgress } from '../diag/progress.js';
+import { type ScanResult, scan } from '../diag/scan.js';
+import { scanBudget } from '../diag/scan-budget.js';
+import { describeTarget, type LineOpener, LineUnavailable, openLines, type ScanTarget } from '../diag/scan-line.js';
+import { type LineSetting, lineSettings, parseBauds, parseParities, parseUnits } from '../diag/scan-settings.js';
+import { announceLine, deviceLines, scanTexts } from '../diag/scan-text.js';
+import { scanJson } from '../diag/scan-json.js';
+import { INSTALLED_CONFIG, parseArg } from './args.js';
+import { DiagClient } from './diag-client.js';
+import { DIAG_EXIT } from './diag-signals.js';
+
+export interface ScanOpts {
+  port: string[];
+  tcp: string[];
+  units: string;
+  bauds: string;
+  parity: string;
+  timeout?: string;
+  config?: string;
+  json?: boolean;
+  lang?: string;
+}
+
+const tcpSchema = z
+  .string()
+  .regex(/^[^:\s]+(:\d{1,5})?$/, 'expected HOST or HOST:PORT, e.g. 192.168.1.20:502')
+  .transform((s) => {
+    const i = s.lastIndexOf(':');
+    return i < 0 ? { host: s, port: 502 } : { host: s.slice(0, i), port: Number(s.slice(i + 1)) };
+  })
+  .refine((v) => v.port >= 1 && v.port <= 65535, 'port must be 1–65535');
+
+/** `elevgw diag scan` (diag-scan.ts declares its options): every target, then the devices found. */
+export async function scanCommand(opts: ScanOpts): Promise<void> {
+  const lang = resolveLang(opts.lang);
+  const targets: ScanTarget[] = [
+    ...opts.port.map((path): ScanTarget => ({ kind: 'rtu', path })),
+    ...opts.tcp.map((t): ScanTarget => ({ kind: 'tcp', ...parseArg(tcpSchema, t, '--tcp') })),
+  ];
+  if (targets.length === 0) throw new ElevgwError('CONFIG_INVALID', 'diag scan: give --port PATH (a serial port) or --tcp HOST[:PORT]');
+  const units = parseUnits(opts.units);
+  const settings = lineSettings(parseBauds(opts.bauds), parseParities(opts.parity));
+  const timeoutMs = opts.timeout === undefined ? undefined : parseArg(z.coerce.number().int().min(10).max(10_000), opts.timeout, '--timeout');
+  const config = opts.config !== undefined ? loadConfig(opts.config) : installedConfig();
+  const profiles = modbusProfiles([...loadBoards(boardDirs(config)).values()].map((b) => b.profile));
+
+  const open = openLines();
+  for (const t of targets) {
+    const refusal = await preflight(t, settings[0]!, open, config, lang);
+    if (refusal) return refuse(refusal);
+  }
+
+  const serialPorts = targets.filter((t) => t.kind === 'rtu').length;
+  const budget = scanBudget({ serialPorts, tcpHosts: targets.length - serialPorts, units: units.length, settings, timeoutMs, matchReads: matchReadsPerDevice(profiles) });
+  const t = scanTexts(lang);
+  process.stderr.write(`${announceLine(lang, targets, units.length, settings, budget)}\n`);
+
+  const started = performance.now();
+  let result: ScanResult;
+  try {
+    result = await scan({
+      targets,
+      units,
+      settings,
+      timeoutMs,
+      profiles,
+      open,
+      io: systemTimers,
+      onEvent: scanProgress(process.stderr, lang, budget.searchMs, () => performance.now()),
+    });
+  } catch (e) {
+    endProgress(process.stderr);
+    if (!(e instanceof LineUnavailable)) throw e;
+    return refuse(unavailableLine(e, config, lang));
+  }
+  endProgress(process.stderr);
+  const elapsedMs = performance.now() - started;
+  if (opts.json) console.log(JSON.stringify(scanJson(result, budget, elapsedMs)));
+  else {
+    for (const d of result.devices) for (const line of deviceLines(d, lang)) console.log(line);
+    const took = formatDuration(elapsedMs, lang);
+    console.log(
+      result.devices.length > 0
+        ? t.found({ n: result.devices.length, took, budget: formatDuration(budget.searchMs + result.devices.length * budget.perDeviceMs, lang) })
+        : t.none({ took }),
+    );
+  }
+  process.exitCode = result.devices.length > 0 ? DIAG_EXIT.ok : DIAG_EXIT.checkFailed;
+}
+
+/** One clear line, exit 3: never a Modbus error dump. */
+function refuse(line: string): void {
+  console.error(line);
+  process.exitCode = DIAG_EXIT.unreachable;
+}
+
+function installedConfig(): LoadedConfig | undefined {
+  if (!existsSync(INSTALLED_CONFIG)) return undefined;
+  try {
+    return loadConfig(INSTALLED_CONFIG);
+  } catch {
+    return undefined; // unreadable to this user, or broken: the port's lock still protects the service
+  }
+}
+
+function boardDirs(config: LoadedConfig | undefined): string[] {
+  const site = config?.site.boardsDir;
+  return site && config ? [BUILTIN_BOARDS_DIR, resolve(dirname(config.file), site)] : [BUILTIN_BOARDS_DIR];
+}
+
+const real = (p: string) => {
+  try {
+    return realpathSync(p);
+  } catch {
+    return resolve(p);
+  }
+};
+
+/** The elevators of the config that read this port (through a symlink such as /dev/elevgw-rs485 too). */
+function elevatorsOn(path: string, config: LoadedConfig | undefined): string[] {
+  const target = real(path);
+  return (config?.elevators ?? []).filter((e) => e.config.connection && 'path' in e.config.connection && real(e.config.connection.path) === target).map((e) => e.config.id);
+}
+
+/**
+ * Why a target must not be scanned, found before anything is announced: a port that does not
+ * exist, that the running service reads (its config names it and it answers on its socket), or
+ * that will not open (locked by another program, no permission); a host that refuses.
+ */
+async function preflight(t: ScanTarget, first: LineSetting, open: LineOpener, config: LoadedConfig | undefined, lang: Lang): Promise<string | undefined> {
+  if (t.kind === 'rtu') {
+    if (!existsSync(t.path)) return scanTexts(lang).unavailable({ where: t.path, why: 'missing', detail: 'ENOENT' });
+    const elevators = elevatorsOn(t.path, config);
+    if (config && elevators.length > 0 && (await answers(config.diagSocketPath))) return scanTexts(lang).heldByService({ where: t.path, elevators: elevators.join(', ') });
+  }
+  try {
+    await (await open(t, t.kind === 'rtu' ? first : undefined)).close();
+  } catch (e) {
+    if (e instanceof LineUnavailable) return unavailableLine(e, config, lang);
+    throw e;
+  }
+  return undefined;
+}
+
+/** A locked port the config names is the service's; any other trouble in its own words. */
+function unavailableLine(e: LineUnavailable, config: LoadedConfig | undefined, lang: Lang): string {
+  const elevators = e.target.kind === 'rtu' ? elevatorsOn(e.target.path, config) : [];
+  if (e.why === 'locked' && elevators.length > 0) return scanTexts(lang).heldByService({ where: describeTarget(e.target), elevators: elevators.join(', ') });
+  return scanTexts(lang).unavailable({ where: describeTarget(e.target), why: e.why, detail: e.message });
+}
+
+/** Whether a gateway answers on its diagnostics socket (the service is running). */
+async function answers(socket: string): Promise<boolean> {
+  try {
+    (await DiagClient.connect(socket, 1000)).close();
+    return true;
+  } catch {
+    return false;
+  }
+}
