@@ -45,6 +45,10 @@ interface RuleSlot {
   slots: Uint8Array;
   /** Its time so far (see step), never decreasing. */
   time: number;
+  /** The signals it reads (SignalTimes.mask); undefined when it cannot be skipped (no `reads`/`quiet`). */
+  reads: number | undefined;
+  /** It said it was quiet after its last step: skipped while none of its reads change. */
+  quiet: boolean;
 }
 
 export interface RuleFailures {
@@ -96,6 +100,8 @@ export class DetectionEngine {
       fused,
       slots: this.times.slots(inputs),
       time: Number.NEGATIVE_INFINITY,
+      reads: rule.reads !== undefined && 'quiet' in rule ? this.times.mask(rule.reads) : undefined,
+      quiet: false, // every rule runs on the first step
     }));
     const b = o.thresholds.blackbox;
     const window = { beforeMs: b.beforeS * 1000, afterMs: b.afterS * 1000, sampleEveryMs: b.sampleEveryMs, ...o.blackbox };
@@ -124,7 +130,11 @@ export class DetectionEngine {
         // the rule's condition unknown.
         const t = this.times.upTo(r.slots, now);
         if (t > r.time) r.time = t;
+        // Most rules, most of the time, wait for a change of what they read: skip them until then.
+        if (r.quiet && this.times.unchanged(r.reads!)) continue;
+        r.quiet = false;
         const out = r.step(signals, r.time);
+        if (r.reads !== undefined) r.quiet = r.rule.quiet === true;
         if (out.length > 0) {
           transitions ??= [];
           for (const x of out) transitions.push(x);

@@ -19,6 +19,7 @@ export interface HoldEdge {
 export class Hold {
   private raised = false;
   private since: number | undefined;
+  private idle = true;
 
   constructor(
     private readonly raiseMs: number,
@@ -27,6 +28,15 @@ export class Hold {
 
   get active(): boolean {
     return this.raised;
+  }
+
+  /**
+   * The last step found the condition it watches (raise, or clear once raised) not true: the
+   * same inputs again, at any later time, change nothing. False while a wait runs and on the
+   * step that flipped the state (the other condition may already hold).
+   */
+  get quiet(): boolean {
+    return this.idle;
   }
 
   /** Since when the condition that would flip the state has held; undefined when none is pending. */
@@ -42,8 +52,10 @@ export class Hold {
     const condition = this.raised ? clear : raise;
     if (condition !== true) {
       this.since = undefined;
+      this.idle = true;
       return undefined;
     }
+    this.idle = false;
     this.since ??= now;
     const need = this.raised ? this.clearMs : raiseMs;
     if (now - this.since < need) return undefined;

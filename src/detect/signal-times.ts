@@ -21,11 +21,6 @@ const SLOT: { readonly [K in SignalName]: number } = {
   controllerFloor: 16,
 };
 
-/** A good sample's read time; +Infinity for a bad or absent one (it never holds a rule's time back). */
-function goodAt(sample: Sample<unknown> | undefined): number {
-  return sample !== undefined && sample.quality === 'good' ? sample.at : Number.POSITIVE_INFINITY;
-}
-
 /**
  * The good read times of every signal, read once per step for all the rules of an elevator;
  * each rule then takes the minimum over its inputs' slots (`upTo`).
@@ -36,10 +31,26 @@ export class SignalTimes {
   private readonly used: Uint8Array;
   /** The one read time all used signals share this step, NaN when they differ. */
   private uniform = Number.NaN;
+  /** The samples of the previous step, by slot. */
+  private readonly last: (Sample<unknown> | undefined)[] = new Array<Sample<unknown> | undefined>(Object.keys(SLOT).length).fill(undefined);
+  /** Bit per slot: its value or quality differs from the previous step's. */
+  private changed = 0;
 
   /** @param used every signal a rule reads. */
   constructor(used: Iterable<SignalName>) {
     this.used = Uint8Array.from(new Set([...used].map((n) => SLOT[n])));
+  }
+
+  /** The bit mask of `names`' slots, for `unchanged`. */
+  mask(names: readonly SignalName[]): number {
+    let m = 0;
+    for (const n of names) m |= 1 << SLOT[n];
+    return m;
+  }
+
+  /** None of the mask's signals changed value or quality since the previous step. */
+  unchanged(mask: number): boolean {
+    return (this.changed & mask) === 0;
   }
 
   /** The slots of `names` (among `used`), for `upTo`. */
@@ -48,30 +59,32 @@ export class SignalTimes {
   }
 
   /**
-   * Reads the step's samples. Named reads, one per signal, written out: `signals[name]` in a
+   * Reads the step's samples: their read times, and which changed since the previous step.
+   * Named reads, one per signal, written out: `signals[name]` in a
    * loop is a megamorphic keyed lookup, and reading through a function per signal costs a call
    * each — this ran on every step for every rule. A signal added to SignalValues must be added
    * here too (SLOT insists on its slot; until then it never holds a rule's time back).
    */
   read(s: ElevatorSignals): void {
+    this.changed = 0;
+    this.take(SLOT.positionMm, s.positionMm);
+    this.take(SLOT.floor, s.floor);
+    this.take(SLOT.speedMps, s.speedMps);
+    this.take(SLOT.direction, s.direction);
+    this.take(SLOT.door, s.door);
+    this.take(SLOT.doorZone, s.doorZone);
+    this.take(SLOT.levelingErrorMm, s.levelingErrorMm);
+    this.take(SLOT.safetyCircuit, s.safetyCircuit);
+    this.take(SLOT.doorLockCircuit, s.doorLockCircuit);
+    this.take(SLOT.overspeedSwitch, s.overspeedSwitch);
+    this.take(SLOT.occupied, s.occupied);
+    this.take(SLOT.inspection, s.inspection);
+    this.take(SLOT.alarmButton, s.alarmButton);
+    this.take(SLOT.mainsPower, s.mainsPower);
+    this.take(SLOT.topFinalLimit, s.topFinalLimit);
+    this.take(SLOT.bottomFinalLimit, s.bottomFinalLimit);
+    this.take(SLOT.controllerFloor, s.controllerFloor);
     const t = this.times;
-    t[SLOT.positionMm] = goodAt(s.positionMm);
-    t[SLOT.floor] = goodAt(s.floor);
-    t[SLOT.speedMps] = goodAt(s.speedMps);
-    t[SLOT.direction] = goodAt(s.direction);
-    t[SLOT.door] = goodAt(s.door);
-    t[SLOT.doorZone] = goodAt(s.doorZone);
-    t[SLOT.levelingErrorMm] = goodAt(s.levelingErrorMm);
-    t[SLOT.safetyCircuit] = goodAt(s.safetyCircuit);
-    t[SLOT.doorLockCircuit] = goodAt(s.doorLockCircuit);
-    t[SLOT.overspeedSwitch] = goodAt(s.overspeedSwitch);
-    t[SLOT.occupied] = goodAt(s.occupied);
-    t[SLOT.inspection] = goodAt(s.inspection);
-    t[SLOT.alarmButton] = goodAt(s.alarmButton);
-    t[SLOT.mainsPower] = goodAt(s.mainsPower);
-    t[SLOT.topFinalLimit] = goodAt(s.topFinalLimit);
-    t[SLOT.bottomFinalLimit] = goodAt(s.bottomFinalLimit);
-    t[SLOT.controllerFloor] = goodAt(s.controllerFloor);
     // A poll usually reads every signal at once: then every rule's time is the same and
     // upTo need not look at its inputs one by one.
     let min = Number.POSITIVE_INFINITY;
@@ -82,6 +95,14 @@ export class SignalTimes {
       if (at > max) max = at;
     }
     this.uniform = min === max ? min : Number.NaN;
+  }
+
+  /** One signal: its good read time (+Infinity for a bad or absent one: it never holds a rule's time back) and whether it changed. */
+  private take(slot: number, sample: Sample<unknown> | undefined): void {
+    this.times[slot] = sample !== undefined && sample.quality === 'good' ? sample.at : Number.POSITIVE_INFINITY;
+    const last = this.last[slot];
+    if (sample !== last && (sample === undefined || last === undefined || sample.value !== last.value || sample.quality !== last.quality)) this.changed |= 1 << slot;
+    this.last[slot] = sample;
   }
 
   /** `now`, or the earliest good read among the slots' signals when earlier. */

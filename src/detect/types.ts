@@ -39,6 +39,18 @@ export interface Rule {
   step(signals: ElevatorSignals, now: number): Transition[];
   /** Whether an episode is currently raised. */
   readonly active: boolean;
+  /**
+   * Optional, with `quiet`: every signal whose value or quality `step` looks at, whether the
+   * board provides it or not (event data read only on the step that raises does not count).
+   */
+  readonly reads?: readonly SignalName[];
+  /**
+   * Optional, with `reads`: true when stepping again on the same values of `reads`, at any
+   * later time, would emit nothing and change no state — no hold waiting, no attempt being
+   * timed. The engine then skips the rule until one of them changes. A rule without both
+   * runs on every step.
+   */
+  readonly quiet?: boolean;
 }
 
 /** A transition with identity, ready to be stored. */

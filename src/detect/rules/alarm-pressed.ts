@@ -15,11 +15,16 @@ export class AlarmPressedRule implements Rule {
   readonly type = 'alarm-pressed' as const;
   readonly severity = defaultSeverity('alarm-pressed');
   readonly needs: readonly SignalName[] = ['alarmButton'];
+  readonly reads: readonly SignalName[] = ['alarmButton'];
   readonly active = false;
   private readonly press: Hold;
 
   constructor(ctx: RuleContext) {
     this.press = new Hold(ctx.thresholds.alarmPressed.minPressMs, ctx.thresholds.clearHoldMs);
+  }
+
+  get quiet(): boolean {
+    return this.press.quiet;
   }
 
   step(s: ElevatorSignals, now: number): Transition[] {

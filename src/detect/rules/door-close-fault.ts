@@ -18,6 +18,7 @@ export class DoorCloseFaultRule implements Rule, Suppressible {
   readonly type = 'door-close-fault' as const;
   readonly severity = defaultSeverity('door-close-fault');
   readonly needs: readonly SignalName[] = ['door'];
+  readonly reads: readonly SignalName[] = ['door', 'inspection'];
   readonly optional: readonly SignalName[] = ['inspection'];
   private readonly attempts: DoorAttempts;
   private readonly episode: Hold;
@@ -28,6 +29,10 @@ export class DoorCloseFaultRule implements Rule, Suppressible {
     const d = ctx.thresholds.doorCloseFault;
     this.attempts = new DoorAttempts('closing', { timeoutMs: d.timeoutS * 1000, failedLimit: d.failedClosings, minAttemptMs: d.minAttemptMs });
     this.episode = new Hold(0, ctx.thresholds.clearHoldMs);
+  }
+
+  get quiet(): boolean {
+    return this.episode.quiet && this.attempts.attemptSince === undefined;
   }
 
   get active(): boolean {

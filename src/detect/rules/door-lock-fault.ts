@@ -17,6 +17,7 @@ export class DoorLockFaultRule implements Rule {
   readonly type = 'door-lock-fault' as const;
   readonly severity = defaultSeverity('door-lock-fault');
   readonly needs: readonly SignalName[] = ['doorLockCircuit', 'speedMps', 'door'];
+  readonly reads: readonly SignalName[] = ['doorLockCircuit', 'door', 'speedMps', 'doorZone'];
   private readonly openWhileRunning: Hold;
   private readonly bypassed: Hold;
   private raised: { kind: LockFault; severity: Severity } | undefined;
@@ -25,6 +26,10 @@ export class DoorLockFaultRule implements Rule {
     const t = ctx.thresholds;
     this.openWhileRunning = new Hold(t.doorLockFault.holdMs, t.clearHoldMs);
     this.bypassed = new Hold(t.doorLockFault.bypassHoldMs, t.clearHoldMs);
+  }
+
+  get quiet(): boolean {
+    return this.openWhileRunning.quiet && this.bypassed.quiet;
   }
 
   get active(): boolean {

@@ -19,6 +19,7 @@ export class DoorOpenFaultRule implements Rule, Suppressible {
   readonly type = 'door-open-fault' as const;
   readonly severity = defaultSeverity('door-open-fault');
   readonly needs: readonly SignalName[] = ['door'];
+  readonly reads: readonly SignalName[] = ['door', 'inspection', 'speedMps', 'doorZone'];
   readonly optional: readonly SignalName[] = ['inspection'];
   private readonly attempts: DoorAttempts;
   private readonly episode: Hold;
@@ -29,6 +30,10 @@ export class DoorOpenFaultRule implements Rule, Suppressible {
     const d = ctx.thresholds.doorOpenFault;
     this.attempts = new DoorAttempts('opening', { timeoutMs: d.timeoutS * 1000, failedLimit: d.failedOpenings, minAttemptMs: d.minAttemptMs });
     this.episode = new Hold(0, ctx.thresholds.clearHoldMs);
+  }
+
+  get quiet(): boolean {
+    return this.episode.quiet && this.attempts.attemptSince === undefined;
   }
 
   get active(): boolean {

@@ -10,12 +10,17 @@ export class DoorOpenTooLongRule implements Rule, Suppressible {
   readonly type = 'door-open-too-long' as const;
   readonly severity = defaultSeverity('door-open-too-long');
   readonly needs: readonly SignalName[] = ['door'];
+  readonly reads: readonly SignalName[] = ['door', 'inspection'];
   readonly optional: readonly SignalName[] = ['inspection'];
   private readonly episode: SuppressibleEpisode;
 
   constructor(ctx: RuleContext) {
     const holdMs = ctx.thresholds.doorOpenTooLong.holdS * 1000;
     this.episode = new SuppressibleEpisode(holdMs, ctx.thresholds.clearHoldMs);
+  }
+
+  get quiet(): boolean {
+    return this.episode.quiet;
   }
 
   get active(): boolean {

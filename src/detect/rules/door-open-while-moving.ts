@@ -17,11 +17,16 @@ export class DoorOpenWhileMovingRule implements Rule {
   readonly type = 'door-open-while-moving' as const;
   readonly severity = defaultSeverity('door-open-while-moving');
   readonly needs: readonly SignalName[] = ['speedMps', 'door', 'doorZone'];
+  readonly reads: readonly SignalName[] = ['door', 'speedMps', 'doorZone'];
   private readonly hold: Hold;
   private readonly origin = new DoorOpenOriginTracker();
 
   constructor(private readonly ctx: RuleContext) {
     this.hold = new Hold(ctx.thresholds.doorOpenWhileMoving.holdMs, ctx.thresholds.clearHoldMs);
+  }
+
+  get quiet(): boolean {
+    return this.hold.quiet;
   }
 
   get active(): boolean {

@@ -13,6 +13,7 @@ export class DoorReopenRepeatedRule implements Rule {
   readonly type = 'door-reopen-repeated' as const;
   readonly severity = defaultSeverity('door-reopen-repeated');
   readonly needs: readonly SignalName[] = ['door', 'speedMps'];
+  readonly reads: readonly SignalName[] = ['door', 'speedMps'];
   /** Raised = the car has left the stop (moving for the clear hold). */
   private readonly departure: Hold;
   private openedAtStop = false;
@@ -23,6 +24,10 @@ export class DoorReopenRepeatedRule implements Rule {
 
   constructor(private readonly ctx: RuleContext) {
     this.departure = new Hold(ctx.thresholds.clearHoldMs, 0);
+  }
+
+  get quiet(): boolean {
+    return this.departure.quiet;
   }
 
   get active(): boolean {

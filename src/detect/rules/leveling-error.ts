@@ -15,12 +15,17 @@ export class LevelingErrorRule implements Rule {
   readonly type = 'leveling-error' as const;
   readonly severity = defaultSeverity('leveling-error');
   readonly needs: readonly SignalName[] = ['levelingErrorMm', 'speedMps', 'door', 'doorZone'];
+  readonly reads: readonly SignalName[] = ['door', 'speedMps', 'doorZone'];
   /** Raised = "standing open at a landing long enough to measure". */
   private readonly standing: Hold;
   private raised: Severity | undefined;
 
   constructor(private readonly ctx: RuleContext) {
     this.standing = new Hold(ctx.thresholds.levelingError.settleMs, 0);
+  }
+
+  get quiet(): boolean {
+    return this.standing.quiet;
   }
 
   get active(): boolean {

@@ -14,12 +14,17 @@ export class MaintenanceSessionRule implements Rule {
   readonly type = 'maintenance-session' as const;
   readonly severity = defaultSeverity('maintenance-session');
   readonly needs: readonly SignalName[] = ['inspection'];
+  readonly reads: readonly SignalName[] = ['inspection'];
   private readonly hold: Hold;
   private openedSince = 0;
 
   constructor(ctx: RuleContext) {
     const m = ctx.thresholds.maintenanceSession;
     this.hold = new Hold(m.holdS * 1000, m.clearS * 1000);
+  }
+
+  get quiet(): boolean {
+    return this.hold.quiet;
   }
 
   get active(): boolean {

@@ -16,11 +16,16 @@ export class MovingWithDoorOpenRule implements Rule {
   readonly type = 'moving-with-door-open' as const;
   readonly severity = defaultSeverity('moving-with-door-open');
   readonly needs: readonly SignalName[] = ['speedMps', 'door', 'doorZone'];
+  readonly reads: readonly SignalName[] = ['door', 'speedMps', 'doorZone'];
   private readonly hold: Hold;
   private readonly origin = new DoorOpenOriginTracker();
 
   constructor(private readonly ctx: RuleContext) {
     this.hold = new Hold(ctx.thresholds.movingWithDoorOpen.holdMs, ctx.thresholds.clearHoldMs);
+  }
+
+  get quiet(): boolean {
+    return this.hold.quiet;
   }
 
   get active(): boolean {

@@ -16,6 +16,7 @@ export class OverspeedRule implements Rule {
   readonly type = 'overspeed' as const;
   readonly severity = defaultSeverity('overspeed');
   readonly needs: readonly SignalName[] = ['speedMps'];
+  readonly reads: readonly SignalName[] = ['speedMps', 'overspeedSwitch'];
   readonly optional: readonly SignalName[] = ['overspeedSwitch'];
   private readonly hold: Hold;
   private peakMps = 0;
@@ -23,6 +24,10 @@ export class OverspeedRule implements Rule {
   constructor(private readonly ctx: RuleContext) {
     const o = ctx.thresholds.overspeed;
     this.hold = new Hold(o.holdMs, o.clearS * 1000);
+  }
+
+  get quiet(): boolean {
+    return this.hold.quiet;
   }
 
   get active(): boolean {

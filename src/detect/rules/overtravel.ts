@@ -18,6 +18,7 @@ export class OvertravelRule implements Rule {
   readonly severity: Rule['severity'];
   readonly needs: readonly SignalName[];
   readonly optional: readonly SignalName[];
+  readonly reads: readonly SignalName[];
   private readonly limit: 'topFinalLimit' | 'bottomFinalLimit';
   private readonly hold: Hold;
   /** The end's landing level, undefined without landings: computed once, not per step. */
@@ -33,9 +34,14 @@ export class OvertravelRule implements Rule {
     const limitOnly = ctx.available.has(this.limit) && !ctx.available.has('positionMm');
     this.needs = limitOnly ? [this.limit] : ['positionMm'];
     this.optional = limitOnly ? [] : [this.limit];
+    this.reads = ['positionMm', this.limit];
     this.hold = new Hold(ctx.thresholds.overtravel.holdMs, ctx.thresholds.clearHoldMs);
     const levels = ctx.floorLevelsMm;
     this.endLevelMm = levels.length === 0 ? undefined : end === 'top' ? Math.max(...levels) : Math.min(...levels);
+  }
+
+  get quiet(): boolean {
+    return this.hold.quiet;
   }
 
   get active(): boolean {

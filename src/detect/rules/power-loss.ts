@@ -11,12 +11,17 @@ export class PowerLossRule implements Rule {
   readonly type = 'power-loss' as const;
   readonly severity = defaultSeverity('power-loss');
   readonly needs: readonly SignalName[] = ['mainsPower'];
+  readonly reads: readonly SignalName[] = ['mainsPower'];
   private readonly hold: Hold;
   private lostSince = 0;
 
   constructor(ctx: RuleContext) {
     const p = ctx.thresholds.powerLoss;
     this.hold = new Hold(p.holdS * 1000, p.clearS * 1000);
+  }
+
+  get quiet(): boolean {
+    return this.hold.quiet;
   }
 
   get active(): boolean {

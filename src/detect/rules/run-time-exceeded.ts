@@ -13,6 +13,7 @@ export class RunTimeExceededRule implements Rule {
   readonly type = 'run-time-exceeded' as const;
   readonly severity = defaultSeverity('run-time-exceeded');
   readonly needs: readonly SignalName[] = ['speedMps'];
+  readonly reads: readonly SignalName[] = ['speedMps'];
   readonly limitS: number;
   private readonly hold: Hold;
   private runningSince = 0;
@@ -20,6 +21,10 @@ export class RunTimeExceededRule implements Rule {
   constructor(private readonly ctx: RuleContext) {
     this.limitS = runTimeLimitS(ctx);
     this.hold = new Hold(this.limitS * 1000, ctx.thresholds.clearHoldMs);
+  }
+
+  get quiet(): boolean {
+    return this.hold.quiet;
   }
 
   get active(): boolean {

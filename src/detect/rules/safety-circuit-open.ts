@@ -11,12 +11,17 @@ export class SafetyCircuitOpenRule implements Rule, Suppressible {
   readonly type = 'safety-circuit-open' as const;
   readonly severity = defaultSeverity('safety-circuit-open');
   readonly needs: readonly SignalName[] = ['safetyCircuit'];
+  readonly reads: readonly SignalName[] = ['safetyCircuit', 'inspection'];
   readonly optional: readonly SignalName[] = ['inspection'];
   private readonly episode: SuppressibleEpisode;
 
   constructor(private readonly ctx: RuleContext) {
     const holdMs = ctx.thresholds.safetyCircuitOpen.holdMs;
     this.episode = new SuppressibleEpisode(holdMs, ctx.thresholds.clearHoldMs);
+  }
+
+  get quiet(): boolean {
+    return this.episode.quiet;
   }
 
   get active(): boolean {

@@ -18,6 +18,7 @@ export class ServiceModeRule implements Rule {
   readonly severity = defaultSeverity('service-mode');
   readonly needs: readonly SignalName[];
   readonly optional: readonly SignalName[];
+  readonly reads: readonly SignalName[] = ['inspection', 'mainsPower'];
   readonly active = false;
   private current: ServiceMode | undefined;
   private candidate: { mode: ServiceMode; since: number } | undefined;
@@ -31,6 +32,11 @@ export class ServiceModeRule implements Rule {
   /** The mode last reported (or found at start), for telemetry. */
   get mode(): ServiceMode | undefined {
     return this.current;
+  }
+
+  /** No new mode waiting out its hold. */
+  get quiet(): boolean {
+    return this.candidate === undefined || this.candidate.mode === this.current;
   }
 
   step(s: ElevatorSignals, now: number): Transition[] {

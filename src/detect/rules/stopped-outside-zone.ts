@@ -17,12 +17,17 @@ export class StoppedOutsideZoneRule implements Rule, Suppressible {
   readonly type = 'stopped-outside-zone' as const;
   readonly severity = defaultSeverity('stopped-outside-zone');
   readonly needs: readonly SignalName[] = ['speedMps', 'doorZone'];
+  readonly reads: readonly SignalName[] = ['speedMps', 'doorZone', 'inspection'];
   readonly optional: readonly SignalName[] = ['inspection'];
   private readonly episode: SuppressibleEpisode;
 
   constructor(private readonly ctx: RuleContext) {
     const holdMs = ctx.thresholds.stoppedOutsideZone.holdS * 1000;
     this.episode = new SuppressibleEpisode(holdMs, ctx.thresholds.clearHoldMs);
+  }
+
+  get quiet(): boolean {
+    return this.episode.quiet;
   }
 
   get active(): boolean {

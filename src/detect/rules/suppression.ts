@@ -32,6 +32,11 @@ export class SuppressionCounter {
     if (this.hold.step(now, suppressed, not(suppressed))?.edge === 'raised') this.count++;
   }
 
+  /** See Hold.quiet. */
+  get quiet(): boolean {
+    return this.hold.quiet;
+  }
+
   take(): number {
     const n = this.count;
     this.count = 0;
@@ -58,6 +63,11 @@ export class SuppressibleEpisode implements Suppressible {
 
   get active(): boolean {
     return this.hold.active;
+  }
+
+  /** Neither hold waits: the same inputs again change nothing (Rule.quiet). */
+  get quiet(): boolean {
+    return this.hold.quiet && this.suppression.quiet;
   }
 
   takeSuppressed(): number {

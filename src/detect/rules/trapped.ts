@@ -16,6 +16,7 @@ export class TrappedRule implements Rule {
   readonly type = 'trapped' as const;
   readonly severity = defaultSeverity('trapped');
   readonly needs: readonly SignalName[] = ['speedMps', 'door', 'occupied', 'doorZone'];
+  readonly reads: readonly SignalName[] = ['speedMps', 'door', 'occupied', 'alarmButton', 'doorZone'];
   readonly optional: readonly SignalName[] = ['alarmButton'];
   private readonly hold: Hold;
   /** Since when the alarm button has read pressed; undefined while it is not. */
@@ -23,6 +24,10 @@ export class TrappedRule implements Rule {
 
   constructor(private readonly ctx: RuleContext) {
     this.hold = new Hold(ctx.thresholds.trapped.outsideZoneS * 1000, ctx.thresholds.clearHoldMs);
+  }
+
+  get quiet(): boolean {
+    return this.hold.quiet && this.pressedSince === undefined;
   }
 
   get active(): boolean {
