@@ -25,6 +25,8 @@ export class DoorAttempts {
   private since: number | undefined;
   private failedSince: number | undefined;
   private failed = 0;
+  /** The door state of the last step, until a reset. */
+  private lastDoor: DoorState | undefined;
   private readonly target: DoorState;
   private readonly reversed: readonly DoorState[];
 
@@ -46,7 +48,16 @@ export class DoorAttempts {
     return this.since;
   }
 
+  /**
+   * No attempt is being timed, nor will one start on the same door state again (after a timeout
+   * the door still in motion starts the next attempt): the same door again changes nothing.
+   */
+  get idle(): boolean {
+    return this.since === undefined && this.lastDoor !== this.motion;
+  }
+
   reset(): void {
+    this.lastDoor = undefined;
     this.since = undefined;
     this.failedSince = undefined;
     this.failed = 0;
@@ -54,6 +65,7 @@ export class DoorAttempts {
 
   /** One known door state (not 'unknown'); a trigger when an attempt timed out or failures reached the limit. */
   step(door: DoorState, now: number): DoorAttemptTrigger | undefined {
+    this.lastDoor = door;
     if (door === this.target) {
       this.reset();
       return undefined;

@@ -32,7 +32,7 @@ export class DoorCloseFaultRule implements Rule, Suppressible {
   }
 
   get quiet(): boolean {
-    return this.episode.quiet && this.attempts.attemptSince === undefined;
+    return this.episode.quiet && this.attempts.idle;
   }
 
   get active(): boolean {

@@ -33,7 +33,7 @@ export class DoorOpenFaultRule implements Rule, Suppressible {
   }
 
   get quiet(): boolean {
-    return this.episode.quiet && this.attempts.attemptSince === undefined;
+    return this.episode.quiet && this.attempts.idle;
   }
 
   get active(): boolean {
