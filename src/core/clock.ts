@@ -24,8 +24,9 @@ export interface Clock extends Timers {
   wallNow(): number;
 }
 
+/** Node truncates a delay to whole ms (9.6 → 9): rounded up instead, a timer never fires early. */
 function realTimer(ms: number, fn: () => void): Timer {
-  const t = setTimeout(fn, Math.max(0, ms));
+  const t = setTimeout(fn, Math.max(0, Math.ceil(ms)));
   return { cancel: () => clearTimeout(t) };
 }
 

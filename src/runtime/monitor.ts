@@ -7,6 +7,9 @@ import type { ElevatorPipeline } from '../detect/pipeline.js';
 import type { DetectedEvent } from '../detect/types.js';
 import type { ElevatorSignals } from '../signals/types.js';
 
+/** A poll group that keeps overrunning its period is reported at most this often (sample time). */
+const MISSED_LOG_EVERY_MS = 60_000;
+
 export interface MonitorOptions {
   elevatorId: string;
   /** Raw points → signals → rules and statistics (src/detect/pipeline.ts). */
@@ -36,6 +39,9 @@ export class ElevatorMonitor {
   /** Resolves after the first detection step: the elevator has been polled once (readiness). */
   readonly firstStep: Promise<void>;
   private stepped!: () => void;
+  /** Poll slots skipped because the poll before ran past them, per poll group since start. */
+  readonly missedPolls = new Map<string, number>();
+  private readonly missedLoggedAt = new Map<string, number>();
 
   constructor(private readonly o: MonitorOptions) {
     this.pipeline = o.pipeline;
@@ -81,21 +87,44 @@ export class ElevatorMonitor {
     await this.driver.open();
   }
 
-  /** Polls `group` now and again every `periodMs` of sample time after this poll began. */
-  private loop(group: string, periodMs: number): void {
+  /**
+   * Polls `group` on a fixed grid of `periodMs` of sample time from its first poll. The next poll
+   * is due a whole period after this one was due, not after it ended, so neither the poll's own
+   * duration nor a timer that fires a little early or late (Node rounds delays to whole ms) makes
+   * the loop run faster or slower than asked. A poll that overruns its slot (a slave slower than
+   * the period) skips the slots that passed — counted in `missedPolls`, logged at most once a
+   * minute — and the loop resumes on the grid: nothing ever queues behind a slow device.
+   */
+  private loop(group: string, periodMs: number, due = this.o.clock.now()): void {
     if (!this.running) return;
-    const started = this.o.clock.now();
     const p = this.pollOnce(group).finally(() => {
       this.busy.delete(p);
       if (!this.running) return;
-      const wait = Math.max(0, periodMs - (this.o.clock.now() - started));
-      const t = this.o.clock.after(wait, () => {
+      const now = this.o.clock.now();
+      let next = due + periodMs;
+      if (next <= now) {
+        const missed = Math.floor((now - next) / periodMs) + 1;
+        next += missed * periodMs;
+        this.missed(group, missed, periodMs, now);
+      }
+      const t = this.o.clock.after(next - now, () => {
         this.timers.delete(t);
-        this.loop(group, periodMs);
+        this.loop(group, periodMs, next);
       });
       this.timers.add(t);
     });
     this.busy.add(p);
+  }
+
+  private missed(group: string, n: number, periodMs: number, now: number): void {
+    this.missedPolls.set(group, (this.missedPolls.get(group) ?? 0) + n);
+    const last = this.missedLoggedAt.get(group);
+    if (last !== undefined && now - last < MISSED_LOG_EVERY_MS) return;
+    this.missedLoggedAt.set(group, now);
+    this.o.logger.warn(
+      { elevator: this.o.elevatorId, group, periodMs, missed: this.missedPolls.get(group) },
+      `poll group ${group} of ${this.o.elevatorId} runs longer than its ${periodMs} ms period: slots skipped, not queued`,
+    );
   }
 
   /** One poll of a group and one detection step. Exposed for deterministic tests. */
