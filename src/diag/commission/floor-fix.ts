@@ -1,19 +1,11 @@
-import { chmodSync, chownSync, copyFileSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import { loadConfig } from '../../config/load.js';
+import { replaceConfigFile } from '../../config/replace-file.js';
 import { ElevgwError } from '../../core/errors.js';
 
 export interface LevelFix {
   index: number;
   toMm: number;
-}
-
-/** `20261202T031544Z`: a UTC time for file names (sorts, no colons). */
-export function fileStamp(ms: number): string {
-  return new Date(ms)
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
 }
 
 /**
@@ -39,23 +31,5 @@ export function writeMeasuredLevels(file: string, elevatorId: string, fixes: rea
   });
   let out = text;
   for (const e of edits.sort((a, b) => b.from - a.from)) out = out.slice(0, e.from) + e.text + out.slice(e.to);
-  const original = statSync(file);
-  const tmp = `${file}.commission-${process.pid}`;
-  writeFileSync(tmp, out, { mode: original.mode & 0o777 });
-  try {
-    loadConfig(tmp); // the measured table must make a valid config, or nothing changes
-    chmodSync(tmp, original.mode & 0o777);
-    try {
-      chownSync(tmp, original.uid, original.gid);
-    } catch {
-      // Not root: the file stays ours, as the original was (we could write it).
-    }
-    const backup = `${file}.bak-${fileStamp(nowMs)}`;
-    copyFileSync(file, backup);
-    renameSync(tmp, file);
-    return { backup };
-  } catch (e) {
-    unlinkSync(tmp);
-    throw e;
-  }
+  return replaceConfigFile(file, out, nowMs, 'commission'); // the measured table must make a valid config, or nothing changes
 }

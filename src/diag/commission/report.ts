@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { CommissioningData } from '../../contract/commissioning.js';
 import { errorMessage } from '../../core/errors.js';
 import type { CheckResult } from './checks.js';
-import { fileStamp } from './floor-fix.js';
+import { fileStamp } from '../../config/replace-file.js';
 import { reportHtml } from './html.js';
 import type { CommissioningReport, StepOutcome } from './model.js';
 

@@ -1,16 +1,8 @@
-import { chmodSync, chownSync, copyFileSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { isMap, isSeq, parseDocument } from 'yaml';
-import { loadConfig } from '../../config/load.js';
+import { replaceConfigFile } from '../../config/replace-file.js';
 import { ElevgwError } from '../../core/errors.js';
 import type { LearnResult } from '../../signals/fusion/learn.js';
-
-/** `20261202T031544Z`: a UTC time for file names. */
-function fileStamp(ms: number): string {
-  return new Date(ms)
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-}
 
 /**
  * Writes a learning run's result into the site config: each floor's `levelMm`, and the elevator's
@@ -38,23 +30,5 @@ export function writeLearnedShaft(file: string, elevatorId: string, r: LearnResu
   const landings = shaft.get('landings', true);
   if (isSeq(landings)) for (const item of landings.items) if (isMap(item)) item.flow = true;
   elevator.set('shaft', shaft);
-  const original = statSync(file);
-  const tmp = `${file}.learn-${process.pid}`;
-  writeFileSync(tmp, doc.toString({ lineWidth: 0 }), { mode: original.mode & 0o777 });
-  try {
-    loadConfig(tmp);
-    chmodSync(tmp, original.mode & 0o777);
-    try {
-      chownSync(tmp, original.uid, original.gid);
-    } catch {
-      // Not root: the file stays ours, as the original was (we could write it).
-    }
-    const backup = `${file}.bak-${fileStamp(nowMs)}`;
-    copyFileSync(file, backup);
-    renameSync(tmp, file);
-    return { backup };
-  } catch (e) {
-    unlinkSync(tmp);
-    throw e;
-  }
+  return replaceConfigFile(file, doc.toString({ lineWidth: 0 }), nowMs, 'learn');
 }
