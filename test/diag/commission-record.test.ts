@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { BusQueue } from '../../drivers/kernel/bus-queue.js';
-import { ModbusDriver } from '../../drivers/modbus/driver.js';
 import { DiagClient } from '../../src/cli/diag-client.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { CommissioningData } from '../../src/contract/commissioning.js';
@@ -12,12 +10,10 @@ import { systemClock } from '../../src/core/clock.js';
 import { createLogger } from '../../src/core/log.js';
 import { Gateway } from '../../src/runtime/gateway.js';
 import { SimHost } from '../../src/sim/host.js';
-import { simModbusLink } from '../../src/sim/modbus-link.js';
-import { encodeControllerRegisters } from '../../src/sim/modbus-map.js';
 import { SCENARIOS } from '../../src/sim/scenarios.js';
 import { readOutbox } from '../helpers/child-gateway.js';
 import { FakeBroker } from '../helpers/fake-broker.js';
-import { siteYaml } from '../helpers/gateway.js';
+import { simDriverFor, siteYaml } from '../helpers/gateway.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const data: CommissioningData = {
@@ -81,18 +77,7 @@ describe('a running gateway stores the commissioning event it is sent', () => {
       config,
       logger,
       mqttConnect: broker.connect,
-      driverFor: (e) =>
-        new ModbusDriver({
-          board: e.board as never,
-          unitId: 1,
-          link: simModbusLink(() => {
-            sim.sync();
-            return encodeControllerRegisters(sim.state());
-          }),
-          bus: new BusQueue(),
-          clock: systemClock,
-          logger,
-        }),
+      driverFor: simDriverFor(sim, systemClock, logger),
     });
     await gw.start();
   });

@@ -1,5 +1,13 @@
 import { dirname, join } from 'node:path';
-import { loadConfig, packageRoot, type LoadedConfig } from '../../src/config/load.js';
+import { BusQueue } from '../../drivers/kernel/bus-queue.js';
+import { ModbusDriver } from '../../drivers/modbus/driver.js';
+import type { Driver } from '../../drivers/types.js';
+import { loadConfig, packageRoot, type LoadedConfig, type LoadedElevator } from '../../src/config/load.js';
+import type { Clock } from '../../src/core/clock.js';
+import { type Logger, silentLogger } from '../../src/core/log.js';
+import type { SimHost } from '../../src/sim/host.js';
+import { simModbusLink } from '../../src/sim/modbus-link.js';
+import { encodeControllerRegisters } from '../../src/sim/modbus-map.js';
 
 /** The demo site config pointed at a simulator, a broker and a temp outbox. */
 export function siteConfig(opts: { simPort: number; brokerUrl: string; outboxPath: string; timeScale: number; gatewayId?: string }): LoadedConfig {
@@ -34,4 +42,23 @@ uplink: { url: "${opts.brokerUrl}", telemetryIntervalS: 0, reconnectMinMs: 200, 
 outbox: { path: "${opts.outboxPath}" }
 runtime: { timeScale: ${opts.timeScale} }
 `;
+}
+
+/**
+ * A gateway's `driverFor` reading a SimHost in process: the real ModbusDriver over the simulator's
+ * register map (sim-modbus), synced to the sim's clock on every poll — no socket, sample time.
+ */
+export function simDriverFor(sim: SimHost, clock: Clock, logger: Logger = silentLogger): (e: LoadedElevator) => Driver {
+  return (e) =>
+    new ModbusDriver({
+      board: e.board as never,
+      unitId: 1,
+      link: simModbusLink(() => {
+        sim.sync();
+        return encodeControllerRegisters(sim.state());
+      }),
+      bus: new BusQueue(),
+      clock,
+      logger,
+    });
 }

@@ -2,8 +2,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { BusQueue } from '../../drivers/kernel/bus-queue.js';
-import { ModbusDriver } from '../../drivers/modbus/driver.js';
 import { FakeClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/log.js';
 import type { EventPayload } from '../../src/contract/payloads.js';
@@ -11,12 +9,10 @@ import type { UpgradeState } from '../../src/contract/upgrade.js';
 import { advance, startUpgrade } from '../../src/install/machine.js';
 import { Gateway } from '../../src/runtime/gateway.js';
 import { SimHost } from '../../src/sim/host.js';
-import { simModbusLink } from '../../src/sim/modbus-link.js';
-import { encodeControllerRegisters } from '../../src/sim/modbus-map.js';
 import { SCENARIOS } from '../../src/sim/scenarios.js';
 import { contractProblems } from '../helpers/contract-check.js';
 import { FakeBroker } from '../helpers/fake-broker.js';
-import { siteConfig } from '../helpers/gateway.js';
+import { simDriverFor, siteConfig } from '../helpers/gateway.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /**
@@ -43,18 +39,7 @@ function gateway(dir: string) {
     mqttConnect: broker.connect,
     diagSocket: false,
     upgradeDir: dir,
-    driverFor: (e) =>
-      new ModbusDriver({
-        board: e.board as never,
-        unitId: 1,
-        link: simModbusLink(() => {
-          sim.sync();
-          return encodeControllerRegisters(sim.state());
-        }),
-        bus: new BusQueue(),
-        clock,
-        logger: silentLogger,
-      }),
+    driverFor: simDriverFor(sim, clock),
   });
   const upgrades = () =>
     broker

@@ -1,8 +1,6 @@
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BusQueue } from '../../drivers/kernel/bus-queue.js';
-import { ModbusDriver } from '../../drivers/modbus/driver.js';
 import { resetBaselines } from '../../src/cli/diag-baseline.js';
 import { FakeClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/log.js';
@@ -10,12 +8,10 @@ import { newKeyState } from '../../src/detect/health/baseline.js';
 import { SqliteBaselineStore } from '../../src/detect/health/baseline-sqlite.js';
 import { Gateway } from '../../src/runtime/gateway.js';
 import { SimHost } from '../../src/sim/host.js';
-import { simModbusLink } from '../../src/sim/modbus-link.js';
-import { encodeControllerRegisters } from '../../src/sim/modbus-map.js';
 import { SCENARIOS } from '../../src/sim/scenarios.js';
 import { contractProblems } from '../helpers/contract-check.js';
 import { FakeBroker } from '../helpers/fake-broker.js';
-import { siteConfig, siteYaml } from '../helpers/gateway.js';
+import { simDriverFor, siteConfig, siteYaml } from '../helpers/gateway.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const DAY = 86_400_000;
@@ -53,13 +49,7 @@ describe('elevgw diag baseline reset', () => {
       clock,
       clockSynced: () => true,
       mqttConnect: broker.connect,
-      driverFor: (e) => {
-        const link = simModbusLink(() => {
-          sim.sync();
-          return encodeControllerRegisters(sim.state());
-        });
-        return new ModbusDriver({ board: e.board as never, unitId: 1, link, bus: new BusQueue(), clock, logger: silentLogger });
-      },
+      driverFor: simDriverFor(sim, clock),
     });
     await gw.start();
     try {

@@ -3,21 +3,17 @@ import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import { BusQueue } from '../../drivers/kernel/bus-queue.js';
-import { ModbusDriver } from '../../drivers/modbus/driver.js';
 import { systemClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/log.js';
 import { Gateway } from '../../src/runtime/gateway.js';
 import { SimHost } from '../../src/sim/host.js';
-import { simModbusLink } from '../../src/sim/modbus-link.js';
-import { encodeControllerRegisters } from '../../src/sim/modbus-map.js';
 import { SCENARIOS } from '../../src/sim/scenarios.js';
 import { DiagClient } from '../../src/cli/diag-client.js';
 import type { DiagEvent } from '../../src/contract/diag.js';
 import { CLI } from '../helpers/child-gateway.js';
 import { readOutbox } from '../helpers/child-gateway.js';
 import { FakeBroker } from '../helpers/fake-broker.js';
-import { siteYaml } from '../helpers/gateway.js';
+import { simDriverFor, siteYaml } from '../helpers/gateway.js';
 import { tempDir } from '../helpers/tmp.js';
 import { loadConfig } from '../../src/config/load.js';
 
@@ -62,18 +58,7 @@ describe('diagnostics socket of a running gateway', () => {
       config,
       logger: silentLogger,
       mqttConnect: broker.connect,
-      driverFor: (e) =>
-        new ModbusDriver({
-          board: e.board as never,
-          unitId: 1,
-          link: simModbusLink(() => {
-            sim.sync();
-            return encodeControllerRegisters(sim.state());
-          }),
-          bus: new BusQueue(),
-          clock: systemClock,
-          logger: silentLogger,
-        }),
+      driverFor: simDriverFor(sim, systemClock),
     });
     await gw.start();
   });

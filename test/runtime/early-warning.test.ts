@@ -1,7 +1,5 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BusQueue } from '../../drivers/kernel/bus-queue.js';
-import { ModbusDriver } from '../../drivers/modbus/driver.js';
 import { type CommandResponse, commandResponseSchema } from '../../src/contract/commands.js';
 import { FakeClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/log.js';
@@ -9,12 +7,10 @@ import { type KeyState, newKeyState } from '../../src/detect/health/baseline.js'
 import { SqliteBaselineStore } from '../../src/detect/health/baseline-sqlite.js';
 import { Gateway } from '../../src/runtime/gateway.js';
 import { SimHost } from '../../src/sim/host.js';
-import { simModbusLink } from '../../src/sim/modbus-link.js';
-import { encodeControllerRegisters } from '../../src/sim/modbus-map.js';
 import { SCENARIOS } from '../../src/sim/scenarios.js';
 import { contractProblems } from '../helpers/contract-check.js';
 import { FakeBroker } from '../helpers/fake-broker.js';
-import { siteConfig } from '../helpers/gateway.js';
+import { simDriverFor, siteConfig } from '../helpers/gateway.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const HOUR = 3_600_000;
@@ -71,18 +67,7 @@ describe('early warning in a running gateway', () => {
       timeZone: 'Asia/Shanghai',
       mqttConnect: broker.connect,
       diagSocket: false,
-      driverFor: (e) =>
-        new ModbusDriver({
-          board: e.board as never,
-          unitId: 1,
-          link: simModbusLink(() => {
-            sim.sync();
-            return encodeControllerRegisters(sim.state());
-          }),
-          bus: new BusQueue(),
-          clock,
-          logger: silentLogger,
-        }),
+      driverFor: simDriverFor(sim, clock),
     });
     const events = () =>
       broker.on(`${PREFIX}/elevators/E1/events`).map((m) => JSON.parse(m.payload) as { type: string; phase: string; severity: string; data: Record<string, unknown> });

@@ -1,18 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { BusQueue } from '../../drivers/kernel/bus-queue.js';
-import { ModbusDriver } from '../../drivers/modbus/driver.js';
 import { FakeClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/log.js';
 import { Gateway } from '../../src/runtime/gateway.js';
 import { SimHost } from '../../src/sim/host.js';
-import { simModbusLink } from '../../src/sim/modbus-link.js';
-import { encodeControllerRegisters } from '../../src/sim/modbus-map.js';
 import { SCENARIOS } from '../../src/sim/scenarios.js';
 import { contractProblems } from '../helpers/contract-check.js';
 import { FakeBroker } from '../helpers/fake-broker.js';
 import { readOutbox } from '../helpers/child-gateway.js';
-import { siteConfig } from '../helpers/gateway.js';
+import { simDriverFor, siteConfig } from '../helpers/gateway.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const MINUTE = 60_000;
@@ -46,18 +42,7 @@ describe('a whole gateway for one simulated hour, with a 10-minute broker outage
       clockSynced: () => true,
       timeZone: 'Asia/Shanghai',
       mqttConnect: broker.connect,
-      driverFor: (e) =>
-        new ModbusDriver({
-          board: e.board as never,
-          unitId: 1,
-          link: simModbusLink(() => {
-            sim.sync();
-            return encodeControllerRegisters(sim.state());
-          }),
-          bus: new BusQueue(),
-          clock,
-          logger: silentLogger,
-        }),
+      driverFor: simDriverFor(sim, clock),
     });
     const events = () => broker.on('elevgw/v1/st-gw/elevators/+/events').map((m) => JSON.parse(m.payload) as { id: string; type: string; phase: string; severity: string });
 

@@ -1,19 +1,15 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BusQueue } from '../../drivers/kernel/bus-queue.js';
-import { ModbusDriver } from '../../drivers/modbus/driver.js';
 import { FakeClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/log.js';
 import type { TelemetryPayload } from '../../src/contract/payloads.js';
 import { Gateway } from '../../src/runtime/gateway.js';
 import { SimHost } from '../../src/sim/host.js';
-import { simModbusLink } from '../../src/sim/modbus-link.js';
-import { encodeControllerRegisters } from '../../src/sim/modbus-map.js';
 import { SCENARIOS } from '../../src/sim/scenarios.js';
 import { contractProblems } from '../helpers/contract-check.js';
 import { FakeBroker } from '../helpers/fake-broker.js';
-import { siteConfig } from '../helpers/gateway.js';
+import { simDriverFor, siteConfig } from '../helpers/gateway.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const MINUTE = 60_000;
@@ -45,18 +41,7 @@ describe('cumulative run counters across restarts', () => {
       timeZone: 'Asia/Shanghai',
       mqttConnect: broker.connect,
       diagSocket: false,
-      driverFor: (e) =>
-        new ModbusDriver({
-          board: e.board as never,
-          unitId: 1,
-          link: simModbusLink(() => {
-            sim.sync();
-            return encodeControllerRegisters(sim.state());
-          }),
-          bus: new BusQueue(),
-          clock,
-          logger: silentLogger,
-        }),
+      driverFor: simDriverFor(sim, clock),
     });
     // This gateway's own telemetry: a restarted one first sends what the previous process left in the outbox.
     const telemetry = () =>
