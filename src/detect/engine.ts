@@ -47,6 +47,8 @@ interface RuleSlot {
   time: number;
   /** The signals it reads (SignalTimes.mask); undefined when it cannot be skipped (no `reads`/`quiet`). */
   reads: number | undefined;
+  /** `rule.quiet`, bound like `step`. */
+  isQuiet: (() => boolean) | undefined;
   /** It said it was quiet after its last step: skipped while none of its reads change. */
   quiet: boolean;
 }
@@ -100,7 +102,8 @@ export class DetectionEngine {
       fused,
       slots: this.times.slots(inputs),
       time: Number.NEGATIVE_INFINITY,
-      reads: rule.reads !== undefined && 'quiet' in rule ? this.times.mask(rule.reads) : undefined,
+      reads: rule.reads !== undefined && rule.quiet !== undefined ? this.times.mask(rule.reads) : undefined,
+      isQuiet: rule.quiet?.bind(rule),
       quiet: false, // every rule runs on the first step
     }));
     const b = o.thresholds.blackbox;
@@ -134,7 +137,7 @@ export class DetectionEngine {
         if (r.quiet && this.times.unchanged(r.reads!)) continue;
         r.quiet = false;
         const out = r.step(signals, r.time);
-        if (r.reads !== undefined) r.quiet = r.rule.quiet === true;
+        if (r.reads !== undefined) r.quiet = r.isQuiet!();
         if (out.length > 0) {
           transitions ??= [];
           for (const x of out) transitions.push(x);

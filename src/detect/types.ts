@@ -50,7 +50,7 @@ export interface Rule {
    * timed. The engine then skips the rule until one of them changes. A rule without both
    * runs on every step.
    */
-  readonly quiet?: boolean;
+  quiet?(): boolean;
 }
 
 /** A transition with identity, ready to be stored. */

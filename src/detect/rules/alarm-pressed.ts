@@ -23,7 +23,7 @@ export class AlarmPressedRule implements Rule {
     this.press = new Hold(ctx.thresholds.alarmPressed.minPressMs, ctx.thresholds.clearHoldMs);
   }
 
-  get quiet(): boolean {
+  quiet(): boolean {
     return this.press.quiet;
   }
 

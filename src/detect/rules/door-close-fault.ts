@@ -31,7 +31,7 @@ export class DoorCloseFaultRule implements Rule, Suppressible {
     this.episode = new Hold(0, ctx.thresholds.clearHoldMs);
   }
 
-  get quiet(): boolean {
+  quiet(): boolean {
     return this.episode.quiet && this.attempts.idle;
   }
 

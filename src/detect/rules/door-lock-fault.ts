@@ -28,7 +28,7 @@ export class DoorLockFaultRule implements Rule {
     this.bypassed = new Hold(t.doorLockFault.bypassHoldMs, t.clearHoldMs);
   }
 
-  get quiet(): boolean {
+  quiet(): boolean {
     return this.openWhileRunning.quiet && this.bypassed.quiet;
   }
 

@@ -32,7 +32,7 @@ export class DoorOpenFaultRule implements Rule, Suppressible {
     this.episode = new Hold(0, ctx.thresholds.clearHoldMs);
   }
 
-  get quiet(): boolean {
+  quiet(): boolean {
     return this.episode.quiet && this.attempts.idle;
   }
 

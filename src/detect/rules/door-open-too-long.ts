@@ -19,7 +19,7 @@ export class DoorOpenTooLongRule implements Rule, Suppressible {
     this.episode = new SuppressibleEpisode(holdMs, ctx.thresholds.clearHoldMs);
   }
 
-  get quiet(): boolean {
+  quiet(): boolean {
     return this.episode.quiet;
   }
 

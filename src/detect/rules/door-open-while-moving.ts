@@ -25,7 +25,7 @@ export class DoorOpenWhileMovingRule implements Rule {
     this.hold = new Hold(ctx.thresholds.doorOpenWhileMoving.holdMs, ctx.thresholds.clearHoldMs);
   }
 
-  get quiet(): boolean {
+  quiet(): boolean {
     return this.hold.quiet;
   }
 

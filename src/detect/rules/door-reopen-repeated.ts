@@ -26,7 +26,7 @@ export class DoorReopenRepeatedRule implements Rule {
     this.departure = new Hold(ctx.thresholds.clearHoldMs, 0);
   }
 
-  get quiet(): boolean {
+  quiet(): boolean {
     return this.departure.quiet;
   }
 

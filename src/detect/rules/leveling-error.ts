@@ -24,7 +24,7 @@ export class LevelingErrorRule implements Rule {
     this.standing = new Hold(ctx.thresholds.levelingError.settleMs, 0);
   }
 
-  get quiet(): boolean {
+  quiet(): boolean {
     return this.standing.quiet;
   }
 

@@ -23,7 +23,7 @@ export class MaintenanceSessionRule implements Rule {
     this.hold = new Hold(m.holdS * 1000, m.clearS * 1000);
   }
 
-  get quiet(): boolean {
+  quiet(): boolean {
     return this.hold.quiet;
   }
 

@@ -24,7 +24,7 @@ export class MovingWithDoorOpenRule implements Rule {
     this.hold = new Hold(ctx.thresholds.movingWithDoorOpen.holdMs, ctx.thresholds.clearHoldMs);
   }
 
-  get quiet(): boolean {
+  quiet(): boolean {
     return this.hold.quiet;
   }
 

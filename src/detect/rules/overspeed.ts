@@ -26,7 +26,7 @@ export class OverspeedRule implements Rule {
     this.hold = new Hold(o.holdMs, o.clearS * 1000);
   }
 
-  get quiet(): boolean {
+  quiet(): boolean {
     return this.hold.quiet;
   }
 

@@ -40,7 +40,7 @@ export class OvertravelRule implements Rule {
     this.endLevelMm = levels.length === 0 ? undefined : end === 'top' ? Math.max(...levels) : Math.min(...levels);
   }
 
-  get quiet(): boolean {
+  quiet(): boolean {
     return this.hold.quiet;
   }
 

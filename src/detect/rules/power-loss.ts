@@ -20,7 +20,7 @@ export class PowerLossRule implements Rule {
     this.hold = new Hold(p.holdS * 1000, p.clearS * 1000);
   }
 
-  get quiet(): boolean {
+  quiet(): boolean {
     return this.hold.quiet;
   }
 

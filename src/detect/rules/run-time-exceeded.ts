@@ -23,7 +23,7 @@ export class RunTimeExceededRule implements Rule {
     this.hold = new Hold(this.limitS * 1000, ctx.thresholds.clearHoldMs);
   }
 
-  get quiet(): boolean {
+  quiet(): boolean {
     return this.hold.quiet;
   }
 

@@ -20,7 +20,7 @@ export class SafetyCircuitOpenRule implements Rule, Suppressible {
     this.episode = new SuppressibleEpisode(holdMs, ctx.thresholds.clearHoldMs);
   }
 
-  get quiet(): boolean {
+  quiet(): boolean {
     return this.episode.quiet;
   }
 

@@ -35,7 +35,7 @@ export class ServiceModeRule implements Rule {
   }
 
   /** No new mode waiting out its hold. */
-  get quiet(): boolean {
+  quiet(): boolean {
     return this.candidate === undefined || this.candidate.mode === this.current;
   }
 

@@ -26,7 +26,7 @@ export class StoppedOutsideZoneRule implements Rule, Suppressible {
     this.episode = new SuppressibleEpisode(holdMs, ctx.thresholds.clearHoldMs);
   }
 
-  get quiet(): boolean {
+  quiet(): boolean {
     return this.episode.quiet;
   }
 

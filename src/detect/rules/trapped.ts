@@ -26,7 +26,7 @@ export class TrappedRule implements Rule {
     this.hold = new Hold(ctx.thresholds.trapped.outsideZoneS * 1000, ctx.thresholds.clearHoldMs);
   }
 
-  get quiet(): boolean {
+  quiet(): boolean {
     return this.hold.quiet && this.pressedSince === undefined;
   }
 
