@@ -44,7 +44,11 @@ export class DoorReopenRepeatedRule implements Rule {
       return NONE;
     }
     const r = t.doorReopenRepeated;
-    this.reopenings = this.reopenings.filter((at) => now - at < r.windowS * 1000);
+    // Times arrive in order (a rule's time never decreases): those out of the window are a prefix.
+    const windowMs = r.windowS * 1000;
+    let expired = 0;
+    while (expired < this.reopenings.length && !(now - this.reopenings[expired]! < windowMs)) expired++;
+    if (expired > 0) this.reopenings.splice(0, expired);
     this.reopenings.push(now);
     if (this.raised || this.reopenings.length < r.count) return NONE;
     this.raised = true;
