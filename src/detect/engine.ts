@@ -148,8 +148,8 @@ export class DetectionEngine {
     }
     const events: DetectedEvent[] = [];
     if (transitions !== undefined) this.emit(transitions, signals, now, events);
-    const followUps = this.after.step(signals, now);
-    for (const f of followUps) events.push(f);
+    // Nearly always no follow-up is recording: then there is nothing to ask it.
+    if (this.after.waiting > 0) for (const f of this.after.step(signals, now)) events.push(f);
     return events;
   }
 
