@@ -9,6 +9,7 @@ import { benchStartup } from './startup.js';
 import { benchFleet } from './fleet.js';
 import { benchPeer } from './peer.js';
 import { benchFusion } from './fusion.js';
+import { benchMemory } from './memory.js';
 
 /** `npm run bench`: prints figures; never part of `npm test`. Pick some with `npm run bench -- engine e2e`. */
 const all: Record<string, () => Promise<Record<string, number | string>>> = {
@@ -23,6 +24,7 @@ const all: Record<string, () => Promise<Record<string, number | string>>> = {
   fleet: benchFleet,
   peer: benchPeer,
   fusion: benchFusion,
+  memory: benchMemory,
 };
 
 const picked = process.argv.slice(2).filter((a) => a in all);
