@@ -108,7 +108,7 @@ export class SignalTimes {
   /** `now`, or the earliest good read among the slots' signals when earlier. */
   upTo(slots: Uint8Array, now: number): number {
     const u = this.uniform;
-    if (u === u) return slots.length > 0 && u < now ? u : now; // not NaN: all inputs read at u (or all bad)
+    if (!Number.isNaN(u)) return slots.length > 0 && u < now ? u : now; // all inputs read at u (or all bad)
     const times = this.times;
     let t = now;
     for (let i = 0; i < slots.length; i++) {
