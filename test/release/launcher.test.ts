@@ -83,6 +83,20 @@ describe('bin/elevgw', () => {
     ]);
   });
 
+  it('gives `run`, and only `run`, its V8 flags before the app; ELEVGW_RUN_V8_FLAGS replaces them', () => {
+    const node = `node ${realpathSync(top)}/node/bin/node`;
+    const main = `arg[${realpathSync(top)}/app/dist/src/cli/main.js]`;
+    const run = call(join(top, 'bin/elevgw'), ['run', '--config', 'site.yaml']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.split('\n')).toEqual([node, 'arg[--max-semi-space-size=1]', 'arg[--lite-mode]', 'arg[--no-expose-wasm]', main, 'arg[run]', 'arg[--config]', 'arg[site.yaml]', '']);
+    const replaced = call(join(top, 'bin/elevgw'), ['run'], { ELEVGW_RUN_V8_FLAGS: '--max-semi-space-size=2' });
+    expect(replaced.stdout.split('\n')).toEqual([node, 'arg[--max-semi-space-size=2]', main, 'arg[run]', '']);
+    const none = call(join(top, 'bin/elevgw'), ['run'], { ELEVGW_RUN_V8_FLAGS: '' });
+    expect(none.stdout.split('\n')).toEqual([node, main, 'arg[run]', '']);
+    const replay = call(join(top, 'bin/elevgw'), ['replay', 'run']);
+    expect(replay.stdout.split('\n')).toEqual([node, main, 'arg[replay]', 'arg[run]', '']);
+  });
+
   it('says what is missing when the release is incomplete, with exit 127', () => {
     chmodSync(join(top, 'node/bin/node'), 0o644);
     const r = call(join(top, 'bin/elevgw'), ['--version']);
