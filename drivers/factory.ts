@@ -3,20 +3,12 @@ import type { Connection, ModbusConnection } from '../src/config/site.js';
 import type { Clock } from '../src/core/clock.js';
 import { ElevgwError } from '../src/core/errors.js';
 import type { Logger } from '../src/core/log.js';
-import { FirmataDriver } from './firmata/driver.js';
-import { firmataIoConnector } from './firmata/firmata-io.js';
-import { GpioDriver } from './gpio/driver.js';
-import { loadOnoffLines } from './gpio/onoff-lines.js';
 import type { FieldBuses } from './buses.js';
 import type { SerialSettings } from './kernel/serial-port.js';
 import { ModbusDriver } from './modbus/driver.js';
 import type { ModbusLink } from './modbus/link.js';
 import { modbusRtuLink } from './modbus/rtu-link.js';
 import { modbusTcpLink } from './modbus/tcp-link.js';
-import { RetrofitDriver } from './retrofit/driver.js';
-import { johnnyFiveConnector } from './retrofit/johnny-five.js';
-import { openI2cBus, piRetrofitConnector } from './retrofit/pi-i2c.js';
-import { SerialFramedDriver } from './serial/driver.js';
 import type { Driver } from './types.js';
 
 export interface DriverContext {
@@ -64,17 +56,31 @@ export async function createDriver(ctx: DriverContext): Promise<Driver> {
       const link = modbusLink(conn, ctx.buses);
       return new ModbusDriver({ board: ctx.board, unitId: conn.unitId, link, bus: ctx.buses.queues.for(link.busKey), clock: ctx.clock, logger: ctx.logger });
     }
-    case 'serial-framed':
+    // The other transports' code is loaded only for a board that uses it: a gateway on Modbus
+    // keeps none of it in memory.
+    case 'serial-framed': {
+      const { SerialFramedDriver } = await import('./serial/driver.js');
       return new SerialFramedDriver({ board: ctx.board, connection: serialPort(ctx), ports: ctx.buses.serialPorts, clock: ctx.clock, logger: ctx.logger });
+    }
     case 'gpio': {
+      const [{ GpioDriver }, { loadOnoffLines }] = await Promise.all([import('./gpio/driver.js'), import('./gpio/onoff-lines.js')]);
       const chip = ctx.connection && 'chip' in ctx.connection ? ctx.connection.chip : undefined;
       return new GpioDriver({ board: ctx.board, lines: () => loadOnoffLines({ chip }), clock: ctx.clock, logger: ctx.logger });
     }
-    case 'firmata':
+    case 'firmata': {
+      const [{ FirmataDriver }, { firmataIoConnector }] = await Promise.all([import('./firmata/driver.js'), import('./firmata/firmata-io.js')]);
       return new FirmataDriver({ board: ctx.board, connect: firmataIoConnector({ ...serialPort(ctx), ports: ctx.buses.serialPorts }), clock: ctx.clock, logger: ctx.logger });
-    case 'retrofit-firmata':
+    }
+    case 'retrofit-firmata': {
+      const [{ RetrofitDriver }, { johnnyFiveConnector }] = await Promise.all([import('./retrofit/driver.js'), import('./retrofit/johnny-five.js')]);
       return new RetrofitDriver({ board: ctx.board, connect: johnnyFiveConnector({ ...serialPort(ctx), ports: ctx.buses.serialPorts }), clock: ctx.clock, logger: ctx.logger });
+    }
     case 'retrofit-i2c': {
+      const [{ RetrofitDriver }, { openI2cBus, piRetrofitConnector }, { loadOnoffLines }] = await Promise.all([
+        import('./retrofit/driver.js'),
+        import('./retrofit/pi-i2c.js'),
+        import('./gpio/onoff-lines.js'),
+      ]);
       const c = ctx.connection && 'bus' in ctx.connection ? ctx.connection : { bus: 1, chip: undefined };
       const connect = piRetrofitConnector({ bus: () => openI2cBus(c.bus), lines: () => loadOnoffLines({ chip: c.chip }) });
       return new RetrofitDriver({ board: ctx.board, connect, clock: ctx.clock, logger: ctx.logger });
