@@ -88,7 +88,17 @@ describe('bin/elevgw', () => {
     const main = `arg[${realpathSync(top)}/app/dist/src/cli/main.js]`;
     const run = call(join(top, 'bin/elevgw'), ['run', '--config', 'site.yaml']);
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout.split('\n')).toEqual([node, 'arg[--max-semi-space-size=1]', 'arg[--lite-mode]', 'arg[--no-expose-wasm]', main, 'arg[run]', 'arg[--config]', 'arg[site.yaml]', '']);
+    expect(run.stdout.split('\n')).toEqual([
+      node,
+      'arg[--max-semi-space-size=1]',
+      'arg[--lite-mode]',
+      'arg[--no-expose-wasm]',
+      main,
+      'arg[run]',
+      'arg[--config]',
+      'arg[site.yaml]',
+      '',
+    ]);
     const replaced = call(join(top, 'bin/elevgw'), ['run'], { ELEVGW_RUN_V8_FLAGS: '--max-semi-space-size=2' });
     expect(replaced.stdout.split('\n')).toEqual([node, 'arg[--max-semi-space-size=2]', main, 'arg[run]', '']);
     const none = call(join(top, 'bin/elevgw'), ['run'], { ELEVGW_RUN_V8_FLAGS: '' });
