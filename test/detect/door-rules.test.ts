@@ -136,6 +136,22 @@ describe('leveling-error (平层精度超差)', () => {
     expect(fault.events[0]).toMatchObject({ severity: 'fault', data: { errorMm: -25, limitMm: 20 } });
   });
 
+  it('the limits are "beyond": exactly 10 mm is fine, exactly 20 mm a warning; a stop at exactly 10 mm clears', () => {
+    const at = (errorMm: number) => {
+      const sc = new Scenario(new LevelingErrorRule(ruleContext()));
+      arrive(sc, errorMm);
+      return sc.events.map((e) => `${e.phase}:${e.severity}`);
+    };
+    expect(at(10)).toEqual([]);
+    expect(at(-10.5)).toEqual(['raised:warning']);
+    expect(at(20)).toEqual(['raised:warning']);
+    expect(at(20.5)).toEqual(['raised:fault']);
+    const sc = new Scenario(new LevelingErrorRule(ruleContext()));
+    arrive(sc, 12);
+    arrive(sc, -10);
+    expect(sc.events.map((e) => e.phase)).toEqual(['raised', 'cleared']);
+  });
+
   it('near miss: a car passing a landing 15 mm off with doors closed is not measured', () => {
     const sc = new Scenario(new LevelingErrorRule(ruleContext()), { levelingErrorMm: 15 });
     sc.run(10_000);

@@ -19,6 +19,29 @@ describe('overspeed (超速), rated 1.75 m/s', () => {
     expect(e!.data).toMatchObject({ peakMps: 2.1, ratio: 1.2, ratedMps: RATED_MPS, trigger: 'speed' });
   });
 
+  it('the limit is "above" 115 %: exactly 2.0125 m/s for a minute raises nothing, 2.02 m/s raises', () => {
+    const exact = overspeed(running(1.15 * RATED_MPS));
+    exact.run(60_000);
+    expect(exact.events).toEqual([]);
+    const above = overspeed(running(2.02));
+    above.run(500);
+    expect(phases(above.events)).toEqual(['raised@100']);
+  });
+
+  it('a speed fused from a retrofit box must exceed the limit by its margin (0.1 m/s) as well', () => {
+    const fused = (speedMps: number) => {
+      const sc = new Scenario(new OverspeedRule({ ...ruleContext(), fused: new Set(['speedMps'] as const) }), running(speedMps));
+      sc.run(1_000);
+      return sc.events.map((e) => e.phase);
+    };
+    expect(fused(2.1)).toEqual([]);
+    expect(fused(2.12)).toEqual(['raised']);
+    // The margin is the fusion's, not a controller's: the same 2.1 m/s from a controller raises.
+    const controller = overspeed(running(2.1));
+    controller.run(1_000);
+    expect(controller.events.map((e) => e.phase)).toEqual(['raised']);
+  });
+
   it('counts downward speed too', () => {
     const sc = overspeed(running(-2.2));
     sc.run(500);
