@@ -107,6 +107,20 @@ const HOSTILE: { what: string; command: string; payload: string | Buffer; messag
     message: /^unknown elevator "E9" \(expected one of: E1\)$/,
     requestId: 'b9',
   },
+  {
+    what: 'a baseline reset for an unknown elevator',
+    command: 'reset-baseline',
+    payload: req({ v: 1, requestId: 'b10', args: { elevatorId: 'E9' } }),
+    message: /^unknown elevator "E9" \(expected one of: E1\)$/,
+    requestId: 'b10',
+  },
+  {
+    what: 'a baseline reset naming no elevator',
+    command: 'reset-baseline',
+    payload: req({ v: 1, requestId: 'b11', args: {} }),
+    message: /^args\.elevatorId: required for reset-baseline$/,
+    requestId: 'b11',
+  },
   { what: 'oversized request', command: 'ping', payload: Buffer.alloc(100_000, 0x7b), message: /^request too large: 100000 bytes \(at most 4096\)$/ },
   { what: 'one byte over the limit', command: 'ping', payload: paddedPing(MAX_COMMAND_BYTES + 1, 'c1'), message: /^request too large: 4097 bytes/ },
 ];
