@@ -1,3 +1,4 @@
+import { signalNameSchema } from '../../src/contract/enums.js';
 import { thresholdsSchema, type ThresholdsInput } from '../../src/config/thresholds.js';
 import { FakeClock } from '../../src/core/clock.js';
 import type { RuleContext } from '../../src/detect/rules/index.js';
@@ -21,25 +22,7 @@ export function ruleContext(thresholds: ThresholdsInput = {}, available?: readon
 }
 
 /** Every signal, as a board with a full controller interface provides them. */
-export const ALL_SIGNALS: SignalName[] = [
-  'positionMm',
-  'floor',
-  'speedMps',
-  'direction',
-  'door',
-  'doorZone',
-  'levelingErrorMm',
-  'safetyCircuit',
-  'doorLockCircuit',
-  'overspeedSwitch',
-  'occupied',
-  'inspection',
-  'alarmButton',
-  'mainsPower',
-  'topFinalLimit',
-  'bottomFinalLimit',
-  'controllerFloor',
-];
+export const ALL_SIGNALS: SignalName[] = [...signalNameSchema.options];
 
 /** Parked at the 3rd landing (index 2), doors closed, nobody inside, all circuits healthy. */
 export const PARKED: SignalValues = {
