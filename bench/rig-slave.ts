@@ -28,6 +28,9 @@ export class BenchSlave {
   readonly answers: Answer[][] = [];
   /** How long to wait before answering (a slow controller); 0 answers at once. */
   delayMs = 0;
+  /** Requests received and not yet answered, now and at most: above 1, the master sends before it has its answer. */
+  inFlight = 0;
+  maxInFlight = 0;
   private heartbeat = 0;
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
@@ -94,7 +97,9 @@ export class BenchSlave {
         const frame = buf.subarray(0, 6 + buf.readUInt16BE(4));
         buf = buf.subarray(frame.length);
         const answer = this.answer(frame);
+        this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
         const send = () => {
+          this.inFlight--;
           if (socket.destroyed) return;
           log.push({ at: performance.now() });
           socket.write(answer);

@@ -10,6 +10,7 @@ import { benchFleet } from './fleet.js';
 import { benchPeer } from './peer.js';
 import { benchFusion } from './fusion.js';
 import { benchMemory } from './memory.js';
+import { benchGroup } from './group.js';
 
 /** `npm run bench`: prints figures; never part of `npm test`. Pick some with `npm run bench -- engine e2e`. */
 const all: Record<string, () => Promise<Record<string, number | string>>> = {
@@ -25,6 +26,7 @@ const all: Record<string, () => Promise<Record<string, number | string>>> = {
   peer: benchPeer,
   fusion: benchFusion,
   memory: benchMemory,
+  group: benchGroup,
 };
 
 const picked = process.argv.slice(2).filter((a) => a in all);
