@@ -34,23 +34,35 @@ export interface ArmedRule {
   fused?: SignalName[];
 }
 
-/** A rule as the engine runs it. */
+/** A rule as the engine reports it (armed, missing inputs). */
 interface RuleSlot {
   rule: Rule;
-  step: Rule['step'];
   missing: SignalName[];
   armed: boolean;
   fused: SignalName[];
-  /** The signal-time slots of the inputs it reads (SignalTimes). */
-  slots: Uint8Array;
-  /** Its time so far (see step), never decreasing. */
-  time: number;
-  /** The signals it reads (SignalTimes.mask); undefined when it cannot be skipped (no `reads`/`quiet`). */
-  reads: number | undefined;
-  /** `rule.quiet`, bound like `step`. */
-  isQuiet: (() => boolean) | undefined;
-  /** It said it was quiet after its last step: skipped while none of its reads change. */
-  quiet: boolean;
+}
+
+/**
+ * The armed rules as `step` runs them, index by index: struct of arrays. The loop touches, for
+ * every rule, its time and whether it may be skipped, and for most rules nothing else — typed
+ * arrays read there cost far less than a load from each rule's object.
+ */
+interface Hot {
+  rules: Rule[];
+  /** `rule.step`, bound once: looked up on 21 different classes from one call site it is a megamorphic load per rule per step. */
+  steps: Rule['step'][];
+  /** `rule.quiet`, bound like `step`; undefined when the rule cannot be skipped (no `reads`/`quiet`). */
+  isQuiet: ((() => boolean) | undefined)[];
+  /** The signal-time slots of the inputs each reads (SignalTimes). */
+  slots: Uint8Array[];
+  /** 1 when it reads some input: a rule without (sensor-lost) runs at the sample time. */
+  hasInputs: Uint8Array;
+  /** Each rule's time so far (see step), never decreasing. */
+  times: Float64Array;
+  /** The signals it reads (SignalTimes.mask), for a rule that can be skipped. */
+  reads: Int32Array;
+  /** 1: it said it was quiet after its last step, so it is skipped while none of its reads change. */
+  quiet: Uint8Array;
 }
 
 export interface RuleFailures {
@@ -68,6 +80,7 @@ export interface RuleFailures {
 export class DetectionEngine {
   readonly elevatorId: string;
   private readonly rules: RuleSlot[];
+  private readonly hot: Hot;
   private readonly times: SignalTimes;
   private readonly blackbox: BlackBox;
   private readonly after: AfterRecorder;
@@ -92,20 +105,18 @@ export class DetectionEngine {
       return { rule, missing, armed: missing.length === 0 && o.available.size > 0, inputs, fused };
     });
     this.times = new SignalTimes(rules.flatMap((r) => (r.armed ? r.inputs : [])));
-    this.rules = rules.map(({ rule, missing, armed, fused, inputs }) => ({
-      rule,
-      // Bound once: `rule.step` looked up on 21 different classes from one call site is a
-      // megamorphic load per rule per step.
-      step: rule.step.bind(rule),
-      missing,
-      armed,
-      fused,
-      slots: this.times.slots(inputs),
-      time: Number.NEGATIVE_INFINITY,
-      reads: rule.reads !== undefined && rule.quiet !== undefined ? this.times.mask(rule.reads) : undefined,
-      isQuiet: rule.quiet?.bind(rule),
-      quiet: false, // every rule runs on the first step
-    }));
+    this.rules = rules.map(({ rule, missing, armed, fused }) => ({ rule, missing, armed, fused }));
+    const hot = rules.filter((r) => r.armed);
+    this.hot = {
+      rules: hot.map((r) => r.rule),
+      steps: hot.map((r) => r.rule.step.bind(r.rule)),
+      isQuiet: hot.map((r) => (r.rule.reads !== undefined && r.rule.quiet !== undefined ? r.rule.quiet.bind(r.rule) : undefined)),
+      slots: hot.map((r) => this.times.slots(r.inputs)),
+      hasInputs: Uint8Array.from(hot, (r) => (r.inputs.length > 0 ? 1 : 0)),
+      times: new Float64Array(hot.length).fill(Number.NEGATIVE_INFINITY),
+      reads: Int32Array.from(hot, (r) => (r.rule.reads !== undefined && r.rule.quiet !== undefined ? this.times.mask(r.rule.reads) : 0)),
+      quiet: new Uint8Array(hot.length), // every rule runs on the first step
+    };
     const b = o.thresholds.blackbox;
     const window = { beforeMs: b.beforeS * 1000, afterMs: b.afterS * 1000, sampleEveryMs: b.sampleEveryMs, ...o.blackbox };
     this.blackbox = new BlackBox(o.elevatorId, window);
@@ -118,32 +129,36 @@ export class DetectionEngine {
 
   step(signals: ElevatorSignals, now: number): DetectedEvent[] {
     this.blackbox.record(signals, now);
-    this.times.read(signals);
+    const times = this.times;
+    times.read(signals);
+    const h = this.hot;
+    // A poll usually reads every input at once: then every rule with inputs has the same time.
+    const common = times.common(now);
     // Most steps raise nothing: no array is made for them.
     let transitions: Transition[] | undefined;
-    for (const r of this.rules) {
-      if (!r.armed) continue;
+    for (let i = 0; i < h.times.length; i++) {
+      // A rule's time: the sample time up to which the inputs it reads have actually been read.
+      // A reading kept through a failed poll (the normalizer holds it for the staleness window)
+      // carries the time of its last read, so a rule does not count a held value as time the
+      // condition was seen — a 150 ms tap of the alarm button followed by one lost poll is not
+      // a 200 ms press. A long hold (trapped: 30 s) still completes on a noisy line, on the first
+      // poll that gets through after it is due. Bad inputs do not hold the time back: they make
+      // the rule's condition unknown.
+      const t = Number.isNaN(common) ? times.upTo(h.slots[i]!, now) : h.hasInputs[i] === 1 ? common : now;
+      if (t > h.times[i]!) h.times[i] = t;
+      // Most rules, most of the time, wait for a change of what they read: skip them until then.
+      if (h.quiet[i] === 1 && times.unchanged(h.reads[i]!)) continue;
       try {
-        // A rule's time: the sample time up to which the inputs it reads have actually been read.
-        // A reading kept through a failed poll (the normalizer holds it for the staleness window)
-        // carries the time of its last read, so a rule does not count a held value as time the
-        // condition was seen — a 150 ms tap of the alarm button followed by one lost poll is not
-        // a 200 ms press. A long hold (trapped: 30 s) still completes on a noisy line, on the first
-        // poll that gets through after it is due. Bad inputs do not hold the time back: they make
-        // the rule's condition unknown.
-        const t = this.times.upTo(r.slots, now);
-        if (t > r.time) r.time = t;
-        // Most rules, most of the time, wait for a change of what they read: skip them until then.
-        if (r.quiet && this.times.unchanged(r.reads!)) continue;
-        r.quiet = false;
-        const out = r.step(signals, r.time);
-        if (r.reads !== undefined) r.quiet = r.isQuiet!();
+        const out = h.steps[i]!(signals, h.times[i]!);
+        const isQuiet = h.isQuiet[i];
+        h.quiet[i] = isQuiet?.() ? 1 : 0;
         if (out.length > 0) {
           transitions ??= [];
           for (const x of out) transitions.push(x);
         }
       } catch (error) {
-        this.fail(r.rule.type, error);
+        h.quiet[i] = 0;
+        this.fail(h.rules[i]!.type, error);
       }
     }
     const events: DetectedEvent[] = [];

@@ -105,6 +105,15 @@ export class SignalTimes {
     this.last[slot] = sample;
   }
 
+  /**
+   * When every used signal was read at the same time this step, what `upTo` gives for any
+   * non-empty slots (that time, or `now` when earlier); NaN when they were read at different times.
+   */
+  common(now: number): number {
+    const u = this.uniform;
+    return Number.isNaN(u) || u < now ? u : now;
+  }
+
   /** `now`, or the earliest good read among the slots' signals when earlier. */
   upTo(slots: Uint8Array, now: number): number {
     const u = this.uniform;
