@@ -217,7 +217,7 @@ export class Gateway {
     this.jobs.push(every(this.clock, HOLD_RETRY_MS * scale, () => this.outbox.retry(), log, 'holding retry'));
     const upgrades = this.upgrades;
     if (upgrades) this.jobs.push(every(this.clock, UPGRADE_CHECK_MS * scale, () => upgrades.check(), log, 'upgrade reports'));
-    this.jobs.push(onWallBoundaries(this.clock, this.o.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone, (period) => this.rollup(period), log));
+    this.jobs.push(onWallBoundaries(this.clock, this.o.timeZone, (period) => this.rollup(period), log));
   }
 
   /** Store first: events are committed to SQLite in the tick they are detected, then the uplink is told. */

@@ -30,8 +30,20 @@ export function every(clock: Clock, periodMs: number, job: () => void, logger: L
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-/** The local calendar hour and day of a wall time, as keys that change exactly at the boundary. */
-export function wallKeys(wallMs: number, timeZone: string): { hour: string; day: string } {
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * The local calendar hour and day of a wall time, as keys that change exactly at the boundary.
+ * Without `timeZone`, in the process's own zone (TZ, else /etc/localtime) through Date's local
+ * fields: an Intl.DateTimeFormat would page in ICU's locale and zone data, about 7 MiB that
+ * `elevgw run` would then keep resident for years (issue 15). A named zone (tests) uses Intl.
+ */
+export function wallKeys(wallMs: number, timeZone?: string): { hour: string; day: string } {
+  if (timeZone === undefined) {
+    const d = new Date(wallMs);
+    const day = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+    return { day, hour: `${day}T${pad(d.getHours())}` };
+  }
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' });
@@ -50,7 +62,7 @@ export function wallKeys(wallMs: number, timeZone: string): { hour: string; day:
  * Pi without RTC boots with a stale time and NTP corrects it hours later: one roll-up per change,
  * never a burst of missed ones.
  */
-export function onWallBoundaries(clock: Clock, timeZone: string, onBoundary: (period: 'hour' | 'day') => void, logger: Logger, checkEveryMs = 15_000): Cancel {
+export function onWallBoundaries(clock: Clock, timeZone: string | undefined, onBoundary: (period: 'hour' | 'day') => void, logger: Logger, checkEveryMs = 15_000): Cancel {
   let last = wallKeys(clock.wallNow(), timeZone);
   return every(
     clock,

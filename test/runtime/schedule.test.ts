@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FakeClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/log.js';
 import { every, onWallBoundaries, wallKeys } from '../../src/runtime/schedule.js';
@@ -41,5 +41,29 @@ describe('scheduled jobs on the injected clock', () => {
     clock.jumpWall(5 * 3_600_000);
     clock.advance(15_000);
     expect(rolled).toEqual(['hour']);
+  });
+  it('without a named zone, keys hours and days in the process zone from TZ, and builds no Intl formatter', () => {
+    const tz = process.env.TZ;
+    const formatter = vi.spyOn(Intl, 'DateTimeFormat');
+    try {
+      process.env.TZ = 'Asia/Shanghai'; // Node re-reads the zone when TZ is assigned
+      // 15:59:59.999 UTC is 23:59:59.999 in Shanghai; a millisecond later is its midnight
+      expect(wallKeys(Date.UTC(2026, 2, 1, 15, 59, 59, 999))).toEqual({ day: '2026-03-01', hour: '2026-03-01T23' });
+      expect(wallKeys(Date.UTC(2026, 2, 1, 16))).toEqual({ day: '2026-03-02', hour: '2026-03-02T00' });
+      const clock = new FakeClock(0, Date.UTC(2026, 2, 1, 15, 59, 50));
+      const rolled: string[] = [];
+      onWallBoundaries(clock, undefined, (p) => rolled.push(p), silentLogger, 15_000);
+      clock.advance(15_000);
+      expect(rolled).toEqual(['hour', 'day']);
+      process.env.TZ = 'America/New_York';
+      // 2026-03-08 02:00 EST is 03:00 EDT: 06:59 UTC is hour 01, 07:00 UTC hour 03
+      expect(wallKeys(Date.UTC(2026, 2, 8, 6, 59))).toEqual({ day: '2026-03-08', hour: '2026-03-08T01' });
+      expect(wallKeys(Date.UTC(2026, 2, 8, 7))).toEqual({ day: '2026-03-08', hour: '2026-03-08T03' });
+      expect(formatter).not.toHaveBeenCalled();
+    } finally {
+      formatter.mockRestore();
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
   });
 });
