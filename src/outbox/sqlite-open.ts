@@ -29,10 +29,9 @@ function isCorruption(e: unknown): boolean {
  * - journal_mode=WAL: a commit appends to the WAL instead of rewriting pages in place, so a power
  *   cut can never corrupt the database, readers do not block the writer, and writes are
  *   sequential (kind to SD cards).
- * - synchronous=FULL: events are rare and must survive a power cut. WAL+NORMAL never corrupts
- *   but can lose the last commits on power loss; FULL fsyncs the WAL at each commit. That is one
- *   fsync per append batch, which is what bounds SD-card wear — callers batch records per tick.
- *   (Acks and maintenance relax this per statement, see SqliteOutbox.relaxed.)
+ * - synchronous=FULL while opening (creating the WAL, migrating). After that the outbox either
+ *   keeps FULL (inline durability) or hands the fsyncs to the thread pool and runs at OFF
+ *   (background durability, the default: see background-sync.ts).
  * - auto_vacuum=INCREMENTAL (only settable before the first table exists): pages freed by
  *   retention and eviction can be handed back to the filesystem with `incremental_vacuum`, so the
  *   file actually shrinks under the size cap.

@@ -1,18 +1,11 @@
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { silentLogger, type Logger } from '../core/log.js';
-import {
-  assertLimit,
-  assertLimits,
-  assertNewRecords,
-  emptyByKind,
-  EVICTION_LANES,
-  RECORD_OVERHEAD_BYTES,
-  type MaintainResult,
-  outboxMisuse,
-  type OutboxLimits,
-} from './records.js';
+import { BackgroundSync, type SyncStats } from './background-sync.js';
+import { assertLimit, assertLimits, assertNewRecords, emptyByKind, type MaintainResult, outboxMisuse, type OutboxLimits } from './records.js';
+import { purgeAndEvict } from './sqlite-evict.js';
 import { openOutboxDatabase, type OpenReport } from './sqlite-open.js';
-import type { NewRecord, Outbox, OutboxStats, Priority, RecordKind, StoredRecord } from './types.js';
+import { statements, toStored } from './sqlite-statements.js';
+import type { NewRecord, Outbox, OutboxStats, RecordKind, StoredRecord } from './types.js';
 
 export type { OpenReport } from './sqlite-open.js';
 
@@ -22,55 +15,18 @@ export interface SqliteOutboxOptions extends OutboxLimits {
   onCorrupt?: (report: OpenReport) => void;
   /** Wall clock stamped on delivered rows (retention counts from it); defaults to Date.now. */
   wallNow?: () => number;
+  /**
+   * Where the fsyncs run (default `background` for a file): `background` keeps them off the event
+   * loop (see background-sync.ts), `inline` is SQLite's synchronous=FULL, each event batch waiting
+   * for its fsync. An in-memory database has nothing to sync.
+   */
+  durability?: 'background' | 'inline';
+  /** Background durability: checkpoint the WAL after about this many committed bytes (default 1 MiB). */
+  checkpointBytes?: number;
 }
 
-interface Row {
-  seq: number;
-  id: string;
-  kind: RecordKind;
-  elevator_id: string | null;
-  priority: Priority;
-  created_at: number;
-  payload: string;
-}
-
-const COLUMNS = 'seq, id, kind, elevator_id, priority, created_at, payload';
-/** A row's size as records.ts estimates it (estimateRecordBytes), in SQL. */
-const ROW_BYTES = `length(CAST(payload AS BLOB)) + 2 * length(CAST(id AS BLOB)) + ifnull(length(CAST(elevator_id AS BLOB)), 0) + ${RECORD_OVERHEAD_BYTES}`;
-/** Eviction reads candidates in chunks of this many rows per lane. */
-const EVICTION_CHUNK = 256;
-
-function toStored(r: Row): StoredRecord {
-  return { seq: r.seq, id: r.id, kind: r.kind, elevatorId: r.elevator_id, priority: r.priority, createdAt: r.created_at, payload: r.payload };
-}
-
-function statements(db: Database.Database) {
-  return {
-    insert: db.prepare<[string, string, string | null, number, number, string]>(
-      'INSERT INTO records (id, kind, elevator_id, priority, created_at, payload) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
-    ),
-    byId: db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM records WHERE id = ?`),
-    pending: db.prepare<[number], Row>(`SELECT ${COLUMNS} FROM records WHERE delivered_at IS NULL ORDER BY priority, seq LIMIT ?`),
-    ack: db.prepare<[number, string]>('UPDATE records SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL'),
-    newest: db.prepare<[], { seq: number; id: string }>('SELECT seq, id FROM records ORDER BY seq DESC LIMIT 1'),
-    pendingByKind: db.prepare<[], { kind: RecordKind; n: number; oldest: number }>(
-      'SELECT kind, count(*) AS n, min(created_at) AS oldest FROM records WHERE delivered_at IS NULL GROUP BY kind',
-    ),
-    purgeDeliveredBefore: db.prepare<[number]>('DELETE FROM records WHERE delivered_at IS NOT NULL AND delivered_at < ?'),
-    purgeDelivered: db.prepare('DELETE FROM records WHERE delivered_at IS NOT NULL'),
-    estimatedBytes: db.prepare<[], { bytes: number }>(`SELECT ifnull(sum(${ROW_BYTES}), 0) AS bytes FROM records`),
-    evictionCandidates: db.prepare<[number, number, number], { seq: number; kind: RecordKind; bytes: number }>(
-      `SELECT seq, kind, ${ROW_BYTES} AS bytes FROM records WHERE delivered_at IS NULL AND priority = ? AND seq > ? ORDER BY seq LIMIT ?`,
-    ),
-    deleteSeq: db.prepare<[number]>('DELETE FROM records WHERE seq = ?'),
-    getMeta: db.prepare<[string], { value: number | string }>('SELECT value FROM meta WHERE key = ?'),
-    metaWithPrefix: db.prepare<[string, string], { key: string; value: number | string }>('SELECT key, value FROM meta WHERE substr(key, 1, length(?)) = ?'),
-    setMeta: db.prepare<[string, number | string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
-    addMeta: db.prepare<[string, number]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = value + excluded.value'),
-    syncNormal: db.prepare('PRAGMA synchronous = NORMAL'),
-    syncFull: db.prepare('PRAGMA synchronous = FULL'),
-  };
-}
+/** Acks waiting for a sync beyond this many are written anyway (a card whose syncs hang). */
+const MAX_WAITING_ACKS = 10_000;
 
 /**
  * The store of record: SQLite in WAL mode on the gateway's SD card (pragmas and their reasons
@@ -80,6 +36,9 @@ export class SqliteOutbox implements Outbox {
   private readonly s: ReturnType<typeof statements>;
   private readonly log: Logger;
   private readonly wallNow: () => number;
+  private readonly bg: BackgroundSync | undefined;
+  /** Acks that came while a sync or checkpoint ran, written when it ends (see ack). */
+  private readonly acks = new Map<string, number>();
 
   private constructor(
     private readonly db: Database.Database,
@@ -91,6 +50,13 @@ export class SqliteOutbox implements Outbox {
     this.s = statements(db);
     this.log = opts.logger ?? silentLogger;
     this.wallNow = opts.wallNow ?? Date.now;
+    const inMemory = path === ':memory:' || path === '';
+    if (!inMemory && (opts.durability ?? 'background') === 'background')
+      this.bg = new BackgroundSync(db, path, { logger: this.log, checkpointBytes: opts.checkpointBytes, onSettled: () => this.writeAcks() }, () => {
+        const pin = new Database(path, { fileMustExist: true });
+        pin.pragma('busy_timeout = 5000');
+        return pin;
+      });
   }
 
   /** Opens (creating directory and file as needed); an unusable file is moved aside, never thrown for. */
@@ -127,35 +93,67 @@ export class SqliteOutbox implements Outbox {
     // A batch of telemetry only is not worth an fsync of its own (one every telemetry round on an
     // SD card): it is made durable by the next event's FULL commit, and a power cut before that
     // loses a few seconds of running state the next round replaces — never an event.
-    return records.every((r) => r.kind === 'telemetry') ? this.relaxed(write) : write();
+    const telemetryOnly = records.every((r) => r.kind === 'telemetry');
+    const stored = telemetryOnly ? this.relaxed(write) : write();
+    this.bg?.committed(
+      records.reduce((n, r) => n + r.payload.length, 0),
+      !telemetryOnly,
+    );
+    return stored;
   }
 
   next(limit: number, exclude: ReadonlySet<number> = new Set()): StoredRecord[] {
     const n = assertLimit(limit);
     if (n === 0) return [];
-    // At most exclude.size rows are skipped, so this many always fills the page.
-    const rows = this.s.pending.all(n + exclude.size);
+    // At most exclude.size + acks waiting rows are skipped, so this many always fills the page.
+    const rows = this.s.pending.all(n + exclude.size + this.acks.size);
     const out: StoredRecord[] = [];
     for (const r of rows) {
-      if (exclude.has(r.seq)) continue;
+      if (exclude.has(r.seq) || this.acks.has(r.id)) continue;
       out.push(toStored(r));
       if (out.length === n) break;
     }
     return out;
   }
 
+  /**
+   * With background durability, an ack that comes while a sync or checkpoint runs waits in
+   * memory (`next` skips its row) and is written when that ends, with the others that came
+   * meanwhile: during a drain that is one transaction per sync instead of one per PUBACK, and no
+   * commit lands in a checkpoint's window, so the WAL can start over. Anything that reads what
+   * acks change (stats, maintain, close) writes the waiting ones first. A delivered mark is never
+   * on disk without its row: the UPDATE follows the INSERT in the WAL (see background-sync.ts).
+   */
   ack(ids: readonly string[]): void {
     if (ids.length === 0) return;
+    if (!this.bg?.isBusy()) {
+      this.writeAck(ids);
+      return;
+    }
     const at = this.wallNow();
+    for (const id of ids) if (!this.acks.has(id)) this.acks.set(id, at);
+    if (this.acks.size >= MAX_WAITING_ACKS) this.writeAcks();
+  }
+
+  private writeAcks(): void {
+    if (this.acks.size === 0) return;
+    this.writeAck([...this.acks.keys()], (id) => this.acks.get(id)!);
+    this.acks.clear();
+  }
+
+  /** Marks rows delivered, each at the wall time its ack came (retention counts from it). */
+  private writeAck(ids: readonly string[], ackedAt?: (id: string) => number): void {
+    const now = this.wallNow();
     this.relaxed(() =>
       this.db
         .transaction(() => {
           let delivered = 0;
-          for (const id of ids) delivered += this.s.ack.run(at, id).changes;
+          for (const id of ids) delivered += this.s.ack.run(ackedAt?.(id) ?? now, id).changes;
           if (delivered > 0) this.s.addMeta.run('delivered', delivered);
         })
         .immediate(),
     );
+    this.bg?.committed(0, false);
   }
 
   lastId(): string | undefined {
@@ -167,6 +165,7 @@ export class SqliteOutbox implements Outbox {
   }
 
   stats(): OutboxStats {
+    this.writeAcks();
     const pendingByKind = emptyByKind();
     let pending = 0;
     let oldestPendingCreatedAt: number | null = null;
@@ -189,7 +188,9 @@ export class SqliteOutbox implements Outbox {
 
   maintain(nowWallMs: number): MaintainResult {
     if (!Number.isFinite(nowWallMs)) throw outboxMisuse(`outbox.maintain: now is not a finite time: ${nowWallMs}`);
-    const result = this.relaxed(() => this.db.transaction(() => this.purgeAndEvict(nowWallMs)).immediate());
+    this.writeAcks();
+    const result = this.relaxed(() => this.db.transaction(() => purgeAndEvict(this.s, this.limits, nowWallMs, () => this.usedBytes())).immediate());
+    this.bg?.committed(0, false);
     const { pageSize, freePages } = this.pages();
     // Free pages are reused by new rows anyway; hand them back only when the file must shrink.
     if (result.evicted > 0 || freePages * pageSize > this.limits.maxBytes / 4) this.relaxed(() => this.db.pragma('incremental_vacuum'));
@@ -199,8 +200,8 @@ export class SqliteOutbox implements Outbox {
 
   /**
    * Numbers that must outlive the process (the cumulative run counters), in the `meta` table under
-   * `prefix` (no schema change: an older build opens the file as it is). Written with the
-   * default synchronous=FULL: the caller writes rarely (hourly, at a clean stop).
+   * `prefix` (no schema change: an older build opens the file as it is). Made durable at once
+   * (inline or by the next background sync): the caller writes rarely (hourly, at a clean stop).
    */
   readCounters(prefix: string): Map<string, number> {
     const rows = this.s.metaWithPrefix.all(prefix, prefix);
@@ -213,13 +214,35 @@ export class SqliteOutbox implements Outbox {
         for (const [key, value] of values) this.s.setMeta.run(`${prefix}${key}`, value);
       })
       .immediate();
+    this.bg?.committed(0, true);
+  }
+
+  /** Resolves once everything committed so far is on disk (immediately with inline durability). */
+  whenDurable(): Promise<void> {
+    return this.bg?.whenDurable() ?? Promise.resolve();
+  }
+
+  /** The background durability's figures; undefined with inline durability. */
+  syncStats(): SyncStats | undefined {
+    return this.bg?.stats();
   }
 
   /** Settings and sizes for `diag outbox` and tests. */
-  info(): { path: string; schemaVersion: number; journalMode: string; synchronous: number; autoVacuum: number; pageSize: number; pageCount: number; freePages: number } {
+  info(): {
+    path: string;
+    durability: 'background' | 'inline';
+    schemaVersion: number;
+    journalMode: string;
+    synchronous: number;
+    autoVacuum: number;
+    pageSize: number;
+    pageCount: number;
+    freePages: number;
+  } {
     const p = this.pages();
     return {
       path: this.path,
+      durability: this.bg ? 'background' : 'inline',
       schemaVersion: this.db.pragma('user_version', { simple: true }) as number,
       journalMode: this.db.pragma('journal_mode', { simple: true }) as string,
       synchronous: this.db.pragma('synchronous', { simple: true }) as number,
@@ -229,65 +252,11 @@ export class SqliteOutbox implements Outbox {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
-  }
-
-  private purgeAndEvict(now: number): MaintainResult {
-    const newest = this.s.newest.get();
-    let purged = this.s.purgeDeliveredBefore.run(now - this.limits.retentionMs).changes;
-    let evicted = 0;
-    const evictedByKind: Partial<Record<RecordKind, number>> = {};
-    if (this.usedBytes() > this.limits.maxBytes) {
-      // Delivered rows are only history: they go before any pending row does.
-      purged += this.s.purgeDelivered.run().changes;
-      // Pages hold more than the rows' estimated sizes (headers, indexes, partly filled pages):
-      // scale the estimates by what the rows really occupy, so one round evicts about enough.
-      const estimated = this.s.estimatedBytes.get()?.bytes ?? 0;
-      const scale = estimated > 0 ? Math.max(1, this.usedBytes() / estimated) : 1;
-      for (let excess = this.usedBytes() - this.limits.maxBytes; excess > 0; excess = this.usedBytes() - this.limits.maxBytes) {
-        const victims = this.evictionVictims(excess / scale);
-        if (victims.length === 0) break; // nothing pending left: the schema alone is over the cap
-        for (const v of victims) {
-          this.s.deleteSeq.run(v.seq);
-          evictedByKind[v.kind] = (evictedByKind[v.kind] ?? 0) + 1;
-        }
-        evicted += victims.length;
-      }
-      if (evicted > 0) {
-        this.s.addMeta.run('evicted', evicted);
-        for (const [kind, n] of Object.entries(evictedByKind)) this.s.addMeta.run(`evicted:${kind}`, n);
-      }
-    }
-    if (newest && purged + evicted > 0) {
-      // The newest row may be gone now; lastId() must still seed the id factory above it.
-      this.s.setMeta.run('last_seq', newest.seq);
-      this.s.setMeta.run('last_id', newest.id);
-    }
-    return { purged, evicted, evictedByKind };
-  }
-
-  /**
-   * Pending rows whose estimated sizes add up to `excess`, in eviction order: the least important lane
-   * first (highest priority number), oldest first within it. Critical rows (lane 0) come last, so
-   * they are only reached once every other lane is empty.
-   */
-  private evictionVictims(excess: number): { seq: number; kind: RecordKind }[] {
-    const victims: { seq: number; kind: RecordKind }[] = [];
-    let bytes = 0;
-    for (const lane of EVICTION_LANES) {
-      let after = 0;
-      for (;;) {
-        const chunk = this.s.evictionCandidates.all(lane, after, EVICTION_CHUNK);
-        for (const c of chunk) {
-          victims.push(c);
-          bytes += c.bytes;
-          if (bytes >= excess) return victims;
-        }
-        if (chunk.length < EVICTION_CHUNK) break;
-        after = chunk[chunk.length - 1]!.seq;
-      }
-    }
-    return victims;
+    if (!this.db.open) return;
+    this.writeAcks(); // the close below syncs inline
+    const files = this.bg?.close();
+    this.db.close();
+    files?.closeFiles();
   }
 
   /** Bytes held by live pages: what the size cap applies to (free pages are reusable space). */
@@ -321,6 +290,7 @@ export class SqliteOutbox implements Outbox {
    * saves an fsync per PUBACK on the SD card. WAL with NORMAL still never corrupts.
    */
   private relaxed<T>(fn: () => T): T {
+    if (this.bg) return fn(); // already synchronous=OFF, synced in the background
     this.s.syncNormal.run();
     try {
       return fn();

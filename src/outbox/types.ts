@@ -46,7 +46,10 @@ export interface OutboxStats {
 }
 
 export interface Outbox {
-  /** Durable when it returns: the records are on disk in one transaction. */
+  /**
+   * Stored when it returns, in one transaction: the records survive the process dying, and are
+   * fsynced before it returns (inline) or by the next background sync (see background-sync.ts).
+   */
   append(records: NewRecord[]): StoredRecord[];
   /** Pending records, most important lane first, in append order within a lane; skips `exclude` seqs. */
   next(limit: number, exclude?: ReadonlySet<number>): StoredRecord[];

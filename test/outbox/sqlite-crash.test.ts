@@ -25,6 +25,7 @@ const o = SqliteOutbox.open(process.env.OUTBOX_PATH, { maxBytes: 64 * 1024 * 102
 const rec = (id, priority) => ({ id, kind: 'event', elevatorId: 'E1', priority, createdAt: 1767225600000, payload: JSON.stringify({ id }) });
 o.append([rec('A1', 1), rec('A2', 0)]);
 o.ack(['A1']);
+await o.whenDurable(); // an ack that came while a sync ran is written when it ends
 const [b] = o.append([rec('B1', 0)]);
 process.stdout.write('appended ' + b.seq + '\\n');
 setInterval(() => {}, 1000);

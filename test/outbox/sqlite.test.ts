@@ -27,16 +27,49 @@ const record = (n: number, over: Partial<NewRecord> = {}): NewRecord => ({
 });
 
 describe('SqliteOutbox on a real file', () => {
-  it('uses WAL, synchronous=FULL (restored after acks and maintenance) and incremental auto-vacuum', () => {
-    const o = SqliteOutbox.open(freshPath(), LIMITS);
-    expect(o.info()).toMatchObject({ schemaVersion: 1, journalMode: 'wal', synchronous: 2, autoVacuum: 2 });
+  it('inline durability: WAL, synchronous=FULL (restored after acks and maintenance) and incremental auto-vacuum', () => {
+    const o = SqliteOutbox.open(freshPath(), { ...LIMITS, durability: 'inline' });
+    expect(o.info()).toMatchObject({ durability: 'inline', schemaVersion: 1, journalMode: 'wal', synchronous: 2, autoVacuum: 2 });
     o.append([record(1)]);
     o.ack([record(1).id]);
     o.maintain(T0);
     expect(o.info().synchronous).toBe(2);
+    expect(o.syncStats()).toBeUndefined();
     expect(o.openReport()).toEqual({ recovered: false });
     o.close();
     o.close(); // idempotent
+  });
+
+  it('background durability by default: the connection never syncs (OFF), the commit is made durable off the loop', async () => {
+    const o = SqliteOutbox.open(freshPath(), LIMITS);
+    expect(o.info()).toMatchObject({ durability: 'background', journalMode: 'wal', synchronous: 0, autoVacuum: 2 });
+    o.append([record(1)]);
+    o.ack([record(1).id]);
+    o.maintain(T0);
+    expect(o.info().synchronous).toBe(0);
+    await o.whenDurable();
+    expect(o.syncStats()).toMatchObject({ commits: 3, durableCommits: 3, failures: 0 });
+    o.close();
+    o.close();
+  });
+
+  it('background checkpoints keep the WAL bounded (no automatic checkpoint runs) and lose no row', async () => {
+    const path = freshPath();
+    const o = SqliteOutbox.open(path, { ...LIMITS, checkpointBytes: 256 * 1024 });
+    const pad = 'x'.repeat(1000);
+    for (let i = 0; i < 3000; i++) {
+      o.append([record(i, { payload: JSON.stringify({ i, pad }) })]);
+      if (i % 100 === 99) await o.whenDurable();
+    }
+    await o.whenDurable();
+    // 3,000 commits of at least two 4 KiB pages each would be ~24 MiB of WAL without checkpoints.
+    expect(statSync(`${path}-wal`).size).toBeLessThan(4 * 1024 * 1024);
+    expect(o.syncStats()!.checkpoints).toBeGreaterThanOrEqual(5);
+    o.close();
+    const again = SqliteOutbox.open(path, LIMITS);
+    expect(again.stats().pending).toBe(3000);
+    expect(again.next(1)[0]!.id).toBe(record(0).id);
+    again.close();
   });
 
   it('creates the parent directory when it is missing', () => {
