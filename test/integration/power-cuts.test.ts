@@ -10,6 +10,7 @@ import { siteYaml } from '../helpers/gateway.js';
 import { runGateway, stopChild } from '../helpers/child-gateway.js';
 import { appendBacklog, purgeDelivered, snapshotOutbox, type OutboxSnapshot } from '../helpers/outbox-file.js';
 import { Platform } from '../helpers/platform.js';
+import { slowDisk } from '../helpers/slow-disk.js';
 
 /** Kills in `npm test`; `npm run soak` runs 1,000. */
 const CYCLES = Number(process.env.ELEVGW_KILL_CYCLES ?? 50);
@@ -24,9 +25,13 @@ const SEED = Number(process.env.ELEVGW_KILL_SEED ?? 12345);
  * - outage: mosquitto crashed (SIGKILL), the gateway storing what it detects, a random moment later;
  * - eviction: still offline, the outbox over its size cap and evicting telemetry every maintenance round;
  * - mid-drain: mosquitto back, the gateway draining the outage's backlog; killed when the platform has
- *   received a random part of it, so PUBLISHes are in flight and PUBACKs on the way.
+ *   received a random part of it, so PUBLISHes are in flight and PUBACKs on the way;
+ * - slow-disk: connected, every fsync delayed 300 ms by strace (an SD card at its worst), killed the
+ *   moment the platform receives an event of this run: published, its fsync still running.
  */
-const PHASES = ['start-up', 'connect', 'steady', 'live-event', 'outage', 'eviction', 'mid-drain'] as const;
+const PHASES = ['start-up', 'connect', 'steady', 'live-event', 'outage', 'eviction', 'mid-drain', 'slow-disk'] as const;
+/** The slow card's fsync delay. */
+const SLOW_SYNC_MS = 300;
 type Phase = (typeof PHASES)[number];
 /** Events the test appends for each drain, as a long outage would leave them. */
 const BACKLOG = 300;
@@ -105,6 +110,8 @@ describe(`power cuts: ${CYCLES} SIGKILLs in every phase of the gateway's life`, 
       const kills: Kill[] = [];
       const seeded = new Set<string>();
       const seenEvents = new Set<string>();
+      /** slow-disk kills: the event that triggered each, and how many syncs strace delayed in that run. */
+      const slowKills: { id: string; syncs: number; stored: boolean }[] = [];
       let previous: OutboxSnapshot = snapshotOutbox(dbPath);
 
       const killNow = async () => {
@@ -202,6 +209,26 @@ describe(`power cuts: ${CYCLES} SIGKILLs in every phase of the gateway's life`, 
             await pause(400);
             break;
           }
+          case 'slow-disk': {
+            const old = new Set(previous.pendingEvents.keys());
+            const online = platform.onlineStatuses;
+            child = runGateway(normal);
+            await vi.waitFor(() => expect(platform.onlineStatuses).toBeGreaterThan(online), { timeout: 20_000, interval: 10 });
+            const disk = await slowDisk(child.pid!, SLOW_SYNC_MS, tmp.file(`strace-${cycle}.log`, ''));
+            let killedOn = '';
+            await killOn((kill) => {
+              platform.onEvent = (a) => {
+                if (!a.topic.includes('/elevators/') || seeded.has(a.id) || old.has(a.id)) return;
+                killedOn = a.id;
+                kill();
+              };
+            });
+            child = undefined;
+            await disk.exited;
+            const s = snapshotOutbox(dbPath);
+            slowKills.push({ id: killedOn, syncs: disk.syncs(), stored: s.pendingEvents.has(killedOn) || s.deliveredEvents.has(killedOn) });
+            break;
+          }
           case 'mid-drain': {
             const backlog = appendBacklog(dbPath, BACKLOG, (id, i) => ({
               kind: 'event',
@@ -280,11 +307,18 @@ describe(`power cuts: ${CYCLES} SIGKILLs in every phase of the gateway's life`, 
           `power cuts (seed ${SEED}): ${CYCLES} kills; ${windows.length} caught stored-but-unacknowledged events (${owed.size} distinct, all delivered), ` +
             `${freshOnline.length} with the broker up caught the run's own events before their PUBACK, ${inFlight.length} caught events the platform already had`,
           ...table.map((t) => `  ${t}`),
+          `  slow disk (fsync +${SLOW_SYNC_MS} ms): ${slowKills.length} kills on an event just published, all stored; ${slowKills.map((k) => k.syncs).join('/')} delayed syncs per run`,
           `  ${gatewayEvents.length} events stored by the gateway, ${seeded.size} appended as outage backlog; ${duplicated.length} resent (all unacknowledged at a kill); ` +
             `${final.meta['evicted:telemetry']} telemetry evicted, 0 events; ${reported} of them reported in outbox-loss events`,
         ].join('\n'),
       );
       if (CYCLES >= PHASES.length) for (const p of PHASES) expect(by(p).length, `kills in phase ${p}`).toBeGreaterThan(0);
+      // Published before its fsync returned, killed then: the event is in the file all the same.
+      for (const k of slowKills) expect(k.syncs, 'syncs strace delayed in a slow-disk run').toBeGreaterThan(0);
+      expect(
+        slowKills.filter((k) => !k.stored).map((k) => k.id),
+        'events published on a slow card, gone after the kill',
+      ).toEqual([]);
       expect(windows.length, 'kills that caught the store→PUBACK window').toBeGreaterThanOrEqual(MIN_WINDOWS);
       expect(freshOnline.length, 'online kills that caught events of their own run before the PUBACK').toBeGreaterThanOrEqual(MIN_FRESH_ONLINE);
       expect(inFlight.length, 'kills that caught a PUBLISH out and its PUBACK not recorded').toBeGreaterThanOrEqual(MIN_IN_FLIGHT);
