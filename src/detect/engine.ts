@@ -4,6 +4,7 @@ import { BlackBox, type BlackBoxOptions } from './blackbox.js';
 import { AfterRecorder } from './blackbox-after.js';
 import { buildRules, type RuleContext } from './rules/index.js';
 import { isSuppressible } from './rules/suppression.js';
+import { RuleSchedule, SCHEDULED_RULES } from './rule-schedule.js';
 import { SignalTimes } from './signal-times.js';
 import type { DetectedEvent, EventType, Rule, Transition } from './types.js';
 
@@ -42,27 +43,13 @@ interface RuleSlot {
   fused: SignalName[];
 }
 
-/**
- * The armed rules as `step` runs them, index by index: struct of arrays. The loop touches, for
- * every rule, its time and whether it may be skipped, and for most rules nothing else — typed
- * arrays read there cost far less than a load from each rule's object.
- */
-interface Hot {
+/** The armed rules as `step` runs them, by index (RuleSchedule's). */
+interface Armed {
   rules: Rule[];
   /** `rule.step`, bound once: looked up on 21 different classes from one call site it is a megamorphic load per rule per step. */
   steps: Rule['step'][];
   /** `rule.quiet`, bound like `step`; undefined when the rule cannot be skipped (no `reads`/`quiet`). */
   isQuiet: ((() => boolean) | undefined)[];
-  /** The signal-time slots of the inputs each reads (SignalTimes). */
-  slots: Uint8Array[];
-  /** 1 when it reads some input: a rule without (sensor-lost) runs at the sample time. */
-  hasInputs: Uint8Array;
-  /** Each rule's time so far (see step), never decreasing. */
-  times: Float64Array;
-  /** The signals it reads (SignalTimes.mask), for a rule that can be skipped. */
-  reads: Int32Array;
-  /** 1: it said it was quiet after its last step, so it is skipped while none of its reads change. */
-  quiet: Uint8Array;
 }
 
 export interface RuleFailures {
@@ -80,7 +67,8 @@ export interface RuleFailures {
 export class DetectionEngine {
   readonly elevatorId: string;
   private readonly rules: RuleSlot[];
-  private readonly hot: Hot;
+  private readonly armedRules: Armed;
+  private readonly schedule: RuleSchedule;
   private readonly times: SignalTimes;
   private readonly blackbox: BlackBox;
   private readonly after: AfterRecorder;
@@ -106,17 +94,17 @@ export class DetectionEngine {
     });
     this.times = new SignalTimes(rules.flatMap((r) => (r.armed ? r.inputs : [])));
     this.rules = rules.map(({ rule, missing, armed, fused }) => ({ rule, missing, armed, fused }));
-    const hot = rules.filter((r) => r.armed);
-    this.hot = {
-      rules: hot.map((r) => r.rule),
-      steps: hot.map((r) => r.rule.step.bind(r.rule)),
-      isQuiet: hot.map((r) => (r.rule.reads !== undefined && r.rule.quiet !== undefined ? r.rule.quiet.bind(r.rule) : undefined)),
-      slots: hot.map((r) => this.times.slots(r.inputs)),
-      hasInputs: Uint8Array.from(hot, (r) => (r.inputs.length > 0 ? 1 : 0)),
-      times: new Float64Array(hot.length).fill(Number.NEGATIVE_INFINITY),
-      reads: Int32Array.from(hot, (r) => (r.rule.reads !== undefined && r.rule.quiet !== undefined ? this.times.mask(r.rule.reads) : 0)),
-      quiet: new Uint8Array(hot.length), // every rule runs on the first step
+    const armed = rules.filter((r) => r.armed);
+    const skippable = (r: Rule) => r.reads !== undefined && r.quiet !== undefined;
+    this.armedRules = {
+      rules: armed.map((r) => r.rule),
+      steps: armed.map((r) => r.rule.step.bind(r.rule)),
+      isQuiet: armed.map((r) => (skippable(r.rule) ? r.rule.quiet!.bind(r.rule) : undefined)),
     };
+    this.schedule = new RuleSchedule(
+      this.times,
+      armed.map((r) => ({ slots: this.times.slots(r.inputs), reads: skippable(r.rule) ? this.times.mask(r.rule.reads!) : undefined })),
+    );
     const b = o.thresholds.blackbox;
     const window = { beforeMs: b.beforeS * 1000, afterMs: b.afterS * 1000, sampleEveryMs: b.sampleEveryMs, ...o.blackbox };
     this.blackbox = new BlackBox(o.elevatorId, window);
@@ -129,43 +117,47 @@ export class DetectionEngine {
 
   step(signals: ElevatorSignals, now: number): DetectedEvent[] {
     this.blackbox.record(signals, now);
-    const times = this.times;
-    times.read(signals);
-    const h = this.hot;
-    // A poll usually reads every input at once: then every rule with inputs has the same time.
-    const common = times.common(now);
+    this.times.read(signals);
+    // Most rules, most of the time, wait for a change of what they read: only those awake run.
+    let due = this.schedule.due(now);
     // Most steps raise nothing: no array is made for them.
     let transitions: Transition[] | undefined;
-    for (let i = 0; i < h.times.length; i++) {
-      // A rule's time: the sample time up to which the inputs it reads have actually been read.
-      // A reading kept through a failed poll (the normalizer holds it for the staleness window)
-      // carries the time of its last read, so a rule does not count a held value as time the
-      // condition was seen — a 150 ms tap of the alarm button followed by one lost poll is not
-      // a 200 ms press. A long hold (trapped: 30 s) still completes on a noisy line, on the first
-      // poll that gets through after it is due. Bad inputs do not hold the time back: they make
-      // the rule's condition unknown.
-      const t = Number.isNaN(common) ? times.upTo(h.slots[i]!, now) : h.hasInputs[i] === 1 ? common : now;
-      if (t > h.times[i]!) h.times[i] = t;
-      // Most rules, most of the time, wait for a change of what they read: skip them until then.
-      if (h.quiet[i] === 1 && times.unchanged(h.reads[i]!)) continue;
-      try {
-        const out = h.steps[i]!(signals, h.times[i]!);
-        const isQuiet = h.isQuiet[i];
-        h.quiet[i] = isQuiet?.() ? 1 : 0;
-        if (out.length > 0) {
-          transitions ??= [];
-          for (const x of out) transitions.push(x);
-        }
-      } catch (error) {
-        h.quiet[i] = 0;
-        this.fail(h.rules[i]!.type, error);
-      }
+    while (due !== 0) {
+      const i = 31 - Math.clz32(due & -due);
+      due &= due - 1;
+      transitions = this.run(i, signals, transitions);
     }
+    for (let i = SCHEDULED_RULES; i < this.schedule.size; i++) transitions = this.run(i, signals, transitions);
     const events: DetectedEvent[] = [];
     if (transitions !== undefined) this.emit(transitions, signals, now, events);
     // Nearly always no follow-up is recording: then there is nothing to ask it.
     if (this.after.waiting > 0) for (const f of this.after.step(signals, now)) events.push(f);
     return events;
+  }
+
+  /**
+   * Steps armed rule i at its time: the sample time up to which the inputs it reads have actually
+   * been read. A reading kept through a failed poll (the normalizer holds it for the staleness
+   * window) carries the time of its last read, so a rule does not count a held value as time the
+   * condition was seen — a 150 ms tap of the alarm button followed by one lost poll is not a
+   * 200 ms press. A long hold (trapped: 30 s) still completes on a noisy line, on the first poll
+   * that gets through after it is due. Bad inputs do not hold the time back: they make the rule's
+   * condition unknown.
+   */
+  private run(i: number, signals: ElevatorSignals, transitions: Transition[] | undefined): Transition[] | undefined {
+    const a = this.armedRules;
+    try {
+      const out = a.steps[i]!(signals, this.schedule.timeOf(i));
+      this.schedule.settle(i, a.isQuiet[i]?.() === true);
+      if (out.length === 0) return transitions;
+      const all = transitions ?? [];
+      for (const x of out) all.push(x);
+      return all;
+    } catch (error) {
+      this.schedule.settle(i, false);
+      this.fail(a.rules[i]!.type, error);
+      return transitions;
+    }
   }
 
   /** The step's transitions as events, then the follow-ups sent early; raised faults carry the black box. */

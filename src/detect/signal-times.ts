@@ -34,7 +34,7 @@ export class SignalTimes {
   /** The samples of the previous step, by slot. */
   private readonly last: (Sample<unknown> | undefined)[] = new Array<Sample<unknown> | undefined>(Object.keys(SLOT).length).fill(undefined);
   /** Bit per slot: its value or quality differs from the previous step's. */
-  private changed = 0;
+  private changedBits = 0;
 
   /** @param used every signal a rule reads. */
   constructor(used: Iterable<SignalName>) {
@@ -48,9 +48,9 @@ export class SignalTimes {
     return m;
   }
 
-  /** None of the mask's signals changed value or quality since the previous step. */
-  unchanged(mask: number): boolean {
-    return (this.changed & mask) === 0;
+  /** A bit per slot (as `mask` sets them) whose signal changed value or quality since the previous step. */
+  get changed(): number {
+    return this.changedBits;
   }
 
   /** The slots of `names` (among `used`), for `upTo`. */
@@ -66,7 +66,7 @@ export class SignalTimes {
    * here too (SLOT insists on its slot; until then it never holds a rule's time back).
    */
   read(s: ElevatorSignals): void {
-    this.changed = 0;
+    this.changedBits = 0;
     this.take(SLOT.positionMm, s.positionMm);
     this.take(SLOT.floor, s.floor);
     this.take(SLOT.speedMps, s.speedMps);
@@ -101,7 +101,7 @@ export class SignalTimes {
   private take(slot: number, sample: Sample<unknown> | undefined): void {
     this.times[slot] = sample !== undefined && sample.quality === 'good' ? sample.at : Number.POSITIVE_INFINITY;
     const last = this.last[slot];
-    if (sample !== last && (sample === undefined || last === undefined || sample.value !== last.value || sample.quality !== last.quality)) this.changed |= 1 << slot;
+    if (sample !== last && (sample === undefined || last === undefined || sample.value !== last.value || sample.quality !== last.quality)) this.changedBits |= 1 << slot;
     this.last[slot] = sample;
   }
 

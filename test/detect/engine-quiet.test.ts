@@ -16,14 +16,20 @@ function everyStep(rule: Rule): Rule {
   return Object.create(rule, { reads: { value: undefined }, quiet: { value: undefined } }) as Rule;
 }
 
-function run(seed: number, available: readonly SignalName[], skipQuiet: boolean): DetectedEvent[] {
+/** The catalogue `copies` times over: more rules than the engine schedules by bit mask. */
+function catalogue(copies: number) {
+  return (ctx: Parameters<typeof buildRules>[0]) => Array.from({ length: copies }, () => buildRules(ctx)).flat();
+}
+
+function run(seed: number, available: readonly SignalName[], skipQuiet: boolean, copies = 1): DetectedEvent[] {
+  const rules = catalogue(copies);
   const engine = new DetectionEngine({
     elevatorId: 'Q',
     thresholds: defaultThresholds,
     ratedSpeedMps: RATED_MPS,
     floorLevelsMm: FLOORS_MM,
     available: new Set(available),
-    ...(skipQuiet ? {} : { rules: (ctx) => buildRules(ctx).map(everyStep) }),
+    rules: skipQuiet ? rules : (ctx) => rules(ctx).map(everyStep),
   });
   const events: DetectedEvent[] = [];
   for (const { t, signals } of noisyTrace({ seed, steps: 6_000, available })) events.push(...engine.step(signals, t));
@@ -46,6 +52,16 @@ describe('engine: skipping quiet rules', () => {
       }),
       { numRuns: 12 },
     );
+  });
+
+  it('emits the same with more rules than one bit mask schedules (the rest run on every step)', () => {
+    const skipped = run(11, ALL_SIGNALS, true, 2);
+    expect(skipped).toEqual(run(11, ALL_SIGNALS, false, 2));
+    // And every copy of a rule ran: each fault twice, as the catalogue alone raises it once.
+    const faults = (events: DetectedEvent[]) => events.filter((e) => e.type !== 'blackbox').map((e) => `${e.type} ${e.phase}@${e.mono}`);
+    const once = faults(run(11, ALL_SIGNALS, true));
+    expect(once.length).toBeGreaterThan(50);
+    expect(faults(skipped).sort()).toEqual([...once, ...once].sort());
   });
 
   it('the comparison sees a difference when a rule misstates what it reads', () => {

@@ -1,0 +1,102 @@
+import type { SignalTimes } from './signal-times.js';
+
+/** Rules beyond this many are not scheduled by bit mask: they run on every step (see RuleSchedule). */
+export const SCHEDULED_RULES = 31;
+
+export interface ScheduledRule {
+  /** The signal-time slots of the inputs it reads (SignalTimes.slots). */
+  slots: Uint8Array;
+  /** The signals whose change wakes it (SignalTimes.mask); undefined: it runs on every step. */
+  reads: number | undefined;
+}
+
+/**
+ * Which of an elevator's armed rules a step runs, and at what time.
+ *
+ * A rule that said it was quiet sleeps until a signal it reads changes (Rule.quiet). Rather
+ * than asking each of the 21 rules on every step, the step's changed signals wake their readers
+ * by bit mask, and only the rules awake are visited — in index order, which is the order their
+ * transitions are emitted in.
+ *
+ * A rule's time is the earliest read time of its inputs, never decreasing (DetectionEngine).
+ * When a poll read every input at once (SignalTimes.common), that time is the same for every
+ * rule with inputs, so a sleeping rule's time is brought up to date only when it runs: the
+ * highest common time seen so far. Exact, not approximate: the rule would have taken the maximum
+ * of the same times step by step. A step whose inputs were read at different times updates every
+ * rule, as before.
+ */
+export class RuleSchedule {
+  /** Each rule's time so far: read with `timeOf`, which brings it up to date. */
+  private readonly times: Float64Array;
+  private readonly slots: Uint8Array[];
+  private readonly hasInputs: Uint8Array;
+  /** Per signal slot, the rules its change wakes. */
+  private readonly readers = new Int32Array(32);
+  /** Bit per rule that runs on the next step whatever changes: not quiet, or never skipped. */
+  private awake: number;
+  /** Highest common read time (rules with inputs) and highest sample time (rules without) so far. */
+  private commonHigh = Number.NEGATIVE_INFINITY;
+  private nowHigh = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly signals: SignalTimes,
+    rules: readonly ScheduledRule[],
+  ) {
+    this.times = new Float64Array(rules.length).fill(Number.NEGATIVE_INFINITY);
+    this.slots = rules.map((r) => r.slots);
+    this.hasInputs = Uint8Array.from(rules, (r) => (r.slots.length > 0 ? 1 : 0));
+    const scheduled = Math.min(rules.length, SCHEDULED_RULES);
+    // Every rule runs on the first step.
+    this.awake = scheduled === 0 ? 0 : (-1 >>> (32 - scheduled)) | 0;
+    for (let i = 0; i < scheduled; i++) {
+      const reads = rules[i]!.reads;
+      if (reads === undefined) continue;
+      for (let s = 0; s < 32; s++) if ((reads >>> s) & 1) this.readers[s]! |= 1 << i;
+    }
+  }
+
+  /** How many rules: those at SCHEDULED_RULES and beyond run on every step, after the others. */
+  get size(): number {
+    return this.times.length;
+  }
+
+  /**
+   * The rules to run on this step (after `signals.read`), a bit per rule below SCHEDULED_RULES;
+   * visit them lowest bit first.
+   */
+  due(now: number): number {
+    const common = this.signals.common(now);
+    if (now > this.nowHigh) this.nowHigh = now;
+    if (Number.isNaN(common)) {
+      // Inputs read at different times: each rule's own, now.
+      for (let i = 0; i < this.times.length; i++) {
+        const high = this.hasInputs[i] === 1 ? this.commonHigh : this.nowHigh;
+        this.times[i] = Math.max(this.times[i]!, high, this.signals.upTo(this.slots[i]!, now));
+      }
+    } else if (common > this.commonHigh) {
+      this.commonHigh = common;
+    }
+    let due = this.awake;
+    let changed = this.signals.changed;
+    while (changed !== 0) {
+      const s = 31 - Math.clz32(changed & -changed);
+      changed &= changed - 1;
+      due |= this.readers[s]!;
+    }
+    return due;
+  }
+
+  /** Rule i's time on this step. */
+  timeOf(i: number): number {
+    const high = this.hasInputs[i] === 1 ? this.commonHigh : this.nowHigh;
+    if (high > this.times[i]!) this.times[i] = high;
+    return this.times[i]!;
+  }
+
+  /** After rule i ran: quiet, it sleeps until a signal it reads changes (a rule that cannot be skipped never does). */
+  settle(i: number, quiet: boolean): void {
+    if (i >= SCHEDULED_RULES) return;
+    if (quiet) this.awake &= ~(1 << i);
+    else this.awake |= 1 << i;
+  }
+}
