@@ -5,7 +5,7 @@ import { assertLimit, assertLimits, assertNewRecords, emptyByKind, type Maintain
 import { purgeAndEvict } from './sqlite-evict.js';
 import { openOutboxDatabase, type OpenReport } from './sqlite-open.js';
 import { statements, toStored } from './sqlite-statements.js';
-import type { NewRecord, Outbox, OutboxStats, RecordKind, StoredRecord } from './types.js';
+import { type NewRecord, type Outbox, type OutboxStats, PRIORITY, type RecordKind, type StoredRecord } from './types.js';
 
 export type { OpenReport } from './sqlite-open.js';
 
@@ -25,6 +25,8 @@ export interface SqliteOutboxOptions extends OutboxLimits {
   checkpointBytes?: number;
 }
 
+/** Priority lanes, for the oldest pending record. */
+const LANES = Object.values(PRIORITY);
 /** Acks waiting for a sync beyond this many are written anyway (a card whose syncs hang). */
 const MAX_WAITING_ACKS = 10_000;
 
@@ -37,6 +39,8 @@ export class SqliteOutbox implements Outbox {
   private readonly log: Logger;
   private readonly wallNow: () => number;
   private readonly bg: BackgroundSync | undefined;
+  /** Pending rows by kind: counted at open, then kept by append, ack and eviction. */
+  private readonly pending = emptyByKind();
   /** Acks that came while a sync or checkpoint ran, written when it ends (see ack). */
   private readonly acks = new Map<string, number>();
 
@@ -50,6 +54,7 @@ export class SqliteOutbox implements Outbox {
     this.s = statements(db);
     this.log = opts.logger ?? silentLogger;
     this.wallNow = opts.wallNow ?? Date.now;
+    for (const r of this.s.pendingKinds.iterate()) this.pending[r.kind]++;
     const inMemory = path === ':memory:' || path === '';
     if (!inMemory && (opts.durability ?? 'background') === 'background')
       this.bg = new BackgroundSync(db, path, { logger: this.log, checkpointBytes: opts.checkpointBytes, onSettled: () => this.writeAcks() }, () => {
@@ -78,11 +83,12 @@ export class SqliteOutbox implements Outbox {
     if (records.length === 0) return []; // no transaction, no fsync
     assertNewRecords(records);
     const { insert, byId } = this.s;
-    const write = () =>
+    const write = (added: RecordKind[]) =>
       this.db
         .transaction(() =>
           records.map((r): StoredRecord => {
             const info = insert.run(r.id, r.kind, r.elevatorId, r.priority, r.createdAt, r.payload);
+            if (info.changes === 1) added.push(r.kind);
             if (info.changes === 1)
               return { seq: Number(info.lastInsertRowid), id: r.id, kind: r.kind, elevatorId: r.elevatorId, priority: r.priority, createdAt: r.createdAt, payload: r.payload };
             // The id is already stored: a resend of the same record. Keep the first copy.
@@ -94,7 +100,9 @@ export class SqliteOutbox implements Outbox {
     // SD card): it is made durable by the next event's FULL commit, and a power cut before that
     // loses a few seconds of running state the next round replaces — never an event.
     const telemetryOnly = records.every((r) => r.kind === 'telemetry');
-    const stored = telemetryOnly ? this.relaxed(write) : write();
+    const added: RecordKind[] = [];
+    const stored = telemetryOnly ? this.relaxed(() => write(added)) : write(added);
+    for (const kind of added) this.pending[kind]++; // counted once committed: a failed batch rolls back whole
     this.bg?.committed(
       records.reduce((n, r) => n + r.payload.length, 0),
       !telemetryOnly,
@@ -144,15 +152,20 @@ export class SqliteOutbox implements Outbox {
   /** Marks rows delivered, each at the wall time its ack came (retention counts from it). */
   private writeAck(ids: readonly string[], ackedAt?: (id: string) => number): void {
     const now = this.wallNow();
-    this.relaxed(() =>
+    const delivered = this.relaxed(() =>
       this.db
         .transaction(() => {
-          let delivered = 0;
-          for (const id of ids) delivered += this.s.ack.run(ackedAt?.(id) ?? now, id).changes;
-          if (delivered > 0) this.s.addMeta.run('delivered', delivered);
+          const kinds: RecordKind[] = [];
+          for (const id of ids) {
+            const row = this.s.ack.get(ackedAt?.(id) ?? now, id);
+            if (row) kinds.push(row.kind);
+          }
+          if (kinds.length > 0) this.s.addMeta.run('delivered', kinds.length);
+          return kinds;
         })
         .immediate(),
     );
+    for (const kind of delivered) this.pending[kind]--; // counted once committed, never for a rolled-back batch
     this.bg?.committed(0, false);
   }
 
@@ -164,20 +177,22 @@ export class SqliteOutbox implements Outbox {
     return typeof removedId === 'string' ? removedId : newest?.id;
   }
 
+  /**
+   * Cheap with any backlog (the status record asks every minute, `diag` whenever it likes): the
+   * pending counts are kept as rows come and go, and the oldest pending record is the oldest head
+   * of the six lanes (append order), six index lookups.
+   */
   stats(): OutboxStats {
     this.writeAcks();
-    const pendingByKind = emptyByKind();
-    let pending = 0;
     let oldestPendingCreatedAt: number | null = null;
-    for (const r of this.s.pendingByKind.all()) {
-      pendingByKind[r.kind] = r.n;
-      pending += r.n;
-      oldestPendingCreatedAt = oldestPendingCreatedAt === null ? r.oldest : Math.min(oldestPendingCreatedAt, r.oldest);
+    for (const lane of LANES) {
+      const head = this.s.laneHead.get(lane);
+      if (head && (oldestPendingCreatedAt === null || head.created_at < oldestPendingCreatedAt)) oldestPendingCreatedAt = head.created_at;
     }
     const { pageCount, pageSize } = this.pages();
     return {
-      pending,
-      pendingByKind,
+      pending: Object.values(this.pending).reduce((a, b) => a + b, 0),
+      pendingByKind: { ...this.pending },
       oldestPendingCreatedAt,
       delivered: Number(this.meta('delivered') ?? 0),
       evicted: Number(this.meta('evicted') ?? 0),
@@ -190,6 +205,7 @@ export class SqliteOutbox implements Outbox {
     if (!Number.isFinite(nowWallMs)) throw outboxMisuse(`outbox.maintain: now is not a finite time: ${nowWallMs}`);
     this.writeAcks();
     const result = this.relaxed(() => this.db.transaction(() => purgeAndEvict(this.s, this.limits, nowWallMs, () => this.usedBytes())).immediate());
+    for (const [kind, n] of Object.entries(result.evictedByKind) as [RecordKind, number][]) this.pending[kind] -= n;
     this.bg?.committed(0, false);
     const { pageSize, freePages } = this.pages();
     // Free pages are reused by new rows anyway; hand them back only when the file must shrink.

@@ -261,10 +261,11 @@ export function outboxContract(name: string, factory: OutboxFactory): void {
       });
     });
 
-    it('property: after any appends and acks, next returns exactly the pending rows by lane then seq', () => {
+    it('property: after any appends, resends and acks, next returns exactly the pending rows by lane then seq, and stats count them by kind', () => {
       const op = fc.oneof(
         fc.record({ append: fc.array(fc.constantFrom<Priority>(0, 1, 2, 3, 4, 5), { minLength: 1, maxLength: 5 }) }),
         fc.record({ ack: fc.array(fc.nat(), { maxLength: 3 }) }),
+        fc.record({ resend: fc.nat() }),
       );
       fc.assert(
         fc.property(fc.array(op, { maxLength: 12 }), (ops) => {
@@ -273,7 +274,10 @@ export function outboxContract(name: string, factory: OutboxFactory): void {
           let model: StoredRecord[] = [];
           for (const step of ops) {
             if ('append' in step) model.push(...o.append(step.append.map((p) => rec(p))));
-            else {
+            else if ('resend' in step) {
+              const again = model[step.resend % Math.max(1, model.length)];
+              if (again) o.append([{ id: again.id, kind: again.kind, elevatorId: again.elevatorId, priority: again.priority, createdAt: again.createdAt, payload: again.payload }]);
+            } else {
               const acked = new Set(step.ack.flatMap((i) => (model.length === 0 ? [] : [model[i % model.length]!.id])));
               o.ack([...acked]);
               model = model.filter((m) => !acked.has(m.id));
@@ -281,7 +285,12 @@ export function outboxContract(name: string, factory: OutboxFactory): void {
           }
           const expected = [...model].sort((a, b) => a.priority - b.priority || a.seq - b.seq);
           expect(o.next(1000)).toEqual(expected);
-          expect(o.stats().pending).toBe(model.length);
+          const stats = o.stats();
+          expect(stats.pending).toBe(model.length);
+          const byKind = { event: 0, telemetry: 0, stats: 0, status: 0 };
+          for (const m of model) byKind[m.kind]++;
+          expect(stats.pendingByKind).toEqual(byKind);
+          expect(stats.oldestPendingCreatedAt).toBe(model.length === 0 ? null : Math.min(...model.map((m) => m.createdAt)));
           o.close();
         }),
         { numRuns: 40 },
