@@ -1,5 +1,5 @@
-import { Command } from 'commander';
-import { VERSION } from '../runtime/version.js';
+import type { Command } from 'commander';
+import { rootCommand } from './root.js';
 import { registerRun } from './run.js';
 import { registerSim } from './sim.js';
 import { registerDemo } from './demo.js';
@@ -23,9 +23,10 @@ import { registerInit } from './init.js';
  * boards, and it must not hold the demo's broker, the simulator, the platform, provisioning or
  * the technicians' diagnostics (issue 15; `npm run bench -- memory`). A register file imports
  * only what its options and help text show; the rest lives in its action or an `-action.ts` file.
+ * `elevgw run` does not even build this tree: main.ts gives it runProgram() (root.ts).
  */
 export function buildProgram(): Command {
-  const program = new Command().name('elevgw').description('Edge gateway for elevator monitoring: field drivers → fault rules → SQLite outbox → MQTT').version(VERSION);
+  const program = rootCommand();
   registerRun(program);
   registerSim(program);
   registerDemo(program);

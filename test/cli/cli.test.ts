@@ -134,4 +134,15 @@ describe('elevgw CLI', () => {
     expect(sample.state).toMatchObject({ floor: null, positionMm: null, speedMps: null, door: null, doorZone: null, occupied: null, mainsPower: null, safetyCircuit: null });
     expect(sample.driver).toMatchObject({ state: 'lost', lastErrorCode: 'MODBUS_IO' });
   });
+  it('run loads none of the other commands, nor what their options and help text import', () => {
+    // A module hook (in its own thread) writes every module of dist/ that is loaded to stderr.
+    const hook = `data:text/javascript,${encodeURIComponent("import{writeSync}from'node:fs';export async function load(u,c,n){if(u.includes('/dist/'))writeSync(2,'loaded '+u+'\\n');return n(u,c)}")}`;
+    const register = `data:text/javascript,${encodeURIComponent(`import{register}from'node:module';register(${JSON.stringify(hook)});`)}`;
+    const r = spawnSync(process.execPath, ['--import', register, CLI, 'run', '--config', join(tmp.dir, 'missing.yaml')], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/CONFIG_NOT_FOUND/);
+    const loaded = [...r.stderr.matchAll(/^loaded \S*\/dist\/(\S+)$/gm)].map((m) => m[1]);
+    expect(loaded).toEqual(expect.arrayContaining(['src/cli/run.js', 'src/config/load.js', 'src/runtime/gateway.js']));
+    expect(loaded.filter((f) => /^src\/(cli\/(?!main|root|run|shutdown)|sim|replay|diag|platform|provision|install)\//.test(f!))).toEqual([]);
+  });
 });
