@@ -29,7 +29,7 @@ export function openStore(o: GatewayOptions, clock: Clock, log: Logger): { store
 /** Baselines next to the outbox; should that fail, in memory (learned again after a restart) — monitoring never waits on them. */
 export function openBaselines(outboxPath: string, clock: Clock, log: Logger): BaselineStore {
   try {
-    return SqliteBaselineStore.open(outboxPath, { wallNow: () => clock.wallNow() });
+    return SqliteBaselineStore.open(outboxPath, { wallNow: () => clock.wallNow(), sharedWal: true });
   } catch (e) {
     log.error({ err: errorMessage(e) }, 'early-warning baselines cannot be stored; kept in memory until the next start');
     return new MemoryBaselineStore();

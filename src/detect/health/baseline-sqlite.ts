@@ -12,6 +12,7 @@ import type { BaselineStore, HealthMeta, StoredHealth } from './baseline-store.j
  *
  * synchronous=NORMAL: WAL keeps the file consistent through a power cut; what NORMAL may lose is
  * the last save, which the next hourly one replaces — not worth an fsync per save on an SD card.
+ * In the gateway the outbox's background sync does even that off the event loop (`sharedWal`).
  */
 const FORMAT = 1;
 
@@ -35,6 +36,13 @@ export interface SqliteBaselineOptions {
   readonly?: boolean;
   /** Wall clock for `updated_at` (informational). */
   wallNow?: () => number;
+  /**
+   * The file is the outbox's, whose background sync fsyncs and checkpoints its WAL: this
+   * connection then never syncs or checkpoints on its own (synchronous=OFF, no automatic
+   * checkpoint), so an hourly save cannot stall polling on a slow card. A save is on disk with
+   * the outbox's next sync.
+   */
+  sharedWal?: boolean;
 }
 
 export class SqliteBaselineStore implements BaselineStore {
@@ -50,7 +58,8 @@ export class SqliteBaselineStore implements BaselineStore {
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
     db.pragma('busy_timeout = 5000');
-    db.pragma('synchronous = NORMAL');
+    db.pragma(o.sharedWal ? 'synchronous = OFF' : 'synchronous = NORMAL');
+    if (o.sharedWal) db.pragma('wal_autocheckpoint = 0');
     db.exec(SCHEMA);
     return new SqliteBaselineStore(db, o.wallNow ?? Date.now, false);
   }
