@@ -2,6 +2,7 @@ import type { Thresholds } from '../config/thresholds.js';
 import type { ElevatorSignals, SignalName, Snapshot } from '../signals/types.js';
 import { BlackBox, type BlackBoxOptions } from './blackbox.js';
 import { AfterRecorder } from './blackbox-after.js';
+import { QUIET } from './rules/context.js';
 import { buildRules, type RuleContext } from './rules/index.js';
 import { isSuppressible } from './rules/suppression.js';
 import { RuleSchedule, SCHEDULED_RULES } from './rule-schedule.js';
@@ -48,8 +49,6 @@ interface Armed {
   rules: Rule[];
   /** `rule.step`, bound once: looked up on 21 different classes from one call site it is a megamorphic load per rule per step. */
   steps: Rule['step'][];
-  /** `rule.quiet`, bound like `step`; undefined when the rule cannot be skipped (no `reads`/`quiet`). */
-  isQuiet: ((() => boolean) | undefined)[];
 }
 
 export interface RuleFailures {
@@ -95,15 +94,10 @@ export class DetectionEngine {
     this.times = new SignalTimes(rules.flatMap((r) => (r.armed ? r.inputs : [])));
     this.rules = rules.map(({ rule, missing, armed, fused }) => ({ rule, missing, armed, fused }));
     const armed = rules.filter((r) => r.armed);
-    const skippable = (r: Rule) => r.reads !== undefined && r.quiet !== undefined;
-    this.armedRules = {
-      rules: armed.map((r) => r.rule),
-      steps: armed.map((r) => r.rule.step.bind(r.rule)),
-      isQuiet: armed.map((r) => (skippable(r.rule) ? r.rule.quiet!.bind(r.rule) : undefined)),
-    };
+    this.armedRules = { rules: armed.map((r) => r.rule), steps: armed.map((r) => r.rule.step.bind(r.rule)) };
     this.schedule = new RuleSchedule(
       this.times,
-      armed.map((r) => ({ slots: this.times.slots(r.inputs), reads: skippable(r.rule) ? this.times.mask(r.rule.reads!) : undefined })),
+      armed.map((r) => ({ slots: this.times.slots(r.inputs), reads: r.rule.reads === undefined ? undefined : this.times.mask(r.rule.reads) })),
     );
     const b = o.thresholds.blackbox;
     const window = { beforeMs: b.beforeS * 1000, afterMs: b.afterS * 1000, sampleEveryMs: b.sampleEveryMs, ...o.blackbox };
@@ -148,7 +142,8 @@ export class DetectionEngine {
     const a = this.armedRules;
     try {
       const out = a.steps[i]!(signals, this.schedule.timeOf(i));
-      this.schedule.settle(i, a.isQuiet[i]?.() === true);
+      // A rule that emitted stays awake for one more step: it is skipped once it says QUIET.
+      this.schedule.settle(i, out === QUIET);
       if (out.length === 0) return transitions;
       const all = transitions ?? [];
       for (const x of out) all.push(x);

@@ -34,6 +34,8 @@ export class RuleSchedule {
   private readonly readers = new Int32Array(32);
   /** Bit per rule that runs on the next step whatever changes: not quiet, or never skipped. */
   private awake: number;
+  /** Bit per rule that may sleep (it has `reads`). */
+  private readonly skippable: number = 0;
   /** Highest common read time (rules with inputs) and highest sample time (rules without) so far. */
   private commonHigh = Number.NEGATIVE_INFINITY;
   private nowHigh = Number.NEGATIVE_INFINITY;
@@ -51,6 +53,7 @@ export class RuleSchedule {
     for (let i = 0; i < scheduled; i++) {
       const reads = rules[i]!.reads;
       if (reads === undefined) continue;
+      this.skippable |= 1 << i;
       for (let s = 0; s < 32; s++) if ((reads >>> s) & 1) this.readers[s]! |= 1 << i;
     }
   }
@@ -93,10 +96,11 @@ export class RuleSchedule {
     return this.times[i]!;
   }
 
-  /** After rule i ran: quiet, it sleeps until a signal it reads changes (a rule that cannot be skipped never does). */
+  /** After rule i ran: quiet, it sleeps until a signal it reads changes (a rule without `reads` never does). */
   settle(i: number, quiet: boolean): void {
     if (i >= SCHEDULED_RULES) return;
-    if (quiet) this.awake &= ~(1 << i);
-    else this.awake |= 1 << i;
+    const bit = 1 << i;
+    if (quiet && (this.skippable & bit) !== 0) this.awake &= ~bit;
+    else this.awake |= bit;
   }
 }

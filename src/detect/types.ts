@@ -40,17 +40,14 @@ export interface Rule {
   /** Whether an episode is currently raised. */
   readonly active: boolean;
   /**
-   * Optional, with `quiet`: every signal whose value or quality `step` looks at, whether the
-   * board provides it or not (event data read only on the step that raises does not count).
+   * Optional: every signal whose value or quality `step` looks at, whether the board provides it
+   * or not (event data read only on the step that raises does not count). A rule with `reads`
+   * may return QUIET (rules/context.ts) from a step after which stepping again on the same
+   * values of `reads`, at any later time, would emit nothing and change no state — no hold
+   * waiting, no attempt being timed; the engine then skips it until one of them changes. A rule
+   * without `reads` runs on every step.
    */
   readonly reads?: readonly SignalName[];
-  /**
-   * Optional, with `reads`: true when stepping again on the same values of `reads`, at any
-   * later time, would emit nothing and change no state — no hold waiting, no attempt being
-   * timed. The engine then skips the rule until one of them changes. A rule without both
-   * runs on every step.
-   */
-  quiet?(): boolean;
 }
 
 /** A transition with identity, ready to be stored. */

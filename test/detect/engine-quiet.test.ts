@@ -9,11 +9,11 @@ import { noisyTrace } from './noisy-trace.js';
 import { ALL_SIGNALS, FLOORS_MM, RATED_MPS } from './scenario.js';
 
 /**
- * The rule as the engine would run it without `reads`/`quiet`: stepped on every sample. Its
- * state stays the rule's own (the wrapper inherits every field and method from it).
+ * The rule as the engine would run it without `reads`: stepped on every sample, its QUIET taken
+ * for nothing. Its state stays the rule's own (the wrapper inherits every field and method from it).
  */
 function everyStep(rule: Rule): Rule {
-  return Object.create(rule, { reads: { value: undefined }, quiet: { value: undefined } }) as Rule;
+  return Object.create(rule, { reads: { value: undefined } }) as Rule;
 }
 
 /** The catalogue `copies` times over: more rules than the engine schedules by bit mask. */

@@ -4,7 +4,7 @@ import { Hold } from '../hold.js';
 import { not } from '../tri.js';
 import type { Rule, Transition } from '../types.js';
 import { goodValue, isInZone } from './conditions.js';
-import { NONE, transition, type RuleContext } from './context.js';
+import { nothing, transition, type RuleContext } from './context.js';
 
 /**
  * 紧急报警: one instant event per press, once the button has been held for 200 ms (a one-sample
@@ -23,13 +23,13 @@ export class AlarmPressedRule implements Rule {
     this.press = new Hold(ctx.thresholds.alarmPressed.minPressMs, ctx.thresholds.clearHoldMs);
   }
 
-  quiet(): boolean {
+  private quiet(): boolean {
     return this.press.quiet;
   }
 
   step(s: ElevatorSignals, now: number): Transition[] {
     const pressed = goodValue(s.alarmButton);
-    if (this.press.step(now, pressed, not(pressed))?.edge !== 'raised') return NONE;
+    if (this.press.step(now, pressed, not(pressed))?.edge !== 'raised') return nothing(this.quiet());
     return [
       transition(this.type, this.severity, 'instant', now, {
         floor: goodValue(s.floor) ?? null,

@@ -3,7 +3,7 @@ import { defaultSeverity } from '../catalogue.js';
 import { Hold } from '../hold.js';
 import type { Rule, Transition } from '../types.js';
 import { goodValue, isDoorClosed, optionalGood } from './conditions.js';
-import { NONE, seconds, transition, type RuleContext } from './context.js';
+import { nothing, seconds, transition, type RuleContext } from './context.js';
 import { attemptData, DoorAttempts } from './door-attempts.js';
 import type { Suppressible } from './suppression.js';
 
@@ -31,7 +31,7 @@ export class DoorCloseFaultRule implements Rule, Suppressible {
     this.episode = new Hold(0, ctx.thresholds.clearHoldMs);
   }
 
-  quiet(): boolean {
+  private quiet(): boolean {
     return this.episode.quiet && this.attempts.idle;
   }
 
@@ -51,10 +51,10 @@ export class DoorCloseFaultRule implements Rule, Suppressible {
     const inspection = optionalGood(s.inspection);
     if (trigger !== undefined && inspection !== false && !this.episode.active) {
       if (inspection === true) this.suppressed++;
-      return NONE;
+      return nothing(this.quiet());
     }
     const edge = this.episode.step(now, trigger !== undefined, isDoorClosed(s));
-    if (edge === undefined) return NONE;
+    if (edge === undefined) return nothing(this.quiet());
     if (edge.edge === 'cleared') return [transition(this.type, this.severity, 'cleared', now, { durationS: seconds(this.raisedAt, now) })];
     this.raisedAt = now;
     return [transition(this.type, this.severity, 'raised', now, attemptData(trigger!, now, goodValue(s.floor) ?? null))];

@@ -4,7 +4,7 @@ import { Hold } from '../hold.js';
 import { and, not } from '../tri.js';
 import type { Rule, Severity, Transition } from '../types.js';
 import { goodValue, isTooFastForZone } from './conditions.js';
-import { NONE, transition, type RuleContext } from './context.js';
+import { nothing, transition, type RuleContext } from './context.js';
 
 type LockFault = 'open-while-running' | 'bypassed';
 
@@ -28,7 +28,7 @@ export class DoorLockFaultRule implements Rule {
     this.bypassed = new Hold(t.doorLockFault.bypassHoldMs, t.clearHoldMs);
   }
 
-  quiet(): boolean {
+  private quiet(): boolean {
     return this.openWhileRunning.quiet && this.bypassed.quiet;
   }
 
@@ -64,6 +64,6 @@ export class DoorLockFaultRule implements Rule {
       this.raised = undefined;
       return [transition(this.type, severity, 'cleared', now, { kind })];
     }
-    return NONE;
+    return nothing(this.quiet());
   }
 }

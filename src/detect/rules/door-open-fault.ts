@@ -4,7 +4,7 @@ import { Hold } from '../hold.js';
 import { and, type Tri } from '../tri.js';
 import type { Rule, Transition } from '../types.js';
 import { goodValue, isInZone, isStationary, optionalGood } from './conditions.js';
-import { NONE, seconds, transition, type RuleContext } from './context.js';
+import { nothing, seconds, transition, type RuleContext } from './context.js';
 import { attemptData, DoorAttempts } from './door-attempts.js';
 import type { Suppressible } from './suppression.js';
 
@@ -32,7 +32,7 @@ export class DoorOpenFaultRule implements Rule, Suppressible {
     this.episode = new Hold(0, ctx.thresholds.clearHoldMs);
   }
 
-  quiet(): boolean {
+  private quiet(): boolean {
     return this.episode.quiet && this.attempts.idle;
   }
 
@@ -54,11 +54,11 @@ export class DoorOpenFaultRule implements Rule, Suppressible {
     const inspection = optionalGood(s.inspection);
     if (trigger !== undefined && inspection !== false && !this.episode.active) {
       if (inspection === true) this.suppressed++;
-      return NONE;
+      return nothing(this.quiet());
     }
     const open = door === undefined || door === 'unknown' ? undefined : door === 'open';
     const edge = this.episode.step(now, trigger !== undefined, open);
-    if (edge === undefined) return NONE;
+    if (edge === undefined) return nothing(this.quiet());
     if (edge.edge === 'cleared') return [transition(this.type, this.severity, 'cleared', now, { durationS: seconds(this.raisedAt, now) })];
     this.raisedAt = now;
     return [transition(this.type, this.severity, 'raised', now, attemptData(trigger!, now, goodValue(s.floor) ?? null))];

@@ -2,7 +2,7 @@ import type { ElevatorSignals, SignalName } from '../../signals/types.js';
 import { defaultSeverity } from '../catalogue.js';
 import type { Rule, Transition } from '../types.js';
 import { goodValue, isDoorClosed, isDoorNotClosed, optionalGood } from './conditions.js';
-import { NONE, seconds, transition, type RuleContext } from './context.js';
+import { nothing, seconds, transition, type RuleContext } from './context.js';
 import { SuppressibleEpisode, type Suppressible } from './suppression.js';
 
 /** 长时间开门: a door not closed for 120 s outside inspection; cleared when it closes. */
@@ -19,7 +19,7 @@ export class DoorOpenTooLongRule implements Rule, Suppressible {
     this.episode = new SuppressibleEpisode(holdMs, ctx.thresholds.clearHoldMs);
   }
 
-  quiet(): boolean {
+  private quiet(): boolean {
     return this.episode.quiet;
   }
 
@@ -35,7 +35,7 @@ export class DoorOpenTooLongRule implements Rule, Suppressible {
     const open = isDoorNotClosed(s);
     const inspection = optionalGood(s.inspection);
     const edge = this.episode.step(now, open, inspection, isDoorClosed(s));
-    if (edge === undefined) return NONE;
+    if (edge === undefined) return nothing(this.quiet());
     if (edge.edge === 'raised') {
       return [
         transition(this.type, this.severity, 'raised', now, {

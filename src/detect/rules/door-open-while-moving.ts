@@ -4,7 +4,7 @@ import { Hold } from '../hold.js';
 import { and } from '../tri.js';
 import type { Rule, Transition } from '../types.js';
 import { goodValue, isDoorClosed, isDoorNotClosed, isInZone, isStationary, isTooFastForZone } from './conditions.js';
-import { NONE, transition, type RuleContext } from './context.js';
+import { nothing, transition, type RuleContext } from './context.js';
 import { DoorOpenOriginTracker } from './door-origin.js';
 
 /**
@@ -25,7 +25,7 @@ export class DoorOpenWhileMovingRule implements Rule {
     this.hold = new Hold(ctx.thresholds.doorOpenWhileMoving.holdMs, ctx.thresholds.clearHoldMs);
   }
 
-  quiet(): boolean {
+  private quiet(): boolean {
     return this.hold.quiet;
   }
 
@@ -40,7 +40,7 @@ export class DoorOpenWhileMovingRule implements Rule {
     const violation = and(isDoorNotClosed(s), isTooFastForZone(s, d.outsideZoneMps, d.insideZoneMps), this.origin.origin !== 'standing');
     const safe = and(isStationary(s, t.stationaryMps), isDoorClosed(s));
     const edge = this.hold.step(now, violation, safe);
-    if (edge === undefined) return NONE;
+    if (edge === undefined) return nothing(this.quiet());
     const data =
       edge.edge === 'raised'
         ? {

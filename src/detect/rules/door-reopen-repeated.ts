@@ -3,7 +3,7 @@ import { defaultSeverity } from '../catalogue.js';
 import { Hold } from '../hold.js';
 import type { Rule, Transition } from '../types.js';
 import { goodValue, isMoving, isStationary } from './conditions.js';
-import { NONE, transition, type RuleContext } from './context.js';
+import { nothing, transition, type RuleContext } from './context.js';
 
 /**
  * 反复开关门: ≥ 5 reopenings within 60 s at one stop (an obstruction, a faulty door). A reopening
@@ -26,7 +26,7 @@ export class DoorReopenRepeatedRule implements Rule {
     this.departure = new Hold(ctx.thresholds.clearHoldMs, 0);
   }
 
-  quiet(): boolean {
+  private quiet(): boolean {
     return this.departure.quiet;
   }
 
@@ -38,10 +38,10 @@ export class DoorReopenRepeatedRule implements Rule {
     const t = this.ctx.thresholds;
     const departed = this.departure.step(now, isMoving(s, t.stationaryMps), isStationary(s, t.stationaryMps));
     if (departed?.edge === 'raised') return this.newStop(now);
-    if (!this.opened(goodValue(s.door))) return NONE;
+    if (!this.opened(goodValue(s.door))) return nothing(this.quiet());
     if (!this.openedAtStop) {
       this.openedAtStop = true;
-      return NONE;
+      return nothing(this.quiet());
     }
     const r = t.doorReopenRepeated;
     // Times arrive in order (a rule's time never decreases): those out of the window are a prefix.
@@ -50,7 +50,7 @@ export class DoorReopenRepeatedRule implements Rule {
     while (expired < this.reopenings.length && !(now - this.reopenings[expired]! < windowMs)) expired++;
     if (expired > 0) this.reopenings.splice(0, expired);
     this.reopenings.push(now);
-    if (this.raised || this.reopenings.length < r.count) return NONE;
+    if (this.raised || this.reopenings.length < r.count) return nothing(this.quiet());
     this.raised = true;
     return [
       transition(this.type, this.severity, 'raised', now, {
@@ -72,7 +72,7 @@ export class DoorReopenRepeatedRule implements Rule {
   private newStop(now: number): Transition[] {
     this.openedAtStop = false;
     this.reopenings = [];
-    if (!this.raised) return NONE;
+    if (!this.raised) return nothing(this.quiet());
     this.raised = false;
     return [transition(this.type, this.severity, 'cleared', now)];
   }

@@ -4,7 +4,7 @@ import { Hold } from '../hold.js';
 import { and, not } from '../tri.js';
 import type { Rule, Severity, Transition } from '../types.js';
 import { goodValue, isInZone, isStationary } from './conditions.js';
-import { NONE, transition, type RuleContext } from './context.js';
+import { nothing, transition, type RuleContext } from './context.js';
 
 /**
  * 平层精度超差: measured once per stop, when the car has stood in the door zone with its door
@@ -24,7 +24,7 @@ export class LevelingErrorRule implements Rule {
     this.standing = new Hold(ctx.thresholds.levelingError.settleMs, 0);
   }
 
-  quiet(): boolean {
+  private quiet(): boolean {
     return this.standing.quiet;
   }
 
@@ -36,9 +36,9 @@ export class LevelingErrorRule implements Rule {
     const door = goodValue(s.door);
     const doorOpen = door === undefined || door === 'unknown' ? undefined : door === 'open';
     const atLanding = and(isStationary(s, this.ctx.thresholds.stationaryMps), isInZone(s), doorOpen);
-    if (this.standing.step(now, atLanding, not(atLanding))?.edge !== 'raised') return NONE;
+    if (this.standing.step(now, atLanding, not(atLanding))?.edge !== 'raised') return nothing(this.quiet());
     const errorMm = goodValue(s.levelingErrorMm);
-    if (errorMm === undefined) return NONE;
+    if (errorMm === undefined) return nothing(this.quiet());
     const l = this.ctx.thresholds.levelingError;
     const off = Math.abs(errorMm);
     const data = { errorMm, floor: goodValue(s.floor) ?? null };
@@ -51,6 +51,6 @@ export class LevelingErrorRule implements Rule {
       this.raised = undefined;
       return [transition(this.type, severity, 'cleared', now, data)];
     }
-    return NONE;
+    return nothing(this.quiet());
   }
 }

@@ -3,7 +3,7 @@ import { defaultSeverity } from '../catalogue.js';
 import { Hold } from '../hold.js';
 import { not } from '../tri.js';
 import type { Rule, Transition } from '../types.js';
-import { NONE, seconds, transition, type RuleContext } from './context.js';
+import { nothing, seconds, transition, type RuleContext } from './context.js';
 import { goodValue } from './conditions.js';
 
 /**
@@ -23,7 +23,7 @@ export class MaintenanceSessionRule implements Rule {
     this.hold = new Hold(m.holdS * 1000, m.clearS * 1000);
   }
 
-  quiet(): boolean {
+  private quiet(): boolean {
     return this.hold.quiet;
   }
 
@@ -34,7 +34,7 @@ export class MaintenanceSessionRule implements Rule {
   step(s: ElevatorSignals, now: number): Transition[] {
     const inspection = goodValue(s.inspection);
     const edge = this.hold.step(now, inspection, not(inspection));
-    if (edge === undefined) return NONE;
+    if (edge === undefined) return nothing(this.quiet());
     if (edge.edge === 'raised') {
       this.openedSince = edge.since;
       return [transition(this.type, this.severity, 'raised', now, { floor: goodValue(s.floor) ?? null })];

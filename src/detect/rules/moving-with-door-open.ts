@@ -4,7 +4,7 @@ import { Hold } from '../hold.js';
 import { and, not, or } from '../tri.js';
 import type { Rule, Transition } from '../types.js';
 import { absSpeed, goodValue, isDoorClosed, isDoorNotClosed, isInZone, isMoving, isStationary } from './conditions.js';
-import { NONE, transition, type RuleContext } from './context.js';
+import { nothing, transition, type RuleContext } from './context.js';
 import { DoorOpenOriginTracker } from './door-origin.js';
 
 /**
@@ -24,7 +24,7 @@ export class MovingWithDoorOpenRule implements Rule {
     this.hold = new Hold(ctx.thresholds.movingWithDoorOpen.holdMs, ctx.thresholds.clearHoldMs);
   }
 
-  quiet(): boolean {
+  private quiet(): boolean {
     return this.hold.quiet;
   }
 
@@ -40,7 +40,7 @@ export class MovingWithDoorOpenRule implements Rule {
     const movement = and(isDoorNotClosed(s), this.origin.origin === 'standing', isMoving(s, t.stationaryMps), or(not(isInZone(s)), tooFast));
     const safe = and(isStationary(s, t.stationaryMps), isDoorClosed(s));
     const edge = this.hold.step(now, movement, safe);
-    if (edge === undefined) return NONE;
+    if (edge === undefined) return nothing(this.quiet());
     if (edge.edge === 'cleared') return [transition(this.type, this.severity, 'cleared', now)];
     const position = goodValue(s.positionMm);
     const from = this.origin.originPositionMm;

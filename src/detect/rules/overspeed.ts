@@ -4,7 +4,7 @@ import { Hold } from '../hold.js';
 import { and, not, or } from '../tri.js';
 import type { Rule, Transition } from '../types.js';
 import { absSpeed, optionalGood } from './conditions.js';
-import { NONE, seconds, transition, type RuleContext } from './context.js';
+import { nothing, seconds, transition, type RuleContext } from './context.js';
 
 /**
  * 超速: |speed| above 115 % of rated for 100 ms, or the governor's overspeed switch tripped (when
@@ -26,7 +26,7 @@ export class OverspeedRule implements Rule {
     this.hold = new Hold(o.holdMs, o.clearS * 1000);
   }
 
-  quiet(): boolean {
+  private quiet(): boolean {
     return this.hold.quiet;
   }
 
@@ -46,7 +46,7 @@ export class OverspeedRule implements Rule {
     if (!watching) this.peakMps = 0;
     if (speed !== undefined) this.peakMps = Math.max(this.peakMps, speed);
     const edge = this.hold.step(now, or(over, tripped), back);
-    if (edge === undefined) return NONE;
+    if (edge === undefined) return nothing(this.quiet());
     const peak = {
       peakMps: round(this.peakMps, 3),
       ratio: round(this.peakMps / rated, 3),

@@ -4,7 +4,7 @@ import { Hold } from '../hold.js';
 import { and, not, or, type Tri } from '../tri.js';
 import type { Rule, Transition } from '../types.js';
 import { goodValue, optionalGood } from './conditions.js';
-import { NONE, transition, type RuleContext } from './context.js';
+import { nothing, transition, type RuleContext } from './context.js';
 
 export type Terminal = 'top' | 'bottom';
 
@@ -40,7 +40,7 @@ export class OvertravelRule implements Rule {
     this.endLevelMm = levels.length === 0 ? undefined : end === 'top' ? Math.max(...levels) : Math.min(...levels);
   }
 
-  quiet(): boolean {
+  private quiet(): boolean {
     return this.hold.quiet;
   }
 
@@ -53,7 +53,7 @@ export class OvertravelRule implements Rule {
     const beyond: Tri = beyondMm === undefined ? (s.positionMm === undefined ? false : undefined) : beyondMm > 0;
     const limit = optionalGood(this.end === 'top' ? s.topFinalLimit : s.bottomFinalLimit);
     const edge = this.hold.step(now, or(beyond, limit), and(not(beyond), not(limit)));
-    if (edge === undefined) return NONE;
+    if (edge === undefined) return nothing(this.quiet());
     if (edge.edge === 'cleared') return [transition(this.type, this.severity, 'cleared', now)];
     return [
       transition(this.type, this.severity, 'raised', now, {

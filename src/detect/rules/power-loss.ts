@@ -3,7 +3,7 @@ import { defaultSeverity } from '../catalogue.js';
 import { Hold } from '../hold.js';
 import { not } from '../tri.js';
 import type { Rule, Transition } from '../types.js';
-import { NONE, seconds, transition, type RuleContext } from './context.js';
+import { nothing, seconds, transition, type RuleContext } from './context.js';
 import { goodValue } from './conditions.js';
 
 /** 停电: mains absent for 2 s (the gateway runs on backup power); cleared when back for 2 s. */
@@ -20,7 +20,7 @@ export class PowerLossRule implements Rule {
     this.hold = new Hold(p.holdS * 1000, p.clearS * 1000);
   }
 
-  quiet(): boolean {
+  private quiet(): boolean {
     return this.hold.quiet;
   }
 
@@ -31,7 +31,7 @@ export class PowerLossRule implements Rule {
   step(s: ElevatorSignals, now: number): Transition[] {
     const mains = goodValue(s.mainsPower);
     const edge = this.hold.step(now, not(mains), mains);
-    if (edge === undefined) return NONE;
+    if (edge === undefined) return nothing(this.quiet());
     if (edge.edge === 'raised') {
       this.lostSince = edge.since;
       return [transition(this.type, this.severity, 'raised', now)];

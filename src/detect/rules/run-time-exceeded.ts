@@ -3,7 +3,7 @@ import { defaultSeverity } from '../catalogue.js';
 import { Hold } from '../hold.js';
 import type { Rule, Transition } from '../types.js';
 import { goodValue, isMoving, isStationary } from './conditions.js';
-import { NONE, seconds, transition, type RuleContext } from './context.js';
+import { nothing, seconds, transition, type RuleContext } from './context.js';
 
 /**
  * 电动机运转时间限制器动作: the car runs continuously longer than a full travel at rated speed
@@ -23,7 +23,7 @@ export class RunTimeExceededRule implements Rule {
     this.hold = new Hold(this.limitS * 1000, ctx.thresholds.clearHoldMs);
   }
 
-  quiet(): boolean {
+  private quiet(): boolean {
     return this.hold.quiet;
   }
 
@@ -34,7 +34,7 @@ export class RunTimeExceededRule implements Rule {
   step(s: ElevatorSignals, now: number): Transition[] {
     const stationaryMps = this.ctx.thresholds.stationaryMps;
     const edge = this.hold.step(now, isMoving(s, stationaryMps), isStationary(s, stationaryMps));
-    if (edge === undefined) return NONE;
+    if (edge === undefined) return nothing(this.quiet());
     if (edge.edge === 'raised') {
       this.runningSince = edge.since;
       return [transition(this.type, this.severity, 'raised', now, { limitS: this.limitS, floor: goodValue(s.floor) ?? null })];

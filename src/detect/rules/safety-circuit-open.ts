@@ -3,7 +3,7 @@ import { defaultSeverity } from '../catalogue.js';
 import { not } from '../tri.js';
 import type { Rule, Transition } from '../types.js';
 import { goodValue, isMoving, optionalGood } from './conditions.js';
-import { NONE, transition, type RuleContext } from './context.js';
+import { nothing, transition, type RuleContext } from './context.js';
 import { SuppressibleEpisode, type Suppressible } from './suppression.js';
 
 /** 安全回路断路: the safety circuit open for 500 ms outside inspection; cleared when it closes. */
@@ -20,7 +20,7 @@ export class SafetyCircuitOpenRule implements Rule, Suppressible {
     this.episode = new SuppressibleEpisode(holdMs, ctx.thresholds.clearHoldMs);
   }
 
-  quiet(): boolean {
+  private quiet(): boolean {
     return this.episode.quiet;
   }
 
@@ -36,7 +36,7 @@ export class SafetyCircuitOpenRule implements Rule, Suppressible {
     const closed = goodValue(s.safetyCircuit);
     const inspection = optionalGood(s.inspection);
     const edge = this.episode.step(now, not(closed), inspection, closed);
-    if (edge === undefined) return NONE;
+    if (edge === undefined) return nothing(this.quiet());
     if (edge.edge === 'raised') {
       return [
         transition(this.type, this.severity, 'raised', now, {

@@ -2,7 +2,7 @@ import type { ElevatorSignals, SignalName } from '../../signals/types.js';
 import { defaultSeverity, serviceModeCode, type ServiceMode } from '../catalogue.js';
 import type { Rule, Transition } from '../types.js';
 import { goodValue, optionalGood } from './conditions.js';
-import { NONE, seconds, transition, type RuleContext } from './context.js';
+import { nothing, seconds, transition, type RuleContext } from './context.js';
 
 /**
  * 服务模式: an instant event when the service mode changes, with `data.mode`, `data.code` (the
@@ -35,7 +35,7 @@ export class ServiceModeRule implements Rule {
   }
 
   /** No new mode waiting out its hold. */
-  quiet(): boolean {
+  private quiet(): boolean {
     return this.candidate === undefined || this.candidate.mode === this.current;
   }
 
@@ -43,13 +43,13 @@ export class ServiceModeRule implements Rule {
     const mode = serviceModeOf(s);
     if (mode === undefined) {
       this.candidate = undefined;
-      return NONE;
+      return nothing(this.quiet());
     }
     if (this.candidate?.mode !== mode) this.candidate = { mode, since: now };
-    if (mode === this.current || now - this.candidate.since < this.ctx.thresholds.serviceMode.holdS * 1000) return NONE;
+    if (mode === this.current || now - this.candidate.since < this.ctx.thresholds.serviceMode.holdS * 1000) return nothing(this.quiet());
     const previous = this.current;
     this.current = mode;
-    if (previous === undefined && mode === 'normal') return NONE;
+    if (previous === undefined && mode === 'normal') return nothing(this.quiet());
     return [
       transition(this.type, this.severity, 'instant', now, {
         mode,

@@ -3,7 +3,7 @@ import { defaultSeverity } from '../catalogue.js';
 import { and, not } from '../tri.js';
 import type { Rule, Transition } from '../types.js';
 import { goodValue, isInZone, isStationary, optionalGood } from './conditions.js';
-import { NONE, seconds, transition, type RuleContext } from './context.js';
+import { nothing, seconds, transition, type RuleContext } from './context.js';
 import { SuppressibleEpisode, type Suppressible } from './suppression.js';
 
 /**
@@ -26,7 +26,7 @@ export class StoppedOutsideZoneRule implements Rule, Suppressible {
     this.episode = new SuppressibleEpisode(holdMs, ctx.thresholds.clearHoldMs);
   }
 
-  quiet(): boolean {
+  private quiet(): boolean {
     return this.episode.quiet;
   }
 
@@ -43,7 +43,7 @@ export class StoppedOutsideZoneRule implements Rule, Suppressible {
     const stuck = and(isStationary(s, this.ctx.thresholds.stationaryMps), not(inZone));
     const inspection = optionalGood(s.inspection);
     const edge = this.episode.step(now, stuck, inspection, inZone);
-    if (edge === undefined) return NONE;
+    if (edge === undefined) return nothing(this.quiet());
     if (edge.edge === 'raised') {
       return [
         transition(this.type, this.severity, 'raised', now, {

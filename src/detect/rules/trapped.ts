@@ -4,7 +4,7 @@ import { Hold } from '../hold.js';
 import { and, not, or } from '../tri.js';
 import type { Rule, Transition } from '../types.js';
 import { goodValue, isDoorClosed, isDoorNotClosed, isInZone, isStationary, optionalGood } from './conditions.js';
-import { NONE, seconds, transition, type RuleContext } from './context.js';
+import { nothing, seconds, transition, type RuleContext } from './context.js';
 
 /**
  * 困人: a passenger in a car standing with its doors closed, outside the door zone for 30 s or
@@ -26,7 +26,7 @@ export class TrappedRule implements Rule {
     this.hold = new Hold(ctx.thresholds.trapped.outsideZoneS * 1000, ctx.thresholds.clearHoldMs);
   }
 
-  quiet(): boolean {
+  private quiet(): boolean {
     return this.hold.quiet && this.pressedSince === undefined;
   }
 
@@ -46,7 +46,7 @@ export class TrappedRule implements Rule {
     // With the zone unknown the longer hold applies: after it the car is trapped either way.
     const holdS = alarm ? 0 : zone === false ? t.trapped.outsideZoneS : t.trapped.insideZoneS;
     const edge = this.hold.step(now, shutIn, released, holdS * 1000);
-    if (edge === undefined) return NONE;
+    if (edge === undefined) return nothing(this.quiet());
     if (edge.edge === 'raised') {
       return [
         transition(this.type, this.severity, 'raised', now, {
