@@ -60,6 +60,7 @@ export class SqliteOutbox implements Outbox {
       this.bg = new BackgroundSync(db, path, { logger: this.log, checkpointBytes: opts.checkpointBytes, onSettled: () => this.writeAcks() }, () => {
         const pin = new Database(path, { fileMustExist: true });
         pin.pragma('busy_timeout = 5000');
+        pin.pragma('cache_size = -64'); // it reads one page of the schema
         return pin;
       });
   }
@@ -250,6 +251,8 @@ export class SqliteOutbox implements Outbox {
     schemaVersion: number;
     journalMode: string;
     synchronous: number;
+    /** SQLite's page cache for this connection, KiB. */
+    cacheKiB: number;
     autoVacuum: number;
     pageSize: number;
     pageCount: number;
@@ -262,6 +265,7 @@ export class SqliteOutbox implements Outbox {
       schemaVersion: this.db.pragma('user_version', { simple: true }) as number,
       journalMode: this.db.pragma('journal_mode', { simple: true }) as string,
       synchronous: this.db.pragma('synchronous', { simple: true }) as number,
+      cacheKiB: -(this.db.pragma('cache_size', { simple: true }) as number),
       autoVacuum: this.db.pragma('auto_vacuum', { simple: true }) as number,
       ...p,
     };

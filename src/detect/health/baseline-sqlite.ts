@@ -60,6 +60,7 @@ export class SqliteBaselineStore implements BaselineStore {
     db.pragma('busy_timeout = 5000');
     db.pragma(o.sharedWal ? 'synchronous = OFF' : 'synchronous = NORMAL');
     if (o.sharedWal) db.pragma('wal_autocheckpoint = 0');
+    db.pragma('cache_size = -512'); // a few rows per lift: better-sqlite3's 16 MiB default would only fill with outbox pages
     db.exec(SCHEMA);
     return new SqliteBaselineStore(db, o.wallNow ?? Date.now, false);
   }
