@@ -1,20 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { packageRoot } from '../src/config/load.js';
 import { BenchSlave } from './rig-slave.js';
-import { benchDir, median, procStats, round, runGateway, sleep, startMosquitto, stopProcess, writeSite } from './rig.js';
+import { benchDir, launcherFlags, median, procStats, round, runGateway, sleep, startMosquitto, stopProcess, writeSite } from './rig.js';
 
 const RUNS = Number(process.env.ELEVGW_BENCH_MEMORY_RUNS ?? 3);
 const WINDOW_S = Number(process.env.ELEVGW_BENCH_MEMORY_S ?? 60);
-
-/** The V8 flags the release launcher gives `elevgw run` (scripts/release/launcher.sh), read from it. */
-function launcherFlags(): string[] {
-  const sh = readFileSync(join(packageRoot(), 'scripts', 'release', 'launcher.sh'), 'utf8');
-  const m = /ELEVGW_RUN_V8_FLAGS-"([^"]*)"/.exec(sh);
-  if (!m) throw new Error('scripts/release/launcher.sh: no ELEVGW_RUN_V8_FLAGS default found');
-  return m[1]!.split(' ').filter(Boolean);
-}
 
 /**
  * Node flags to compare, each a set of runs: plain `node` (a source checkout, `npm start`) and

@@ -126,6 +126,14 @@ ${o.rules ? `rules: ${o.rules}\n` : ''}outbox: { path: outbox.db }
   return file;
 }
 
+/** The V8 flags the release launcher gives `elevgw run` (scripts/release/launcher.sh), read from it. */
+export function launcherFlags(): string[] {
+  const sh = readFileSync(join(packageRoot(), 'scripts', 'release', 'launcher.sh'), 'utf8');
+  const m = /ELEVGW_RUN_V8_FLAGS-"([^"]*)"/.exec(sh);
+  if (!m) throw new Error('scripts/release/launcher.sh: no ELEVGW_RUN_V8_FLAGS default found');
+  return m[1]!.split(' ').filter(Boolean);
+}
+
 /** `elevgw run` from dist/ (the tree the bench was built from), optionally under a wrapper (strace). */
 export function runGateway(site: string, o: { wrapper?: string[]; nodeFlags?: string[] } = {}): ChildProcess {
   const main = join(packageRoot(), 'dist/src/cli/main.js');
