@@ -110,4 +110,18 @@ describe('board profiles', () => {
       boards.cleanup();
     }
   });
+  it('reads only the boards the site names: a site board overrides the shipped one, a broken unused one is left alone', () => {
+    const boards = tempDir();
+    try {
+      const shipped = readFileSync(join(packageRoot(), 'boards', 'sim-modbus.yaml'), 'utf8');
+      boards.file('sim-modbus.yaml', shipped.replace('{ name: fast, intervalMs: 100 }', '{ name: fast, intervalMs: 50 }'));
+      boards.file('unused-box.yaml', 'id: unused-box\ntransport: modbus-tcp\npoints: [oops\n');
+      const c = loadConfig(tmp.file('site.yaml', `${demo}boardsDir: ${boards.dir}\n`));
+      expect(c.elevators[0]!.board.pollGroups).toEqual([expect.objectContaining({ name: 'fast', intervalMs: 50 })]);
+      const { message } = problemsOf(`${demo.replace('board: sim-modbus', 'board: acme-9000')}boardsDir: ${boards.dir}\n`);
+      expect(message).toMatch(/unknown board "acme-9000" \(expected one of: .*sim-modbus.*unused-box/);
+    } finally {
+      boards.cleanup();
+    }
+  });
 });
