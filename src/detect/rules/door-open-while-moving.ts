@@ -37,7 +37,7 @@ export class DoorOpenWhileMovingRule implements Rule {
     const t = this.ctx.thresholds;
     const d = t.doorOpenWhileMoving;
     this.origin.step(s, t.stationaryMps);
-    const violation = and(isDoorNotClosed(s), isTooFastForZone(s, d.outsideZoneMps, d.insideZoneMps), this.origin.origin !== 'standing');
+    const violation = and(and(isDoorNotClosed(s), isTooFastForZone(s, d.outsideZoneMps, d.insideZoneMps)), this.origin.origin !== 'standing');
     const safe = and(isStationary(s, t.stationaryMps), isDoorClosed(s));
     const edge = this.hold.step(now, violation, safe);
     if (edge === undefined) return nothing(this.quiet());

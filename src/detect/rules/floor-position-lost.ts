@@ -45,7 +45,7 @@ export class FloorPositionLostRule implements Rule {
     const agree = this.floorsAgree(s);
     const inZone = s.doorZone === undefined ? true : isInZone(s);
     const standing = s.speedMps === undefined ? true : isStationary(s, this.ctx.thresholds.stationaryMps);
-    const em = this.mismatch.step(now, and(standing, inZone, agree === undefined ? undefined : !agree), agree);
+    const em = this.mismatch.step(now, and(and(standing, inZone), agree === undefined ? undefined : !agree), agree);
     const jump = this.readPosition(s, now);
     const ej = this.jumped.step(now, jump !== undefined, this.consistent(s, standing, inZone, agree));
     if (this.raised === undefined && (em?.edge === 'raised' || ej?.edge === 'raised')) {
@@ -84,7 +84,7 @@ export class FloorPositionLostRule implements Rule {
     if (this.jumps.pending) return false;
     const errorMm = goodValue(s.levelingErrorMm);
     const nearLanding = s.levelingErrorMm === undefined ? true : errorMm === undefined ? undefined : Math.abs(errorMm) <= this.ctx.thresholds.floorPositionLost.zoneMm;
-    return and(standing, inZone, nearLanding, agree);
+    return and(and(standing, inZone), and(nearLanding, agree));
   }
 }
 

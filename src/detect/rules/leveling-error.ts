@@ -35,7 +35,7 @@ export class LevelingErrorRule implements Rule {
   step(s: ElevatorSignals, now: number): Transition[] {
     const door = goodValue(s.door);
     const doorOpen = door === undefined || door === 'unknown' ? undefined : door === 'open';
-    const atLanding = and(isStationary(s, this.ctx.thresholds.stationaryMps), isInZone(s), doorOpen);
+    const atLanding = and(and(isStationary(s, this.ctx.thresholds.stationaryMps), isInZone(s)), doorOpen);
     if (this.standing.step(now, atLanding, not(atLanding))?.edge !== 'raised') return nothing(this.quiet());
     const errorMm = goodValue(s.levelingErrorMm);
     if (errorMm === undefined) return nothing(this.quiet());

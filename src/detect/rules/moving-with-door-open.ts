@@ -37,7 +37,7 @@ export class MovingWithDoorOpenRule implements Rule {
     this.origin.step(s, t.stationaryMps);
     const speed = absSpeed(s);
     const tooFast = speed === undefined ? undefined : speed > t.movingWithDoorOpen.insideZoneMps;
-    const movement = and(isDoorNotClosed(s), this.origin.origin === 'standing', isMoving(s, t.stationaryMps), or(not(isInZone(s)), tooFast));
+    const movement = and(and(isDoorNotClosed(s), this.origin.origin === 'standing'), and(isMoving(s, t.stationaryMps), or(not(isInZone(s)), tooFast)));
     const safe = and(isStationary(s, t.stationaryMps), isDoorClosed(s));
     const edge = this.hold.step(now, movement, safe);
     if (edge === undefined) return nothing(this.quiet());

@@ -37,7 +37,7 @@ export class TrappedRule implements Rule {
   step(s: ElevatorSignals, now: number): Transition[] {
     const t = this.ctx.thresholds;
     const occupied = goodValue(s.occupied);
-    const shutIn = and(isStationary(s, t.stationaryMps), isDoorClosed(s), occupied);
+    const shutIn = and(and(isStationary(s, t.stationaryMps), isDoorClosed(s)), occupied);
     const released = or(isDoorNotClosed(s), not(occupied));
     if (optionalGood(s.alarmButton) === true) this.pressedSince ??= now;
     else this.pressedSince = undefined;
