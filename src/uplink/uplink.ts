@@ -14,11 +14,6 @@ import { mqttConnect, type MqttClientLike, type MqttConnect } from './client.js'
 import { clientOptions } from './options.js';
 import { publishProperties, refusedProtocolVersion, telemetryExpiryS, type ProtocolVersion } from './protocol.js';
 
-/** How much of the in-flight window must be free before PUBACKs alone top it up: a quarter, at most 32. */
-function refillBatch(window: number): number {
-  return Math.max(1, Math.min(32, Math.floor(window / 4)));
-}
-
 export interface UplinkOptions {
   config: UplinkConfig;
   gatewayId: string;
@@ -66,8 +61,6 @@ export class Uplink {
   private rateTimer?: Timer;
   /** Set while stop() waits for in-flight acknowledgements. */
   private onInflightEmpty?: () => void;
-  /** Rows were appended since the last drain: drain whatever room the window has. */
-  private newRows = false;
   private readonly clock: Clock;
   /** MQTT 5 until a broker refuses it; then 3.1.1 for the rest of this process. */
   private protocol: ProtocolVersion = 5;
@@ -100,21 +93,12 @@ export class Uplink {
     this.connect();
   }
 
-  /**
-   * New rows are in the outbox: drain soon (coalesced). A PUBACK kicks too, but `refill` only:
-   * the window is topped up once REFILL_BATCH of it is free, not once per PUBACK — each drain asks
-   * the outbox for a page past every row in flight, and a drain of a backlog at thousands of
-   * messages a second would otherwise spend the event loop on that (poll jitter p99 60 ms).
-   */
-  kick(refill = false): void {
-    if (!refill) this.newRows = true;
+  /** New rows are in the outbox: drain soon (coalesced). */
+  kick(): void {
     if (this.drainScheduled || this._state !== 'online') return;
     this.drainScheduled = true;
     setImmediate(() => {
       this.drainScheduled = false;
-      const free = this.o.config.inflightWindow - this.inflight.size;
-      if (!this.newRows && this.inflight.size > 0 && free < refillBatch(this.o.config.inflightWindow)) return;
-      this.newRows = false;
       this.drain();
     });
   }
@@ -244,7 +228,7 @@ export class Uplink {
         }
         this.o.outbox.ack([r.id]);
         this.published++;
-        this.kick(true);
+        this.kick();
       });
     }
   }
