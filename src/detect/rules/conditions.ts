@@ -20,14 +20,20 @@ export function absSpeed(s: ElevatorSignals): number | undefined {
   return v === undefined ? undefined : Math.abs(v);
 }
 
+/*
+ * isStationary and isMoving read the speed themselves rather than through absSpeed: a number
+ * returned from a call V8 does not inline is a new heap number, and these two run on most
+ * samples (run-time-exceeded and door-reopen-repeated made two a step).
+ */
+
 export function isStationary(s: ElevatorSignals, stationaryMps: number): Tri {
-  const v = absSpeed(s);
-  return v === undefined ? undefined : v < stationaryMps;
+  const sample = s.speedMps;
+  return sample !== undefined && sample.quality === 'good' ? Math.abs(sample.value) < stationaryMps : undefined;
 }
 
 export function isMoving(s: ElevatorSignals, stationaryMps: number): Tri {
-  const v = absSpeed(s);
-  return v === undefined ? undefined : v >= stationaryMps;
+  const sample = s.speedMps;
+  return sample !== undefined && sample.quality === 'good' ? Math.abs(sample.value) >= stationaryMps : undefined;
 }
 
 /** Door known closed; a door reading 'unknown' is as unknown as a bad one. */
