@@ -51,6 +51,12 @@ interface Armed {
   steps: Rule['step'][];
 }
 
+/**
+ * What a step with no event returns — nearly every step: one shared array, frozen so that a
+ * caller adding to it fails loudly, rather than a new empty array per sample.
+ */
+const NO_EVENTS = Object.freeze([]) as unknown as DetectedEvent[];
+
 export interface RuleFailures {
   type: EventType;
   count: number;
@@ -109,6 +115,7 @@ export class DetectionEngine {
     return this.rules.map(({ rule, missing, armed, fused }) => ({ type: rule.type, armed, missing: [...missing], ...(fused.length > 0 ? { fused: [...fused] } : {}) }));
   }
 
+  /** One sample at sample time `now`: the events it makes, in catalogue order (empty: a shared frozen array). */
   step(signals: ElevatorSignals, now: number): DetectedEvent[] {
     this.blackbox.record(signals, now);
     this.times.read(signals);
@@ -122,9 +129,10 @@ export class DetectionEngine {
       transitions = this.run(i, signals, transitions);
     }
     for (let i = SCHEDULED_RULES; i < this.schedule.size; i++) transitions = this.run(i, signals, transitions);
+    // Nearly always no follow-up is recording: then there is nothing to ask it.
+    if (transitions === undefined && this.after.waiting === 0) return NO_EVENTS;
     const events: DetectedEvent[] = [];
     if (transitions !== undefined) this.emit(transitions, signals, now, events);
-    // Nearly always no follow-up is recording: then there is nothing to ask it.
     if (this.after.waiting > 0) for (const f of this.after.step(signals, now)) events.push(f);
     return events;
   }
