@@ -53,7 +53,7 @@ function configure(db: Database.Database): void {
 }
 
 /** Page cache per connection, in KiB as SQLite takes it (negative). */
-export const CACHE_KIB = -2048;
+const CACHE_KIB = -2048;
 
 type Checked = { db: Database.Database } | { unusable: string; db?: Database.Database };
 
