@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
  * Monotonic by construction: each id is strictly greater (as a string) than the previous one,
  * even when the wall clock steps backwards (a Raspberry Pi without RTC boots in the past and
  * NTP corrects it later) — while the clock is behind, ids keep the last time and increment the
- * random part. Seeding with the outbox's `lastId()` carries this across restarts.
+ * random part. Seeding with the outbox's `lastId()` carries this across restarts (resuming in
+ * the next millisecond with a fresh random part: see the constructor).
  */
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -40,7 +41,15 @@ export class EventIdFactory {
       ? () => Array.from({ length: RANDOM_LEN }, () => Math.min(31, Math.max(0, Math.floor(random() * 32))))
       : () => [...randomBytes(RANDOM_LEN)].map((b) => b & 31); // 256 is a multiple of 32: uniform
     const last = seed.lastId === undefined ? undefined : decode(seed.lastId);
-    if (last) {
+    if (last && last.time < MAX_TIME) {
+      // Not last + 1: ids the uplink published before the outbox's background fsync returned
+      // may be gone from the file after a power cut (the platform has them). Counting on from
+      // the last stored id, with the clock behind, would issue them again for other events.
+      // The next millisecond with a fresh random part is above every stored id, and meets a
+      // lost one with the chance of an 80-bit collision.
+      this.lastTime = last.time + 1;
+      this.lastRandom = this.randomDigits();
+    } else if (last) {
       this.lastTime = last.time;
       this.lastRandom = last.random;
     }
