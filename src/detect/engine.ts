@@ -2,7 +2,7 @@ import type { Thresholds } from '../config/thresholds.js';
 import type { ElevatorSignals, SignalName, Snapshot } from '../signals/types.js';
 import { BlackBox, type BlackBoxOptions } from './blackbox.js';
 import { AfterRecorder } from './blackbox-after.js';
-import { QUIET } from './rules/context.js';
+import { QUIET, WAIT } from './rules/context.js';
 import { buildRules, type RuleContext } from './rules/index.js';
 import { isSuppressible } from './rules/suppression.js';
 import { RuleSchedule, SCHEDULED_RULES } from './rule-schedule.js';
@@ -49,6 +49,8 @@ interface Armed {
   rules: Rule[];
   /** `rule.step`, bound once: looked up on 21 different classes from one call site it is a megamorphic load per rule per step. */
   steps: Rule['step'][];
+  /** `rule.wakeAt`, bound like `step`, asked only when the rule returned WAIT. */
+  wakeAts: ((() => number) | undefined)[];
 }
 
 /**
@@ -100,7 +102,11 @@ export class DetectionEngine {
     this.times = new SignalTimes(rules.flatMap((r) => (r.armed ? r.inputs : [])));
     this.rules = rules.map(({ rule, missing, armed, fused }) => ({ rule, missing, armed, fused }));
     const armed = rules.filter((r) => r.armed);
-    this.armedRules = { rules: armed.map((r) => r.rule), steps: armed.map((r) => r.rule.step.bind(r.rule)) };
+    this.armedRules = {
+      rules: armed.map((r) => r.rule),
+      steps: armed.map((r) => r.rule.step.bind(r.rule)),
+      wakeAts: armed.map((r) => r.rule.wakeAt?.bind(r.rule)),
+    };
     this.schedule = new RuleSchedule(
       this.times,
       armed.map((r) => ({ slots: this.times.slots(r.inputs), reads: r.rule.reads === undefined ? undefined : this.times.mask(r.rule.reads) })),
@@ -150,14 +156,14 @@ export class DetectionEngine {
     const a = this.armedRules;
     try {
       const out = a.steps[i]!(signals, this.schedule.timeOf(i));
-      // A rule that emitted stays awake for one more step: it is skipped once it says QUIET.
-      this.schedule.settle(i, out === QUIET);
+      // A rule that emitted stays awake for one more step: it sleeps once it says QUIET or WAIT.
+      this.schedule.sleep(i, out === QUIET ? Number.POSITIVE_INFINITY : out === WAIT ? (a.wakeAts[i]?.() ?? Number.NEGATIVE_INFINITY) : Number.NEGATIVE_INFINITY);
       if (out.length === 0) return transitions;
       const all = transitions ?? [];
       for (const x of out) all.push(x);
       return all;
     } catch (error) {
-      this.schedule.settle(i, false);
+      this.schedule.sleep(i, Number.NEGATIVE_INFINITY);
       this.fail(a.rules[i]!.type, error);
       return transitions;
     }

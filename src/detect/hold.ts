@@ -20,6 +20,8 @@ export class Hold {
   private raised = false;
   private since: number | undefined;
   private idle = true;
+  /** While a wait runs: when it ends (since + the hold of the last step). */
+  private due = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly raiseMs: number,
@@ -31,12 +33,14 @@ export class Hold {
   }
 
   /**
-   * The last step found the condition it watches (raise, or clear once raised) not true: the
-   * same inputs again, at any later time, change nothing. False while a wait runs and on the
-   * step that flipped the state (the other condition may already hold).
+   * From what time stepping again on the same inputs could change anything (Rule.wakeAt):
+   * +Infinity when the last step found the condition it watches (raise, or clear once raised)
+   * not true — the same inputs again, at any later time, change nothing; while a wait runs, its
+   * end; -Infinity on the step that flipped the state (the other condition may already hold).
    */
-  get quiet(): boolean {
-    return this.idle;
+  get wakeAt(): number {
+    if (this.idle) return Number.POSITIVE_INFINITY;
+    return this.since === undefined ? Number.NEGATIVE_INFINITY : this.due;
   }
 
   /** Since when the condition that would flip the state has held; undefined when none is pending. */
@@ -58,7 +62,10 @@ export class Hold {
     this.idle = false;
     this.since ??= now;
     const need = this.raised ? this.clearMs : raiseMs;
-    if (now - this.since < need) return undefined;
+    if (now - this.since < need) {
+      this.due = this.since + need;
+      return undefined;
+    }
     const since = this.since;
     this.since = undefined;
     this.raised = !this.raised;

@@ -13,10 +13,11 @@ export interface ScheduledRule {
 /**
  * Which of an elevator's armed rules a step runs, and at what time.
  *
- * A rule that said it was quiet sleeps until a signal it reads changes (Rule.quiet). Rather
- * than asking each of the 21 rules on every step, the step's changed signals wake their readers
- * by bit mask, and only the rules awake are visited — in index order, which is the order their
- * transitions are emitted in.
+ * A rule that said it was quiet (QUIET) sleeps until a signal it reads changes; one that waits
+ * out a hold (WAIT) also until its time reaches its wakeAt() — rules/context.ts. Rather than
+ * asking each of the 21 rules on every step, the step's changed signals wake their readers by
+ * bit mask, the waiting rules whose time has come wake too, and only the rules awake are
+ * visited — in index order, which is the order their transitions are emitted in.
  *
  * A rule's time is the earliest read time of its inputs, never decreasing (DetectionEngine).
  * When a poll read every input at once (SignalTimes.common), that time is the same for every
@@ -36,6 +37,9 @@ export class RuleSchedule {
   private awake: number;
   /** Bit per rule that may sleep (it has `reads`). */
   private readonly skippable: number = 0;
+  /** Bit per sleeping rule that wakes at a time, and that time (`sleep`). */
+  private waiting = 0;
+  private readonly wakeAt: Float64Array;
   /** Highest common read time (rules with inputs) and highest sample time (rules without) so far. */
   private commonHigh = Number.NEGATIVE_INFINITY;
   private nowHigh = Number.NEGATIVE_INFINITY;
@@ -45,6 +49,7 @@ export class RuleSchedule {
     rules: readonly ScheduledRule[],
   ) {
     this.times = new Float64Array(rules.length).fill(Number.NEGATIVE_INFINITY);
+    this.wakeAt = new Float64Array(rules.length);
     this.slots = rules.map((r) => r.slots);
     this.hasInputs = Uint8Array.from(rules, (r) => (r.slots.length > 0 ? 1 : 0));
     const scheduled = Math.min(rules.length, SCHEDULED_RULES);
@@ -86,6 +91,13 @@ export class RuleSchedule {
       changed &= changed - 1;
       due |= this.readers[s]!;
     }
+    let waiting = this.waiting & ~due;
+    while (waiting !== 0) {
+      const i = 31 - Math.clz32(waiting & -waiting);
+      waiting &= waiting - 1;
+      // A millisecond early: since + hold rounded up must not make a rule late; early costs a step.
+      if (this.timeOf(i) >= this.wakeAt[i]! - 1) due |= 1 << i;
+    }
     return due;
   }
 
@@ -96,11 +108,23 @@ export class RuleSchedule {
     return this.times[i]!;
   }
 
-  /** After rule i ran: quiet, it sleeps until a signal it reads changes (a rule without `reads` never does). */
-  settle(i: number, quiet: boolean): void {
+  /**
+   * After rule i ran: it sleeps until a signal it reads changes, or also until its time reaches
+   * `wakeAt` when that is finite (a rule without `reads` never sleeps); -Infinity: it runs on
+   * the next step.
+   */
+  sleep(i: number, wakeAt: number): void {
     if (i >= SCHEDULED_RULES) return;
     const bit = 1 << i;
-    if (quiet && (this.skippable & bit) !== 0) this.awake &= ~bit;
-    else this.awake |= bit;
+    this.waiting &= ~bit;
+    if (!(wakeAt > Number.NEGATIVE_INFINITY) || (this.skippable & bit) === 0) {
+      this.awake |= bit;
+      return;
+    }
+    this.awake &= ~bit;
+    if (wakeAt < Number.POSITIVE_INFINITY) {
+      this.waiting |= bit;
+      this.wakeAt[i] = wakeAt;
+    }
   }
 }

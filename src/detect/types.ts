@@ -48,6 +48,13 @@ export interface Rule {
    * without `reads` runs on every step.
    */
   readonly reads?: readonly SignalName[];
+  /**
+   * Optional, with `reads`: after a step that returned WAIT, the rule time before which stepping
+   * again on the same values of `reads` would emit nothing and change no state (the end of a hold
+   * or of an attempt being timed). The engine skips the rule until one of its reads changes or
+   * its time reaches this.
+   */
+  wakeAt?(): number;
 }
 
 /** A transition with identity, ready to be stored. */

@@ -15,6 +15,11 @@ export interface NoisyTraceOptions {
   steps: number;
   /** Signals the board provides (default all); the others are absent from every sample. */
   available?: readonly SignalName[];
+  /**
+   * How many times rarer the car's changes are (default 1): a calm trace keeps its state long
+   * enough for the long holds (a trapped passenger, a door held open) to complete.
+   */
+  calm?: number;
 }
 
 export interface TraceStep {
@@ -47,6 +52,8 @@ function nearest(mm: number): number {
 export function noisyTrace(o: NoisyTraceOptions): TraceStep[] {
   const rnd = random(o.seed);
   const chance = (p: number) => rnd() < p;
+  const calm = o.calm ?? 1;
+  const change = (p: number) => chance(p / calm);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const provided = new Set(o.available ?? ALL_SIGNALS);
 
@@ -76,17 +83,17 @@ export function noisyTrace(o: NoisyTraceOptions): TraceStep[] {
   for (let i = 0; i < o.steps; i++) {
     const dt = chance(0.05) ? pick([50, 200, 300, 1000]) : 100;
     t += dt;
-    if (chance(0.012)) speed = pick(SPEEDS);
+    if (change(0.012)) speed = pick(SPEEDS);
     pos = Math.max(-400, Math.min(TOP + 400, pos + speed * dt));
-    if (chance(0.001)) pos = Math.round(rnd() * TOP);
-    if (chance(0.003)) floorOffset = floorOffset === 0 ? pick([1, -1]) : 0;
-    if (chance(0.03)) door = pick(DOORS);
+    if (change(0.001)) pos = Math.round(rnd() * TOP);
+    if (change(0.003)) floorOffset = floorOffset === 0 ? pick([1, -1]) : 0;
+    if (change(0.03)) door = pick(DOORS);
     for (const k of Object.keys(flags) as (keyof typeof flags)[]) {
       const p = k === 'alarmButton' || k === 'occupied' ? 0.01 : 0.002;
-      if (chance(p)) flags[k] = !flags[k];
+      if (change(p)) flags[k] = !flags[k];
     }
-    if (chance(0.004)) lockGlitch = !lockGlitch;
-    if (chance(0.004)) zoneGlitch = !zoneGlitch;
+    if (change(0.004)) lockGlitch = !lockGlitch;
+    if (change(0.004)) zoneGlitch = !zoneGlitch;
 
     const mm = Math.round(pos);
     const floor = nearest(mm);

@@ -23,13 +23,13 @@ export class AlarmPressedRule implements Rule {
     this.press = new Hold(ctx.thresholds.alarmPressed.minPressMs, ctx.thresholds.clearHoldMs);
   }
 
-  private quiet(): boolean {
-    return this.press.quiet;
+  wakeAt(): number {
+    return this.press.wakeAt;
   }
 
   step(s: ElevatorSignals, now: number): Transition[] {
     const pressed = goodValue(s.alarmButton);
-    if (this.press.step(now, pressed, not(pressed))?.edge !== 'raised') return nothing(this.quiet());
+    if (this.press.step(now, pressed, not(pressed))?.edge !== 'raised') return nothing(this.wakeAt());
     return [
       transition(this.type, this.severity, 'instant', now, {
         floor: goodValue(s.floor) ?? null,

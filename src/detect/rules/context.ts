@@ -31,9 +31,20 @@ export const NONE = Object.freeze([]) as unknown as Transition[];
  */
 export const QUIET = Object.freeze([]) as unknown as Transition[];
 
-/** Nothing to report: QUIET when the rule is quiet after this step, NONE otherwise. */
-export function nothing(quiet: boolean): Transition[] {
-  return quiet ? QUIET : NONE;
+/**
+ * As QUIET, but only until the rule's time reaches its `wakeAt()` (a hold or an attempt being
+ * timed): the engine skips it until one of its reads changes or that time comes, and asks
+ * `wakeAt()` once, when the rule returns this.
+ */
+export const WAIT = Object.freeze([]) as unknown as Transition[];
+
+/**
+ * Nothing to report, with the rule's wakeAt() after this step: QUIET for +Infinity, WAIT for a
+ * time, NONE (run again on the next step) for -Infinity.
+ */
+export function nothing(wakeAt: number): Transition[] {
+  if (wakeAt === Number.POSITIVE_INFINITY) return QUIET;
+  return wakeAt > Number.NEGATIVE_INFINITY ? WAIT : NONE;
 }
 
 /** A transition of `type`, its data checked against that type's schema at compile time. */

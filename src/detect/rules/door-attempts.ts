@@ -49,11 +49,13 @@ export class DoorAttempts {
   }
 
   /**
-   * No attempt is being timed, nor will one start on the same door state again (after a timeout
-   * the door still in motion starts the next attempt): the same door again changes nothing.
+   * From what time the same door state again could change anything (Rule.wakeAt): the timeout
+   * of the attempt being timed; -Infinity after a timeout with the door still in motion (the
+   * next step starts the next attempt); otherwise +Infinity, the same door changes nothing.
    */
-  get idle(): boolean {
-    return this.since === undefined && this.lastDoor !== this.motion;
+  get wakeAt(): number {
+    if (this.since !== undefined) return this.since + this.limits.timeoutMs;
+    return this.lastDoor === this.motion ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
   }
 
   reset(): void {

@@ -31,8 +31,8 @@ export class DoorCloseFaultRule implements Rule, Suppressible {
     this.episode = new Hold(0, ctx.thresholds.clearHoldMs);
   }
 
-  private quiet(): boolean {
-    return this.episode.quiet && this.attempts.idle;
+  wakeAt(): number {
+    return Math.min(this.episode.wakeAt, this.attempts.wakeAt);
   }
 
   get active(): boolean {
@@ -51,10 +51,10 @@ export class DoorCloseFaultRule implements Rule, Suppressible {
     const inspection = optionalGood(s.inspection);
     if (trigger !== undefined && inspection !== false && !this.episode.active) {
       if (inspection === true) this.suppressed++;
-      return nothing(this.quiet());
+      return nothing(this.wakeAt());
     }
     const edge = this.episode.step(now, trigger !== undefined, isDoorClosed(s));
-    if (edge === undefined) return nothing(this.quiet());
+    if (edge === undefined) return nothing(this.wakeAt());
     if (edge.edge === 'cleared') return [transition(this.type, this.severity, 'cleared', now, { durationS: seconds(this.raisedAt, now) })];
     this.raisedAt = now;
     return [transition(this.type, this.severity, 'raised', now, attemptData(trigger!, now, goodValue(s.floor) ?? null))];

@@ -28,8 +28,8 @@ export class DoorLockFaultRule implements Rule {
     this.bypassed = new Hold(t.doorLockFault.bypassHoldMs, t.clearHoldMs);
   }
 
-  private quiet(): boolean {
-    return this.openWhileRunning.quiet && this.bypassed.quiet;
+  wakeAt(): number {
+    return Math.min(this.openWhileRunning.wakeAt, this.bypassed.wakeAt);
   }
 
   get active(): boolean {
@@ -64,6 +64,6 @@ export class DoorLockFaultRule implements Rule {
       this.raised = undefined;
       return [transition(this.type, severity, 'cleared', now, { kind })];
     }
-    return nothing(this.quiet());
+    return nothing(this.wakeAt());
   }
 }

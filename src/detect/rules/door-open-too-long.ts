@@ -19,8 +19,8 @@ export class DoorOpenTooLongRule implements Rule, Suppressible {
     this.episode = new SuppressibleEpisode(holdMs, ctx.thresholds.clearHoldMs);
   }
 
-  private quiet(): boolean {
-    return this.episode.quiet;
+  wakeAt(): number {
+    return this.episode.wakeAt;
   }
 
   get active(): boolean {
@@ -35,7 +35,7 @@ export class DoorOpenTooLongRule implements Rule, Suppressible {
     const open = isDoorNotClosed(s);
     const inspection = optionalGood(s.inspection);
     const edge = this.episode.step(now, open, inspection, isDoorClosed(s));
-    if (edge === undefined) return nothing(this.quiet());
+    if (edge === undefined) return nothing(this.wakeAt());
     if (edge.edge === 'raised') {
       return [
         transition(this.type, this.severity, 'raised', now, {

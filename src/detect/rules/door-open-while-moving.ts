@@ -25,8 +25,8 @@ export class DoorOpenWhileMovingRule implements Rule {
     this.hold = new Hold(ctx.thresholds.doorOpenWhileMoving.holdMs, ctx.thresholds.clearHoldMs);
   }
 
-  private quiet(): boolean {
-    return this.hold.quiet;
+  wakeAt(): number {
+    return this.hold.wakeAt;
   }
 
   get active(): boolean {
@@ -40,7 +40,7 @@ export class DoorOpenWhileMovingRule implements Rule {
     const violation = and(and(isDoorNotClosed(s), isTooFastForZone(s, d.outsideZoneMps, d.insideZoneMps)), this.origin.origin !== 'standing');
     const safe = and(isStationary(s, t.stationaryMps), isDoorClosed(s));
     const edge = this.hold.step(now, violation, safe);
-    if (edge === undefined) return nothing(this.quiet());
+    if (edge === undefined) return nothing(this.wakeAt());
     const data =
       edge.edge === 'raised'
         ? {

@@ -26,8 +26,8 @@ export class DoorReopenRepeatedRule implements Rule {
     this.departure = new Hold(ctx.thresholds.clearHoldMs, 0);
   }
 
-  private quiet(): boolean {
-    return this.departure.quiet;
+  wakeAt(): number {
+    return this.departure.wakeAt;
   }
 
   get active(): boolean {
@@ -38,10 +38,10 @@ export class DoorReopenRepeatedRule implements Rule {
     const t = this.ctx.thresholds;
     const departed = this.departure.step(now, isMoving(s, t.stationaryMps), isStationary(s, t.stationaryMps));
     if (departed?.edge === 'raised') return this.newStop(now);
-    if (!this.opened(goodValue(s.door))) return nothing(this.quiet());
+    if (!this.opened(goodValue(s.door))) return nothing(this.wakeAt());
     if (!this.openedAtStop) {
       this.openedAtStop = true;
-      return nothing(this.quiet());
+      return nothing(this.wakeAt());
     }
     const r = t.doorReopenRepeated;
     // Times arrive in order (a rule's time never decreases): those out of the window are a prefix.
@@ -50,7 +50,7 @@ export class DoorReopenRepeatedRule implements Rule {
     while (expired < this.reopenings.length && !(now - this.reopenings[expired]! < windowMs)) expired++;
     if (expired > 0) this.reopenings.splice(0, expired);
     this.reopenings.push(now);
-    if (this.raised || this.reopenings.length < r.count) return nothing(this.quiet());
+    if (this.raised || this.reopenings.length < r.count) return nothing(this.wakeAt());
     this.raised = true;
     return [
       transition(this.type, this.severity, 'raised', now, {
@@ -72,7 +72,7 @@ export class DoorReopenRepeatedRule implements Rule {
   private newStop(now: number): Transition[] {
     this.openedAtStop = false;
     this.reopenings = [];
-    if (!this.raised) return nothing(this.quiet());
+    if (!this.raised) return nothing(this.wakeAt());
     this.raised = false;
     return [transition(this.type, this.severity, 'cleared', now)];
   }

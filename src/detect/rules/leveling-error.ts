@@ -24,8 +24,8 @@ export class LevelingErrorRule implements Rule {
     this.standing = new Hold(ctx.thresholds.levelingError.settleMs, 0);
   }
 
-  private quiet(): boolean {
-    return this.standing.quiet;
+  wakeAt(): number {
+    return this.standing.wakeAt;
   }
 
   get active(): boolean {
@@ -36,9 +36,9 @@ export class LevelingErrorRule implements Rule {
     const door = goodValue(s.door);
     const doorOpen = door === undefined || door === 'unknown' ? undefined : door === 'open';
     const atLanding = and(and(isStationary(s, this.ctx.thresholds.stationaryMps), isInZone(s)), doorOpen);
-    if (this.standing.step(now, atLanding, not(atLanding))?.edge !== 'raised') return nothing(this.quiet());
+    if (this.standing.step(now, atLanding, not(atLanding))?.edge !== 'raised') return nothing(this.wakeAt());
     const errorMm = goodValue(s.levelingErrorMm);
-    if (errorMm === undefined) return nothing(this.quiet());
+    if (errorMm === undefined) return nothing(this.wakeAt());
     const l = this.ctx.thresholds.levelingError;
     const off = Math.abs(errorMm);
     const data = { errorMm, floor: goodValue(s.floor) ?? null };
@@ -51,6 +51,6 @@ export class LevelingErrorRule implements Rule {
       this.raised = undefined;
       return [transition(this.type, severity, 'cleared', now, data)];
     }
-    return nothing(this.quiet());
+    return nothing(this.wakeAt());
   }
 }

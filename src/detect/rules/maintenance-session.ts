@@ -23,8 +23,8 @@ export class MaintenanceSessionRule implements Rule {
     this.hold = new Hold(m.holdS * 1000, m.clearS * 1000);
   }
 
-  private quiet(): boolean {
-    return this.hold.quiet;
+  wakeAt(): number {
+    return this.hold.wakeAt;
   }
 
   get active(): boolean {
@@ -34,7 +34,7 @@ export class MaintenanceSessionRule implements Rule {
   step(s: ElevatorSignals, now: number): Transition[] {
     const inspection = goodValue(s.inspection);
     const edge = this.hold.step(now, inspection, not(inspection));
-    if (edge === undefined) return nothing(this.quiet());
+    if (edge === undefined) return nothing(this.wakeAt());
     if (edge.edge === 'raised') {
       this.openedSince = edge.since;
       return [transition(this.type, this.severity, 'raised', now, { floor: goodValue(s.floor) ?? null })];

@@ -24,8 +24,8 @@ export class MovingWithDoorOpenRule implements Rule {
     this.hold = new Hold(ctx.thresholds.movingWithDoorOpen.holdMs, ctx.thresholds.clearHoldMs);
   }
 
-  private quiet(): boolean {
-    return this.hold.quiet;
+  wakeAt(): number {
+    return this.hold.wakeAt;
   }
 
   get active(): boolean {
@@ -40,7 +40,7 @@ export class MovingWithDoorOpenRule implements Rule {
     const movement = and(and(isDoorNotClosed(s), this.origin.origin === 'standing'), and(isMoving(s, t.stationaryMps), or(not(isInZone(s)), tooFast)));
     const safe = and(isStationary(s, t.stationaryMps), isDoorClosed(s));
     const edge = this.hold.step(now, movement, safe);
-    if (edge === undefined) return nothing(this.quiet());
+    if (edge === undefined) return nothing(this.wakeAt());
     if (edge.edge === 'cleared') return [transition(this.type, this.severity, 'cleared', now)];
     const position = goodValue(s.positionMm);
     const from = this.origin.originPositionMm;

@@ -26,8 +26,8 @@ export class OverspeedRule implements Rule {
     this.hold = new Hold(o.holdMs, o.clearS * 1000);
   }
 
-  private quiet(): boolean {
-    return this.hold.quiet;
+  wakeAt(): number {
+    return this.hold.wakeAt;
   }
 
   get active(): boolean {
@@ -46,7 +46,7 @@ export class OverspeedRule implements Rule {
     if (!watching) this.peakMps = 0;
     if (speed !== undefined) this.peakMps = Math.max(this.peakMps, speed);
     const edge = this.hold.step(now, or(over, tripped), back);
-    if (edge === undefined) return nothing(this.quiet());
+    if (edge === undefined) return nothing(this.wakeAt());
     const peak = {
       peakMps: round(this.peakMps, 3),
       ratio: round(this.peakMps / rated, 3),

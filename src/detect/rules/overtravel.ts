@@ -40,8 +40,8 @@ export class OvertravelRule implements Rule {
     this.endLevelMm = levels.length === 0 ? undefined : end === 'top' ? Math.max(...levels) : Math.min(...levels);
   }
 
-  private quiet(): boolean {
-    return this.hold.quiet;
+  wakeAt(): number {
+    return this.hold.wakeAt;
   }
 
   get active(): boolean {
@@ -53,7 +53,7 @@ export class OvertravelRule implements Rule {
     const beyond: Tri = beyondMm === undefined ? (s.positionMm === undefined ? false : undefined) : beyondMm > 0;
     const limit = optionalGood(this.end === 'top' ? s.topFinalLimit : s.bottomFinalLimit);
     const edge = this.hold.step(now, or(beyond, limit), and(not(beyond), not(limit)));
-    if (edge === undefined) return nothing(this.quiet());
+    if (edge === undefined) return nothing(this.wakeAt());
     if (edge.edge === 'cleared') return [transition(this.type, this.severity, 'cleared', now)];
     return [
       transition(this.type, this.severity, 'raised', now, {

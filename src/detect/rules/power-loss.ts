@@ -20,8 +20,8 @@ export class PowerLossRule implements Rule {
     this.hold = new Hold(p.holdS * 1000, p.clearS * 1000);
   }
 
-  private quiet(): boolean {
-    return this.hold.quiet;
+  wakeAt(): number {
+    return this.hold.wakeAt;
   }
 
   get active(): boolean {
@@ -31,7 +31,7 @@ export class PowerLossRule implements Rule {
   step(s: ElevatorSignals, now: number): Transition[] {
     const mains = goodValue(s.mainsPower);
     const edge = this.hold.step(now, not(mains), mains);
-    if (edge === undefined) return nothing(this.quiet());
+    if (edge === undefined) return nothing(this.wakeAt());
     if (edge.edge === 'raised') {
       this.lostSince = edge.since;
       return [transition(this.type, this.severity, 'raised', now)];

@@ -23,8 +23,8 @@ export class RunTimeExceededRule implements Rule {
     this.hold = new Hold(this.limitS * 1000, ctx.thresholds.clearHoldMs);
   }
 
-  private quiet(): boolean {
-    return this.hold.quiet;
+  wakeAt(): number {
+    return this.hold.wakeAt;
   }
 
   get active(): boolean {
@@ -34,7 +34,7 @@ export class RunTimeExceededRule implements Rule {
   step(s: ElevatorSignals, now: number): Transition[] {
     const stationaryMps = this.ctx.thresholds.stationaryMps;
     const edge = this.hold.step(now, isMoving(s, stationaryMps), isStationary(s, stationaryMps));
-    if (edge === undefined) return nothing(this.quiet());
+    if (edge === undefined) return nothing(this.wakeAt());
     if (edge.edge === 'raised') {
       this.runningSince = edge.since;
       return [transition(this.type, this.severity, 'raised', now, { limitS: this.limitS, floor: goodValue(s.floor) ?? null })];

@@ -20,8 +20,8 @@ export class SafetyCircuitOpenRule implements Rule, Suppressible {
     this.episode = new SuppressibleEpisode(holdMs, ctx.thresholds.clearHoldMs);
   }
 
-  private quiet(): boolean {
-    return this.episode.quiet;
+  wakeAt(): number {
+    return this.episode.wakeAt;
   }
 
   get active(): boolean {
@@ -36,7 +36,7 @@ export class SafetyCircuitOpenRule implements Rule, Suppressible {
     const closed = goodValue(s.safetyCircuit);
     const inspection = optionalGood(s.inspection);
     const edge = this.episode.step(now, not(closed), inspection, closed);
-    if (edge === undefined) return nothing(this.quiet());
+    if (edge === undefined) return nothing(this.wakeAt());
     if (edge.edge === 'raised') {
       return [
         transition(this.type, this.severity, 'raised', now, {

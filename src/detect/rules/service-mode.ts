@@ -34,22 +34,23 @@ export class ServiceModeRule implements Rule {
     return this.current;
   }
 
-  /** No new mode waiting out its hold. */
-  private quiet(): boolean {
-    return this.candidate === undefined || this.candidate.mode === this.current;
+  /** Rule.wakeAt: the end of the hold of a new mode waiting, +Infinity with none. */
+  wakeAt(): number {
+    const c = this.candidate;
+    return c === undefined || c.mode === this.current ? Number.POSITIVE_INFINITY : c.since + this.ctx.thresholds.serviceMode.holdS * 1000;
   }
 
   step(s: ElevatorSignals, now: number): Transition[] {
     const mode = serviceModeOf(s);
     if (mode === undefined) {
       this.candidate = undefined;
-      return nothing(this.quiet());
+      return nothing(this.wakeAt());
     }
     if (this.candidate?.mode !== mode) this.candidate = { mode, since: now };
-    if (mode === this.current || now - this.candidate.since < this.ctx.thresholds.serviceMode.holdS * 1000) return nothing(this.quiet());
+    if (mode === this.current || now - this.candidate.since < this.ctx.thresholds.serviceMode.holdS * 1000) return nothing(this.wakeAt());
     const previous = this.current;
     this.current = mode;
-    if (previous === undefined && mode === 'normal') return nothing(this.quiet());
+    if (previous === undefined && mode === 'normal') return nothing(this.wakeAt());
     return [
       transition(this.type, this.severity, 'instant', now, {
         mode,

@@ -26,8 +26,8 @@ export class StoppedOutsideZoneRule implements Rule, Suppressible {
     this.episode = new SuppressibleEpisode(holdMs, ctx.thresholds.clearHoldMs);
   }
 
-  private quiet(): boolean {
-    return this.episode.quiet;
+  wakeAt(): number {
+    return this.episode.wakeAt;
   }
 
   get active(): boolean {
@@ -43,7 +43,7 @@ export class StoppedOutsideZoneRule implements Rule, Suppressible {
     const stuck = and(isStationary(s, this.ctx.thresholds.stationaryMps), not(inZone));
     const inspection = optionalGood(s.inspection);
     const edge = this.episode.step(now, stuck, inspection, inZone);
-    if (edge === undefined) return nothing(this.quiet());
+    if (edge === undefined) return nothing(this.wakeAt());
     if (edge.edge === 'raised') {
       return [
         transition(this.type, this.severity, 'raised', now, {

@@ -32,9 +32,9 @@ export class SuppressionCounter {
     if (this.hold.step(now, suppressed, not(suppressed))?.edge === 'raised') this.count++;
   }
 
-  /** See Hold.quiet. */
-  get quiet(): boolean {
-    return this.hold.quiet;
+  /** See Hold.wakeAt. */
+  get wakeAt(): number {
+    return this.hold.wakeAt;
   }
 
   take(): number {
@@ -65,9 +65,9 @@ export class SuppressibleEpisode implements Suppressible {
     return this.hold.active;
   }
 
-  /** Neither hold waits: the same inputs again change nothing (Rule.quiet). */
-  get quiet(): boolean {
-    return this.hold.quiet && this.suppression.quiet;
+  /** The earlier of its two holds' (Rule.wakeAt). */
+  get wakeAt(): number {
+    return Math.min(this.hold.wakeAt, this.suppression.wakeAt);
   }
 
   takeSuppressed(): number {

@@ -26,8 +26,8 @@ export class TrappedRule implements Rule {
     this.hold = new Hold(ctx.thresholds.trapped.outsideZoneS * 1000, ctx.thresholds.clearHoldMs);
   }
 
-  private quiet(): boolean {
-    return this.hold.quiet && this.pressedSince === undefined;
+  wakeAt(): number {
+    return this.pressedSince === undefined ? this.hold.wakeAt : Number.NEGATIVE_INFINITY;
   }
 
   get active(): boolean {
@@ -46,7 +46,7 @@ export class TrappedRule implements Rule {
     // With the zone unknown the longer hold applies: after it the car is trapped either way.
     const holdS = alarm ? 0 : zone === false ? t.trapped.outsideZoneS : t.trapped.insideZoneS;
     const edge = this.hold.step(now, shutIn, released, holdS * 1000);
-    if (edge === undefined) return nothing(this.quiet());
+    if (edge === undefined) return nothing(this.wakeAt());
     if (edge.edge === 'raised') {
       return [
         transition(this.type, this.severity, 'raised', now, {
