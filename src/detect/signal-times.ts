@@ -27,21 +27,22 @@ const SLOT: { readonly [K in SignalName]: number } = {
  */
 export class SignalTimes {
   private readonly times = new Float64Array(Object.keys(SLOT).length).fill(Number.POSITIVE_INFINITY);
-  /** The slots any rule reads. */
-  private readonly used: Uint8Array;
+  /** Bit per slot any rule reads. */
+  private readonly used: number;
   /** The one read time all used signals share this step, NaN when they differ. */
   private uniform = Number.NaN;
-  /** The samples of the previous step, by slot. */
+  /** The samples of this step and of the previous one, by slot. */
+  private readonly current: (Sample<unknown> | undefined)[] = new Array<Sample<unknown> | undefined>(Object.keys(SLOT).length).fill(undefined);
   private readonly last: (Sample<unknown> | undefined)[] = new Array<Sample<unknown> | undefined>(Object.keys(SLOT).length).fill(undefined);
   /** Bit per slot: its value or quality differs from the previous step's. */
   private changedBits = 0;
 
   /** @param used every signal a rule reads. */
   constructor(used: Iterable<SignalName>) {
-    this.used = Uint8Array.from(new Set([...used].map((n) => SLOT[n])));
+    this.used = this.mask([...used]);
   }
 
-  /** The bit mask of `names`' slots, for `unchanged`. */
+  /** The bit mask of `names`' slots, as `changed` sets them. */
   mask(names: readonly SignalName[]): number {
     let m = 0;
     for (const n of names) m |= 1 << SLOT[n];
@@ -60,49 +61,53 @@ export class SignalTimes {
 
   /**
    * Reads the step's samples: their read times, and which changed since the previous step.
-   * Named reads, one per signal, written out: `signals[name]` in a
-   * loop is a megamorphic keyed lookup, and reading through a function per signal costs a call
-   * each — this ran on every step for every rule. A signal added to SignalValues must be added
-   * here too (SLOT insists on its slot; until then it never holds a rule's time back).
+   * Named reads, one per signal, written out: `signals[name]` in a loop is a megamorphic keyed
+   * lookup. Then one loop over the slots: the same work as a method called per signal, without
+   * the calls (V8 inlined 7 of 17). A signal added to SignalValues must be added here too (SLOT
+   * insists on its slot; until then it never holds a rule's time back).
    */
   read(s: ElevatorSignals): void {
-    this.changedBits = 0;
-    this.take(SLOT.positionMm, s.positionMm);
-    this.take(SLOT.floor, s.floor);
-    this.take(SLOT.speedMps, s.speedMps);
-    this.take(SLOT.direction, s.direction);
-    this.take(SLOT.door, s.door);
-    this.take(SLOT.doorZone, s.doorZone);
-    this.take(SLOT.levelingErrorMm, s.levelingErrorMm);
-    this.take(SLOT.safetyCircuit, s.safetyCircuit);
-    this.take(SLOT.doorLockCircuit, s.doorLockCircuit);
-    this.take(SLOT.overspeedSwitch, s.overspeedSwitch);
-    this.take(SLOT.occupied, s.occupied);
-    this.take(SLOT.inspection, s.inspection);
-    this.take(SLOT.alarmButton, s.alarmButton);
-    this.take(SLOT.mainsPower, s.mainsPower);
-    this.take(SLOT.topFinalLimit, s.topFinalLimit);
-    this.take(SLOT.bottomFinalLimit, s.bottomFinalLimit);
-    this.take(SLOT.controllerFloor, s.controllerFloor);
-    const t = this.times;
+    const c = this.current;
+    c[SLOT.positionMm] = s.positionMm;
+    c[SLOT.floor] = s.floor;
+    c[SLOT.speedMps] = s.speedMps;
+    c[SLOT.direction] = s.direction;
+    c[SLOT.door] = s.door;
+    c[SLOT.doorZone] = s.doorZone;
+    c[SLOT.levelingErrorMm] = s.levelingErrorMm;
+    c[SLOT.safetyCircuit] = s.safetyCircuit;
+    c[SLOT.doorLockCircuit] = s.doorLockCircuit;
+    c[SLOT.overspeedSwitch] = s.overspeedSwitch;
+    c[SLOT.occupied] = s.occupied;
+    c[SLOT.inspection] = s.inspection;
+    c[SLOT.alarmButton] = s.alarmButton;
+    c[SLOT.mainsPower] = s.mainsPower;
+    c[SLOT.topFinalLimit] = s.topFinalLimit;
+    c[SLOT.bottomFinalLimit] = s.bottomFinalLimit;
+    c[SLOT.controllerFloor] = s.controllerFloor;
+    const times = this.times;
+    const last = this.last;
+    const used = this.used;
+    let changed = 0;
     // A poll usually reads every signal at once: then every rule's time is the same and
     // upTo need not look at its inputs one by one.
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < this.used.length; i++) {
-      const at = t[this.used[i]!]!;
-      if (at < min) min = at;
-      if (at > max) max = at;
+    for (let slot = 0; slot < c.length; slot++) {
+      const sample = c[slot];
+      const previous = last[slot];
+      last[slot] = sample;
+      // A bad or absent signal's time is +Infinity: it never holds a rule's time back.
+      const at = sample !== undefined && sample.quality === 'good' ? sample.at : Number.POSITIVE_INFINITY;
+      times[slot] = at;
+      if (((used >>> slot) & 1) !== 0) {
+        if (at < min) min = at;
+        if (at > max) max = at;
+      }
+      if (sample !== previous && (sample === undefined || previous === undefined || sample.value !== previous.value || sample.quality !== previous.quality)) changed |= 1 << slot;
     }
+    this.changedBits = changed;
     this.uniform = min === max ? min : Number.NaN;
-  }
-
-  /** One signal: its good read time (+Infinity for a bad or absent one: it never holds a rule's time back) and whether it changed. */
-  private take(slot: number, sample: Sample<unknown> | undefined): void {
-    this.times[slot] = sample !== undefined && sample.quality === 'good' ? sample.at : Number.POSITIVE_INFINITY;
-    const last = this.last[slot];
-    if (sample !== last && (sample === undefined || last === undefined || sample.value !== last.value || sample.quality !== last.quality)) this.changedBits |= 1 << slot;
-    this.last[slot] = sample;
   }
 
   /**
