@@ -10,12 +10,28 @@ export function modbusError(code: ModbusErrorCode, message: string, exceptionCod
   return new ElevgwError(code, message, exceptionCode === undefined ? {} : { exceptionCode });
 }
 
+const EXCEPTION_NAMES: Record<number, string> = {
+  1: 'illegal function',
+  2: 'illegal data address',
+  3: 'illegal data value',
+  4: 'slave device failure',
+  5: 'acknowledge',
+  6: 'slave device busy',
+  10: 'gateway path unavailable',
+  11: 'gateway target failed to respond',
+};
+
+/** A slave's exception response (RTU or TCP), named. */
+export function exceptionError(unitId: number, code: number): ElevgwError {
+  return modbusError('MODBUS_EXCEPTION', `unit ${unitId}: exception ${code} (${EXCEPTION_NAMES[code] ?? 'unknown'})`, code);
+}
+
 /** Exception codes worth retrying at once: 5 acknowledge, 6 slave device busy. */
 export function retryableException(code: number | undefined): boolean {
   return code === 5 || code === 6;
 }
 
-/** A failure's code: a link's own coded error, or modbus-serial's error shapes (TCP link). */
+/** A failure's code: a link's own coded error, or the error shapes of modbus-serial's client (kept for any link built on it). */
 export function classify(e: unknown): ModbusErrorCode {
   if (isElevgwError(e) && MODBUS_CODES.includes(e.code)) return e.code as ModbusErrorCode;
   const err = e as { errno?: string; modbusCode?: number; message?: string } | undefined;

@@ -2,8 +2,8 @@ import type { BlockResult, ReadBlock } from './plan.js';
 
 /**
  * The byte boundary of the Modbus driver: an injected link. Production links are Modbus TCP
- * (tcp-link.ts, on modbus-serial) and Modbus RTU over a serial path (rtu-link.ts, elevgw's own
- * framing on serialport); tests inject their own. Failures are thrown as errors that
+ * (tcp-link.ts) and Modbus RTU over a serial path (rtu-link.ts on serialport), both elevgw's own
+ * framing; tests inject their own. Failures are thrown as errors that
  * `classify` (errors.ts) turns into a stable code.
  */
 export interface ModbusLink {

@@ -1,6 +1,6 @@
 import { systemTimers, type Timers } from '../../src/core/clock.js';
 import { describeSerial, systemSerialPorts, type SerialPortFactory, type SerialSettings } from '../kernel/serial-port.js';
-import { modbusError } from './errors.js';
+import { exceptionError, modbusError } from './errors.js';
 import type { ModbusLink } from './link.js';
 import type { BlockResult, ReadBlock } from './plan.js';
 import { bitsOf, readRequest, wordsOf, writeSingleRegisterRequest, type ReadFunctionCode } from './rtu-frame.js';
@@ -53,20 +53,9 @@ export class RtuPorts {
 
 const TABLE_FC: Record<ReadBlock['table'], ReadFunctionCode> = { coil: 1, discrete: 2, holding: 3, input: 4 };
 
-const EXCEPTIONS: Record<number, string> = {
-  1: 'illegal function',
-  2: 'illegal data address',
-  3: 'illegal data value',
-  4: 'slave device failure',
-  5: 'acknowledge',
-  6: 'slave device busy',
-  10: 'gateway path unavailable',
-  11: 'gateway target failed to respond',
-};
-
 function answered(a: RtuAnswer, unitId: number): Buffer {
   if (a.kind === 'response') return a.data;
-  throw modbusError('MODBUS_EXCEPTION', `unit ${unitId}: exception ${a.code} (${EXCEPTIONS[a.code] ?? 'unknown'})`, a.code);
+  throw exceptionError(unitId, a.code);
 }
 
 /** Modbus RTU over a serial path, as one slave's link; the port itself is shared through `ports`. */

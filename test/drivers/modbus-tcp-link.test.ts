@@ -22,7 +22,7 @@ async function failure(p: Promise<unknown>) {
 }
 
 /**
- * The Modbus TCP link on modbus-serial against the simulator's TCP slave, in process on a
+ * The Modbus TCP link against the simulator's TCP slave (modbus-serial's ServerTCP), in process on a
  * loopback port: what each table reads as, and which code each kind of failure comes out as
  * (the driver retries, backs off or reopens by that code).
  */
@@ -49,7 +49,7 @@ describe('Modbus TCP link', () => {
     const link = await opened((await slave()).port);
     expect(await link.read(1, { table: 'holding', address: 1, count: 3 }, 1000)).toEqual({ block: { table: 'holding', address: 1, count: 3 }, words: [6003, 0xfc18, 0b1010] });
     expect((await link.read(1, { table: 'input', address: 4, count: 2 }, 1000)).words).toEqual([2, 17]);
-    // modbus-serial hands back whole bytes (8 bits); the link keeps the 10 asked for.
+    // Bits come in whole bytes (16 here); the link keeps the 10 asked for.
     expect((await link.read(1, { table: 'discrete', address: 0, count: 10 }, 1000)).bits).toEqual(INPUTS);
   });
 
