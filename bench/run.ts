@@ -11,6 +11,7 @@ import { benchPeer } from './peer.js';
 import { benchFusion } from './fusion.js';
 import { benchMemory } from './memory.js';
 import { benchGroup } from './group.js';
+import { benchFsyncStall } from './fsync-stall.js';
 
 /** `npm run bench`: prints figures; never part of `npm test`. Pick some with `npm run bench -- engine e2e`. */
 const all: Record<string, () => Promise<Record<string, number | string>>> = {
@@ -27,6 +28,7 @@ const all: Record<string, () => Promise<Record<string, number | string>>> = {
   fusion: benchFusion,
   memory: benchMemory,
   group: benchGroup,
+  'fsync-stall': benchFsyncStall,
 };
 
 const picked = process.argv.slice(2).filter((a) => a in all);
