@@ -85,6 +85,7 @@ describe('diag outbox is read-only', () => {
     writer = SqliteOutbox.open(join(dir, 'outbox.db'), { maxBytes: 1e8, retentionMs: 1e9 });
     writer.append(records(0, 25));
     writer.ack(records(0, 5).map((r) => r.id));
+    await writer.whenDurable(); // the writer's own background sync (and the acks it held) done: nothing moves but diag
     const before = listing(dir);
     expect(before.map((l) => l.split(' ')[0])).toEqual(['outbox.db', 'outbox.db-shm', 'outbox.db-wal']);
     const r = await diagOutbox(site(join(dir, 'outbox.db')));
