@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { BenchSlave } from './rig-slave.js';
 import { benchDir, launcherFlags, median, procStats, round, runGateway, sleep, startMosquitto, stopProcess, writeSite } from './rig.js';
 
@@ -20,6 +21,17 @@ interface RunFigures {
   rssMiB: number;
   peakMiB: number;
   cpuS: number;
+  /** Of the RSS, pages of mapped files: Node's executable and the native modules, read from disk. */
+  fileMiB: number;
+  /** Of the RSS, anonymous pages: V8's heap, malloc (SQLite's page cache), stacks. */
+  anonMiB: number;
+}
+
+/** What the RSS is made of, from /proc/PID/smaps_rollup (kB). */
+function rssParts(pid: number): { fileMiB: number; anonMiB: number } {
+  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(rollup)?.[1] ?? Number.NaN);
+  return { fileMiB: (kb('Rss') - kb('Anonymous')) / 1024, anonMiB: kb('Anonymous') / 1024 };
 }
 
 /**
@@ -41,7 +53,7 @@ async function run(nodeFlags: string[]): Promise<RunFigures> {
       if (gw.exitCode !== null) throw new Error(`elevgw run exited (${gw.exitCode})`);
     }
     const end = procStats(gw.pid!);
-    return { rssMiB: end.rssMiB, peakMiB: end.peakMiB, cpuS: end.cpuS };
+    return { rssMiB: end.rssMiB, peakMiB: end.peakMiB, cpuS: end.cpuS, ...rssParts(gw.pid!) };
   } finally {
     await stopProcess(gw);
     await stopProcess(broker.proc);
@@ -54,6 +66,8 @@ async function run(nodeFlags: string[]): Promise<RunFigures> {
  * `npm run bench -- memory`: resident memory of `elevgw run` with one elevator on Modbus TCP
  * against a real mosquitto — VmRSS after WINDOW_S seconds and VmHWM (the peak, start-up
  * included) — median of RUNS runs, with the range and the CPU the process spent, per flag set.
+ * The RSS is also split into mapped files (Node's executable: what code can change only by
+ * loading less of Node's own library) and anonymous memory (V8's heap, malloc).
  */
 export async function benchMemory(): Promise<Record<string, number | string>> {
   if (spawnSync('mosquitto', ['-h']).error) return { memory: 'skipped: mosquitto not installed' };
@@ -68,6 +82,8 @@ export async function benchMemory(): Promise<Record<string, number | string>> {
     const p = `memory [${flags.join(' ') || 'plain node'}]`;
     out[`${p}: RSS after ${WINDOW_S} s, 1 elevator (MiB, median; range)`] = fig((r) => r.rssMiB);
     out[`${p}: peak RSS, VmHWM (MiB, median; range)`] = fig((r) => r.peakMiB);
+    out[`${p}: of the RSS, mapped files (MiB, median; range)`] = fig((r) => r.fileMiB);
+    out[`${p}: of the RSS, anonymous (MiB, median; range)`] = fig((r) => r.anonMiB);
     out[`${p}: CPU s over the run (median; range)`] = fig((r) => r.cpuS, 2);
   }
   return out;
