@@ -1,4 +1,4 @@
-import type { ModbusBoardProfile, ModbusPointDef } from '../../src/config/board.js';
+import type { ModbusBoardProfile } from '../../src/config/board.js';
 import type { Clock } from '../../src/core/clock.js';
 import { ElevgwError, errorMessage } from '../../src/core/errors.js';
 import type { Logger } from '../../src/core/log.js';
@@ -8,7 +8,7 @@ import { LinkSupervisor } from '../kernel/supervisor.js';
 import type { Driver, DriverHealth, RawPoint } from '../types.js';
 import { classify, exceptionCodeOf, retryableException, type ModbusErrorCode } from './errors.js';
 import type { ModbusLink } from './link.js';
-import { decodeGroup, planReads, type BlockResult, type ReadBlock } from './plan.js';
+import { decodePlanned, planGroup, type BlockResult, type GroupPlan, type ReadBlock } from './plan.js';
 
 export interface ModbusDriverOptions {
   board: ModbusBoardProfile;
@@ -31,8 +31,6 @@ export interface ModbusDriverOptions {
 const REOPEN_MIN_MS = 500;
 const REOPEN_MAX_MS = 2000;
 
-type Attempt = { ok: true; result: BlockResult } | { ok: false; code: ModbusErrorCode };
-
 /**
  * Reads a board's poll groups from one slave over one Modbus link. Never throws from poll():
  * failures turn the group's points 'bad' and are counted in health by code; a lost port is
@@ -41,7 +39,7 @@ type Attempt = { ok: true; result: BlockResult } | { ok: false; code: ModbusErro
  */
 export class ModbusDriver implements Driver {
   readonly kind = 'modbus';
-  private readonly groups = new Map<string, { points: ModbusPointDef[]; blocks: ReadBlock[] }>();
+  private readonly groups = new Map<string, GroupPlan>();
   private readonly health_: HealthRecorder;
   private readonly link: LinkSupervisor<ModbusLink>;
   /** Consecutive polls the slave did not answer at all. */
@@ -51,8 +49,7 @@ export class ModbusDriver implements Driver {
 
   constructor(private readonly o: ModbusDriverOptions) {
     for (const g of o.board.pollGroups) {
-      const points = o.board.points.filter((p) => p.group === g.name);
-      this.groups.set(g.name, { points, blocks: planReads(points) });
+      this.groups.set(g.name, planGroup(o.board.points.filter((p) => p.group === g.name)));
     }
     const about = { link: o.link.description, unitId: o.unitId };
     this.health_ = new HealthRecorder(o.logger, about);
@@ -83,32 +80,43 @@ export class ModbusDriver implements Driver {
     await this.link.stop();
   }
 
-  async poll(group: string): Promise<RawPoint[]> {
+  poll(group: string): Promise<RawPoint[]> {
     const g = this.groups.get(group);
-    if (!g) return [];
-    if (this.backedOff()) return this.skip(g.points);
-    return this.o.bus.run(async () => {
-      if (this.backedOff()) return this.skip(g.points); // went quiet while this poll waited for the bus
-      const link = await this.link.ensure();
-      if (!link) {
-        this.health_.still('lost');
-        return decodeGroup(g.points, [], this.o.clock.now());
-      }
-      const results: BlockResult[] = [];
-      let failure: ModbusErrorCode | undefined;
-      // A probe of a backed-off slave is one attempt: it has had its retries.
-      const retries = this.backoffUntil > 0 ? 0 : this.o.board.retries;
-      for (const block of g.blocks) {
-        const r = await this.readWithRetries(link, block, retries);
-        if (!r.ok) {
-          failure = r.code;
-          break;
+    if (!g) return Promise.resolve([]);
+    if (this.backedOff()) return Promise.resolve(this.skip(g));
+    return this.o.bus.run(() => this.read(g));
+  }
+
+  /** One poll with the bus to itself: the group's blocks in order, until one fails. */
+  private async read(g: GroupPlan): Promise<RawPoint[]> {
+    if (this.backedOff()) return this.skip(g); // went quiet while this poll waited for the bus
+    const link = this.link.current ?? (await this.link.ensure());
+    if (!link) {
+      this.health_.still('lost');
+      return decodePlanned(g, [], this.o.clock.now());
+    }
+    const results: BlockResult[] = [];
+    let failure: ModbusErrorCode | undefined;
+    // A probe of a backed-off slave is one attempt: it has had its retries.
+    const retries = this.backoffUntil > 0 ? 0 : this.o.board.retries;
+    // The attempts are inline rather than in a helper: this runs every poll, and each async call is an allocation.
+    blocks: for (const block of g.blocks) {
+      for (let attempt = 0; ; attempt++) {
+        this.health_.transaction();
+        try {
+          results.push(await link.read(this.o.unitId, block, this.o.board.timeoutMs));
+          continue blocks;
+        } catch (e) {
+          const code = this.attemptFailed(e, block);
+          if (code !== undefined || attempt >= retries) {
+            failure = code ?? classify(e);
+            break blocks;
+          }
         }
-        results.push(r.result);
       }
-      this.afterPoll(failure);
-      return decodeGroup(g.points, results, this.o.clock.now());
-    });
+    }
+    this.afterPoll(failure);
+    return decodePlanned(g, results, this.o.clock.now());
   }
 
   /** Monitoring only: a write is refused unless the board profile allow-lists the register. */
@@ -131,31 +139,27 @@ export class ModbusDriver implements Driver {
     return this.backoffUntil > 0 && this.o.clock.now() < this.backoffUntil;
   }
 
-  private skip(points: readonly ModbusPointDef[]): RawPoint[] {
+  private skip(g: GroupPlan): RawPoint[] {
     this.health_.skipped();
-    return decodeGroup(points, [], this.o.clock.now());
+    return decodePlanned(g, [], this.o.clock.now());
   }
 
-  private async readWithRetries(link: ModbusLink, block: ReadBlock, retries: number): Promise<Attempt> {
-    let code: ModbusErrorCode = 'MODBUS_TIMEOUT';
-    for (let attempt = 0; attempt <= retries; attempt++) {
-      try {
-        this.health_.transaction();
-        return { ok: true, result: await link.read(this.o.unitId, block, this.o.board.timeoutMs) };
-      } catch (e) {
-        code = classify(e);
-        const message = `read ${block.table}@${block.address}+${block.count}: ${errorMessage(e)}`;
-        if (code === 'MODBUS_IO') {
-          this.link.lost(code, message); // the port or connection itself: reopened after the back-off
-          break;
-        }
-        // The slave answered badly or not at all: degraded (lost once backed off, see afterPoll).
-        this.health_.failedAttempt(code, message, 'degraded');
-        // An exception is the slave's considered answer; asking again changes nothing unless it was busy.
-        if (code === 'MODBUS_EXCEPTION' && !retryableException(exceptionCodeOf(e))) break;
-      }
+  /**
+   * Counts a failed attempt at `block`. Returns its code when asking again cannot help (the
+   * connection is gone, or the slave refused for good), undefined when a retry may.
+   */
+  private attemptFailed(e: unknown, block: ReadBlock): ModbusErrorCode | undefined {
+    const code = classify(e);
+    const message = `read ${block.table}@${block.address}+${block.count}: ${errorMessage(e)}`;
+    if (code === 'MODBUS_IO') {
+      this.link.lost(code, message); // the port or connection itself: reopened after the back-off
+      return code;
     }
-    return { ok: false, code };
+    // The slave answered badly or not at all: degraded (lost once backed off, see afterPoll).
+    this.health_.failedAttempt(code, message, 'degraded');
+    // An exception is the slave's considered answer; asking again changes nothing unless it was busy.
+    if (code === 'MODBUS_EXCEPTION' && !retryableException(exceptionCodeOf(e))) return code;
+    return undefined;
   }
 
   private afterPoll(failure: ModbusErrorCode | undefined): void {

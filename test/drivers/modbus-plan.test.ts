@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { modbusPointSchema, type ModbusPointDef } from '../../src/config/board.js';
-import { decodeGroup, decodePoint, planReads, type BlockResult } from '../../drivers/modbus/plan.js';
+import { decodeGroup, decodePlanned, decodePoint, planGroup, planReads, type BlockResult } from '../../drivers/modbus/plan.js';
 
 const point = (src: Record<string, unknown>, name = 'p'): ModbusPointDef => modbusPointSchema.parse({ name, group: 'g', source: src });
 
@@ -129,6 +129,29 @@ describe('Modbus point decoding', () => {
         expect(result).toHaveLength(2);
         expect(result[0]!.quality).toBe(words.length >= 2 ? 'good' : 'bad');
         expect(result[1]!.quality).toBe(words.length >= 6 ? 'good' : 'bad');
+      }),
+    );
+  });
+
+  it('decodes a poll through its plan exactly as point by point, and the points of blocks not read as bad', () => {
+    const anyPoint = fc.record({
+      table: fc.constantFrom('holding', 'input'),
+      address: fc.integer({ min: 0, max: 300 }),
+      kind: fc.constantFrom('uint16', 'int16', 'int32', 'uint32', 'bit'),
+      bit: fc.integer({ min: 0, max: 15 }),
+    });
+    fc.assert(
+      fc.property(fc.array(anyPoint, { minLength: 1, maxLength: 30 }), fc.integer({ min: 0, max: 0xffff }), (defs, seed) => {
+        const points = defs.map((d, i) => point({ table: d.table, address: d.address, ...(d.kind === 'bit' ? { bit: d.bit } : { type: d.kind }) }, `p${i}`));
+        const plan = planGroup(points);
+        const results: BlockResult[] = plan.blocks.map((block) => ({
+          block,
+          words: Array.from({ length: block.count }, (_, k) => (seed * 31 + block.address + k * 7919) & 0xffff),
+        }));
+        expect(decodePlanned(plan, results, 5)).toEqual(decodeGroup(points, results, 5));
+        // A poll that stopped after its first block: only the points that block holds read good.
+        const first = decodePlanned(plan, results.slice(0, 1), 5);
+        expect(first.map((r) => r.quality)).toEqual(plan.blockOf.map((b) => (b === 0 ? 'good' : 'bad')));
       }),
     );
   });
