@@ -116,7 +116,7 @@ export class SignalNormalizer {
   }
 
   update(points: readonly RawPoint[]): void {
-    const fused: FusedInput[] = [];
+    let fused: FusedInput[] | undefined;
     for (const p of points) {
       const map = this.byPoint.get(p.point);
       // A failed read tells nothing new: the last good value stands until the window passes.
@@ -124,35 +124,42 @@ export class SignalNormalizer {
       let value: number | boolean = p.value;
       if (typeof value === 'number') value = value * map.scale + map.offset;
       else if (map.invert) value = !value;
-      if (this.fusion?.wants(map.signal)) fused.push({ signal: map.signal, value, at: p.at });
+      if (this.fusion?.wants(map.signal)) {
+        fused ??= [];
+        fused.push({ signal: map.signal, value, at: p.at });
+      }
       // Several readings of one point in a poll (a FIFO, a contact's edges): the latest stands.
       const held = this.inputs.get(map.signal);
-      if (held && held.quality === 'good' && held.at > p.at) continue;
-      this.inputs.set(map.signal, { value, quality: 'good', at: p.at });
+      if (held && held.at > p.at) continue;
+      // Updated in place: every poll reads every input, and an input never leaves this class (snapshot copies).
+      if (held) {
+        held.value = value;
+        held.at = p.at;
+      } else this.inputs.set(map.signal, { value, quality: 'good', at: p.at });
       if (map.signal === 'heartbeat' && this.heartbeat?.value !== value) this.heartbeat = { value, changedAt: p.at };
       if (map.signal === 'positionMm' && typeof value === 'number' && !this.provided.has('speedMps')) {
         this.speedEstimator.update(value, p.at);
       }
     }
-    if (fused.length > 0) this.fusion?.update(fused);
+    if (fused) this.fusion?.update(fused);
+  }
+
+  /** An input as it reads at `now`: bad once older than the staleness window, or while the controller is frozen. */
+  private read(k: RawSignal, now: number, frozenSince: number | undefined): Input | undefined {
+    const i = this.inputs.get(k);
+    if (!i) return this.provided.has(k) ? { value: false, quality: 'bad', at: this.firstLookAt! } : undefined;
+    if (frozenSince !== undefined) return { ...i, quality: 'bad', at: Math.min(i.at, frozenSince) };
+    return now - i.at > this.opts.staleAfterMs ? { ...i, quality: 'bad' } : i;
   }
 
   snapshot(now: number): ElevatorSignals {
     const s: ElevatorSignals = {};
     this.firstLookAt ??= now;
     const frozenSince = this.heartbeatFrozen(now) ? this.heartbeat!.changedAt : undefined;
-    const input = (k: RawSignal): Input | undefined => {
-      const i = this.inputs.get(k);
-      if (!i) return this.provided.has(k) ? { value: false, quality: 'bad', at: this.firstLookAt! } : undefined;
-      if (frozenSince !== undefined) return { ...i, quality: 'bad', at: Math.min(i.at, frozenSince) };
-      return now - i.at > this.opts.staleAfterMs ? { ...i, quality: 'bad' } : i;
-    };
-    const setBool = (k: RawSignal & SignalName) => {
+    const input = (k: RawSignal): Input | undefined => this.read(k, now, frozenSince);
+    for (const k of DIRECT_BOOLEANS) {
       const i = input(k);
       if (i) (s as Record<string, Sample<boolean>>)[k] = { value: Boolean(i.value), quality: i.quality, at: i.at };
-    };
-    for (const k of ['safetyCircuit', 'doorLockCircuit', 'overspeedSwitch', 'occupied', 'inspection', 'alarmButton', 'mainsPower', 'topFinalLimit', 'bottomFinalLimit'] as const) {
-      setBool(k);
     }
     const cf = input('controllerFloor');
     if (cf) s.controllerFloor = { value: Number(cf.value), quality: cf.quality, at: cf.at };
@@ -199,6 +206,19 @@ export class SignalNormalizer {
 }
 
 const DOOR_STATE_CODES: readonly DoorState[] = ['closed', 'opening', 'open', 'closing'];
+
+/** Signals a board's point gives as they are (contacts and switches). */
+const DIRECT_BOOLEANS = [
+  'safetyCircuit',
+  'doorLockCircuit',
+  'overspeedSwitch',
+  'occupied',
+  'inspection',
+  'alarmButton',
+  'mainsPower',
+  'topFinalLimit',
+  'bottomFinalLimit',
+] as const satisfies readonly (RawSignal & SignalName)[];
 
 function asBool(i: Input | undefined): boolean | undefined {
   return i ? Boolean(i.value) : undefined;
