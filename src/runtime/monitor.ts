@@ -10,6 +10,14 @@ import type { ElevatorSignals } from '../signals/types.js';
 /** A poll group that keeps overrunning its period is reported at most this often (sample time). */
 const MISSED_LOG_EVERY_MS = 60_000;
 
+/** One poll group's loop: its timer while it waits for the next slot, its poll while one runs. */
+interface Loop {
+  readonly group: string;
+  readonly periodMs: number;
+  timer: Timer | undefined;
+  poll: Promise<void> | undefined;
+}
+
 export interface MonitorOptions {
   elevatorId: string;
   /** Raw points → signals → rules and statistics (src/detect/pipeline.ts). */
@@ -30,9 +38,8 @@ export interface MonitorOptions {
  */
 export class ElevatorMonitor {
   readonly pipeline: ElevatorPipeline;
-  private readonly timers = new Set<Timer>();
+  private readonly loops: Loop[] = [];
   private running = false;
-  private readonly busy = new Set<Promise<void>>();
   private driver?: Driver;
   /** Sample time of the last detection step (the watchdog's sign of life). */
   lastStepAt: number;
@@ -78,7 +85,11 @@ export class ElevatorMonitor {
       );
     }
     await this.startManual();
-    for (const g of this.pipeline.board.pollGroups) this.loop(g.name, g.intervalMs);
+    for (const g of this.pipeline.board.pollGroups) {
+      const l: Loop = { group: g.name, periodMs: g.intervalMs, timer: undefined, poll: undefined };
+      this.loops.push(l);
+      this.loop(l, this.o.clock.now());
+    }
   }
 
   /** Opens the driver without starting poll loops: the caller drives `pollOnce` in sample time (tests). */
@@ -94,26 +105,27 @@ export class ElevatorMonitor {
    * the loop run faster or slower than asked. A poll that overruns its slot (a slave slower than
    * the period) skips the slots that passed — counted in `missedPolls`, logged at most once a
    * minute — and the loop resumes on the grid: nothing ever queues behind a slow device.
+   * The loop's state lives in one record per group rather than in sets
+   * of timers and polls: this runs every 10 ms, and a set emptied and refilled each time allocates.
    */
-  private loop(group: string, periodMs: number, due = this.o.clock.now()): void {
+  private loop(l: Loop, due: number): void {
+    l.timer = undefined;
     if (!this.running) return;
-    const p = this.pollOnce(group).finally(() => {
-      this.busy.delete(p);
-      if (!this.running) return;
-      const now = this.o.clock.now();
-      let next = due + periodMs;
-      if (next <= now) {
-        const missed = Math.floor((now - next) / periodMs) + 1;
-        next += missed * periodMs;
-        this.missed(group, missed, periodMs, now);
-      }
-      const t = this.o.clock.after(next - now, () => {
-        this.timers.delete(t);
-        this.loop(group, periodMs, next);
-      });
-      this.timers.add(t);
-    });
-    this.busy.add(p);
+    const next = () => this.schedule(l, due);
+    l.poll = this.pollOnce(l.group).then(next, next);
+  }
+
+  private schedule(l: Loop, due: number): void {
+    l.poll = undefined;
+    if (!this.running) return;
+    const now = this.o.clock.now();
+    let next = due + l.periodMs;
+    if (next <= now) {
+      const missed = Math.floor((now - next) / l.periodMs) + 1;
+      next += missed * l.periodMs;
+      this.missed(l.group, missed, l.periodMs, now);
+    }
+    l.timer = this.o.clock.after(next - now, () => this.loop(l, next));
   }
 
   private missed(group: string, n: number, periodMs: number, now: number): void {
@@ -149,9 +161,8 @@ export class ElevatorMonitor {
 
   async stop(): Promise<void> {
     this.running = false;
-    for (const t of this.timers) t.cancel();
-    this.timers.clear();
-    await Promise.allSettled([...this.busy]);
+    for (const l of this.loops) l.timer?.cancel();
+    await Promise.allSettled(this.loops.map((l) => l.poll));
     // Black-box after-parts still recording are stored (marked incomplete) rather than lost.
     const pending = this.pipeline.detection.flush();
     if (pending.length > 0) this.o.onEvents(pending, this.signals);
