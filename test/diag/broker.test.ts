@@ -142,7 +142,7 @@ describe.concurrent('elevgw diag broker', () => {
 
   it('--json carries the same steps, codes and round trip, and never the password', async () => {
     const r = await diagBroker(site(goodUplink()), '--json');
-    expect(r.status).toBe(0);
+    expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
     const j = JSON.parse(r.stdout) as JsonReport;
     expect(j.steps.map((s) => `${s.step}:${s.status}`)).toEqual(['dns:ok', 'tcp:ok', 'tls:ok', 'mqtt:ok', 'echo:ok', 'rtt:ok']);
     expect(j.verdict).toBe('ok');
@@ -154,7 +154,7 @@ describe.concurrent('elevgw diag broker', () => {
 
   it('a wrong password fails at MQTT with the broker’s reason in words, skips the rest, exits 1', async () => {
     const r = await diagBroker(site(goodUplink({ password: 'not-the-password' })));
-    expect(r.status).toBe(1);
+    expect(r.status, `${r.stdout}${r.stderr}`).toBe(1);
     expect(marks(r.stdout)).toEqual(['✓ DNS', '✓ TCP', '✓ TLS', '✗ MQTT', '– echo', '– round trip']);
     // mosquitto answers a bad password with "not authorised" (135), not "bad user name or password".
     expect(r.stdout).toMatch(/✗ MQTT +the broker refused the connection: not authorised \(reason code 135\)/);
@@ -164,7 +164,7 @@ describe.concurrent('elevgw diag broker', () => {
 
   it('--json of a wrong password carries the same failure', async () => {
     const r = await diagBroker(site(goodUplink({ password: 'not-the-password' })), '--json');
-    expect(r.status).toBe(1);
+    expect(r.status, `${r.stdout}${r.stderr}`).toBe(1);
     const j = JSON.parse(r.stdout) as JsonReport;
     expect(j.steps.map((s) => s.status)).toEqual(['ok', 'ok', 'ok', 'fail', 'skip', 'skip']);
     expect(j.steps[3]!.findings[0]).toMatchObject({ code: 'mqtt_refused', params: { rc: 135, version: 5 }, text: expect.stringContaining('not authorised') as unknown });
@@ -174,7 +174,7 @@ describe.concurrent('elevgw diag broker', () => {
 
   it('an expired server certificate fails at TLS with its date and "renew", exits 1', async () => {
     const r = await diagBroker(site(goodUplink({ url: `mqtts://localhost:${mosquitto.expiredPort}` })));
-    expect(r.status).toBe(1);
+    expect(r.status, `${r.stdout}${r.stderr}`).toBe(1);
     expect(marks(r.stdout)).toEqual(['✓ DNS', '✓ TCP', '✗ TLS', '– MQTT', '– echo', '– round trip']);
     expect(r.stdout).toMatch(/✓ DNS +localhost → /);
     expect(r.stdout).toContain(`the broker's certificate CN=localhost expired on ${pki.expiredOn.toISOString().slice(0, 10)}`);
@@ -183,28 +183,28 @@ describe.concurrent('elevgw diag broker', () => {
 
   it('a CA file that did not sign the broker’s certificate fails at TLS naming both CAs, exits 1', async () => {
     const r = await diagBroker(site(goodUplink({}, { ca: pki.otherCa })));
-    expect(r.status).toBe(1);
+    expect(r.status, `${r.stdout}${r.stderr}`).toBe(1);
     expect(marks(r.stdout)).toEqual(['✓ DNS', '✓ TCP', '✗ TLS', '– MQTT', '– echo', '– round trip']);
     expect(r.stdout).toContain(`wrong CA: the broker's certificate is signed by CN=elevgw test CA, your ca file ${pki.otherCa} has CN=unrelated CA`);
   });
 
   it('--lang zh says the same in Chinese', async () => {
     const r = await diagBroker(site(goodUplink({}, { ca: pki.otherCa })), '--lang', 'zh');
-    expect(r.status).toBe(1);
+    expect(r.status, `${r.stdout}${r.stderr}`).toBe(1);
     expect(r.stdout).toContain(`CA 不对：服务器证书由 CN=elevgw test CA 签发，而 CA 文件 ${pki.otherCa} 中是 CN=unrelated CA`);
     expect(r.stdout).toMatch(/^– MQTT 连接 +已跳过：前一步失败$/m);
   });
 
   it('a broker that requires a client certificate, given none, fails at TLS saying so', async () => {
     const r = await diagBroker(site(goodUplink({ tls: { ca: pki.ca } })));
-    expect(r.status).toBe(1);
+    expect(r.status, `${r.stdout}${r.stderr}`).toBe(1);
     expect(r.stdout).toMatch(/✗ TLS +the broker requires a client certificate and none is configured/);
     expect(r.stdout).toMatch(/→ set uplink\.tls\.cert and uplink\.tls\.key/);
   });
 
   it('a client certificate close to expiry is a warning, exit 0', async () => {
     const r = await diagBroker(site(goodUplink({}, { cert: pki.shortClientCert })));
-    expect(r.status).toBe(0);
+    expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
     expect(marks(r.stdout)).toEqual(['✓ DNS', '✓ TCP', '! TLS', '✓ MQTT', '✓ echo', '✓ round trip']);
     expect(r.stdout).toMatch(new RegExp(`your client certificate \\S+client-short\\.pem expires on \\d{4}-\\d\\d-\\d\\d, in ${pki.shortClientDays} days`));
   });
@@ -220,7 +220,7 @@ describe.concurrent('elevgw diag broker', () => {
 
   it('an unknown host fails at DNS and exits 3 (unreachable)', async () => {
     const r = await diagBroker(site(goodUplink({ url: 'mqtts://broker.elevgw-test.invalid:8883' })), '--json');
-    expect(r.status).toBe(3);
+    expect(r.status, `${r.stdout}${r.stderr}`).toBe(3);
     const j = JSON.parse(r.stdout) as JsonReport;
     expect(j.steps.map((s) => s.status)).toEqual(['fail', 'skip', 'skip', 'skip', 'skip', 'skip']);
     // .invalid never resolves (RFC 6761); a machine with no DNS server at all cannot even ask.
