@@ -1,7 +1,7 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { BenchSlave, periodJitter, type Answer, type SlaveState } from './rig-slave.js';
+import { BenchSlave, CONTROLLER_SCRIPT, NO_HOLD_RULES, periodJitter, type Answer } from './rig-slave.js';
 import { type Arrival, benchDir, median, percentile, round, runGateway, sleep, startMosquitto, stopProcess, subscribeEvents, writeSite } from './rig.js';
 
 const RUNS = Number(process.env.ELEVGW_BENCH_FSYNC_RUNS ?? 3);
@@ -9,23 +9,6 @@ const WINDOW_S = Number(process.env.ELEVGW_BENCH_FSYNC_S ?? 30);
 const WARMUP_MS = 5000;
 const DELAYS_MS = [0, 20, 100];
 const PERIODS_MS = [10, 100];
-
-/**
- * The controller's script, one step per jittered second (bench/peer.ts's): every raise and every
- * clear is an outbox append, so the disk is asked for an fsync about every second.
- */
-const SCRIPT: { change: Partial<SlaveState>; expect?: { type: string; phase: string } }[] = [
-  { change: { speedMps: 1.0 } },
-  { change: { doorClosed: false, doorOpen: true }, expect: { type: 'door-open-while-moving', phase: 'raised' } },
-  { change: { speedMps: 0, doorClosed: true, doorOpen: false }, expect: { type: 'door-open-while-moving', phase: 'cleared' } },
-  { change: { speedMps: 1.0 } },
-  { change: { speedMps: 2.2 }, expect: { type: 'overspeed', phase: 'raised' } },
-  { change: { speedMps: 1.0 }, expect: { type: 'overspeed', phase: 'cleared' } },
-  { change: { speedMps: 0 } },
-];
-
-/** The rules without their deliberate holds: a change is an event on the first poll that sees it. */
-const RULES = '{ clearHoldMs: 0, overspeed: { holdMs: 0, clearS: 0 }, doorOpenWhileMoving: { holdMs: 0 } }';
 
 /** An event that has not arrived this long after its change counts as not delivered. */
 const DELIVERY_LIMIT_MS = 5000;
@@ -118,7 +101,7 @@ async function run(periodMs: number, v: Variant): Promise<RunFigures> {
   const broker = await startMosquitto(tmp.dir);
   const arrivals: Arrival[] = [];
   const sub = await subscribeEvents(broker.url, arrivals);
-  const site = writeSite(tmp.dir, { elevators: [{ id: 'E1', port: slave.port }], brokerUrl: broker.url, periodMs, rules: RULES });
+  const site = writeSite(tmp.dir, { elevators: [{ id: 'E1', port: slave.port }], brokerUrl: broker.url, periodMs, rules: NO_HOLD_RULES });
   const gw = runGateway(site, v.strace ? { wrapper: straceWrapper(v.delayMs) } : {});
   const changes: { at: number; expect: { type: string; phase: string } }[] = [];
   let pid: number | undefined;
@@ -131,7 +114,7 @@ async function run(periodMs: number, v: Variant): Promise<RunFigures> {
     let step = 0;
     while (performance.now() - t0 < WINDOW_S * 1000) {
       await sleep(700 + Math.random() * 600);
-      const s = SCRIPT[step++ % SCRIPT.length]!;
+      const s = CONTROLLER_SCRIPT[step++ % CONTROLLER_SCRIPT.length]!;
       slave.state = { ...slave.state, ...s.change };
       if (s.expect) changes.push({ at: performance.now(), expect: s.expect });
     }

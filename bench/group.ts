@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { type Answer, BenchSlave, periodJitter, type SlaveState } from './rig-slave.js';
+import { type Answer, BenchSlave, CONTROLLER_SCRIPT, NO_HOLD_RULES, periodJitter } from './rig-slave.js';
 import { type Arrival, benchDir, median, percentile, procStats, round, runGateway, sleep, startMosquitto, stopProcess, subscribeEvents, writeSite } from './rig.js';
 
 const RUNS = Number(process.env.ELEVGW_BENCH_GROUP_RUNS ?? 3);
@@ -15,24 +15,6 @@ const PERIOD_MS = 100;
 const SLOW_MS = 250;
 /** "RSS at 10 s": seconds after the gateway started. */
 const EARLY_S = 10;
-
-/**
- * Each controller's script, one step per jittered second (as in bench/peer.ts): door open while
- * moving, raised and cleared; overspeed, raised and cleared. Every elevator runs it on its own
- * schedule, so events arrive from all sixteen at unrelated times.
- */
-const SCRIPT: { change: Partial<SlaveState>; expect?: { type: string; phase: string } }[] = [
-  { change: { speedMps: 1.0 } },
-  { change: { doorClosed: false, doorOpen: true }, expect: { type: 'door-open-while-moving', phase: 'raised' } },
-  { change: { speedMps: 0, doorClosed: true, doorOpen: false }, expect: { type: 'door-open-while-moving', phase: 'cleared' } },
-  { change: { speedMps: 1.0 } },
-  { change: { speedMps: 2.2 }, expect: { type: 'overspeed', phase: 'raised' } },
-  { change: { speedMps: 1.0 }, expect: { type: 'overspeed', phase: 'cleared' } },
-  { change: { speedMps: 0 } },
-];
-
-/** The rules without their deliberate holds: a change is reported on the first poll that sees it. */
-const RULES = '{ clearHoldMs: 0, overspeed: { holdMs: 0, clearS: 0 }, doorOpenWhileMoving: { holdMs: 0 } }';
 
 interface Change {
   elevator: string;
@@ -95,7 +77,7 @@ async function run(slow: boolean): Promise<RunFigures> {
   const broker = await startMosquitto(tmp.dir);
   const arrivals: Arrival[] = [];
   const sub = await subscribeEvents(broker.url, arrivals);
-  const site = writeSite(tmp.dir, { elevators: slaves.map((s, i) => ({ id: ids[i]!, port: s.port })), brokerUrl: broker.url, periodMs: PERIOD_MS, rules: RULES });
+  const site = writeSite(tmp.dir, { elevators: slaves.map((s, i) => ({ id: ids[i]!, port: s.port })), brokerUrl: broker.url, periodMs: PERIOD_MS, rules: NO_HOLD_RULES });
   // `elevgw run` logs to stdout, which runGateway discards: a shell that execs the gateway keeps
   // the pid (for /proc) and sends stdout to a file, where the missed-poll warnings are.
   const log = join(tmp.dir, 'gateway.log');
@@ -115,7 +97,7 @@ async function run(slow: boolean): Promise<RunFigures> {
       for (let step = 0; ; step++) {
         await sleep(700 + Math.random() * 600);
         if (done) return;
-        const s = SCRIPT[step % SCRIPT.length]!;
+        const s = CONTROLLER_SCRIPT[step % CONTROLLER_SCRIPT.length]!;
         slave.state = { ...slave.state, ...s.change };
         if (s.expect) changes.push({ elevator: ids[i]!, at: performance.now(), expect: s.expect });
       }

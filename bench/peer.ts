@@ -1,32 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { BenchSlave, periodJitter, type SlaveState } from './rig-slave.js';
+import { BenchSlave, CONTROLLER_SCRIPT, NO_HOLD_RULES, periodJitter } from './rig-slave.js';
 import { type Arrival, benchDir, median, percentile, procStats, round, runGateway, sleep, startMosquitto, stopProcess, subscribeEvents, writeSite } from './rig.js';
 
 const RUNS = Number(process.env.ELEVGW_BENCH_PEER_RUNS ?? 3);
 const WINDOW_S = Number(process.env.ELEVGW_BENCH_PEER_S ?? 60);
 const WARMUP_MS = 5000;
-
-/**
- * The controller's script, one step per jittered second: the car starts, its door opens while it
- * runs, it stops and the door closes; it starts again, overspeeds, slows to rated speed, stops.
- * Four of the steps each make one event the subscriber waits for.
- */
-const SCRIPT: { change: Partial<SlaveState>; expect?: { type: string; phase: string } }[] = [
-  { change: { speedMps: 1.0 } },
-  { change: { doorClosed: false, doorOpen: true }, expect: { type: 'door-open-while-moving', phase: 'raised' } },
-  { change: { speedMps: 0, doorClosed: true, doorOpen: false }, expect: { type: 'door-open-while-moving', phase: 'cleared' } },
-  { change: { speedMps: 1.0 } },
-  { change: { speedMps: 2.2 }, expect: { type: 'overspeed', phase: 'raised' } },
-  { change: { speedMps: 1.0 }, expect: { type: 'overspeed', phase: 'cleared' } },
-  { change: { speedMps: 0 } },
-];
-
-/**
- * The rules the job runs without their deliberate holds, so what is measured is the pipeline: a
- * change is reported on the first poll that sees it.
- */
-const RULES = '{ clearHoldMs: 0, overspeed: { holdMs: 0, clearS: 0 }, doorOpenWhileMoving: { holdMs: 0 } }';
 
 interface Change {
   at: number;
@@ -54,7 +33,7 @@ async function run(periodMs: number): Promise<RunFigures> {
   const broker = await startMosquitto(tmp.dir);
   const arrivals: Arrival[] = [];
   const sub = await subscribeEvents(broker.url, arrivals);
-  const site = writeSite(tmp.dir, { elevators: [{ id: 'E1', port: slave.port }], brokerUrl: broker.url, periodMs, rules: RULES });
+  const site = writeSite(tmp.dir, { elevators: [{ id: 'E1', port: slave.port }], brokerUrl: broker.url, periodMs, rules: NO_HOLD_RULES });
   const gw = runGateway(site);
   const changes: Change[] = [];
   try {
@@ -66,7 +45,7 @@ async function run(periodMs: number): Promise<RunFigures> {
     let step = 0;
     while (performance.now() - t0 < WINDOW_S * 1000) {
       await sleep(700 + Math.random() * 600);
-      const s = SCRIPT[step++ % SCRIPT.length]!;
+      const s = CONTROLLER_SCRIPT[step++ % CONTROLLER_SCRIPT.length]!;
       slave.state = { ...slave.state, ...s.change };
       if (s.expect) changes.push({ at: performance.now(), expect: s.expect });
     }

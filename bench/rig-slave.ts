@@ -141,3 +141,24 @@ export function periodJitter(answers: readonly Answer[], periodMs: number): numb
   for (let i = 1; i < answers.length; i++) out.push(Math.abs(answers[i]!.at - answers[i - 1]!.at - periodMs));
   return out.sort((a, b) => a - b);
 }
+
+/**
+ * The controller's script, one step per jittered second: the car starts, its door opens while it
+ * runs, it stops and the door closes; it starts again, overspeeds, slows to rated speed, stops.
+ * Four of the steps each make one event the subscriber waits for.
+ */
+export const CONTROLLER_SCRIPT: { change: Partial<SlaveState>; expect?: { type: string; phase: string } }[] = [
+  { change: { speedMps: 1.0 } },
+  { change: { doorClosed: false, doorOpen: true }, expect: { type: 'door-open-while-moving', phase: 'raised' } },
+  { change: { speedMps: 0, doorClosed: true, doorOpen: false }, expect: { type: 'door-open-while-moving', phase: 'cleared' } },
+  { change: { speedMps: 1.0 } },
+  { change: { speedMps: 2.2 }, expect: { type: 'overspeed', phase: 'raised' } },
+  { change: { speedMps: 1.0 }, expect: { type: 'overspeed', phase: 'cleared' } },
+  { change: { speedMps: 0 } },
+];
+
+/**
+ * The rules the job runs without their deliberate holds, so what is measured is the pipeline: a
+ * change is reported on the first poll that sees it.
+ */
+export const NO_HOLD_RULES = '{ clearHoldMs: 0, overspeed: { holdMs: 0, clearS: 0 }, doorOpenWhileMoving: { holdMs: 0 } }';
