@@ -95,18 +95,7 @@ export class SignalNormalizer {
   available(): Set<SignalName> {
     const has = (s: RawSignal) => this.provided.has(s);
     const out = new Set<SignalName>();
-    const direct: RawSignal[] = [
-      'safetyCircuit',
-      'doorLockCircuit',
-      'overspeedSwitch',
-      'occupied',
-      'inspection',
-      'alarmButton',
-      'mainsPower',
-      'topFinalLimit',
-      'bottomFinalLimit',
-      'controllerFloor',
-    ];
+    const direct: RawSignal[] = [...DIRECT_BOOLEANS, 'controllerFloor'];
     for (const s of direct) if (has(s)) out.add(s as SignalName);
     if (has('positionMm') || this.fusion) out.add('positionMm').add('floor').add('levelingErrorMm');
     if (has('speedMps') || has('positionMm') || this.fusion) out.add('speedMps').add('direction');
