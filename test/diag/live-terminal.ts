@@ -5,11 +5,16 @@ import { join } from 'node:path';
  * A program in a real terminal of a given size (tmux on its own socket, never the user's server),
  * read back with capture-pane and typed into with send-keys — what a technician sees over SSH.
  */
+/** Terminals started so far: each gets a socket (and so a tmux server) of its own. */
+let started = 0;
+
 export class Terminal {
   private readonly socket: string;
 
   private constructor(dir: string) {
-    this.socket = join(dir, 'tmux.sock');
+    // Not one socket per directory: kill-server returns before the server is gone, and a new
+    // session on the same socket can meet the dying server ("server exited unexpectedly").
+    this.socket = join(dir, `tmux-${++started}.sock`);
   }
 
   /** Runs `command` (a shell line) in a detached `width`×`height` terminal; its exit status is printed as `[exit N]`, and the pane stays. */

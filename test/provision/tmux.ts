@@ -6,13 +6,18 @@ import { join } from 'node:path';
  * server), typed into with send-keys and read back with capture-pane, as an installer at an
  * SSH prompt would use it.
  */
+/** Terminals started so far: each gets a socket (and so a tmux server) of its own. */
+let started = 0;
+
 export class TmuxTerminal {
   private readonly socket: string;
   /** Lines of the screen already answered: waits look only below it. */
   private mark = 0;
 
   private constructor(dir: string) {
-    this.socket = join(dir, 'tmux.sock');
+    // Not one socket per directory: kill-server returns before the server is gone, and a new
+    // session on the same socket can meet the dying server ("server exited unexpectedly").
+    this.socket = join(dir, `tmux-${++started}.sock`);
   }
 
   /** Starts `command` (a shell line) in a detached 200×50 terminal; its exit status is printed as `[exit N]`. */
