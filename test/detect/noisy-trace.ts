@@ -1,5 +1,6 @@
 import type { DoorState, ElevatorSignals, Sample, SignalName, SignalValues } from '../../src/signals/types.js';
 import { ALL_SIGNALS, FLOORS_MM } from './scenario.js';
+import { prng } from '../../src/sim/prng.js';
 
 /**
  * A seeded, deliberately rough trace of one elevator's signals for comparing two ways of running
@@ -31,18 +32,6 @@ const DOORS: DoorState[] = ['closed', 'closed', 'opening', 'open', 'open', 'clos
 const SPEEDS = [0, 0, 0, 0, 0.05, 0.2, 0.5, 1.0, 1.75, 2.1, -0.3, -1.0, -1.75];
 const TOP = FLOORS_MM.at(-1)!;
 
-/** mulberry32: a small seeded generator, so a failing seed can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function nearest(mm: number): number {
   let best = 0;
   for (let i = 1; i < FLOORS_MM.length; i++) if (Math.abs(FLOORS_MM[i]! - mm) < Math.abs(FLOORS_MM[best]! - mm)) best = i;
@@ -50,7 +39,7 @@ function nearest(mm: number): number {
 }
 
 export function noisyTrace(o: NoisyTraceOptions): TraceStep[] {
-  const rnd = random(o.seed);
+  const rnd = prng(o.seed);
   const chance = (p: number) => rnd() < p;
   const calm = o.calm ?? 1;
   const change = (p: number) => chance(p / calm);
