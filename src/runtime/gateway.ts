@@ -214,13 +214,13 @@ export class Gateway {
       ),
     );
     this.jobs.push(every(this.clock, site.outbox.maintainIntervalS * 1000 * scale, () => this.maintain(), log, 'outbox maintenance'));
-    this.jobs.push(every(this.clock, HOLD_RETRY_MS * scale, () => this.outbox.retry(), log, 'holding retry'));
+    this.jobs.push(every(this.clock, HOLD_RETRY_MS * scale, () => this.retryHeld(), log, 'holding retry'));
     const upgrades = this.upgrades;
     if (upgrades) this.jobs.push(every(this.clock, UPGRADE_CHECK_MS * scale, () => upgrades.check(), log, 'upgrade reports'));
     this.jobs.push(onWallBoundaries(this.clock, this.o.timeZone, (period) => this.rollup(period), log));
   }
 
-  /** Store first: events are committed to SQLite in the tick they are detected, then the uplink is told. */
+  /** Events are stored and published in the tick they are detected (Uplink.deliver says in which order). */
   private store(e: LoadedElevator, events: DetectedEvent[], signals: ElevatorSignals): void {
     const state = runningState(signals, e.config.floors, e.thresholds.stationaryMps);
     const records = events.map((ev) => this.records.event(ev, e, state));
@@ -237,11 +237,17 @@ export class Gateway {
     }
   }
 
+  /** Stores what a storage outage held, and has the uplink drain it (it came in behind fresh records). */
+  private retryHeld(): void {
+    if (this.outbox.holding().failingSince === null) return;
+    this.outbox.retry();
+    this.uplink.resync();
+  }
+
   /** Never throws for a storage failure: what cannot be stored now is held and stored later (see HoldingOutbox). */
   private append(records: NewRecord[]): void {
     if (records.length === 0) return;
-    this.outbox.append(records);
-    this.uplink.kick();
+    this.uplink.deliver(records, () => this.outbox.append(records));
   }
 
   /** Reported once per outage, when storage works again: how long, how much was held, what was dropped. */

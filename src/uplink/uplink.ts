@@ -4,7 +4,7 @@ import type { UplinkConfig } from '../config/site.js';
 import { systemClock, type Clock, type Timer } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
 import { errorMessage } from '../core/errors.js';
-import { PRIORITY, type Outbox, type StoredRecord } from '../outbox/types.js';
+import { PRIORITY, type NewRecord, type Outbox, type StoredRecord } from '../outbox/types.js';
 import type { InfoPayload, StatusPayload } from '../contract/payloads.js';
 import { MESSAGES, STORED_KINDS, versionStamp } from '../contract/records.js';
 import { topics, type TopicScheme } from '../contract/topics.js';
@@ -37,6 +37,15 @@ export interface UplinkOptions {
   monoMs?: () => number;
 }
 
+/** A record being published: its row once stored, and how its publish ended (undefined: not yet). */
+interface Sending {
+  id: string;
+  seq: number | undefined;
+  stored: boolean;
+  outcome: Error | null | undefined;
+  generation: number;
+}
+
 export type UplinkState = 'connecting' | 'online' | 'offline' | 'stopped';
 
 /**
@@ -53,6 +62,13 @@ export class Uplink {
   private attempts = 0;
   private reconnectTimer?: Timer;
   private drainScheduled = false;
+  /**
+   * True when the last drain found every pending row in flight: nothing older waits, so fresh
+   * records may go out at once (`deliver`) and a PUBACK need not look for more. Cleared by
+   * anything that can leave rows waiting: a new connection, a drain that filled its window or ran
+   * out of tokens, a fresh record that could not go at once, a failed publish.
+   */
+  private caughtUp = false;
   private stopped = false;
   private _state: UplinkState = 'offline';
   private published = 0;
@@ -93,6 +109,59 @@ export class Uplink {
     this.connect();
   }
 
+  /**
+   * Fresh records: `store` appends them to the outbox, and they are published. When the uplink
+   * is caught up and has room in its window (and tokens, for all but critical records), they are
+   * published first and stored in the same tick: the broker has them without waiting for the
+   * outbox write and a read back. That loses nothing commit-first would keep — until the
+   * background fsync the row exists only in memory either way — and the delivered mark still
+   * needs both: the PUBACK comes in a later tick, after the row exists, and the outbox writes
+   * the mark behind the row (background-sync.ts). Otherwise they are stored and drained in
+   * order with what waits. Returns what `store` returned.
+   */
+  deliver(records: readonly NewRecord[], store: () => StoredRecord[]): StoredRecord[] {
+    const client = this.client;
+    if (!client || !this.caughtUp || this._state !== 'online' || !this.fits(records)) {
+      this.caughtUp = false;
+      const stored = store();
+      this.kick();
+      return stored;
+    }
+    const sent = records.map((r) => this.publishRecord(client, r));
+    const stored = store();
+    const seqs = new Map(stored.map((r) => [r.id, r.seq]));
+    for (const s of sent) {
+      s.seq = seqs.get(s.id);
+      s.stored = true;
+      if (s.outcome === undefined) {
+        if (s.seq !== undefined) this.inflight.add(s.seq);
+      } else this.settle(s); // ended before the row existed: mqtt.js answers a QoS 0 write at once
+    }
+    // Rows the store added besides these (held ones, stored late): drain them in order.
+    if (stored.length !== records.length) {
+      this.caughtUp = false;
+      this.kick();
+    }
+    return stored;
+  }
+
+  /** Rows reached the outbox another way (a holding queue stored late): drain from the store. */
+  resync(): void {
+    this.caughtUp = false;
+    this.kick();
+  }
+
+  /** Whether fresh records fit the in-flight window and the token bucket now (taking the tokens). */
+  private fits(records: readonly NewRecord[]): boolean {
+    if (this.o.config.inflightWindow - this.inflight.size < records.length) return false;
+    const needed = records.filter((r) => r.priority !== PRIORITY.critical).length;
+    if (needed === 0) return true;
+    this.refill();
+    if (this.tokens < needed) return false;
+    this.tokens -= needed;
+    return true;
+  }
+
   /** New rows are in the outbox: drain soon (coalesced). */
   kick(): void {
     if (this.drainScheduled || this._state !== 'online') return;
@@ -131,6 +200,7 @@ export class Uplink {
       if (gen !== this.generation) return;
       this.attempts = 0;
       this._state = 'online';
+      this.caughtUp = false;
       this.o.logger.info({ url: redactUrl(this.o.config.url), mqtt: this.protocol === 5 ? '5' : '3.1.1' }, 'uplink online');
       this.publishStatus();
       this.infoSent.clear();
@@ -171,6 +241,7 @@ export class Uplink {
     if (this._state === 'online') this.o.logger.warn({ inflight: this.inflight.size }, 'uplink offline; pending events stay in the outbox');
     this._state = this.stopped ? 'stopped' : 'offline';
     this.inflight.clear();
+    this.caughtUp = false;
     c?.removeAllListeners();
     c?.on('error', () => undefined);
     c?.end(true);
@@ -186,7 +257,7 @@ export class Uplink {
   }
 
   /** Where a stored record goes, from the contract table (src/contract/records.ts). */
-  topicFor(r: StoredRecord): string {
+  topicFor(r: NewRecord): string {
     if (r.kind === 'status') return this.topics.status; // a kind the outbox accepts, never stored by this version
     return STORED_KINDS[r.kind].topic(this.topics, r.elevatorId);
   }
@@ -202,35 +273,55 @@ export class Uplink {
   private drain(): void {
     const client = this.client;
     if (!client || this._state !== 'online') return;
-    const gen = this.generation;
     const free = this.o.config.inflightWindow - this.inflight.size;
     if (free <= 0) return;
     this.refill();
-    for (const r of this.o.outbox.next(free, this.inflight)) {
+    const rows = this.o.outbox.next(free, this.inflight);
+    let waiting = rows.length === free; // a full page: more may wait behind it
+    for (const r of rows) {
       // Critical events overtake the backlog and are never rate-limited; the rest wait for a token.
       if (r.priority !== PRIORITY.critical) {
         if (this.tokens < 1) {
+          waiting = true;
           this.scheduleRateDrain();
           break;
         }
         this.tokens -= 1;
       }
       this.inflight.add(r.seq);
-      const spec = r.kind === 'status' ? MESSAGES.status : STORED_KINDS[r.kind];
-      const expiryS = r.kind === 'telemetry' ? telemetryExpiryS(this.o.config.telemetryIntervalS) : undefined;
-      client.publish(this.topicFor(r), r.payload, this.publishOptions(spec, expiryS), (err) => {
-        if (gen !== this.generation) return; // a dropped connection: the row is still pending
-        this.inflight.delete(r.seq);
-        if (this.inflight.size === 0) this.onInflightEmpty?.();
-        if (err) {
-          this.o.logger.warn({ id: r.id, err: errorMessage(err) }, 'publish failed; will resend');
-          return;
-        }
-        this.o.outbox.ack([r.id]);
-        this.published++;
-        this.kick();
-      });
+      this.publishRecord(client, r, r.seq);
     }
+    this.caughtUp = !waiting;
+  }
+
+  /**
+   * Publishes one record; its PUBACK marks it delivered and frees its place in the window. `seq`
+   * is its row; a fresh record gets it from `deliver` once stored, and is settled only then.
+   */
+  private publishRecord(client: MqttClientLike, r: NewRecord, seq?: number): Sending {
+    const s: Sending = { id: r.id, seq, stored: seq !== undefined, outcome: undefined, generation: this.generation };
+    const spec = r.kind === 'status' ? MESSAGES.status : STORED_KINDS[r.kind];
+    const expiryS = r.kind === 'telemetry' ? telemetryExpiryS(this.o.config.telemetryIntervalS) : undefined;
+    client.publish(this.topicFor(r), r.payload, this.publishOptions(spec, expiryS), (err) => {
+      s.outcome = err ?? null;
+      if (s.stored) this.settle(s);
+    });
+    return s;
+  }
+
+  private settle(s: Sending): void {
+    if (s.generation !== this.generation) return; // a dropped connection: the row is still pending
+    if (s.seq !== undefined) this.inflight.delete(s.seq);
+    if (this.inflight.size === 0) this.onInflightEmpty?.();
+    if (s.outcome) {
+      this.caughtUp = false;
+      this.o.logger.warn({ id: s.id, err: errorMessage(s.outcome) }, 'publish failed; will resend');
+      return;
+    }
+    this.o.outbox.ack([s.id]);
+    this.published++;
+    // Caught up: nothing waits for the place this PUBACK freed.
+    if (!this.caughtUp) this.kick();
   }
 
   private scheduleRateDrain(): void {

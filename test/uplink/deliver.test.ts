@@ -1,0 +1,169 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import mqtt from 'mqtt';
+import { Uplink } from '../../src/uplink/uplink.js';
+import { MemoryOutbox } from '../../src/outbox/memory.js';
+import { uplinkSchema } from '../../src/config/site.js';
+import { startEmbeddedBroker } from '../../src/platform/broker.js';
+import { FakeClock } from '../../src/core/clock.js';
+import { silentLogger } from '../../src/core/log.js';
+import { HoldingOutbox } from '../../src/runtime/holding.js';
+import { PRIORITY, type NewRecord, type Outbox, type StoredRecord } from '../../src/outbox/types.js';
+import type { MqttConnect } from '../../src/uplink/client.js';
+import { TcpGate } from '../helpers/tcp-gate.js';
+
+/**
+ * `Uplink.deliver`, the path of every fresh record: published first and stored in the same tick
+ * when nothing older waits (the event reaches the platform without waiting for the store), stored
+ * and drained in order behind a backlog, never marked delivered without both its row and its PUBACK.
+ */
+
+const cleanups: (() => Promise<void>)[] = [];
+const unblock: (() => void)[] = [];
+afterEach(async () => {
+  while (unblock.length) unblock.pop()!();
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+let n = 0;
+function record(priority: NewRecord['priority'] = PRIORITY.fault, kind: NewRecord['kind'] = 'event'): NewRecord {
+  const id = `id-${String(++n).padStart(6, '0')}`;
+  return { id, kind, elevatorId: 'E1', priority, createdAt: 1_700_000_000_000 + n, payload: JSON.stringify({ id }) };
+}
+
+/** The platform's view: payload ids in arrival order. */
+async function platform(url: string) {
+  const c = await mqtt.connectAsync(url, { clientId: `platform-${Math.random()}` });
+  const ids: string[] = [];
+  c.on('message', (_t, p) => ids.push((JSON.parse(p.toString()) as { id: string }).id));
+  await c.subscribeAsync('elevgw/v1/gw1/elevators/+/+', { qos: 1 });
+  cleanups.push(() => c.endAsync());
+  return ids;
+}
+
+/** A broker behind a gate, and an uplink whose mqtt.js client logs each publish into `steps`. */
+async function setup(outbox: Outbox, extra: Record<string, unknown> = {}) {
+  const b = await startEmbeddedBroker();
+  cleanups.push(() => b.close());
+  const gate = await TcpGate.start(b.port);
+  cleanups.push(() => gate.close());
+  unblock.push(() => gate.releaseReplies());
+  const ids = await platform(b.url);
+  const steps: string[] = [];
+  const connect: MqttConnect = (url, options) => {
+    const client = mqtt.connect(url, options);
+    const publish = client.publish.bind(client) as (...a: unknown[]) => mqtt.MqttClient;
+    (client as { publish: unknown }).publish = (topic: string, payload: string, ...rest: unknown[]) => {
+      if (topic.endsWith('/events') || topic.endsWith('/telemetry')) steps.push(`publish ${(JSON.parse(payload) as { id: string }).id}`);
+      return publish(topic, payload, ...rest);
+    };
+    return client;
+  };
+  const up = new Uplink({
+    config: uplinkSchema.parse({ url: gate.url, reconnectMinMs: 100, reconnectMaxMs: 1000, ...extra }),
+    gatewayId: 'gw1',
+    outbox,
+    logger: silentLogger,
+    status: () => ({ v: 1, gatewayId: 'gw1', state: 'online' }),
+    connect,
+  });
+  cleanups.push(() => up.stop(200));
+  const store = (records: NewRecord[]) => () => {
+    steps.push(`store ${records.map((r) => r.id).join(' ')}`);
+    return outbox.append(records);
+  };
+  return { up, gate, ids, steps, store };
+}
+
+describe('uplink: fresh records', () => {
+  it('publishes a fresh event before storing it when nothing waits, and marks it delivered only once stored and acknowledged', async () => {
+    const outbox = new MemoryOutbox();
+    const { up, gate, ids, steps, store } = await setup(outbox);
+    up.start();
+    await vi.waitFor(() => expect(up.state).toBe('online'));
+    await vi.waitFor(() => expect(up.stats().published).toBe(0)); // the connect's drain found nothing
+
+    gate.holdReplies();
+    const r = record();
+    up.deliver([r], store([r]));
+    expect(steps).toEqual([`publish ${r.id}`, `store ${r.id}`]);
+    await vi.waitFor(() => expect(ids).toEqual([r.id]));
+    expect(outbox.stats().pending).toBe(1); // at the platform, but no PUBACK yet: still pending
+
+    gate.releaseReplies();
+    await vi.waitFor(() => expect(outbox.stats()).toMatchObject({ pending: 0, delivered: 1 }));
+  });
+
+  it('stores a fresh event and sends it after a waiting backlog of its lane, not ahead of it', async () => {
+    const outbox = new MemoryOutbox();
+    // Two tokens a second: the backlog is still draining when the fresh event comes.
+    const { up, ids, steps, store } = await setup(outbox, { drainRatePerS: 2 });
+    const backlog = [record(), record(), record()];
+    outbox.append(backlog);
+    up.start();
+    await vi.waitFor(() => expect(ids).toEqual([backlog[0]!.id]), { timeout: 5000 });
+
+    const fresh = record();
+    up.deliver([fresh], store([fresh]));
+    expect(steps.at(-1)).toBe(`store ${fresh.id}`); // not published ahead of the backlog
+    await vi.waitFor(() => expect(ids).toEqual([...backlog, fresh].map((x) => x.id)), { timeout: 8000 });
+    await vi.waitFor(() => expect(outbox.stats()).toMatchObject({ pending: 0, delivered: 4 }));
+  });
+
+  it('sends a fresh critical event at once even behind a backlog held back by the drain rate', async () => {
+    const outbox = new MemoryOutbox();
+    const { up, ids, steps, store } = await setup(outbox, { drainRatePerS: 2 });
+    outbox.append([record(), record(), record()]);
+    up.start();
+    await vi.waitFor(() => expect(ids).toHaveLength(1), { timeout: 5000 });
+
+    const critical = record(PRIORITY.critical);
+    up.deliver([critical], store([critical]));
+    await vi.waitFor(() => expect(ids.slice(0, 2)).toEqual([ids[0], critical.id]));
+    // Stored first, then drained (ahead of the backlog): the uplink was not caught up.
+    expect(steps.indexOf(`store ${critical.id}`)).toBeLessThan(steps.indexOf(`publish ${critical.id}`));
+    expect(steps.indexOf(`store ${critical.id}`)).toBeGreaterThan(-1);
+  });
+
+  it('marks fresh telemetry delivered although mqtt.js answers a QoS 0 write before the row exists', async () => {
+    const outbox = new MemoryOutbox();
+    const { up, ids, steps, store } = await setup(outbox);
+    up.start();
+    await vi.waitFor(() => expect(up.state).toBe('online'));
+    await vi.waitFor(() => expect(up.stats().published).toBe(0));
+
+    const t = record(PRIORITY.telemetry, 'telemetry');
+    up.deliver([t], store([t]));
+    expect(steps).toEqual([`publish ${t.id}`, `store ${t.id}`]);
+    await vi.waitFor(() => expect(ids).toEqual([t.id]));
+    // Left pending, it would be sent a second time by the next drain.
+    await vi.waitFor(() => expect(outbox.stats()).toMatchObject({ pending: 0, delivered: 1 }));
+  });
+
+  it('delivers, once storage works again, an event that was held while the disk was full', async () => {
+    let full = true;
+    const inner = new (class extends MemoryOutbox {
+      override append(records: NewRecord[]): StoredRecord[] {
+        if (full) throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+        return super.append(records);
+      }
+    })();
+    const outbox = new HoldingOutbox(inner, { clock: new FakeClock(), logger: silentLogger, onRecovered: () => [] });
+    const { up, ids, store } = await setup(outbox);
+    up.start();
+    await vi.waitFor(() => expect(up.state).toBe('online'));
+    await vi.waitFor(() => expect(up.stats().published).toBe(0));
+
+    const held = record();
+    up.deliver([held], store([held])); // published, but not stored: held in memory
+    await vi.waitFor(() => expect(ids).toEqual([held.id]));
+    expect(outbox.holding().held).toBe(1);
+
+    full = false;
+    const next = record();
+    up.deliver([next], store([next])); // the store writes the held record first, then this one
+    await vi.waitFor(() => expect(inner.stats()).toMatchObject({ pending: 0, delivered: 2 }));
+    // Not lost; sent again from its row, under the same id, because its first PUBACK came before it had one.
+    expect(new Set(ids)).toEqual(new Set([held.id, next.id]));
+    expect(ids.filter((id) => id === held.id).length).toBeLessThanOrEqual(2);
+  });
+});
