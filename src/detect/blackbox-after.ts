@@ -1,5 +1,5 @@
 import type { ElevatorSignals, Snapshot } from '../signals/types.js';
-import { takeSnapshot, type BlackBoxOptions } from './blackbox.js';
+import type { BlackBoxOptions } from './blackbox.js';
 import type { DetectedEvent, EventType, Severity } from './types.js';
 
 interface Pending {
@@ -47,7 +47,7 @@ export class AfterRecorder {
       if (now <= p.raisedMono) continue; // the raise's own sample ends its before-part
       const complete = now - p.raisedMono >= this.options.afterMs;
       if (complete || now - p.lastRecorded >= this.options.sampleEveryMs) {
-        snapshot ??= takeSnapshot(this.elevatorId, signals, now);
+        snapshot ??= { elevatorId: this.elevatorId, mono: now, signals }; // shared, like BlackBox's: producers never change what they handed over
         p.snapshots.push(snapshot);
         p.lastRecorded = now;
       }

@@ -80,16 +80,28 @@ type Cell = number | string | boolean | null;
  * out: it is the sign of the speed.
  */
 export function encodeBlackbox(snapshots: readonly Snapshot[], originMono: number): NonNullable<EventPayload['blackbox']> {
-  const present = BLACKBOX_SIGNALS.filter((name) => snapshots.some((snap) => snap.signals[name] !== undefined));
-  const rows = snapshots.map((snap): Cell[] => [
-    Math.round(snap.mono - originMono),
-    ...present.map((name): Cell => {
-      const sample = snap.signals[name];
-      if (sample === undefined || sample.quality !== 'good') return null;
-      const v = sample.value;
-      return typeof v === 'number' ? Math.round(v * 1000) / 1000 : v;
-    }),
-  ]);
+  // Plain loops: this runs on the raise, once in a while, so it runs unoptimized; closures per cell cost there.
+  const present: SignalName[] = [];
+  for (const name of BLACKBOX_SIGNALS) {
+    for (const snap of snapshots) {
+      if (snap.signals[name] !== undefined) {
+        present.push(name);
+        break;
+      }
+    }
+  }
+  const rows: Cell[][] = new Array(snapshots.length);
+  for (let r = 0; r < snapshots.length; r++) {
+    const snap = snapshots[r]!;
+    const row: Cell[] = new Array(present.length + 1);
+    row[0] = Math.round(snap.mono - originMono);
+    for (let c = 0; c < present.length; c++) {
+      const sample = snap.signals[present[c]!];
+      const v = sample === undefined || sample.quality !== 'good' ? null : sample.value;
+      row[c + 1] = typeof v === 'number' ? Math.round(v * 1000) / 1000 : v;
+    }
+    rows[r] = row;
+  }
   return { columns: ['dtMs', ...present], rows };
 }
 
