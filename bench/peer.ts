@@ -1,6 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BenchSlave, CONTROLLER_SCRIPT, NO_HOLD_RULES, periodJitter } from './rig-slave.js';
+import { packageRoot } from '../src/config/load.js';
 import { type Arrival, benchDir, median, percentile, procStats, round, runGateway, sleep, startMosquitto, stopProcess, subscribeEvents, writeSite } from './rig.js';
 
 const RUNS = Number(process.env.ELEVGW_BENCH_PEER_RUNS ?? 3);
@@ -27,14 +29,20 @@ interface RunFigures {
   raisedBytes: number[];
 }
 
-async function run(periodMs: number): Promise<RunFigures> {
+/** elevgw, or the floor: the least a Node.js gateway does for the same job (floor-gateway.ts). */
+type Who = 'elevgw' | 'floor';
+
+async function run(periodMs: number, who: Who): Promise<RunFigures> {
   const tmp = benchDir('peer');
   const slave = await BenchSlave.start();
   const broker = await startMosquitto(tmp.dir);
   const arrivals: Arrival[] = [];
   const sub = await subscribeEvents(broker.url, arrivals);
   const site = writeSite(tmp.dir, { elevators: [{ id: 'E1', port: slave.port }], brokerUrl: broker.url, periodMs, rules: NO_HOLD_RULES });
-  const gw = runGateway(site);
+  const gw =
+    who === 'elevgw'
+      ? runGateway(site)
+      : spawn(process.execPath, [join(packageRoot(), 'dist/bench/floor-gateway.js'), String(slave.port), broker.url, String(periodMs)], { stdio: ['ignore', 'ignore', 'inherit'] });
   const changes: Change[] = [];
   try {
     await sleep(WARMUP_MS);
@@ -92,35 +100,46 @@ async function run(periodMs: number): Promise<RunFigures> {
  * The issue's comparison job (`npm run bench -- peer`): one controller's registers over Modbus TCP
  * at 100 ms and at 10 ms, two rules, QoS 1 to mosquitto, a subscriber stamping arrivals. Per poll
  * period, RUNS runs of WINDOW_S seconds; each figure is the median of the runs' figures (latency
- * over every change of every run). CPU is the gateway process's, from /proc/<pid>/stat.
+ * over every change of every run). CPU is the gateway process's, from /proc/<pid>/stat. Each
+ * period also runs the floor (floor-gateway.ts) in the same harness: what any Node.js gateway
+ * pays for the poll, the publish, the broker and the subscriber.
  */
 export async function benchPeer(): Promise<Record<string, number | string>> {
   if (spawnSync('mosquitto', ['-h']).error) return { peer: 'skipped: mosquitto not installed' };
   const out: Record<string, number | string> = {};
   for (const periodMs of [100, 10]) {
-    const runs: RunFigures[] = [];
-    for (let i = 0; i < RUNS; i++) runs.push(await run(periodMs));
-    const all = (f: (r: RunFigures) => number[]) => runs.flatMap(f).sort((a, b) => a - b);
-    const p = `peer ${periodMs} ms polls:`;
-    const range = (xs: number[], d = 2) => `${round(Math.min(...xs), d)}–${round(Math.max(...xs), d)}`;
-    out[`${p} CPU s per 1,000 polls (median; range)`] = `${round(median(runs.map((r) => r.cpuPer1000)), 2)}; ${range(runs.map((r) => r.cpuPer1000))}`;
-    out[`${p} RSS after ${WINDOW_S + WARMUP_MS / 1000} s (MiB, median; range)`] = `${round(median(runs.map((r) => r.rssMiB)), 1)}; ${range(
-      runs.map((r) => r.rssMiB),
-      1,
-    )}`;
-    out[`${p} peak RSS (MiB, median; range)`] = `${round(median(runs.map((r) => r.peakMiB)), 1)}; ${range(
-      runs.map((r) => r.peakMiB),
-      1,
-    )}`;
-    const pipe = all((r) => r.pipeline);
-    out[`${p} poll answer → event, median / p99 / max (ms)`] = `${round(percentile(pipe, 50), 2)} / ${round(percentile(pipe, 99), 2)} / ${round(pipe.at(-1) ?? Number.NaN, 2)}`;
-    const poll = all((r) => r.toPoll);
-    out[`${p} change → first poll that saw it, median / p99 (ms)`] = `${round(percentile(poll, 50), 2)} / ${round(percentile(poll, 99), 2)}`;
-    const jitter = all((r) => r.jitter);
-    out[`${p} poll period jitter p50 / p99 / max (ms)`] = `${round(percentile(jitter, 50), 2)} / ${round(percentile(jitter, 99), 2)} / ${round(jitter.at(-1) ?? Number.NaN, 1)}`;
-    out[`${p} polls per second`] = round(median(runs.map((r) => r.pollsPerS)), 1);
-    out[`${p} events measured (missed)`] = `${pipe.length} (${runs.reduce((n, r) => n + r.missed, 0)})`;
-    out[`${p} raised event size (bytes, median)`] = median(runs.flatMap((r) => r.raisedBytes));
+    for (const who of ['elevgw', 'floor'] as const) {
+      const runs: RunFigures[] = [];
+      for (let i = 0; i < RUNS; i++) runs.push(await run(periodMs, who));
+      Object.assign(out, figures(runs, who === 'elevgw' ? `peer ${periodMs} ms polls:` : `peer ${periodMs} ms polls, floor:`, who === 'elevgw'));
+    }
   }
+  return out;
+}
+
+/** One row group of the printout from RUNS runs: medians of the runs, latency over all their changes. */
+function figures(runs: RunFigures[], p: string, full: boolean): Record<string, number | string> {
+  const out: Record<string, number | string> = {};
+  const all = (f: (r: RunFigures) => number[]) => runs.flatMap(f).sort((a, b) => a - b);
+  const range = (xs: number[], d = 2) => `${round(Math.min(...xs), d)}–${round(Math.max(...xs), d)}`;
+  out[`${p} CPU s per 1,000 polls (median; range)`] = `${round(median(runs.map((r) => r.cpuPer1000)), 2)}; ${range(runs.map((r) => r.cpuPer1000))}`;
+  out[`${p} RSS after ${WINDOW_S + WARMUP_MS / 1000} s (MiB, median; range)`] = `${round(median(runs.map((r) => r.rssMiB)), 1)}; ${range(
+    runs.map((r) => r.rssMiB),
+    1,
+  )}`;
+  const pipe = all((r) => r.pipeline);
+  out[`${p} poll answer → event, median / p99 / max (ms)`] = `${round(percentile(pipe, 50), 2)} / ${round(percentile(pipe, 99), 2)} / ${round(pipe.at(-1) ?? Number.NaN, 2)}`;
+  out[`${p} events measured (missed)`] = `${pipe.length} (${runs.reduce((n, r) => n + r.missed, 0)})`;
+  if (!full) return out;
+  out[`${p} peak RSS (MiB, median; range)`] = `${round(median(runs.map((r) => r.peakMiB)), 1)}; ${range(
+    runs.map((r) => r.peakMiB),
+    1,
+  )}`;
+  const poll = all((r) => r.toPoll);
+  out[`${p} change → first poll that saw it, median / p99 (ms)`] = `${round(percentile(poll, 50), 2)} / ${round(percentile(poll, 99), 2)}`;
+  const jitter = all((r) => r.jitter);
+  out[`${p} poll period jitter p50 / p99 / max (ms)`] = `${round(percentile(jitter, 50), 2)} / ${round(percentile(jitter, 99), 2)} / ${round(jitter.at(-1) ?? Number.NaN, 1)}`;
+  out[`${p} polls per second`] = round(median(runs.map((r) => r.pollsPerS)), 1);
+  out[`${p} raised event size (bytes, median)`] = median(runs.flatMap((r) => r.raisedBytes));
   return out;
 }
