@@ -79,6 +79,11 @@ const elevatorSnapshotSchema = z.object({
   /** Driver transactions per second over the last snapshot period. */
   transactionsPerS: z.number(),
   lastStepAgeMs: z.number(),
+  /**
+   * Poll slots skipped since the start because a poll outlasted its group's period (a slave
+   * slower than asked): skipped and counted, never queued. Absent from gateways before 0.2.
+   */
+  missedPolls: z.number().optional(),
 });
 export type ElevatorSnapshot = z.infer<typeof elevatorSnapshotSchema>;
 

@@ -69,6 +69,7 @@ export class DiagView {
           activeFaults: m.engine.active(),
           transactionsPerS: spanS > 0 ? Math.round(((driver.transactions - (before?.transactions ?? 0)) / spanS) * 10) / 10 : 0,
           lastStepAgeMs: this.age(m.lastStepAt),
+          missedPolls: [...m.missedPolls.values()].reduce((a, b) => a + b, 0),
         };
       }),
     };

@@ -82,6 +82,19 @@ describe('diag live: the picture of the shaft', () => {
     expect(renderScreen(frame(noAlarm), { lang: 'en', width: 100, height: 40, nowMs: NOW }).join('\n')).toMatch(/alarm\s+—/);
   });
 
+  it('names the polls missed because the controller answers slower than the poll period, within 80 columns', () => {
+    const lines = renderScreen(frame(moving, { driver: { state: 'ok', transactionsPerS: 3.3, errorsByCode: {}, missedPolls: 1234 } }), {
+      lang: 'en',
+      width: 80,
+      height: 24,
+      nowMs: NOW,
+    });
+    expect(lines.join('\n')).toMatch(/driver\s+ok · 3\.3 tx\/s · 1234 polls missed/);
+    expect(lines.map(columns).filter((c) => c > 80)).toEqual([]);
+    const none = renderScreen(frame(moving), { lang: 'en', width: 80, height: 24, nowMs: NOW }).join('\n');
+    expect(none).not.toMatch(/missed/);
+  });
+
   it('a silent service makes every value, the driver, the outbox and the faults unknown', () => {
     const text = renderScreen(staleFrame(frame(moving), NOW - 5000, NOW), { lang: 'en', width: 100, height: 40, nowMs: NOW }).join('\n');
     for (const label of ['position', 'door', 'mains', 'faults', 'driver', 'outbox']) expect(text).toMatch(new RegExp(`${label}\\s+\\?`));

@@ -8,6 +8,8 @@ import { type Clock, FakeClock } from '../../src/core/clock.js';
 import type { Logger } from '../../src/core/log.js';
 import { silentLogger } from '../../src/core/log.js';
 import { ElevatorPipeline } from '../../src/detect/pipeline.js';
+import type { LoadedElevator } from '../../src/config/load.js';
+import { DiagView } from '../../src/runtime/diag-view.js';
 import { ElevatorMonitor } from '../../src/runtime/monitor.js';
 
 /**
@@ -43,7 +45,27 @@ function monitorOn(opts: { clock: Clock; base: FakeClock; periodMs: number; poll
     logger: opts.logger ?? silentLogger,
     onEvents: () => undefined,
   });
-  return { monitor, starts, maxInFlight: () => maxInFlight };
+  const elevator = { config: { id: 'E1', floors: [{ label: '1', levelMm: 0 }], ratedSpeedMps: 1.6 }, board, thresholds: thresholdsSchema.parse({}) } as unknown as LoadedElevator;
+  /** What `elevgw diag live` and `--json` read of this elevator through the diagnostics socket. */
+  const diag = new DiagView({
+    gatewayId: 'gw',
+    clock: opts.clock,
+    timeScale: 1,
+    startedAt: 0,
+    elevators: new Map([['E1', { elevator, monitor }]]),
+    outbox: () => ({
+      pending: 0,
+      pendingByKind: { event: 0, telemetry: 0, stats: 0, status: 0 },
+      oldestPendingCreatedAt: null,
+      delivered: 0,
+      evicted: 0,
+      evictedByKind: { event: 0, telemetry: 0, stats: 0, status: 0 },
+      dbBytes: 0,
+    }),
+    storage: () => ({ held: 0, failingSince: null }),
+    uplink: () => ({ state: 'online', inflight: 0, published: 0 }),
+  });
+  return { monitor, starts, maxInFlight: () => maxInFlight, diag };
 }
 
 describe('poll loop schedule', () => {
@@ -64,11 +86,11 @@ describe('poll loop schedule', () => {
     expect(monitor.missedPolls.get('fast') ?? 0).toBe(0);
   });
 
-  it('a slave slower than the period skips slots, counts and logs them, and never has two polls in flight', async () => {
+  it('a slave slower than the period skips slots, counts, logs and reports them, and never has two polls in flight', async () => {
     const clock = new FakeClock();
     const warnings: string[] = [];
     const logger = { ...silentLogger, warn: (_o: unknown, msg?: string) => void warnings.push(String(msg)) } as unknown as Logger;
-    const { monitor, starts, maxInFlight } = monitorOn({ clock, base: clock, periodMs: 100, pollMs: 250, logger });
+    const { monitor, starts, maxInFlight, diag } = monitorOn({ clock, base: clock, periodMs: 100, pollMs: 250, logger });
     await monitor.start();
     await clock.advanceAsync(60_000 - 1);
     const stopping = monitor.stop(); // the poll in flight ends as time moves on
@@ -80,6 +102,8 @@ describe('poll loop schedule', () => {
     expect(maxInFlight()).toBe(1);
     // Two slots skipped per poll, all counted.
     expect(monitor.missedPolls.get('fast')).toBe(2 * 200);
+    // … and shown to the technician (diag live, --json).
+    expect(diag.snapshot('E1').elevators[0]!.missedPolls).toBe(400);
     // Logged once for the minute, not per poll.
     expect(warnings.filter((w) => w.includes('runs longer than its 100 ms period'))).toHaveLength(1);
   });

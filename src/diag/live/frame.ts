@@ -21,7 +21,8 @@ export interface LiveFrame {
   at: number;
   elevator: { id: string; board: string; floors: FloorRow[]; ratedSpeedMps: number };
   signals: Record<string, Reading>;
-  driver: { state: string; transactionsPerS: number | null; errorsByCode: Record<string, number>; lastErrorCode?: string } | null;
+  /** `missedPolls`: slots skipped because polls outlast their period (the service counts them; absent when read from the bus). */
+  driver: { state: string; transactionsPerS: number | null; errorsByCode: Record<string, number>; lastErrorCode?: string; missedPolls?: number } | null;
   /** null: unknown now; 'missing': no outbox database (the bus read by this tool, before any gateway ran). */
   outbox: { pending: number; oldestPendingAgeS: number | null } | 'missing' | null;
   /** Active faults with when they were raised; `atLeast`: raised before this tool was watching, so the age is a lower bound. */
@@ -71,6 +72,7 @@ export function frameFromSnapshot(snap: Snapshot, e: ElevatorSnapshot, ages: Fau
       transactionsPerS: e.transactionsPerS,
       errorsByCode: e.driver.errorsByCode,
       ...(e.driver.lastErrorCode ? { lastErrorCode: e.driver.lastErrorCode } : {}),
+      ...(e.missedPolls ? { missedPolls: e.missedPolls } : {}),
     },
     outbox: { pending: snap.outbox.pending, oldestPendingAgeS: snap.outbox.oldestPendingAgeS },
     faults: ages.active(e.activeFaults, nowMs),

@@ -63,7 +63,11 @@ function panel(f: LiveFrame, lang: Lang, nowMs: number): [string, string][] {
   const d = f.driver;
   const errors = d ? Object.entries(d.errorsByCode).map(([code, n]) => `${code} ${n}`) : [];
   const driver = d
-    ? [`${d.state}${d.state !== 'ok' && d.lastErrorCode ? ` (${d.lastErrorCode})` : ''}`, d.transactionsPerS === null ? '' : t.txPerS({ n: d.transactionsPerS.toFixed(1) })]
+    ? [
+        `${d.state}${d.state !== 'ok' && d.lastErrorCode ? ` (${d.lastErrorCode})` : ''}`,
+        d.transactionsPerS === null ? '' : t.txPerS({ n: d.transactionsPerS.toFixed(1) }),
+        d.missedPolls ? t.missedPolls({ n: d.missedPolls }) : '',
+      ]
         .filter(Boolean)
         .join(' · ')
     : '?';

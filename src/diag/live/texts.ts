@@ -98,6 +98,10 @@ export const liveTexts = defineMessages({
     (p) => `${p.n} tx/s`,
     (p) => `${p.n} 次/秒`,
   ),
+  missedPolls: msg<{ n: number }>(
+    (p) => `${p.n} polls missed`,
+    (p) => `漏轮询 ${p.n} 次`,
+  ),
   errors: msg(
     () => 'errors',
     () => '错误',
