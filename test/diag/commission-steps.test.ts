@@ -93,6 +93,19 @@ describe('commission: each step passes only on what it asks for', () => {
     expect([done.w.passed(), done.w.saw()]).toEqual([true, 'mains off 5.9 s, back on']);
   });
 
+  it('mains: the figure the technician waits for is never shown before it is met, and restoring then passes', () => {
+    // Frames a site second apart (a gateway at timeScale 10), the first one 50 ms late: off 4.95 s.
+    const w = watcherFor('mains', { floors, recorder: new SessionRecorder(floors, 0.05), t: stepTexts('en'), startMs: 0 });
+    const off = frame({ ...idleAt(0), mainsPower: false });
+    for (const t of [1050, 2000, 3000, 4000, 5000, 6000]) w.observe(off, t, undefined);
+    expect(w.saw()).toBe('mains off 4.9 s');
+    expect(w.why()).toBe('the mains were off 4.9 s at most (5 s needed)');
+    w.observe(off, 6050, undefined);
+    expect(w.saw()).toBe('mains off 5.0 s');
+    w.observe(frame(idleAt(0)), 7000, undefined);
+    expect([w.passed(), w.saw()]).toEqual([true, 'mains off 5.0 s, back on']);
+  });
+
   it('inspection: on, then off', () => {
     const on = { ...idleAt(0), inspection: true };
     expect(walk('inspection', [idleAt(0), on]).w.why()).toBe('inspection was switched on but never off again');

@@ -65,6 +65,15 @@ function onThenOff(id: CommissioningStep, signal: string, c: StepContext, words:
   };
 }
 
+/**
+ * Seconds to one decimal, rounded down: the technician is told to hold for `needS` and watches
+ * this figure, so it must never read the target before the target is met (4.96 s rounded to
+ * "5.0" had them restore the mains, and the step then said "off 5.0 s at most (5 s needed)").
+ */
+function tenthsDown(ms: number): string {
+  return (Math.floor(ms / 100) / 10).toFixed(1);
+}
+
 /** A boolean signal in one state for at least `needS` (the alarm held; the mains off), and, if `back`, out of it again. */
 function held(
   id: CommissioningStep,
@@ -97,8 +106,8 @@ function held(
       }
     },
     passed: () => done,
-    saw: () => (since === undefined && longestMs === 0 ? c.t.nothingYet() : words.saw((longestMs / 1000).toFixed(1), done && back)),
-    why: () => (since === undefined && longestMs === 0 ? words.never : enough ? words.notBack : words.short((longestMs / 1000).toFixed(1))),
+    saw: () => (since === undefined && longestMs === 0 ? c.t.nothingYet() : words.saw(tenthsDown(longestMs), done && back)),
+    why: () => (since === undefined && longestMs === 0 ? words.never : enough ? words.notBack : words.short(tenthsDown(longestMs))),
   };
 }
 
