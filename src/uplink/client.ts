@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import mqtt, { type IClientOptions } from 'mqtt';
 
 /**
@@ -15,6 +16,11 @@ export interface MqttClientLike {
   /** `force`: drop the connection without a DISCONNECT (the last will is sent). */
   end(force?: boolean, opts?: object, callback?: () => void): this;
   removeAllListeners(): this;
+  /**
+   * Writes what `publish` has queued to the socket now. mqtt-packet corks the socket and uncorks
+   * it on the next tick, so without this a packet waits for whatever else the current tick does.
+   */
+  sendNow?(): void;
 }
 
 /** MQTT 5 publish properties the uplink sets (left out on a 3.1.1 connection). */
@@ -45,7 +51,12 @@ export const mqttConnect: MqttConnect = (url, opts) => {
   // gateway's few messages a second.
   const client = mqtt.connect(url, { writeCache: false, ...opts });
   client.on('connect', () => noDelay(client.stream));
-  return client as unknown as MqttClientLike;
+  // Uncorked fully: mqtt-packet's pending uncorks find the socket uncorked and do nothing.
+  const sendNow = () => {
+    const s = client.stream as Writable | undefined;
+    while (s && s.writableCorked > 0) s.uncork();
+  };
+  return Object.assign(client, { sendNow }) as unknown as MqttClientLike;
 };
 
 function noDelay(stream: unknown): void {

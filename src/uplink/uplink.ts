@@ -128,6 +128,7 @@ export class Uplink {
       return stored;
     }
     const sent = records.map((r) => this.publishRecord(client, r));
+    client.sendNow?.(); // on the wire before the store, not after it
     const stored = store();
     const seqs = new Map(stored.map((r) => [r.id, r.seq]));
     for (const s of sent) {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Writable } from 'node:stream';
 import mqtt from 'mqtt';
 import { Uplink } from '../../src/uplink/uplink.js';
 import { MemoryOutbox } from '../../src/outbox/memory.js';
@@ -8,7 +9,7 @@ import { FakeClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/log.js';
 import { HoldingOutbox } from '../../src/runtime/holding.js';
 import { PRIORITY, type NewRecord, type Outbox, type StoredRecord } from '../../src/outbox/types.js';
-import type { MqttConnect } from '../../src/uplink/client.js';
+import { type MqttConnect, mqttConnect } from '../../src/uplink/client.js';
 import { TcpGate } from '../helpers/tcp-gate.js';
 
 /**
@@ -49,9 +50,11 @@ async function setup(outbox: Outbox, extra: Record<string, unknown> = {}) {
   unblock.push(() => gate.releaseReplies());
   const ids = await platform(b.url);
   const steps: string[] = [];
+  let socket: Writable | undefined;
   const connect: MqttConnect = (url, options) => {
-    const client = mqtt.connect(url, options);
-    const publish = client.publish.bind(client) as (...a: unknown[]) => mqtt.MqttClient;
+    const client = mqttConnect(url, options);
+    socket = (client as unknown as mqtt.MqttClient).stream as Writable;
+    const publish = client.publish.bind(client) as (...a: unknown[]) => typeof client;
     (client as { publish: unknown }).publish = (topic: string, payload: string, ...rest: unknown[]) => {
       if (topic.endsWith('/events') || topic.endsWith('/telemetry')) steps.push(`publish ${(JSON.parse(payload) as { id: string }).id}`);
       return publish(topic, payload, ...rest);
@@ -68,16 +71,19 @@ async function setup(outbox: Outbox, extra: Record<string, unknown> = {}) {
   });
   cleanups.push(() => up.stop(200));
   const store = (records: NewRecord[]) => () => {
+    // What the socket still holds back when the store runs: 0 means the packets went to the kernel.
+    unsent.push((socket?.writableCorked ?? 0) + (socket?.writableLength ?? 0));
     steps.push(`store ${records.map((r) => r.id).join(' ')}`);
     return outbox.append(records);
   };
-  return { up, gate, ids, steps, store };
+  const unsent: number[] = [];
+  return { up, gate, ids, steps, store, unsent };
 }
 
 describe('uplink: fresh records', () => {
   it('publishes a fresh event before storing it when nothing waits, and marks it delivered only once stored and acknowledged', async () => {
     const outbox = new MemoryOutbox();
-    const { up, gate, ids, steps, store } = await setup(outbox);
+    const { up, gate, ids, steps, store, unsent } = await setup(outbox);
     up.start();
     await vi.waitFor(() => expect(up.state).toBe('online'));
     await vi.waitFor(() => expect(up.stats().published).toBe(0)); // the connect's drain found nothing
@@ -86,6 +92,7 @@ describe('uplink: fresh records', () => {
     const r = record();
     up.deliver([r], store([r]));
     expect(steps).toEqual([`publish ${r.id}`, `store ${r.id}`]);
+    expect(unsent).toEqual([0]); // written to the socket before the store, not on the next tick
     await vi.waitFor(() => expect(ids).toEqual([r.id]));
     expect(outbox.stats().pending).toBe(1); // at the platform, but no PUBACK yet: still pending
 
