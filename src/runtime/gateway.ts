@@ -40,7 +40,8 @@ const STATUS_EVERY_MS = 30_000;
 const UPGRADE_CHECK_MS = 5000;
 
 /**
- * Wiring only: drivers → monitors (signals + rules) → outbox (store first) → uplink, with the
+ * Wiring only: drivers → monitors (signals + rules) → outbox and uplink (stored and published in
+ * the tick an event is detected: Uplink.deliver) → broker, with the
  * scheduled jobs on the injected clock. What leaves the gateway is built by RecordFactory, the
  * status by statusPayload, command answers by executeCommand.
  */
