@@ -25,6 +25,15 @@ export interface BackgroundSyncOptions {
   checkpointBytes?: number;
   /** Called whenever a sync or checkpoint has ended and none runs: writes deferred meanwhile may go now. */
   onSettled?: () => void;
+  /**
+   * The two calls that reach the disk, node:fs's unless given. A test passes its own to hold a
+   * sync pending, complete it or fail it with EIO: when the card answers is the one thing this
+   * class reacts to, and a real disk answers too fast and never fails.
+   */
+  fs?: {
+    fdatasync(fd: number, cb: (err: NodeJS.ErrnoException | null) => void): void;
+    fsync(fd: number, cb: (err: NodeJS.ErrnoException | null) => void): void;
+  };
 }
 
 const PAGE_BYTES = 4096;
@@ -64,6 +73,7 @@ export class BackgroundSync {
   private readonly dbFd: number;
   private readonly pin: Database.Database;
   private readonly checkpointBytes: number;
+  private readonly fs: NonNullable<BackgroundSyncOptions['fs']>;
   private commits = 0;
   private durable = 0;
   /** The newest commit that asked to be made durable. */
@@ -90,6 +100,7 @@ export class BackgroundSync {
     openPin: () => Database.Database,
   ) {
     this.checkpointBytes = o.checkpointBytes ?? 1024 * 1024;
+    this.fs = o.fs ?? { fdatasync, fsync };
     this.dbFd = openSync(path, 'r');
     this.pin = openPin();
     db.pragma('wal_autocheckpoint = 0');
@@ -196,7 +207,7 @@ export class BackgroundSync {
     this.busy = true;
     const target = this.commits;
     const t0 = performance.now();
-    fdatasync(fd, (err) => {
+    this.fs.fdatasync(fd, (err) => {
       if (this.closed) return;
       this.stats_.syncs++;
       this.stats_.maxSyncMs = Math.max(this.stats_.maxSyncMs, performance.now() - t0);
@@ -233,7 +244,7 @@ export class BackgroundSync {
         return;
       }
       // (4) the database on disk, then (5) let writers reuse the WAL
-      fdatasync(this.dbFd, (err) => {
+      this.fs.fdatasync(this.dbFd, (err) => {
         if (this.closed) return;
         if (err) this.failed('fdatasync of the database', err);
         else {
@@ -280,6 +291,6 @@ export class BackgroundSync {
     } catch {
       return;
     }
-    fsync(fd, () => closeSync(fd));
+    this.fs.fsync(fd, () => closeSync(fd));
   }
 }
