@@ -37,15 +37,6 @@ export interface UplinkOptions {
   monoMs?: () => number;
 }
 
-/** A record being published: its row once stored, and how its publish ended (undefined: not yet). */
-interface Sending {
-  id: string;
-  seq: number | undefined;
-  stored: boolean;
-  outcome: Error | null | undefined;
-  generation: number;
-}
-
 export type UplinkState = 'connecting' | 'online' | 'offline' | 'stopped';
 
 /**
@@ -110,39 +101,30 @@ export class Uplink {
   }
 
   /**
-   * Fresh records: `store` appends them to the outbox, and they are published. When the uplink
-   * is caught up and has room in its window (and tokens, for all but critical records), they are
-   * published first and stored in the same tick: the broker has them without waiting for the
-   * outbox write and a read back. That loses nothing commit-first would keep — until the
-   * background fsync the row exists only in memory either way — and the delivered mark still
-   * needs both: the PUBACK comes in a later tick, after the row exists, and the outbox writes
-   * the mark behind the row (background-sync.ts). Otherwise they are stored and drained in
-   * order with what waits. Returns what `store` returned.
+   * Fresh records: `store` appends them to the outbox, then they are published. When the uplink
+   * is caught up and has room in its window (and tokens, for all but critical records), they go
+   * out at once, in this tick, on the wire before anything else the tick does: no setImmediate,
+   * no read back from the outbox. The row always comes first — a process that dies after the
+   * INSERT keeps it (the page cache survives the process), while one that died between a publish
+   * and its INSERT could lose the event outright (the kernel resets a dying socket that has
+   * unread data, dropping what it had not sent). Only the fsync may come after the publish
+   * (background-sync.ts). Otherwise they wait and are drained in order with what waits.
+   * Returns what `store` returned.
    */
   deliver(records: readonly NewRecord[], store: () => StoredRecord[]): StoredRecord[] {
+    const stored = store();
     const client = this.client;
-    if (!client || !this.caughtUp || this._state !== 'online' || !this.fits(records)) {
+    // Rows the store added besides these (held ones, stored late) go in order, through the drain.
+    if (!client || !this.caughtUp || this._state !== 'online' || stored.length !== records.length || !this.fits(stored)) {
       this.caughtUp = false;
-      const stored = store();
       this.kick();
       return stored;
     }
-    const sent = records.map((r) => this.publishRecord(client, r));
-    client.sendNow?.(); // on the wire before the store, not after it
-    const stored = store();
-    const seqs = new Map(stored.map((r) => [r.id, r.seq]));
-    for (const s of sent) {
-      s.seq = seqs.get(s.id);
-      s.stored = true;
-      if (s.outcome === undefined) {
-        if (s.seq !== undefined) this.inflight.add(s.seq);
-      } else this.settle(s); // ended before the row existed: mqtt.js answers a QoS 0 write at once
+    for (const r of stored) {
+      this.inflight.add(r.seq);
+      this.publishRecord(client, r);
     }
-    // Rows the store added besides these (held ones, stored late): drain them in order.
-    if (stored.length !== records.length) {
-      this.caughtUp = false;
-      this.kick();
-    }
+    client.sendNow?.(); // mqtt-packet would send them on the next tick, after the rest of this one
     return stored;
   }
 
@@ -290,39 +272,30 @@ export class Uplink {
         this.tokens -= 1;
       }
       this.inflight.add(r.seq);
-      this.publishRecord(client, r, r.seq);
+      this.publishRecord(client, r);
     }
     this.caughtUp = !waiting;
   }
 
-  /**
-   * Publishes one record; its PUBACK marks it delivered and frees its place in the window. `seq`
-   * is its row; a fresh record gets it from `deliver` once stored, and is settled only then.
-   */
-  private publishRecord(client: MqttClientLike, r: NewRecord, seq?: number): Sending {
-    const s: Sending = { id: r.id, seq, stored: seq !== undefined, outcome: undefined, generation: this.generation };
+  /** Publishes one stored record; its PUBACK marks it delivered and frees its place in the window. */
+  private publishRecord(client: MqttClientLike, r: StoredRecord): void {
+    const gen = this.generation;
     const spec = r.kind === 'status' ? MESSAGES.status : STORED_KINDS[r.kind];
     const expiryS = r.kind === 'telemetry' ? telemetryExpiryS(this.o.config.telemetryIntervalS) : undefined;
     client.publish(this.topicFor(r), r.payload, this.publishOptions(spec, expiryS), (err) => {
-      s.outcome = err ?? null;
-      if (s.stored) this.settle(s);
+      if (gen !== this.generation) return; // a dropped connection: the row is still pending
+      this.inflight.delete(r.seq);
+      if (this.inflight.size === 0) this.onInflightEmpty?.();
+      if (err) {
+        this.caughtUp = false;
+        this.o.logger.warn({ id: r.id, err: errorMessage(err) }, 'publish failed; will resend');
+        return;
+      }
+      this.o.outbox.ack([r.id]);
+      this.published++;
+      // Caught up: nothing waits for the place this PUBACK freed.
+      if (!this.caughtUp) this.kick();
     });
-    return s;
-  }
-
-  private settle(s: Sending): void {
-    if (s.generation !== this.generation) return; // a dropped connection: the row is still pending
-    if (s.seq !== undefined) this.inflight.delete(s.seq);
-    if (this.inflight.size === 0) this.onInflightEmpty?.();
-    if (s.outcome) {
-      this.caughtUp = false;
-      this.o.logger.warn({ id: s.id, err: errorMessage(s.outcome) }, 'publish failed; will resend');
-      return;
-    }
-    this.o.outbox.ack([s.id]);
-    this.published++;
-    // Caught up: nothing waits for the place this PUBACK freed.
-    if (!this.caughtUp) this.kick();
   }
 
   private scheduleRateDrain(): void {
