@@ -95,7 +95,8 @@ describe('shaft fusion, property-based', () => {
           f.door(s.doorClosed);
           if (t % 140 === 0) f.pressure(env.pressurePa(s.positionMm, t) + n.baroNoisePa * gauss(random), t);
           const speed = f.speed(t);
-          if (speed.quality === 'good') expect(Math.abs(speed.value - s.speedMps), `speed at ${t}`).toBeLessThanOrEqual(0.1);
+          // 1e-9: a run found an error of 0.10000000000000164, the bound itself in floating point.
+          if (speed.quality === 'good') expect(Math.abs(speed.value - s.speedMps), `speed at ${t}`).toBeLessThanOrEqual(0.1 + 1e-9);
           if (s.doorOpen && !wasOpen) {
             const p = f.position(t);
             expect(p.quality).toBe('good');
