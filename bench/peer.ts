@@ -8,6 +8,11 @@ import { type Arrival, benchDir, median, percentile, procStats, round, runGatewa
 const RUNS = Number(process.env.ELEVGW_BENCH_PEER_RUNS ?? 3);
 const WINDOW_S = Number(process.env.ELEVGW_BENCH_PEER_S ?? 60);
 const WARMUP_MS = 5000;
+/** Which poll periods and which gateways run (an hour-long latency run needs only one of each). */
+const PERIODS = (process.env.ELEVGW_BENCH_PEER_PERIODS ?? '100,10').split(',').map(Number);
+const WHO = (process.env.ELEVGW_BENCH_PEER_WHO ?? 'elevgw,floor').split(',') as Who[];
+for (const w of WHO) if (w !== 'elevgw' && w !== 'floor') throw new Error(`ELEVGW_BENCH_PEER_WHO: expected elevgw and/or floor, got "${w}"`);
+for (const p of PERIODS) if (!(p > 0)) throw new Error(`ELEVGW_BENCH_PEER_PERIODS: expected poll periods in ms, got "${p}"`);
 
 interface Change {
   at: number;
@@ -107,8 +112,8 @@ async function run(periodMs: number, who: Who): Promise<RunFigures> {
 export async function benchPeer(): Promise<Record<string, number | string>> {
   if (spawnSync('mosquitto', ['-h']).error) return { peer: 'skipped: mosquitto not installed' };
   const out: Record<string, number | string> = {};
-  for (const periodMs of [100, 10]) {
-    for (const who of ['elevgw', 'floor'] as const) {
+  for (const periodMs of PERIODS) {
+    for (const who of WHO) {
       const runs: RunFigures[] = [];
       for (let i = 0; i < RUNS; i++) runs.push(await run(periodMs, who));
       Object.assign(out, figures(runs, who === 'elevgw' ? `peer ${periodMs} ms polls:` : `peer ${periodMs} ms polls, floor:`, who === 'elevgw'));
