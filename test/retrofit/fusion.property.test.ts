@@ -23,6 +23,61 @@ function expectSane(f: ShaftFusion, now: number): void {
   expect(finite(st.biasMps2)).toBe(true);
 }
 
+interface TripCase {
+  seed: number;
+  noiseDensityUg: number;
+  offsetMps2: number;
+  scaleError: number;
+  trendPaPerDay: number;
+  baroNoisePa: number;
+  jitterMm: number;
+  trips: number[];
+}
+
+/**
+ * The car serves `trips` (a call whenever idle, from 5 s on) with the sensors' imperfections of
+ * `n`: whenever the fused speed is good it is within 0.1 m/s, and at each door opening the
+ * position is good and within 50 mm.
+ */
+function simulateTrips(n: TripCase): void {
+  const levels = Array.from({ length: 10 }, (_, i) => i * 3000);
+  const car = new VirtualElevator({ floorLevelsMm: levels });
+  const imu = new ImuModel({ seed: n.seed, noiseDensityUg: n.noiseDensityUg, offsetMps2: n.offsetMps2, scaleError: n.scaleError });
+  const env = new Environment(levels, { seed: n.seed, trendPaPerDay: n.trendPaPerDay });
+  const vanes = new VaneSensors(levels, { seed: n.seed, jitterMm: n.jitterMm, mountingMm: 0 });
+  const random = prng(n.seed);
+  const f = new ShaftFusion({ shaft: shaftModel(levels), accelFullScaleMps2: G, staleAfterMs: 3000, startLanding: 0 });
+  const axes: [number, number, number] = [0, 0, 0];
+  let prev = car.state();
+  vanes.move(prev.positionMm, 0);
+  f.sensor('upper', vanes.upper, 0);
+  f.sensor('lower', vanes.lower, 0);
+  let wasOpen = false;
+  let t = 0;
+  const calls = [...n.trips];
+  for (; t < 30_000 + calls.length * 40_000; t += 20) {
+    if (car.idle() && t > 5000 && calls.length > 0) car.call(calls.shift()!);
+    car.step(20);
+    const s = car.state();
+    f.accel(imu.sample((s.speedMps - prev.speedMps) / 0.02, 20, axes)[2], t);
+    for (const e of vanes.move(s.positionMm, t)) {
+      f.sensor('upper', e.upper, e.atMs);
+      f.sensor('lower', e.lower, e.atMs);
+    }
+    f.door(s.doorClosed);
+    if (t % 140 === 0) f.pressure(env.pressurePa(s.positionMm, t) + n.baroNoisePa * gauss(random), t);
+    const speed = f.speed(t);
+    if (speed.quality === 'good') expect(Math.abs(speed.value - s.speedMps), `speed at ${t}`).toBeLessThanOrEqual(0.1);
+    if (s.doorOpen && !wasOpen) {
+      const p = f.position(t);
+      expect(p.quality).toBe('good');
+      expect(Math.abs(p.value - s.positionMm), `stop at ${t}`).toBeLessThanOrEqual(50);
+    }
+    wasOpen = s.doorOpen;
+    prev = s;
+  }
+}
+
 const anyNumber = fc.oneof(fc.double(), fc.constantFrom(Number.NaN, Infinity, -Infinity, 0, 1e308, -1e308, 9.80665, 101_325));
 
 describe('shaft fusion, property-based', () => {
@@ -68,44 +123,7 @@ describe('shaft fusion, property-based', () => {
       trips: fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 2, maxLength: 5 }),
     });
     fc.assert(
-      fc.property(noise, (n) => {
-        const levels = Array.from({ length: 10 }, (_, i) => i * 3000);
-        const car = new VirtualElevator({ floorLevelsMm: levels });
-        const imu = new ImuModel({ seed: n.seed, noiseDensityUg: n.noiseDensityUg, offsetMps2: n.offsetMps2, scaleError: n.scaleError });
-        const env = new Environment(levels, { seed: n.seed, trendPaPerDay: n.trendPaPerDay });
-        const vanes = new VaneSensors(levels, { seed: n.seed, jitterMm: n.jitterMm, mountingMm: 0 });
-        const random = prng(n.seed);
-        const f = new ShaftFusion({ shaft: shaftModel(levels), accelFullScaleMps2: G, staleAfterMs: 3000, startLanding: 0 });
-        const axes: [number, number, number] = [0, 0, 0];
-        let prev = car.state();
-        vanes.move(prev.positionMm, 0);
-        f.sensor('upper', vanes.upper, 0);
-        f.sensor('lower', vanes.lower, 0);
-        let wasOpen = false;
-        let t = 0;
-        const calls = [...n.trips];
-        for (; t < 30_000 + calls.length * 40_000; t += 20) {
-          if (car.idle() && t > 5000 && calls.length > 0) car.call(calls.shift()!);
-          car.step(20);
-          const s = car.state();
-          f.accel(imu.sample((s.speedMps - prev.speedMps) / 0.02, 20, axes)[2], t);
-          for (const e of vanes.move(s.positionMm, t)) {
-            f.sensor('upper', e.upper, e.atMs);
-            f.sensor('lower', e.lower, e.atMs);
-          }
-          f.door(s.doorClosed);
-          if (t % 140 === 0) f.pressure(env.pressurePa(s.positionMm, t) + n.baroNoisePa * gauss(random), t);
-          const speed = f.speed(t);
-          if (speed.quality === 'good') expect(Math.abs(speed.value - s.speedMps), `speed at ${t}`).toBeLessThanOrEqual(0.1);
-          if (s.doorOpen && !wasOpen) {
-            const p = f.position(t);
-            expect(p.quality).toBe('good');
-            expect(Math.abs(p.value - s.positionMm), `stop at ${t}`).toBeLessThanOrEqual(50);
-          }
-          wasOpen = s.doorOpen;
-          prev = s;
-        }
-      }),
+      fc.property(noise, (n) => simulateTrips(n)),
       // A fixed seed, so CI is repeatable. OPEN FINDING (2026-12-02): with the accelerometer's scale
       // error at 1.9–2 % the fused speed error passes 0.1 m/s, 7.7 s into a trip from landing 2 to 0
       // (counterexamples shrunk to scaleError 0.01926, 0.01898, 0.02 with 450 µg/√Hz noise). The
@@ -114,4 +132,16 @@ describe('shaft fusion, property-based', () => {
       { numRuns: 25, seed: Number(process.env.ELEVGW_FC_SEED ?? 20261202) },
     );
   });
+});
+
+describe('shaft fusion, the accelerometer sensitivity error (fixed cases)', () => {
+  // Deterministic cases the property once found (2026-12-02): the speed error passed 0.1 m/s
+  // within the first trip, the scale state pulled the wrong way by the barometer. They fail today:
+  // `it.fails` until the fusion is fixed.
+  const quiet = { offsetMps2: 0, trendPaPerDay: 0, baroNoisePa: 0, jitterMm: 0 };
+  it.fails.each<[string, TripCase]>([
+    ['+2 %, 410 µg/√Hz, landing 7 then 3', { ...quiet, seed: 628871, noiseDensityUg: 410, scaleError: 0.02, trips: [7, 3] }],
+    ['+3 %, 50 µg/√Hz, landing 2 then 0', { ...quiet, seed: 1, noiseDensityUg: 50, scaleError: 0.03, trips: [2, 0] }],
+    ['−3 %, 500 µg/√Hz, −0.6 m/s² offset, landing 4 then 5', { ...quiet, seed: 219532, noiseDensityUg: 500, offsetMps2: -0.6, scaleError: -0.03, trips: [4, 5] }],
+  ])('%s: speed within 0.1 m/s, stops within 50 mm', (_, n) => simulateTrips(n));
 });
