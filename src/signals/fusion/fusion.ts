@@ -60,7 +60,11 @@ export interface FusionStatus {
   relearnAdvised: boolean;
 }
 
-const DEFAULT_TUNING: KalmanTuning = { accelSigma: 0.05, biasWalk: 0.002, offsetWalkMoving: 0.15, offsetWalkStill: 0.005, baroLagS: 0.5 };
+/**
+ * `offsetWalkPerMetre`: 0.5 m per √m is ≈ 0.9 m (10 Pa) per 3 m floor, the order of what a day's
+ * stack effect moves one landing's pressure against its neighbour's.
+ */
+const DEFAULT_TUNING: KalmanTuning = { accelSigma: 0.05, biasWalk: 0.002, offsetWalk: 0.005, offsetWalkPerMetre: 0.5, baroLagS: 0.5 };
 /** Baro height noise at the floor-change preset (≈ 6 cm RMS) plus signature interpolation, m. */
 const BARO_SIGMA_M = 0.12;
 /** Where a Hall sensor switches: repeatability plus the timing of the report, m and s. */

@@ -7,7 +7,8 @@
  *   b  accelerometer bias, m/s² (offset, temperature drift, the sensor's g against ours)
  *   y  what the barometer reports, m: h seen through the sensor's IIR filter (a first-order lag)
  *   c  the barometric offset, m: weather, sensor temperature drift and what the learned pressure
- *      signatures miss of today's stack effect, as a slow random walk
+ *      signatures miss of today's stack effect, a random walk with time and with the distance
+ *      travelled
  *   s  the accelerometer's sensitivity error (MEMS parts are off by up to ±3 %): 1 % of the
  *      deceleration into a landing is a few mm of levelling error, so it is estimated too
  *   L  how far the vane the car is at sits from its landing's level in the table, m: levels are
@@ -37,10 +38,16 @@ export interface KalmanTuning {
   accelSigma: number;
   /** Bias random walk, m/s² per √s. */
   biasWalk: number;
-  /** Barometric offset random walk while the car moves, m per √s. */
-  offsetWalkMoving: number;
-  /** ... and while it stands (weather and temperature only), m per √s. */
-  offsetWalkStill: number;
+  /** Barometric offset random walk with time (weather, the sensor's temperature), m per √s. */
+  offsetWalk: number;
+  /**
+   * ... and with the distance the car travels, m per √m: what the pressure signatures miss of
+   * today's stack effect between the landings, and of the barometer's lag. It grows with the
+   * height covered, not the time taken: a barometric height error proportional to the distance
+   * is exactly what an accelerometer sensitivity error looks like, so a barometer trusted beyond
+   * its signatures would "learn" a sensitivity error that is not there (docs/retrofit.md).
+   */
+  offsetWalkPerMetre: number;
   /** Time constant of the barometer's IIR filter as seen by the reads, s. */
   baroLagS: number;
 }
@@ -125,8 +132,8 @@ export class ShaftKalman {
     this.add(V, H, g0 * dt * q);
     this.add(V, V, dt * dt * q);
     this.add(B, B, this.t.biasWalk * this.t.biasWalk * dt);
-    const walk = still ? this.t.offsetWalkStill : this.t.offsetWalkMoving;
-    this.add(C, C, walk * walk * dt);
+    const travelled = still ? 0 : Math.abs(x[V]!) * dt;
+    this.add(C, C, this.t.offsetWalk ** 2 * dt + this.t.offsetWalkPerMetre ** 2 * travelled);
     this.add(Y, Y, 1e-6 * dt); // the IIR model is an approximation of discrete conversions
     this.add(S, S, 1e-8 * dt);
   }
