@@ -55,7 +55,9 @@ function simulateTrips(n: TripCase): void {
   let wasOpen = false;
   let t = 0;
   const calls = [...n.trips];
-  for (; t < 30_000 + calls.length * 40_000; t += 20) {
+  // 40 s a trip is enough for the longest (27 m, doors and dwell included).
+  const endMs = 30_000 + n.trips.length * 40_000;
+  for (; t < endMs; t += 20) {
     if (car.idle() && t > 5000 && calls.length > 0) car.call(calls.shift()!);
     car.step(20);
     const s = car.state();
