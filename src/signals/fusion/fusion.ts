@@ -62,15 +62,19 @@ export interface FusionStatus {
 
 /**
  * `offsetWalkPerMetre`: 0.5 m per √m is ≈ 0.9 m (10 Pa) per 3 m floor, the order of what a day's
- * stack effect moves one landing's pressure against its neighbour's.
+ * stack effect moves one landing's pressure against its neighbour's. `offsetGradient`: 15 % of the
+ * furthest the car has gone from the last vane, the pressure-per-metre a table may be off by over a long stretch —
+ * the nominal 11.8 Pa/m against the shaft air's density (±5 % over the year) and a cold night's
+ * stack effect (58 Pa over 48 m is 10 %), or learned signatures against a stack effect unlike the
+ * learning run's.
  */
-const DEFAULT_TUNING: KalmanTuning = { accelSigma: 0.05, biasWalk: 0.002, offsetWalk: 0.005, offsetWalkPerMetre: 0.5, baroLagS: 0.5 };
+const DEFAULT_TUNING: KalmanTuning = { accelSigma: 0.05, biasWalk: 0.002, offsetWalk: 0.005, offsetWalkPerMetre: 0.5, offsetGradient: 0.15, baroLagS: 0.5 };
 /** Baro height noise at the floor-change preset (≈ 6 cm RMS) plus signature interpolation, m. */
 const BARO_SIGMA_M = 0.12;
 /** Where a Hall sensor switches: repeatability plus the timing of the report, m and s. */
 const EDGE_SIGMA_M = 0.004;
 const EDGE_TIMING_S = 0.006;
-/** An edge further than this from where the car should be is refused (and counted), m. */
+/** An identified edge further than this from where the car should be is refused (and counted), m, unless the filter's own σ allows more (edgeGate). */
 const EDGE_GATE_M = 1.0;
 /** How far a landing's level in the table may be from its vane, m (a learning run's levels, or the drawings'). */
 const LEVEL_SIGMA_M = 0.03;
@@ -183,7 +187,7 @@ export class ShaftFusion {
     const l = this.o.shaft.landings[landing]!;
     const z = (l.levelMm + edgeOffsetMm(l.edges, edge)) / 1000;
     const identified = this.counter.absolute;
-    if (identified && Math.abs(z - predicted) > EDGE_GATE_M) {
+    if (identified && Math.abs(z - predicted) > this.edgeGate(landing)) {
       this.stats.anchorsRejected++;
       return;
     }
@@ -199,8 +203,10 @@ export class ShaftFusion {
     // The edge is where the vane is: the table's level, moved by the vane's own offset (state L).
     const result = this.kf.update([1, dt, 0, 0, 0, 0, -1], z, r, identified ? 8 : 1e6);
     if (identified && sameVane) this.drift.edge(landing, inVane);
-    if (result.accepted) this.stats.anchors++;
-    else this.stats.anchorsRejected++;
+    if (result.accepted) {
+      this.stats.anchors++;
+      this.kf.anchored();
+    } else this.stats.anchorsRejected++;
   }
 
   /** The car door: closed, or not (opening, open, closing); undefined when unknown. */
@@ -321,6 +327,20 @@ export class ShaftFusion {
     const b = ls[i + 1]!;
     const t = (heightM * 1000 - a.levelMm) / (b.levelMm - a.levelMm);
     return a.pressurePa + t * (b.pressurePa - a.pressurePa);
+  }
+
+  /**
+   * How far an identified edge may be from the prediction, m: 1 m, or 3σ of the height where the
+   * filter itself is less sure (a long run without vanes), but never half-way to a neighbouring
+   * landing, whose vane a miscount would have found.
+   */
+  private edgeGate(landing: number): number {
+    const ls = this.o.shaft.landings;
+    const level = ls[landing]!.levelMm;
+    let spacing = Infinity;
+    if (landing > 0) spacing = Math.min(spacing, level - ls[landing - 1]!.levelMm);
+    if (landing < ls.length - 1) spacing = Math.min(spacing, ls[landing + 1]!.levelMm - level);
+    return Math.max(EDGE_GATE_M, Math.min(3 * Math.sqrt(this.kf.variance(H)), spacing / 2000));
   }
 
   /** The landing of the vane the car is at: absolute once identified, else with the lowest vane seen as the bottom. */

@@ -8,7 +8,7 @@
  *   y  what the barometer reports, m: h seen through the sensor's IIR filter (a first-order lag)
  *   c  the barometric offset, m: weather, sensor temperature drift and what the learned pressure
  *      signatures miss of today's stack effect, a random walk with time and with the distance
- *      travelled
+ *      travelled, growing too in proportion to the furthest from the last vane (a gradient error)
  *   s  the accelerometer's sensitivity error (MEMS parts are off by up to ±3 %): 1 % of the
  *      deceleration into a landing is a few mm of levelling error, so it is estimated too
  *   L  how far the vane the car is at sits from its landing's level in the table, m: levels are
@@ -48,6 +48,13 @@ export interface KalmanTuning {
    * its signatures would "learn" a sensitivity error that is not there (docs/retrofit.md).
    */
   offsetWalkPerMetre: number;
+  /**
+   * ... and in proportion to the furthest the car has gone from the last vane, m per m (one
+   * standard deviation of the table's pressure-per-height gradient error): over a long stretch
+   * without vanes the signatures' error is a gradient error, proportional to the height covered,
+   * not to its root, and bounded by the shaft (going up and down does not add to it).
+   */
+  offsetGradient: number;
   /** Time constant of the barometer's IIR filter as seen by the reads, s. */
   baroLagS: number;
 }
@@ -65,6 +72,9 @@ export class ShaftKalman {
   readonly x = new Float64Array(N);
   readonly P = new Float64Array(N * N);
   private readonly ph = new Float64Array(N);
+  /** Height of the last vane, m, and the furthest the car has been from it since (the gradient part of the offset's growth). */
+  private vaneH = 0;
+  private fromVaneM = 0;
 
   constructor(private readonly t: KalmanTuning) {
     this.reset(0, 100, 0, 0.5);
@@ -73,6 +83,8 @@ export class ShaftKalman {
   /** Starts over from a height (with its variance), a bias guess and what is known of the sensitivity. */
   reset(h: number, hVar: number, bias: number, biasSigma: number, scale = 0, scaleSigma = 0.03): void {
     this.x.fill(0);
+    this.vaneH = h;
+    this.fromVaneM = 0;
     this.x[H] = h;
     this.x[Y] = h;
     this.x[B] = bias;
@@ -133,7 +145,11 @@ export class ShaftKalman {
     this.add(V, V, dt * dt * q);
     this.add(B, B, this.t.biasWalk * this.t.biasWalk * dt);
     const travelled = still ? 0 : Math.abs(x[V]!) * dt;
-    this.add(C, C, this.t.offsetWalk ** 2 * dt + this.t.offsetWalkPerMetre ** 2 * travelled);
+    // A gradient error's σ is k·d, d the furthest from the last vane: its variance grows by k²·(d'² − d²).
+    const d = Math.max(this.fromVaneM, Math.abs(x[H]! - this.vaneH));
+    const gradient = this.t.offsetGradient ** 2 * (d * d - this.fromVaneM * this.fromVaneM);
+    this.fromVaneM = d;
+    this.add(C, C, this.t.offsetWalk ** 2 * dt + this.t.offsetWalkPerMetre ** 2 * travelled + gradient);
     this.add(Y, Y, 1e-6 * dt); // the IIR model is an approximation of discrete conversions
     this.add(S, S, 1e-8 * dt);
   }
@@ -184,6 +200,12 @@ export class ShaftKalman {
     this.add(Y, Y, Math.min(1e4, v * gapS * gapS));
   }
 
+  /** An edge was placed: the height is known here, the barometer's gradient error starts again from zero. */
+  anchored(): void {
+    this.vaneH = this.x[H]!;
+    this.fromVaneM = 0;
+  }
+
   /** A new vane: its offset from the table's level is unknown again, to `sigma` (m). */
   newVane(sigma: number): void {
     this.x[L] = 0;
@@ -198,6 +220,7 @@ export class ShaftKalman {
   shift(dh: number): void {
     this.x[H] = this.x[H]! + dh;
     this.x[Y] = this.x[Y]! + dh;
+    this.vaneH += dh;
     this.x[C] = this.x[C]! - dh; // the barometer's reading did not move
   }
 
