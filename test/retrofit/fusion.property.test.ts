@@ -213,11 +213,11 @@ describe('shaft fusion, a 33 m express zone without vanes', () => {
   // At the simulated default stack effect (a cold night, ≈ 58 Pa top to bottom here, 4-5 m of
   // height over the shaft) the walk with √distance alone still lost the position on about a third
   // of such runs (stops 0.1-0.5 m off, reported bad, the vane beyond refused by the fixed 1 m edge
-  // gate). Fixed 2026-12-02: the offset also grows in proportion to the furthest the car has gone
-  // from the last vane (a gradient error, kalman.ts), and an edge is gated by the filter's own σ up
-  // to half-way to the neighbouring landing (fusion.ts). A scratch sweep, 20 seeds × 3 trip patterns
-  // × −3 %, 0, +3 %: 0 of 180 fail (before: 65), and 0 of 180 at 1.5× the stack effect (before: 84
-  // of the first 90).
+  // gate). 2026-12-02: the offset also grows in proportion to the furthest the car has gone from
+  // the last vane (a gradient error, kalman.ts). A scratch sweep, 20 seeds × 3 trip patterns ×
+  // −3 %, 0, +3 %: 4 of 180 still end a trip with the position bad (all seed 9; before: 65 of 180).
+  // Widening the edge gate by the filter's σ brought that to 0 but let a spurious pulse 1 m short
+  // of a vane in as its edge (below), so the gate stays 1 m.
   const levels = [0, 3000, 6000, 39_000, 42_000, 45_000, 48_000];
   const realistic = { noiseDensityUg: 200, offsetMps2: 0.3, trendPaPerDay: -500, baroNoisePa: 1, jitterMm: 1, levels };
   it.each<[string, TripCase]>([
@@ -235,8 +235,9 @@ describe('shaft fusion, a Hall sensor that misses a vane or sees one that is not
   // good: the count stays a landing behind (or ahead) and every edge after it is refused as an
   // anchor. A spurious pulse between vanes counts a vane early and the real vane is then taken
   // for the same one, so the count is right again; but near a vane its edge is a wrong anchor.
-  // Added 2026-12-02 with the σ edge gate (7c66d26), which may accept an identified edge up to
-  // half-way to the neighbouring landing after a long run without vanes.
+  // Added 2026-12-02 against an edge gate widened by the filter's σ after a long run without
+  // vanes: it took a pulse 1 m short of the arrival vane for the vane's edge and read good
+  // 1.07-1.11 m off at the stop (7 of 9 variants each way). The gate is 1 m again; both pass.
   const ten = Array.from({ length: 10 }, (_, i) => i * 3000);
   const express = [0, 3000, 6000, 39_000, 42_000, 45_000, 48_000];
   const realistic = { noiseDensityUg: 200, offsetMps2: 0.3, trendPaPerDay: -500, baroNoisePa: 1, jitterMm: 1 };
@@ -269,32 +270,6 @@ describe('shaft fusion, a Hall sensor that misses a vane or sees one that is not
     ['3 m floors: a spurious upper pulse 1.2 m below a vane going up', floors([6, 9, 0, 9, 4]), { kind: 'spurious', sensor: 'upper', atMm: 9000 - UPPER_LOW_MM - 1200, up: true }],
     ['express zone, no fault', zone([5, 0, 6, 2]), undefined],
     ['express zone: the upper sensor misses the arrival vane going up', zone([5, 0, 6, 2]), { kind: 'miss', sensor: 'upper', landing: 3, up: true }],
-  ])('%s: never good and off at a door, good again later', (_, cases, fault) => expect(goodAndOff(cases, fault)).toEqual([]));
-
-  // KNOWN TO FAIL (2026-12-02), src/ left as it is for a decision; figures are stops reported good
-  // and off, over the nine variants, with the code of 7c66d26 (and before it, 7c66d26^):
-  // - 3 m floors, upper misses landing 3 going up: the count stays a landing behind, every edge
-  //   is refused, the height rests on the barometer and still reads good 50-152 mm off at the
-  //   next two stops (before: 44-206 mm, all nine variants); good again once the car has been to
-  //   the bottom (reads bad there) and the top.
-  // - 3 m floors, lower misses landing 5 going down: the count runs a landing ahead; counting
-  //   past the top restarts it, the unidentified frame puts the car 40 m off, and when the count
-  //   re-identifies at the bottom the height is 4.6 m off with a small σ, good, and every edge is
-  //   refused from then on: never recovers (worst while good 13 m; the same before).
-  // - express zone, lower misses the arrival vane going down: the same, re-identified 1.5-1.7 m
-  //   off (5.5 m at +3 %), good, not recovered (the same before, 1.5-1.6 m).
-  // - express zone, a spurious upper pulse 1 m below the arrival vane going up: the σ gate
-  //   accepts it as the vane's edge (the filter's σ is over 0.33 m after 33 m); the real edges then
-  //   fail the update's 8σ test against the anchor just taken, and the stop reads good 1.07-1.11 m
-  //   off (7 of 9); good again at the next stop. Before 7c66d26 the 1 m gate refused the pulse:
-  //   no stop good and off (one seed failed as without the fault, the express zone itself).
-  // - express zone, a spurious lower pulse 1 m above the arrival vane going down: the same, good
-  //   1.09-1.11 m off at the bottom (7 of 9). Before: never good and off, but the last stop at
-  //   6 m bad 143-169 mm in all nine (not recovered: the express zone itself before 7c66d26).
-  it.fails.each<[string, TripCase[], HallFault | undefined]>([
-    ['3 m floors: the upper sensor misses landing 3 going up', floors([6, 9, 0, 9, 4]), { kind: 'miss', sensor: 'upper', landing: 3, up: true }],
-    ['3 m floors: the lower sensor misses landing 5 going down', floors([8, 2, 9, 0, 9, 4]), { kind: 'miss', sensor: 'lower', landing: 5, up: false }],
-    ['express zone: the lower sensor misses the arrival vane going down', zone([6, 0, 6, 0, 2]), { kind: 'miss', sensor: 'lower', landing: 2, up: false }],
     [
       'express zone: a spurious upper pulse 1 m below the arrival vane going up',
       zone([5, 0, 6, 2]),
@@ -305,5 +280,24 @@ describe('shaft fusion, a Hall sensor that misses a vane or sees one that is not
       zone([6, 0, 6, 2]),
       { kind: 'spurious', sensor: 'lower', atMm: 6000 + UPPER_LOW_MM + 1000, up: false },
     ],
+  ])('%s: never good and off at a door, good again later', (_, cases, fault) => expect(goodAndOff(cases, fault)).toEqual([]));
+
+  // KNOWN TO FAIL (2026-12-02): a missed vane is a miscount nothing detects yet (docs/retrofit.md,
+  // "A missed vane"). Stops reported good and off, over the nine variants (the same with the edge
+  // gate at 1 m, with it widened by σ, and before the offset's gradient walk):
+  // - 3 m floors, upper misses landing 3 going up: the count stays a landing behind, every edge
+  //   is refused, the height rests on the barometer and still reads good 44-206 mm off at the
+  //   next two stops; good again once the car has been to the bottom (reads bad there) and the top.
+  // - 3 m floors, lower misses landing 5 going down: the count runs a landing ahead; counting
+  //   past the top restarts it, the unidentified frame puts the car 40 m off, and when the count
+  //   re-identifies at the bottom the height is 4.6 m off with a small σ, good, and every edge is
+  //   refused from then on: never recovers (worst while good 13 m).
+  // - express zone, lower misses the arrival vane going down: the same, re-identified 1.5-1.7 m
+  //   off (5.5 m at +3 %), good, not recovered.
+  // Each case passes as "failing" while any one of its nine variants fails.
+  it.fails.each<[string, TripCase[], HallFault | undefined]>([
+    ['3 m floors: the upper sensor misses landing 3 going up', floors([6, 9, 0, 9, 4]), { kind: 'miss', sensor: 'upper', landing: 3, up: true }],
+    ['3 m floors: the lower sensor misses landing 5 going down', floors([8, 2, 9, 0, 9, 4]), { kind: 'miss', sensor: 'lower', landing: 5, up: false }],
+    ['express zone: the lower sensor misses the arrival vane going down', zone([6, 0, 6, 0, 2]), { kind: 'miss', sensor: 'lower', landing: 2, up: false }],
   ])('KNOWN TO FAIL: %s: never good and off at a door, good again later', (_, cases, fault) => expect(goodAndOff(cases, fault)).toEqual([]));
 });

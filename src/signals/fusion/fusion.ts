@@ -74,7 +74,11 @@ const BARO_SIGMA_M = 0.12;
 /** Where a Hall sensor switches: repeatability plus the timing of the report, m and s. */
 const EDGE_SIGMA_M = 0.004;
 const EDGE_TIMING_S = 0.006;
-/** An identified edge further than this from where the car should be is refused (and counted), m, unless the filter's own σ allows more (edgeGate). */
+/**
+ * An identified edge further than this from where the car should be is refused (and counted), m.
+ * Fixed, not widened by the filter's σ after a long run: a wider gate took a spurious Hall pulse
+ * 1 m short of a vane for its edge and read good 1.1 m off (test/retrofit/fusion.property.test.ts).
+ */
 const EDGE_GATE_M = 1.0;
 /** How far a landing's level in the table may be from its vane, m (a learning run's levels, or the drawings'). */
 const LEVEL_SIGMA_M = 0.03;
@@ -187,7 +191,7 @@ export class ShaftFusion {
     const l = this.o.shaft.landings[landing]!;
     const z = (l.levelMm + edgeOffsetMm(l.edges, edge)) / 1000;
     const identified = this.counter.absolute;
-    if (identified && Math.abs(z - predicted) > this.edgeGate(landing)) {
+    if (identified && Math.abs(z - predicted) > EDGE_GATE_M) {
       this.stats.anchorsRejected++;
       return;
     }
@@ -327,20 +331,6 @@ export class ShaftFusion {
     const b = ls[i + 1]!;
     const t = (heightM * 1000 - a.levelMm) / (b.levelMm - a.levelMm);
     return a.pressurePa + t * (b.pressurePa - a.pressurePa);
-  }
-
-  /**
-   * How far an identified edge may be from the prediction, m: 1 m, or 3σ of the height where the
-   * filter itself is less sure (a long run without vanes), but never half-way to a neighbouring
-   * landing, whose vane a miscount would have found.
-   */
-  private edgeGate(landing: number): number {
-    const ls = this.o.shaft.landings;
-    const level = ls[landing]!.levelMm;
-    let spacing = Infinity;
-    if (landing > 0) spacing = Math.min(spacing, level - ls[landing - 1]!.levelMm);
-    if (landing < ls.length - 1) spacing = Math.min(spacing, ls[landing + 1]!.levelMm - level);
-    return Math.max(EDGE_GATE_M, Math.min(3 * Math.sqrt(this.kf.variance(H)), spacing / 2000));
   }
 
   /** The landing of the vane the car is at: absolute once identified, else with the lowest vane seen as the bottom. */
