@@ -82,6 +82,14 @@ const EDGE_TIMING_S = 0.006;
 const EDGE_GATE_M = 1.0;
 /** How far a landing's level in the table may be from its vane, m (a learning run's levels, or the drawings'). */
 const LEVEL_SIGMA_M = 0.03;
+/**
+ * The identified edges of this many different vanes in a row refused: the count is off (a missed
+ * vane) or the filter is, and the landing is no longer believed. One vane's edges refused is a
+ * spurious pulse or a long run's drift, which the next vane settles.
+ */
+const LOST_AFTER_VANES = 2;
+/** Both Hall sensors on: the car is within the door zone, ±150 mm of its vane (σ of a uniform spread, plus margin), m. */
+const DOOR_ZONE_SIGMA_M = 0.1;
 /** A gap between accelerometer samples longer than this is not bridged by prediction, s. */
 const MAX_GAP_S = 2;
 
@@ -112,6 +120,18 @@ export class ShaftFusion {
   /** The landing whose vane the offset state L belongs to. */
   private anchoredVane: number | undefined;
   private biasKnown = false;
+  /**
+   * The identification is refuted: edges of two vanes in a row refused, or the count ran past an
+   * end. The position reads bad until an edge fits the count again, or the landing is found anew.
+   */
+  private lost = false;
+  /** Lost, vanes counted afresh from where the identification was refuted: a landing once the car has seen the whole shaft. */
+  private recount: VaneCounter | undefined;
+  /** Re-identified from the height at a standstill: the position waits for an edge to confirm it. */
+  private awaitingEdge = false;
+  /** Refused identified edges: how many different vanes in a row, and the last one's index. */
+  private refusedVanes = 0;
+  private refusedAt: number | undefined;
   private stats = { anchors: 0, anchorsRejected: 0, baroRejected: 0 };
 
   constructor(private readonly o: FusionOptions) {
@@ -147,6 +167,7 @@ export class ShaftFusion {
       this.kf.update([0, 1, 0, 0, 0, 0, 0], 0, 1e-4, 50);
       if (this.kf.variance(B) < 0.02 ** 2) this.biasKnown = true;
       this.stillSince ??= at;
+      this.reidentify();
       this.reference(at);
     } else this.stillSince = undefined;
     this.lastAccelAt = at;
@@ -181,24 +202,48 @@ export class ShaftFusion {
     this.inZoneSince = this.upper && this.lower ? (this.inZoneSince ?? at) : undefined;
     if (before === undefined || before === active) return;
     const edge = classifyEdge(which, active, which === 'upper' ? this.lower : this.upper);
+    const wasAbsolute = this.counter.absolute;
     this.counter.edge(edge, active);
+    let recounted = this.lost && !wasAbsolute && this.counter.absolute;
+    if (this.recount !== undefined) {
+      this.recount.edge(edge, active);
+      if (this.recount.absolute && this.recount.index !== undefined) {
+        this.counter.identify(this.recount.index);
+        recounted = true;
+      }
+    }
+    // Counted past an end: the count was wrong, and restarts relative to here.
+    if (wasAbsolute && !this.counter.absolute && !this.lost) this.lose();
+    // Lost with the count restarted, the filter keeps its own height (no hypothetical frame: the
+    // height may be what finds the landing again) until a count has spanned the shaft.
+    if (this.lost && !this.counter.absolute) {
+      this.o.onEdge?.({ landing: undefined, sensor: which, end: edge.end, heightM: this.kf.x[H]!, at });
+      return;
+    }
     this.rebaseHypothesis();
     const landing = this.vaneLanding();
     const dt = this.lastAccelAt === undefined ? 0 : Math.max(0, (at - this.lastAccelAt) / 1000);
     const predicted = this.kf.x[H]! + this.kf.x[V]! * dt;
-    this.o.onEdge?.({ landing: this.counter.absolute ? landing : undefined, sensor: which, end: edge.end, heightM: predicted, at });
+    this.o.onEdge?.({ landing: this.identified() ? landing : undefined, sensor: which, end: edge.end, heightM: predicted, at });
     if (landing === undefined || this.o.learning) return;
     const l = this.o.shaft.landings[landing]!;
     const z = (l.levelMm + edgeOffsetMm(l.edges, edge)) / 1000;
     const identified = this.counter.absolute;
-    if (identified && Math.abs(z - predicted) > EDGE_GATE_M) {
-      this.stats.anchorsRejected++;
-      return;
-    }
     // The first edge of a vane places the vane (its offset from the table, state L); the later ones
     // must agree with it, within the edges' accuracy: if they do not, the vane's geometry changed.
     const sameVane = landing === this.anchoredVane;
-    if (!sameVane) {
+    if (recounted) {
+      // Found again by counting across the shaft: the filter's height is what was refuted, so it
+      // starts again from this edge, as after a cold start.
+      this.found();
+      this.anchoredVane = landing;
+      this.kf.newVane(LEVEL_SIGMA_M);
+      this.kf.reanchor(z - this.kf.x[V]! * dt, DOOR_ZONE_SIGMA_M ** 2);
+    } else if (identified && Math.abs(z - predicted) > EDGE_GATE_M) {
+      this.stats.anchorsRejected++;
+      if (!this.lost) this.refused();
+      return;
+    } else if (!sameVane) {
       this.anchoredVane = landing;
       this.kf.newVane(LEVEL_SIGMA_M);
     }
@@ -210,7 +255,69 @@ export class ShaftFusion {
     if (result.accepted) {
       this.stats.anchors++;
       this.kf.anchored();
-    } else this.stats.anchorsRejected++;
+      // Lost, an edge that fits the count again: the filter had drifted (a long run without vanes), not the count.
+      this.found();
+      this.refusedVanes = 0;
+      this.refusedAt = undefined;
+      this.awaitingEdge = false;
+    } else {
+      this.stats.anchorsRejected++;
+      if (identified && !this.lost) this.refused();
+    }
+  }
+
+  /** An identified edge refused: the edges of a second vane in a row refused mean the count or the filter is wrong. */
+  private refused(): void {
+    const vane = this.counter.index;
+    if (vane === this.refusedAt) return;
+    this.refusedAt = vane;
+    if (++this.refusedVanes >= LOST_AFTER_VANES) this.lose();
+  }
+
+  /**
+   * The landing is no longer believed. The count goes on (the filter may be what is off, after a
+   * long run without vanes: an edge that fits it again restores it), and so does the filter, on
+   * the accelerometer and the barometer.
+   */
+  private lose(): void {
+    this.lost = true;
+    this.awaitingEdge = false;
+    this.refusedVanes = 0;
+    this.refusedAt = undefined;
+    this.anchoredVane = undefined;
+    this.recount = new VaneCounter(this.o.shaft.landings.length);
+    this.recount.start(this.upper === true, this.lower === true);
+  }
+
+  private found(): void {
+    this.lost = false;
+    this.recount = undefined;
+  }
+
+  /**
+   * Lost, standing still in a door zone: the landing whose level the filter's height is near,
+   * if that is unambiguous — within a third of the way to the next landing, its σ small enough
+   * that no other landing is plausible. The height then starts again from that level (the car is
+   * within the door zone of it), and the position reads bad until an edge has confirmed it. Where
+   * the barometer itself may be off (after a long run without vanes) σ is large and the landing is
+   * found by counting across the shaft instead.
+   */
+  private reidentify(): void {
+    if (!this.lost || !(this.upper && this.lower)) return;
+    const h = this.kf.x[H]! * 1000;
+    const sigma = Math.sqrt(this.kf.variance(H)) * 1000;
+    const ls = this.o.shaft.landings;
+    let k = 0;
+    for (let i = 1; i < ls.length; i++) if (Math.abs(ls[i]!.levelMm - h) < Math.abs(ls[k]!.levelMm - h)) k = i;
+    const level = ls[k]!.levelMm;
+    const gap = Math.min(k > 0 ? level - ls[k - 1]!.levelMm : Infinity, k < ls.length - 1 ? ls[k + 1]!.levelMm - level : Infinity);
+    const d = Math.abs(h - level);
+    if (!(d <= gap / 3 && d + 3 * sigma <= gap / 2)) return;
+    this.found();
+    this.awaitingEdge = true;
+    this.counter.identify(k);
+    this.anchoredVane = undefined;
+    this.kf.reanchor(level / 1000, DOOR_ZONE_SIGMA_M ** 2 + LEVEL_SIGMA_M ** 2);
   }
 
   /** The car door: closed, or not (opening, open, closing); undefined when unknown. */
@@ -233,7 +340,9 @@ export class ShaftFusion {
     const speed = this.speed(now);
     if (speed.quality === 'bad') return { ...speed, value: mm };
     if (!this.baroHealth.healthy(now, Math.max(2000, this.o.staleAfterMs / 2))) return { value: mm, quality: 'bad', at: this.baroHealth.goodAt ?? now };
-    if (!this.counter.absolute || this.kf.variance(H) > 0.3 ** 2) return { value: mm, quality: 'bad', at: now };
+    // The last identified edge refused: the count or the height is in doubt until an edge fits again.
+    const doubt = this.awaitingEdge || this.refusedVanes > 0;
+    if (!this.identified() || doubt || this.kf.variance(H) > 0.3 ** 2) return { value: mm, quality: 'bad', at: now };
     return { value: mm, quality: 'good', at: speed.at };
   }
 
@@ -253,8 +362,8 @@ export class ShaftFusion {
   status(now: number): FusionStatus {
     const drift = this.drift.advice();
     return {
-      identified: this.counter.absolute,
-      landing: this.counter.landing(),
+      identified: this.identified(),
+      landing: this.currentLanding(),
       still: this.stillSince !== undefined,
       accelHealthy: this.accelHealth.healthy(now, this.o.staleAfterMs),
       baroHealthy: this.baroHealth.healthy(now, this.o.staleAfterMs),
@@ -275,7 +384,7 @@ export class ShaftFusion {
 
   /** The landing of the vane the car is at, once known. */
   landing(): number | undefined {
-    return this.counter.landing();
+    return this.currentLanding();
   }
 
   /** Per-landing anchor drift, for `diag learn --check`. */
@@ -309,7 +418,7 @@ export class ShaftFusion {
    * offset found is this landing's signature error (drift).
    */
   private reference(at: number): void {
-    const landing = this.counter.landing();
+    const landing = this.currentLanding();
     if (landing === undefined || this.lastPa === undefined || this.pRef === undefined || !(this.upper && this.lower)) return;
     if (this.stillSince === undefined || at - this.stillSince < 2000) return;
     if (this.referencedAt !== undefined && this.referencedAt >= this.stillSince) return;
@@ -331,6 +440,14 @@ export class ShaftFusion {
     const b = ls[i + 1]!;
     const t = (heightM * 1000 - a.levelMm) / (b.levelMm - a.levelMm);
     return a.pressurePa + t * (b.pressurePa - a.pressurePa);
+  }
+
+  private identified(): boolean {
+    return this.counter.absolute && !this.lost;
+  }
+
+  private currentLanding(): number | undefined {
+    return this.lost ? undefined : this.counter.landing();
   }
 
   /** The landing of the vane the car is at: absolute once identified, else with the lowest vane seen as the bottom. */
@@ -358,7 +475,7 @@ export class ShaftFusion {
   }
 
   private restart(): void {
-    const landing = this.counter.landing();
+    const landing = this.currentLanding();
     const h = landing === undefined ? 0 : this.o.shaft.landings[landing]!.levelMm / 1000;
     this.kf.reset(h, landing === undefined ? 100 : 1, 0, 0.6);
     this.biasKnown = false;

@@ -224,6 +224,21 @@ export class ShaftKalman {
     this.x[C] = this.x[C]! - dh; // the barometer's reading did not move
   }
 
+  /**
+   * The height is known again from other evidence than the filter's own (a landing re-identified):
+   * moved to `h` as a frame is re-based, its variance `hVar`, no longer correlated with the rest.
+   */
+  reanchor(h: number, hVar: number): void {
+    this.shift(h - this.x[H]!);
+    for (let i = 0; i < N; i++) {
+      this.P[H * N + i] = 0;
+      this.P[i * N + H] = 0;
+    }
+    this.P[H * N + H] = hVar;
+    this.vaneH = h;
+    this.fromVaneM = 0;
+  }
+
   /** Every number finite: a filter fed garbage is reset rather than carried on with NaN. */
   healthy(): boolean {
     for (let i = 0; i < N; i++) if (!Number.isFinite(this.x[i]!)) return false;

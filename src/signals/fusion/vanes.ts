@@ -120,7 +120,7 @@ export class VaneCounter {
     }
   }
 
-  /** The fusion placed the car at a landing by other evidence (a learning run's known start). */
+  /** The fusion placed the car at a landing by other evidence (a learning run's known start, the height at a standstill). */
   identify(landing: number): void {
     this.set(landing, true);
   }
