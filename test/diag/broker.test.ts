@@ -34,9 +34,12 @@ const tmp = tempDir('elevgw-broker-');
 let pki: TestPki;
 let mosquitto: TlsMosquitto;
 let aedes: EmbeddedBroker;
+/** Written once: a file rewritten for every test is truncated while it is being rewritten. */
+let credentialsFile: string;
 
 beforeAll(async () => {
   pki = makeTestPki(tmp.dir);
+  credentialsFile = tmp.file('credentials', `broker-password=${PASSWORD}\n`);
   mosquitto = await TlsMosquitto.start(pki, { users: { gw01: PASSWORD, gw02: ACL_PASSWORD, gw03: ACL_PASSWORD }, acl: ACL });
   aedes = await startEmbeddedBroker();
 }, 20_000);
@@ -79,7 +82,7 @@ function goodUplink(over: Record<string, unknown> = {}, tls: Record<string, unkn
     url: `mqtts://127.0.0.1:${mosquitto.port}`,
     username: 'gw01',
     password: { credential: 'broker-password' },
-    credentialsFile: tmp.file('credentials', `broker-password=${PASSWORD}\n`),
+    credentialsFile,
     tls: { ca: pki.ca, cert: pki.clientCert, key: pki.clientKey, ...tls },
     ...over,
   };
