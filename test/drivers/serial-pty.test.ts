@@ -54,7 +54,11 @@ describe('framed serial over a real pty pair (socat): simulator on one end, driv
 
     await pair.close('SIGKILL'); // the cable is yanked: both ptys vanish, links dangle
     await vi.waitFor(async () => expect(allBad(await d.poll('fast'))).toBe(true), waitLong);
-    expect(d.health().state).toBe('lost');
+    // Stale frames make the points bad (health 'degraded') before the port's hang-up is seen ('lost').
+    await vi.waitFor(async () => {
+      await d.poll('fast');
+      expect(d.health().state).toBe('lost');
+    }, waitLong);
 
     pair = await startPtyPair(tmp.dir); // plugged back in: new ptys behind the same paths
     await vi.waitFor(async () => expect(allGood(await d.poll('fast'))).toBe(true), waitLong);
