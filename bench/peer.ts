@@ -1,8 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BenchSlave, CONTROLLER_SCRIPT, NO_HOLD_RULES, periodJitter } from './rig-slave.js';
 import { packageRoot } from '../src/config/load.js';
+import { writeNodeRedUserDir } from './nodered-flow.js';
 import { type Arrival, benchDir, median, percentile, procStats, round, runGateway, sleep, startMosquitto, stopProcess, subscribeEvents, writeSite } from './rig.js';
 
 const RUNS = Number(process.env.ELEVGW_BENCH_PEER_RUNS ?? 3);
@@ -11,8 +13,10 @@ const WARMUP_MS = 5000;
 /** Which poll periods and which gateways run (an hour-long latency run needs only one of each). */
 const PERIODS = (process.env.ELEVGW_BENCH_PEER_PERIODS ?? '100,10').split(',').map(Number);
 const WHO = (process.env.ELEVGW_BENCH_PEER_WHO ?? 'elevgw,floor').split(',') as Who[];
-for (const w of WHO) if (w !== 'elevgw' && w !== 'floor') throw new Error(`ELEVGW_BENCH_PEER_WHO: expected elevgw and/or floor, got "${w}"`);
+for (const w of WHO) if (w !== 'elevgw' && w !== 'floor' && w !== 'nodered') throw new Error(`ELEVGW_BENCH_PEER_WHO: expected elevgw, floor and/or nodered, got "${w}"`);
 for (const p of PERIODS) if (!(p > 0)) throw new Error(`ELEVGW_BENCH_PEER_PERIODS: expected poll periods in ms, got "${p}"`);
+/** Node-RED starts, loads its nodes and connects in seconds, not in the warm-up's 5 s. */
+const NODERED_FIRST_POLL_MS = 60_000;
 
 interface Change {
   at: number;
@@ -34,8 +38,46 @@ interface RunFigures {
   raisedBytes: number[];
 }
 
-/** elevgw, or the floor: the least a Node.js gateway does for the same job (floor-gateway.ts). */
-type Who = 'elevgw' | 'floor';
+/**
+ * elevgw; the floor: the least a Node.js gateway does for the same job (floor-gateway.ts); or
+ * Node-RED with node-red-contrib-modbus and the core `mqtt out`, as an integrator wires it
+ * (nodered-flow.ts).
+ */
+type Who = 'elevgw' | 'floor' | 'nodered';
+
+/** Node-RED's red.js in the install ELEVGW_BENCH_NODERED names (never part of this repository). */
+function nodeRedMain(): string {
+  const dir = process.env.ELEVGW_BENCH_NODERED;
+  const main = dir ? join(dir, 'node_modules', 'node-red', 'red.js') : undefined;
+  if (main && existsSync(main)) return main;
+  throw new Error(
+    `ELEVGW_BENCH_PEER_WHO=nodered needs ELEVGW_BENCH_NODERED, the folder holding node_modules/node-red (${dir ? `no ${main}` : 'unset'}). ` +
+      "Install it outside this repository, e.g. `mkdir -p /work/nodered && cd /work/nodered && npm init -y && npm pkg set 'overrides[@openp4nr/modbus-serial]=npm:modbus-serial@8.0.25' && " +
+      'npm install --no-audit --no-fund node-red@4.1 node-red-contrib-modbus@5.45`, then ELEVGW_BENCH_NODERED=/work/nodered ' +
+      '(the override: contrib-modbus 5.45 fetches its modbus-serial fork from outside the npm registry; upstream modbus-serial stands in).',
+  );
+}
+
+function startGateway(who: Who, dir: string, o: { slavePort: number; brokerUrl: string; periodMs: number; site: string }): ChildProcess {
+  if (who === 'elevgw') return runGateway(o.site);
+  if (who === 'floor')
+    return spawn(process.execPath, [join(packageRoot(), 'dist/bench/floor-gateway.js'), String(o.slavePort), o.brokerUrl, String(o.periodMs)], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  const red = writeNodeRedUserDir(join(dir, 'node-red'), o);
+  // node itself, so the pid measured is Node-RED's; its log (warnings only) goes to stdout: onto our stderr.
+  return spawn(process.execPath, [nodeRedMain(), '--userDir', red.userDir, '--settings', red.settings], { stdio: ['ignore', 2, 'inherit'] });
+}
+
+/** Until the gateway's first poll reaches the slave (Node-RED's start takes seconds). */
+async function firstPoll(slave: BenchSlave, gw: ChildProcess, timeoutMs: number): Promise<void> {
+  const t0 = performance.now();
+  while (!slave.answers[0]?.length) {
+    if (gw.exitCode !== null || gw.signalCode !== null) throw new Error(`peer: Node-RED exited (${gw.exitCode ?? gw.signalCode}) before its first poll`);
+    if (performance.now() - t0 > timeoutMs) throw new Error(`peer: no poll from Node-RED within ${timeoutMs / 1000} s (is node-red-contrib-modbus installed beside node-red?)`);
+    await sleep(50);
+  }
+}
 
 async function run(periodMs: number, who: Who): Promise<RunFigures> {
   const tmp = benchDir('peer');
@@ -44,12 +86,10 @@ async function run(periodMs: number, who: Who): Promise<RunFigures> {
   const arrivals: Arrival[] = [];
   const sub = await subscribeEvents(broker.url, arrivals);
   const site = writeSite(tmp.dir, { elevators: [{ id: 'E1', port: slave.port }], brokerUrl: broker.url, periodMs, rules: NO_HOLD_RULES });
-  const gw =
-    who === 'elevgw'
-      ? runGateway(site)
-      : spawn(process.execPath, [join(packageRoot(), 'dist/bench/floor-gateway.js'), String(slave.port), broker.url, String(periodMs)], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const gw = startGateway(who, tmp.dir, { slavePort: slave.port, brokerUrl: broker.url, periodMs, site });
   const changes: Change[] = [];
   try {
+    if (who === 'nodered') await firstPoll(slave, gw, NODERED_FIRST_POLL_MS);
     await sleep(WARMUP_MS);
     const answers = slave.answers[0] ?? [];
     const polls0 = answers.length;
@@ -107,16 +147,21 @@ async function run(periodMs: number, who: Who): Promise<RunFigures> {
  * period, RUNS runs of WINDOW_S seconds; each figure is the median of the runs' figures (latency
  * over every change of every run). CPU is the gateway process's, from /proc/<pid>/stat. Each
  * period also runs the floor (floor-gateway.ts) in the same harness: what any Node.js gateway
- * pays for the poll, the publish, the broker and the subscriber.
+ * pays for the poll, the publish, the broker and the subscriber. ELEVGW_BENCH_PEER_WHO=nodered
+ * adds the issue's peer, Node-RED (nodered-flow.ts; an install named by ELEVGW_BENCH_NODERED),
+ * so its figures are measured on the same machine as elevgw's, not quoted from another.
  */
 export async function benchPeer(): Promise<Record<string, number | string>> {
   if (spawnSync('mosquitto', ['-h']).error) return { peer: 'skipped: mosquitto not installed' };
+  if (WHO.includes('nodered')) nodeRedMain(); // fail before any run, not after elevgw's
   const out: Record<string, number | string> = {};
   for (const periodMs of PERIODS) {
     for (const who of WHO) {
       const runs: RunFigures[] = [];
       for (let i = 0; i < RUNS; i++) runs.push(await run(periodMs, who));
-      Object.assign(out, figures(runs, who === 'elevgw' ? `peer ${periodMs} ms polls:` : `peer ${periodMs} ms polls, floor:`, who === 'elevgw'));
+      const label = { elevgw: `peer ${periodMs} ms polls:`, floor: `peer ${periodMs} ms polls, floor:`, nodered: `peer ${periodMs} ms polls, Node-RED:` }[who];
+      // Node-RED polls on its own timer through the contrib's queue: whether it keeps the period is a figure too.
+      Object.assign(out, figures(runs, label, who !== 'floor'));
     }
   }
   return out;
