@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { BenchSlave, CONTROLLER_SCRIPT, NO_HOLD_RULES, periodJitter } from './rig-slave.js';
 import { packageRoot } from '../src/config/load.js';
 import { writeNodeRedUserDir } from './nodered-flow.js';
-import { type Arrival, benchDir, median, percentile, procStats, round, runGateway, sleep, startMosquitto, stopProcess, subscribeEvents, writeSite } from './rig.js';
+import { type Arrival, benchDir, launcherFlags, median, percentile, procStats, round, runGateway, sleep, startMosquitto, stopProcess, subscribeEvents, writeSite } from './rig.js';
 
 const RUNS = Number(process.env.ELEVGW_BENCH_PEER_RUNS ?? 3);
 const WINDOW_S = Number(process.env.ELEVGW_BENCH_PEER_S ?? 60);
@@ -19,7 +19,8 @@ const WARMUP_MS = Number(process.env.ELEVGW_BENCH_PEER_WARMUP_S ?? 5) * 1000;
 /** Which poll periods and which gateways run (an hour-long latency run needs only one of each). */
 const PERIODS = (process.env.ELEVGW_BENCH_PEER_PERIODS ?? '100,10').split(',').map(Number);
 const WHO = (process.env.ELEVGW_BENCH_PEER_WHO ?? 'elevgw,floor').split(',') as Who[];
-for (const w of WHO) if (w !== 'elevgw' && w !== 'floor' && w !== 'nodered') throw new Error(`ELEVGW_BENCH_PEER_WHO: expected elevgw, floor and/or nodered, got "${w}"`);
+const GATEWAYS: readonly Who[] = ['elevgw', 'release', 'floor', 'nodered'];
+for (const w of WHO) if (!GATEWAYS.includes(w)) throw new Error(`ELEVGW_BENCH_PEER_WHO: expected some of ${GATEWAYS.join(', ')}, got "${w}"`);
 if (!(WARMUP_MS >= 0)) throw new Error(`ELEVGW_BENCH_PEER_WARMUP_S: expected seconds, got "${process.env.ELEVGW_BENCH_PEER_WARMUP_S}"`);
 for (const p of PERIODS) if (!(p > 0)) throw new Error(`ELEVGW_BENCH_PEER_PERIODS: expected poll periods in ms, got "${p}"`);
 /** Node-RED starts, loads its nodes and connects in seconds, not in the warm-up's 5 s. */
@@ -46,11 +47,12 @@ interface RunFigures {
 }
 
 /**
- * elevgw; the floor: the least a Node.js gateway does for the same job (floor-gateway.ts); or
+ * elevgw under plain `node`; elevgw as a release runs it (`release`: with the V8 flags the
+ * launcher gives `elevgw run`, scripts/release/launcher.sh); the floor: the least a Node.js gateway does for the same job (floor-gateway.ts); or
  * Node-RED with node-red-contrib-modbus and the core `mqtt out`, as an integrator wires it
  * (nodered-flow.ts).
  */
-type Who = 'elevgw' | 'floor' | 'nodered';
+type Who = 'elevgw' | 'release' | 'floor' | 'nodered';
 
 /** Node-RED's red.js in the install ELEVGW_BENCH_NODERED names (never part of this repository). */
 function nodeRedMain(): string {
@@ -67,6 +69,7 @@ function nodeRedMain(): string {
 
 function startGateway(who: Who, dir: string, o: { slavePort: number; brokerUrl: string; periodMs: number; site: string }): ChildProcess {
   if (who === 'elevgw') return runGateway(o.site);
+  if (who === 'release') return runGateway(o.site, { nodeFlags: launcherFlags() });
   if (who === 'floor')
     return spawn(process.execPath, [join(packageRoot(), 'dist/bench/floor-gateway.js'), String(o.slavePort), o.brokerUrl, String(o.periodMs)], {
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -171,7 +174,12 @@ export async function benchPeer(): Promise<Record<string, number | string>> {
     for (const who of WHO) {
       const runs: RunFigures[] = [];
       for (let i = 0; i < RUNS; i++) runs.push(await run(periodMs, who));
-      const label = { elevgw: `peer ${periodMs} ms polls:`, floor: `peer ${periodMs} ms polls, floor:`, nodered: `peer ${periodMs} ms polls, Node-RED:` }[who];
+      const label = {
+        elevgw: `peer ${periodMs} ms polls:`,
+        release: `peer ${periodMs} ms polls, launcher's V8 flags:`,
+        floor: `peer ${periodMs} ms polls, floor:`,
+        nodered: `peer ${periodMs} ms polls, Node-RED:`,
+      }[who];
       // Node-RED polls on its own timer through the contrib's queue: whether it keeps the period is a figure too.
       Object.assign(out, figures(runs, label, who !== 'floor'));
     }
