@@ -2,7 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { BenchSlave, CONTROLLER_SCRIPT, NO_HOLD_RULES, periodJitter } from './rig-slave.js';
+import { BenchSlave, CONTROLLER_SCRIPT, NO_HOLD_RULES, periodJitter, QUIET_SCRIPT } from './rig-slave.js';
 import { packageRoot } from '../src/config/load.js';
 import { writeNodeRedUserDir } from './nodered-flow.js';
 import { type Arrival, benchDir, launcherFlags, median, percentile, procStats, round, runGateway, sleep, startMosquitto, stopProcess, subscribeEvents, writeSite } from './rig.js';
@@ -23,6 +23,14 @@ const GATEWAYS: readonly Who[] = ['elevgw', 'release', 'floor', 'nodered'];
 for (const w of WHO) if (!GATEWAYS.includes(w)) throw new Error(`ELEVGW_BENCH_PEER_WHO: expected some of ${GATEWAYS.join(', ')}, got "${w}"`);
 if (!(WARMUP_MS >= 0)) throw new Error(`ELEVGW_BENCH_PEER_WARMUP_S: expected seconds, got "${process.env.ELEVGW_BENCH_PEER_WARMUP_S}"`);
 for (const p of PERIODS) if (!(p > 0)) throw new Error(`ELEVGW_BENCH_PEER_PERIODS: expected poll periods in ms, got "${p}"`);
+/**
+ * The slave's script: `faults` (the default) raises and clears two faults every few seconds, for
+ * the latency; `quiet` only runs the car and cycles its door, nothing a rule raises — the CPU a
+ * gateway spends in the field, where faults come a few a day.
+ */
+const SCRIPT_NAME = process.env.ELEVGW_BENCH_PEER_SCRIPT ?? 'faults';
+if (SCRIPT_NAME !== 'faults' && SCRIPT_NAME !== 'quiet') throw new Error(`ELEVGW_BENCH_PEER_SCRIPT: expected faults or quiet, got "${SCRIPT_NAME}"`);
+const SCRIPT = SCRIPT_NAME === 'quiet' ? QUIET_SCRIPT : CONTROLLER_SCRIPT;
 /** Node-RED starts, loads its nodes and connects in seconds, not in the warm-up's 5 s. */
 const NODERED_FIRST_POLL_MS = 60_000;
 
@@ -32,6 +40,8 @@ interface Change {
 }
 
 interface RunFigures {
+  /** Events the subscriber got during the window, whatever they were (the quiet script expects none). */
+  eventsInWindow: number;
   cpuPer1000: number;
   rssMiB: number;
   peakMiB: number;
@@ -106,7 +116,7 @@ async function run(periodMs: number, who: Who): Promise<RunFigures> {
       const from = performance.now();
       while (performance.now() - from < ms) {
         await sleep(700 + Math.random() * 600);
-        const s = CONTROLLER_SCRIPT[step++ % CONTROLLER_SCRIPT.length]!;
+        const s = SCRIPT[step++ % SCRIPT.length]!;
         slave.state = { ...slave.state, ...s.change };
         if (record && s.expect) changes.push({ at: performance.now(), expect: s.expect });
       }
@@ -118,6 +128,7 @@ async function run(periodMs: number, who: Who): Promise<RunFigures> {
     const t0 = performance.now();
     await drive(WINDOW_S * 1000, true);
     const end = procStats(gw.pid!);
+    const t1 = performance.now();
     // The script's last step may run past the window: rates are per the time actually measured.
     const windowS = (performance.now() - t0) / 1000;
     const polls = answers.length - polls0;
@@ -146,6 +157,7 @@ async function run(periodMs: number, who: Who): Promise<RunFigures> {
       polls,
       missed,
       raisedBytes: arrivals.filter((a) => a.phase === 'raised').map((a) => a.bytes),
+      eventsInWindow: arrivals.filter((a) => a.at >= t0 && a.at <= t1).length,
     };
   } finally {
     await stopProcess(gw);
@@ -174,11 +186,12 @@ export async function benchPeer(): Promise<Record<string, number | string>> {
     for (const who of WHO) {
       const runs: RunFigures[] = [];
       for (let i = 0; i < RUNS; i++) runs.push(await run(periodMs, who));
+      const polls = `peer ${periodMs} ms polls${SCRIPT_NAME === 'quiet' ? ', quiet' : ''}`;
       const label = {
-        elevgw: `peer ${periodMs} ms polls:`,
-        release: `peer ${periodMs} ms polls, launcher's V8 flags:`,
-        floor: `peer ${periodMs} ms polls, floor:`,
-        nodered: `peer ${periodMs} ms polls, Node-RED:`,
+        elevgw: `${polls}:`,
+        release: `${polls}, launcher's V8 flags:`,
+        floor: `${polls}, floor:`,
+        nodered: `${polls}, Node-RED:`,
       }[who];
       // Node-RED polls on its own timer through the contrib's queue: whether it keeps the period is a figure too.
       Object.assign(out, figures(runs, label, who !== 'floor'));
@@ -197,19 +210,22 @@ function figures(runs: RunFigures[], p: string, full: boolean): Record<string, n
     runs.map((r) => r.rssMiB),
     1,
   )}`;
+  if (SCRIPT_NAME === 'quiet') out[`${p} events published in the window (median)`] = median(runs.map((r) => r.eventsInWindow));
   const pipe = all((r) => r.pipeline);
-  out[`${p} poll answer → event, median / p99 / max (ms)`] = `${round(percentile(pipe, 50), 2)} / ${round(percentile(pipe, 99), 2)} / ${round(pipe.at(-1) ?? Number.NaN, 2)}`;
-  out[`${p} events measured (missed)`] = `${pipe.length} (${runs.reduce((n, r) => n + r.missed, 0)})`;
+  if (SCRIPT_NAME === 'faults') {
+    out[`${p} poll answer → event, median / p99 / max (ms)`] = `${round(percentile(pipe, 50), 2)} / ${round(percentile(pipe, 99), 2)} / ${round(pipe.at(-1) ?? Number.NaN, 2)}`;
+    out[`${p} events measured (missed)`] = `${pipe.length} (${runs.reduce((n, r) => n + r.missed, 0)})`;
+  }
   if (!full) return out;
   out[`${p} peak RSS (MiB, median; range)`] = `${round(median(runs.map((r) => r.peakMiB)), 1)}; ${range(
     runs.map((r) => r.peakMiB),
     1,
   )}`;
   const poll = all((r) => r.toPoll);
-  out[`${p} change → first poll that saw it, median / p99 (ms)`] = `${round(percentile(poll, 50), 2)} / ${round(percentile(poll, 99), 2)}`;
+  if (SCRIPT_NAME === 'faults') out[`${p} change → first poll that saw it, median / p99 (ms)`] = `${round(percentile(poll, 50), 2)} / ${round(percentile(poll, 99), 2)}`;
   const jitter = all((r) => r.jitter);
   out[`${p} poll period jitter p50 / p99 / max (ms)`] = `${round(percentile(jitter, 50), 2)} / ${round(percentile(jitter, 99), 2)} / ${round(jitter.at(-1) ?? Number.NaN, 1)}`;
   out[`${p} polls per second`] = round(median(runs.map((r) => r.pollsPerS)), 1);
-  out[`${p} raised event size (bytes, median)`] = median(runs.flatMap((r) => r.raisedBytes));
+  if (SCRIPT_NAME === 'faults') out[`${p} raised event size (bytes, median)`] = median(runs.flatMap((r) => r.raisedBytes));
   return out;
 }

@@ -158,6 +158,18 @@ export const CONTROLLER_SCRIPT: { change: Partial<SlaveState>; expect?: { type: 
 ];
 
 /**
+ * A controller with nothing wrong, one step per jittered second: the car runs, stops, opens its
+ * door and closes it again — the changes a gateway sees all day, none of them a fault. What a
+ * gateway costs on this script is what it costs in the field, where faults are rare.
+ */
+export const QUIET_SCRIPT: { change: Partial<SlaveState>; expect?: { type: string; phase: string } }[] = [
+  { change: { speedMps: 1.0 } },
+  { change: { speedMps: 0 } },
+  { change: { doorClosed: false, doorOpen: true } },
+  { change: { doorClosed: true, doorOpen: false } },
+];
+
+/**
  * The rules the job runs without their deliberate holds, so what is measured is the pipeline: a
  * change is reported on the first poll that sees it.
  */
