@@ -142,12 +142,18 @@ export function periodJitter(answers: readonly Answer[], periodMs: number): numb
   return out.sort((a, b) => a - b);
 }
 
+/** One step of a slave's script: what changes, and the event it makes, if any. */
+export interface ScriptStep {
+  change: Partial<SlaveState>;
+  expect?: { type: string; phase: string };
+}
+
 /**
  * The controller's script, one step per jittered second: the car starts, its door opens while it
  * runs, it stops and the door closes; it starts again, overspeeds, slows to rated speed, stops.
  * Four of the steps each make one event the subscriber waits for.
  */
-export const CONTROLLER_SCRIPT: { change: Partial<SlaveState>; expect?: { type: string; phase: string } }[] = [
+export const CONTROLLER_SCRIPT: ScriptStep[] = [
   { change: { speedMps: 1.0 } },
   { change: { doorClosed: false, doorOpen: true }, expect: { type: 'door-open-while-moving', phase: 'raised' } },
   { change: { speedMps: 0, doorClosed: true, doorOpen: false }, expect: { type: 'door-open-while-moving', phase: 'cleared' } },
@@ -162,7 +168,7 @@ export const CONTROLLER_SCRIPT: { change: Partial<SlaveState>; expect?: { type: 
  * door and closes it again — the changes a gateway sees all day, none of them a fault. What a
  * gateway costs on this script is what it costs in the field, where faults are rare.
  */
-export const QUIET_SCRIPT: { change: Partial<SlaveState>; expect?: { type: string; phase: string } }[] = [
+export const QUIET_SCRIPT: ScriptStep[] = [
   { change: { speedMps: 1.0 } },
   { change: { speedMps: 0 } },
   { change: { doorClosed: false, doorOpen: true } },
