@@ -126,8 +126,14 @@ ${o.rules ? `rules: ${o.rules}\n` : ''}outbox: { path: outbox.db }
   return file;
 }
 
-/** The V8 flags the release launcher gives `elevgw run` (scripts/release/launcher.sh), read from it. */
+/**
+ * The V8 flags the release launcher gives `elevgw run` (scripts/release/launcher.sh), read from
+ * it — or, as the launcher does, ELEVGW_RUN_V8_FLAGS when set (empty: none), so a bench measures
+ * the flags a site would set before anyone ships them.
+ */
 export function launcherFlags(): string[] {
+  const replaced = process.env.ELEVGW_RUN_V8_FLAGS;
+  if (replaced !== undefined) return replaced.split(' ').filter(Boolean);
   const sh = readFileSync(join(packageRoot(), 'scripts', 'release', 'launcher.sh'), 'utf8');
   const m = /ELEVGW_RUN_V8_FLAGS-"([^"]*)"/.exec(sh);
   if (!m) throw new Error('scripts/release/launcher.sh: no ELEVGW_RUN_V8_FLAGS default found');
