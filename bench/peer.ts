@@ -189,7 +189,8 @@ export async function benchPeer(): Promise<Record<string, number | string>> {
       const polls = `peer ${periodMs} ms polls${SCRIPT_NAME === 'quiet' ? ', quiet' : ''}`;
       const label = {
         elevgw: `${polls}:`,
-        release: `${polls}, launcher's V8 flags:`,
+        // Flags replaced through ELEVGW_RUN_V8_FLAGS are named, so two sets never print alike.
+        release: process.env.ELEVGW_RUN_V8_FLAGS === undefined ? `${polls}, launcher's V8 flags:` : `${polls}, V8 flags [${launcherFlags().join(' ')}]:`,
         floor: `${polls}, floor:`,
         nodered: `${polls}, Node-RED:`,
       }[who];
