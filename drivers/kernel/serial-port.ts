@@ -4,7 +4,7 @@ import type * as NodeSerialport from 'serialport';
 /**
  * node-serialport, loaded when a port is first opened: a site whose boards all speak Modbus TCP
  * never opens one, and `elevgw run` then carries neither its streams nor its native binding
- * (1.2 MiB of RSS, 0.7 MiB of peak; `npm run bench -- memory`). It is a CommonJS package, so
+ * (0.5 MiB of RSS and of peak with the launcher's flags; `npm run bench -- memory`). It is a CommonJS package, so
  * `require` gives the very instance an `import` of it gives: one mock binding for tests and driver.
  */
 let loaded: typeof NodeSerialport | undefined;
