@@ -43,6 +43,8 @@ export class SqliteOutbox implements Outbox {
   private readonly pending = emptyByKind();
   /** Acks that came while a sync or checkpoint ran, written when it ends (see ack). */
   private readonly acks = new Map<string, number>();
+  /** One transaction function for every append: better-sqlite3 builds its wrapper per call of `transaction`. */
+  private readonly insertAll: Database.Transaction<(records: NewRecord[], added: RecordKind[]) => StoredRecord[]>;
 
   private constructor(
     private readonly db: Database.Database,
@@ -52,6 +54,17 @@ export class SqliteOutbox implements Outbox {
     opts: SqliteOutboxOptions,
   ) {
     this.s = statements(db);
+    const { insert, byId } = this.s;
+    this.insertAll = db.transaction((records: NewRecord[], added: RecordKind[]) =>
+      records.map((r): StoredRecord => {
+        const info = insert.run(r.id, r.kind, r.elevatorId, r.priority, r.createdAt, r.payload);
+        if (info.changes === 1) added.push(r.kind);
+        if (info.changes === 1)
+          return { seq: Number(info.lastInsertRowid), id: r.id, kind: r.kind, elevatorId: r.elevatorId, priority: r.priority, createdAt: r.createdAt, payload: r.payload };
+        // The id is already stored: a resend of the same record. Keep the first copy.
+        return toStored(byId.get(r.id)!);
+      }),
+    );
     this.log = opts.logger ?? silentLogger;
     this.wallNow = opts.wallNow ?? Date.now;
     for (const r of this.s.pendingKinds.iterate()) this.pending[r.kind]++;
@@ -83,20 +96,7 @@ export class SqliteOutbox implements Outbox {
   append(records: NewRecord[]): StoredRecord[] {
     if (records.length === 0) return []; // no transaction, no fsync
     assertNewRecords(records);
-    const { insert, byId } = this.s;
-    const write = (added: RecordKind[]) =>
-      this.db
-        .transaction(() =>
-          records.map((r): StoredRecord => {
-            const info = insert.run(r.id, r.kind, r.elevatorId, r.priority, r.createdAt, r.payload);
-            if (info.changes === 1) added.push(r.kind);
-            if (info.changes === 1)
-              return { seq: Number(info.lastInsertRowid), id: r.id, kind: r.kind, elevatorId: r.elevatorId, priority: r.priority, createdAt: r.createdAt, payload: r.payload };
-            // The id is already stored: a resend of the same record. Keep the first copy.
-            return toStored(byId.get(r.id)!);
-          }),
-        )
-        .immediate();
+    const write = (added: RecordKind[]) => this.insertAll.immediate(records, added);
     // A batch of telemetry only is not worth an fsync of its own (one every telemetry round on an
     // SD card): it is made durable by the next event's FULL commit, and a power cut before that
     // loses a few seconds of running state the next round replaces — never an event.
