@@ -26,9 +26,11 @@ export class BlackBox {
   private next = 0;
   private lastRecorded = -Infinity;
 
+  /** `onRecord`: told of each snapshot the ring keeps (the gateway encodes its row for the payload then). */
   constructor(
     private readonly elevatorId: string,
     private readonly options: BlackBoxOptions = DEFAULT_BLACKBOX,
+    private readonly onRecord?: (signals: ElevatorSignals) => void,
   ) {
     if (!(options.sampleEveryMs > 0)) throw new RangeError(`blackbox sampleEveryMs must be > 0, got ${options.sampleEveryMs}`); // config validation prevents it
     const capacity = Math.floor(options.beforeMs / options.sampleEveryMs) + 1;
@@ -46,6 +48,7 @@ export class BlackBox {
     this.ring[this.next] = signals;
     this.monos[this.next] = now;
     this.next = (this.next + 1) % this.ring.length;
+    this.onRecord?.(signals);
   }
 
   /**

@@ -25,6 +25,8 @@ export interface DetectionEngineOptions {
   rules?: (ctx: RuleContext) => Rule[];
   /** Told about every exception a rule throws (the engine carries on without it). */
   onRuleError?: (type: EventType, error: unknown) => void;
+  /** Told of each snapshot the black box keeps, as it keeps it (see BlackBox). */
+  onBlackboxRecord?: (signals: ElevatorSignals) => void;
 }
 
 export interface ArmedRule {
@@ -113,7 +115,7 @@ export class DetectionEngine {
     );
     const b = o.thresholds.blackbox;
     const window = { beforeMs: b.beforeS * 1000, afterMs: b.afterS * 1000, sampleEveryMs: b.sampleEveryMs, ...o.blackbox };
-    this.blackbox = new BlackBox(o.elevatorId, window);
+    this.blackbox = new BlackBox(o.elevatorId, window, o.onBlackboxRecord);
     this.after = new AfterRecorder(o.elevatorId, window);
   }
 

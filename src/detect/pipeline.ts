@@ -22,6 +22,8 @@ export interface ElevatorFacts {
   onRuleError?: (type: EventType, error: unknown) => void;
   /** Where the health indicators' baselines survive restarts (in memory when not given). */
   baselines?: BaselineStore;
+  /** Told of each snapshot the black box keeps (the gateway encodes its payload row then, off the raise). */
+  onBlackboxRecord?: (signals: ElevatorSignals) => void;
 }
 
 /**
@@ -49,6 +51,7 @@ export class Detection {
       available,
       fused,
       ...(facts.onRuleError ? { onRuleError: facts.onRuleError } : {}),
+      ...(facts.onBlackboxRecord ? { onBlackboxRecord: facts.onBlackboxRecord } : {}),
     });
     this.stats = new StatsCollector({ thresholds: facts.thresholds, available, floorLabels: facts.floors.map((f) => f.label) });
     this.onRuleError = facts.onRuleError;
@@ -142,11 +145,10 @@ export class ElevatorPipeline {
   }
 }
 
-/** The pipeline of a configured elevator. */
+/** The pipeline of a configured elevator; `hooks` are the gateway's (diag and commissioning need none). */
 export function pipelineFor(
   e: { config: { id: string; ratedSpeedMps: number; floors: { label: string; levelMm: number }[]; shaft?: LearnedShaft | undefined }; board: BoardProfile; thresholds: Thresholds },
-  onRuleError?: ElevatorFacts['onRuleError'],
-  baselines?: BaselineStore,
+  hooks: Pick<ElevatorFacts, 'onRuleError' | 'baselines' | 'onBlackboxRecord'> = {},
 ): ElevatorPipeline {
   return new ElevatorPipeline(e.board, {
     elevatorId: e.config.id,
@@ -154,7 +156,6 @@ export function pipelineFor(
     ratedSpeedMps: e.config.ratedSpeedMps,
     floors: e.config.floors,
     shaft: e.config.shaft,
-    ...(onRuleError ? { onRuleError } : {}),
-    ...(baselines ? { baselines } : {}),
+    ...hooks,
   });
 }

@@ -120,11 +120,11 @@ export class Gateway {
       const id = e.config.id;
       const monitor = new ElevatorMonitor({
         elevatorId: id,
-        pipeline: pipelineFor(
-          e,
-          (type, error) => log.error({ elevator: id, rule: type, err: errorMessage(error) }, `rule ${type} failed; other rules keep running`),
-          this.baselines,
-        ),
+        pipeline: pipelineFor(e, {
+          onRuleError: (type, error) => log.error({ elevator: id, rule: type, err: errorMessage(error) }, `rule ${type} failed; other rules keep running`),
+          baselines: this.baselines,
+          onBlackboxRecord: (signals) => this.records.prepareBlackbox(signals),
+        }),
         driver: async () =>
           o.driverFor?.(e) ??
           createDriver({ board: e.board, connection: e.config.connection, clock: this.clock, logger: log.child({ mod: 'driver', elevator: id }), buses: this.buses }),

@@ -1,6 +1,6 @@
 import type { ElevatorConfig } from '../config/site.js';
-import type { RunningState, EventPayload } from '../contract/payloads.js';
-import type { ElevatorSignals, Sample, SignalName, Snapshot } from '../signals/types.js';
+import type { RunningState } from '../contract/payloads.js';
+import type { ElevatorSignals, Sample } from '../signals/types.js';
 import type { DetectedEvent } from '../detect/types.js';
 
 type Floors = ElevatorConfig['floors'];
@@ -49,60 +49,6 @@ export function runningState(s: ElevatorSignals, floors: Floors, stationaryMps =
   put(st, 'bottomFinalLimit', reading(s.bottomFinalLimit));
   if (bad.length) st.badSignals = bad.sort();
   return st;
-}
-
-/** Column order of the black box; only signals some snapshot carries become columns. */
-const BLACKBOX_SIGNALS: readonly SignalName[] = [
-  'positionMm',
-  'speedMps',
-  'floor',
-  'controllerFloor',
-  'levelingErrorMm',
-  'door',
-  'doorZone',
-  'doorLockCircuit',
-  'safetyCircuit',
-  'occupied',
-  'inspection',
-  'mainsPower',
-  'alarmButton',
-  'overspeedSwitch',
-  'topFinalLimit',
-  'bottomFinalLimit',
-];
-
-type Cell = number | string | boolean | null;
-
-/**
- * Column-encoded black box: one header, one short row per snapshot, `dtMs` relative to
- * `originMono` (the raised fault's time, so a follow-up's rows continue the raised event's).
- * A signal the board does not provide has no column; a bad reading is null. Direction is left
- * out: it is the sign of the speed.
- */
-export function encodeBlackbox(snapshots: readonly Snapshot[], originMono: number): NonNullable<EventPayload['blackbox']> {
-  // Plain loops: this runs on the raise, once in a while, so it runs unoptimized; closures per cell cost there.
-  const present: SignalName[] = [];
-  for (const name of BLACKBOX_SIGNALS) {
-    for (const snap of snapshots) {
-      if (snap.signals[name] !== undefined) {
-        present.push(name);
-        break;
-      }
-    }
-  }
-  const rows: Cell[][] = new Array(snapshots.length);
-  for (let r = 0; r < snapshots.length; r++) {
-    const snap = snapshots[r]!;
-    const row: Cell[] = new Array(present.length + 1);
-    row[0] = Math.round(snap.mono - originMono);
-    for (let c = 0; c < present.length; c++) {
-      const sample = snap.signals[present[c]!];
-      const v = sample === undefined || sample.quality !== 'good' ? null : sample.value;
-      row[c + 1] = typeof v === 'number' ? Math.round(v * 1000) / 1000 : v;
-    }
-    rows[r] = row;
-  }
-  return { columns: ['dtMs', ...present], rows };
 }
 
 /**

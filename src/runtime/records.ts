@@ -13,7 +13,8 @@ import type { DetectedEvent, EventType } from '../detect/types.js';
 import { PRIORITY, type NewRecord } from '../outbox/types.js';
 import type { ElevatorSignals } from '../signals/types.js';
 import type { RunTotals } from './counters.js';
-import { BlackboxLinks, encodeBlackbox, runningState } from './payload.js';
+import { BlackboxJson } from './blackbox-json.js';
+import { BlackboxLinks, runningState } from './payload.js';
 
 export interface RecordFactoryOptions {
   gatewayId: string;
@@ -37,6 +38,7 @@ export type GatewayEventType = Extract<EventType, 'gateway-started' | 'outbox-lo
  */
 export class RecordFactory {
   private readonly blackboxLinks = new BlackboxLinks();
+  private readonly blackboxJson = new BlackboxJson();
 
   constructor(private readonly o: RecordFactoryOptions) {}
 
@@ -61,9 +63,16 @@ export class RecordFactory {
       severity: ev.severity,
       state,
       ...(data ? { data } : {}),
-      ...(ev.blackbox && ev.blackbox.length > 0 ? { blackbox: encodeBlackbox(ev.blackbox, ev.mono) } : {}),
     } as EventPayload;
-    return this.row('event', id, e.config.id, wall, payload, ev.severity);
+    // The black box goes last, joined as text from rows encoded ahead (blackbox-json.ts).
+    const json = JSON.stringify(payload);
+    const text = ev.blackbox && ev.blackbox.length > 0 ? `${json.slice(0, -1)},"blackbox":${this.blackboxJson.encode(ev.blackbox, ev.mono)}}` : json;
+    return this.row('event', id, e.config.id, wall, text, ev.severity);
+  }
+
+  /** A snapshot the black box keeps: its row is encoded now, not on a raise (the engine's `onBlackboxRecord`). */
+  prepareBlackbox(signals: ElevatorSignals): void {
+    this.blackboxJson.prepare(signals);
   }
 
   /** An event of the gateway itself (start, outbox loss). */
@@ -134,9 +143,10 @@ export class RecordFactory {
     return envelope({ id, gatewayId: this.o.gatewayId, wallMs, clockSynced: this.o.clockSynced(), monoMs: this.monoMs(mono), bootId: this.o.bootId });
   }
 
+  /** `payload`: the object, or its JSON text already written. */
   private row(kind: StoredKind, id: string, elevatorId: string | null, wall: number, payload: unknown, severity?: Severity): NewRecord {
     const lane = STORED_KINDS[kind].lane(severity);
-    return { id, kind, elevatorId, priority: PRIORITY[lane], createdAt: wall, payload: JSON.stringify(payload) };
+    return { id, kind, elevatorId, priority: PRIORITY[lane], createdAt: wall, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) };
   }
 }
 

@@ -3,7 +3,8 @@ import { defaultThresholds, thresholdsSchema } from '../../src/config/thresholds
 import { DetectionEngine } from '../../src/detect/engine.js';
 import { transition } from '../../src/detect/rules/context.js';
 import type { DetectedEvent, Rule } from '../../src/detect/types.js';
-import { BlackboxLinks, encodeBlackbox } from '../../src/runtime/payload.js';
+import { encodeBlackbox } from '../../src/runtime/blackbox-json.js';
+import { BlackboxLinks } from '../../src/runtime/payload.js';
 import { ALL_SIGNALS, BETWEEN_FLOORS, FLOORS_MM, RATED_MPS, Scenario, WITH_PASSENGER } from './scenario.js';
 
 function engine(thresholds = defaultThresholds) {

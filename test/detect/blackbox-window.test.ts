@@ -25,6 +25,14 @@ describe('black box before a fault', () => {
     expect(box.before(1_000, at(1_000)).map((s) => s.mono)).toEqual([0, 500, 1_000]);
   });
 
+  it('tells onRecord of each snapshot it keeps, as it keeps it, and of no other', () => {
+    const kept: number[] = [];
+    const box = new BlackBox('E1', { beforeMs: 2_000, afterMs: 0, sampleEveryMs: 500 }, (s) => kept.push(s.positionMm!.value));
+    for (let t = 0; t <= 1_200; t += 100) box.record(at(t), t);
+    expect(kept).toEqual([0, 500, 1_000]);
+    expect(box.before(1_200, at(1_200)).map((s) => s.signals.positionMm!.value)).toEqual([0, 500, 1_000, 1_200]);
+  });
+
   it('refuses a sampling period that is not positive (the config schema never lets one through)', () => {
     for (const sampleEveryMs of [0, -500, Number.NaN]) {
       expect(() => new BlackBox('E1', { beforeMs: 30_000, afterMs: 0, sampleEveryMs })).toThrow(/sampleEveryMs must be > 0/);
