@@ -54,17 +54,7 @@ export class SqliteOutbox implements Outbox {
     opts: SqliteOutboxOptions,
   ) {
     this.s = statements(db);
-    const { insert, byId } = this.s;
-    this.insertAll = db.transaction((records: NewRecord[], added: RecordKind[]) =>
-      records.map((r): StoredRecord => {
-        const info = insert.run(r.id, r.kind, r.elevatorId, r.priority, r.createdAt, r.payload);
-        if (info.changes === 1) added.push(r.kind);
-        if (info.changes === 1)
-          return { seq: Number(info.lastInsertRowid), id: r.id, kind: r.kind, elevatorId: r.elevatorId, priority: r.priority, createdAt: r.createdAt, payload: r.payload };
-        // The id is already stored: a resend of the same record. Keep the first copy.
-        return toStored(byId.get(r.id)!);
-      }),
-    );
+    this.insertAll = db.transaction((records: NewRecord[], added: RecordKind[]) => records.map((r) => this.insertOne(r, added)));
     this.log = opts.logger ?? silentLogger;
     this.wallNow = opts.wallNow ?? Date.now;
     for (const r of this.s.pendingKinds.iterate()) this.pending[r.kind]++;
@@ -96,7 +86,8 @@ export class SqliteOutbox implements Outbox {
   append(records: NewRecord[]): StoredRecord[] {
     if (records.length === 0) return []; // no transaction, no fsync
     assertNewRecords(records);
-    const write = (added: RecordKind[]) => this.insertAll.immediate(records, added);
+    // One record needs no BEGIN and COMMIT of its own: SQLite commits a lone INSERT as it runs.
+    const write = (added: RecordKind[]) => (records.length === 1 ? [this.insertOne(records[0]!, added)] : this.insertAll.immediate(records, added));
     // A batch of telemetry only is not worth an fsync of its own (one every telemetry round on an
     // SD card): it is made durable by the next event's FULL commit, and a power cut before that
     // loses a few seconds of running state the next round replaces — never an event.
@@ -109,6 +100,14 @@ export class SqliteOutbox implements Outbox {
       !telemetryOnly,
     );
     return stored;
+  }
+
+  /** Inserts one record (in the caller's transaction, or alone); a record already stored keeps its first copy. */
+  private insertOne(r: NewRecord, added: RecordKind[]): StoredRecord {
+    const info = this.s.insert.run(r.id, r.kind, r.elevatorId, r.priority, r.createdAt, r.payload);
+    if (info.changes !== 1) return toStored(this.s.byId.get(r.id)!); // a resend of the same record
+    added.push(r.kind);
+    return { seq: Number(info.lastInsertRowid), id: r.id, kind: r.kind, elevatorId: r.elevatorId, priority: r.priority, createdAt: r.createdAt, payload: r.payload };
   }
 
   next(limit: number, exclude: ReadonlySet<number> = new Set()): StoredRecord[] {
