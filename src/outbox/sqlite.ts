@@ -32,7 +32,8 @@ const MAX_WAITING_ACKS = 10_000;
 
 /**
  * The store of record: SQLite in WAL mode on the gateway's SD card (pragmas and their reasons
- * in sqlite-open.ts). Everything that changes rows happens in one IMMEDIATE transaction per call.
+ * in sqlite-open.ts). Everything that changes rows happens in one transaction per call (IMMEDIATE,
+ * or a lone INSERT, which SQLite commits as one).
  */
 export class SqliteOutbox implements Outbox {
   private readonly s: ReturnType<typeof statements>;
