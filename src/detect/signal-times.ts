@@ -1,4 +1,5 @@
-import type { ElevatorSignals, Sample, SignalName } from '../signals/types.js';
+import type { Quality } from '../../drivers/types.js';
+import type { ElevatorSignals, SignalName } from '../signals/types.js';
 
 /** Each signal's slot in the table of read times. */
 const SLOT: { readonly [K in SignalName]: number } = {
@@ -31,9 +32,14 @@ export class SignalTimes {
   private readonly used: number;
   /** The one read time all used signals share this step, NaN when they differ. */
   private uniform = Number.NaN;
-  /** The samples of this step and of the previous one, by slot. */
-  private readonly current: (Sample<unknown> | undefined)[] = new Array<Sample<unknown> | undefined>(Object.keys(SLOT).length).fill(undefined);
-  private readonly last: (Sample<unknown> | undefined)[] = new Array<Sample<unknown> | undefined>(Object.keys(SLOT).length).fill(undefined);
+  /**
+   * The previous step's value and quality, by slot (quality undefined: the signal was absent).
+   * Kept as values, written only when they change: not the samples themselves, which the step
+   * hands over new each time — storing a new object into this long-lived array costs a write
+   * barrier per signal per step.
+   */
+  private readonly lastValue: unknown[] = new Array<unknown>(Object.keys(SLOT).length).fill(undefined);
+  private readonly lastQuality: (Quality | undefined)[] = new Array<Quality | undefined>(Object.keys(SLOT).length).fill(undefined);
   /** Bit per slot: its value or quality differs from the previous step's. */
   private changedBits = 0;
 
@@ -61,32 +67,34 @@ export class SignalTimes {
 
   /**
    * Reads the step's samples: their read times, and which changed since the previous step.
-   * Named reads, one per signal, written out: `signals[name]` in a loop is a megamorphic keyed
-   * lookup. Then one loop over the slots: the same work as a method called per signal, without
-   * the calls (V8 inlined 7 of 17). A signal added to SignalValues must be added here too (SLOT
-   * insists on its slot; until then it never holds a rule's time back).
+   * Named reads, one per signal, written out into a local array: `signals[name]` in a loop is a
+   * megamorphic keyed lookup, and a method called per signal was slower (V8 inlined 7 of 17).
+   * A signal added to SignalValues must be added here too, in its SLOT order (until then it never
+   * holds a rule's time back nor wakes a rule).
    */
   read(s: ElevatorSignals): void {
-    const c = this.current;
-    c[SLOT.positionMm] = s.positionMm;
-    c[SLOT.floor] = s.floor;
-    c[SLOT.speedMps] = s.speedMps;
-    c[SLOT.direction] = s.direction;
-    c[SLOT.door] = s.door;
-    c[SLOT.doorZone] = s.doorZone;
-    c[SLOT.levelingErrorMm] = s.levelingErrorMm;
-    c[SLOT.safetyCircuit] = s.safetyCircuit;
-    c[SLOT.doorLockCircuit] = s.doorLockCircuit;
-    c[SLOT.overspeedSwitch] = s.overspeedSwitch;
-    c[SLOT.occupied] = s.occupied;
-    c[SLOT.inspection] = s.inspection;
-    c[SLOT.alarmButton] = s.alarmButton;
-    c[SLOT.mainsPower] = s.mainsPower;
-    c[SLOT.topFinalLimit] = s.topFinalLimit;
-    c[SLOT.bottomFinalLimit] = s.bottomFinalLimit;
-    c[SLOT.controllerFloor] = s.controllerFloor;
+    const c = [
+      s.positionMm,
+      s.floor,
+      s.speedMps,
+      s.direction,
+      s.door,
+      s.doorZone,
+      s.levelingErrorMm,
+      s.safetyCircuit,
+      s.doorLockCircuit,
+      s.overspeedSwitch,
+      s.occupied,
+      s.inspection,
+      s.alarmButton,
+      s.mainsPower,
+      s.topFinalLimit,
+      s.bottomFinalLimit,
+      s.controllerFloor,
+    ];
     const times = this.times;
-    const last = this.last;
+    const lastValue = this.lastValue;
+    const lastQuality = this.lastQuality;
     const used = this.used;
     let changed = 0;
     // A poll usually reads every signal at once: then every rule's time is the same and
@@ -95,16 +103,29 @@ export class SignalTimes {
     let max = Number.NEGATIVE_INFINITY;
     for (let slot = 0; slot < c.length; slot++) {
       const sample = c[slot];
-      const previous = last[slot];
-      last[slot] = sample;
       // A bad or absent signal's time is +Infinity: it never holds a rule's time back.
-      const at = sample !== undefined && sample.quality === 'good' ? sample.at : Number.POSITIVE_INFINITY;
+      let at = Number.POSITIVE_INFINITY;
+      if (sample === undefined) {
+        if (lastQuality[slot] !== undefined) {
+          changed |= 1 << slot;
+          lastQuality[slot] = undefined;
+          lastValue[slot] = undefined;
+        }
+      } else {
+        const quality = sample.quality;
+        const value = sample.value;
+        if (quality === 'good') at = sample.at;
+        if (quality !== lastQuality[slot] || value !== lastValue[slot]) {
+          changed |= 1 << slot;
+          lastQuality[slot] = quality;
+          lastValue[slot] = value;
+        }
+      }
       times[slot] = at;
       if (((used >>> slot) & 1) !== 0) {
         if (at < min) min = at;
         if (at > max) max = at;
       }
-      if (sample !== previous && (sample === undefined || previous === undefined || sample.value !== previous.value || sample.quality !== previous.quality)) changed |= 1 << slot;
     }
     this.changedBits = changed;
     this.uniform = min === max ? min : Number.NaN;
