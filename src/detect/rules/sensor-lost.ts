@@ -42,36 +42,37 @@ export class SensorLostRule implements Rule {
   }
 }
 
-/** Of a bad sample its `at` (its last good read), of a good or absent one +Infinity. */
-function badAt(sample: Sample<unknown> | undefined): number {
-  return sample?.quality === 'bad' ? sample.at : Infinity;
+/** The earlier of `t` and a bad sample's `at` (its last good read); `t` for a good or absent sample. */
+function earlier(t: number, sample: Sample<unknown> | undefined): number {
+  return sample !== undefined && sample.quality === 'bad' && sample.at < t ? sample.at : t;
 }
 
 /**
  * The earliest `at` among the signals reading bad, +Infinity when none does. Nearly every step
  * none does: one named read per signal, written out, builds nothing (a loop over
- * Object.keys(s) made a key list and a keyed lookup per signal on every step).
+ * Object.keys(s) made a key list and a keyed lookup per signal on every step), and a running
+ * minimum rather than one Math.min of 17 arguments, which V8 did not inline.
  */
 function earliestBad(s: ElevatorSignals): number {
-  return Math.min(
-    badAt(s.positionMm),
-    badAt(s.floor),
-    badAt(s.speedMps),
-    badAt(s.direction),
-    badAt(s.door),
-    badAt(s.doorZone),
-    badAt(s.levelingErrorMm),
-    badAt(s.safetyCircuit),
-    badAt(s.doorLockCircuit),
-    badAt(s.overspeedSwitch),
-    badAt(s.occupied),
-    badAt(s.inspection),
-    badAt(s.alarmButton),
-    badAt(s.mainsPower),
-    badAt(s.topFinalLimit),
-    badAt(s.bottomFinalLimit),
-    badAt(s.controllerFloor),
-  );
+  let t = Number.POSITIVE_INFINITY;
+  t = earlier(t, s.positionMm);
+  t = earlier(t, s.floor);
+  t = earlier(t, s.speedMps);
+  t = earlier(t, s.direction);
+  t = earlier(t, s.door);
+  t = earlier(t, s.doorZone);
+  t = earlier(t, s.levelingErrorMm);
+  t = earlier(t, s.safetyCircuit);
+  t = earlier(t, s.doorLockCircuit);
+  t = earlier(t, s.overspeedSwitch);
+  t = earlier(t, s.occupied);
+  t = earlier(t, s.inspection);
+  t = earlier(t, s.alarmButton);
+  t = earlier(t, s.mainsPower);
+  t = earlier(t, s.topFinalLimit);
+  t = earlier(t, s.bottomFinalLimit);
+  t = earlier(t, s.controllerFloor);
+  return t;
 }
 
 /** The signals reading bad, sorted. */
