@@ -39,7 +39,12 @@ export class PositionJumpDetector {
       c.mm = mm;
       c.at = at;
     } else if (ref === undefined || this.reachable(ref, mm, at)) {
-      this.trusted = { mm, at };
+      // Nearly every reading: updated in place, not a new object per poll.
+      if (ref === undefined) this.trusted = { mm, at };
+      else {
+        ref.mm = mm;
+        ref.at = at;
+      }
       this.candidate = undefined;
       return undefined;
     } else {
