@@ -111,7 +111,11 @@ export class DetectionEngine {
     };
     this.schedule = new RuleSchedule(
       this.times,
-      armed.map((r) => ({ slots: this.times.slots(r.inputs), reads: r.rule.reads === undefined ? undefined : this.times.mask(r.rule.reads) })),
+      armed.map(({ rule, inputs }) => ({
+        slots: this.times.slots(inputs),
+        reads: rule.reads === undefined ? undefined : this.times.mask(rule.reads),
+        readsQuality: this.times.mask(rule.readsQuality ?? []),
+      })),
     );
     const b = o.thresholds.blackbox;
     const window = { beforeMs: b.beforeS * 1000, afterMs: b.afterS * 1000, sampleEveryMs: b.sampleEveryMs, ...o.blackbox };

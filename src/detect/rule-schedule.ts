@@ -8,12 +8,15 @@ export interface ScheduledRule {
   slots: Uint8Array;
   /** The signals whose change wakes it (SignalTimes.mask); undefined: it runs on every step. */
   reads: number | undefined;
+  /** With `reads`: the signals whose change of readability also wakes it (SignalTimes.readabilityChanged). */
+  readsQuality?: number;
 }
 
 /**
  * Which of an elevator's armed rules a step runs, and at what time.
  *
- * A rule that said it was quiet (QUIET) sleeps until a signal it reads changes; one that waits
+ * A rule that said it was quiet (QUIET) sleeps until a signal it reads changes (or, of those it
+ * watches only for readability, changes quality or the time of its last good read); one that waits
  * out a hold (WAIT) also until its time reaches its wakeAt() — rules/context.ts. Rather than
  * asking each of the 21 rules on every step, the step's changed signals wake their readers by
  * bit mask, the waiting rules whose time has come wake too, and only the rules awake are
@@ -33,6 +36,8 @@ export class RuleSchedule {
   private readonly hasInputs: Uint8Array;
   /** Per signal slot, the rules its change wakes. */
   private readonly readers = new Int32Array(32);
+  /** Per signal slot, the rules its change of readability wakes (the rules' `readsQuality`). */
+  private readonly qualityReaders = new Int32Array(32);
   /** Bit per rule that runs on the next step whatever changes: not quiet, or never skipped. */
   private awake: number;
   /** Bit per rule that may sleep (it has `reads`). */
@@ -59,7 +64,11 @@ export class RuleSchedule {
       const reads = rules[i]!.reads;
       if (reads === undefined) continue;
       this.skippable |= 1 << i;
-      for (let s = 0; s < 32; s++) if ((reads >>> s) & 1) this.readers[s]! |= 1 << i;
+      const quality = rules[i]!.readsQuality ?? 0;
+      for (let s = 0; s < 32; s++) {
+        if ((reads >>> s) & 1) this.readers[s]! |= 1 << i;
+        if ((quality >>> s) & 1) this.qualityReaders[s]! |= 1 << i;
+      }
     }
   }
 
@@ -90,6 +99,12 @@ export class RuleSchedule {
       const s = 31 - Math.clz32(changed & -changed);
       changed &= changed - 1;
       due |= this.readers[s]!;
+    }
+    let unreadable = this.signals.readabilityChanged;
+    while (unreadable !== 0) {
+      const s = 31 - Math.clz32(unreadable & -unreadable);
+      unreadable &= unreadable - 1;
+      due |= this.qualityReaders[s]!;
     }
     let waiting = this.waiting & ~due;
     while (waiting !== 0) {

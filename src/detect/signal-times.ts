@@ -40,8 +40,12 @@ export class SignalTimes {
    */
   private readonly lastValue: unknown[] = new Array<unknown>(Object.keys(SLOT).length).fill(undefined);
   private readonly lastQuality: (Quality | undefined)[] = new Array<Quality | undefined>(Object.keys(SLOT).length).fill(undefined);
+  /** The `at` of each slot's sample when it last changed quality or, while bad, read time. */
+  private readonly lastBadAt = new Float64Array(Object.keys(SLOT).length);
   /** Bit per slot: its value or quality differs from the previous step's. */
   private changedBits = 0;
+  /** Bit per slot: its quality differs, or it reads bad with another `at` than on the previous step. */
+  private readabilityBits = 0;
 
   /** @param used every signal a rule reads. */
   constructor(used: Iterable<SignalName>) {
@@ -58,6 +62,14 @@ export class SignalTimes {
   /** A bit per slot (as `mask` sets them) whose signal changed value or quality since the previous step. */
   get changed(): number {
     return this.changedBits;
+  }
+
+  /**
+   * A bit per slot (as `mask` sets them) whose signal changed quality since the previous step, or
+   * reads bad with another time of its last good read: what a rule's `readsQuality` watches.
+   */
+  get readabilityChanged(): number {
+    return this.readabilityBits;
   }
 
   /** The slots of `names` (among `used`), for `upTo`. */
@@ -95,8 +107,10 @@ export class SignalTimes {
     const times = this.times;
     const lastValue = this.lastValue;
     const lastQuality = this.lastQuality;
+    const lastBadAt = this.lastBadAt;
     const used = this.used;
     let changed = 0;
+    let readability = 0;
     // A poll usually reads every signal at once: then every rule's time is the same and
     // upTo need not look at its inputs one by one.
     let min = Number.POSITIVE_INFINITY;
@@ -108,18 +122,30 @@ export class SignalTimes {
       if (sample === undefined) {
         if (lastQuality[slot] !== undefined) {
           changed |= 1 << slot;
+          readability |= 1 << slot;
           lastQuality[slot] = undefined;
           lastValue[slot] = undefined;
         }
       } else {
         const quality = sample.quality;
         const value = sample.value;
-        if (quality === 'good') at = sample.at;
-        if (quality !== lastQuality[slot] || value !== lastValue[slot]) {
+        if (quality !== lastQuality[slot]) {
           changed |= 1 << slot;
+          readability |= 1 << slot;
           lastQuality[slot] = quality;
           lastValue[slot] = value;
+          lastBadAt[slot] = sample.at;
+        } else {
+          if (value !== lastValue[slot]) {
+            changed |= 1 << slot;
+            lastValue[slot] = value;
+          }
+          if (quality !== 'good' && sample.at !== lastBadAt[slot]) {
+            readability |= 1 << slot;
+            lastBadAt[slot] = sample.at;
+          }
         }
+        if (quality === 'good') at = sample.at;
       }
       times[slot] = at;
       if (((used >>> slot) & 1) !== 0) {
@@ -128,6 +154,7 @@ export class SignalTimes {
       }
     }
     this.changedBits = changed;
+    this.readabilityBits = readability;
     this.uniform = min === max ? min : Number.NaN;
   }
 

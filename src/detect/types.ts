@@ -49,6 +49,12 @@ export interface Rule {
    */
   readonly reads?: readonly SignalName[];
   /**
+   * Optional, with `reads`: signals of which `step` looks only at whether they read good — their
+   * quality and, while they read bad, the time of their last good read (`at`) — not at their
+   * value. A change of those wakes the rule as a change of `reads` does; a new value does not.
+   */
+  readonly readsQuality?: readonly SignalName[];
+  /**
    * Optional, with `reads`: after a step that returned WAIT, the rule time before which stepping
    * again on the same values of `reads` would emit nothing and change no state (the end of a hold
    * or of an attempt being timed). The engine skips the rule until one of its reads changes or

@@ -21,7 +21,7 @@ function catalogue(copies: number) {
   return (ctx: Parameters<typeof buildRules>[0]) => Array.from({ length: copies }, () => buildRules(ctx)).flat();
 }
 
-function run(seed: number, available: readonly SignalName[], skipQuiet: boolean, copies = 1, calm = 1): DetectedEvent[] {
+function run(seed: number, available: readonly SignalName[], skipQuiet: boolean, copies = 1, calm = 1, restamped = false): DetectedEvent[] {
   const rules = catalogue(copies);
   const engine = new DetectionEngine({
     elevatorId: 'Q',
@@ -32,7 +32,7 @@ function run(seed: number, available: readonly SignalName[], skipQuiet: boolean,
     rules: skipQuiet ? rules : (ctx) => rules(ctx).map(everyStep),
   });
   const events: DetectedEvent[] = [];
-  for (const { t, signals } of noisyTrace({ seed, steps: calm > 1 ? 30_000 : 6_000, available, calm })) events.push(...engine.step(signals, t));
+  for (const { t, signals } of noisyTrace({ seed, steps: calm > 1 ? 30_000 : 6_000, available, calm, restamped })) events.push(...engine.step(signals, t));
   events.push(...engine.flush());
   return events;
 }
@@ -74,6 +74,34 @@ describe('engine: skipping quiet rules', () => {
     const once = faults(run(11, ALL_SIGNALS, true));
     expect(once.length).toBeGreaterThan(50);
     expect(faults(skipped).sort()).toEqual([...once, ...once].sort());
+  });
+
+  it('emits the same when bad readings are restamped while they stay bad (sensor-lost watches their times)', () => {
+    const lost = new Set<string>();
+    for (const seed of [21, 22, 23, 24]) {
+      const skipped = run(seed, ALL_SIGNALS, true, 1, 1, true);
+      expect(skipped).toEqual(run(seed, ALL_SIGNALS, false, 1, 1, true));
+      for (const e of skipped) if (e.type === 'sensor-lost') lost.add(e.phase);
+    }
+    expect([...lost].sort()).toEqual(['cleared', 'raised']);
+  });
+
+  it('the comparison sees a difference when sensor-lost is not woken by what it watches', () => {
+    // sensor-lost claiming to watch no signal's readability sleeps through signals going bad.
+    const deaf = (ctx: Parameters<typeof buildRules>[0]) =>
+      buildRules(ctx).map((r) => (r.type === 'sensor-lost' ? (Object.create(r, { readsQuality: { value: [] } }) as Rule) : r));
+    const events = (rules?: typeof deaf) => {
+      const engine = new DetectionEngine({
+        elevatorId: 'Q',
+        thresholds: defaultThresholds,
+        ratedSpeedMps: RATED_MPS,
+        floorLevelsMm: FLOORS_MM,
+        available: new Set(ALL_SIGNALS),
+        ...(rules ? { rules } : {}),
+      });
+      return noisyTrace({ seed: 21, steps: 6_000, restamped: true }).flatMap(({ t, signals }) => engine.step(signals, t).filter((x) => x.type === 'sensor-lost'));
+    };
+    expect(events(deaf)).not.toEqual(events());
   });
 
   it('the comparison sees a difference when a rule misstates what it reads', () => {

@@ -21,6 +21,13 @@ export interface NoisyTraceOptions {
    * enough for the long holds (a trapped passenger, a door held open) to complete.
    */
   calm?: number;
+  /**
+   * Bad readings whose time moves while they stay bad (default false: a bad reading keeps the
+   * time of its last good read): some are stamped with the poll's time, as fusion stamps an
+   * estimate it does not trust yet, and some move back mid-episode, as a stale reading does when
+   * the heartbeat is then found frozen since earlier.
+   */
+  restamped?: boolean;
 }
 
 export interface TraceStep {
@@ -67,6 +74,7 @@ export function noisyTrace(o: NoisyTraceOptions): TraceStep[] {
   const last = new Map<SignalName, Sample<unknown>>();
   const lastGood = new Map<SignalName, Sample<unknown>>();
   const badLeft = new Map<SignalName, number>();
+  const badMode = new Map<SignalName, 'kept' | 'poll' | 'back'>();
   const out: TraceStep[] = [];
 
   for (let i = 0; i < o.steps; i++) {
@@ -106,11 +114,17 @@ export function noisyTrace(o: NoisyTraceOptions): TraceStep[] {
       const prev = last.get(name);
       const good = lastGood.get(name);
       let left = badLeft.get(name) ?? 0;
-      if (left === 0 && chance(0.002)) left = 1 + Math.floor(rnd() * 200);
+      if (left === 0 && chance(0.002)) {
+        left = 1 + Math.floor(rnd() * 200);
+        if (o.restamped) badMode.set(name, pick(['kept', 'poll', 'back'] as const));
+      }
       let sample: Sample<unknown>;
       if (left > 0) {
         badLeft.set(name, left - 1);
-        sample = { value: good?.value ?? values[name], quality: 'bad', at: good?.at ?? t };
+        const kept = good?.at ?? t;
+        const mode = badMode.get(name) ?? 'kept';
+        const at = mode === 'poll' ? t : mode === 'back' && left < 50 ? kept - 3000 : kept;
+        sample = { value: good?.value ?? values[name], quality: 'bad', at };
       } else if (prev !== undefined && prev.quality === 'good' && chance(0.05)) {
         // Held through a failed poll: the last reading again, as it was read.
         sample = chance(0.5) ? prev : { value: prev.value, quality: 'good', at: prev.at };

@@ -2,7 +2,8 @@ import type { ElevatorSignals, Sample, SignalName } from '../../signals/types.js
 import { defaultSeverity } from '../catalogue.js';
 import { Hold } from '../hold.js';
 import type { Rule, Transition } from '../types.js';
-import { NONE, seconds, transition, type RuleContext } from './context.js';
+import { signalNameSchema } from '../../contract/enums.js';
+import { nothing, seconds, transition, type RuleContext } from './context.js';
 
 /**
  * 采集异常: some signal the board provides has been unreadable for 10 s, counted from its last
@@ -12,13 +13,19 @@ import { NONE, seconds, transition, type RuleContext } from './context.js';
  * The count starts at a bad sample's `at` — the time of its last good read, as the normalizer
  * keeps it (or since a frozen heartbeat last changed) — so the staleness window and a frozen
  * heartbeat's own wait are not stacked under a second hold of this rule's.
+ *
+ * It looks at no signal's value, only at which read bad since when (`readsQuality`): between
+ * changes of those it sleeps until the earliest bad reading comes of age, or the clear's hold ends.
  */
 export class SensorLostRule implements Rule {
   readonly type = 'sensor-lost' as const;
   readonly severity = defaultSeverity('sensor-lost');
   readonly needs: readonly SignalName[] = [];
+  readonly reads: readonly SignalName[] = [];
+  readonly readsQuality: readonly SignalName[] = signalNameSchema.options;
   private readonly hold: Hold;
   private raisedAt = 0;
+  private wake = Number.POSITIVE_INFINITY;
 
   constructor(private readonly ctx: RuleContext) {
     // The wait from each signal's last good read is the raise hold; this one only debounces the clear.
@@ -29,11 +36,20 @@ export class SensorLostRule implements Rule {
     return this.hold.active;
   }
 
+  wakeAt(): number {
+    return this.wake;
+  }
+
   step(s: ElevatorSignals, now: number): Transition[] {
     const holdMs = this.ctx.thresholds.sensorLost.holdS * 1000;
     const unreadSince = earliestBad(s);
     const edge = this.hold.step(now, now - unreadSince >= holdMs, unreadSince === Infinity);
-    if (edge === undefined) return NONE;
+    if (edge === undefined) {
+      // Raised: the clear's hold, if all read good. Not: the earliest bad reading coming of age
+      // (+Infinity when none reads bad; the hold itself raises at once).
+      this.wake = this.hold.active ? this.hold.wakeAt : unreadSince + holdMs;
+      return nothing(this.wake);
+    }
     if (edge.edge === 'raised') {
       this.raisedAt = now;
       return [transition(this.type, this.severity, 'raised', now, { signals: badSignals(s), unreadS: seconds(unreadSince, now) })];
