@@ -25,6 +25,9 @@ export function clientOptions(
     queueQoSZero: false,
     will: { ...o.will, payload: Buffer.from(o.will.payload), ...(properties ? { properties } : {}) },
   };
+  // mqtt.js logs through the debug package: a call, and a check that it is off, at every step of
+  // every packet (~1 % of the gateway's CPU). Without DEBUG set it could never print: no call at all.
+  if (!process.env.DEBUG) opts.log = noLog;
   if (c.username !== undefined) opts.username = c.username;
   // Secrets are read at each connection (from systemd's credential copy or the credentials
   // file), so a rotated password needs no restart and is never held in the config object.
@@ -41,3 +44,5 @@ export function clientOptions(
   }
   return opts;
 }
+
+function noLog(): void {}
