@@ -69,33 +69,48 @@ export class StatsCollector {
     this.trip = new Hold(o.thresholds.stats.tripMinMs, o.thresholds.clearHoldMs);
   }
 
+  /**
+   * One snapshot at sample time `now`. Runs at the poll rate: nothing is allocated here — the
+   * last state is updated in place and the two windows are written one after the other.
+   */
   observe(s: ElevatorSignals, now: number): void {
     this.attribute(now);
-    for (const w of this.all()) w.fromMono ??= now;
+    const { hour, day } = this.windows;
+    hour.fromMono ??= now;
+    day.fromMono ??= now;
     const stationaryMps = this.o.thresholds.stationaryMps;
-    const moving = isMoving(s, stationaryMps) === true;
+    const movingNow = isMoving(s, stationaryMps);
+    const moving = movingNow === true;
     const doorClosed = s.door === undefined ? true : isDoorClosed(s);
     const standing = isStationary(s, stationaryMps);
     // A run already under way when sampling began is no start from standstill.
     if (standing === true) this.stood = true;
-    const edge = this.trip.step(now, and(isMoving(s, stationaryMps), doorClosed), standing);
-    if (edge?.edge === 'raised' && this.stood) this.add((w) => w.trips++);
+    const edge = this.trip.step(now, and(movingNow, doorClosed), standing);
+    if (edge?.edge === 'raised' && this.stood) {
+      hour.trips++;
+      day.trips++;
+    }
     if (edge?.edge === 'cleared') this.stop(s);
     const positionMm = good(s, 'positionMm');
-    const prev = this.last;
-    if (prev?.positionMm !== undefined && positionMm !== undefined && (prev.moving || moving)) {
-      const mm = Math.abs(positionMm - prev.positionMm);
-      this.add((w) => (w.travelMm += mm));
+    const last = this.last;
+    if (last?.positionMm !== undefined && positionMm !== undefined && (last.moving || moving)) {
+      const mm = Math.abs(positionMm - last.positionMm);
+      hour.travelMm += mm;
+      day.travelMm += mm;
     }
     this.countDoor(s);
-    this.last = {
-      now,
-      moving,
-      inspection: good(s, 'inspection') === true,
-      mainsOff: good(s, 'mainsPower') === false,
-      positionMm,
-      speedMps: good(s, 'speedMps') ?? 0,
-    };
+    const inspection = good(s, 'inspection') === true;
+    const mainsOff = good(s, 'mainsPower') === false;
+    const speedMps = good(s, 'speedMps') ?? 0;
+    if (last === undefined) this.last = { now, moving, inspection, mainsOff, positionMm, speedMps };
+    else {
+      last.now = now;
+      last.moving = moving;
+      last.inspection = inspection;
+      last.mainsOff = mainsOff;
+      last.positionMm = positionMm;
+      last.speedMps = speedMps;
+    }
   }
 
   /** Counts a detected event; call it for every event the engine emits, in order. */
@@ -154,15 +169,19 @@ export class StatsCollector {
     last.now = now;
     if (dt > this.o.thresholds.stats.maxGapMs) return;
     const unavailable = last.mainsOff || this.faultsUp.size > 0;
-    const bySpeed = !this.o.available.has('positionMm') && last.moving;
-    this.add((w) => {
-      w.observedMs += dt;
-      if (last.moving) w.runningMs += dt;
-      if (last.inspection) w.inspectionMs += dt;
-      if (last.mainsOff) w.mainsOffMs += dt;
-      if (unavailable) w.unavailableMs += dt;
-      if (bySpeed) w.travelMm += Math.abs(last.speedMps) * dt; // m/s × ms = mm
-    });
+    const bySpeedMm = !this.o.available.has('positionMm') && last.moving ? Math.abs(last.speedMps) * dt : 0; // m/s × ms = mm
+    this.spend(this.windows.hour, last, dt, unavailable, bySpeedMm);
+    this.spend(this.windows.day, last, dt, unavailable, bySpeedMm);
+  }
+
+  /** `dt` ms of the state `last` saw, into one window. */
+  private spend(w: Tally, last: Last, dt: number, unavailable: boolean, bySpeedMm: number): void {
+    w.observedMs += dt;
+    if (last.moving) w.runningMs += dt;
+    if (last.inspection) w.inspectionMs += dt;
+    if (last.mainsOff) w.mainsOffMs += dt;
+    if (unavailable) w.unavailableMs += dt;
+    if (bySpeedMm !== 0) w.travelMm += bySpeedMm;
   }
 
   /** A trip ended: count the stop under its floor, or outside the zone. */
@@ -183,7 +202,8 @@ export class StatsCollector {
     if (door === 'open') this.doorOpened = true;
     else if (door === 'closed' && this.doorOpened) {
       this.doorOpened = false;
-      this.add((w) => w.doorCycles++);
+      this.windows.hour.doorCycles++;
+      this.windows.day.doorCycles++;
     }
   }
 
