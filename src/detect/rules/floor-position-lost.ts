@@ -47,7 +47,8 @@ export class FloorPositionLostRule implements Rule {
     const standing = s.speedMps === undefined ? true : isStationary(s, this.ctx.thresholds.stationaryMps);
     const em = this.mismatch.step(now, and(and(standing, inZone), agree === undefined ? undefined : !agree), agree);
     const jump = this.readPosition(s, now);
-    const ej = this.jumped.step(now, jump !== undefined, this.consistent(s, standing, inZone, agree));
+    // Consistency clears a jump once raised; before that the hold does not look at it.
+    const ej = this.jumped.step(now, jump !== undefined, this.jumped.active ? this.consistent(s, standing, inZone, agree) : undefined);
     if (this.raised === undefined && (em?.edge === 'raised' || ej?.edge === 'raised')) {
       this.raised = jump !== undefined ? 'jump' : 'mismatch';
       const where = { floor: goodValue(s.floor) ?? null, positionMm: goodValue(s.positionMm) ?? null };

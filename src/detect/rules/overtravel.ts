@@ -52,7 +52,8 @@ export class OvertravelRule implements Rule {
     const beyondMm = this.beyondMm(s);
     const beyond: Tri = beyondMm === undefined ? (s.positionMm === undefined ? false : undefined) : beyondMm > 0;
     const limit = optionalGood(this.end === 'top' ? s.topFinalLimit : s.bottomFinalLimit);
-    const edge = this.hold.step(now, or(beyond, limit), and(not(beyond), not(limit)));
+    // The clear condition counts only once raised.
+    const edge = this.hold.step(now, or(beyond, limit), this.hold.active ? and(not(beyond), not(limit)) : undefined);
     if (edge === undefined) return nothing(this.wakeAt());
     if (edge.edge === 'cleared') return [transition(this.type, this.severity, 'cleared', now)];
     return [
