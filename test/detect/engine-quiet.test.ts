@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { defaultThresholds } from '../../src/config/thresholds.js';
 import { DetectionEngine } from '../../src/detect/engine.js';
 import { buildRules } from '../../src/detect/rules/index.js';
-import type { DetectedEvent, Rule } from '../../src/detect/types.js';
+import type { DetectedEvent, EventType, Rule } from '../../src/detect/types.js';
 import type { SignalName } from '../../src/signals/types.js';
-import { noisyTrace } from './noisy-trace.js';
+import { noisyTrace, type TraceStep } from './noisy-trace.js';
 import { ALL_SIGNALS, FLOORS_MM, RATED_MPS } from './scenario.js';
 
 /**
@@ -14,6 +14,19 @@ import { ALL_SIGNALS, FLOORS_MM, RATED_MPS } from './scenario.js';
  */
 function everyStep(rule: Rule): Rule {
   return Object.create(rule, { reads: { value: undefined } }) as Rule;
+}
+
+/** The events of one type on a full board, with that rule's fields overridden (a rule misstating what it watches). */
+function eventsOf(type: EventType, trace: readonly TraceStep[], override?: PropertyDescriptorMap): DetectedEvent[] {
+  const engine = new DetectionEngine({
+    elevatorId: 'Q',
+    thresholds: defaultThresholds,
+    ratedSpeedMps: RATED_MPS,
+    floorLevelsMm: FLOORS_MM,
+    available: new Set(ALL_SIGNALS),
+    rules: (ctx) => buildRules(ctx).map((r) => (override && r.type === type ? (Object.create(r, override) as Rule) : r)),
+  });
+  return trace.flatMap(({ t, signals }) => engine.step(signals, t).filter((x) => x.type === type));
 }
 
 /** The catalogue `copies` times over: more rules than the engine schedules by bit mask. */
@@ -88,35 +101,13 @@ describe('engine: skipping quiet rules', () => {
 
   it('the comparison sees a difference when sensor-lost is not woken by what it watches', () => {
     // sensor-lost claiming to watch no signal's readability sleeps through signals going bad.
-    const deaf = (ctx: Parameters<typeof buildRules>[0]) =>
-      buildRules(ctx).map((r) => (r.type === 'sensor-lost' ? (Object.create(r, { readsQuality: { value: [] } }) as Rule) : r));
-    const events = (rules?: typeof deaf) => {
-      const engine = new DetectionEngine({
-        elevatorId: 'Q',
-        thresholds: defaultThresholds,
-        ratedSpeedMps: RATED_MPS,
-        floorLevelsMm: FLOORS_MM,
-        available: new Set(ALL_SIGNALS),
-        ...(rules ? { rules } : {}),
-      });
-      return noisyTrace({ seed: 21, steps: 6_000, restamped: true }).flatMap(({ t, signals }) => engine.step(signals, t).filter((x) => x.type === 'sensor-lost'));
-    };
-    expect(events(deaf)).not.toEqual(events());
+    const trace = noisyTrace({ seed: 21, steps: 6_000, restamped: true });
+    expect(eventsOf('sensor-lost', trace, { readsQuality: { value: [] } })).not.toEqual(eventsOf('sensor-lost', trace));
   });
 
   it('the comparison sees a difference when a rule misstates what it reads', () => {
     // Trapped claiming to read nothing but the door would miss the car stopping and the passenger.
-    const liar = (ctx: Parameters<typeof buildRules>[0]) => buildRules(ctx).map((r) => (r.type === 'trapped' ? (Object.create(r, { reads: { value: ['door'] } }) as Rule) : r));
-    const engine = (rules?: typeof liar) =>
-      new DetectionEngine({
-        elevatorId: 'Q',
-        thresholds: defaultThresholds,
-        ratedSpeedMps: RATED_MPS,
-        floorLevelsMm: FLOORS_MM,
-        available: new Set(ALL_SIGNALS),
-        ...(rules ? { rules } : {}),
-      });
-    const trapped = (e: DetectionEngine) => noisyTrace({ seed: 7, steps: 20_000 }).flatMap(({ t, signals }) => e.step(signals, t).filter((x) => x.type === 'trapped'));
-    expect(trapped(engine(liar))).not.toEqual(trapped(engine()));
+    const trace = noisyTrace({ seed: 7, steps: 20_000 });
+    expect(eventsOf('trapped', trace, { reads: { value: ['door'] } })).not.toEqual(eventsOf('trapped', trace));
   });
 });
