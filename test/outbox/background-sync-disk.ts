@@ -86,7 +86,8 @@ export function fixture(dir: string, o: Omit<BackgroundSyncOptions, 'logger' | '
   const disk = new HeldDisk();
   const errors: Fixture['errors'] = [];
   const logger = createLogger({ level: 'info', destination: { write: (l: string) => errors.push(JSON.parse(l)) } });
-  const bg = new BackgroundSync(db, path, { ...o, logger, fs: disk }, () => new Database(path, { fileMustExist: true }));
+  // Started at once unless the test passes `schedule: undefined` (the default): each test orders the steps itself.
+  const bg = new BackgroundSync(db, path, { schedule: (start) => start(), ...o, logger, fs: disk }, () => new Database(path, { fileMustExist: true }));
   const dirSync = disk.pending[0]?.op === 'fsync' ? disk.pending.shift() : undefined;
   const ino = (p: string) => {
     try {

@@ -84,6 +84,32 @@ describe('group commit', () => {
   });
 });
 
+describe('when the work of a commit starts', () => {
+  it('by default once the committing code has run to its end (its publish goes first), one sync for the commits of that turn', async () => {
+    const f = fixture(tmp.dir, { schedule: undefined });
+    f.commit();
+    f.commit();
+    expect(f.disk.pending, 'nothing handed to the disk while the committing code runs').toEqual([]);
+    expect(f.bg.isBusy(), 'an ack in this turn already waits for the sync').toBe(true);
+    await Promise.resolve();
+    expect(f.disk.pending.map((h) => [h.op, f.fileOf(h.fd)])).toEqual([['fdatasync', 'wal']]);
+    f.disk.next().done();
+    expect(f.bg.stats()).toMatchObject({ commits: 2, durableCommits: 2, syncs: 1 });
+    expect(f.bg.isBusy()).toBe(false);
+    f.close();
+  });
+
+  it('a turn of telemetry-only commits starts nothing, so nothing holds an ack', async () => {
+    const f = fixture(tmp.dir, { schedule: undefined });
+    f.commit(false);
+    expect(f.bg.isBusy()).toBe(false);
+    await Promise.resolve();
+    expect(f.disk.pending).toEqual([]);
+    expect(f.bg.stats()).toMatchObject({ commits: 1, durableCommits: 0, syncs: 0 });
+    f.close();
+  });
+});
+
 describe('a failing card', () => {
   it('a failed fdatasync is counted and logged, never thrown, not called durable; the next commit tries again', async () => {
     let settled = 0;
@@ -138,7 +164,7 @@ describe('acks held while a sync runs (SqliteOutbox)', () => {
     const reader = new Database(path, { readonly: true });
     const deliveredAt = () => (reader.prepare('SELECT delivered_at FROM records WHERE id = ?').get('e1') as { delivered_at: number | null }).delivered_at;
     o.append([{ id: 'e1', kind: 'event', elevatorId: 'E1', priority: PRIORITY.fault, createdAt: 1, payload: '{}' }]);
-    o.ack(['e1']); // the append's sync is running (it cannot end before this turn does)
+    o.ack(['e1']); // the append's sync is scheduled or running (it cannot end before this turn does)
     expect(deliveredAt(), 'the delivered mark waits for the row to be synced').toBeNull();
     expect(o.next(10), 'a held ack is not resent').toEqual([]);
     await o.whenDurable();
