@@ -4,7 +4,7 @@ import type { Thresholds } from '../config/thresholds.js';
 import type { LearnedShaft } from '../signals/fusion/shaft.js';
 import { SignalNormalizer, staleWindowMs } from '../signals/normalize.js';
 import type { ElevatorSignals, SignalName } from '../signals/types.js';
-import { DetectionEngine, type ArmedRule } from './engine.js';
+import { DetectionEngine, NO_EVENTS, type ArmedRule } from './engine.js';
 import type { BaselineStore } from './health/baseline-store.js';
 import { ElevatorHealth } from './health/health.js';
 import { StatsCollector } from './stats.js';
@@ -74,15 +74,28 @@ export class Detection {
 
   /** One detection step: the rules, the statistics, then the health indicators, on this snapshot at sample time `now`. */
   observe(signals: ElevatorSignals, now: number): DetectedEvent[] {
+    const events = this.rules(signals, now);
+    const warnings = this.after(signals, now, events);
+    return warnings.length === 0 ? events : [...events, ...warnings];
+  }
+
+  /**
+   * The first part of a step: the rules' events. Neither the statistics nor the indicators can
+   * change them, so a caller in a hurry (the gateway's monitor) sends them on before `after`.
+   */
+  rules(signals: ElevatorSignals, now: number): DetectedEvent[] {
     this.last = signals;
     this.samples++;
-    const events = this.engine.step(signals, now);
+    return this.engine.step(signals, now);
+  }
+
+  /** The rest of the step `rules` began: the statistics (counting its `events`), then the health indicators' warnings. */
+  after(signals: ElevatorSignals, now: number, events: readonly DetectedEvent[]): DetectedEvent[] {
     this.stats.observe(signals, now);
     for (const e of events) this.stats.countEvent(e);
     const warnings = this.observeHealth(signals, now);
     // Not counted in the statistics' faults: a warning is no fault (the day's indicator summary lists them).
-    if (warnings.length === 0) return events;
-    return [...events, ...warnings.map((w) => ({ ...w, elevatorId: this.engine.elevatorId }))];
+    return warnings.length === 0 ? NO_EVENTS : warnings.map((w) => ({ ...w, elevatorId: this.engine.elevatorId }));
   }
 
   /** The indicators, never at the cost of the rules' events: an exception is reported like a rule's and the sample goes on. */
@@ -142,6 +155,19 @@ export class ElevatorPipeline {
   step(now: number): { signals: ElevatorSignals; events: DetectedEvent[] } {
     const signals = this.normalizer.snapshot(now);
     return { signals, events: this.detection.observe(signals, now) };
+  }
+
+  /**
+   * The same step, its events handed to `emit` as soon as they exist: the rules' before the
+   * statistics and the health indicators run, the indicators' warnings after. The gateway stores
+   * and publishes in `emit`, so an event does not wait for work that cannot change it.
+   */
+  stepEmitting(now: number, emit: (events: DetectedEvent[], signals: ElevatorSignals) => void): void {
+    const signals = this.normalizer.snapshot(now);
+    const events = this.detection.rules(signals, now);
+    if (events.length > 0) emit(events, signals);
+    const warnings = this.detection.after(signals, now, events);
+    if (warnings.length > 0) emit(warnings, signals);
   }
 }
 

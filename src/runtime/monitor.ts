@@ -27,7 +27,10 @@ export interface MonitorOptions {
   /** Sample time: polls are scheduled on it, so a FakeClock runs the loop deterministically. */
   clock: Clock;
   logger: Logger;
-  /** Called in the same tick the rules produce events (the gateway stores them there). */
+  /**
+   * Called in the same tick the rules produce events (the gateway stores and publishes them
+   * there): the rules' events before the statistics and health indicators run, their warnings after.
+   */
   onEvents: (events: DetectedEvent[], signals: ElevatorSignals) => void;
 }
 
@@ -154,9 +157,8 @@ export class ElevatorMonitor {
   step(): void {
     const now = this.o.clock.now();
     this.lastStepAt = now;
-    const { signals, events } = this.pipeline.step(now);
+    this.pipeline.stepEmitting(now, this.o.onEvents);
     this.stepped();
-    if (events.length > 0) this.o.onEvents(events, signals);
   }
 
   async stop(): Promise<void> {

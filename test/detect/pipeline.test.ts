@@ -58,6 +58,34 @@ describe('the pipeline of a configured elevator', () => {
     expect(events.filter((e) => e.phase === 'raised').map((e) => [e.type, e.elevatorId])).toEqual([['power-loss', 'E7']]);
   });
 
+  it('hands the rules’ events on before the statistics count them (the gateway publishes them first), the same events as a whole step', () => {
+    const whole = configured();
+    const early = configured();
+    const stepped: DetectedEvent[] = [];
+    const emitted: { types: string[]; countedYet: number }[] = [];
+    let t = 0;
+    const sample = (mm: number, speed: number, mains = true) => {
+      t += 100;
+      whole.update(poll(t, mm, speed, mains));
+      early.update(poll(t, mm, speed, mains));
+      stepped.push(...whole.step(t).events);
+      early.stepEmitting(t, (events) => {
+        const counted = early.detection.stats.peek('hour', t).faults['power-loss'] ?? 0;
+        emitted.push({ types: events.map((e) => `${e.type} ${e.phase}`), countedYet: counted });
+      });
+    };
+    for (let i = 0; i < 20; i++) sample(0, 0);
+    for (let i = 0; i < 30; i++) sample(0, 0, false); // mains lost
+    for (let i = 0; i < 30; i++) sample(0, 0); // and back
+    expect(emitted.flatMap((e) => e.types)).toEqual(stepped.map((e) => `${e.type} ${e.phase}`));
+    expect(emitted.map((e) => e.types[0])).toEqual(['power-loss raised', 'power-loss cleared']);
+    const raised = emitted[0]!;
+    expect(raised.countedYet, 'the statistics have not seen the raise when it is handed on').toBe(0);
+    expect(early.detection.stats.peek('hour', t).faults).toEqual(whole.detection.stats.peek('hour', t).faults);
+    expect(early.detection.stats.peek('hour', t).faults['power-loss']).toBe(1);
+    expect(early.detection.samples).toBe(whole.detection.samples);
+  });
+
   it('reads the signals without stepping the rules (diag), and remembers the last step’s', () => {
     const p = configured();
     p.update(poll(100, 6000, 0));
