@@ -59,7 +59,7 @@ interface Armed {
  * What a step with no event returns — nearly every step: one shared array, frozen so that a
  * caller adding to it fails loudly, rather than a new empty array per sample.
  */
-export const NO_EVENTS = Object.freeze([]) as unknown as DetectedEvent[];
+const NO_EVENTS = Object.freeze([]) as unknown as DetectedEvent[];
 
 export interface RuleFailures {
   type: EventType;

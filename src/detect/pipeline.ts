@@ -4,7 +4,7 @@ import type { Thresholds } from '../config/thresholds.js';
 import type { LearnedShaft } from '../signals/fusion/shaft.js';
 import { SignalNormalizer, staleWindowMs } from '../signals/normalize.js';
 import type { ElevatorSignals, SignalName } from '../signals/types.js';
-import { DetectionEngine, NO_EVENTS, type ArmedRule } from './engine.js';
+import { DetectionEngine, type ArmedRule } from './engine.js';
 import type { BaselineStore } from './health/baseline-store.js';
 import { ElevatorHealth } from './health/health.js';
 import { StatsCollector } from './stats.js';
@@ -25,6 +25,9 @@ export interface ElevatorFacts {
   /** Told of each snapshot the black box keeps (the gateway encodes its payload row then, off the raise). */
   onBlackboxRecord?: (signals: ElevatorSignals) => void;
 }
+
+/** What `after` returns when no indicator warns — nearly every step: one shared, frozen array. */
+const NO_WARNINGS = Object.freeze([]) as unknown as DetectedEvent[];
 
 /**
  * Signals in, events out: the fault rules and the usage statistics of one elevator, stepped on
@@ -95,7 +98,7 @@ export class Detection {
     for (const e of events) this.stats.countEvent(e);
     const warnings = this.observeHealth(signals, now);
     // Not counted in the statistics' faults: a warning is no fault (the day's indicator summary lists them).
-    return warnings.length === 0 ? NO_EVENTS : warnings.map((w) => ({ ...w, elevatorId: this.engine.elevatorId }));
+    return warnings.length === 0 ? NO_WARNINGS : warnings.map((w) => ({ ...w, elevatorId: this.engine.elevatorId }));
   }
 
   /** The indicators, never at the cost of the rules' events: an exception is reported like a rule's and the sample goes on. */
