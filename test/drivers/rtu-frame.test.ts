@@ -127,7 +127,12 @@ describe('cutting requests out of a byte stream (slave side)', () => {
         // length; the slave's silence timer drops such a partial. Such noise is left out here.
         const quiet = Buffer.from(noise.filter((x) => x !== 15 && x !== 16));
         fc.pre(u !== 15 && u !== 16); // after noise, these unit ids read as the function code of such a header
-        const found = drain(Buffer.concat([quiet, frame]));
+        const stream = Buffer.concat([quiet, frame]);
+        // Once in 65,536, the noise's tail and the frame's head form an 8-byte request whose CRC checks
+        // out (seen: 05 04 | 07 02 3d d3 00 37). Bytes alone cannot tell it from a real request; on a
+        // real bus the silence before the frame would. Such streams are left out here.
+        fc.pre(![...Array(7).keys()].some((k) => k < quiet.length && crc16(stream.subarray(quiet.length - 1 - k, quiet.length + 7 - k)) === 0));
+        const found = drain(stream);
         expect(found.at(-1)).toEqual({ unitId: u, fc: f, data: frame.subarray(2, 6).toString('hex') });
       }),
     );
