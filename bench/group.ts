@@ -27,8 +27,16 @@ interface RunFigures {
   rssMiB: number;
   peakMiB: number;
   rssEarlyMiB: number;
-  /** least-squares slope of RSS sampled each second over the window's second half (past warm-up), MiB per minute */
-  rssSlope: number;
+  /**
+   * RSS sampled each second in the window (past warm-up): the lowest, the highest, and how often
+   * it fell by more than 10 MiB from one second to the next. RSS climbs until V8 compacts its old
+   * generation and gives pages back, then falls by tens of MiB (seen: 113.8 → 82.7) and climbs
+   * again; a slope or the lows of a 60 s window say nothing about a leak. A leak shows over a long
+   * window (ELEVGW_BENCH_GROUP_S=1800) as highs that keep climbing from one fall to the next.
+   */
+  rssLow: number;
+  rssHigh: number;
+  rssFalls: number;
   /** per elevator with a prompt slave, pooled */
   jitter: number[];
   pollsPerS: number;
@@ -51,15 +59,6 @@ function missedFromLog(file: string, wallOffset: number): Map<string, { count: n
     if (l.elevator && typeof l.missed === 'number') out.set(l.elevator, { count: l.missed, at: (l.time ?? Number.NaN) - wallOffset });
   }
   return out;
-}
-
-function slope(points: { t: number; y: number }[]): number {
-  const n = points.length;
-  const mt = points.reduce((s, p) => s + p.t, 0) / n;
-  const my = points.reduce((s, p) => s + p.y, 0) / n;
-  const num = points.reduce((s, p) => s + (p.t - mt) * (p.y - my), 0);
-  const den = points.reduce((s, p) => s + (p.t - mt) ** 2, 0);
-  return den === 0 ? 0 : num / den;
 }
 
 const inWindow = (answers: Answer[][], t0: number, t1: number) =>
@@ -103,11 +102,11 @@ async function run(slow: boolean): Promise<RunFigures> {
       }
     });
     let rssEarlyMiB = Number.NaN;
-    const rss: { t: number; y: number }[] = [];
+    const rss: number[] = [];
     for (let now = t0; now < t0 + WINDOW_S * 1000; now = performance.now()) {
       await sleep(Math.min(1000, t0 + WINDOW_S * 1000 - now));
       const s = procStats(gw.pid!);
-      rss.push({ t: (performance.now() - t0) / 60_000, y: s.rssMiB });
+      rss.push(s.rssMiB);
       if (Number.isNaN(rssEarlyMiB) && performance.now() - gwStart >= EARLY_S * 1000) rssEarlyMiB = s.rssMiB;
     }
     const end = procStats(gw.pid!);
@@ -131,7 +130,9 @@ async function run(slow: boolean): Promise<RunFigures> {
       rssMiB: end.rssMiB,
       peakMiB: end.peakMiB,
       rssEarlyMiB,
-      rssSlope: slope(rss.slice(Math.floor(rss.length / 2))),
+      rssLow: Math.min(...rss),
+      rssHigh: Math.max(...rss),
+      rssFalls: rss.filter((y, i) => i > 0 && rss[i - 1]! - y > 10).length,
       jitter: polls.flatMap((p) => periodJitter(p, PERIOD_MS)).sort((a, b) => a - b),
       pollsPerS: polls.reduce((n, p) => n + p.length, 0) / windowS,
       missedInferred: polls.reduce((n, p) => n + Math.round((windowS * 1000) / PERIOD_MS) - p.length, 0),
@@ -189,10 +190,9 @@ function common(p: string, runs: RunFigures[], load: number, out: Record<string,
     1,
   );
   out[`${p} RSS at ${EARLY_S} s → end (MiB, median)`] = `${round(median(runs.map((r) => r.rssEarlyMiB)), 1)} → ${round(median(runs.map((r) => r.rssMiB)), 1)}`;
-  out[`${p} RSS slope, 2nd half of the window (MiB/min, median; range)`] = medRange(
-    runs.map((r) => r.rssSlope),
-    2,
-  );
+  const m = (f: (r: RunFigures) => number) => round(median(runs.map(f)), 1);
+  out[`${p} RSS sampled each second: lowest – highest (MiB, median); falls of > 10 MiB (per run)`] =
+    `${m((r) => r.rssLow)} – ${m((r) => r.rssHigh)}; ${runs.map((r) => r.rssFalls).join(', ')}`;
   out[`${p} poll period jitter of the prompt elevators, pooled, p50 / p99 / max (ms)`] = pct(all((r) => r.jitter));
   out[`${p} polls answered per second, prompt elevators (median)`] = round(median(runs.map((r) => r.pollsPerS)), 1);
   out[`${p} slots without an answer, prompt elevators (per run)`] = runs.map((r) => r.missedInferred).join(', ');
