@@ -135,7 +135,8 @@ async function run(slow: boolean): Promise<RunFigures> {
       rssFalls: rss.filter((y, i) => i > 0 && rss[i - 1]! - y > 10).length,
       jitter: polls.flatMap((p) => periodJitter(p, PERIOD_MS)).sort((a, b) => a - b),
       pollsPerS: polls.reduce((n, p) => n + p.length, 0) / windowS,
-      missedInferred: polls.reduce((n, p) => n + Math.round((windowS * 1000) / PERIOD_MS) - p.length, 0),
+      // Per elevator at least 0: a window of 60.05 s can hold a 601st answer where 600 slots were expected.
+      missedInferred: polls.reduce((n, p) => n + Math.max(0, Math.round((windowS * 1000) / PERIOD_MS) - p.length), 0),
       missedLogged: missedFromLog(log, wallOffset),
       expected: changes.length,
       latency: [...latency.values()].flat().sort((a, b) => a - b),
