@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BenchSlave, CONTROLLER_SCRIPT, NO_HOLD_RULES, periodJitter, QUIET_SCRIPT } from './rig-slave.js';
 import { packageRoot } from '../src/config/load.js';
+import type { GcLog, GcPause } from './gc-watch.js';
 import { writeNodeRedUserDir } from './nodered-flow.js';
 import { type Arrival, benchDir, launcherFlags, median, percentile, procStats, round, runGateway, sleep, startMosquitto, stopProcess, subscribeEvents, writeSite } from './rig.js';
 
@@ -33,10 +34,28 @@ if (SCRIPT_NAME !== 'faults' && SCRIPT_NAME !== 'quiet') throw new Error(`ELEVGW
 const SCRIPT = SCRIPT_NAME === 'quiet' ? QUIET_SCRIPT : CONTROLLER_SCRIPT;
 /** Node-RED starts, loads its nodes and connects in seconds, not in the warm-up's 5 s. */
 const NODERED_FIRST_POLL_MS = 60_000;
+/**
+ * ELEVGW_BENCH_PEER_GC=1: the gateway (elevgw or the floor) runs with bench/gc-watch.ts preloaded,
+ * and the printout says which GC pauses its events and its slowest poll periods overlapped. For
+ * finding where a maximum comes from, not for the CPU or RSS rows: the observer costs a little
+ * of both.
+ */
+const GC = process.env.ELEVGW_BENCH_PEER_GC === '1';
+/** A GC pause counts as overlapping a span when it lies within it, give or take this (the two processes' time origins differ by up to about a millisecond). */
+const OVERLAP_MARGIN_MS = 1;
 
 interface Change {
   at: number;
   expect: { type: string; phase: string };
+}
+
+/** A span of a run in epoch ms (either process's `performance.timeOrigin` plus its own monotonic time), and where it lies in the window. */
+interface Span {
+  from: number;
+  to: number;
+  /** Seconds into the run's window at which it began. */
+  atS: number;
+  ms: number;
 }
 
 interface RunFigures {
@@ -54,6 +73,13 @@ interface RunFigures {
   pollsPerS: number;
   missed: number;
   raisedBytes: number[];
+  /** Each measured event's way from the poll answer to the subscriber. */
+  paths: Span[];
+  /** The interval between two answers that strayed furthest from the period. */
+  worstPeriod: Span | undefined;
+  windowEpoch: { from: number; to: number };
+  /** The gateway's GC pauses in the window (ELEVGW_BENCH_PEER_GC=1). */
+  gc?: GcLog;
 }
 
 /**
@@ -78,11 +104,15 @@ function nodeRedMain(): string {
 }
 
 function startGateway(who: Who, dir: string, o: { slavePort: number; brokerUrl: string; periodMs: number; site: string }): ChildProcess {
-  if (who === 'elevgw') return runGateway(o.site);
-  if (who === 'release') return runGateway(o.site, { nodeFlags: launcherFlags() });
+  // The watcher writes into the run's folder, which the child names from its environment.
+  const gc = GC && who !== 'nodered' ? [`--import=${join(packageRoot(), 'dist/bench/gc-watch.js')}`] : [];
+  const env = { ...process.env, ...(gc.length > 0 ? { ELEVGW_BENCH_GC_DIR: dir } : {}) };
+  if (who === 'elevgw') return runGateway(o.site, { nodeFlags: gc, env });
+  if (who === 'release') return runGateway(o.site, { nodeFlags: [...launcherFlags(), ...gc], env });
   if (who === 'floor')
-    return spawn(process.execPath, [join(packageRoot(), 'dist/bench/floor-gateway.js'), String(o.slavePort), o.brokerUrl, String(o.periodMs)], {
+    return spawn(process.execPath, [...gc, join(packageRoot(), 'dist/bench/floor-gateway.js'), String(o.slavePort), o.brokerUrl, String(o.periodMs)], {
       stdio: ['ignore', 'ignore', 'inherit'],
+      env,
     });
   const red = writeNodeRedUserDir(join(dir, 'node-red'), o);
   // node itself, so the pid measured is Node-RED's; its log (warnings only) goes to stdout: onto our stderr.
@@ -100,6 +130,7 @@ async function firstPoll(slave: BenchSlave, gw: ChildProcess, timeoutMs: number)
 }
 
 async function run(periodMs: number, who: Who): Promise<RunFigures> {
+  // Set in the try block, completed in finally (the GC log exists once the gateway has exited).
   const tmp = benchDir('peer');
   const slave = await BenchSlave.start();
   const broker = await startMosquitto(tmp.dir);
@@ -108,6 +139,7 @@ async function run(periodMs: number, who: Who): Promise<RunFigures> {
   const site = writeSite(tmp.dir, { elevators: [{ id: 'E1', port: slave.port }], brokerUrl: broker.url, periodMs, rules: NO_HOLD_RULES });
   const gw = startGateway(who, tmp.dir, { slavePort: slave.port, brokerUrl: broker.url, periodMs, site });
   const changes: Change[] = [];
+  let figures: RunFigures | undefined;
   try {
     if (who === 'nodered') await firstPoll(slave, gw, NODERED_FIRST_POLL_MS);
     let step = 0;
@@ -135,6 +167,8 @@ async function run(periodMs: number, who: Who): Promise<RunFigures> {
     await sleep(500); // the last events arrive
     const toPoll: number[] = [];
     const pipeline: number[] = [];
+    const paths: Span[] = [];
+    const epoch = (at: number) => performance.timeOrigin + at;
     let missed = 0;
     for (const c of changes) {
       const poll = answers.find((a) => a.at >= c.at);
@@ -145,8 +179,16 @@ async function run(periodMs: number, who: Who): Promise<RunFigures> {
       }
       toPoll.push(poll.at - c.at);
       pipeline.push(event.at - poll.at);
+      paths.push({ from: epoch(poll.at), to: epoch(event.at), atS: (poll.at - t0) / 1000, ms: event.at - poll.at });
     }
-    return {
+    const measured = answers.slice(polls0);
+    let worstPeriod: Span | undefined;
+    for (let i = 1; i < measured.length; i++) {
+      const [a, b] = [measured[i - 1]!.at, measured[i]!.at];
+      if (worstPeriod === undefined || Math.abs(b - a - periodMs) > worstPeriod.ms)
+        worstPeriod = { from: epoch(a), to: epoch(b), atS: (a - t0) / 1000, ms: Math.abs(b - a - periodMs) };
+    }
+    figures = {
       cpuPer1000: (end.cpuS - cpu0) / (polls / 1000),
       pollsPerS: polls / windowS,
       rssMiB: end.rssMiB,
@@ -158,14 +200,41 @@ async function run(periodMs: number, who: Who): Promise<RunFigures> {
       missed,
       raisedBytes: arrivals.filter((a) => a.phase === 'raised').map((a) => a.bytes),
       eventsInWindow: arrivals.filter((a) => a.at >= t0 && a.at <= t1).length,
+      paths,
+      worstPeriod,
+      windowEpoch: { from: epoch(t0), to: epoch(t1) },
     };
   } finally {
     await stopProcess(gw);
+    // Read before the run's folder goes: the watcher wrote its log as the gateway exited.
+    if (figures && GC && who !== 'nodered') figures.gc = inWindow(readGcLog(tmp.dir, gw.pid!), figures);
     await sub.endAsync();
     await stopProcess(broker.proc);
     await slave.close();
     tmp.cleanup();
   }
+  return figures;
+}
+
+function readGcLog(dir: string, pid: number): GcLog {
+  const file = join(dir, `gc-${pid}.json`);
+  if (!existsSync(file)) throw new Error(`peer: ELEVGW_BENCH_PEER_GC=1 but the gateway left no ${file} (did it exit cleanly?)`);
+  return JSON.parse(readFileSync(file, 'utf8')) as GcLog;
+}
+
+/** The pauses within the run's window. */
+function inWindow(log: GcLog, f: RunFigures): GcLog {
+  return { ...log, pauses: log.pauses.filter((p) => p.at + p.ms >= f.windowEpoch.from && p.at <= f.windowEpoch.to) };
+}
+
+/** The GC pauses that overlap a span (see OVERLAP_MARGIN_MS). */
+function pausesDuring(s: Span, pauses: readonly GcPause[]): GcPause[] {
+  return pauses.filter((p) => p.at <= s.to + OVERLAP_MARGIN_MS && p.at + p.ms >= s.from - OVERLAP_MARGIN_MS);
+}
+
+/** "major 4.9 ms + minor 0.6 ms", or "none". */
+function describePauses(pauses: readonly GcPause[]): string {
+  return pauses.length === 0 ? 'none' : pauses.map((p) => `${p.kind} ${round(p.ms, 1)} ms`).join(' + ');
 }
 
 /**
@@ -216,7 +285,10 @@ function figures(runs: RunFigures[], p: string, full: boolean): Record<string, n
   if (SCRIPT_NAME === 'faults') {
     out[`${p} poll answer → event, median / p99 / max (ms)`] = `${round(percentile(pipe, 50), 2)} / ${round(percentile(pipe, 99), 2)} / ${round(pipe.at(-1) ?? Number.NaN, 2)}`;
     out[`${p} events measured (missed)`] = `${pipe.length} (${runs.reduce((n, r) => n + r.missed, 0)})`;
+    const slowest = worst(runs, (r) => r.paths);
+    if (slowest) out[`${p} slowest event: ms, when`] = when(slowest);
   }
+  if (runs.some((r) => r.gc)) Object.assign(out, gcFigures(runs, p));
   if (!full) return out;
   out[`${p} peak RSS (MiB, median; range)`] = `${round(median(runs.map((r) => r.peakMiB)), 1)}; ${range(
     runs.map((r) => r.peakMiB),
@@ -226,7 +298,46 @@ function figures(runs: RunFigures[], p: string, full: boolean): Record<string, n
   if (SCRIPT_NAME === 'faults') out[`${p} change → first poll that saw it, median / p99 (ms)`] = `${round(percentile(poll, 50), 2)} / ${round(percentile(poll, 99), 2)}`;
   const jitter = all((r) => r.jitter);
   out[`${p} poll period jitter p50 / p99 / max (ms)`] = `${round(percentile(jitter, 50), 2)} / ${round(percentile(jitter, 99), 2)} / ${round(jitter.at(-1) ?? Number.NaN, 1)}`;
+  const period = worst(runs, (r) => (r.worstPeriod ? [r.worstPeriod] : []));
+  if (period) out[`${p} largest poll period deviation: ms, when`] = when(period);
   out[`${p} polls per second`] = round(median(runs.map((r) => r.pollsPerS)), 1);
   if (SCRIPT_NAME === 'faults') out[`${p} raised event size (bytes, median)`] = median(runs.flatMap((r) => r.raisedBytes));
+  return out;
+}
+
+/** The longest of the runs' spans, with its run. */
+function worst(runs: readonly RunFigures[], spans: (r: RunFigures) => readonly Span[]): { span: Span; run: number; gc: GcLog | undefined } | undefined {
+  let out: { span: Span; run: number; gc: GcLog | undefined } | undefined;
+  runs.forEach((r, i) => {
+    for (const span of spans(r)) if (!out || span.ms > out.span.ms) out = { span, run: i, gc: r.gc };
+  });
+  return out;
+}
+
+/** "4.53 ms, run 1 at 162.7 s of its window" and, with the GC log, the pauses it overlapped. */
+function when(w: { span: Span; run: number; gc: GcLog | undefined }): string {
+  const at = `${round(w.span.ms, 2)} ms, run ${w.run + 1} at ${round(w.span.atS, 1)} s of its window`;
+  return w.gc ? `${at}; GC pauses during it: ${describePauses(pausesDuring(w.span, w.gc.pauses))}` : at;
+}
+
+/** ELEVGW_BENCH_PEER_GC=1: how often the gateway's GC paused it, for how long, and how many events it delayed. */
+function gcFigures(runs: readonly RunFigures[], p: string): Record<string, string> {
+  const logged = runs.filter((r) => r.gc);
+  const minutes = logged.reduce((m, r) => m + (r.windowEpoch.to - r.windowEpoch.from) / 60_000, 0);
+  const pauses = logged.flatMap((r) => r.gc!.pauses);
+  const per = (kind: GcPause['kind']) => round(pauses.filter((x) => x.kind === kind).length / minutes, 2);
+  const longest = pauses.reduce<GcPause | undefined>((a, x) => (!a || x.ms > a.ms ? x : a), undefined);
+  const hit = logged
+    .flatMap((r) => r.paths.filter((s) => pausesDuring(s, r.gc!.pauses).length > 0))
+    .map((s) => s.ms)
+    .sort((a, b) => a - b);
+  const measured = logged.reduce((n, r) => n + r.paths.length, 0);
+  const out: Record<string, string> = {
+    [`${p} GC pauses in the gateway per minute: major / incremental / minor ≥ 0.5 ms; longest`]: `${per('major')} / ${per('incremental')} / ${per('minor')}; ${longest ? `${longest.kind} ${round(longest.ms, 1)} ms` : 'none'}`,
+  };
+  if (SCRIPT_NAME === 'faults') {
+    out[`${p} events a GC pause overlapped (of measured); their poll answer → event median / max (ms)`] =
+      hit.length === 0 ? `0 (of ${measured})` : `${hit.length} (of ${measured}); ${round(percentile(hit, 50), 2)} / ${round(hit.at(-1)!, 2)}`;
+  }
   return out;
 }

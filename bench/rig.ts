@@ -141,11 +141,11 @@ export function launcherFlags(): string[] {
 }
 
 /** `elevgw run` from dist/ (the tree the bench was built from), optionally under a wrapper (strace). */
-export function runGateway(site: string, o: { wrapper?: string[]; nodeFlags?: string[] } = {}): ChildProcess {
+export function runGateway(site: string, o: { wrapper?: string[]; nodeFlags?: string[]; env?: NodeJS.ProcessEnv } = {}): ChildProcess {
   const main = join(packageRoot(), 'dist/src/cli/main.js');
   const argv = [...(o.nodeFlags ?? []), main, 'run', '--config', site, '--log-level', 'warn'];
   const [cmd, ...args] = o.wrapper ? [...o.wrapper, process.execPath, ...argv] : [process.execPath, ...argv];
-  return spawn(cmd!, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  return spawn(cmd!, args, { stdio: ['ignore', 'ignore', 'inherit'], ...(o.env ? { env: o.env } : {}) });
 }
 
 export async function stopProcess(p: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
