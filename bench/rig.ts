@@ -53,10 +53,16 @@ async function waitForPort(port: number): Promise<void> {
   throw new Error(`nothing listens on ${port}`);
 }
 
+/**
+ * mosquitto on a free loopback port, with TCP_NODELAY on its sockets (`set_tcp_nodelay`, off by
+ * default), as the gateway sets it on its own side: without it a small PUBLISH to the subscriber can
+ * wait for the delayed ACK of the one before (Nagle), ~40 ms that are the bench's, not the
+ * gateway's.
+ */
 export async function startMosquitto(dir: string): Promise<{ url: string; proc: ChildProcess }> {
   const port = await freePort();
   const conf = join(dir, `mosquitto-${port}.conf`);
-  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest none\n`);
+  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest none\nset_tcp_nodelay true\n`);
   const proc = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
   await waitForPort(port);
   return { url: `mqtt://127.0.0.1:${port}`, proc };
