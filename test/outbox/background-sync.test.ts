@@ -29,15 +29,17 @@ describe('group commit', () => {
     expect(f.disk.pending, 'no sync of its own while one runs').toHaveLength(1);
     const held = performance.now();
     f.disk.next().done();
-    const answered = performance.now();
     // The first sync covers the commit it started after; the next one starts at once for the other two.
     expect(f.bg.stats()).toMatchObject({ commits: 3, durableCommits: 1, syncs: 1 });
     expect(f.disk.pending).toHaveLength(1);
     f.disk.next().done();
+    // After the second answer: that sync ran from the first answer to here, and on a busy machine the
+    // checks between the two can take longer than everything before them.
+    const answered = performance.now();
     expect(f.bg.stats()).toMatchObject({ commits: 3, durableCommits: 3, syncs: 2, failures: 0 });
     expect(f.disk.pending, 'nothing left to sync').toEqual([]);
     expect(f.bg.isBusy()).toBe(false);
-    // The slowest sync is the time it was held: at least from the commit to the answer, at most the whole test.
+    // The slowest sync is the time it was held: at least from the first commit to its answer, at most the whole test.
     const { maxSyncMs } = f.bg.stats();
     expect(maxSyncMs).toBeGreaterThanOrEqual(held - afterCommit);
     expect(maxSyncMs).toBeLessThanOrEqual(answered - before);
