@@ -99,8 +99,10 @@ export class ModbusDriver implements Driver {
     let failure: ModbusErrorCode | undefined;
     // A probe of a backed-off slave is one attempt: it has had its retries.
     const retries = this.backoffUntil > 0 ? 0 : this.o.board.retries;
-    // The attempts are inline rather than in a helper: this runs every poll, and each async call is an allocation.
-    blocks: for (const block of g.blocks) {
+    // The attempts are inline rather than in a helper: this runs every poll, and each async call
+    // is an allocation; an indexed loop, as a for-of allocates per step in the jitless `run`.
+    blocks: for (let b = 0; b < g.blocks.length; b++) {
+      const block = g.blocks[b]!;
       for (let attempt = 0; ; attempt++) {
         this.health_.transaction();
         try {

@@ -11,6 +11,21 @@ const MAX_LENGTH = 254;
 const TABLE_FC: Record<ReadBlock['table'], number> = { coil: 1, discrete: 2, holding: 3, input: 4 };
 const WRITE_SINGLE_REGISTER = 6;
 
+/**
+ * A big-endian 16-bit word of `buf` at `i`, the caller having checked the bounds. Not
+ * `Buffer#readUInt16BE`: the launcher's `run` is jitless (--lite-mode), where each of Node's
+ * bounds-checked Buffer accessors is a chain of interpreted calls that allocates on every poll.
+ */
+function word(buf: Buffer, i: number): number {
+  return (buf[i]! << 8) | buf[i + 1]!;
+}
+
+/** Writes `v` as a big-endian 16-bit word at `i` of `buf` (see `word`). */
+function putWord(buf: Buffer, i: number, v: number): void {
+  buf[i] = (v >>> 8) & 0xff;
+  buf[i + 1] = v & 0xff;
+}
+
 /** One request on the wire, waiting for the answer with its transaction id. */
 interface Transaction {
   unitId: number;
@@ -111,12 +126,12 @@ export function modbusTcpLink(conn: { host: string; port: number }, timers: Time
       return { block, bits };
     }
     const words: number[] = [];
-    for (let i = data; i < end; i += 2) words.push((buf[i]! << 8) | buf[i + 1]!);
+    for (let i = data; i < end; i += 2) words.push(word(buf, i));
     return { block, words };
   };
 
   const answer = (buf: Buffer, start: number, end: number): void => {
-    const id = buf.readUInt16BE(start);
+    const id = word(buf, start);
     const t = inflight.get(id);
     if (!t) return; // its request timed out (or was never ours)
     inflight.delete(id);
@@ -136,9 +151,10 @@ export function modbusTcpLink(conn: { host: string; port: number }, timers: Time
     }
     let start = 0;
     while (end - start >= MBAP) {
-      const length = buf.readUInt16BE(start + 4);
-      if (buf.readUInt16BE(start + 2) !== 0 || length < 2 || length > MAX_LENGTH) {
-        lose(s, `not a Modbus TCP stream (protocol ${buf.readUInt16BE(start + 2)}, length ${length}): connection dropped`);
+      const length = word(buf, start + 4);
+      const protocol = word(buf, start + 2);
+      if (protocol !== 0 || length < 2 || length > MAX_LENGTH) {
+        lose(s, `not a Modbus TCP stream (protocol ${protocol}, length ${length}): connection dropped`);
         return false;
       }
       const frameEnd = start + MBAP + length;
@@ -156,13 +172,13 @@ export function modbusTcpLink(conn: { host: string; port: number }, timers: Time
     nextId = (nextId + 1) & 0xffff;
     const id = nextId;
     const frame = Buffer.allocUnsafe(MBAP + 6);
-    frame.writeUInt16BE(id, 0);
-    frame.writeUInt16BE(0, 2);
-    frame.writeUInt16BE(6, 4);
+    putWord(frame, 0, id);
+    putWord(frame, 2, 0);
+    putWord(frame, 4, 6);
     frame[6] = unitId & 0xff;
     frame[7] = fc;
-    frame.writeUInt16BE(a & 0xffff, 8);
-    frame.writeUInt16BE(b & 0xffff, 10);
+    putWord(frame, 8, a);
+    putWord(frame, 10, b);
     const deadline = timers.now() + timeoutMs;
     return new Promise((resolve, reject) => {
       inflight.set(id, { unitId, fc, block, byteCount, deadline, timeoutMs, resolve, reject });

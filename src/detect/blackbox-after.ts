@@ -13,6 +13,9 @@ interface Pending {
 /** More raises than this waiting at once (a flapping input) send the oldest follow-up early. */
 const MAX_PENDING = 32;
 
+/** What `step` returns while nothing is complete: one shared array, frozen so that adding to it fails loudly. */
+const NONE_DUE = Object.freeze([]) as unknown as DetectedEvent[];
+
 /**
  * The after-part of the black box. A raised fault is stored at once with the snapshots before
  * it; this records the `afterMs` following it and then emits a follow-up event of type
@@ -42,8 +45,11 @@ export class AfterRecorder {
   /** Records the sample into the waiting after-parts; returns the follow-ups complete at `now`. */
   step(signals: ElevatorSignals, now: number): DetectedEvent[] {
     let snapshot: Snapshot | undefined;
-    const due: Pending[] = [];
-    for (const p of this.pending) {
+    // Runs on every sample for afterS after each raise: an indexed loop and no array until one
+    // is due (a for-of allocates per step in the launcher's jitless `run`).
+    let due: Pending[] | undefined;
+    for (let i = 0; i < this.pending.length; i++) {
+      const p = this.pending[i]!;
       if (now <= p.raisedMono) continue; // the raise's own sample ends its before-part
       const complete = now - p.raisedMono >= this.options.afterMs;
       if (complete || now - p.lastRecorded >= this.options.sampleEveryMs) {
@@ -51,9 +57,12 @@ export class AfterRecorder {
         p.snapshots.push(snapshot);
         p.lastRecorded = now;
       }
-      if (complete) due.push(p);
+      if (complete) {
+        due ??= [];
+        due.push(p);
+      }
     }
-    if (due.length === 0) return [];
+    if (due === undefined) return NONE_DUE;
     this.pending = this.pending.filter((p) => !due.includes(p));
     return due.map((p) => this.followUp(p, true));
   }

@@ -145,7 +145,10 @@ export class DetectionEngine {
     if (transitions === undefined && this.after.waiting === 0) return NO_EVENTS;
     const events: DetectedEvent[] = [];
     if (transitions !== undefined) this.emit(transitions, signals, now, events);
-    if (this.after.waiting > 0) for (const f of this.after.step(signals, now)) events.push(f);
+    if (this.after.waiting > 0) {
+      const due = this.after.step(signals, now);
+      for (let i = 0; i < due.length; i++) events.push(due[i]!);
+    }
     return events;
   }
 

@@ -16,6 +16,11 @@ interface Loop {
   readonly periodMs: number;
   timer: Timer | undefined;
   poll: Promise<void> | undefined;
+  /** When the running poll was due (its slot on the grid). */
+  due: number;
+  /** `loop` and `schedule` for this group, made once rather than a closure per poll. */
+  run: () => void;
+  polled: () => void;
 }
 
 export interface MonitorOptions {
@@ -89,9 +94,10 @@ export class ElevatorMonitor {
     }
     await this.startManual();
     for (const g of this.pipeline.board.pollGroups) {
-      const l: Loop = { group: g.name, periodMs: g.intervalMs, timer: undefined, poll: undefined };
+      const l: Loop = { group: g.name, periodMs: g.intervalMs, timer: undefined, poll: undefined, due: 0, run: () => this.loop(l), polled: () => this.schedule(l) };
       this.loops.push(l);
-      this.loop(l, this.o.clock.now());
+      l.due = this.o.clock.now();
+      this.loop(l);
     }
   }
 
@@ -108,27 +114,28 @@ export class ElevatorMonitor {
    * the loop run faster or slower than asked. A poll that overruns its slot (a slave slower than
    * the period) skips the slots that passed — counted in `missedPolls`, logged at most once a
    * minute — and the loop resumes on the grid: nothing ever queues behind a slow device.
-   * The loop's state lives in one record per group rather than in sets
-   * of timers and polls: this runs every 10 ms, and a set emptied and refilled each time allocates.
+   * The loop's state, its due time and its two callbacks live in one record per group rather
+   * than in sets of timers and polls or in closures: this runs every 10 ms, and each of those
+   * would allocate every time.
    */
-  private loop(l: Loop, due: number): void {
+  private loop(l: Loop): void {
     l.timer = undefined;
     if (!this.running) return;
-    const next = () => this.schedule(l, due);
-    l.poll = this.pollOnce(l.group).then(next, next);
+    l.poll = this.pollOnce(l.group).then(l.polled, l.polled);
   }
 
-  private schedule(l: Loop, due: number): void {
+  private schedule(l: Loop): void {
     l.poll = undefined;
     if (!this.running) return;
     const now = this.o.clock.now();
-    let next = due + l.periodMs;
+    let next = l.due + l.periodMs;
     if (next <= now) {
       const missed = Math.floor((now - next) / l.periodMs) + 1;
       next += missed * l.periodMs;
       this.missed(l.group, missed, l.periodMs, now);
     }
-    l.timer = this.o.clock.after(next - now, () => this.loop(l, next));
+    l.due = next;
+    l.timer = this.o.clock.after(next - now, l.run);
   }
 
   private missed(group: string, n: number, periodMs: number, now: number): void {

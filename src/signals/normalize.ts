@@ -106,7 +106,10 @@ export class SignalNormalizer {
 
   update(points: readonly RawPoint[]): void {
     let fused: FusedInput[] | undefined;
-    for (const p of points) {
+    // Indexed loops here and in `snapshot`: they run every poll, and in the launcher's jitless
+    // `run` (--lite-mode) each step of a for-of allocates its iterator result.
+    for (let n = 0; n < points.length; n++) {
+      const p = points[n]!;
       const map = this.byPoint.get(p.point);
       // A failed read tells nothing new: the last good value stands until the window passes.
       if (!map || p.quality !== 'good') continue;
@@ -146,7 +149,8 @@ export class SignalNormalizer {
     this.firstLookAt ??= now;
     const frozenSince = this.heartbeatFrozen(now) ? this.heartbeat!.changedAt : undefined;
     const input = (k: RawSignal): Input | undefined => this.read(k, now, frozenSince);
-    for (const k of DIRECT_BOOLEANS) {
+    for (let n = 0; n < DIRECT_BOOLEANS.length; n++) {
+      const k = DIRECT_BOOLEANS[n]!;
       const i = input(k);
       if (i) (s as Record<string, Sample<boolean>>)[k] = { value: Boolean(i.value), quality: i.quality, at: i.at };
     }
@@ -213,6 +217,7 @@ function asBool(i: Input | undefined): boolean | undefined {
   return i ? Boolean(i.value) : undefined;
 }
 
-function worst(...inputs: (Input | undefined)[]): Quality {
-  return inputs.some((i) => i && i.quality === 'bad') ? 'bad' : 'good';
+/** The worse quality of two inputs (an absent one counts as good). Two parameters, not a rest array: it runs every poll. */
+function worst(a: Input | undefined, b: Input | undefined): Quality {
+  return a?.quality === 'bad' || b?.quality === 'bad' ? 'bad' : 'good';
 }
