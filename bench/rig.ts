@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -146,11 +146,26 @@ export function launcherFlags(): string[] {
   return m[1]!.split(' ').filter(Boolean);
 }
 
-/** `elevgw run` from dist/ (the tree the bench was built from), optionally under a wrapper (strace). */
+/**
+ * The app whose `elevgw run` the benches start, and the Node that runs it: dist/ of the tree the
+ * bench was built from, on this Node; or, with ELEVGW_BENCH_APP=<a release's app/ directory>, the
+ * app as a release ships it (its JavaScript without comments, scripts/release/strip-sources.mjs;
+ * its own node_modules, whose native modules are built for the release's Node) on the release's
+ * own Node (<app>/../node/bin/node).
+ */
+function gatewayApp(): { node: string; main: string } {
+  const app = process.env.ELEVGW_BENCH_APP;
+  if (app === undefined || app === '') return { node: process.execPath, main: join(packageRoot(), 'dist/src/cli/main.js') };
+  const out = { node: join(app, '..', 'node', 'bin', 'node'), main: join(app, 'dist', 'src', 'cli', 'main.js') };
+  for (const f of [out.node, out.main]) if (!existsSync(f)) throw new Error(`ELEVGW_BENCH_APP=${app}: no ${f} (expected the app/ directory of an extracted release)`);
+  return out;
+}
+
+/** `elevgw run` of `gatewayApp()`, optionally under a wrapper (strace). */
 export function runGateway(site: string, o: { wrapper?: string[]; nodeFlags?: string[]; env?: NodeJS.ProcessEnv } = {}): ChildProcess {
-  const main = join(packageRoot(), 'dist/src/cli/main.js');
+  const { node, main } = gatewayApp();
   const argv = [...(o.nodeFlags ?? []), main, 'run', '--config', site, '--log-level', 'warn'];
-  const [cmd, ...args] = o.wrapper ? [...o.wrapper, process.execPath, ...argv] : [process.execPath, ...argv];
+  const [cmd, ...args] = o.wrapper ? [...o.wrapper, node, ...argv] : [node, ...argv];
   return spawn(cmd!, args, { stdio: ['ignore', 'ignore', 'inherit'], ...(o.env ? { env: o.env } : {}) });
 }
 

@@ -14,6 +14,7 @@ import { nodePackage } from './node-runtime.mjs';
 import { installModules, nativePackages } from './native-modules.mjs';
 import { assemble, prepareApp } from './assemble.mjs';
 import { checkBinaries } from './check-binaries.mjs';
+import { stripSources } from './strip-sources.mjs';
 import { writeManifest, writeReleaseJson } from './manifest.mjs';
 import { hashFile, pack, releaseName, tarballPath } from './pack.mjs';
 import { withLock } from './lock.mjs';
@@ -67,6 +68,10 @@ async function buildTarget(target, force) {
           `node_modules ${modules.cached ? 'from cache' : 'installed'}; native: ${modules.built.join(', ')}${modules.failed.length ? `; optional, did not build: ${modules.failed.join(', ')}` : ''}${modules.isolated ? '' : ' (network not isolated)'}`,
         );
         assemble(snap, top, nodeDir);
+        const stripped = stripSources(join(top, 'app'));
+        step(
+          `comments stripped from ${stripped.files} JavaScript files: ${(stripped.bytesBefore / 1e6).toFixed(1)} → ${(stripped.bytesAfter / 1e6).toFixed(1)} MB${stripped.kept.length ? `; kept as they are (not parsed): ${stripped.kept.join('; ')}` : ''}`,
+        );
         const binaries = checkBinaries(
           top,
           target,
