@@ -25,7 +25,8 @@ export function stripSources(appDir) {
 }
 
 function walk(dir, appDir, types, out) {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
+  // Sorted: the build's output names the files it kept in the same order on every machine.
+  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const path = join(dir, e.name);
     if (e.isDirectory()) walk(path, appDir, types, out);
     else if (e.isFile() && SOURCE.test(e.name)) strip(path, appDir, types, out);
