@@ -133,17 +133,22 @@ ${o.rules ? `rules: ${o.rules}\n` : ''}outbox: { path: outbox.db }
 }
 
 /**
- * The V8 flags the release launcher gives `elevgw run` (scripts/release/launcher.sh), read from
- * it — or, as the launcher does, ELEVGW_RUN_V8_FLAGS when set (empty: none), so a bench measures
- * the flags a site would set before anyone ships them.
+ * The flags the release launcher gives `elevgw run` (scripts/release/launcher.sh), read from it:
+ * Node's own, which every command gets (the OS trust store), then the V8 flags of `run` — or, as
+ * the launcher does, ELEVGW_RUN_V8_FLAGS in their place when set (empty: none), so a bench
+ * measures the flags a site would set before anyone ships them.
  */
 export function launcherFlags(): string[] {
-  const replaced = process.env.ELEVGW_RUN_V8_FLAGS;
-  if (replaced !== undefined) return replaced.split(' ').filter(Boolean);
   const sh = readFileSync(join(packageRoot(), 'scripts', 'release', 'launcher.sh'), 'utf8');
+  // Node's own flags, given to every command (the trust store), then the V8 flags of `run`.
+  const node = /^node_flags=(.*)$/m.exec(sh);
+  if (!node) throw new Error('scripts/release/launcher.sh: no node_flags= line found');
+  const own = node[1]!.split(' ').filter(Boolean);
+  const replaced = process.env.ELEVGW_RUN_V8_FLAGS;
+  if (replaced !== undefined) return [...own, ...replaced.split(' ').filter(Boolean)];
   const m = /ELEVGW_RUN_V8_FLAGS-"([^"]*)"/.exec(sh);
   if (!m) throw new Error('scripts/release/launcher.sh: no ELEVGW_RUN_V8_FLAGS default found');
-  return m[1]!.split(' ').filter(Boolean);
+  return [...own, ...m[1]!.split(' ').filter(Boolean)];
 }
 
 /**

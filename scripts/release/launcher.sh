@@ -34,6 +34,16 @@
 # too big for one and starve the 1,000,000-event backlog on the other. A site that needs one sets
 # NODE_OPTIONS (e.g. in a systemd drop-in), which Node reads as usual.
 #
+# Every command, not only `run`, gets --use-openssl-ca: TLS trusts the operating system's CA store
+# (OpenSSL's default paths; the official Node builds look in /etc/ssl, which Debian's and
+# Raspberry Pi OS's ca-certificates package fills and apt keeps up to date) instead of the list of
+# root certificates compiled into Node. A site that names its platform's CA (uplink.tls.ca, the
+# pilot's case) uses only that CA either way. Why: from Node 22 on, loading the `tls` module (mqtt.js
+# always does) makes Node parse its ~140 compiled-in roots on a thread of their own and keep them,
+# needed or not: 2.5 MiB of RSS after 60 s and 3.2 MiB of peak for `elevgw run` (x64 release,
+# docs/release.md "Memory of `elevgw run`"). All commands, so that `elevgw diag` checks the uplink
+# with the trust the service has.
+#
 # Only shell builtins, plus readlink when called through a link: the release must not depend on
 # what else is on PATH.
 set -eu
@@ -60,6 +70,7 @@ if [ ! -x "$node" ] || [ ! -f "$main" ]; then
   exit 127
 fi
 
+node_flags=--use-openssl-ca
 v8_flags=
 if [ "${1:-}" = run ]; then
   v8_flags=${ELEVGW_RUN_V8_FLAGS-"--max-semi-space-size=1 --lite-mode --no-expose-wasm"}
@@ -68,4 +79,4 @@ fi
 # Word splitting of ELEVGW_NODE_EXEC and of the flags is wanted; globbing is not.
 set -f
 # shellcheck disable=SC2086
-exec ${ELEVGW_NODE_EXEC:-} "$node" $v8_flags "$main" "$@"
+exec ${ELEVGW_NODE_EXEC:-} "$node" $node_flags $v8_flags "$main" "$@"

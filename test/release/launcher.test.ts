@@ -42,6 +42,7 @@ describe('bin/elevgw', () => {
     expect(r.status).toBe(0);
     expect(r.stdout.split('\n')).toEqual([
       `node ${realpathSync(top)}/node/bin/node`,
+      'arg[--use-openssl-ca]',
       `arg[${realpathSync(top)}/app/dist/src/cli/main.js]`,
       'arg[demo]',
       'arg[--duration]',
@@ -59,7 +60,12 @@ describe('bin/elevgw', () => {
     symlinkSync('elevgw', join(tmp.dir, 'usr-local-bin', 'gw')); // a link to a link, relative
     const r = call(join(tmp.dir, 'usr-local-bin', 'gw'), ['--version']);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout.split('\n').slice(0, 3)).toEqual([`node ${realpathSync(top)}/node/bin/node`, `arg[${realpathSync(top)}/app/dist/src/cli/main.js]`, 'arg[--version]']);
+    expect(r.stdout.split('\n').slice(0, 4)).toEqual([
+      `node ${realpathSync(top)}/node/bin/node`,
+      'arg[--use-openssl-ca]',
+      `arg[${realpathSync(top)}/app/dist/src/cli/main.js]`,
+      'arg[--version]',
+    ]);
   });
 
   it('is found on PATH like an installed command', () => {
@@ -77,19 +83,21 @@ describe('bin/elevgw', () => {
       'arg[-L]',
       'arg[/usr/aarch64-linux-gnu]',
       `arg[${realpathSync(top)}/node/bin/node]`,
+      'arg[--use-openssl-ca]',
       `arg[${realpathSync(top)}/app/dist/src/cli/main.js]`,
       'arg[--version]',
       '',
     ]);
   });
 
-  it('gives `run`, and only `run`, its V8 flags before the app; ELEVGW_RUN_V8_FLAGS replaces them', () => {
+  it('gives every command the OS trust store, `run` and only `run` its V8 flags; ELEVGW_RUN_V8_FLAGS replaces the V8 flags', () => {
     const node = `node ${realpathSync(top)}/node/bin/node`;
     const main = `arg[${realpathSync(top)}/app/dist/src/cli/main.js]`;
     const run = call(join(top, 'bin/elevgw'), ['run', '--config', 'site.yaml']);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout.split('\n')).toEqual([
       node,
+      'arg[--use-openssl-ca]',
       'arg[--max-semi-space-size=1]',
       'arg[--lite-mode]',
       'arg[--no-expose-wasm]',
@@ -100,11 +108,11 @@ describe('bin/elevgw', () => {
       '',
     ]);
     const replaced = call(join(top, 'bin/elevgw'), ['run'], { ELEVGW_RUN_V8_FLAGS: '--max-semi-space-size=2' });
-    expect(replaced.stdout.split('\n')).toEqual([node, 'arg[--max-semi-space-size=2]', main, 'arg[run]', '']);
+    expect(replaced.stdout.split('\n')).toEqual([node, 'arg[--use-openssl-ca]', 'arg[--max-semi-space-size=2]', main, 'arg[run]', '']);
     const none = call(join(top, 'bin/elevgw'), ['run'], { ELEVGW_RUN_V8_FLAGS: '' });
-    expect(none.stdout.split('\n')).toEqual([node, main, 'arg[run]', '']);
+    expect(none.stdout.split('\n')).toEqual([node, 'arg[--use-openssl-ca]', main, 'arg[run]', '']);
     const replay = call(join(top, 'bin/elevgw'), ['replay', 'run']);
-    expect(replay.stdout.split('\n')).toEqual([node, main, 'arg[replay]', 'arg[run]', '']);
+    expect(replay.stdout.split('\n')).toEqual([node, 'arg[--use-openssl-ca]', main, 'arg[replay]', 'arg[run]', '']);
   });
 
   it('says what is missing when the release is incomplete, with exit 127', () => {
