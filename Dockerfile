@@ -32,9 +32,15 @@ RUN set -eu; \
 
 # The release needs glibc 2.34 and GLIBCXX_3.4.29 (release.json → requires): Debian 12 has them.
 FROM debian:bookworm-slim AS runtime
-# The service user of the systemd install, with a fixed uid/gid so files mounted from the host
-# (the credentials) can be given to it: chown 10001:10001 credentials && chmod 0600 credentials.
+# ca-certificates: the launcher makes Node trust the operating system's CA store (--use-openssl-ca,
+# docs/release.md), which the slim image leaves empty; a broker with a publicly signed certificate
+# and no uplink.tls.ca needs it. The service user of the systemd install, with a fixed uid/gid so
+# files mounted from the host (the credentials) can be given to it: chown 10001:10001 credentials
+# && chmod 0600 credentials.
 RUN set -eu; \
+    apt-get update; \
+    apt-get install -y --no-install-recommends ca-certificates; \
+    rm -rf /var/lib/apt/lists/*; \
     groupadd --system gpio; \
     groupadd --system --gid 10001 elevgw; \
     useradd --system --uid 10001 --gid elevgw --groups dialout,gpio --home-dir /var/lib/elevgw --no-create-home --shell /usr/sbin/nologin elevgw; \

@@ -91,6 +91,12 @@ describe('Dockerfile', () => {
     expect(ignore).toEqual(['*', '!release/elevgw-*.tar.gz', '!release/elevgw-*.tar.gz.sha256']);
   });
 
+  it("installs ca-certificates in the runtime image: the launcher trusts the system's CA store", () => {
+    const run = runtime.filter((i) => i.op === 'RUN').map((i) => i.args);
+    expect(run.some((r) => /apt-get install -y --no-install-recommends ca-certificates/.test(r) && /rm -rf \/var\/lib\/apt\/lists/.test(r))).toBe(true);
+    expect(readFileSync(join(REPO, 'scripts/release/launcher.sh'), 'utf8')).toMatch(/^node_flags=.*--use-openssl-ca/m);
+  });
+
   it('runs as the unprivileged elevgw user with the health check and the state volume', () => {
     const users = runtime.filter((i) => i.op === 'USER').map((i) => i.args);
     expect(users).toEqual(['elevgw']);
