@@ -1,5 +1,7 @@
 import type { Writable } from 'node:stream';
-import mqtt, { type IClientOptions } from 'mqtt';
+import { createConnection, isIP, type Socket } from 'node:net';
+import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from 'node:tls';
+import mqtt, { type IClientOptions, MqttClient } from 'mqtt';
 
 /**
  * The byte boundary of the uplink: the little it needs of an MQTT client. mqtt.js's MqttClient is
@@ -49,7 +51,8 @@ export const mqttConnect: MqttConnect = (url, opts) => {
   // writeCache off: mqtt-packet would otherwise build a table of 65,536 two-byte Buffers (≈ 6 MiB
   // of heap) to save encoding a packet id — not worth it at a
   // gateway's few messages a second.
-  const client = mqtt.connect(url, { writeCache: false, ...opts });
+  const options: IClientOptions = { writeCache: false, ...opts };
+  const client = ownSocket(url, options) ?? mqtt.connect(url, options);
   client.on('connect', () => noDelay(client.stream));
   // Uncorked fully: mqtt-packet's pending uncorks find the socket uncorked and do nothing.
   const sendNow = () => {
@@ -58,6 +61,65 @@ export const mqttConnect: MqttConnect = (url, opts) => {
   };
   return Object.assign(client, { sendNow }) as unknown as MqttClientLike;
 };
+
+/**
+ * An mqtt.js client on a TCP or TLS socket opened here, for the plain URLs a site has
+ * (mqtt://, mqtts://, tcp://, ssl:// with host and port). mqtt.js's own `connect` loads its
+ * WebSocket and SOCKS transports, and Node's http, https and zlib with them, at the first
+ * connection whatever the URL: 1.4 MiB of a 70 MB budget that `elevgw run` would keep for
+ * years (docs/release.md, "Memory of `elevgw run`"). Anything else — ws:// and wss://, a
+ * user or query in the URL, a SOCKS proxy — is left to `mqtt.connect` (undefined here), with
+ * all of its semantics. What is done here is what mqtt.js does for these URLs: default ports
+ * 1883 and 8883, TLS when a client certificate and key are given, the host as TLS server name
+ * unless it is an address, certificates verified unless told otherwise.
+ */
+function ownSocket(url: string, opts: IClientOptions): MqttClient | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return undefined;
+  }
+  const scheme = u.protocol.slice(0, -1);
+  if (!['mqtt', 'tcp', 'mqtts', 'ssl'].includes(scheme) || u.username || u.password || u.search) return undefined;
+  if (opts.socksProxy !== undefined || process.env.MQTTJS_SOCKS_PROXY) return undefined;
+  const secure = scheme === 'mqtts' || scheme === 'ssl' || (opts.cert !== undefined && opts.key !== undefined);
+  // WHATWG URLs keep an IPv6 address in brackets; sockets want it without.
+  const host = u.hostname.replace(/^\[(.*)\]$/, '$1') || 'localhost';
+  const port = u.port ? Number(u.port) : secure ? 8883 : 1883;
+  const options: IClientOptions = { ...opts, host, hostname: host, port, protocol: secure ? 'mqtts' : 'mqtt' };
+  // The builder is called from the constructor on, with the client (and again at each reconnect).
+  const client = new MqttClient((c) => (secure ? tlsSocket(c, options) : tcpSocket(host, port)), options);
+  // As mqtt.connect does: an error no one listens to must not throw; the uplink listens anyway.
+  client.on('error', () => {});
+  return client;
+}
+
+function tcpSocket(host: string, port: number): Socket {
+  return createConnection({ host, port });
+}
+
+/**
+ * A TLS socket whose handshake errors reach the client as its 'error' (a certificate refused, a
+ * name that does not match), and which closes instead of carrying MQTT when the peer is not
+ * trusted. With verification turned off, a handshake error only closes it.
+ */
+function tlsSocket(client: MqttClient, opts: IClientOptions): TLSSocket {
+  const host = opts.host as string;
+  const verify = opts.rejectUnauthorized !== false;
+  const servername = opts.servername ?? (isIP(host) === 0 ? host : undefined);
+  const socket = tlsConnect({ ...(opts as ConnectionOptions), host, port: opts.port, rejectUnauthorized: verify, ...(servername ? { servername } : {}) });
+  const onError = (err: Error) => {
+    if (verify) client.emit('error', err);
+    socket.end();
+  };
+  socket.on('error', onError);
+  socket.on('secureConnect', () => {
+    if (verify && !socket.authorized) socket.emit('error', new Error('TLS not authorized'));
+    else socket.removeListener('error', onError);
+  });
+  return socket;
+}
 
 function noDelay(stream: unknown): void {
   const socket = stream as { setNoDelay?: (on: boolean) => unknown } | undefined;
