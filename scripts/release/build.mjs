@@ -14,6 +14,7 @@ import { nodePackage } from './node-runtime.mjs';
 import { installModules, nativePackages } from './native-modules.mjs';
 import { assemble, prepareApp } from './assemble.mjs';
 import { checkBinaries } from './check-binaries.mjs';
+import { pruneModules } from './prune-modules.mjs';
 import { stripSources } from './strip-sources.mjs';
 import { writeManifest, writeReleaseJson } from './manifest.mjs';
 import { hashFile, pack, releaseName, tarballPath } from './pack.mjs';
@@ -72,6 +73,8 @@ async function buildTarget(target, force) {
         step(
           `comments stripped from ${stripped.files} JavaScript files: ${(stripped.bytesBefore / 1e6).toFixed(1)} → ${(stripped.bytesAfter / 1e6).toFixed(1)} MB${stripped.kept.length ? `; kept as they are (not parsed): ${stripped.kept.join('; ')}` : ''}`,
         );
+        const pruned = pruneModules(join(top, 'app'));
+        step(`cut from the module graph: ${pruned.map((p) => `${p.file} (kept ${p.kept.join(', ')}; ${p.dropped} left out)`).join('; ')}`);
         const binaries = checkBinaries(
           top,
           target,
