@@ -44,6 +44,8 @@ export class SqliteOutbox implements Outbox {
   private readonly pending = emptyByKind();
   /** Acks that came while a sync or checkpoint ran, written when it ends (see ack). */
   private readonly acks = new Map<string, number>();
+  /** A write of waiting acks after a sync failed, and none has succeeded since (it was logged). */
+  private ackWriteFailing = false;
   /** One transaction function for every append: better-sqlite3 builds its wrapper per call of `transaction`. */
   private readonly insertAll: Database.Transaction<(records: NewRecord[], added: RecordKind[]) => StoredRecord[]>;
 
@@ -61,7 +63,7 @@ export class SqliteOutbox implements Outbox {
     for (const r of this.s.pendingKinds.iterate()) this.pending[r.kind]++;
     const inMemory = path === ':memory:' || path === '';
     if (!inMemory && (opts.durability ?? 'background') === 'background')
-      this.bg = new BackgroundSync(db, path, { logger: this.log, checkpointBytes: opts.checkpointBytes, onSettled: () => this.writeAcks() }, () => {
+      this.bg = new BackgroundSync(db, path, { logger: this.log, checkpointBytes: opts.checkpointBytes, onSettled: () => this.writeAcksAfterSync() }, () => {
         const pin = new Database(path, { fileMustExist: true });
         pin.pragma('busy_timeout = 5000');
         pin.pragma('cache_size = -64'); // it reads one page of the schema
@@ -148,6 +150,29 @@ export class SqliteOutbox implements Outbox {
     if (this.acks.size === 0) return;
     this.writeAck([...this.acks.keys()], (id) => this.acks.get(id)!);
     this.acks.clear();
+  }
+
+  /**
+   * The acks that waited for a background sync, written when it ends. This runs in the sync's
+   * callback, where a throw would be an uncaught exception that ends the gateway: a write that
+   * fails (a full disk: SQLITE_FULL) leaves them waiting instead — `next` still skips their
+   * rows, the next sync or the next caller that writes them tries again — and is logged once
+   * until a write succeeds. Nothing is lost meanwhile: an ack not on disk means a record sent
+   * again, with the same id.
+   */
+  private writeAcksAfterSync(): void {
+    try {
+      this.writeAcks();
+      this.ackWriteFailing = false;
+    } catch (e) {
+      if (this.ackWriteFailing) return;
+      this.ackWriteFailing = true;
+      const code = (e as { code?: unknown }).code;
+      this.log.warn(
+        { err: typeof code === 'string' ? code : String(e), waiting: this.acks.size },
+        'outbox: could not mark delivered records; they wait in memory and are written at the next try',
+      );
+    }
   }
 
   /** Marks rows delivered, each at the wall time its ack came (retention counts from it). */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmdirSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -12,6 +12,7 @@ import type { NewRecord, Outbox, StoredRecord } from '../../src/outbox/types.js'
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../src/platform/broker.js';
 import { startSimModbusTcp } from '../../src/sim/host.js';
 import { SCENARIOS } from '../../src/sim/scenarios.js';
+import { fillUp } from '../helpers/full-fs.js';
 import { siteConfig } from '../helpers/gateway.js';
 
 /**
@@ -55,26 +56,6 @@ class FailureLog implements Outbox {
   close() {
     this.inner.close();
   }
-}
-
-/** Writes until the file system says ENOSPC, in ever smaller pieces, so not one page is left. */
-function fillUp(path: string): number {
-  const fd = openSync(path, 'w');
-  const buf = Buffer.alloc(1 << 16, 0xa5);
-  let written = 0;
-  try {
-    for (let size = buf.length; size >= 1; ) {
-      try {
-        written += writeSync(fd, buf, 0, size);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
-        size >>= 1;
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return written;
 }
 
 /** Rows as SQLite has them committed, read through a connection of our own. */

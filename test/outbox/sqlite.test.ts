@@ -42,7 +42,7 @@ describe('SqliteOutbox on a real file', () => {
 
   it('background durability by default: the connection never syncs (OFF), the commit is made durable off the loop', async () => {
     const o = SqliteOutbox.open(freshPath(), LIMITS);
-    // A 2 MiB page cache, not better-sqlite3's 16 MiB: a drained backlog would fill that much RAM.
+    // A 512 KiB page cache, not better-sqlite3's 16 MiB: the cache keeps every page the outbox writes until it is full.
     expect(o.info()).toMatchObject({ durability: 'background', journalMode: 'wal', synchronous: 0, cacheKiB: 512, autoVacuum: 2 });
     o.append([record(1)]);
     o.ack([record(1).id]);
