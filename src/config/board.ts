@@ -37,127 +37,10 @@ const RAW_SIGNALS = [
   /** The barometer's temperature, °C (logged; its drift is absorbed by the fusion). */
   'sensorTempC',
 ] as const;
-const rawSignalSchema = z.enum(RAW_SIGNALS);
-export type RawSignal = z.infer<typeof rawSignalSchema>;
+export type RawSignal = (typeof RAW_SIGNALS)[number];
 
-const modbusTableSchema = z.enum(['holding', 'input', 'coil', 'discrete']);
-export type ModbusTable = z.infer<typeof modbusTableSchema>;
-
-const modbusSourceSchema = z
-  .object({
-    table: modbusTableSchema,
-    /** Zero-based address. */
-    address: z.number().int().min(0).max(65535),
-    type: z.enum(['uint16', 'int16', 'uint32', 'int32', 'bool']).default('uint16'),
-    /** For 32-bit values: which register holds the high word. */
-    wordOrder: z.enum(['high-first', 'low-first']).default('high-first'),
-    /** For a bit inside a 16-bit register. */
-    bit: z.number().int().min(0).max(15).optional(),
-  })
-  .strict();
-
-/** What every point has, whatever its transport; `source` says where its value comes from. */
-const pointFields = {
-  name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'a name of letters, digits, _ or -'),
-  /** Which input the point feeds; a point without a signal is read and logged only. */
-  signal: rawSignalSchema.optional(),
-  group: z.string(),
-  /** Engineering value = raw × scale + offset (numbers only). */
-  scale: z.number().default(1),
-  offset: z.number().default(0),
-  /** Invert a boolean (active-low contacts). */
-  invert: z.boolean().default(false),
-  unit: z.string().optional(),
-};
-
-/** A Modbus point (the name predates the other transports). */
-export const modbusPointSchema = z.object({ ...pointFields, source: modbusSourceSchema }).strict();
-export type ModbusPointDef = z.infer<typeof modbusPointSchema>;
-
-/** A field of a framed serial payload (transport `serial-framed`). */
-const framePointSchema = z.object({ ...pointFields, source: frameSourceSchema }).strict();
-
-/** A GPIO input line of the gateway (transport `gpio`). */
-const gpioPointSchema = z.object({ ...pointFields, source: gpioSourceSchema }).strict();
-export type GpioPointDef = z.infer<typeof gpioPointSchema>;
-
-/** A pin of a Firmata board (transport `firmata`). */
-const firmataPointSchema = z.object({ ...pointFields, source: firmataSourceSchema }).strict();
-
-/** A sensor reading or a contact of a retrofit sensor box (transports `retrofit-*`). */
-const retrofitPointSchema = z.object({ ...pointFields, source: retrofitSourceSchema }).strict();
-
-const pollGroupSchema = z
-  .object({
-    name: z.string(),
-    intervalMs: z.number().int().min(10).max(3_600_000),
-  })
-  .strict();
-
-/** A Modbus controller or sensor box (`modbus-tcp`, `modbus-rtu`, `modbus`). */
-export const modbusBoardSchema = z
-  .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a lower-case id of letters, digits and -'),
-    description: z.string().default(''),
-    /** `modbus`: either; the elevator's connection decides ({ host } TCP, { path } RTU). */
-    transport: z.enum(['modbus-tcp', 'modbus-rtu', 'modbus']),
-    /** Per-transaction timeout and retries. */
-    timeoutMs: z.number().int().min(10).max(10_000).default(500),
-    retries: z.number().int().min(0).max(5).default(1),
-    /**
-     * A slave that has not answered this many polls in a row is probed only every `backoffMs`
-     * (its points read bad at once in between), so it cannot hog a shared RS-485 bus.
-     */
-    backoffAfterFailures: z.number().int().min(1).max(100).default(3),
-    backoffMs: z.number().int().min(100).max(600_000).default(2000),
-    /**
-     * A `heartbeat` point that stops changing for `frozenAfterMs` while the slave still answers
-     * means a frozen controller: every signal of the board then reads bad (→ sensor-lost).
-     */
-    heartbeat: z
-      .object({ frozenAfterMs: z.number().int().min(100).max(3_600_000).default(10_000) })
-      .strict()
-      .prefault({}),
-    pollGroups: z.array(pollGroupSchema).min(1),
-    points: z.array(modbusPointSchema).min(1),
-    /** The only registers a write may ever touch. Empty: the board is read-only. */
-    writable: z.array(z.object({ table: z.enum(['holding', 'coil']), address: z.number().int().min(0).max(65535) }).strict()).default([]),
-  })
-  .strict()
-  .superRefine((b, ctx) => {
-    const groups = new Set(b.pollGroups.map((g) => g.name));
-    const names = new Set<string>();
-    b.points.forEach((p, i) => {
-      if (!groups.has(p.group)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['points', i, 'group'],
-          message: `unknown poll group "${p.group}" (expected one of: ${[...groups].join(', ')})`,
-        });
-      }
-      if (names.has(p.name)) {
-        ctx.addIssue({ code: 'custom', path: ['points', i, 'name'], message: `duplicate point name "${p.name}"` });
-      }
-      names.add(p.name);
-      const t = p.source.table;
-      if ((t === 'coil' || t === 'discrete') && p.source.type !== 'bool') {
-        ctx.addIssue({ code: 'custom', path: ['points', i, 'source', 'type'], message: `a ${t} is a bit: expected type "bool"` });
-      }
-    });
-  });
-
-/**
- * A Modbus board profile. The name predates the other transports and is kept for drivers/modbus;
- * code that handles any board uses `BoardProfile`.
- */
-export type ModbusBoardProfile = z.infer<typeof modbusBoardSchema>;
-
-/** Fields of every board profile besides its transport, points and transport options. */
-const boardFields = {
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a lower-case id of letters, digits and -'),
-  description: z.string().default(''),
-  pollGroups: z.array(pollGroupSchema).min(1),
-};
+const MODBUS_TABLES = ['holding', 'input', 'coil', 'discrete'] as const;
+export type ModbusTable = (typeof MODBUS_TABLES)[number];
 
 type Issue = { path: (string | number)[]; message: string };
 
@@ -181,99 +64,230 @@ function refineWith<T>(check: (b: T) => Issue[]) {
   };
 }
 
-/** A sensor box that pushes framed binary records over a serial line (`drivers/serial`). */
-const serialFramedBoardSchema = z
-  .object({
-    ...boardFields,
-    transport: z.literal('serial-framed'),
-    framing: framingSchema,
-    /** A value not refreshed by a valid frame for this long reads bad (and health turns degraded). */
-    staleAfterMs: z.number().int().min(10).max(600_000).default(1000),
-    points: z.array(framePointSchema).min(1),
-  })
-  .strict()
-  .superRefine(
-    refineWith((b) => {
-      const issues = pointIssues(b);
-      const f = b.framing;
-      if (f.minLength > f.maxLength) issues.push({ path: ['framing', 'minLength'], message: `minLength ${f.minLength} exceeds maxLength ${f.maxLength}` });
-      if (f.kind === 'length-prefixed' && f.maxLength - f.length.adjust > 256 ** f.length.size - 1) {
-        issues.push({ path: ['framing', 'maxLength'], message: `a ${f.length.size}-byte length field cannot announce ${f.maxLength} payload bytes` });
-      }
-      b.points.forEach((p, i) => {
-        const end = p.source.offset + frameFieldWidth(p.source.type);
-        if (end > f.maxLength) issues.push({ path: ['points', i, 'source', 'offset'], message: `field ends at byte ${end}, beyond the payload's maxLength ${f.maxLength}` });
-      });
-      return issues;
-    }),
-  );
-export type SerialFramedBoardProfile = z.infer<typeof serialFramedBoardSchema>;
-
-/** Contacts wired to the gateway's own GPIO header (`drivers/gpio`). */
-export const gpioBoardSchema = z
-  .object({
-    ...boardFields,
-    transport: z.literal('gpio'),
-    points: z.array(gpioPointSchema).min(1),
-    /** The only lines that may ever be driven as outputs (BCM numbers). Empty: read-only. */
-    writable: z.array(z.object({ line: z.number().int().min(0).max(63) }).strict()).default([]),
-  })
-  .strict()
-  .superRefine(
-    refineWith((b) => {
-      const issues = pointIssues(b);
-      const inputs = new Set(b.points.map((p) => p.source.line));
-      b.writable.forEach((w, i) => {
-        if (inputs.has(w.line)) issues.push({ path: ['writable', i, 'line'], message: `line ${w.line} is an input point: an input is never driven` });
-      });
-      return issues;
-    }),
-  );
-export type GpioBoardProfile = z.infer<typeof gpioBoardSchema>;
-
-/** An Arduino-class board running StandardFirmata over USB serial (`drivers/firmata`). */
-export const firmataBoardSchema = z
-  .object({
-    ...boardFields,
-    transport: z.literal('firmata'),
-    /** How often the board reports analog inputs, ms (Firmata sampling interval). */
-    samplingIntervalMs: z.number().int().min(10).max(10_000).default(100),
-    /** An analog value not reported for this long reads bad. Digital pins report on change only. */
-    staleAfterMs: z.number().int().min(10).max(600_000).default(1000),
-    points: z.array(firmataPointSchema).min(1),
-    /** The only digital pins that may ever be set to output. Empty: read-only. */
-    writable: z.array(z.object({ pin: z.number().int().min(0).max(127) }).strict()).default([]),
-  })
-  .strict()
-  .superRefine(
-    refineWith((b) => {
-      const issues = pointIssues(b);
-      const inputs = new Set(b.points.filter((p) => p.source.mode === 'digital').map((p) => p.source.pin));
-      b.writable.forEach((w, i) => {
-        if (inputs.has(w.pin)) issues.push({ path: ['writable', i, 'pin'], message: `pin ${w.pin} is an input point: an input is never driven` });
-      });
-      return issues;
-    }),
-  );
-export type FirmataBoardProfile = z.infer<typeof firmataBoardSchema>;
-
 /**
- * A retrofit sensor box (`drivers/retrofit`): a barometer and an accelerometer on I²C plus contacts,
- * through a Firmata board driven by johnny-five (`retrofit-firmata`) or on the Pi's own I²C bus and
- * GPIO header (`retrofit-i2c`). Position, speed and floor come from their fusion (docs/retrofit.md).
+ * The board profiles' schemas, built anew on each call and kept by no module: a running gateway
+ * needs them only while its config is loaded (src/config/site.ts says why that matters).
  */
-const retrofitBoardSchema = z
-  .object({
-    ...boardFields,
-    transport: z.enum(['retrofit-firmata', 'retrofit-i2c']),
-    ...retrofitFieldsSchema.shape,
-    points: z.array(retrofitPointSchema).min(1),
-  })
-  .strict()
-  .superRefine(refineWith((b) => [...pointIssues(b), ...retrofitIssues(b)]));
-export type RetrofitBoardProfile = z.infer<typeof retrofitBoardSchema>;
+function build() {
+  const modbusSourceSchema = z
+    .object({
+      table: z.enum(MODBUS_TABLES),
+      /** Zero-based address. */
+      address: z.number().int().min(0).max(65535),
+      type: z.enum(['uint16', 'int16', 'uint32', 'int32', 'bool']).default('uint16'),
+      /** For 32-bit values: which register holds the high word. */
+      wordOrder: z.enum(['high-first', 'low-first']).default('high-first'),
+      /** For a bit inside a 16-bit register. */
+      bit: z.number().int().min(0).max(15).optional(),
+    })
+    .strict();
 
-/** Any board profile; `transport` picks the shape of its points and options. */
-export const boardSchema = z.discriminatedUnion('transport', [modbusBoardSchema, serialFramedBoardSchema, gpioBoardSchema, firmataBoardSchema, retrofitBoardSchema]);
-export type BoardProfile = z.infer<typeof boardSchema>;
+  /** What every point has, whatever its transport; `source` says where its value comes from. */
+  const pointFields = {
+    name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'a name of letters, digits, _ or -'),
+    /** Which input the point feeds; a point without a signal is read and logged only. */
+    signal: z.enum(RAW_SIGNALS).optional(),
+    group: z.string(),
+    /** Engineering value = raw × scale + offset (numbers only). */
+    scale: z.number().default(1),
+    offset: z.number().default(0),
+    /** Invert a boolean (active-low contacts). */
+    invert: z.boolean().default(false),
+    unit: z.string().optional(),
+  };
+
+  /** A Modbus point (the name predates the other transports). */
+  const modbusPointSchema = z.object({ ...pointFields, source: modbusSourceSchema }).strict();
+
+  /** A field of a framed serial payload (transport `serial-framed`). */
+  const framePointSchema = z.object({ ...pointFields, source: frameSourceSchema }).strict();
+
+  /** A GPIO input line of the gateway (transport `gpio`). */
+  const gpioPointSchema = z.object({ ...pointFields, source: gpioSourceSchema }).strict();
+
+  /** A pin of a Firmata board (transport `firmata`). */
+  const firmataPointSchema = z.object({ ...pointFields, source: firmataSourceSchema }).strict();
+
+  /** A sensor reading or a contact of a retrofit sensor box (transports `retrofit-*`). */
+  const retrofitPointSchema = z.object({ ...pointFields, source: retrofitSourceSchema }).strict();
+
+  const pollGroupSchema = z
+    .object({
+      name: z.string(),
+      intervalMs: z.number().int().min(10).max(3_600_000),
+    })
+    .strict();
+
+  /** A Modbus controller or sensor box (`modbus-tcp`, `modbus-rtu`, `modbus`). */
+  const modbusBoardSchema = z
+    .object({
+      id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a lower-case id of letters, digits and -'),
+      description: z.string().default(''),
+      /** `modbus`: either; the elevator's connection decides ({ host } TCP, { path } RTU). */
+      transport: z.enum(['modbus-tcp', 'modbus-rtu', 'modbus']),
+      /** Per-transaction timeout and retries. */
+      timeoutMs: z.number().int().min(10).max(10_000).default(500),
+      retries: z.number().int().min(0).max(5).default(1),
+      /**
+       * A slave that has not answered this many polls in a row is probed only every `backoffMs`
+       * (its points read bad at once in between), so it cannot hog a shared RS-485 bus.
+       */
+      backoffAfterFailures: z.number().int().min(1).max(100).default(3),
+      backoffMs: z.number().int().min(100).max(600_000).default(2000),
+      /**
+       * A `heartbeat` point that stops changing for `frozenAfterMs` while the slave still answers
+       * means a frozen controller: every signal of the board then reads bad (→ sensor-lost).
+       */
+      heartbeat: z
+        .object({ frozenAfterMs: z.number().int().min(100).max(3_600_000).default(10_000) })
+        .strict()
+        .prefault({}),
+      pollGroups: z.array(pollGroupSchema).min(1),
+      points: z.array(modbusPointSchema).min(1),
+      /** The only registers a write may ever touch. Empty: the board is read-only. */
+      writable: z.array(z.object({ table: z.enum(['holding', 'coil']), address: z.number().int().min(0).max(65535) }).strict()).default([]),
+    })
+    .strict()
+    .superRefine((b, ctx) => {
+      const groups = new Set(b.pollGroups.map((g) => g.name));
+      const names = new Set<string>();
+      b.points.forEach((p, i) => {
+        if (!groups.has(p.group)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['points', i, 'group'],
+            message: `unknown poll group "${p.group}" (expected one of: ${[...groups].join(', ')})`,
+          });
+        }
+        if (names.has(p.name)) {
+          ctx.addIssue({ code: 'custom', path: ['points', i, 'name'], message: `duplicate point name "${p.name}"` });
+        }
+        names.add(p.name);
+        const t = p.source.table;
+        if ((t === 'coil' || t === 'discrete') && p.source.type !== 'bool') {
+          ctx.addIssue({ code: 'custom', path: ['points', i, 'source', 'type'], message: `a ${t} is a bit: expected type "bool"` });
+        }
+      });
+    });
+
+  /** Fields of every board profile besides its transport, points and transport options. */
+  const boardFields = {
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a lower-case id of letters, digits and -'),
+    description: z.string().default(''),
+    pollGroups: z.array(pollGroupSchema).min(1),
+  };
+
+  /** A sensor box that pushes framed binary records over a serial line (`drivers/serial`). */
+  const serialFramedBoardSchema = z
+    .object({
+      ...boardFields,
+      transport: z.literal('serial-framed'),
+      framing: framingSchema,
+      /** A value not refreshed by a valid frame for this long reads bad (and health turns degraded). */
+      staleAfterMs: z.number().int().min(10).max(600_000).default(1000),
+      points: z.array(framePointSchema).min(1),
+    })
+    .strict()
+    .superRefine(
+      refineWith((b) => {
+        const issues = pointIssues(b);
+        const f = b.framing;
+        if (f.minLength > f.maxLength) issues.push({ path: ['framing', 'minLength'], message: `minLength ${f.minLength} exceeds maxLength ${f.maxLength}` });
+        if (f.kind === 'length-prefixed' && f.maxLength - f.length.adjust > 256 ** f.length.size - 1) {
+          issues.push({ path: ['framing', 'maxLength'], message: `a ${f.length.size}-byte length field cannot announce ${f.maxLength} payload bytes` });
+        }
+        b.points.forEach((p, i) => {
+          const end = p.source.offset + frameFieldWidth(p.source.type);
+          if (end > f.maxLength) issues.push({ path: ['points', i, 'source', 'offset'], message: `field ends at byte ${end}, beyond the payload's maxLength ${f.maxLength}` });
+        });
+        return issues;
+      }),
+    );
+
+  /** Contacts wired to the gateway's own GPIO header (`drivers/gpio`). */
+  const gpioBoardSchema = z
+    .object({
+      ...boardFields,
+      transport: z.literal('gpio'),
+      points: z.array(gpioPointSchema).min(1),
+      /** The only lines that may ever be driven as outputs (BCM numbers). Empty: read-only. */
+      writable: z.array(z.object({ line: z.number().int().min(0).max(63) }).strict()).default([]),
+    })
+    .strict()
+    .superRefine(
+      refineWith((b) => {
+        const issues = pointIssues(b);
+        const inputs = new Set(b.points.map((p) => p.source.line));
+        b.writable.forEach((w, i) => {
+          if (inputs.has(w.line)) issues.push({ path: ['writable', i, 'line'], message: `line ${w.line} is an input point: an input is never driven` });
+        });
+        return issues;
+      }),
+    );
+
+  /** An Arduino-class board running StandardFirmata over USB serial (`drivers/firmata`). */
+  const firmataBoardSchema = z
+    .object({
+      ...boardFields,
+      transport: z.literal('firmata'),
+      /** How often the board reports analog inputs, ms (Firmata sampling interval). */
+      samplingIntervalMs: z.number().int().min(10).max(10_000).default(100),
+      /** An analog value not reported for this long reads bad. Digital pins report on change only. */
+      staleAfterMs: z.number().int().min(10).max(600_000).default(1000),
+      points: z.array(firmataPointSchema).min(1),
+      /** The only digital pins that may ever be set to output. Empty: read-only. */
+      writable: z.array(z.object({ pin: z.number().int().min(0).max(127) }).strict()).default([]),
+    })
+    .strict()
+    .superRefine(
+      refineWith((b) => {
+        const issues = pointIssues(b);
+        const inputs = new Set(b.points.filter((p) => p.source.mode === 'digital').map((p) => p.source.pin));
+        b.writable.forEach((w, i) => {
+          if (inputs.has(w.pin)) issues.push({ path: ['writable', i, 'pin'], message: `pin ${w.pin} is an input point: an input is never driven` });
+        });
+        return issues;
+      }),
+    );
+
+  /**
+   * A retrofit sensor box (`drivers/retrofit`): a barometer and an accelerometer on I²C plus contacts,
+   * through a Firmata board driven by johnny-five (`retrofit-firmata`) or on the Pi's own I²C bus and
+   * GPIO header (`retrofit-i2c`). Position, speed and floor come from their fusion (docs/retrofit.md).
+   */
+  const retrofitBoardSchema = z
+    .object({
+      ...boardFields,
+      transport: z.enum(['retrofit-firmata', 'retrofit-i2c']),
+      ...retrofitFieldsSchema.shape,
+      points: z.array(retrofitPointSchema).min(1),
+    })
+    .strict()
+    .superRefine(refineWith((b) => [...pointIssues(b), ...retrofitIssues(b)]));
+
+  /** Any board profile; `transport` picks the shape of its points and options. */
+  const boardSchema = z.discriminatedUnion('transport', [modbusBoardSchema, serialFramedBoardSchema, gpioBoardSchema, firmataBoardSchema, retrofitBoardSchema]);
+  return { modbusPointSchema, modbusBoardSchema, gpioBoardSchema, firmataBoardSchema, boardSchema, serialFramedBoardSchema, retrofitBoardSchema, gpioPointSchema };
+}
+
+type Schemas = ReturnType<typeof build>;
+
+export const modbusPointSchema = () => build().modbusPointSchema;
+export const modbusBoardSchema = () => build().modbusBoardSchema;
+export const gpioBoardSchema = () => build().gpioBoardSchema;
+export const firmataBoardSchema = () => build().firmataBoardSchema;
+export const boardSchema = () => build().boardSchema;
+
+export type ModbusPointDef = z.infer<Schemas['modbusPointSchema']>;
+export type GpioPointDef = z.infer<Schemas['gpioPointSchema']>;
+/**
+ * A Modbus board profile. The name predates the other transports and is kept for drivers/modbus;
+ * code that handles any board uses `BoardProfile`.
+ */
+export type ModbusBoardProfile = z.infer<Schemas['modbusBoardSchema']>;
+export type SerialFramedBoardProfile = z.infer<Schemas['serialFramedBoardSchema']>;
+export type GpioBoardProfile = z.infer<Schemas['gpioBoardSchema']>;
+export type FirmataBoardProfile = z.infer<Schemas['firmataBoardSchema']>;
+export type RetrofitBoardProfile = z.infer<Schemas['retrofitBoardSchema']>;
+export type BoardProfile = z.infer<Schemas['boardSchema']>;
 export type BoardTransport = BoardProfile['transport'];

@@ -26,21 +26,21 @@ const RTU = '{ path, baudRate?: 9600, parity?: none|even|odd, unitId?: 1 }';
 function connectionSpecFor(transport: BoardTransport): ConnectionSpec {
   switch (transport) {
     case 'modbus-tcp':
-      return { schema: modbusTcpConnectionSchema, shape: TCP, optional: false };
+      return { schema: modbusTcpConnectionSchema(), shape: TCP, optional: false };
     case 'modbus-rtu':
-      return { schema: modbusRtuConnectionSchema, shape: RTU, optional: false };
+      return { schema: modbusRtuConnectionSchema(), shape: RTU, optional: false };
     case 'modbus':
-      return { schema: modbusConnectionSchema, shape: `${TCP} or ${RTU}`, optional: false };
+      return { schema: modbusConnectionSchema(), shape: `${TCP} or ${RTU}`, optional: false };
     case 'serial-framed':
-      return { schema: serialFramedConnectionSchema, shape: '{ path, baudRate?: 115200 }', optional: false };
+      return { schema: serialFramedConnectionSchema(), shape: '{ path, baudRate?: 115200 }', optional: false };
     case 'firmata':
-      return { schema: firmataConnectionSchema, shape: '{ path, baudRate?: 57600 }', optional: false };
+      return { schema: firmataConnectionSchema(), shape: '{ path, baudRate?: 57600 }', optional: false };
     case 'gpio':
-      return { schema: gpioConnectionSchema, shape: '{ chip?: "pinctrl-…" } or none', optional: true };
+      return { schema: gpioConnectionSchema(), shape: '{ chip?: "pinctrl-…" } or none', optional: true };
     case 'retrofit-firmata':
-      return { schema: firmataConnectionSchema, shape: '{ path, baudRate?: 57600 }', optional: false };
+      return { schema: firmataConnectionSchema(), shape: '{ path, baudRate?: 57600 }', optional: false };
     case 'retrofit-i2c':
-      return { schema: i2cConnectionSchema, shape: '{ bus?: 1, chip?: "pinctrl-…" } or none', optional: true };
+      return { schema: i2cConnectionSchema(), shape: '{ bus?: 1, chip?: "pinctrl-…" } or none', optional: true };
   }
 }
 

@@ -119,7 +119,7 @@ export function loadBoardFile(file: string): BoardProfile;
 export function loadBoardFile<T extends BoardTransport>(file: string, ...transports: T[]): Extract<BoardProfile, { transport: T }>;
 export function loadBoardFile(file: string, ...transports: BoardTransport[]): BoardProfile {
   const parsed = parseYamlFile(file, readText(file));
-  const profile = validate(boardSchema, parsed, file);
+  const profile = validate(boardSchema(), parsed, file);
   if (transports.length > 0 && !transports.includes(profile.transport)) {
     throw new ElevgwError('BOARD_INVALID', `${file} transport: expected ${transports.join(' or ')}, got ${profile.transport}`);
   }
@@ -196,7 +196,7 @@ export function loadConfig(file: string, opts: { boardsDirs?: string[]; strict?:
   const abs = resolve(file);
   const parsed = parseYamlFile(file, readText(abs));
   const migrated = migrateConfig(parsed.data, file);
-  const site = resolveUplinkFiles(validate(siteConfigSchema, { data: migrated, locate: parsed.locate }, file), dirname(abs));
+  const site = resolveUplinkFiles(validate(siteConfigSchema(), { data: migrated, locate: parsed.locate }, file), dirname(abs));
   const siteBoardsDir = site.boardsDir ? resolve(dirname(abs), site.boardsDir) : undefined;
   const dirs = opts.boardsDirs ?? [BUILTIN_BOARDS_DIR, ...(siteBoardsDir ? [siteBoardsDir] : [])];
   // Only the profiles the site names are parsed and validated: parsing every shipped one left

@@ -50,7 +50,7 @@ const BOOLEAN: ReadonlySet<SignalName> = new Set([
 /** A board profile serving exactly `signals` (those a log provides), one poll group each. */
 export function playbackBoard(signals: ReadonlySet<SignalName>, intervalMs: number): ModbusBoardProfile {
   const served = SERVED.map((s, i) => ({ ...s, address: i * STRIDE })).filter((s) => signals.has(s.signal));
-  return modbusBoardSchema.parse({
+  return modbusBoardSchema().parse({
     id: 'playback',
     description: 'signal playback (replay logs and rule scenarios through the Modbus driver)',
     transport: 'modbus-tcp',

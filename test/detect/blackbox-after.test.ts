@@ -62,14 +62,14 @@ describe('black box after a raised fault', () => {
   });
 
   it('the window is configurable under rules.blackbox, and afterS 0 sends no follow-up', () => {
-    const short = stallBetweenFloors(engine(thresholdsSchema.parse({ blackbox: { beforeS: 2, afterS: 1, sampleEveryMs: 200 } })));
+    const short = stallBetweenFloors(engine(thresholdsSchema().parse({ blackbox: { beforeS: 2, afterS: 1, sampleEveryMs: 200 } })));
     short.run(7_000);
     const raised = short.events.find((e) => e.type === 'stopped-outside-zone')!;
     expect(raised.blackbox!.map((s) => s.mono)).toEqual([13_000, 13_200, 13_400, 13_600, 13_800, 14_000, 14_200, 14_400, 14_600, 14_800, 15_000]);
     const follow = short.events.find((e) => e.type === 'blackbox')!;
     expect(follow.blackbox!.map((s) => s.mono)).toEqual([15_200, 15_400, 15_600, 15_800, 16_000]);
 
-    const none = stallBetweenFloors(engine(thresholdsSchema.parse({ blackbox: { afterS: 0 } })));
+    const none = stallBetweenFloors(engine(thresholdsSchema().parse({ blackbox: { afterS: 0 } })));
     none.run(60_000);
     expect(none.events.map((e) => `${e.type} ${e.phase}`)).toEqual(['stopped-outside-zone raised', 'trapped raised']);
   });

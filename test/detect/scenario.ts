@@ -14,7 +14,7 @@ export type Values = Partial<SignalValues>;
 
 export function ruleContext(thresholds: ThresholdsInput = {}, available?: readonly SignalName[]): RuleContext {
   return {
-    thresholds: thresholdsSchema.parse(thresholds),
+    thresholds: thresholdsSchema().parse(thresholds),
     ratedSpeedMps: RATED_MPS,
     floorLevelsMm: FLOORS_MM,
     available: new Set(available ?? ALL_SIGNALS),

@@ -90,7 +90,7 @@ describe('which board profile a device fits', () => {
   });
 
   it('a new profile is matched from its data alone (input registers, a heartbeat at another address)', async () => {
-    const custom = modbusBoardSchema.parse({
+    const custom = modbusBoardSchema().parse({
       id: 'ir-controller',
       transport: 'modbus-rtu',
       pollGroups: [{ name: 'fast', intervalMs: 100 }],

@@ -71,7 +71,7 @@ describe('docs/contract.md topics are the topics the code builds', () => {
   it('sends every kind of outbox record on the documented topic, with the documented payload', () => {
     const documented = byShape();
     const uplink = new Uplink({
-      config: uplinkSchema.parse({ url: 'mqtt://127.0.0.1:1', topicPrefix: '{prefix}' }),
+      config: uplinkSchema().parse({ url: 'mqtt://127.0.0.1:1', topicPrefix: '{prefix}' }),
       gatewayId: '{gatewayId}',
       outbox: {} as Outbox,
       logger: {} as Logger,

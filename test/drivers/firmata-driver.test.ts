@@ -150,14 +150,14 @@ describe('Firmata is read-only unless allow-listed', () => {
 
   it('drives a pin the profile allow-lists', async () => {
     const m = mockBoards();
-    const { driver: d } = await started(m.connect, firmataBoardSchema.parse({ ...board, writable: [{ pin: 13 }] }));
+    const { driver: d } = await started(m.connect, firmataBoardSchema().parse({ ...board, writable: [{ pin: 13 }] }));
     await d.writePin(13, true);
     expect(m.current().modes.get(13)).toBe('output');
     expect(m.current().writes).toEqual([{ pin: 13, value: 1 }]);
   });
 
   it('refuses a profile that allow-lists an input pin', () => {
-    const r = firmataBoardSchema.safeParse({ ...board, writable: [{ pin: 2 }] });
+    const r = firmataBoardSchema().safeParse({ ...board, writable: [{ pin: 2 }] });
     expect(r.error?.issues[0]).toMatchObject({ path: ['writable', 0, 'pin'], message: 'pin 2 is an input point: an input is never driven' });
   });
 });

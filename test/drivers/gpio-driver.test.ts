@@ -73,7 +73,7 @@ describe('GPIO driver (pi-gpio-sensorbox profile, fake lines)', () => {
   });
 
   it('latches a debounced rising edge for one poll when the point asks for edge: rising', async () => {
-    const pulses = gpioBoardSchema.parse({
+    const pulses = gpioBoardSchema().parse({
       id: 'pulses',
       transport: 'gpio',
       pollGroups: [{ name: 'g', intervalMs: 100 }],
@@ -165,7 +165,7 @@ describe('GPIO is read-only unless allow-listed', () => {
   });
 
   it('drives a line the profile allow-lists', async () => {
-    const withRelay = gpioBoardSchema.parse({ ...board, writable: [{ line: 26 }] });
+    const withRelay = gpioBoardSchema().parse({ ...board, writable: [{ line: 26 }] });
     const { lines, driver: d } = await started(undefined, withRelay);
     await d.writeLine(26, true);
     expect(lines.outputsRequested).toEqual([26]);
@@ -173,7 +173,7 @@ describe('GPIO is read-only unless allow-listed', () => {
   });
 
   it('refuses a profile that allow-lists an input line', () => {
-    const r = gpioBoardSchema.safeParse({ ...board, writable: [{ line: LINE.doorClosed }] });
+    const r = gpioBoardSchema().safeParse({ ...board, writable: [{ line: LINE.doorClosed }] });
     expect(r.error?.issues[0]).toMatchObject({ path: ['writable', 0, 'line'], message: 'line 17 is an input point: an input is never driven' });
   });
 });

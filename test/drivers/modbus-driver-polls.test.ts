@@ -10,7 +10,7 @@ import { isElevgwError } from '../../src/core/errors.js';
 import { createLogger, silentLogger, type Logger } from '../../src/core/log.js';
 
 /** Two poll groups on two tables: status bits every 100 ms, the floor counter every second. */
-const board: ModbusBoardProfile = modbusBoardSchema.parse({
+const board: ModbusBoardProfile = modbusBoardSchema().parse({
   id: 'two-groups',
   transport: 'modbus',
   timeoutMs: 100,

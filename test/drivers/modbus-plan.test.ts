@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { modbusPointSchema, type ModbusPointDef } from '../../src/config/board.js';
 import { decodeGroup, decodePlanned, decodePoint, planGroup, planReads, type BlockResult } from '../../drivers/modbus/plan.js';
 
-const point = (src: Record<string, unknown>, name = 'p'): ModbusPointDef => modbusPointSchema.parse({ name, group: 'g', source: src });
+const point = (src: Record<string, unknown>, name = 'p'): ModbusPointDef => modbusPointSchema().parse({ name, group: 'g', source: src });
 
 describe('Modbus read planning', () => {
   it('reads contiguous registers of a group in one transaction', () => {

@@ -55,7 +55,7 @@ export function packedPlayback(samples: readonly ReplaySample[], sampleMs: numbe
     return { ...p, group: PACKED_GROUP, source: { ...p.source, address: PACKED_BASE + WIDTH * (origin.length - 1) } };
   });
   const pollGroups = [...(origin.length > 0 ? [{ name: PACKED_GROUP, intervalMs: sampleMs }] : []), ...base.pollGroups.filter((g) => isolated.has(g.name as SignalName))];
-  const board = modbusBoardSchema.parse({ ...base, id: 'playback-packed', pollGroups, points });
+  const board = modbusBoardSchema().parse({ ...base, id: 'playback-packed', pollGroups, points });
 
   const link = (current: () => ReplaySample): ModbusLink => {
     const inner = playbackLink(current);

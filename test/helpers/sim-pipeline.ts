@@ -37,7 +37,7 @@ export async function runScenario(
     elevatorId: 'E1',
     pipeline: new ElevatorPipeline(board, {
       elevatorId: 'E1',
-      thresholds: thresholdsSchema.parse(opts.thresholds ?? {}),
+      thresholds: thresholdsSchema().parse(opts.thresholds ?? {}),
       ratedSpeedMps: e.model.ratedSpeedMps,
       floors: e.model.floorLevelsMm.map((levelMm, i) => ({ label: String(i), levelMm })),
     }),

@@ -71,7 +71,7 @@ export async function runRetrofit(o: RunOptions): Promise<{ events: TimedEvent[]
   const floors = (o.floorsMm ?? model.floorLevelsMm).map((levelMm, i) => ({ label: String(i + 1), levelMm }));
   const pipeline = new ElevatorPipeline(board, {
     elevatorId: 'E1',
-    thresholds: thresholdsSchema.parse(o.thresholds ?? {}),
+    thresholds: thresholdsSchema().parse(o.thresholds ?? {}),
     ratedSpeedMps: model.ratedSpeedMps,
     floors,
     shaft: o.shaft,
@@ -108,7 +108,7 @@ export async function runControllerMap(o: { scenario: SimScenario; elevator?: Vi
   const events: TimedEvent[] = [];
   const pipeline = new ElevatorPipeline(board, {
     elevatorId: 'E1',
-    thresholds: thresholdsSchema.parse(o.thresholds ?? {}),
+    thresholds: thresholdsSchema().parse(o.thresholds ?? {}),
     ratedSpeedMps: e.model.ratedSpeedMps,
     floors: e.model.floorLevelsMm.map((levelMm, i) => ({ label: String(i + 1), levelMm })),
   });

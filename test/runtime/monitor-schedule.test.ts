@@ -39,13 +39,13 @@ function monitorOn(opts: { clock: Clock; base: FakeClock; periodMs: number; poll
   };
   const monitor = new ElevatorMonitor({
     elevatorId: 'E1',
-    pipeline: new ElevatorPipeline(board, { elevatorId: 'E1', thresholds: thresholdsSchema.parse({}), ratedSpeedMps: 1.6, floors: [{ label: '1', levelMm: 0 }] }),
+    pipeline: new ElevatorPipeline(board, { elevatorId: 'E1', thresholds: thresholdsSchema().parse({}), ratedSpeedMps: 1.6, floors: [{ label: '1', levelMm: 0 }] }),
     driver: async () => driver,
     clock: opts.clock,
     logger: opts.logger ?? silentLogger,
     onEvents: () => undefined,
   });
-  const elevator = { config: { id: 'E1', floors: [{ label: '1', levelMm: 0 }], ratedSpeedMps: 1.6 }, board, thresholds: thresholdsSchema.parse({}) } as unknown as LoadedElevator;
+  const elevator = { config: { id: 'E1', floors: [{ label: '1', levelMm: 0 }], ratedSpeedMps: 1.6 }, board, thresholds: thresholdsSchema().parse({}) } as unknown as LoadedElevator;
   /** What `elevgw diag live` and `--json` read of this elevator through the diagnostics socket. */
   const diag = new DiagView({
     gatewayId: 'gw',

@@ -115,7 +115,7 @@ describe('frozen controller (heartbeat stops while the slave still answers)', ()
   });
 
   it('a board without a heartbeat point never freezes', () => {
-    const noBeat = boardSchema.parse({ ...generic, points: generic.points.filter((p) => p.signal !== 'heartbeat') }) as ModbusBoardProfile;
+    const noBeat = boardSchema().parse({ ...generic, points: generic.points.filter((p) => p.signal !== 'heartbeat') }) as ModbusBoardProfile;
     const r = rig(noBeat);
     r.run(30_000, () => 1);
     expect(r.normalizer.heartbeatFrozen(r.clock.now())).toBe(false);

@@ -61,7 +61,7 @@ describe('signal normalizer (sim-modbus profile)', () => {
   });
 
   it('applies inversion for active-low contacts and scale/offset for numbers', () => {
-    const custom = boardSchema.parse({
+    const custom = boardSchema().parse({
       id: 'x',
       transport: 'modbus-tcp',
       pollGroups: [{ name: 'g', intervalMs: 100 }],
@@ -104,7 +104,7 @@ describe('signal normalizer (sim-modbus profile)', () => {
   });
 
   it('reads the door direction from a door-operator state register', () => {
-    const board = boardSchema.parse({
+    const board = boardSchema().parse({
       id: 'op',
       transport: 'modbus-tcp',
       pollGroups: [{ name: 'g', intervalMs: 100 }],

@@ -62,7 +62,7 @@ async function setup(outbox: Outbox, extra: Record<string, unknown> = {}) {
     return client;
   };
   const up = new Uplink({
-    config: uplinkSchema.parse({ url: gate.url, reconnectMinMs: 100, reconnectMaxMs: 1000, ...extra }),
+    config: uplinkSchema().parse({ url: gate.url, reconnectMinMs: 100, reconnectMaxMs: 1000, ...extra }),
     gatewayId: 'gw1',
     outbox,
     logger: silentLogger,

@@ -18,7 +18,7 @@ function uplink(url: string, extra: { connect?: FakeBroker['connect']; clock?: F
   const outbox = new MemoryOutbox();
   outbox.append([event, telemetry]);
   const up = new Uplink({
-    config: uplinkSchema.parse({ url, telemetryIntervalS: 15, reconnectMinMs: 1000 }),
+    config: uplinkSchema().parse({ url, telemetryIntervalS: 15, reconnectMinMs: 1000 }),
     gatewayId: 'm5-gw',
     outbox,
     logger: silentLogger,

@@ -17,7 +17,7 @@ function rig(config: Record<string, unknown> = {}, random = () => 0.5) {
   const broker = new FakeBroker(clock, 2);
   const outbox = new MemoryOutbox();
   const up = new Uplink({
-    config: uplinkSchema.parse({ url: 'mqtt://broker.test:1883', reconnectMinMs: 1000, reconnectMaxMs: 8000, ...config }),
+    config: uplinkSchema().parse({ url: 'mqtt://broker.test:1883', reconnectMinMs: 1000, reconnectMaxMs: 8000, ...config }),
     gatewayId: 'gw1',
     outbox,
     logger: silentLogger,

@@ -40,7 +40,7 @@ const seen = (got: Message[]) => got.filter(isEvent).map((m) => ({ topic: m.topi
 
 function uplinkFor(url: string, outbox: MemoryOutbox, extra: Record<string, unknown> = {}) {
   const up = new Uplink({
-    config: uplinkSchema.parse({ url, reconnectMinMs: 100, reconnectMaxMs: 1000, ...extra }),
+    config: uplinkSchema().parse({ url, reconnectMinMs: 100, reconnectMaxMs: 1000, ...extra }),
     gatewayId: 'gw1',
     outbox,
     logger: silentLogger,
