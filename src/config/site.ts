@@ -6,23 +6,8 @@ import { credentialRefSchema } from './credentials.js';
 /** The site config: one YAML file per gateway. `version` enables migrations of older files. */
 export const CONFIG_VERSION = 1;
 
-/**
- * The site config's schemas, built anew on each call and kept by no module: they are needed while
- * a config is loaded and checked, and a running gateway would otherwise hold them (with zod's
- * compiled parsers) for its whole life, about a megabyte of heap (docs/release.md, memory).
- */
-function build() {
-  const thresholds = thresholdsSchema();
-  const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, _ or - (topic-safe, ≤ 64)');
-
-  const floorSchema = z
-    .object({
-      label: z.string().min(1).max(8),
-      /** Landing level above the bottom landing, mm. */
-      levelMm: z.number().int(),
-    })
-    .strict();
-
+/** Each transport's connection, built apart: the loader checks every elevator's with one (src/config/connection.ts). */
+function connectionSchemas() {
   const modbusTcpConnectionSchema = z
     .object({
       host: z.string().min(1),
@@ -75,6 +60,35 @@ function build() {
       chip: z.string().min(1).optional(),
     })
     .strict();
+  return {
+    modbusTcpConnectionSchema,
+    modbusRtuConnectionSchema,
+    modbusConnectionSchema,
+    serialFramedConnectionSchema,
+    firmataConnectionSchema,
+    gpioConnectionSchema,
+    i2cConnectionSchema,
+  };
+}
+
+/**
+ * The site config's schemas, built anew on each call and kept by no module: they are needed while
+ * a config is loaded and checked, and a running gateway would otherwise hold them (with zod's
+ * compiled parsers) for its whole life, about a megabyte of heap (docs/release.md, memory).
+ */
+function build() {
+  const thresholds = thresholdsSchema();
+  const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, _ or - (topic-safe, ≤ 64)');
+
+  const floorSchema = z
+    .object({
+      label: z.string().min(1).max(8),
+      /** Landing level above the bottom landing, mm. */
+      levelMm: z.number().int(),
+    })
+    .strict();
+
+  const { modbusTcpConnectionSchema, modbusRtuConnectionSchema, serialFramedConnectionSchema, gpioConnectionSchema, i2cConnectionSchema } = connectionSchemas();
 
   /**
    * What a learning run (`elevgw diag learn`) found of a retrofit board's shaft; the landing levels it
@@ -264,13 +278,6 @@ function build() {
       });
     });
   return {
-    modbusTcpConnectionSchema,
-    modbusRtuConnectionSchema,
-    modbusConnectionSchema,
-    serialFramedConnectionSchema,
-    firmataConnectionSchema,
-    gpioConnectionSchema,
-    i2cConnectionSchema,
     uplinkSchema,
     siteConfigSchema,
     elevatorSchema,
@@ -280,13 +287,13 @@ function build() {
 
 type Schemas = ReturnType<typeof build>;
 
-export const modbusTcpConnectionSchema = () => build().modbusTcpConnectionSchema;
-export const modbusRtuConnectionSchema = () => build().modbusRtuConnectionSchema;
-export const modbusConnectionSchema = () => build().modbusConnectionSchema;
-export const serialFramedConnectionSchema = () => build().serialFramedConnectionSchema;
-export const firmataConnectionSchema = () => build().firmataConnectionSchema;
-export const gpioConnectionSchema = () => build().gpioConnectionSchema;
-export const i2cConnectionSchema = () => build().i2cConnectionSchema;
+export const modbusTcpConnectionSchema = () => connectionSchemas().modbusTcpConnectionSchema;
+export const modbusRtuConnectionSchema = () => connectionSchemas().modbusRtuConnectionSchema;
+export const modbusConnectionSchema = () => connectionSchemas().modbusConnectionSchema;
+export const serialFramedConnectionSchema = () => connectionSchemas().serialFramedConnectionSchema;
+export const firmataConnectionSchema = () => connectionSchemas().firmataConnectionSchema;
+export const gpioConnectionSchema = () => connectionSchemas().gpioConnectionSchema;
+export const i2cConnectionSchema = () => connectionSchemas().i2cConnectionSchema;
 export const uplinkSchema = () => build().uplinkSchema;
 export const siteConfigSchema = () => build().siteConfigSchema;
 
@@ -294,6 +301,6 @@ export type SiteConfig = z.infer<Schemas['siteConfigSchema']>;
 export type ElevatorConfig = z.infer<Schemas['elevatorSchema']>;
 export type UplinkConfig = z.infer<Schemas['uplinkSchema']>;
 /** A Modbus connection (TCP or RTU); the name predates the other transports and is kept for drivers/modbus. */
-export type ModbusConnection = z.infer<Schemas['modbusConnectionSchema']>;
+export type ModbusConnection = z.infer<ReturnType<typeof connectionSchemas>['modbusConnectionSchema']>;
 /** Whatever an elevator's `connection` holds; narrowed per transport by `parseConnection`. */
 export type Connection = z.infer<Schemas['connectionSchema']>;

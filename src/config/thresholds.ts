@@ -258,7 +258,9 @@ export const defaultThresholds: Thresholds = thresholdsSchema().parse({});
 
 /** Deep-merge per-elevator overrides onto site thresholds, then validate. */
 export function mergeThresholds(site: Thresholds, override: unknown): Thresholds {
-  return thresholdsSchema().parse(deepMerge(site, override ?? {}));
+  // No override: the site's thresholds, validated already, without building the schema again.
+  if (override === undefined) return structuredClone(site);
+  return thresholdsSchema().parse(deepMerge(site, override));
 }
 
 function deepMerge(base: unknown, over: unknown): unknown {
