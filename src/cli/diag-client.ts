@@ -60,7 +60,7 @@ async function* responses(socket: ReturnType<typeof createConnection>): AsyncGen
     for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
       const line = buffered.slice(0, nl);
       buffered = buffered.slice(nl + 1);
-      const r = diagResponseSchema.safeParse(JSON.parse(line));
+      const r = diagResponseSchema().safeParse(JSON.parse(line));
       if (!r.success)
         throw new ElevgwError('DIAG_INVALID', `the gateway answered something this elevgw does not understand: ${r.error.issues[0]?.message ?? ''} (versions differ?)`);
       yield r.data;

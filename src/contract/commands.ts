@@ -34,7 +34,7 @@ export const commandRequestSchema = z
 export type CommandRequest = z.infer<typeof commandRequestSchema>;
 
 export const commandResponseSchema = z.object({
-  ...versionFields,
+  ...versionFields(),
   command: z.string(),
   /** Echoed when the request had a readable one. */
   requestId: z.string().optional(),

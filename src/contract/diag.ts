@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { commissioningDataSchema } from './commissioning.js';
 import { driverStateSchema, eventTypeSchema, phaseSchema, severitySchema } from './enums.js';
 import { indicatorSchema } from './health.js';
-import { runningStateSchema } from './payloads.js';
+import { payloadSchemas } from './payloads.js';
 
 /**
  * The local diagnostics protocol between a running gateway and `elevgw health` / `diag live` /
@@ -52,87 +52,104 @@ export type DiagRequest = z.infer<typeof diagRequestSchema>;
 /** A request as a client writes it (defaults may be left out), without the version the client adds. */
 export type DiagRequestInput = z.input<typeof diagRequestSchema> extends infer R ? (R extends unknown ? Omit<R, 'v'> : never) : never;
 
-const driverHealthSchema = z.object({
-  state: driverStateSchema,
-  link: z.string(),
-  lastErrorCode: z.string().optional(),
-  lastError: z.string().optional(),
-  transactions: z.number(),
-  failures: z.number(),
-  consecutiveFailures: z.number(),
-  errorsByCode: z.record(z.string(), z.number()),
-  skippedPolls: z.number(),
-});
+/**
+ * The responses' schemas, built on first use: the clients parse every line with them, the gateway
+ * only writes responses and never builds them (src/contract/payloads.ts says why that matters).
+ */
+function build() {
+  const { runningStateSchema } = payloadSchemas();
+  const driverHealthSchema = z.object({
+    state: driverStateSchema,
+    link: z.string(),
+    lastErrorCode: z.string().optional(),
+    lastError: z.string().optional(),
+    transactions: z.number(),
+    failures: z.number(),
+    consecutiveFailures: z.number(),
+    errorsByCode: z.record(z.string(), z.number()),
+    skippedPolls: z.number(),
+  });
 
-/** One signal as read now: null when the reading is bad, with its age since the last good read. */
-const diagSignalSchema = z.object({ value: z.union([z.number(), z.boolean(), z.string()]).nullable(), quality: z.enum(['good', 'bad']), ageMs: z.number() });
+  /** One signal as read now: null when the reading is bad, with its age since the last good read. */
+  const diagSignalSchema = z.object({ value: z.union([z.number(), z.boolean(), z.string()]).nullable(), quality: z.enum(['good', 'bad']), ageMs: z.number() });
 
-const elevatorSnapshotSchema = z.object({
-  id: z.string(),
-  board: z.string(),
-  floors: z.array(z.object({ label: z.string(), levelMm: z.number() })),
-  ratedSpeedMps: z.number(),
-  state: runningStateSchema,
-  signals: z.record(z.string(), diagSignalSchema),
-  driver: driverHealthSchema,
-  activeFaults: z.array(eventTypeSchema),
-  /** Driver transactions per second over the last snapshot period. */
-  transactionsPerS: z.number(),
-  lastStepAgeMs: z.number(),
-  /**
-   * Poll slots skipped since the start because a poll outlasted its group's period (a slave
-   * slower than asked): skipped and counted, never queued. Absent from gateways before 0.2.
-   */
-  missedPolls: z.number().optional(),
-});
-export type ElevatorSnapshot = z.infer<typeof elevatorSnapshotSchema>;
+  const elevatorSnapshotSchema = z.object({
+    id: z.string(),
+    board: z.string(),
+    floors: z.array(z.object({ label: z.string(), levelMm: z.number() })),
+    ratedSpeedMps: z.number(),
+    state: runningStateSchema,
+    signals: z.record(z.string(), diagSignalSchema),
+    driver: driverHealthSchema,
+    activeFaults: z.array(eventTypeSchema),
+    /** Driver transactions per second over the last snapshot period. */
+    transactionsPerS: z.number(),
+    lastStepAgeMs: z.number(),
+    /**
+     * Poll slots skipped since the start because a poll outlasted its group's period (a slave
+     * slower than asked): skipped and counted, never queued. Absent from gateways before 0.2.
+     */
+    missedPolls: z.number().optional(),
+  });
 
-const outboxSnapshotSchema = z.object({
-  pending: z.number(),
-  oldestPendingAgeS: z.number().nullable(),
-  delivered: z.number(),
-  dbBytes: z.number(),
-  /** False while storage refuses writes (full disk): events are held in memory meanwhile. */
-  writable: z.boolean(),
-  held: z.number(),
-});
+  const outboxSnapshotSchema = z.object({
+    pending: z.number(),
+    oldestPendingAgeS: z.number().nullable(),
+    delivered: z.number(),
+    dbBytes: z.number(),
+    /** False while storage refuses writes (full disk): events are held in memory meanwhile. */
+    writable: z.boolean(),
+    held: z.number(),
+  });
 
-const snapshotSchema = z.object({
-  gatewayId: z.string(),
-  version: z.string(),
-  uptimeS: z.number(),
-  uplink: z.object({ state: z.string(), inflight: z.number(), published: z.number() }),
-  outbox: outboxSnapshotSchema,
-  elevators: z.array(elevatorSnapshotSchema),
-});
-export type Snapshot = z.infer<typeof snapshotSchema>;
+  const snapshotSchema = z.object({
+    gatewayId: z.string(),
+    version: z.string(),
+    uptimeS: z.number(),
+    uplink: z.object({ state: z.string(), inflight: z.number(), published: z.number() }),
+    outbox: outboxSnapshotSchema,
+    elevators: z.array(elevatorSnapshotSchema),
+  });
 
-const healthSchema = z.object({
-  healthy: z.boolean(),
-  /** Why not, in words (empty when healthy). */
-  problems: z.array(z.string()),
-  gatewayId: z.string(),
-  version: z.string(),
-  uptimeS: z.number(),
-  elevators: z.array(z.object({ id: z.string(), lastStepAgeMs: z.number(), driver: driverStateSchema })),
-  outbox: outboxSnapshotSchema,
-});
-export type Health = z.infer<typeof healthSchema>;
+  const healthSchema = z.object({
+    healthy: z.boolean(),
+    /** Why not, in words (empty when healthy). */
+    problems: z.array(z.string()),
+    gatewayId: z.string(),
+    version: z.string(),
+    uptimeS: z.number(),
+    elevators: z.array(z.object({ id: z.string(), lastStepAgeMs: z.number(), driver: driverStateSchema })),
+    outbox: outboxSnapshotSchema,
+  });
 
-const diagEventSchema = z.object({ id: z.string(), elevatorId: z.string().nullable(), type: eventTypeSchema, phase: phaseSchema, severity: severitySchema, at: z.string() });
-export type DiagEvent = z.infer<typeof diagEventSchema>;
+  const diagEventSchema = z.object({ id: z.string(), elevatorId: z.string().nullable(), type: eventTypeSchema, phase: phaseSchema, severity: severitySchema, at: z.string() });
 
-export const diagResponseSchema = z.discriminatedUnion('kind', [
-  z.object({ v: z.literal(DIAG_PROTOCOL_VERSION), kind: z.literal('health'), health: healthSchema }),
-  z.object({ v: z.literal(DIAG_PROTOCOL_VERSION), kind: z.literal('snapshot'), snapshot: snapshotSchema }),
-  z.object({ v: z.literal(DIAG_PROTOCOL_VERSION), kind: z.literal('event'), event: diagEventSchema }),
-  /** A `reset-baseline` done: how many baselines were forgotten, the causes whose warnings cleared. */
-  z.object({ v: z.literal(DIAG_PROTOCOL_VERSION), kind: z.literal('reset'), keys: z.number().int().nonnegative(), cleared: z.array(z.string()) }),
-  /** A `record-commissioning` stored: the event's id in the outbox. */
-  z.object({ v: z.literal(DIAG_PROTOCOL_VERSION), kind: z.literal('recorded'), id: z.string() }),
-  z.object({ v: z.literal(DIAG_PROTOCOL_VERSION), kind: z.literal('error'), error: z.object({ code: z.string(), message: z.string() }) }),
-]);
-export type DiagResponse = z.infer<typeof diagResponseSchema>;
+  const diagResponseSchema = z.discriminatedUnion('kind', [
+    z.object({ v: z.literal(DIAG_PROTOCOL_VERSION), kind: z.literal('health'), health: healthSchema }),
+    z.object({ v: z.literal(DIAG_PROTOCOL_VERSION), kind: z.literal('snapshot'), snapshot: snapshotSchema }),
+    z.object({ v: z.literal(DIAG_PROTOCOL_VERSION), kind: z.literal('event'), event: diagEventSchema }),
+    /** A `reset-baseline` done: how many baselines were forgotten, the causes whose warnings cleared. */
+    z.object({ v: z.literal(DIAG_PROTOCOL_VERSION), kind: z.literal('reset'), keys: z.number().int().nonnegative(), cleared: z.array(z.string()) }),
+    /** A `record-commissioning` stored: the event's id in the outbox. */
+    z.object({ v: z.literal(DIAG_PROTOCOL_VERSION), kind: z.literal('recorded'), id: z.string() }),
+    z.object({ v: z.literal(DIAG_PROTOCOL_VERSION), kind: z.literal('error'), error: z.object({ code: z.string(), message: z.string() }) }),
+  ]);
+  return { diagResponseSchema, elevatorSnapshotSchema, snapshotSchema, healthSchema, diagEventSchema };
+}
+
+type Schemas = ReturnType<typeof build>;
+let built: Schemas | undefined;
+
+export function diagResponseSchema(): Schemas['diagResponseSchema'] {
+  built ??= build();
+  return built.diagResponseSchema;
+}
+
+export type ElevatorSnapshot = z.infer<Schemas['elevatorSnapshotSchema']>;
+export type Snapshot = z.infer<Schemas['snapshotSchema']>;
+export type Health = z.infer<Schemas['healthSchema']>;
+export type DiagEvent = z.infer<Schemas['diagEventSchema']>;
+export type DiagResponse = z.infer<Schemas['diagResponseSchema']>;
 
 /** Parses one request line; the error says what was expected, never echoes the input. */
 export function parseDiagRequest(line: string): { ok: true; request: DiagRequest } | { ok: false; message: string } {

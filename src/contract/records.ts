@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { commandRequestSchema, commandResponseSchema } from './commands.js';
 import type { Severity } from './enums.js';
-import { eventPayloadSchema, infoPayloadSchema, statsPayloadSchema, statusPayloadSchema, telemetryPayloadSchema } from './payloads.js';
+import { payloadSchemas } from './payloads.js';
 import type { TopicScheme } from './topics.js';
 import { CONTRACT_MINOR, CONTRACT_VERSION } from './version.js';
 
@@ -14,7 +14,8 @@ type Lane = (typeof LANES)[number];
 
 /** What every message of one kind is on the wire: where it goes, its schema, QoS and retain flag. */
 export interface MessageSpec<S extends z.ZodType = z.ZodType> {
-  schema: S;
+  /** The payloads' schemas are built on first read (src/contract/payloads.ts says why). */
+  readonly schema: S;
   qos: 0 | 1;
   retain: boolean;
   /** JSON Schema file in docs/contract/ (named by the major version: 1.1 is still `*.v1`). */
@@ -41,7 +42,9 @@ export interface StoredKindSpec<S extends z.ZodType = z.ZodType> extends Message
  */
 export const STORED_KINDS = {
   event: {
-    schema: eventPayloadSchema,
+    get schema() {
+      return payloadSchemas().eventPayloadSchema;
+    },
     qos: 1,
     retain: false,
     schemaFile: `event.v${CONTRACT_VERSION}.schema.json`,
@@ -52,7 +55,9 @@ export const STORED_KINDS = {
     lane: (severity = 'info') => severity,
   },
   telemetry: {
-    schema: telemetryPayloadSchema,
+    get schema() {
+      return payloadSchemas().telemetryPayloadSchema;
+    },
     qos: 0,
     retain: false,
     schemaFile: `telemetry.v${CONTRACT_VERSION}.schema.json`,
@@ -63,7 +68,9 @@ export const STORED_KINDS = {
     lane: () => 'telemetry',
   },
   stats: {
-    schema: statsPayloadSchema,
+    get schema() {
+      return payloadSchemas().statsPayloadSchema;
+    },
     qos: 1,
     retain: false,
     schemaFile: `stats.v${CONTRACT_VERSION}.schema.json`,
@@ -79,7 +86,9 @@ export type StoredKind = keyof typeof STORED_KINDS;
 /** Messages that never go through the outbox. */
 export const MESSAGES = {
   status: {
-    schema: statusPayloadSchema,
+    get schema() {
+      return payloadSchemas().statusPayloadSchema;
+    },
     qos: 1,
     retain: true,
     schemaFile: `status.v${CONTRACT_VERSION}.schema.json`,
@@ -88,7 +97,9 @@ export const MESSAGES = {
     description: 'the gateway online (health, outbox) or offline (last will), retained',
   },
   info: {
-    schema: infoPayloadSchema,
+    get schema() {
+      return payloadSchemas().infoPayloadSchema;
+    },
     qos: 1,
     retain: true,
     schemaFile: `info.v${CONTRACT_VERSION}.schema.json`,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { EventType } from './enums.js';
-import { EVENT_DATA } from './event-data.js';
-import { blackboxSchema, elevatorIdentitySchema, runningStateSchema } from './payloads.js';
+import { eventDataSchemas } from './event-data.js';
+import { payloadSchemas } from './payloads.js';
 import { MESSAGES, STORED_KINDS, type MessageSpec } from './records.js';
 import { CONTRACT_RELEASE } from './version.js';
 
@@ -32,11 +32,12 @@ function dataName(type: EventType): string {
 
 /** The sub-schemas payloads share, by name: `$defs` of a file, `components.schemas` of the AsyncAPI document. */
 function parts(): z.core.$ZodRegistry<{ id: string }> {
+  const { blackboxSchema, elevatorIdentitySchema, runningStateSchema } = payloadSchemas();
   const r = z.registry<{ id: string }>();
   r.add(elevatorIdentitySchema, { id: 'ElevatorIdentity' });
   r.add(runningStateSchema, { id: 'RunningState' });
   r.add(blackboxSchema, { id: 'Blackbox' });
-  for (const [type, schema] of Object.entries(EVENT_DATA) as [EventType, z.ZodType][]) if (!r.has(schema)) r.add(schema, { id: dataName(type) });
+  for (const [type, schema] of Object.entries(eventDataSchemas().EVENT_DATA) as [EventType, z.ZodType][]) if (!r.has(schema)) r.add(schema, { id: dataName(type) });
   return r;
 }
 

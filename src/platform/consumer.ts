@@ -1,5 +1,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
-import { eventPayloadSchema, statusPayloadSchema, telemetryPayloadSchema } from '../contract/payloads.js';
+import { payloadSchemas } from '../contract/payloads.js';
+
+const { eventPayloadSchema, statusPayloadSchema, telemetryPayloadSchema } = payloadSchemas();
 
 /**
  * A small stand-in for the district platform: subscribes to everything under a prefix,

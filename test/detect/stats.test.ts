@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { defaultThresholds } from '../../src/config/thresholds.js';
-import { statsFiguresSchema } from '../../src/contract/payloads.js';
+import { payloadSchemas } from '../../src/contract/payloads.js';
 import { StatsCollector } from '../../src/detect/stats.js';
 import type { DetectedEvent } from '../../src/detect/types.js';
 import type { SignalName } from '../../src/signals/types.js';
 import { ALL_SIGNALS, PARKED, Scenario, type Values } from './scenario.js';
+
+const { statsFiguresSchema } = payloadSchemas();
 
 const LABELS = ['B1', '1', '2', '3', '4', '5'];
 

@@ -5,7 +5,7 @@ import { DiagClient } from '../../src/cli/diag-client.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { CommissioningData } from '../../src/contract/commissioning.js';
 import { MAX_DIAG_REQUEST_BYTES, parseDiagRequest, type DiagResponse } from '../../src/contract/diag.js';
-import { eventPayloadSchema } from '../../src/contract/payloads.js';
+import { payloadSchemas } from '../../src/contract/payloads.js';
 import { systemClock } from '../../src/core/clock.js';
 import { createLogger } from '../../src/core/log.js';
 import { Gateway } from '../../src/runtime/gateway.js';
@@ -15,6 +15,8 @@ import { readOutbox } from '../helpers/child-gateway.js';
 import { FakeBroker } from '../helpers/fake-broker.js';
 import { simDriverFor, siteYaml } from '../helpers/gateway.js';
 import { tempDir } from '../helpers/tmp.js';
+
+const { eventPayloadSchema } = payloadSchemas();
 
 const data: CommissioningData = {
   result: 'pass',

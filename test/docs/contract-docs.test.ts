@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { uplinkSchema } from '../../src/config/site.js';
 import { COMMAND_NAMES, commandRequestSchema, commandResponseSchema } from '../../src/contract/commands.js';
-import { eventPayloadSchema, infoPayloadSchema, statsPayloadSchema, statusPayloadSchema, telemetryPayloadSchema } from '../../src/contract/payloads.js';
+import { payloadSchemas } from '../../src/contract/payloads.js';
 import { contractJsonSchemas } from '../../src/contract/schemas.js';
 import { topics } from '../../src/contract/topics.js';
 import type { Logger } from '../../src/core/log.js';
@@ -11,6 +11,8 @@ import type { Outbox, RecordKind, StoredRecord } from '../../src/outbox/types.js
 import { Uplink } from '../../src/uplink/uplink.js';
 import { codeSpans, column, firstSpan, readDoc, tablesIn } from './markdown.js';
 import { schemaKeys, typeProblem } from './schema-keys.js';
+
+const { eventPayloadSchema, infoPayloadSchema, statsPayloadSchema, statusPayloadSchema, telemetryPayloadSchema } = payloadSchemas();
 
 /**
  * docs/contract.md against the code that makes the contract: every topic the topic builder

@@ -6,11 +6,13 @@ import { Gateway } from '../../src/runtime/gateway.js';
 import { silentLogger } from '../../src/core/log.js';
 import { startSimModbusTcp } from '../../src/sim/host.js';
 import { SCENARIOS } from '../../src/sim/scenarios.js';
-import { eventPayloadSchema, statsPayloadSchema, type EventPayload, type StatsPayload } from '../../src/contract/payloads.js';
+import { type EventPayload, type StatsPayload, payloadSchemas } from '../../src/contract/payloads.js';
 import { contractProblems } from '../helpers/contract-check.js';
 import { Mosquitto } from '../helpers/mosquitto.js';
 import { tempDir } from '../helpers/tmp.js';
 import { siteConfig } from '../helpers/gateway.js';
+
+const { eventPayloadSchema, statsPayloadSchema } = payloadSchemas();
 
 /**
  * The whole slice: the trapped scenario served by the simulator as a Modbus TCP slave,

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { runningStateSchema } from '../../src/contract/payloads.js';
+import { payloadSchemas } from '../../src/contract/payloads.js';
 import { runningState } from '../../src/runtime/payload.js';
 import type { ElevatorSignals } from '../../src/signals/types.js';
+
+const { runningStateSchema } = payloadSchemas();
 
 const FLOORS = [
   { label: 'B1', levelMm: 0 },

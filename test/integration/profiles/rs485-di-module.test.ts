@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { loadConfig } from '../../../src/config/load.js';
-import { eventPayloadSchema, type EventPayload } from '../../../src/contract/payloads.js';
+import { type EventPayload, payloadSchemas } from '../../../src/contract/payloads.js';
 import { silentLogger } from '../../../src/core/log.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../../src/platform/broker.js';
 import { Gateway } from '../../../src/runtime/gateway.js';
@@ -11,6 +11,8 @@ import { startPtyPair, type PtyPair } from '../../../src/sim/pty-pair.js';
 import { SCENARIOS } from '../../../src/sim/scenarios.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { expectTenSecondPowerCut, profileSiteYaml } from './site.js';
+
+const { eventPayloadSchema } = payloadSchemas();
 
 /**
  * `elevgw run` with boards/rs485-di-module.yaml against the simulator: the virtual elevator's

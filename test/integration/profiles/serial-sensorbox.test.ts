@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { eventPayloadSchema, type EventPayload } from '../../../src/contract/payloads.js';
+import { type EventPayload, payloadSchemas } from '../../../src/contract/payloads.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../../src/platform/broker.js';
 import { startPtyPair, type PtyPair } from '../../../src/sim/pty-pair.js';
 import { startSimSerialSensorbox, type SimSerialSensorbox } from '../../../src/sim/serial-sensorbox-server.js';
@@ -12,6 +12,8 @@ import { SCENARIOS } from '../../../src/sim/scenarios.js';
 import { CLI, readOutbox, runGateway, stopChild } from '../../helpers/child-gateway.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { profileSiteYaml } from './site.js';
+
+const { eventPayloadSchema } = payloadSchemas();
 
 /**
  * `elevgw run` (the built CLI, as a child process) with boards/serial-sensorbox.yaml against the
