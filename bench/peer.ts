@@ -68,6 +68,9 @@ interface RunFigures {
   toPoll: number[];
   /** that answer → the event at the subscriber, ms: the gateway's own pipeline (+ the broker) */
   pipeline: number[];
+  /** The same for raised faults alone (they carry the black box) and for clears. */
+  raisedPipeline: number[];
+  clearedPipeline: number[];
   jitter: number[];
   polls: number;
   pollsPerS: number;
@@ -167,6 +170,7 @@ async function run(periodMs: number, who: Who): Promise<RunFigures> {
     await sleep(500); // the last events arrive
     const toPoll: number[] = [];
     const pipeline: number[] = [];
+    const byPhase: Record<string, number[]> = { raised: [], cleared: [] };
     const paths: Span[] = [];
     const epoch = (at: number) => performance.timeOrigin + at;
     let missed = 0;
@@ -179,6 +183,7 @@ async function run(periodMs: number, who: Who): Promise<RunFigures> {
       }
       toPoll.push(poll.at - c.at);
       pipeline.push(event.at - poll.at);
+      byPhase[c.expect.phase]?.push(event.at - poll.at);
       paths.push({ from: epoch(poll.at), to: epoch(event.at), atS: (poll.at - t0) / 1000, ms: event.at - poll.at });
     }
     const measured = answers.slice(polls0);
@@ -195,6 +200,8 @@ async function run(periodMs: number, who: Who): Promise<RunFigures> {
       peakMiB: end.peakMiB,
       toPoll: toPoll.sort((a, b) => a - b),
       pipeline: pipeline.sort((a, b) => a - b),
+      raisedPipeline: byPhase.raised!.sort((a, b) => a - b),
+      clearedPipeline: byPhase.cleared!.sort((a, b) => a - b),
       jitter: periodJitter(answers.slice(polls0), periodMs),
       polls,
       missed,
@@ -287,6 +294,10 @@ function figures(runs: RunFigures[], p: string, full: boolean): Record<string, n
   const pipe = all((r) => r.pipeline);
   if (SCRIPT_NAME === 'faults') {
     out[`${p} poll answer → event, median / p99 / max (ms)`] = `${round(percentile(pipe, 50), 2)} / ${round(percentile(pipe, 99), 2)} / ${round(pipe.at(-1) ?? Number.NaN, 2)}`;
+    // The issue's point: the black box must not make the raise itself slow.
+    const raised = all((r) => r.raisedPipeline);
+    const cleared = all((r) => r.clearedPipeline);
+    out[`${p} the same, raised / cleared events, median (ms)`] = `${round(percentile(raised, 50), 2)} / ${round(percentile(cleared, 50), 2)}`;
     out[`${p} events measured (missed)`] = `${pipe.length} (${runs.reduce((n, r) => n + r.missed, 0)})`;
     const slowest = worst(runs, (r) => r.paths);
     if (slowest) out[`${p} slowest event: ms, when`] = when(slowest);
