@@ -36,13 +36,16 @@ const SCRIPT = SCRIPT_NAME === 'quiet' ? QUIET_SCRIPT : CONTROLLER_SCRIPT;
 const NODERED_FIRST_POLL_MS = 60_000;
 /**
  * ELEVGW_BENCH_PEER_GC=1: the gateway (elevgw or the floor) runs with bench/gc-watch.ts preloaded,
- * and the printout says which GC pauses its events and its slowest poll periods overlapped. For
- * finding where a maximum comes from, not for the CPU or RSS rows: the observer costs a little
- * of both.
+ * and bench/stall-watch.ts runs beside it; the printout says which GC pauses of the gateway and
+ * which stalls of the machine its events and its slowest poll periods overlapped. For finding
+ * where a maximum comes from, not for the CPU or RSS rows: the observer and the watcher (it wakes
+ * 1,000 times a second) cost a little of both.
  */
 const GC = process.env.ELEVGW_BENCH_PEER_GC === '1';
 /** A GC pause counts as overlapping a span when it lies within it, give or take this (the two processes' time origins differ by up to about a millisecond). */
 const OVERLAP_MARGIN_MS = 1;
+/** A wake of the stall watcher this late is a stall of the machine (see stall-watch.ts). */
+const STALL_MS = 1;
 
 interface Change {
   at: number;
@@ -83,6 +86,45 @@ interface RunFigures {
   windowEpoch: { from: number; to: number };
   /** The gateway's GC pauses in the window (ELEVGW_BENCH_PEER_GC=1). */
   gc?: GcLog;
+  /** The machine's stalls in the window, as the stall watcher saw them (ELEVGW_BENCH_PEER_GC=1). */
+  stalls?: Stall[];
+}
+
+/** A stall of the machine: the watcher should have woken at `at` (epoch ms) and woke `ms` later. */
+interface Stall {
+  at: number;
+  ms: number;
+}
+
+/** A running stall watcher (stall-watch.ts) and the stalls it has reported, in this process's epoch ms. */
+interface StallWatch {
+  stalls: Stall[];
+  stop: () => Promise<void>;
+}
+
+/** Starts the stall watcher; its CLOCK_MONOTONIC times become epoch ms as this process counts them (exact: the same clock). */
+function watchStalls(): StallWatch {
+  const toEpoch = performance.timeOrigin + performance.now() - Number(process.hrtime.bigint()) / 1e6;
+  const child = spawn(process.execPath, [join(packageRoot(), 'dist/bench/stall-watch.js'), String(STALL_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const stalls: Stall[] = [];
+  let rest = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop()!;
+    for (const line of lines) {
+      const [at, ms] = line.split(' ').map(Number);
+      if (Number.isFinite(at) && Number.isFinite(ms)) stalls.push({ at: at! + toEpoch, ms: ms! });
+    }
+  });
+  return {
+    stalls,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
 }
 
 /**
@@ -143,6 +185,7 @@ async function run(periodMs: number, who: Who): Promise<RunFigures> {
   const changes: Change[] = [];
   // Set in the try block, completed in finally: the GC log exists once the gateway has exited.
   let figures: RunFigures | undefined;
+  const stalls = GC ? watchStalls() : undefined;
   try {
     if (who === 'nodered') await firstPoll(slave, gw, NODERED_FIRST_POLL_MS);
     let step = 0;
@@ -213,9 +256,14 @@ async function run(periodMs: number, who: Who): Promise<RunFigures> {
     };
   } finally {
     await stopProcess(gw);
+    await stalls?.stop();
     // Read before the run's folder goes: the watcher wrote its log as the gateway exited.
     const gc = figures && GC && who !== 'nodered' ? readGcLog(tmp.dir, gw.pid!) : undefined;
     if (figures && gc) figures.gc = inWindow(gc, figures);
+    if (figures && stalls) {
+      const { from, to } = figures.windowEpoch;
+      figures.stalls = stalls.stalls.filter((x) => x.at + x.ms >= from && x.at <= to);
+    }
     await sub.endAsync();
     await stopProcess(broker.proc);
     await slave.close();
@@ -237,9 +285,14 @@ function inWindow(log: GcLog, f: RunFigures): GcLog {
   return { ...log, pauses: log.pauses.filter((p) => p.at + p.ms >= f.windowEpoch.from && p.at <= f.windowEpoch.to) };
 }
 
-/** The GC pauses that overlap a span (see OVERLAP_MARGIN_MS). */
-function pausesDuring(s: Span, pauses: readonly GcPause[]): GcPause[] {
-  return pauses.filter((p) => p.at <= s.to + OVERLAP_MARGIN_MS && p.at + p.ms >= s.from - OVERLAP_MARGIN_MS);
+/** The GC pauses that overlap a span (see OVERLAP_MARGIN_MS), or the stalls (measured on one clock: no margin). */
+function pausesDuring<T extends Stall>(s: Span, pauses: readonly T[], margin = OVERLAP_MARGIN_MS): T[] {
+  return pauses.filter((p) => p.at <= s.to + margin && p.at + p.ms >= s.from - margin);
+}
+
+/** "1.2 ms + 3.4 ms", or "none". */
+function describeStalls(stalls: readonly Stall[]): string {
+  return stalls.length === 0 ? 'none' : stalls.map((x) => `${round(x.ms, 1)} ms`).join(' + ');
 }
 
 /** "major 4.9 ms + minor 0.6 ms", or "none". */
@@ -303,6 +356,7 @@ function figures(runs: RunFigures[], p: string, full: boolean): Record<string, n
     if (slowest) out[`${p} slowest event: ms, when`] = when(slowest);
   }
   if (runs.some((r) => r.gc)) Object.assign(out, gcFigures(runs, p));
+  if (runs.some((r) => r.stalls)) Object.assign(out, stallFigures(runs, p));
   if (!full) return out;
   out[`${p} peak RSS (MiB, median; range)`] = `${round(median(runs.map((r) => r.peakMiB)), 1)}; ${range(
     runs.map((r) => r.peakMiB),
@@ -320,18 +374,55 @@ function figures(runs: RunFigures[], p: string, full: boolean): Record<string, n
 }
 
 /** The longest of the runs' spans, with its run. */
-function worst(runs: readonly RunFigures[], spans: (r: RunFigures) => readonly Span[]): { span: Span; run: number; gc: GcLog | undefined } | undefined {
-  let out: { span: Span; run: number; gc: GcLog | undefined } | undefined;
+function worst(runs: readonly RunFigures[], spans: (r: RunFigures) => readonly Span[]): Worst | undefined {
+  let out: Worst | undefined;
   runs.forEach((r, i) => {
-    for (const span of spans(r)) if (!out || span.ms > out.span.ms) out = { span, run: i, gc: r.gc };
+    for (const span of spans(r)) if (!out || span.ms > out.span.ms) out = { span, run: i, gc: r.gc, stalls: r.stalls };
   });
   return out;
 }
 
-/** "4.53 ms, run 1 at 162.7 s of its window" and, with the GC log, the pauses it overlapped. */
-function when(w: { span: Span; run: number; gc: GcLog | undefined }): string {
-  const at = `${round(w.span.ms, 2)} ms, run ${w.run + 1} at ${round(w.span.atS, 1)} s of its window`;
-  return w.gc ? `${at}; GC pauses during it: ${describePauses(pausesDuring(w.span, w.gc.pauses))}` : at;
+interface Worst {
+  span: Span;
+  run: number;
+  gc: GcLog | undefined;
+  stalls: Stall[] | undefined;
+}
+
+/** "4.53 ms, run 1 at 162.7 s of its window" and, with ELEVGW_BENCH_PEER_GC=1, the GC pauses and the machine's stalls it overlapped. */
+function when(w: Worst): string {
+  let at = `${round(w.span.ms, 2)} ms, run ${w.run + 1} at ${round(w.span.atS, 1)} s of its window`;
+  if (w.gc) at += `; GC pauses during it: ${describePauses(pausesDuring(w.span, w.gc.pauses))}`;
+  if (w.stalls) at += `; the machine's stalls during it: ${describeStalls(pausesDuring(w.span, w.stalls, 0))}`;
+  return at;
+}
+
+/**
+ * ELEVGW_BENCH_PEER_GC=1: how often the machine stalled (the stall watcher woke 1 ms late or more),
+ * the events such a stall overlapped, and the slowest event that neither a stall nor a GC pause
+ * of the gateway overlapped: what the gateway's own path costs at worst.
+ */
+function stallFigures(runs: readonly RunFigures[], p: string): Record<string, string> {
+  const watched = runs.filter((r) => r.stalls);
+  const minutes = watched.reduce((m, r) => m + (r.windowEpoch.to - r.windowEpoch.from) / 60_000, 0);
+  const stalls = watched.flatMap((r) => r.stalls!);
+  const longest = stalls.reduce((a, x) => Math.max(a, x.ms), 0);
+  const out: Record<string, string> = {
+    [`${p} the machine's stalls of ${STALL_MS} ms or more per minute; longest (ms)`]: `${round(stalls.length / minutes, 2)}; ${stalls.length === 0 ? 'none' : round(longest, 1)}`,
+  };
+  if (SCRIPT_NAME !== 'faults') return out;
+  const measured = watched.reduce((n, r) => n + r.paths.length, 0);
+  const hit = watched.flatMap((r) => r.paths.filter((s) => pausesDuring(s, r.stalls!, 0).length > 0)).map((s) => s.ms);
+  const clean = watched
+    .flatMap((r) => r.paths.filter((s) => pausesDuring(s, r.stalls!, 0).length === 0 && (!r.gc || pausesDuring(s, r.gc.pauses).length === 0)))
+    .map((s) => s.ms)
+    .sort((a, b) => a - b);
+  hit.sort((a, b) => a - b);
+  out[`${p} events a stall of the machine overlapped (of measured); their poll answer → event median / max (ms)`] =
+    hit.length === 0 ? `0 (of ${measured})` : `${hit.length} (of ${measured}); ${round(percentile(hit, 50), 2)} / ${round(hit.at(-1)!, 2)}`;
+  out[`${p} events neither a stall nor a GC pause overlapped: poll answer → event median / p99 / max (ms)`] =
+    clean.length === 0 ? 'none' : `${round(percentile(clean, 50), 2)} / ${round(percentile(clean, 99), 2)} / ${round(clean.at(-1)!, 2)} (${clean.length})`;
+  return out;
 }
 
 /** ELEVGW_BENCH_PEER_GC=1: how often the gateway's GC paused it, for how long, and how many events it delayed. */
