@@ -17,10 +17,14 @@ const late = Number(process.argv[2] ?? 1);
 if (!(late > 0)) throw new Error(`stall-watch: expected how late a wake must be to be reported (ms), got "${process.argv[2]}"`);
 const cell = new Int32Array(new SharedArrayBuffer(4));
 const ms = () => Number(process.hrtime.bigint()) / 1e6;
-for (let from = ms(); ; ) {
+// A bench that dies without killing this process must not leave it running: once a second it
+// looks whether its parent is still the one that started it.
+const parent = process.ppid;
+for (let from = ms(), n = 1; ; n++) {
   Atomics.wait(cell, 0, 0, SLEEP_MS);
   const to = ms();
   // Written at once, synchronously: the bench reads the lines as they come and kills this process.
   if (to - from - SLEEP_MS >= late) writeSync(1, `${(from + SLEEP_MS).toFixed(3)} ${(to - from - SLEEP_MS).toFixed(3)}\n`);
+  if (n % 1000 === 0 && process.ppid !== parent) process.exit(0);
   from = to;
 }
