@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { BenchSlave, CONTROLLER_SCRIPT, NO_HOLD_RULES, periodJitter, QUIET_SCRIPT } from './rig-slave.js';
 import { packageRoot } from '../src/config/load.js';
 import type { GcLog, GcPause } from './gc-watch.js';
@@ -88,6 +88,8 @@ interface RunFigures {
   gc?: GcLog;
   /** The machine's stalls in the window, as the stall watcher saw them (ELEVGW_BENCH_PEER_GC=1). */
   stalls?: Stall[];
+  /** The bench's own GC pauses in the window: they delay the slave's and the subscriber's timestamps (ELEVGW_BENCH_PEER_GC=1). */
+  benchGc?: Stall[];
 }
 
 /** A stall of the machine: the watcher should have woken at `at` (epoch ms) and woke `ms` later. */
@@ -100,6 +102,20 @@ interface Stall {
 interface StallWatch {
   stalls: Stall[];
   stop: () => Promise<void>;
+}
+
+/**
+ * The bench's own GC pauses of 0.5 ms or more, in epoch ms (this process's clock: exact). The slave
+ * and the subscriber live in this process and take the timestamps, so such a pause makes a poll
+ * or an event look late.
+ */
+function watchOwnGc(): { pauses: Stall[]; stop: () => void } {
+  const pauses: Stall[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (e.duration >= 0.5) pauses.push({ at: performance.timeOrigin + e.startTime, ms: e.duration });
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return { pauses, stop: () => observer.disconnect() };
 }
 
 /** Starts the stall watcher; its CLOCK_MONOTONIC times become epoch ms as this process counts them (exact: the same clock). */
@@ -186,6 +202,7 @@ async function run(periodMs: number, who: Who): Promise<RunFigures> {
   // Set in the try block, completed in finally: the GC log exists once the gateway has exited.
   let figures: RunFigures | undefined;
   const stalls = GC ? watchStalls() : undefined;
+  const ownGc = GC ? watchOwnGc() : undefined;
   try {
     if (who === 'nodered') await firstPoll(slave, gw, NODERED_FIRST_POLL_MS);
     let step = 0;
@@ -260,9 +277,11 @@ async function run(periodMs: number, who: Who): Promise<RunFigures> {
     // Read before the run's folder goes: the watcher wrote its log as the gateway exited.
     const gc = figures && GC && who !== 'nodered' ? readGcLog(tmp.dir, gw.pid!) : undefined;
     if (figures && gc) figures.gc = inWindow(gc, figures);
-    if (figures && stalls) {
+    ownGc?.stop();
+    if (figures && stalls && ownGc) {
       const { from, to } = figures.windowEpoch;
       figures.stalls = stalls.stalls.filter((x) => x.at + x.ms >= from && x.at <= to);
+      figures.benchGc = ownGc.pauses.filter((x) => x.at + x.ms >= from && x.at <= to);
     }
     await sub.endAsync();
     await stopProcess(broker.proc);
@@ -377,7 +396,7 @@ function figures(runs: RunFigures[], p: string, full: boolean): Record<string, n
 function worst(runs: readonly RunFigures[], spans: (r: RunFigures) => readonly Span[]): Worst | undefined {
   let out: Worst | undefined;
   runs.forEach((r, i) => {
-    for (const span of spans(r)) if (!out || span.ms > out.span.ms) out = { span, run: i, gc: r.gc, stalls: r.stalls };
+    for (const span of spans(r)) if (!out || span.ms > out.span.ms) out = { span, run: i, gc: r.gc, stalls: r.stalls, benchGc: r.benchGc };
   });
   return out;
 }
@@ -387,6 +406,7 @@ interface Worst {
   run: number;
   gc: GcLog | undefined;
   stalls: Stall[] | undefined;
+  benchGc: Stall[] | undefined;
 }
 
 /** "4.53 ms, run 1 at 162.7 s of its window" and, with ELEVGW_BENCH_PEER_GC=1, the GC pauses and the machine's stalls it overlapped. */
@@ -394,13 +414,14 @@ function when(w: Worst): string {
   let at = `${round(w.span.ms, 2)} ms, run ${w.run + 1} at ${round(w.span.atS, 1)} s of its window`;
   if (w.gc) at += `; GC pauses during it: ${describePauses(pausesDuring(w.span, w.gc.pauses))}`;
   if (w.stalls) at += `; the machine's stalls during it: ${describeStalls(pausesDuring(w.span, w.stalls, 0))}`;
+  if (w.benchGc) at += `; the bench's own GC pauses during it: ${describeStalls(pausesDuring(w.span, w.benchGc, 0))}`;
   return at;
 }
 
 /**
  * ELEVGW_BENCH_PEER_GC=1: how often the machine stalled (the stall watcher woke 1 ms late or more),
  * the events such a stall overlapped, and the slowest event that neither a stall nor a GC pause
- * of the gateway overlapped: what the gateway's own path costs at worst.
+ * of the gateway or of the bench overlapped: what the gateway's own path costs at worst.
  */
 function stallFigures(runs: readonly RunFigures[], p: string): Record<string, string> {
   const watched = runs.filter((r) => r.stalls);
@@ -410,17 +431,26 @@ function stallFigures(runs: readonly RunFigures[], p: string): Record<string, st
   const out: Record<string, string> = {
     [`${p} the machine's stalls of ${STALL_MS} ms or more per minute; longest (ms)`]: `${round(stalls.length / minutes, 2)}; ${stalls.length === 0 ? 'none' : round(longest, 1)}`,
   };
+  const benchPauses = watched.flatMap((r) => r.benchGc ?? []);
+  const benchLongest = benchPauses.reduce((a, x) => Math.max(a, x.ms), 0);
+  out[`${p} the bench's own GC pauses ≥ 0.5 ms per minute; longest (ms)`] =
+    `${round(benchPauses.length / minutes, 2)}; ${benchPauses.length === 0 ? 'none' : round(benchLongest, 1)}`;
   if (SCRIPT_NAME !== 'faults') return out;
   const measured = watched.reduce((n, r) => n + r.paths.length, 0);
-  const hit = watched.flatMap((r) => r.paths.filter((s) => pausesDuring(s, r.stalls!, 0).length > 0)).map((s) => s.ms);
+  const byStall = (r: RunFigures, s: Span) => pausesDuring(s, r.stalls!, 0).length > 0;
+  const byBenchGc = (r: RunFigures, s: Span) => pausesDuring(s, r.benchGc ?? [], 0).length > 0;
+  const byGatewayGc = (r: RunFigures, s: Span) => r.gc !== undefined && pausesDuring(s, r.gc.pauses).length > 0;
+  const hit = watched.flatMap((r) => r.paths.filter((s) => byStall(r, s))).map((s) => s.ms);
+  const benchHit = watched.reduce((n, r) => n + r.paths.filter((s) => byBenchGc(r, s)).length, 0);
   const clean = watched
-    .flatMap((r) => r.paths.filter((s) => pausesDuring(s, r.stalls!, 0).length === 0 && (!r.gc || pausesDuring(s, r.gc.pauses).length === 0)))
+    .flatMap((r) => r.paths.filter((s) => !byStall(r, s) && !byBenchGc(r, s) && !byGatewayGc(r, s)))
     .map((s) => s.ms)
     .sort((a, b) => a - b);
+  out[`${p} events a GC pause of the bench overlapped (of measured)`] = `${benchHit} (of ${measured})`;
   hit.sort((a, b) => a - b);
   out[`${p} events a stall of the machine overlapped (of measured); their poll answer → event median / max (ms)`] =
     hit.length === 0 ? `0 (of ${measured})` : `${hit.length} (of ${measured}); ${round(percentile(hit, 50), 2)} / ${round(hit.at(-1)!, 2)}`;
-  out[`${p} events neither a stall nor a GC pause overlapped: poll answer → event median / p99 / max (ms)`] =
+  out[`${p} events neither a stall nor a GC pause (gateway's or bench's) overlapped: poll answer → event median / p99 / max (ms)`] =
     clean.length === 0 ? 'none' : `${round(percentile(clean, 50), 2)} / ${round(percentile(clean, 99), 2)} / ${round(clean.at(-1)!, 2)} (${clean.length})`;
   return out;
 }
