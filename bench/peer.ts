@@ -274,7 +274,7 @@ async function run(periodMs: number, who: Who): Promise<RunFigures> {
   } finally {
     await stopProcess(gw);
     await stalls?.stop();
-    // Read before the run's folder goes: the watcher wrote its log as the gateway exited.
+    // Read before the run's folder goes: gc-watch.ts wrote the gateway's log as it exited.
     const gc = figures && GC && who !== 'nodered' ? readGcLog(tmp.dir, gw.pid!) : undefined;
     if (figures && gc) figures.gc = inWindow(gc, figures);
     ownGc?.stop();
