@@ -276,12 +276,11 @@ async function run(periodMs: number, who: Who): Promise<RunFigures> {
     await stalls?.stop();
     // Read before the run's folder goes: gc-watch.ts wrote the gateway's log as it exited.
     const gc = figures && GC && who !== 'nodered' ? readGcLog(tmp.dir, gw.pid!) : undefined;
-    if (figures && gc) figures.gc = inWindow(gc, figures);
+    if (figures && gc) figures.gc = { ...gc, pauses: inWindow(gc.pauses, figures) };
     ownGc?.stop();
     if (figures && stalls && ownGc) {
-      const { from, to } = figures.windowEpoch;
-      figures.stalls = stalls.stalls.filter((x) => x.at + x.ms >= from && x.at <= to);
-      figures.benchGc = ownGc.pauses.filter((x) => x.at + x.ms >= from && x.at <= to);
+      figures.stalls = inWindow(stalls.stalls, figures);
+      figures.benchGc = inWindow(ownGc.pauses, figures);
     }
     await sub.endAsync();
     await stopProcess(broker.proc);
@@ -299,9 +298,9 @@ function readGcLog(dir: string, pid: number): GcLog | undefined {
   return undefined;
 }
 
-/** The pauses within the run's window. */
-function inWindow(log: GcLog, f: RunFigures): GcLog {
-  return { ...log, pauses: log.pauses.filter((p) => p.at + p.ms >= f.windowEpoch.from && p.at <= f.windowEpoch.to) };
+/** The pauses or stalls that overlap the run's window. */
+function inWindow<T extends Stall>(pauses: readonly T[], f: RunFigures): T[] {
+  return pauses.filter((p) => p.at + p.ms >= f.windowEpoch.from && p.at <= f.windowEpoch.to);
 }
 
 /** The GC pauses that overlap a span (see OVERLAP_MARGIN_MS), or the stalls (measured on one clock: no margin). */
