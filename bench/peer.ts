@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { BenchSlave, CONTROLLER_SCRIPT, NO_HOLD_RULES, periodJitter, QUIET_SCRIPT } from './rig-slave.js';
@@ -42,6 +42,25 @@ const NODERED_FIRST_POLL_MS = 60_000;
  * 1,000 times a second) cost a little of both.
  */
 const GC = process.env.ELEVGW_BENCH_PEER_GC === '1';
+/**
+ * ELEVGW_BENCH_PEER_EVENTS=<file>: every measured event as a tab-separated row (written anew at
+ * start), for finding what the slow ones have in common — see EVENT_COLUMNS.
+ */
+const EVENTS_FILE = process.env.ELEVGW_BENCH_PEER_EVENTS;
+const EVENT_COLUMNS = [
+  'gateway',
+  'period_ms',
+  'run',
+  'at_s', // into the run's window
+  'latency_ms', // poll answer → event at the subscriber
+  'type',
+  'phase',
+  'bytes',
+  'earlier_events', // events of the same poll that reached the subscriber before it
+  'gateway_gc_ms', // with ELEVGW_BENCH_PEER_GC=1: the gateway's GC pauses that overlapped it, summed
+  'stall_ms', // the machine's stalls that overlapped it
+  'bench_gc_ms', // the bench's own GC pauses that overlapped it
+];
 /** A GC pause counts as overlapping a span when it lies within it, give or take this (the two processes' time origins differ by up to about a millisecond). */
 const OVERLAP_MARGIN_MS = 1;
 /** A wake of the stall watcher this late is a stall of the machine (see stall-watch.ts). */
@@ -59,6 +78,14 @@ interface Span {
   /** Seconds into the run's window at which it began. */
   atS: number;
   ms: number;
+}
+
+/** A measured event beside its span (RunFigures.paths), for ELEVGW_BENCH_PEER_EVENTS. */
+interface Measured {
+  type: string;
+  phase: string;
+  bytes: number;
+  earlier: number;
 }
 
 interface RunFigures {
@@ -81,6 +108,8 @@ interface RunFigures {
   raisedBytes: number[];
   /** Each measured event's way from the poll answer to the subscriber. */
   paths: Span[];
+  /** What each of `paths` carried, in the same order. */
+  measuredEvents: Measured[];
   /** The interval between two answers that strayed furthest from the period. */
   worstPeriod: Span | undefined;
   windowEpoch: { from: number; to: number };
@@ -232,6 +261,7 @@ async function run(periodMs: number, who: Who): Promise<RunFigures> {
     const pipeline: number[] = [];
     const byPhase: Record<string, number[]> = { raised: [], cleared: [] };
     const paths: Span[] = [];
+    const measuredEvents: Measured[] = [];
     const epoch = (at: number) => performance.timeOrigin + at;
     let missed = 0;
     for (const c of changes) {
@@ -245,6 +275,8 @@ async function run(periodMs: number, who: Who): Promise<RunFigures> {
       pipeline.push(event.at - poll.at);
       byPhase[c.expect.phase]?.push(event.at - poll.at);
       paths.push({ from: epoch(poll.at), to: epoch(event.at), atS: (poll.at - t0) / 1000, ms: event.at - poll.at });
+      const earlier = arrivals.filter((a) => a.at >= poll.at && a.at < event.at).length;
+      measuredEvents.push({ type: event.type, phase: event.phase, bytes: event.bytes, earlier });
     }
     const measured = answers.slice(polls0);
     let worstPeriod: Span | undefined;
@@ -268,6 +300,7 @@ async function run(periodMs: number, who: Who): Promise<RunFigures> {
       raisedBytes: arrivals.filter((a) => a.phase === 'raised').map((a) => a.bytes),
       eventsInWindow: arrivals.filter((a) => a.at >= t0 && a.at <= t1).length,
       paths,
+      measuredEvents,
       worstPeriod,
       windowEpoch: { from: epoch(t0), to: epoch(t1) },
     };
@@ -296,6 +329,39 @@ function readGcLog(dir: string, pid: number): GcLog | undefined {
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as GcLog;
   console.error(`peer: ELEVGW_BENCH_PEER_GC=1 but the gateway left no ${file} (did it exit cleanly?): no GC figures for this run`);
   return undefined;
+}
+
+/** The runs' measured events as EVENT_COLUMNS rows; a pause column is empty where nothing was watched. */
+function eventRows(runs: readonly RunFigures[], who: Who, periodMs: number): string {
+  const overlap = (s: Span, pauses: readonly Stall[] | undefined, margin?: number) =>
+    pauses === undefined
+      ? ''
+      : round(
+          pausesDuring(s, pauses, margin).reduce((n, p) => n + p.ms, 0),
+          2,
+        );
+  return runs
+    .flatMap((r, i) =>
+      r.paths.map((s, k) => {
+        const e = r.measuredEvents[k]!;
+        return [
+          who,
+          periodMs,
+          i + 1,
+          round(s.atS, 3),
+          round(s.ms, 3),
+          e.type,
+          e.phase,
+          e.bytes,
+          e.earlier,
+          overlap(s, r.gc?.pauses),
+          overlap(s, r.stalls, 0),
+          overlap(s, r.benchGc, 0),
+        ].join('\t');
+      }),
+    )
+    .map((row) => `${row}\n`)
+    .join('');
 }
 
 /** The pauses or stalls that overlap the run's window. */
@@ -332,10 +398,12 @@ export async function benchPeer(): Promise<Record<string, number | string>> {
   if (spawnSync('mosquitto', ['-h']).error) return { peer: 'skipped: mosquitto not installed' };
   if (WHO.includes('nodered')) nodeRedMain(); // fail before any run, not after elevgw's
   const out: Record<string, number | string> = {};
+  if (EVENTS_FILE) writeFileSync(EVENTS_FILE, `${EVENT_COLUMNS.join('\t')}\n`);
   for (const periodMs of PERIODS) {
     for (const who of WHO) {
       const runs: RunFigures[] = [];
       for (let i = 0; i < RUNS; i++) runs.push(await run(periodMs, who));
+      if (EVENTS_FILE) appendFileSync(EVENTS_FILE, eventRows(runs, who, periodMs));
       const polls = `peer ${periodMs} ms polls${SCRIPT_NAME === 'quiet' ? ', quiet' : ''}`;
       const label = {
         elevgw: `${polls}:`,
