@@ -18,10 +18,10 @@
 #                            scavenges more frequent and shorter. Peak -20 to -30 MiB (x86-64,
 #                            100 and 10 ms polls); CPU per poll unchanged within the noise.
 #   --lite-mode              V8's interpreter only (it implies --jitless): no optimized or
-#                            baseline code, feedback vectors allocated lazily. -13 to -17 MiB,
-#                            for ~10 % more CPU per poll at 10 ms polls (0.59 against 0.54 ms on
-#                            x86-64) and less over a minute at 100 ms (nothing to compile): the
-#                            hot path is short and spends its time in SQLite, sockets, builtins.
+#                            baseline code, feedback vectors allocated lazily. -14 to -16 MiB,
+#                            for ~5 % more CPU and 0.1-0.2 ms more latency at 100 ms polls and
+#                            ~30 % more CPU at 10 ms polls (x86-64, against the full JIT): the hot
+#                            path is short and spends its time in SQLite, sockets, builtins.
 #   --no-expose-wasm         what --jitless turns off anyway, said so Node does not warn at every
 #                            start; nothing `run` loads uses WebAssembly.
 # Fast polls (10 ms) or a building's group are better served by V8's baseline compiler:
