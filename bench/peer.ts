@@ -5,6 +5,7 @@ import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { BenchSlave, CONTROLLER_SCRIPT, NO_HOLD_RULES, periodJitter, QUIET_SCRIPT } from './rig-slave.js';
 import { packageRoot } from '../src/config/load.js';
 import type { GcLog, GcPause } from './gc-watch.js';
+import type { StageLog } from './stage-watch.js';
 import { writeNodeRedUserDir } from './nodered-flow.js';
 import { type Arrival, benchDir, launcherFlags, median, percentile, procStats, round, runGateway, sleep, startMosquitto, stopProcess, subscribeEvents, writeSite } from './rig.js';
 
@@ -42,6 +43,12 @@ const NODERED_FIRST_POLL_MS = 60_000;
  * 1,000 times a second) cost a little of both.
  */
 const GC = process.env.ELEVGW_BENCH_PEER_GC === '1';
+/**
+ * ELEVGW_BENCH_PEER_STAGES=1: elevgw runs with bench/stage-watch.ts preloaded, which cuts each
+ * event's way through the gateway at the outbox's INSERT (answer → INSERT, INSERT, → PUBLISH
+ * written). The floor and Node-RED have no INSERT: not for them.
+ */
+const STAGES = process.env.ELEVGW_BENCH_PEER_STAGES === '1';
 /**
  * ELEVGW_BENCH_PEER_EVENTS=<file>: every measured event as a tab-separated row (written anew at
  * start), for finding what the slow ones have in common — see EVENT_COLUMNS.
@@ -115,6 +122,8 @@ interface RunFigures {
   windowEpoch: { from: number; to: number };
   /** The gateway's GC pauses in the window (ELEVGW_BENCH_PEER_GC=1). */
   gc?: GcLog;
+  /** With ELEVGW_BENCH_PEER_STAGES=1: each event's way through the gateway in the window (stage-watch.ts). */
+  stages?: StageLog['events'];
   /** The machine's stalls in the window, as the stall watcher saw them (ELEVGW_BENCH_PEER_GC=1). */
   stalls?: Stall[];
   /** The bench's own GC pauses in the window: they delay the slave's and the subscriber's timestamps (ELEVGW_BENCH_PEER_GC=1). */
@@ -195,8 +204,12 @@ function nodeRedMain(): string {
 
 function startGateway(who: Who, dir: string, o: { slavePort: number; brokerUrl: string; periodMs: number; site: string }): ChildProcess {
   // The watcher writes into the run's folder, which the child names from its environment.
-  const gc = GC && who !== 'nodered' ? [`--import=${join(packageRoot(), 'dist/bench/gc-watch.js')}`] : [];
-  const env = { ...process.env, ...(gc.length > 0 ? { ELEVGW_BENCH_GC_DIR: dir } : {}) };
+  const stages = STAGES && (who === 'elevgw' || who === 'release');
+  const gc = [
+    ...(GC && who !== 'nodered' ? [`--import=${join(packageRoot(), 'dist/bench/gc-watch.js')}`] : []),
+    ...(stages ? [`--import=${join(packageRoot(), 'dist/bench/stage-watch.js')}`] : []),
+  ];
+  const env = { ...process.env, ...(GC && who !== 'nodered' ? { ELEVGW_BENCH_GC_DIR: dir } : {}), ...(stages ? { ELEVGW_BENCH_STAGES_DIR: dir } : {}) };
   if (who === 'elevgw') return runGateway(o.site, { nodeFlags: gc, env });
   if (who === 'release') return runGateway(o.site, { nodeFlags: [...launcherFlags(), ...gc], env });
   if (who === 'floor')
@@ -310,6 +323,8 @@ async function run(periodMs: number, who: Who): Promise<RunFigures> {
     // Read before the run's folder goes: gc-watch.ts wrote the gateway's log as it exited.
     const gc = figures && GC && who !== 'nodered' ? readGcLog(tmp.dir, gw.pid!) : undefined;
     if (figures && gc) figures.gc = { ...gc, pauses: inWindow(gc.pauses, figures) };
+    if (figures && STAGES && (who === 'elevgw' || who === 'release'))
+      figures.stages = readStageLog(tmp.dir, gw.pid!)?.filter((e) => e[3] >= figures!.windowEpoch.from && e[3] <= figures!.windowEpoch.to);
     ownGc?.stop();
     if (figures && stalls && ownGc) {
       figures.stalls = inWindow(stalls.stalls, figures);
@@ -328,6 +343,14 @@ function readGcLog(dir: string, pid: number): GcLog | undefined {
   const file = join(dir, `gc-${pid}.json`);
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as GcLog;
   console.error(`peer: ELEVGW_BENCH_PEER_GC=1 but the gateway left no ${file} (did it exit cleanly?): no GC figures for this run`);
+  return undefined;
+}
+
+/** The stage watcher's log, like readGcLog. */
+function readStageLog(dir: string, pid: number): StageLog['events'] | undefined {
+  const file = join(dir, `stages-${pid}.json`);
+  if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as StageLog).events;
+  console.error(`peer: ELEVGW_BENCH_PEER_STAGES=1 but the gateway left no ${file} (did it exit cleanly?): no stage figures for this run`);
   return undefined;
 }
 
@@ -442,6 +465,13 @@ function figures(runs: RunFigures[], p: string, full: boolean): Record<string, n
     if (slowest) out[`${p} slowest event: ms, when`] = when(slowest);
   }
   if (runs.some((r) => r.gc)) Object.assign(out, gcFigures(runs, p));
+  if (runs.some((r) => r.stages)) {
+    const stage = (i: number) => all((r) => (r.stages ?? []).map((e) => e[i]!));
+    const fmt = (xs: number[]) => `${round(percentile(xs, 50), 3)} / ${round(percentile(xs, 99), 3)}`;
+    const total = all((r) => (r.stages ?? []).map((e) => e[0] + e[1] + e[2]));
+    out[`${p} inside the gateway, median / p99 (ms): answer → INSERT; INSERT; → PUBLISH written; all (events)`] =
+      `${fmt(stage(0))}; ${fmt(stage(1))}; ${fmt(stage(2))}; ${fmt(total)} (${total.length})`;
+  }
   if (runs.some((r) => r.stalls)) Object.assign(out, stallFigures(runs, p));
   if (!full) return out;
   out[`${p} peak RSS (MiB, median; range)`] = `${round(median(runs.map((r) => r.peakMiB)), 1)}; ${range(
