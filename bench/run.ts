@@ -12,6 +12,7 @@ import { benchFusion } from './fusion.js';
 import { benchMemory } from './memory.js';
 import { benchGroup } from './group.js';
 import { benchFsyncStall } from './fsync-stall.js';
+import { benchEventPath } from './event-path.js';
 
 /** `npm run bench`: prints figures; never part of `npm test`. Pick some with `npm run bench -- engine e2e`. */
 const all: Record<string, () => Promise<Record<string, number | string>>> = {
@@ -29,6 +30,7 @@ const all: Record<string, () => Promise<Record<string, number | string>>> = {
   memory: benchMemory,
   group: benchGroup,
   'fsync-stall': benchFsyncStall,
+  'event-path': benchEventPath,
 };
 
 const picked = process.argv.slice(2).filter((a) => a in all);
