@@ -25,8 +25,8 @@
 #   --no-expose-wasm         what --jitless turns off anyway, said so Node does not warn at every
 #                            start; nothing `run` loads uses WebAssembly.
 # Fast polls (10 ms) or a building's group are better served by V8's baseline compiler:
-# "--max-semi-space-size=1 --no-opt --no-maglev --no-expose-wasm", -27 % CPU per poll at 10 ms
-# polls once warm, the same at 100 ms, +3 to +4.5 MiB of peak (docs/release.md, "Memory of
+# "--max-semi-space-size=1 --no-opt --no-maglev --no-expose-wasm", -22 % CPU per poll at 10 ms
+# polls, the same at 100 ms, +3 MiB of RSS at 10 ms polls (Node 22; docs/release.md, "Memory of
 # `elevgw run`"): not worth it for one elevator at 100 ms, the pilot's case.
 # The old generation keeps Node's own limit: Node sizes it from the memory it can have (physical
 # memory, or the cgroup limit when systemd sets MemoryMax=; Node >= 20 reads it), so a 512 MB Pi
