@@ -49,6 +49,7 @@ const GC = process.env.ELEVGW_BENCH_PEER_GC === '1';
  * written). The floor and Node-RED have no INSERT: not for them.
  */
 const STAGES = process.env.ELEVGW_BENCH_PEER_STAGES === '1';
+const stagesWatched = (who: Who) => STAGES && (who === 'elevgw' || who === 'release');
 /**
  * ELEVGW_BENCH_PEER_EVENTS=<file>: every measured event as a tab-separated row (written anew at
  * start), for finding what the slow ones have in common — see EVENT_COLUMNS.
@@ -203,17 +204,18 @@ function nodeRedMain(): string {
 }
 
 function startGateway(who: Who, dir: string, o: { slavePort: number; brokerUrl: string; periodMs: number; site: string }): ChildProcess {
-  // The watcher writes into the run's folder, which the child names from its environment.
-  const stages = STAGES && (who === 'elevgw' || who === 'release');
-  const gc = [
-    ...(GC && who !== 'nodered' ? [`--import=${join(packageRoot(), 'dist/bench/gc-watch.js')}`] : []),
+  // The watchers write into the run's folder, which the child names from its environment.
+  const gc = GC && who !== 'nodered';
+  const stages = stagesWatched(who);
+  const preloads = [
+    ...(gc ? [`--import=${join(packageRoot(), 'dist/bench/gc-watch.js')}`] : []),
     ...(stages ? [`--import=${join(packageRoot(), 'dist/bench/stage-watch.js')}`] : []),
   ];
-  const env = { ...process.env, ...(GC && who !== 'nodered' ? { ELEVGW_BENCH_GC_DIR: dir } : {}), ...(stages ? { ELEVGW_BENCH_STAGES_DIR: dir } : {}) };
-  if (who === 'elevgw') return runGateway(o.site, { nodeFlags: gc, env });
-  if (who === 'release') return runGateway(o.site, { nodeFlags: [...launcherFlags(), ...gc], env });
+  const env = { ...process.env, ...(gc ? { ELEVGW_BENCH_GC_DIR: dir } : {}), ...(stages ? { ELEVGW_BENCH_STAGES_DIR: dir } : {}) };
+  if (who === 'elevgw') return runGateway(o.site, { nodeFlags: preloads, env });
+  if (who === 'release') return runGateway(o.site, { nodeFlags: [...launcherFlags(), ...preloads], env });
   if (who === 'floor')
-    return spawn(process.execPath, [...gc, join(packageRoot(), 'dist/bench/floor-gateway.js'), String(o.slavePort), o.brokerUrl, String(o.periodMs)], {
+    return spawn(process.execPath, [...preloads, join(packageRoot(), 'dist/bench/floor-gateway.js'), String(o.slavePort), o.brokerUrl, String(o.periodMs)], {
       stdio: ['ignore', 'ignore', 'inherit'],
       env,
     });
@@ -323,8 +325,7 @@ async function run(periodMs: number, who: Who): Promise<RunFigures> {
     // Read before the run's folder goes: gc-watch.ts wrote the gateway's log as it exited.
     const gc = figures && GC && who !== 'nodered' ? readGcLog(tmp.dir, gw.pid!) : undefined;
     if (figures && gc) figures.gc = { ...gc, pauses: inWindow(gc.pauses, figures) };
-    if (figures && STAGES && (who === 'elevgw' || who === 'release'))
-      figures.stages = readStageLog(tmp.dir, gw.pid!)?.filter((e) => e[3] >= figures!.windowEpoch.from && e[3] <= figures!.windowEpoch.to);
+    if (figures && stagesWatched(who)) figures.stages = readStageLog(tmp.dir, gw.pid!)?.filter((e) => e[3] >= figures!.windowEpoch.from && e[3] <= figures!.windowEpoch.to);
     ownGc?.stop();
     if (figures && stalls && ownGc) {
       figures.stalls = inWindow(stalls.stalls, figures);
