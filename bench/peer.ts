@@ -468,9 +468,9 @@ function figures(runs: RunFigures[], p: string, full: boolean): Record<string, n
   if (runs.some((r) => r.gc)) Object.assign(out, gcFigures(runs, p));
   if (runs.some((r) => r.stages)) {
     const stage = (i: number) => all((r) => (r.stages ?? []).map((e) => e[i]!));
-    const fmt = (xs: number[]) => `${round(percentile(xs, 50), 3)} / ${round(percentile(xs, 99), 3)}`;
+    const fmt = (xs: number[]) => `${round(percentile(xs, 50), 3)} / ${round(percentile(xs, 99), 3)} / ${round(xs.at(-1) ?? Number.NaN, 3)}`;
     const total = all((r) => (r.stages ?? []).map((e) => e[0] + e[1] + e[2]));
-    out[`${p} inside the gateway, median / p99 (ms): answer → INSERT; INSERT; → PUBLISH written; all (events)`] =
+    out[`${p} inside the gateway, median / p99 / max (ms): answer → INSERT; INSERT; → PUBLISH written; all (events)`] =
       `${fmt(stage(0))}; ${fmt(stage(1))}; ${fmt(stage(2))}; ${fmt(total)} (${total.length})`;
   }
   if (runs.some((r) => r.stalls)) Object.assign(out, stallFigures(runs, p));
