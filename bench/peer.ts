@@ -97,9 +97,13 @@ interface Measured {
 }
 
 interface RunFigures {
-  /** Events the subscriber got during the window, whatever they were (the quiet script expects none). */
+  /** Events the subscriber got during the window, whatever they were (the quiet script expects none; the floor sends no follow-ups). */
   eventsInWindow: number;
   cpuPer1000: number;
+  /** The same CPU split: user and system time; the main thread (the event loop) and every other thread. */
+  userPer1000: number;
+  sysPer1000: number;
+  mainPer1000: number;
   rssMiB: number;
   peakMiB: number;
   /** change → the answer of the first poll that saw it, ms */
@@ -263,7 +267,7 @@ async function run(periodMs: number, who: Who): Promise<RunFigures> {
     await drive(WARMUP_MS, false);
     const answers = slave.answers[0] ?? [];
     const polls0 = answers.length;
-    const cpu0 = procStats(gw.pid!).cpuS;
+    const cpu0 = procStats(gw.pid!);
     const t0 = performance.now();
     await drive(WINDOW_S * 1000, true);
     const end = procStats(gw.pid!);
@@ -301,7 +305,10 @@ async function run(periodMs: number, who: Who): Promise<RunFigures> {
         worstPeriod = { from: epoch(a), to: epoch(b), atS: (a - t0) / 1000, ms: Math.abs(b - a - periodMs) };
     }
     figures = {
-      cpuPer1000: (end.cpuS - cpu0) / (polls / 1000),
+      cpuPer1000: (end.cpuS - cpu0.cpuS) / (polls / 1000),
+      userPer1000: (end.userS - cpu0.userS) / (polls / 1000),
+      sysPer1000: (end.sysS - cpu0.sysS) / (polls / 1000),
+      mainPer1000: (end.mainThreadS - cpu0.mainThreadS) / (polls / 1000),
       pollsPerS: polls / windowS,
       rssMiB: end.rssMiB,
       peakMiB: end.peakMiB,
@@ -449,11 +456,18 @@ function figures(runs: RunFigures[], p: string, full: boolean): Record<string, n
   const all = (f: (r: RunFigures) => number[]) => runs.flatMap(f).sort((a, b) => a - b);
   const range = (xs: number[], d = 2) => `${round(Math.min(...xs), d)}–${round(Math.max(...xs), d)}`;
   out[`${p} CPU s per 1,000 polls (median; range)`] = `${round(median(runs.map((r) => r.cpuPer1000)), 2)}; ${range(runs.map((r) => r.cpuPer1000))}`;
+  // Where the CPU goes: the kernel (sockets, timers, the outbox's writes) or the process's own code,
+  // and the event loop or the threads beside it. The floor pays the same kernel for the same job.
+  const med = (f: (r: RunFigures) => number) => round(median(runs.map(f)), 2);
+  out[`${p} the same: user / system; main thread / other threads (medians)`] =
+    `${med((r) => r.userPer1000)} / ${med((r) => r.sysPer1000)}; ${med((r) => r.mainPer1000)} / ${med((r) => r.cpuPer1000 - r.mainPer1000)}`;
   out[`${p} RSS after ${WINDOW_S + WARMUP_MS / 1000} s (MiB, median; range)`] = `${round(median(runs.map((r) => r.rssMiB)), 1)}; ${range(
     runs.map((r) => r.rssMiB),
     1,
   )}`;
-  if (SCRIPT_NAME === 'quiet') out[`${p} events published in the window (median)`] = median(runs.map((r) => r.eventsInWindow));
+  // Every event the subscriber got (the quiet script expects none; with faults, the black boxes'
+  // follow-ups too): against the quiet script's CPU, what an event costs.
+  out[`${p} events published in the window (median)`] = median(runs.map((r) => r.eventsInWindow));
   const pipe = all((r) => r.pipeline);
   if (SCRIPT_NAME === 'faults') {
     out[`${p} poll answer → event, median / p99 / max (ms)`] = `${round(percentile(pipe, 50), 2)} / ${round(percentile(pipe, 99), 2)} / ${round(pipe.at(-1) ?? Number.NaN, 2)}`;
