@@ -90,7 +90,6 @@ export async function subscribeEvents(url: string, arrivals: Arrival[]): Promise
   return sub;
 }
 
-/** CPU seconds (user + system) and memory of a process, from /proc. */
 /** Seconds of CPU a process or one of its threads has used, from a /proc stat line: user and system apart. */
 function cpuTimes(stat: string): { userS: number; sysS: number } {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
