@@ -104,12 +104,7 @@ function cpuTimes(stat: string): { userS: number; sysS: number } {
  */
 export function procStats(pid: number): { cpuS: number; userS: number; sysS: number; mainThreadS: number; rssMiB: number; peakMiB: number } {
   const { userS, sysS } = cpuTimes(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  let main = { userS: 0, sysS: 0 };
-  try {
-    main = cpuTimes(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8'));
-  } catch {
-    // the process is gone: its main thread's share is unknown, reported as none
-  }
+  const main = cpuTimes(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8'));
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
   return { cpuS: userS + sysS, userS, sysS, mainThreadS: main.userS + main.sysS, rssMiB: kb('VmRSS') / 1024, peakMiB: kb('VmHWM') / 1024 };
