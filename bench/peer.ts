@@ -7,7 +7,22 @@ import { packageRoot } from '../src/config/load.js';
 import type { GcLog, GcPause } from './gc-watch.js';
 import type { StageLog } from './stage-watch.js';
 import { writeNodeRedUserDir } from './nodered-flow.js';
-import { type Arrival, benchDir, launcherFlags, median, percentile, procStats, round, runGateway, sleep, startMosquitto, stopProcess, subscribeEvents, writeSite } from './rig.js';
+import {
+  type Arrival,
+  benchDir,
+  gatewayApp,
+  launcherFlags,
+  median,
+  percentile,
+  procStats,
+  round,
+  runGateway,
+  sleep,
+  startMosquitto,
+  stopProcess,
+  subscribeEvents,
+  writeSite,
+} from './rig.js';
 
 const RUNS = Number(process.env.ELEVGW_BENCH_PEER_RUNS ?? 3);
 const WINDOW_S = Number(process.env.ELEVGW_BENCH_PEER_S ?? 60);
@@ -50,6 +65,12 @@ const GC = process.env.ELEVGW_BENCH_PEER_GC === '1';
  */
 const STAGES = process.env.ELEVGW_BENCH_PEER_STAGES === '1';
 const stagesWatched = (who: Who) => STAGES && (who === 'elevgw' || who === 'release');
+/**
+ * ELEVGW_BENCH_PEER_FLOOR_AS_RELEASE=1: the floor runs on the Node.js and with the V8 flags that
+ * the release gives `elevgw run` (ELEVGW_BENCH_APP's Node, the launcher's flags), rather than on
+ * this Node with V8's defaults: what the release's runtime costs, apart from elevgw's own code.
+ */
+const FLOOR_AS_RELEASE = process.env.ELEVGW_BENCH_PEER_FLOOR_AS_RELEASE === '1';
 /**
  * ELEVGW_BENCH_PEER_EVENTS=<file>: every measured event as a tab-separated row (written anew at
  * start), for finding what the slow ones have in common — see EVENT_COLUMNS.
@@ -219,10 +240,14 @@ function startGateway(who: Who, dir: string, o: { slavePort: number; brokerUrl: 
   if (who === 'elevgw') return runGateway(o.site, { nodeFlags: preloads, env });
   if (who === 'release') return runGateway(o.site, { nodeFlags: [...launcherFlags(), ...preloads], env });
   if (who === 'floor')
-    return spawn(process.execPath, [...preloads, join(packageRoot(), 'dist/bench/floor-gateway.js'), String(o.slavePort), o.brokerUrl, String(o.periodMs)], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env,
-    });
+    return spawn(
+      FLOOR_AS_RELEASE ? gatewayApp().node : process.execPath,
+      [...(FLOOR_AS_RELEASE ? launcherFlags() : []), ...preloads, join(packageRoot(), 'dist/bench/floor-gateway.js'), String(o.slavePort), o.brokerUrl, String(o.periodMs)],
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+        env,
+      },
+    );
   const red = writeNodeRedUserDir(join(dir, 'node-red'), o);
   // node itself, so the pid measured is Node-RED's; its log (warnings only) goes to stdout: onto our stderr.
   return spawn(process.execPath, [nodeRedMain(), '--userDir', red.userDir, '--settings', red.settings], { stdio: ['ignore', 2, 'inherit'] });
@@ -440,7 +465,7 @@ export async function benchPeer(): Promise<Record<string, number | string>> {
         elevgw: `${polls}:`,
         // Flags replaced through ELEVGW_RUN_V8_FLAGS are named, so two sets never print alike.
         release: process.env.ELEVGW_RUN_V8_FLAGS === undefined ? `${polls}, launcher's V8 flags:` : `${polls}, V8 flags [${launcherFlags().join(' ')}]:`,
-        floor: `${polls}, floor:`,
+        floor: FLOOR_AS_RELEASE ? `${polls}, floor on the release's Node and V8 flags:` : `${polls}, floor:`,
         nodered: `${polls}, Node-RED:`,
       }[who];
       // Node-RED polls on its own timer through the contrib's queue: whether it keeps the period is a figure too.

@@ -168,7 +168,7 @@ export function launcherFlags(): string[] {
  * its own node_modules, whose native modules are built for the release's Node) on the release's
  * own Node (<app>/../node/bin/node).
  */
-function gatewayApp(): { node: string; main: string } {
+export function gatewayApp(): { node: string; main: string } {
   const app = process.env.ELEVGW_BENCH_APP;
   if (app === undefined || app === '') return { node: process.execPath, main: join(packageRoot(), 'dist/src/cli/main.js') };
   const out = { node: join(app, '..', 'node', 'bin', 'node'), main: join(app, 'dist', 'src', 'cli', 'main.js') };
