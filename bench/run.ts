@@ -13,6 +13,7 @@ import { benchMemory } from './memory.js';
 import { benchGroup } from './group.js';
 import { benchFsyncStall } from './fsync-stall.js';
 import { benchEventPath } from './event-path.js';
+import { benchPollPath } from './poll-path.js';
 
 /** `npm run bench`: prints figures; never part of `npm test`. Pick some with `npm run bench -- engine e2e`. */
 const all: Record<string, () => Promise<Record<string, number | string>>> = {
@@ -31,6 +32,7 @@ const all: Record<string, () => Promise<Record<string, number | string>>> = {
   group: benchGroup,
   'fsync-stall': benchFsyncStall,
   'event-path': benchEventPath,
+  'poll-path': benchPollPath,
 };
 
 const picked = process.argv.slice(2).filter((a) => a in all);
