@@ -38,6 +38,26 @@ interface Input {
 }
 
 /**
+ * A provided input's record, made at construction and updated in place: `read` is false until its
+ * first good reading (its value and time mean nothing before that).
+ */
+interface Held extends Input {
+  read: boolean;
+}
+
+/** A profile point with a signal: how its raw value becomes the signal's, and the signal's record. */
+interface PointMap {
+  signal: RawSignal;
+  scale: number;
+  offset: number;
+  invert: boolean;
+  held: Held;
+}
+
+/** The records `snapshot` reads by name, resolved once: absent for a signal the board does not provide. */
+type NamedInputs = { readonly [K in RawSignal]?: Held };
+
+/**
  * Raw points → ElevatorSignals through the board profile: scale/offset/inversion per point,
  * then derived signals (floor, direction, door state, door zone, leveling error).
  * Holds only the latest value per input; memory is bounded by the profile.
@@ -55,8 +75,16 @@ interface Input {
  * Done here, not in a rule, because quality is this layer's business.
  */
 export class SignalNormalizer {
-  private readonly byPoint: Map<string, { signal: RawSignal; scale: number; offset: number; invert: boolean }>;
-  private readonly inputs = new Map<RawSignal, Input>();
+  private readonly byPoint = new Map<string, PointMap>();
+  /**
+   * The maps of the last poll's points by position, and their names: a driver hands the same
+   * points in the same order every poll, so `update` finds each point's map by an identity check
+   * of its name instead of a lookup in `byPoint` (a poll's points are read every 10 ms).
+   */
+  private readonly lastNames: string[] = [];
+  private readonly lastMaps: (PointMap | undefined)[] = [];
+  /** Every provided signal's record, by signal. */
+  private readonly inputs: NamedInputs;
   private readonly provided: Set<RawSignal>;
   private door: DoorState = 'unknown';
   private readonly speedEstimator = new SpeedEstimator();
@@ -72,10 +100,14 @@ export class SignalNormalizer {
     board: BoardProfile,
     private readonly opts: NormalizerOptions,
   ) {
-    this.byPoint = new Map();
+    const inputs: { [K in RawSignal]?: Held } = {};
     for (const p of board.points) {
-      if (p.signal) this.byPoint.set(p.name, { signal: p.signal, scale: p.scale, offset: p.offset, invert: p.invert });
+      if (!p.signal) continue;
+      const held = inputs[p.signal] ?? { value: false, quality: 'good', at: Number.NEGATIVE_INFINITY, read: false };
+      inputs[p.signal] = held;
+      this.byPoint.set(p.name, { signal: p.signal, scale: p.scale, offset: p.offset, invert: p.invert, held });
     }
+    this.inputs = inputs;
     this.provided = new Set([...this.byPoint.values()].map((p) => p.signal));
     this.frozenAfterMs = ('heartbeat' in board ? board.heartbeat?.frozenAfterMs : undefined) ?? 10_000;
     this.fusion = fusedSignalsFor(board, { floorLevelsMm: opts.floorLevelsMm, staleAfterMs: opts.staleAfterMs, shaft: opts.shaft });
@@ -110,7 +142,7 @@ export class SignalNormalizer {
     // `run` (--lite-mode) each step of a for-of allocates its iterator result.
     for (let n = 0; n < points.length; n++) {
       const p = points[n]!;
-      const map = this.byPoint.get(p.point);
+      const map = this.lastNames[n] === p.point ? this.lastMaps[n] : this.mapOf(n, p.point);
       // A failed read tells nothing new: the last good value stands until the window passes.
       if (!map || p.quality !== 'good') continue;
       let value: number | boolean = p.value;
@@ -121,13 +153,12 @@ export class SignalNormalizer {
         fused.push({ signal: map.signal, value, at: p.at });
       }
       // Several readings of one point in a poll (a FIFO, a contact's edges): the latest stands.
-      const held = this.inputs.get(map.signal);
-      if (held && held.at > p.at) continue;
-      // Updated in place: every poll reads every input, and an input never leaves this class (snapshot copies).
-      if (held) {
-        held.value = value;
-        held.at = p.at;
-      } else this.inputs.set(map.signal, { value, quality: 'good', at: p.at });
+      const held = map.held;
+      if (held.read && held.at > p.at) continue;
+      // Updated in place: every poll reads every input, and a record never leaves this class (snapshot copies).
+      held.value = value;
+      held.at = p.at;
+      held.read = true;
       if (map.signal === 'heartbeat' && this.heartbeat?.value !== value) this.heartbeat = { value, changedAt: p.at };
       if (map.signal === 'positionMm' && typeof value === 'number' && !this.provided.has('speedMps')) {
         this.speedEstimator.update(value, p.at);
@@ -136,35 +167,58 @@ export class SignalNormalizer {
     if (fused) this.fusion?.update(fused);
   }
 
-  /** An input as it reads at `now`: bad once older than the staleness window, or while the controller is frozen. */
-  private read(k: RawSignal, now: number, frozenSince: number | undefined): Input | undefined {
-    const i = this.inputs.get(k);
-    if (!i) return this.provided.has(k) ? { value: false, quality: 'bad', at: this.firstLookAt! } : undefined;
-    if (frozenSince !== undefined) return { ...i, quality: 'bad', at: Math.min(i.at, frozenSince) };
-    return now - i.at > this.opts.staleAfterMs ? { ...i, quality: 'bad' } : i;
+  /** The map of the point at position `n` of a poll, remembered for the next poll's `update`. */
+  private mapOf(n: number, point: string): PointMap | undefined {
+    const map = this.byPoint.get(point);
+    this.lastNames[n] = point;
+    this.lastMaps[n] = map;
+    return map;
+  }
+
+  /**
+   * An input as it reads at `now` (undefined: the board does not provide it): bad while never
+   * read, once older than the staleness window, or while the controller is frozen.
+   */
+  private read(i: Held | undefined, now: number, frozenSince: number | undefined): Input | undefined {
+    if (!i) return undefined;
+    if (!i.read) return { value: false, quality: 'bad', at: this.firstLookAt! };
+    if (frozenSince !== undefined) return { value: i.value, quality: 'bad', at: Math.min(i.at, frozenSince) };
+    return now - i.at > this.opts.staleAfterMs ? { value: i.value, quality: 'bad', at: i.at } : i;
   }
 
   snapshot(now: number): ElevatorSignals {
     const s: ElevatorSignals = {};
     this.firstLookAt ??= now;
     const frozenSince = this.heartbeatFrozen(now) ? this.heartbeat!.changedAt : undefined;
-    const input = (k: RawSignal): Input | undefined => this.read(k, now, frozenSince);
-    for (let n = 0; n < DIRECT_BOOLEANS.length; n++) {
-      const k = DIRECT_BOOLEANS[n]!;
-      const i = input(k);
-      if (i) (s as Record<string, Sample<boolean>>)[k] = { value: Boolean(i.value), quality: i.quality, at: i.at };
-    }
-    const cf = input('controllerFloor');
+    const inputs = this.inputs;
+    const input = (held: Held | undefined): Input | undefined => this.read(held, now, frozenSince);
+    const bool = (held: Held): Sample<boolean> => {
+      const i = this.read(held, now, frozenSince)!;
+      return { value: Boolean(i.value), quality: i.quality, at: i.at };
+    };
+    // Named stores, in DIRECT_BOOLEANS' order, rather than a loop over the names: a keyed store
+    // into the new snapshot is megamorphic, and in the launcher's interpreter-only `run` each
+    // such store takes V8's slow path; a named one follows the same shape every poll.
+    if (inputs.safetyCircuit) s.safetyCircuit = bool(inputs.safetyCircuit);
+    if (inputs.doorLockCircuit) s.doorLockCircuit = bool(inputs.doorLockCircuit);
+    if (inputs.overspeedSwitch) s.overspeedSwitch = bool(inputs.overspeedSwitch);
+    if (inputs.occupied) s.occupied = bool(inputs.occupied);
+    if (inputs.inspection) s.inspection = bool(inputs.inspection);
+    if (inputs.alarmButton) s.alarmButton = bool(inputs.alarmButton);
+    if (inputs.mainsPower) s.mainsPower = bool(inputs.mainsPower);
+    if (inputs.topFinalLimit) s.topFinalLimit = bool(inputs.topFinalLimit);
+    if (inputs.bottomFinalLimit) s.bottomFinalLimit = bool(inputs.bottomFinalLimit);
+    const cf = input(inputs.controllerFloor);
     if (cf) s.controllerFloor = { value: Number(cf.value), quality: cf.quality, at: cf.at };
 
-    const pos = this.fusion ? this.fusion.position(now) : input('positionMm');
+    const pos = this.fusion ? this.fusion.position(now) : input(inputs.positionMm);
     if (pos) {
       const mm = Number(pos.value);
       s.positionMm = { value: mm, quality: pos.quality, at: pos.at };
       s.floor = { value: nearestFloor(this.opts.floorLevelsMm, mm), quality: pos.quality, at: pos.at };
       s.levelingErrorMm = this.fusion ? this.fusion.levelingError(now) : { value: levelingError(this.opts.floorLevelsMm, mm), quality: pos.quality, at: pos.at };
     }
-    const spd = this.fusion ? this.fusion.speed(now) : input('speedMps');
+    const spd = this.fusion ? this.fusion.speed(now) : input(inputs.speedMps);
     const speed = spd
       ? { value: Number(spd.value), quality: spd.quality, at: spd.at }
       : pos
@@ -175,9 +229,9 @@ export class SignalNormalizer {
       s.direction = { value: directionOf(speed.value, this.opts.stationaryMps), quality: speed.quality, at: speed.at };
     }
 
-    const closed = input('doorClosed');
-    const open = input('doorOpen');
-    const operator = input('doorState');
+    const closed = input(inputs.doorClosed);
+    const open = input(inputs.doorOpen);
+    const operator = input(inputs.doorState);
     if (operator) {
       // A door-operator state register says which way the door moves; end contacts cannot.
       const good = operator.quality === 'good';
@@ -189,9 +243,9 @@ export class SignalNormalizer {
       s.door = { value: quality === 'good' ? this.door : 'unknown', quality, at: Math.min(closed?.at ?? now, open?.at ?? now) };
     }
 
-    const zone = input('doorZone');
-    const up = input('doorZoneUpper');
-    const low = input('doorZoneLower');
+    const zone = input(inputs.doorZone);
+    const up = input(inputs.doorZoneUpper);
+    const low = input(inputs.doorZoneLower);
     if (zone) s.doorZone = { value: Boolean(zone.value), quality: zone.quality, at: zone.at };
     else if (up && low) s.doorZone = { value: Boolean(up.value) && Boolean(low.value), quality: worst(up, low), at: Math.min(up.at, low.at) };
     return s;
