@@ -42,6 +42,25 @@ describe('signal normalizer (sim-modbus profile)', () => {
     expect(n.snapshot(3).door?.value).toBe('closing');
   });
 
+  it('takes each reading by its point, whatever order and set of points a poll hands', () => {
+    const n = make();
+    n.update(pts(0, { occupied: true, inspection: false }));
+    // Swapped: a reading must not land on the signal the same position had in the last poll.
+    n.update([
+      { point: 'inspection', value: true, at: 100, quality: 'good' },
+      { point: 'occupied', value: false, at: 100, quality: 'good' },
+    ]);
+    expect(n.snapshot(100)).toMatchObject({ inspection: { value: true, at: 100 }, occupied: { value: false, at: 100 } });
+    // Fewer points, a point the profile does not map, then another set in those positions.
+    n.update([
+      { point: 'no-such-point', value: true, at: 200, quality: 'good' },
+      { point: 'alarmButton', value: true, at: 200, quality: 'good' },
+    ]);
+    n.update(pts(300, { alarmButton: false, occupied: true }));
+    const s = n.snapshot(300);
+    expect(s).toMatchObject({ alarmButton: { value: false, at: 300 }, occupied: { value: true, at: 300 }, inspection: { value: true, at: 100 } });
+  });
+
   it('reports a signal never read as bad, unread since it first looked', () => {
     const n = make();
     expect(n.snapshot(0).occupied).toMatchObject({ quality: 'bad', at: 0 });
