@@ -69,6 +69,8 @@ const stagesWatched = (who: Who) => STAGES && (who === 'elevgw' || who === 'rele
  * ELEVGW_BENCH_PEER_FLOOR_AS_RELEASE=1: the floor runs on the Node.js and with the V8 flags that
  * the release gives `elevgw run` (ELEVGW_BENCH_APP's Node, the launcher's flags), rather than on
  * this Node with V8's defaults: what the release's runtime costs, apart from elevgw's own code.
+ * ELEVGW_RUN_V8_FLAGS replaces the launcher's flags here as it does for `release` (empty: V8's
+ * defaults on the release's Node), so the Node's share and the flags' share can be told apart.
  */
 const FLOOR_AS_RELEASE = process.env.ELEVGW_BENCH_PEER_FLOOR_AS_RELEASE === '1';
 /**
@@ -465,7 +467,11 @@ export async function benchPeer(): Promise<Record<string, number | string>> {
         elevgw: `${polls}:`,
         // Flags replaced through ELEVGW_RUN_V8_FLAGS are named, so two sets never print alike.
         release: process.env.ELEVGW_RUN_V8_FLAGS === undefined ? `${polls}, launcher's V8 flags:` : `${polls}, V8 flags [${launcherFlags().join(' ')}]:`,
-        floor: FLOOR_AS_RELEASE ? `${polls}, floor on the release's Node and V8 flags:` : `${polls}, floor:`,
+        floor: !FLOOR_AS_RELEASE
+          ? `${polls}, floor:`
+          : process.env.ELEVGW_RUN_V8_FLAGS === undefined
+            ? `${polls}, floor on the release's Node and V8 flags:`
+            : `${polls}, floor on the release's Node, V8 flags [${launcherFlags().join(' ')}]:`,
         nodered: `${polls}, Node-RED:`,
       }[who];
       // Node-RED polls on its own timer through the contrib's queue: whether it keeps the period is a figure too.
