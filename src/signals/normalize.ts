@@ -254,7 +254,7 @@ export class SignalNormalizer {
 
 const DOOR_STATE_CODES: readonly DoorState[] = ['closed', 'opening', 'open', 'closing'];
 
-/** Signals a board's point gives as they are (contacts and switches). */
+/** Signals a board's point gives as they are (contacts and switches); `snapshot` writes each by name, so one added here goes there too. */
 const DIRECT_BOOLEANS = [
   'safetyCircuit',
   'doorLockCircuit',

@@ -42,6 +42,13 @@ describe('signal normalizer (sim-modbus profile)', () => {
     expect(n.snapshot(3).door?.value).toBe('closing');
   });
 
+  it('puts every signal the board yields into its snapshot', () => {
+    const n = make();
+    const s = n.snapshot(0);
+    for (const signal of n.available()) expect(s, signal).toHaveProperty(signal);
+    expect(Object.keys(s).sort()).toEqual([...n.available()].sort());
+  });
+
   it('takes each reading by its point, whatever order and set of points a poll hands', () => {
     const n = make();
     n.update(pts(0, { occupied: true, inspection: false }));
