@@ -12,6 +12,8 @@ import { gatewayApp, launcherFlags, median, round } from './rig.js';
 
 const RUNS = Number(process.env.ELEVGW_BENCH_POLL_PATH_RUNS ?? 3);
 const POLLS = 40_000;
+/** Polls in one cycle of the running car's answers. */
+const CYCLE = 240;
 
 /** What one child measured, µs per poll over the second half of its polls (the first warms up). */
 interface PathFigures {
@@ -23,21 +25,21 @@ interface PathFigures {
 
 /**
  * The answers of the `peer` bench's slave, as the board reads them: the car idle at floor 2 with
- * its door closed (`moving`: running between the bottom and the top landing at 1 m/s, 100 mm a
- * poll), the heartbeat changing with every answer.
+ * its door closed (`moving`: running from the bottom to the top landing at 1 m/s, 100 mm a poll,
+ * standing there 3 s, running back and standing 3 s), the heartbeat changing with every answer.
  */
 function answer(i: number, moving: boolean): number[] {
   const regs = new Array<number>(SIM_REGISTER_COUNT).fill(0);
-  const stroke = i % 180; // 90 polls up, 90 down
-  const mm = moving ? 100 * (stroke < 90 ? stroke : 180 - stroke) : 6000;
-  const speed = moving ? (stroke < 90 ? 1000 : -1000) : 0;
+  const t = i % CYCLE; // 90 polls up, 30 standing, 90 down, 30 standing
+  const mm = !moving ? 6000 : t < 90 ? 100 * t : t < 120 ? 9000 : t < 210 ? 9000 - 100 * (t - 120) : 0;
+  const speed = !moving ? 0 : t < 90 ? 1000 : t < 120 ? 0 : t < 210 ? -1000 : 0;
   const status = [STATUS_BITS.doorClosed, STATUS_BITS.safetyCircuit, STATUS_BITS.doorLockCircuit, STATUS_BITS.mainsPower].reduce<number>((m, b) => m | (1 << b), 0);
   const atLanding = mm % 3000 === 0;
   regs[REG.positionHigh] = 0;
   regs[REG.positionLow] = mm;
   regs[REG.speed] = speed & 0xffff;
   regs[REG.status] = status | (atLanding ? 1 << STATUS_BITS.doorZone : 0);
-  regs[REG.floor] = Math.round(mm / 3000) + 1;
+  regs[REG.floor] = Math.round(mm / 3000); // the landing's index, as the peer slave reports it
   regs[REG.heartbeat] = i & 0xffff;
   regs[REG.zoneSensors] = atLanding ? 3 : 0;
   return regs;
@@ -60,7 +62,7 @@ function measure(moving: boolean): PathFigures {
   const emit = (e: DetectedEvent[]) => {
     events += e.length;
   };
-  const answers = Array.from({ length: 180 }, (_, i) => answer(i, moving));
+  const answers = Array.from({ length: CYCLE }, (_, i) => answer(i, moving));
   const t = { decode: 0, update: 0, step: 0 };
   let now = 1000;
   for (let i = 0; i < POLLS; i++) {
