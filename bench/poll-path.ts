@@ -12,6 +12,10 @@ import { gatewayApp, launcherFlags, median, round } from './rig.js';
 
 const RUNS = Number(process.env.ELEVGW_BENCH_POLL_PATH_RUNS ?? 3);
 const POLLS = 40_000;
+/** Polls timed one by one after the warm loop, each after a sleep of the poll period, as `run` polls. */
+const SPACED = Number(process.env.ELEVGW_BENCH_POLL_PATH_SPACED ?? 150);
+/** The sleep between spaced polls, ms: the pilot's poll period. */
+const SPACE_MS = 100;
 /** Polls in one cycle of the running car's answers. */
 const CYCLE = 240;
 
@@ -21,6 +25,8 @@ interface PathFigures {
   update: number;
   step: number;
   events: number;
+  /** The spaced polls after the warm loop, µs per poll: medians of each part, and the mean of the whole. */
+  spaced: { decode: number; update: number; step: number; all: number; mean: number };
 }
 
 /**
@@ -50,7 +56,7 @@ function answer(i: number, moving: boolean): number[] {
  * end of the detection step — the plan's decoding, the normalizer, the rules, the statistics and
  * the health indicators, the black box's rows — on sim-modbus, the board `peer` polls, warm.
  */
-function measure(moving: boolean): PathFigures {
+async function measure(moving: boolean): Promise<PathFigures> {
   const board = loadBoardFile(join(BUILTIN_BOARDS_DIR, 'sim-modbus.yaml'), 'modbus-tcp', 'modbus-rtu', 'modbus');
   const plan = planGroup(board.points);
   const blackbox = new BlackboxJson();
@@ -63,12 +69,14 @@ function measure(moving: boolean): PathFigures {
     events += e.length;
   };
   const answers = Array.from({ length: CYCLE }, (_, i) => answer(i, moving));
-  const t = { decode: 0, update: 0, step: 0 };
   let now = 1000;
-  for (let i = 0; i < POLLS; i++) {
+  let i = 0;
+  /** One poll, its parts' ms added to `t`. */
+  const poll = (t: { decode: number; update: number; step: number }) => {
     now += 100;
     const words = answers[i % answers.length]!.slice();
     words[REG.heartbeat] = i & 0xffff;
+    i++;
     const a = performance.now();
     const points = decodePlanned(plan, [{ block, words }], now);
     const b = performance.now();
@@ -76,14 +84,38 @@ function measure(moving: boolean): PathFigures {
     const c = performance.now();
     pipeline.stepEmitting(now, emit);
     const d = performance.now();
-    if (i >= POLLS / 2) {
-      t.decode += b - a;
-      t.update += c - b;
-      t.step += d - c;
-    }
-  }
+    t.decode += b - a;
+    t.update += c - b;
+    t.step += d - c;
+  };
+  const ignored = { decode: 0, update: 0, step: 0 };
+  const t = { decode: 0, update: 0, step: 0 };
+  for (let k = 0; k < POLLS; k++) poll(k < POLLS / 2 ? ignored : t);
   const per = (ms: number) => (ms * 1000) / (POLLS / 2);
-  return { decode: per(t.decode), update: per(t.update), step: per(t.step), events };
+  // Then as `elevgw run` polls: a sleep of the period before each poll, in which the machine
+  // runs other things and the caches forget elevgw's code and data.
+  const spaced: { decode: number; update: number; step: number }[] = [];
+  for (let k = 0; k < SPACED; k++) {
+    await new Promise((resolve) => setTimeout(resolve, SPACE_MS));
+    const one = { decode: 0, update: 0, step: 0 };
+    poll(one);
+    spaced.push(one);
+  }
+  const us = (f: (x: { decode: number; update: number; step: number }) => number) => median(spaced.map(f)) * 1000;
+  const all = (x: { decode: number; update: number; step: number }) => x.decode + x.update + x.step;
+  return {
+    decode: per(t.decode),
+    update: per(t.update),
+    step: per(t.step),
+    events,
+    spaced: {
+      decode: us((x) => x.decode),
+      update: us((x) => x.update),
+      step: us((x) => x.step),
+      all: us(all),
+      mean: (spaced.reduce((sum, x) => sum + all(x), 0) * 1000) / Math.max(1, spaced.length),
+    },
+  };
 }
 
 /** The runtimes measured: this Node with V8's defaults, and the gateway's Node with the launcher's flags for `run`. */
@@ -100,7 +132,8 @@ function runtimes(): { label: string; node: string; flags: string[] }[] {
  * normalizer's update and the detection step. Each run is a child process, so the launcher's
  * flags (interpreter only) apply; ELEVGW_BENCH_APP picks the release's Node as `peer` does. In
  * `elevgw run` at 100 ms polls the same code runs cold between sleeps and costs several times as
- * much (docs/performance.md): this is the part of a poll a change to that code moves.
+ * much (docs/performance.md), so each child then times polls 100 ms apart, one by one: the cost
+ * `run` pays, which a change to that code moves.
  */
 export async function benchPollPath(): Promise<Record<string, number | string>> {
   const out: Record<string, number | string> = {};
@@ -113,17 +146,22 @@ export async function benchPollPath(): Promise<Record<string, number | string>> 
         if (child.status !== 0) throw new Error(`poll-path child failed (${child.status}): ${child.stderr}`);
         runs.push(JSON.parse(child.stdout) as PathFigures);
       }
-      const m = (k: keyof PathFigures) => round(median(runs.map((x) => x[k])), 1);
+      const m = (k: 'decode' | 'update' | 'step') => round(median(runs.map((x) => x[k])), 1);
       const label = `poll path, ${moving ? 'car running' : 'car idle'}, ${rt.label}`;
       out[`${label}: µs per poll, decode / update / step`] = `${m('decode')} / ${m('update')} / ${m('step')}`;
       out[`${label}: µs per poll, all (median; range)`] =
         `${round(median(runs.map((x) => x.decode + x.update + x.step)), 1)}; ${round(Math.min(...runs.map((x) => x.decode + x.update + x.step)), 1)}–${round(Math.max(...runs.map((x) => x.decode + x.update + x.step)), 1)}`;
       out[`${label}: events in the loop`] = runs[0]!.events;
+      if (SPACED > 0) {
+        const sp = (k: keyof PathFigures['spaced']) => round(median(runs.map((x) => x.spaced[k])), 1);
+        out[`${label}, polls ${SPACE_MS} ms apart: µs per poll, decode / update / step (medians)`] = `${sp('decode')} / ${sp('update')} / ${sp('step')}`;
+        out[`${label}, polls ${SPACE_MS} ms apart: µs per poll, all, median / mean`] = `${sp('all')} / ${sp('mean')}`;
+      }
     }
   }
   return out;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  process.stdout.write(JSON.stringify(measure(process.argv[2] === 'moving')));
+  process.stdout.write(JSON.stringify(await measure(process.argv[2] === 'moving')));
 }
