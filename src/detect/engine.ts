@@ -93,6 +93,8 @@ export class DetectionEngine {
       floorLevelsMm: o.floorLevelsMm,
       available: o.available,
       fused: o.fused ?? new Set(),
+      // Called only from a step, when `times` exists.
+      previousRead: (signal) => this.times.previous(signal),
     };
     const rules = (o.rules ?? buildRules)(ctx).map((rule) => {
       const missing = rule.needs.filter((n) => !o.available.has(n));

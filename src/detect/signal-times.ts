@@ -28,6 +28,8 @@ const SLOT: { readonly [K in SignalName]: number } = {
  */
 export class SignalTimes {
   private readonly times = new Float64Array(Object.keys(SLOT).length).fill(Number.POSITIVE_INFINITY);
+  /** `times` as the step before this one left them (`previous`). */
+  private readonly before = new Float64Array(Object.keys(SLOT).length).fill(Number.POSITIVE_INFINITY);
   /** Bit per slot any rule reads. */
   private readonly used: number;
   /** The one read time all used signals share this step, NaN when they differ. */
@@ -105,6 +107,7 @@ export class SignalTimes {
       s.controllerFloor,
     ];
     const times = this.times;
+    const before = this.before;
     const lastValue = this.lastValue;
     const lastQuality = this.lastQuality;
     const lastBadAt = this.lastBadAt;
@@ -147,6 +150,7 @@ export class SignalTimes {
         }
         if (quality === 'good') at = sample.at;
       }
+      before[slot] = times[slot]!;
       times[slot] = at;
       if (((used >>> slot) & 1) !== 0) {
         if (at < min) min = at;
@@ -156,6 +160,16 @@ export class SignalTimes {
     this.changedBits = changed;
     this.readabilityBits = readability;
     this.uniform = min === max ? min : Number.NaN;
+  }
+
+  /**
+   * When `name` was last read good as of the step before this one (the `at` of that step's
+   * sample); +Infinity when that step had it bad or absent, or there was none. A rule that sleeps
+   * while its reads stay the same (Rule.reads) learns from it how long a value it slept on was
+   * still being read (floor-position-lost's jump detector).
+   */
+  previous(name: SignalName): number {
+    return this.before[SLOT[name]]!;
   }
 
   /**

@@ -105,6 +105,24 @@ describe('engine: skipping quiet rules', () => {
     expect(eventsOf('sensor-lost', trace, { readsQuality: { value: [] } })).not.toEqual(eventsOf('sensor-lost', trace));
   });
 
+  it('the comparison sees a difference when floor-position-lost does not catch up on the polls it slept through', () => {
+    // Told nothing of when the position was last read, its jump detector measures a jump's reach
+    // from the step before it slept: after a standstill, a car could have gone anywhere.
+    const forgetful = (seed: number) => {
+      const engine = new DetectionEngine({
+        elevatorId: 'Q',
+        thresholds: defaultThresholds,
+        ratedSpeedMps: RATED_MPS,
+        floorLevelsMm: FLOORS_MM,
+        available: new Set(ALL_SIGNALS),
+        rules: (ctx) => buildRules({ ...ctx, previousRead: () => Number.POSITIVE_INFINITY }),
+      });
+      return noisyTrace({ seed, steps: 6_000 }).flatMap(({ t, signals }) => engine.step(signals, t).filter((x) => x.type === 'floor-position-lost'));
+    };
+    const trace = noisyTrace({ seed: 1, steps: 6_000 });
+    expect(forgetful(1)).not.toEqual(eventsOf('floor-position-lost', trace));
+  });
+
   it('the comparison sees a difference when a rule misstates what it reads', () => {
     // Trapped claiming to read nothing but the door would miss the car stopping and the passenger.
     const trace = noisyTrace({ seed: 7, steps: 20_000 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { defaultThresholds } from '../../src/config/thresholds.js';
+import { DetectionEngine } from '../../src/detect/engine.js';
 import { FloorPositionLostRule } from '../../src/detect/rules/floor-position-lost.js';
 import { PositionJumpDetector } from '../../src/detect/rules/position-jump.js';
-import { ALL_SIGNALS, phases, ruleContext, Scenario } from './scenario.js';
+import { ALL_SIGNALS, FLOORS_MM, phases, RATED_MPS, ruleContext, Scenario } from './scenario.js';
 
 describe('floor-position-lost (楼层位置丢失)', () => {
   const rule = (available = ALL_SIGNALS) => new FloorPositionLostRule(ruleContext({}, available));
@@ -106,5 +108,48 @@ describe('PositionJumpDetector', () => {
     expect(d.step(3100, 200, 200)).toBeUndefined();
     expect(d.step(3200, 400, 400)).toEqual({ fromMm: 0, toMm: 3200, since: 100 });
     expect(d.pending).toBe(false);
+  });
+});
+
+describe('floor-position-lost in the engine', () => {
+  /** The engine with this rule alone, counting the steps it runs. */
+  function engine(available = ALL_SIGNALS) {
+    const ran = { steps: 0 };
+    const e = new DetectionEngine({
+      elevatorId: 'E1',
+      thresholds: defaultThresholds,
+      ratedSpeedMps: RATED_MPS,
+      floorLevelsMm: FLOORS_MM,
+      available: new Set(available),
+      rules: (ctx) => {
+        const rule = new FloorPositionLostRule(ctx);
+        const step = rule.step.bind(rule);
+        rule.step = (s, now) => {
+          ran.steps++;
+          return step(s, now);
+        };
+        return [rule];
+      },
+    });
+    return { e, ran };
+  }
+
+  it('sleeps while the car stands, and still catches a jump after a minute of standing', () => {
+    const { e, ran } = engine(ALL_SIGNALS.filter((s) => s !== 'controllerFloor'));
+    const sc = new Scenario(e);
+    sc.run(60_000);
+    // 600 polls of a parked car: it ran on the first and went to sleep.
+    expect(ran.steps).toBeLessThanOrEqual(2);
+    // The reach of the trusted position is measured from the last poll that read it, not from
+    // the step before the rule went to sleep (a minute at 2.6 m/s would swallow any jump).
+    sc.set({ positionMm: 4800, floor: 2, levelingErrorMm: -1200 }).run(3_000);
+    expect(phases(sc.events.filter((x) => x.type === 'floor-position-lost'))).toEqual(['raised@60500']);
+  });
+
+  it('runs on every poll while the car moves', () => {
+    const { e, ran } = engine();
+    const sc = new Scenario(e);
+    for (let i = 0; i < 50; i++) sc.set({ positionMm: 6000 + i * 100, speedMps: 1, doorZone: false }).run(100);
+    expect(ran.steps).toBe(50);
   });
 });

@@ -13,6 +13,13 @@ export interface RuleContext {
   available: ReadonlySet<SignalName>;
   /** Those a retrofit board's fusion computes rather than reads from a controller (docs/retrofit.md). */
   fused?: ReadonlySet<SignalName>;
+  /**
+   * Given by the engine that steps the rules: when `signal` was read good as of the engine's step
+   * before the current one (+Infinity: it read bad or was absent then). A rule that sleeps while
+   * its reads keep their values (Rule.reads) uses it to catch up on the reads it slept through;
+   * without it (a rule stepped on its own) such a rule runs on every step.
+   */
+  previousRead?: (signal: SignalName) => number;
 }
 
 /**

@@ -4,7 +4,7 @@ import { Hold } from '../hold.js';
 import { and, type Tri } from '../tri.js';
 import type { Rule, Transition } from '../types.js';
 import { goodValue, isInZone, isStationary } from './conditions.js';
-import { NONE, transition, type RuleContext } from './context.js';
+import { NONE, nothing, transition, type RuleContext } from './context.js';
 import { PositionJumpDetector, type PositionJump } from './position-jump.js';
 
 type Lost = 'mismatch' | 'jump';
@@ -22,6 +22,12 @@ export class FloorPositionLostRule implements Rule {
   readonly type = 'floor-position-lost' as const;
   readonly severity = defaultSeverity('floor-position-lost');
   readonly needs: readonly SignalName[] = ['positionMm'];
+  /**
+   * With an engine that says when the position was last read (RuleContext.previousRead): the
+   * rule then sleeps while the car stands and nothing it reads changes. Without it, it runs on
+   * every step: the jump detector must know when the position it trusts was last read.
+   */
+  readonly reads: readonly SignalName[] | undefined;
   private readonly mismatch: Hold;
   private readonly jumped: Hold;
   private readonly jumps: PositionJumpDetector;
@@ -35,13 +41,20 @@ export class FloorPositionLostRule implements Rule {
     this.jumps = new PositionJumpDetector(ctx.ratedSpeedMps * f.jumpSpeedFactor, f.jumpMarginMm, f.jumpConfirmMs);
     const a = ctx.available;
     this.comparesFloors = a.has('controllerFloor') && a.has('floor');
+    this.reads = ctx.previousRead === undefined ? undefined : ['positionMm', 'floor', 'controllerFloor', 'doorZone', 'speedMps', 'levelingErrorMm'];
   }
 
   get active(): boolean {
     return this.raised !== undefined;
   }
 
+  wakeAt(): number {
+    return Math.min(this.mismatch.wakeAt, this.jumped.wakeAt);
+  }
+
   step(s: ElevatorSignals, now: number): Transition[] {
+    // The polls slept through (if any) read the trusted position again, unchanged.
+    if (this.reads !== undefined) this.jumps.readAgain(this.ctx.previousRead!('positionMm'));
     const agree = this.floorsAgree(s);
     const inZone = s.doorZone === undefined ? true : isInZone(s);
     const standing = s.speedMps === undefined ? true : isStationary(s, this.ctx.thresholds.stationaryMps);
@@ -63,7 +76,8 @@ export class FloorPositionLostRule implements Rule {
       this.raised = undefined;
       return [transition(this.type, this.severity, 'cleared', now, { kind })];
     }
-    return NONE;
+    // A jumped-to position waiting for confirmation is timed on every step.
+    return this.reads === undefined || this.jumps.pending ? NONE : nothing(this.wakeAt());
   }
 
   private readPosition(s: ElevatorSignals, now: number): PositionJump | undefined {

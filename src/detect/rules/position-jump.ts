@@ -27,6 +27,17 @@ export class PositionJumpDetector {
   }
 
   /**
+   * The trusted reading was read again, unchanged, up to `at` (+Infinity: not known), by polls
+   * not handed to `step` — its caller slept while the position kept its value. The same as
+   * stepping each of those readings: the next reading's reach is measured from the last of them.
+   * While a jumped-to position is pending nothing was slept through, and nothing changes.
+   */
+  readAgain(at: number): void {
+    const ref = this.trusted;
+    if (ref !== undefined && this.candidate === undefined && at > ref.at && at < Number.POSITIVE_INFINITY) ref.at = at;
+  }
+
+  /**
    * @param mm a good position reading (skip bad ones), @param at when it was read,
    * @param now sample time, for the confirmation hold.
    */
