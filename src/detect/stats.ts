@@ -1,6 +1,6 @@
 import type { Thresholds } from '../config/thresholds.js';
 import type { StatsFigures } from '../contract/payloads.js';
-import { good, type ElevatorSignals, type SignalName } from '../signals/types.js';
+import { goodValue, type ElevatorSignals, type SignalName } from '../signals/types.js';
 import { Hold } from './hold.js';
 import { isDoorClosed, isInZone, isMoving, isStationary } from './rules/conditions.js';
 import { and } from './tri.js';
@@ -91,7 +91,7 @@ export class StatsCollector {
       day.trips++;
     }
     if (edge?.edge === 'cleared') this.stop(s);
-    const positionMm = good(s, 'positionMm');
+    const positionMm = goodValue(s.positionMm);
     const last = this.last;
     if (last?.positionMm !== undefined && positionMm !== undefined && (last.moving || moving)) {
       const mm = Math.abs(positionMm - last.positionMm);
@@ -99,9 +99,9 @@ export class StatsCollector {
       day.travelMm += mm;
     }
     this.countDoor(s);
-    const inspection = good(s, 'inspection') === true;
-    const mainsOff = good(s, 'mainsPower') === false;
-    const speedMps = good(s, 'speedMps') ?? 0;
+    const inspection = goodValue(s.inspection) === true;
+    const mainsOff = goodValue(s.mainsPower) === false;
+    const speedMps = goodValue(s.speedMps) ?? 0;
     if (last === undefined) this.last = { now, moving, inspection, mainsOff, positionMm, speedMps };
     else {
       last.now = now;
@@ -190,7 +190,7 @@ export class StatsCollector {
       this.add((w) => w.stopsOutsideZone++);
       return;
     }
-    const floor = good(s, 'floor');
+    const floor = goodValue(s.floor);
     if (floor === undefined) return;
     const key = this.o.floorLabels?.[floor] ?? String(floor);
     this.add((w) => w.stops.set(key, (w.stops.get(key) ?? 0) + 1));
@@ -198,7 +198,7 @@ export class StatsCollector {
 
   /** A door cycle: the door reached open, then closed again. */
   private countDoor(s: ElevatorSignals): void {
-    const door = good(s, 'door');
+    const door = goodValue(s.door);
     if (door === 'open') this.doorOpened = true;
     else if (door === 'closed' && this.doorOpened) {
       this.doorOpened = false;

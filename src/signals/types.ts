@@ -54,6 +54,42 @@ export interface Snapshot {
   signals: ElevatorSignals;
 }
 
+/**
+ * A sample's value when it reads good, undefined otherwise: `goodValue(s.door)`. A named read at
+ * each call site stays monomorphic, where `good(s, name)` is one keyed lookup shared by every
+ * caller and every signal: on the poll path, prefer this one.
+ */
+export function goodValue<V>(sample: Sample<V> | undefined): V | undefined {
+  return sample !== undefined && sample.quality === 'good' ? sample.value : undefined;
+}
+
+/**
+ * Whether every signal present reads good. Named reads written out, in SignalValues' order: a
+ * loop over the snapshot's keys is a keyed lookup per signal, at the poll rate. A signal added to
+ * SignalValues must be added here too (test/signals/types.test.ts checks every one).
+ */
+export function allGood(s: ElevatorSignals): boolean {
+  return (
+    (s.positionMm === undefined || s.positionMm.quality === 'good') &&
+    (s.floor === undefined || s.floor.quality === 'good') &&
+    (s.speedMps === undefined || s.speedMps.quality === 'good') &&
+    (s.direction === undefined || s.direction.quality === 'good') &&
+    (s.door === undefined || s.door.quality === 'good') &&
+    (s.doorZone === undefined || s.doorZone.quality === 'good') &&
+    (s.levelingErrorMm === undefined || s.levelingErrorMm.quality === 'good') &&
+    (s.safetyCircuit === undefined || s.safetyCircuit.quality === 'good') &&
+    (s.doorLockCircuit === undefined || s.doorLockCircuit.quality === 'good') &&
+    (s.overspeedSwitch === undefined || s.overspeedSwitch.quality === 'good') &&
+    (s.occupied === undefined || s.occupied.quality === 'good') &&
+    (s.inspection === undefined || s.inspection.quality === 'good') &&
+    (s.alarmButton === undefined || s.alarmButton.quality === 'good') &&
+    (s.mainsPower === undefined || s.mainsPower.quality === 'good') &&
+    (s.topFinalLimit === undefined || s.topFinalLimit.quality === 'good') &&
+    (s.bottomFinalLimit === undefined || s.bottomFinalLimit.quality === 'good') &&
+    (s.controllerFloor === undefined || s.controllerFloor.quality === 'good')
+  );
+}
+
 /** Value of a signal only when present and good; undefined otherwise. */
 export function good<K extends SignalName>(s: ElevatorSignals, k: K): SignalValues[K] | undefined {
   const sample = s[k] as Sample<SignalValues[K]> | undefined;

@@ -1,4 +1,4 @@
-import type { ElevatorSignals } from '../../signals/types.js';
+import { allGood, goodValue, type ElevatorSignals } from '../../signals/types.js';
 import type { HealthSink } from './sink.js';
 
 export interface CircuitWatchOptions {
@@ -32,14 +32,14 @@ export class CircuitWatch {
       this.safetyOpenSince = this.lockOpenSince = undefined;
       return;
     }
-    const safety = good(s.safetyCircuit);
+    const safety = goodValue(s.safetyCircuit);
     if (safety === false) this.safetyOpenSince ??= now;
     else if (safety === true && this.safetyOpenSince !== undefined) {
       if (now - this.safetyOpenSince < this.o.safetyHoldMs) this.sink.count('safetyGlitches', null);
       this.safetyOpenSince = undefined;
     }
-    const lock = good(s.doorLockCircuit);
-    const doorClosed = s.door === undefined || good(s.door) === 'closed';
+    const lock = goodValue(s.doorLockCircuit);
+    const doorClosed = s.door === undefined || goodValue(s.door) === 'closed';
     if (lock === false && moving === true && doorClosed) this.lockOpenSince ??= now;
     else if (this.lockOpenSince !== undefined && (lock === true || moving === false || !doorClosed)) {
       // Only a lock that closes again while the car still runs is a glitch; a stop ends the watch.
@@ -49,19 +49,9 @@ export class CircuitWatch {
   }
 
   private quality(s: ElevatorSignals): void {
-    let allGood = true;
-    for (const k in s) {
-      if (s[k as keyof ElevatorSignals]!.quality !== 'good') {
-        allGood = false;
-        break;
-      }
-    }
-    if (this.allGood === true && !allGood) this.sink.count('sensorDrops', null);
-    if (this.allGood === false && allGood) this.sink.tally('reconnect');
-    this.allGood = allGood;
+    const good = allGood(s);
+    if (this.allGood === true && !good) this.sink.count('sensorDrops', null);
+    if (this.allGood === false && good) this.sink.tally('reconnect');
+    this.allGood = good;
   }
-}
-
-function good<V>(sample: { value: V; quality: string } | undefined): V | undefined {
-  return sample && sample.quality === 'good' ? sample.value : undefined;
 }

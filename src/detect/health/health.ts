@@ -1,5 +1,5 @@
 import type { Thresholds } from '../../config/thresholds.js';
-import { good, type ElevatorSignals, type SignalName } from '../../signals/types.js';
+import { goodValue, type ElevatorSignals, type SignalName } from '../../signals/types.js';
 import type { Transition } from '../types.js';
 import { bandHalf, type BaselineRules, type Change, DAY_MS, type KeyState, newKeyState, nowOf, observe } from './baseline.js';
 import { type BaselineStore, type HealthMeta, MemoryBaselineStore, type WearCounters } from './baseline-store.js';
@@ -130,19 +130,19 @@ export class ElevatorHealth implements HealthSink {
     this.last = now;
     this.now = now;
     this.h += dt;
-    const inspection = good(s, 'inspection') === true;
-    const speed = good(s, 'speedMps');
-    const zone = good(s, 'doorZone');
+    const inspection = goodValue(s.inspection) === true;
+    const speed = goodValue(s.speedMps);
+    const zone = goodValue(s.doorZone);
     const standing = speed !== undefined && Math.abs(speed) < this.o.thresholds.stationaryMps;
-    const landing = standing && zone === true ? (good(s, 'floor') ?? null) : null;
-    const door = good(s, 'door');
+    const landing = standing && zone === true ? (goodValue(s.floor) ?? null) : null;
+    const door = goodValue(s.door);
     this.door.step(door, landing, now, inspection);
     const r = this.run; // one object for every sample: this runs at the poll rate
     r.speedMps = speed;
-    r.positionMm = good(s, 'positionMm');
+    r.positionMm = goodValue(s.positionMm);
     r.door = door;
     r.doorZone = zone;
-    r.levelingErrorMm = good(s, 'levelingErrorMm');
+    r.levelingErrorMm = goodValue(s.levelingErrorMm);
     r.landing = landing;
     r.inspection = inspection;
     this.stops.step(r, now);

@@ -1,19 +1,13 @@
-import type { ElevatorSignals, Sample, SignalName, SignalValues } from '../../signals/types.js';
+import { goodValue, type ElevatorSignals, type Sample, type SignalName, type SignalValues } from '../../signals/types.js';
 import type { Tri } from '../tri.js';
+
+/** Shared by the rules with the predicates below (src/signals/types.ts says why a named read). */
+export { goodValue };
 
 /**
  * Signal predicates shared by the rules. Each returns undefined when the signal it reads is
  * bad, so a rule neither raises nor clears from it.
  */
-
-/**
- * A sample's value when it reads good, undefined otherwise: `goodValue(s.door)`. A named read at
- * each call site stays monomorphic; `good(s, name)`, one keyed lookup shared by every rule and
- * every signal, was the most expensive thing a rule did.
- */
-export function goodValue<V>(sample: Sample<V> | undefined): V | undefined {
-  return sample !== undefined && sample.quality === 'good' ? sample.value : undefined;
-}
 
 export function absSpeed(s: ElevatorSignals): number | undefined {
   const v = goodValue(s.speedMps);
