@@ -102,20 +102,74 @@ export function decodeGroup(points: readonly ModbusPointDef[], results: readonly
   });
 }
 
+/** Value kinds of a register point, as a PointDecoder holds them. */
+const KIND = { bool: 0, uint16: 1, int16: 2, uint32: 3, int32: 4 } as const;
+
+/**
+ * How one point's value comes out of its block's answer, planned once: every decoder has the
+ * same fields (the board's point definitions, as the schema leaves them, have different sets of
+ * optional fields, so reading them on every poll is a megamorphic load each).
+ */
+interface PointDecoder {
+  readonly name: string;
+  /** Index of the block that holds the point; -1 none. */
+  readonly block: number;
+  /** Its first word's (or bit's) index in the block. */
+  readonly offset: number;
+  /** The bit of a register flag; -1 for a value. */
+  readonly bit: number;
+  readonly kind: number;
+  /** A 32-bit value with its low word first. */
+  readonly lowFirst: boolean;
+}
+
 /**
  * A poll group planned once, at start: its blocks and, for each point, the index of the block
- * that holds it. Decoding a poll then looks nothing up (`decodePlanned`), which matters on a path
- * run every 10 ms.
+ * that holds it and how to decode it. Decoding a poll then looks nothing up (`decodePlanned`),
+ * which matters on a path run every 10 ms.
  */
 export interface GroupPlan {
   readonly points: readonly ModbusPointDef[];
   readonly blocks: readonly ReadBlock[];
   readonly blockOf: readonly number[];
+  readonly decoders: readonly PointDecoder[];
 }
 
 export function planGroup(points: readonly ModbusPointDef[]): GroupPlan {
   const blocks = planReads(points);
-  return { points, blocks, blockOf: points.map((p) => blocks.findIndex((b) => holds(b, p))) };
+  const blockOf = points.map((p) => blocks.findIndex((b) => holds(b, p)));
+  const decoders = points.map(
+    (p, i): PointDecoder => ({
+      name: p.name,
+      block: blockOf[i]!,
+      offset: blockOf[i]! < 0 ? 0 : p.source.address - blocks[blockOf[i]!]!.address,
+      bit: p.source.bit ?? -1,
+      kind: KIND[p.source.type],
+      lowFirst: p.source.wordOrder === 'low-first',
+    }),
+  );
+  return { points, blocks, blockOf, decoders };
+}
+
+/** `decodeFrom` for a planned point: the same values, read from its decoder. */
+function decodeWith(d: PointDecoder, r: BlockResult): number | boolean | undefined {
+  const i = d.offset;
+  if (r.bits) return r.bits[i];
+  const words = r.words;
+  if (!words) return undefined;
+  const w0 = words[i];
+  if (w0 === undefined) return undefined;
+  if (d.bit >= 0) return ((w0 >> d.bit) & 1) === 1;
+  const kind = d.kind;
+  if (kind === KIND.uint16) return w0 & 0xffff;
+  if (kind === KIND.int16) return toSigned16(w0 & 0xffff);
+  if (kind === KIND.bool) return w0 !== 0;
+  const w1 = words[i + 1];
+  if (w1 === undefined) return undefined;
+  const hi = d.lowFirst ? w1 : w0;
+  const lo = d.lowFirst ? w0 : w1;
+  const u = ((hi & 0xffff) * 0x10000 + (lo & 0xffff)) >>> 0;
+  return kind === KIND.int32 ? u | 0 : u;
 }
 
 /**
@@ -123,13 +177,13 @@ export function planGroup(points: readonly ModbusPointDef[]): GroupPlan {
  * poll that failed part-way has fewer results, and the points of the blocks not read are 'bad'.
  */
 export function decodePlanned(plan: GroupPlan, results: readonly BlockResult[], at: number): RawPoint[] {
-  const { points, blockOf } = plan;
+  const decoders = plan.decoders;
   const out: RawPoint[] = [];
-  for (let i = 0; i < points.length; i++) {
-    const p = points[i]!;
-    const r = results[blockOf[i]!];
-    const v = r === undefined ? undefined : decodeFrom(p, r);
-    out.push(v === undefined ? { point: p.name, value: 0, at, quality: 'bad' } : { point: p.name, value: v, at, quality: 'good' });
+  for (let i = 0; i < decoders.length; i++) {
+    const d = decoders[i]!;
+    const r = d.block < 0 ? undefined : results[d.block];
+    const v = r === undefined ? undefined : decodeWith(d, r);
+    out.push(v === undefined ? { point: d.name, value: 0, at, quality: 'bad' } : { point: d.name, value: v, at, quality: 'good' });
   }
   return out;
 }
