@@ -93,6 +93,10 @@ export class SignalNormalizer {
   private heartbeat?: { value: number | boolean; changedAt: number };
   /** When this normalizer first took a snapshot: a signal never read good is unread since then. */
   private firstLookAt?: number;
+  /** The last position `landing` was asked about, and its landing and distance from it. */
+  private landingMm = Number.NaN;
+  private landingFloor = 0;
+  private landingErrorMm = 0;
   /** A retrofit board's position and speed come from its sensors' fusion (src/signals/fusion). */
   readonly fusion: FusedSignals | undefined;
 
@@ -186,39 +190,50 @@ export class SignalNormalizer {
     return now - i.at > this.opts.staleAfterMs ? { value: i.value, quality: 'bad', at: i.at } : i;
   }
 
+  /** A contact's sample at `now`: `read`, made a boolean sample in one step (the poll's nine contacts). */
+  private flag(i: Held, now: number, frozenSince: number | undefined): Sample<boolean> {
+    if (!i.read) return { value: false, quality: 'bad', at: this.firstLookAt! };
+    if (frozenSince !== undefined) return { value: Boolean(i.value), quality: 'bad', at: Math.min(i.at, frozenSince) };
+    return { value: Boolean(i.value), quality: now - i.at > this.opts.staleAfterMs ? 'bad' : 'good', at: i.at };
+  }
+
+  /** The nearest landing's index for a position, and the position's distance from it (mm). */
+  private landing(mm: number): void {
+    if (mm === this.landingMm) return; // a car standing: the same position poll after poll
+    this.landingMm = mm;
+    this.landingFloor = nearestFloor(this.opts.floorLevelsMm, mm);
+    this.landingErrorMm = levelingError(this.opts.floorLevelsMm, mm);
+  }
+
   snapshot(now: number): ElevatorSignals {
     const s: ElevatorSignals = {};
     this.firstLookAt ??= now;
     const frozenSince = this.heartbeatFrozen(now) ? this.heartbeat!.changedAt : undefined;
     const inputs = this.inputs;
-    const input = (held: Held | undefined): Input | undefined => this.read(held, now, frozenSince);
-    const bool = (held: Held): Sample<boolean> => {
-      const i = this.read(held, now, frozenSince)!;
-      return { value: Boolean(i.value), quality: i.quality, at: i.at };
-    };
     // Named stores, in DIRECT_BOOLEANS' order, rather than a loop over the names: a keyed store
     // into the new snapshot is megamorphic, and in the launcher's interpreter-only `run` each
     // such store takes V8's slow path; a named one follows the same shape every poll.
-    if (inputs.safetyCircuit) s.safetyCircuit = bool(inputs.safetyCircuit);
-    if (inputs.doorLockCircuit) s.doorLockCircuit = bool(inputs.doorLockCircuit);
-    if (inputs.overspeedSwitch) s.overspeedSwitch = bool(inputs.overspeedSwitch);
-    if (inputs.occupied) s.occupied = bool(inputs.occupied);
-    if (inputs.inspection) s.inspection = bool(inputs.inspection);
-    if (inputs.alarmButton) s.alarmButton = bool(inputs.alarmButton);
-    if (inputs.mainsPower) s.mainsPower = bool(inputs.mainsPower);
-    if (inputs.topFinalLimit) s.topFinalLimit = bool(inputs.topFinalLimit);
-    if (inputs.bottomFinalLimit) s.bottomFinalLimit = bool(inputs.bottomFinalLimit);
-    const cf = input(inputs.controllerFloor);
+    if (inputs.safetyCircuit) s.safetyCircuit = this.flag(inputs.safetyCircuit, now, frozenSince);
+    if (inputs.doorLockCircuit) s.doorLockCircuit = this.flag(inputs.doorLockCircuit, now, frozenSince);
+    if (inputs.overspeedSwitch) s.overspeedSwitch = this.flag(inputs.overspeedSwitch, now, frozenSince);
+    if (inputs.occupied) s.occupied = this.flag(inputs.occupied, now, frozenSince);
+    if (inputs.inspection) s.inspection = this.flag(inputs.inspection, now, frozenSince);
+    if (inputs.alarmButton) s.alarmButton = this.flag(inputs.alarmButton, now, frozenSince);
+    if (inputs.mainsPower) s.mainsPower = this.flag(inputs.mainsPower, now, frozenSince);
+    if (inputs.topFinalLimit) s.topFinalLimit = this.flag(inputs.topFinalLimit, now, frozenSince);
+    if (inputs.bottomFinalLimit) s.bottomFinalLimit = this.flag(inputs.bottomFinalLimit, now, frozenSince);
+    const cf = this.read(inputs.controllerFloor, now, frozenSince);
     if (cf) s.controllerFloor = { value: Number(cf.value), quality: cf.quality, at: cf.at };
 
-    const pos = this.fusion ? this.fusion.position(now) : input(inputs.positionMm);
+    const pos = this.fusion ? this.fusion.position(now) : this.read(inputs.positionMm, now, frozenSince);
     if (pos) {
       const mm = Number(pos.value);
+      this.landing(mm);
       s.positionMm = { value: mm, quality: pos.quality, at: pos.at };
-      s.floor = { value: nearestFloor(this.opts.floorLevelsMm, mm), quality: pos.quality, at: pos.at };
-      s.levelingErrorMm = this.fusion ? this.fusion.levelingError(now) : { value: levelingError(this.opts.floorLevelsMm, mm), quality: pos.quality, at: pos.at };
+      s.floor = { value: this.landingFloor, quality: pos.quality, at: pos.at };
+      s.levelingErrorMm = this.fusion ? this.fusion.levelingError(now) : { value: this.landingErrorMm, quality: pos.quality, at: pos.at };
     }
-    const spd = this.fusion ? this.fusion.speed(now) : input(inputs.speedMps);
+    const spd = this.fusion ? this.fusion.speed(now) : this.read(inputs.speedMps, now, frozenSince);
     const speed = spd
       ? { value: Number(spd.value), quality: spd.quality, at: spd.at }
       : pos
@@ -229,9 +244,9 @@ export class SignalNormalizer {
       s.direction = { value: directionOf(speed.value, this.opts.stationaryMps), quality: speed.quality, at: speed.at };
     }
 
-    const closed = input(inputs.doorClosed);
-    const open = input(inputs.doorOpen);
-    const operator = input(inputs.doorState);
+    const closed = this.read(inputs.doorClosed, now, frozenSince);
+    const open = this.read(inputs.doorOpen, now, frozenSince);
+    const operator = this.read(inputs.doorState, now, frozenSince);
     if (operator) {
       // A door-operator state register says which way the door moves; end contacts cannot.
       const good = operator.quality === 'good';
@@ -243,9 +258,9 @@ export class SignalNormalizer {
       s.door = { value: quality === 'good' ? this.door : 'unknown', quality, at: Math.min(closed?.at ?? now, open?.at ?? now) };
     }
 
-    const zone = input(inputs.doorZone);
-    const up = input(inputs.doorZoneUpper);
-    const low = input(inputs.doorZoneLower);
+    const zone = this.read(inputs.doorZone, now, frozenSince);
+    const up = this.read(inputs.doorZoneUpper, now, frozenSince);
+    const low = this.read(inputs.doorZoneLower, now, frozenSince);
     if (zone) s.doorZone = { value: Boolean(zone.value), quality: zone.quality, at: zone.at };
     else if (up && low) s.doorZone = { value: Boolean(up.value) && Boolean(low.value), quality: worst(up, low), at: Math.min(up.at, low.at) };
     return s;
