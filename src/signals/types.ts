@@ -56,8 +56,8 @@ export interface Snapshot {
 
 /**
  * A sample's value when it reads good, undefined otherwise: `goodValue(s.door)`. A named read at
- * each call site stays monomorphic, where `good(s, name)` is one keyed lookup shared by every
- * caller and every signal: on the poll path, prefer this one.
+ * each call site stays monomorphic, where a lookup by the signal's name in a variable is one keyed
+ * lookup shared by every caller and every signal.
  */
 export function goodValue<V>(sample: Sample<V> | undefined): V | undefined {
   return sample !== undefined && sample.quality === 'good' ? sample.value : undefined;
@@ -88,10 +88,4 @@ export function allGood(s: ElevatorSignals): boolean {
     (s.bottomFinalLimit === undefined || s.bottomFinalLimit.quality === 'good') &&
     (s.controllerFloor === undefined || s.controllerFloor.quality === 'good')
   );
-}
-
-/** Value of a signal only when present and good; undefined otherwise. */
-export function good<K extends SignalName>(s: ElevatorSignals, k: K): SignalValues[K] | undefined {
-  const sample = s[k] as Sample<SignalValues[K]> | undefined;
-  return sample && sample.quality === 'good' ? sample.value : undefined;
 }
