@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultThresholds } from '../../src/config/thresholds.js';
 import { DetectionEngine } from '../../src/detect/engine.js';
-import { buildRules } from '../../src/detect/rules/index.js';
+import { buildRules, type RuleContext } from '../../src/detect/rules/index.js';
 import type { DetectedEvent, EventType, Rule } from '../../src/detect/types.js';
 import type { SignalName } from '../../src/signals/types.js';
 import { noisyTrace, type TraceStep } from './noisy-trace.js';
@@ -16,15 +16,18 @@ function everyStep(rule: Rule): Rule {
   return Object.create(rule, { reads: { value: undefined } }) as Rule;
 }
 
-/** The events of one type on a full board, with that rule's fields overridden (a rule misstating what it watches). */
-function eventsOf(type: EventType, trace: readonly TraceStep[], override?: PropertyDescriptorMap): DetectedEvent[] {
+/**
+ * The events of one type on a full board, with that rule's fields overridden (a rule misstating
+ * what it watches), or the rules built from an altered context (`context`).
+ */
+function eventsOf(type: EventType, trace: readonly TraceStep[], override?: PropertyDescriptorMap, context?: Partial<RuleContext>): DetectedEvent[] {
   const engine = new DetectionEngine({
     elevatorId: 'Q',
     thresholds: defaultThresholds,
     ratedSpeedMps: RATED_MPS,
     floorLevelsMm: FLOORS_MM,
     available: new Set(ALL_SIGNALS),
-    rules: (ctx) => buildRules(ctx).map((r) => (override && r.type === type ? (Object.create(r, override) as Rule) : r)),
+    rules: (ctx) => buildRules({ ...ctx, ...context }).map((r) => (override && r.type === type ? (Object.create(r, override) as Rule) : r)),
   });
   return trace.flatMap(({ t, signals }) => engine.step(signals, t).filter((x) => x.type === type));
 }
@@ -108,19 +111,9 @@ describe('engine: skipping quiet rules', () => {
   it('the comparison sees a difference when floor-position-lost does not catch up on the polls it slept through', () => {
     // Told nothing of when the position was last read, its jump detector measures a jump's reach
     // from the step before it slept: after a standstill, a car could have gone anywhere.
-    const forgetful = (seed: number) => {
-      const engine = new DetectionEngine({
-        elevatorId: 'Q',
-        thresholds: defaultThresholds,
-        ratedSpeedMps: RATED_MPS,
-        floorLevelsMm: FLOORS_MM,
-        available: new Set(ALL_SIGNALS),
-        rules: (ctx) => buildRules({ ...ctx, previousRead: () => Number.POSITIVE_INFINITY }),
-      });
-      return noisyTrace({ seed, steps: 6_000 }).flatMap(({ t, signals }) => engine.step(signals, t).filter((x) => x.type === 'floor-position-lost'));
-    };
     const trace = noisyTrace({ seed: 1, steps: 6_000 });
-    expect(forgetful(1)).not.toEqual(eventsOf('floor-position-lost', trace));
+    const forgetful = eventsOf('floor-position-lost', trace, undefined, { previousRead: () => Number.POSITIVE_INFINITY });
+    expect(forgetful).not.toEqual(eventsOf('floor-position-lost', trace));
   });
 
   it('the comparison sees a difference when a rule misstates what it reads', () => {
