@@ -68,30 +68,7 @@ export function decodePoint(p: ModbusPointDef, results: readonly BlockResult[]):
 
 /** Decodes one point from the result of a block that holds it; undefined when the answer was short. */
 function decodeFrom(p: ModbusPointDef, r: BlockResult): number | boolean | undefined {
-  const s = p.source;
-  const i = s.address - r.block.address;
-  if (r.bits) return r.bits[i];
-  const words = r.words;
-  if (!words) return undefined;
-  const w0 = words[i];
-  if (w0 === undefined) return undefined;
-  if (s.bit !== undefined) return ((w0 >> s.bit) & 1) === 1;
-  switch (s.type) {
-    case 'bool':
-      return w0 !== 0;
-    case 'uint16':
-      return w0 & 0xffff;
-    case 'int16':
-      return toSigned16(w0 & 0xffff);
-    case 'uint32':
-    case 'int32': {
-      const w1 = words[i + 1];
-      if (w1 === undefined) return undefined;
-      const [hi, lo] = s.wordOrder === 'high-first' ? [w0, w1] : [w1, w0];
-      const u = ((hi & 0xffff) * 0x10000 + (lo & 0xffff)) >>> 0;
-      return s.type === 'int32' ? u | 0 : u;
-    }
-  }
+  return decodeWith(decoderOf(p, -1, r.block.address), r);
 }
 
 /** Points of a group from block results; a point that could not be read is 'bad'. */
@@ -138,20 +115,17 @@ export interface GroupPlan {
 export function planGroup(points: readonly ModbusPointDef[]): GroupPlan {
   const blocks = planReads(points);
   const blockOf = points.map((p) => blocks.findIndex((b) => holds(b, p)));
-  const decoders = points.map(
-    (p, i): PointDecoder => ({
-      name: p.name,
-      block: blockOf[i]!,
-      offset: blockOf[i]! < 0 ? 0 : p.source.address - blocks[blockOf[i]!]!.address,
-      bit: p.source.bit ?? -1,
-      kind: KIND[p.source.type],
-      lowFirst: p.source.wordOrder === 'low-first',
-    }),
-  );
+  const decoders = points.map((p, i) => decoderOf(p, blockOf[i]!, blockOf[i]! < 0 ? p.source.address : blocks[blockOf[i]!]!.address));
   return { points, blocks, blockOf, decoders };
 }
 
-/** `decodeFrom` for a planned point: the same values, read from its decoder. */
+/** The decoder of point `p` in the block at index `block` (-1: none) that starts at `blockAddress`. */
+function decoderOf(p: ModbusPointDef, block: number, blockAddress: number): PointDecoder {
+  const s = p.source;
+  return { name: p.name, block, offset: s.address - blockAddress, bit: s.bit ?? -1, kind: KIND[s.type], lowFirst: s.wordOrder === 'low-first' };
+}
+
+/** One point's value from the answer to its block; undefined when the answer was short. */
 function decodeWith(d: PointDecoder, r: BlockResult): number | boolean | undefined {
   const i = d.offset;
   if (r.bits) return r.bits[i];
