@@ -129,6 +129,14 @@ export class DetectionEngine {
     return this.rules.map(({ rule, missing, armed, fused }) => ({ type: rule.type, armed, missing: [...missing], ...(fused.length > 0 ? { fused: [...fused] } : {}) }));
   }
 
+  /**
+   * A bit per signal (SignalTimes.mask) whose value or quality, or presence, the last step found
+   * different from the step before; 0 when the sample read exactly as the one before.
+   */
+  get changedSignals(): number {
+    return this.times.changed;
+  }
+
   /** One sample at sample time `now`: the events it makes, in catalogue order (empty: a shared frozen array). */
   step(signals: ElevatorSignals, now: number): DetectedEvent[] {
     this.blackbox.record(signals, now);

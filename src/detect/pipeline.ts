@@ -41,6 +41,10 @@ export class Detection {
   readonly health: ElevatorHealth | undefined;
   samples = 0;
   private last: ElevatorSignals = {};
+  /** The sample `after` last observed (by `samples`' count); -1 before any. */
+  private observed = -1;
+  /** This step's snapshot reads as the one `after` last observed, every value and quality: set by `rules`. */
+  private same = false;
   private readonly onRuleError: ElevatorFacts['onRuleError'];
 
   /** `fused`: the available signals a retrofit board's fusion computes (rules apply their own margins on them). */
@@ -88,24 +92,35 @@ export class Detection {
    */
   rules(signals: ElevatorSignals, now: number): DetectedEvent[] {
     this.last = signals;
+    const events = this.engine.step(signals, now);
+    // The engine compared this snapshot with the one it stepped before, which is the one `after`
+    // last observed when every step had its `after`.
+    this.same = this.observed === this.samples && this.engine.changedSignals === 0;
     this.samples++;
-    return this.engine.step(signals, now);
+    return events;
   }
 
-  /** The rest of the step `rules` began: the statistics (counting its `events`), then the health indicators' warnings. */
+  /**
+   * The rest of the step `rules` began, on the same `signals`: the statistics (counting its
+   * `events`), then the health indicators' warnings. A parked car's snapshots, unchanged from
+   * one poll to the next, only count their time in either.
+   */
   after(signals: ElevatorSignals, now: number, events: readonly DetectedEvent[]): DetectedEvent[] {
-    this.stats.observe(signals, now);
+    const same = this.same && this.observed === this.samples - 1;
+    this.same = false;
+    this.observed = this.samples;
+    this.stats.observe(signals, now, same);
     for (const e of events) this.stats.countEvent(e);
-    const warnings = this.observeHealth(signals, now);
+    const warnings = this.observeHealth(signals, now, same);
     // Not counted in the statistics' faults: a warning is no fault (the day's indicator summary lists them).
     return warnings.length === 0 ? NO_WARNINGS : warnings.map((w) => ({ ...w, elevatorId: this.engine.elevatorId }));
   }
 
   /** The indicators, never at the cost of the rules' events: an exception is reported like a rule's and the sample goes on. */
-  private observeHealth(signals: ElevatorSignals, now: number): Transition[] {
+  private observeHealth(signals: ElevatorSignals, now: number, same: boolean): Transition[] {
     if (!this.health) return [];
     try {
-      return this.health.observe(signals, now);
+      return this.health.observe(signals, now, same);
     } catch (error) {
       this.onRuleError?.('early-warning', error);
       return [];

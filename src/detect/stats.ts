@@ -72,8 +72,18 @@ export class StatsCollector {
   /**
    * One snapshot at sample time `now`. Runs at the poll rate: nothing is allocated here — the
    * last state is updated in place and the two windows are written one after the other.
+   *
+   * `same`: every signal of `s` has the value and quality (or absence) it had in the previous
+   * snapshot observed. Unless a trip's hold is under way (time alone would complete it), such a
+   * snapshot changes nothing but the time counted: only that is done.
    */
-  observe(s: ElevatorSignals, now: number): void {
+  observe(s: ElevatorSignals, now: number, same = false): void {
+    const last = this.last;
+    if (same && last !== undefined && this.trip.wakeAt === Number.POSITIVE_INFINITY) {
+      this.attribute(now);
+      last.now = now;
+      return;
+    }
     this.attribute(now);
     const { hour, day } = this.windows;
     hour.fromMono ??= now;
@@ -92,7 +102,6 @@ export class StatsCollector {
     }
     if (edge?.edge === 'cleared') this.stop(s);
     const positionMm = goodValue(s.positionMm);
-    const last = this.last;
     if (last?.positionMm !== undefined && positionMm !== undefined && (last.moving || moving)) {
       const mm = Math.abs(positionMm - last.positionMm);
       hour.travelMm += mm;

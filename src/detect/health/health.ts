@@ -124,12 +124,36 @@ export class ElevatorHealth implements HealthSink {
     return this.h;
   }
 
-  /** One sample at sample time `now`: the early warnings it raised or cleared. */
-  observe(s: ElevatorSignals, now: number): Transition[] {
+  /**
+   * One sample at sample time `now`: the early warnings it raised or cleared.
+   *
+   * `same`: every signal of `s` has the value and quality (or absence) it had in the previous
+   * sample observed. The watchers then have nothing to see unless time alone moves one on (a
+   * running car's times, a stop's levelling settling): a parked car's samples count only their
+   * time. The door and circuit watchers act on changes only, and the stop watch says when it
+   * rests (StopWatch.resting).
+   */
+  observe(s: ElevatorSignals, now: number, same = false): Transition[] {
     const dt = this.last === undefined || now <= this.last ? 0 : Math.min(now - this.last, MAX_GAP_MS);
     this.last = now;
     this.now = now;
     this.h += dt;
+    if (same && this.stops.resting) this.stops.skip(now);
+    else this.watch(s, now);
+    // Observed hours are handed on a minute at a time: the blocks they fill last six hours.
+    this.hoursPending += dt;
+    if (this.hoursPending >= 60_000) {
+      this.expose('hours', this.hoursPending / 3_600_000);
+      this.hoursPending = 0;
+    }
+    if (this.pending.length === 0) return NONE;
+    const out = this.pending;
+    this.pending = [];
+    return out;
+  }
+
+  /** The watchers, on one sample. */
+  private watch(s: ElevatorSignals, now: number): void {
     const inspection = goodValue(s.inspection) === true;
     const speed = goodValue(s.speedMps);
     const zone = goodValue(s.doorZone);
@@ -147,16 +171,6 @@ export class ElevatorHealth implements HealthSink {
     r.inspection = inspection;
     this.stops.step(r, now);
     this.circuits.step(s, now, speed === undefined ? undefined : !standing, inspection);
-    // Observed hours are handed on a minute at a time: the blocks they fill last six hours.
-    this.hoursPending += dt;
-    if (this.hoursPending >= 60_000) {
-      this.expose('hours', this.hoursPending / 3_600_000);
-      this.hoursPending = 0;
-    }
-    if (this.pending.length === 0) return NONE;
-    const out = this.pending;
-    this.pending = [];
-    return out;
   }
 
   level(id: IndicatorId, place: KeyPlace, value: number): void {

@@ -58,6 +58,8 @@ export class StopWatch {
   private relevels = 0;
   private stopped = false;
   private last: number | undefined;
+  /** The last step left nothing waiting on time: a later step on the same sample changes nothing (`resting`). */
+  private rest = false;
 
   constructor(
     private readonly sink: HealthSink,
@@ -69,18 +71,38 @@ export class StopWatch {
   step(r: RunSample, now: number): void {
     const dt = this.last === undefined ? 0 : now - this.last;
     this.last = now;
+    this.rest = true;
     if (r.speedMps === undefined) return;
     const speed = Math.abs(r.speedMps);
     const moving = speed >= this.o.stationaryMps;
     if (moving) this.sink.tally('runningMs', dt);
     if (r.inspection) {
       this.trip = this.pendingLevel = undefined; // inspection runs are the technician's, not the drive's
+      this.rest = !moving;
       return;
     }
+    // Standing is at rest unless a stop's levelling waits out its settling time; a trip that just
+    // ended is not yet (its stop begins on the next step).
+    const ended = this.trip !== undefined && !moving;
     if (this.trip) this.running(this.trip, r, speed, moving, now, dt);
     else if (moving) this.startOrRelevel(r, now);
     else this.standing(r, now);
     this.lastMoving = moving ? { at: now, speed } : undefined;
+    this.rest = !moving && !ended && this.pendingLevel?.since === undefined;
+  }
+
+  /**
+   * The last step left nothing that time alone moves on: the car stands (or its speed is unread)
+   * and no stop's levelling is settling. Another step on a sample with the same values at a later
+   * time would then change nothing but the time of the last step: `skip` does only that.
+   */
+  get resting(): boolean {
+    return this.rest;
+  }
+
+  /** A step on a sample that reads as the last one did, while `resting`. */
+  skip(now: number): void {
+    this.last = now;
   }
 
   private startOrRelevel(r: RunSample, now: number): void {
