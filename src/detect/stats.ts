@@ -78,13 +78,12 @@ export class StatsCollector {
    * snapshot changes nothing but the time counted: only that is done.
    */
   observe(s: ElevatorSignals, now: number, same = false): void {
+    this.attribute(now);
     const last = this.last;
     if (same && last !== undefined && this.trip.wakeAt === Number.POSITIVE_INFINITY) {
-      this.attribute(now);
       last.now = now;
       return;
     }
-    this.attribute(now);
     const { hour, day } = this.windows;
     hour.fromMono ??= now;
     day.fromMono ??= now;
