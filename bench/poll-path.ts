@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodePlanned, planGroup } from '../drivers/modbus/plan.js';
@@ -18,6 +19,11 @@ const SPACED = Number(process.env.ELEVGW_BENCH_POLL_PATH_SPACED ?? 150);
 const SPACE_MS = 100;
 /** Polls in one cycle of the running car's answers. */
 const CYCLE = 240;
+/**
+ * Rounds of the caches' measurement (`cachesChild`); 0 leaves it out. Each round times one poll
+ * after each condition below, the idle car on the launcher's flags only.
+ */
+const CACHE_ROUNDS = Number(process.env.ELEVGW_BENCH_POLL_PATH_CACHE_ROUNDS ?? 60);
 
 /** What one child measured, µs per poll over the second half of its polls (the first warms up). */
 interface PathFigures {
@@ -51,12 +57,20 @@ function answer(i: number, moving: boolean): number[] {
   return regs;
 }
 
+/** A poll's parts, ms. */
+interface Parts {
+  decode: number;
+  update: number;
+  step: number;
+}
+
 /**
  * In the child: one elevator's poll path as `elevgw run` takes it, from the answer's words to the
  * end of the detection step — the plan's decoding, the normalizer, the rules, the statistics and
- * the health indicators, the black box's rows — on sim-modbus, the board `peer` polls, warm.
+ * the health indicators, the black box's rows — on sim-modbus, the board `peer` polls. `poll`
+ * runs the next poll, adds its parts to `t` and returns its ms.
  */
-async function measure(moving: boolean): Promise<PathFigures> {
+function pollPath(moving: boolean): { poll: (t?: Parts) => number; events: () => number } {
   const board = loadBoardFile(join(BUILTIN_BOARDS_DIR, 'sim-modbus.yaml'), 'modbus-tcp', 'modbus-rtu', 'modbus');
   const plan = planGroup(board.points);
   const blackbox = new BlackboxJson();
@@ -71,8 +85,7 @@ async function measure(moving: boolean): Promise<PathFigures> {
   const answers = Array.from({ length: CYCLE }, (_, i) => answer(i, moving));
   let now = 1000;
   let i = 0;
-  /** One poll, its parts' ms added to `t`. */
-  const poll = (t: { decode: number; update: number; step: number }) => {
+  const poll = (t?: Parts) => {
     now += 100;
     const words = answers[i % answers.length]!.slice();
     words[REG.heartbeat] = i & 0xffff;
@@ -84,30 +97,40 @@ async function measure(moving: boolean): Promise<PathFigures> {
     const c = performance.now();
     pipeline.stepEmitting(now, emit);
     const d = performance.now();
-    t.decode += b - a;
-    t.update += c - b;
-    t.step += d - c;
+    if (t) {
+      t.decode += b - a;
+      t.update += c - b;
+      t.step += d - c;
+    }
+    return d - a;
   };
+  return { poll, events: () => events };
+}
+
+/** In the child: the path warm (a loop), then polls 100 ms apart (see benchPollPath). */
+async function measure(moving: boolean): Promise<PathFigures> {
+  const path = pollPath(moving);
+  const poll = (t: Parts) => path.poll(t);
   const ignored = { decode: 0, update: 0, step: 0 };
   const t = { decode: 0, update: 0, step: 0 };
   for (let k = 0; k < POLLS; k++) poll(k < POLLS / 2 ? ignored : t);
   const per = (ms: number) => (ms * 1000) / (POLLS / 2);
   // Then as `elevgw run` polls: a sleep of the period before each poll, in which the machine
   // runs other things and the caches forget elevgw's code and data.
-  const spaced: { decode: number; update: number; step: number }[] = [];
+  const spaced: Parts[] = [];
   for (let k = 0; k < SPACED; k++) {
     await new Promise((resolve) => setTimeout(resolve, SPACE_MS));
     const one = { decode: 0, update: 0, step: 0 };
     poll(one);
     spaced.push(one);
   }
-  const us = (f: (x: { decode: number; update: number; step: number }) => number) => median(spaced.map(f)) * 1000;
-  const all = (x: { decode: number; update: number; step: number }) => x.decode + x.update + x.step;
+  const us = (f: (x: Parts) => number) => median(spaced.map(f)) * 1000;
+  const all = (x: Parts) => x.decode + x.update + x.step;
   return {
     decode: per(t.decode),
     update: per(t.update),
     step: per(t.step),
-    events,
+    events: path.events(),
     spaced: {
       decode: us((x) => x.decode),
       update: us((x) => x.update),
@@ -116,6 +139,79 @@ async function measure(moving: boolean): Promise<PathFigures> {
       mean: (spaced.reduce((sum, x) => sum + all(x), 0) * 1000) / Math.max(1, spaced.length),
     },
   };
+}
+
+/** This machine's data caches, bytes by level (sysfs); the largest per level, empty where sysfs does not say. */
+function cacheSizes(): Map<number, number> {
+  const sizes = new Map<number, number>();
+  const dir = '/sys/devices/system/cpu/cpu0/cache';
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(dir).filter((e) => e.startsWith('index'));
+  } catch {
+    return sizes;
+  }
+  for (const e of entries) {
+    const read = (f: string) => readFileSync(join(dir, e, f), 'utf8').trim();
+    if (read('type') === 'Instruction') continue;
+    const m = /^(\d+)([KMG]?)$/.exec(read('size'));
+    if (!m) continue;
+    const bytes = Number(m[1]) * ({ '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 } as const)[m[2] as '' | 'K' | 'M' | 'G'];
+    const level = Number(read('level'));
+    sizes.set(level, Math.max(sizes.get(level) ?? 0, bytes));
+  }
+  return sizes;
+}
+
+/**
+ * What takes the poll path's code and data out of the processor's caches between two polls, one
+ * condition at a time: the poll before is warm; then the caches are filled with other data
+ * (twice the size of the second level, then of the last), or the process spins on the clock for
+ * a while touching nothing, or sleeps as `run` does. If the path is cold only once the last level
+ * is filled, and also after spinning, other work on the machine took it away, not this process.
+ */
+function conditions(): { label: string; between: () => Promise<void> | void }[] {
+  const sizes = cacheSizes();
+  const levels = [...sizes.keys()].sort((a, b) => a - b);
+  const last = levels.at(-1);
+  const junk = Buffer.alloc(2 * Math.max(...sizes.values(), 32 * 1024 ** 2));
+  let fill = 0;
+  // In 4 KiB pieces: memset writes a large fill around the caches (non-temporal stores), which would empty none.
+  const touch = (bytes: number) => () => {
+    const v = ++fill & 0xff;
+    for (let at = 0; at < bytes; at += 4096) junk.fill(v, at, at + 4096);
+  };
+  const spin = (ms: number) => () => {
+    const end = performance.now() + ms;
+    while (performance.now() < end);
+  };
+  const mib = (b: number) => `${round(b / 1024 ** 2, 1)} MiB`;
+  const out: { label: string; between: () => Promise<void> | void }[] = [{ label: 'right after a poll', between: () => undefined }];
+  for (const level of levels.filter((l) => l >= 2)) {
+    const bytes = 2 * sizes.get(level)!;
+    out.push({ label: `after writing ${mib(bytes)}, twice the L${level} cache${level === last ? ' (the last level)' : ''}`, between: touch(bytes) });
+  }
+  if (last === undefined) out.push({ label: `after writing ${mib(junk.length)} (cache sizes unknown)`, between: touch(junk.length) });
+  for (const ms of [1, 10, 100]) out.push({ label: `after spinning ${ms} ms, touching nothing`, between: spin(ms) });
+  out.push({ label: `after sleeping ${SPACE_MS} ms`, between: () => new Promise((resolve) => setTimeout(resolve, SPACE_MS)) });
+  return out;
+}
+
+/** In the child: the idle car's path, warm, then one poll after each of `conditions()`, CACHE_ROUNDS times; µs medians by condition. */
+async function cachesChild(): Promise<Record<string, number>> {
+  const path = pollPath(false);
+  for (let k = 0; k < POLLS / 4; k++) path.poll();
+  const list = conditions();
+  const times = list.map(() => [] as number[]);
+  for (let r = 0; r < CACHE_ROUNDS; r++) {
+    for (let c = 0; c < list.length; c++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      path.poll();
+      await list[c]!.between();
+      times[c]!.push(path.poll() * 1000);
+    }
+  }
+  return Object.fromEntries(list.map((c, i) => [c.label, median(times[i]!)]));
 }
 
 /** The runtimes measured: this Node with V8's defaults, and the gateway's Node with the launcher's flags for `run`. */
@@ -159,9 +255,23 @@ export async function benchPollPath(): Promise<Record<string, number | string>> 
       }
     }
   }
+  if (CACHE_ROUNDS > 0) {
+    const rt = runtimes().at(-1)!;
+    const runs: Record<string, number>[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      const child = spawnSync(rt.node, [...rt.flags, self, 'caches'], { encoding: 'utf8' });
+      if (child.status !== 0) throw new Error(`poll-path child failed (${child.status}): ${child.stderr}`);
+      runs.push(JSON.parse(child.stdout) as Record<string, number>);
+    }
+    for (const label of Object.keys(runs[0]!)) {
+      const v = runs.map((x) => x[label]!);
+      out[`poll path, car idle, ${rt.label}, one poll ${label}: µs (median; range)`] = `${round(median(v), 1)}; ${round(Math.min(...v), 1)}–${round(Math.max(...v), 1)}`;
+    }
+  }
   return out;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  process.stdout.write(JSON.stringify(await measure(process.argv[2] === 'moving')));
+  const mode = process.argv[2];
+  process.stdout.write(JSON.stringify(mode === 'caches' ? await cachesChild() : await measure(mode === 'moving')));
 }
