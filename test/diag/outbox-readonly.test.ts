@@ -120,7 +120,7 @@ describe('diag outbox is read-only', () => {
       const seen: number[] = [];
       for (let i = 0; i < 3; i++) {
         const r = await diagOutbox(config);
-        expect(r.json.live).toBe(true);
+        expect(r.json.live, JSON.stringify(r.json)).toBe(true);
         seen.push(r.json.pending!);
       }
       for (const p of seen) expect(p % 10, `pending ${p}: a batch read half-written`).toBe(0);
