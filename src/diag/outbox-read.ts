@@ -115,11 +115,25 @@ function fingerprint(path: string): string {
   return `${db.size}:${db.mtimeNs}:${wal}`;
 }
 
-const COPY_ATTEMPTS = 5;
+/**
+ * How long `diag outbox` keeps trying, by default, for a copy no checkpoint ran through. A gateway checkpoints
+ * after about 1 MiB of commits: every half minute or so on a normal day, but back to back while
+ * it drains a backlog onto a slow card, when each checkpoint also waits for two fsyncs. A copy
+ * then races one time after time; waiting a little between attempts lets a checkpoint finish.
+ */
+const COPY_BUDGET_MS = 3000;
+const COPY_MIN_ATTEMPTS = 5;
+const COPY_WAIT_MS = { first: 5, max: 200 };
 
-/** Copies the database and its WAL into `dir`; false when every attempt raced a checkpoint. */
-function copyConsistent(path: string, copy: string): boolean {
-  for (let attempt = 0; attempt < COPY_ATTEMPTS; attempt++) {
+/** Blocks the thread for `ms` (a CLI reading a file, nothing else to do meanwhile). */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Copies the database and its WAL into `dir`; false when every attempt within the budget raced a checkpoint. */
+function copyConsistent(path: string, copy: string, budgetMs: number): boolean {
+  const deadline = Date.now() + budgetMs;
+  for (let attempt = 1, wait = COPY_WAIT_MS.first; ; attempt++, wait = Math.min(2 * wait, COPY_WAIT_MS.max)) {
     const before = fingerprint(path);
     copyFileSync(path, copy);
     rmSync(`${copy}-wal`, { force: true });
@@ -129,11 +143,18 @@ function copyConsistent(path: string, copy: string): boolean {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     }
     if (fingerprint(path) === before) return true;
+    if (attempt >= COPY_MIN_ATTEMPTS && Date.now() + wait > deadline) return false;
+    // Randomized, so that a copy does not keep meeting a writer's regular rhythm.
+    pause(wait / 2 + Math.random() * wait);
   }
-  return false;
 }
 
-export function readOutbox(path: string): OutboxReading {
+/**
+ * `copyBudgetMs`: how long to keep trying for a consistent copy (COPY_BUDGET_MS); a caller that
+ * must not stall for long (`diag live`'s outbox line, every few seconds) gives less, and reads
+ * 'unreadable' for that turn when the budget runs out.
+ */
+export function readOutbox(path: string, copyBudgetMs = COPY_BUDGET_MS): OutboxReading {
   try {
     statSync(path);
   } catch (e) {
@@ -144,7 +165,9 @@ export function readOutbox(path: string): OutboxReading {
   const dir = mkdtempSync(join(tmpdir(), 'elevgw-diag-outbox-'));
   try {
     const copy = join(dir, 'outbox.db');
-    if (!copyConsistent(path, copy)) return { ok: false, path, problem: 'unreadable', detail: `it was checkpointed during each of ${COPY_ATTEMPTS} copies; try again` };
+    if (!copyConsistent(path, copy, copyBudgetMs)) {
+      return { ok: false, path, problem: 'unreadable', detail: `it was checkpointed during every copy for ${copyBudgetMs / 1000} s; try again` };
+    }
     return readFrom(copy, path, live);
   } catch (e) {
     return { ok: false, path, problem: 'unreadable', detail: errorMessage(e) };

@@ -20,6 +20,8 @@ export interface BusReadOptions {
 
 /** The outbox is copied to be read (src/diag/outbox-read.ts): not on every frame. */
 const OUTBOX_EVERY_MS = 5000;
+/** A copy that keeps racing the gateway's checkpoints (a backlog draining) gives up after this, not the CLI's 3 s: the frames must keep coming; the line reads unknown for that turn. */
+const OUTBOX_COPY_BUDGET_MS = 200;
 
 function readings(s: ElevatorSignals): Record<string, Reading> {
   const out: Record<string, Reading> = {};
@@ -28,7 +30,7 @@ function readings(s: ElevatorSignals): Record<string, Reading> {
 }
 
 function outboxLine(path: string, wallNow: number): LiveFrame['outbox'] {
-  const r = readOutbox(path);
+  const r = readOutbox(path, OUTBOX_COPY_BUDGET_MS);
   if (!r.ok) return r.problem === 'missing' ? 'missing' : null;
   const oldest = r.stats.oldestPendingCreatedAt;
   return { pending: r.stats.pending, oldestPendingAgeS: oldest === null ? null : Math.round((wallNow - oldest) / 1000) };
