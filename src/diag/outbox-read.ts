@@ -116,10 +116,11 @@ function fingerprint(path: string): string {
 }
 
 /**
- * How long `diag outbox` keeps trying, by default, for a copy no checkpoint ran through. A gateway checkpoints
- * after about 1 MiB of commits: every half minute or so on a normal day, but back to back while
- * it drains a backlog onto a slow card, when each checkpoint also waits for two fsyncs. A copy
- * then races one time after time; waiting a little between attempts lets a checkpoint finish.
+ * How long `diag outbox` keeps trying, by default, for a copy no checkpoint ran through. A
+ * gateway checkpoints after about 1 MiB of commits: now and then on a normal day, but back to
+ * back while it drains a backlog onto a slow card, when each checkpoint also waits for two
+ * fsyncs. A copy then races one time after time; waiting a little between attempts lets a
+ * checkpoint finish.
  */
 const COPY_BUDGET_MS = 3000;
 const COPY_MIN_ATTEMPTS = 5;
