@@ -2,6 +2,7 @@ import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { systemTimers } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
 import { SCHEMA_VERSION } from '../outbox/sqlite-schema.js';
 import type { OutboxStats, RecordKind } from '../outbox/types.js';
@@ -133,7 +134,8 @@ function pause(ms: number): void {
 
 /** Copies the database and its WAL into `dir`; false when every attempt within the budget raced a checkpoint. */
 function copyConsistent(path: string, copy: string, budgetMs: number): boolean {
-  const deadline = Date.now() + budgetMs;
+  // Monotonic: a Pi without RTC whose clock NTP sets back must not stretch the budget.
+  const deadline = systemTimers.now() + budgetMs;
   for (let attempt = 1, wait = COPY_WAIT_MS.first; ; attempt++, wait = Math.min(2 * wait, COPY_WAIT_MS.max)) {
     const before = fingerprint(path);
     copyFileSync(path, copy);
@@ -144,7 +146,7 @@ function copyConsistent(path: string, copy: string, budgetMs: number): boolean {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     }
     if (fingerprint(path) === before) return true;
-    if (attempt >= COPY_MIN_ATTEMPTS && Date.now() + wait > deadline) return false;
+    if (attempt >= COPY_MIN_ATTEMPTS && systemTimers.now() + wait > deadline) return false;
     // Randomized, so that a copy does not keep meeting a writer's regular rhythm.
     pause(wait / 2 + Math.random() * wait);
   }
