@@ -10,8 +10,9 @@
 # ELEVGW_RUN_V8_FLAGS  replaces the V8 flags given to `elevgw run` (below); empty: none.
 #
 # `elevgw run`, and only it (it stays up for years; the other commands are short and some, like
-# replay, want speed), gets V8 flags that keep its memory small (issue 15, measured with
-# `npm run bench -- memory`, docs/release.md "The launcher"):
+# replay, want speed), gets V8 flags that keep its memory small and its garbage collections off an
+# event's way (issue 15, measured with `npm run bench -- memory` and `peer`, docs/release.md
+# "The launcher"):
 #   --max-semi-space-size=1  the young generation is two semi-spaces that V8 grows to 16 MiB each
 #                            for allocation-heavy servers; the gateway's young objects (a poll's
 #                            values, a payload) die within one cycle, so 1 MiB only makes
@@ -24,9 +25,14 @@
 #                            path is short and spends its time in SQLite, sockets, builtins.
 #   --no-expose-wasm         what --jitless turns off anyway, said so Node does not warn at every
 #                            start; nothing `run` loads uses WebAssembly.
+#   --expose-gc              lets `run` have the young generation collected between polls once it
+#                            is half full (src/runtime/rest-gc.ts), instead of by whichever
+#                            allocation finds it full, most often an event's: in
+#                            `npm run bench -- peer`, 0 of 205 events had a GC pause on their way
+#                            against 7 of 204 without it, for ~3 % more CPU at 100 ms polls.
 # Fast polls (10 ms) or a building's group are better served by V8's baseline compiler:
-# "--max-semi-space-size=1 --no-opt --no-maglev --no-expose-wasm", -22 % CPU per poll at 10 ms
-# polls, the same at 100 ms, +3 MiB of RSS at 10 ms polls (Node 22; docs/release.md, "Memory of
+# "--max-semi-space-size=1 --no-opt --no-maglev --no-expose-wasm --expose-gc", -22 % CPU per poll
+# at 10 ms polls, the same at 100 ms, +3 MiB of RSS at 10 ms polls (Node 22; docs/release.md, "Memory of
 # `elevgw run`"): not worth it for one elevator at 100 ms, the pilot's case.
 # The old generation keeps Node's own limit: Node sizes it from the memory it can have (physical
 # memory, or the cgroup limit when systemd sets MemoryMax=; Node >= 20 reads it), so a 512 MB Pi
@@ -73,7 +79,7 @@ fi
 node_flags=--use-openssl-ca
 v8_flags=
 if [ "${1:-}" = run ]; then
-  v8_flags=${ELEVGW_RUN_V8_FLAGS-"--max-semi-space-size=1 --lite-mode --no-expose-wasm"}
+  v8_flags=${ELEVGW_RUN_V8_FLAGS-"--max-semi-space-size=1 --lite-mode --no-expose-wasm --expose-gc"}
 fi
 
 # Word splitting of ELEVGW_NODE_EXEC and of the flags is wanted; globbing is not.

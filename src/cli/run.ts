@@ -8,11 +8,23 @@ export function registerRun(program: Command): void {
     .requiredOption('-c, --config <file>', 'site config (YAML)')
     .option('--log-level <level>', 'pino level', process.env.ELEVGW_LOG_LEVEL ?? 'info')
     .action(async (opts: { config: string; logLevel: string }) => {
-      const [{ loadConfig }, { createLogger }, { Gateway }] = await Promise.all([import('../config/load.js'), import('../core/log.js'), import('../runtime/gateway.js')]);
+      const [{ loadConfig }, { createLogger }, { Gateway }, { systemTimers }, { exposedMinorGc, startRestGc }] = await Promise.all([
+        import('../config/load.js'),
+        import('../core/log.js'),
+        import('../runtime/gateway.js'),
+        import('../core/clock.js'),
+        import('../runtime/rest-gc.js'),
+      ]);
       const config = loadConfig(opts.config);
       const logger = createLogger({ level: opts.logLevel });
       const gw = new Gateway({ config, logger });
-      onShutdown(() => gw.stop());
+      // The release's launcher runs `run` with --expose-gc: young-generation collections then
+      // happen between polls instead of on an event's way (src/runtime/rest-gc.ts).
+      const rest = startRestGc({ timers: systemTimers, collect: exposedMinorGc() });
+      onShutdown(async () => {
+        rest.stop();
+        await gw.stop();
+      });
       await gw.start();
     });
 }

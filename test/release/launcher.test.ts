@@ -101,6 +101,7 @@ describe('bin/elevgw', () => {
       'arg[--max-semi-space-size=1]',
       'arg[--lite-mode]',
       'arg[--no-expose-wasm]',
+      'arg[--expose-gc]',
       main,
       'arg[run]',
       'arg[--config]',
