@@ -32,8 +32,8 @@
 #                            against 7 of 204 without it, for ~3 % more CPU at 100 ms polls.
 # Fast polls (10 ms) or a building's group are better served by V8's baseline compiler:
 # "--max-semi-space-size=1 --no-opt --no-maglev --no-expose-wasm --expose-gc", -22 % CPU per poll
-# at 10 ms polls, the same at 100 ms, +3 MiB of RSS at 10 ms polls (Node 22; docs/release.md, "Memory of
-# `elevgw run`"): not worth it for one elevator at 100 ms, the pilot's case.
+# at 10 ms polls, the same at 100 ms, +3 MiB of RSS at 10 ms polls (Node 22; docs/release.md,
+# "Memory of `elevgw run`"): not worth it for one elevator at 100 ms, the pilot's case.
 # The old generation keeps Node's own limit: Node sizes it from the memory it can have (physical
 # memory, or the cgroup limit when systemd sets MemoryMax=; Node >= 20 reads it), so a 512 MB Pi
 # Zero 2 W and a 4 GB Pi 4 each get a fitting limit, while a fixed --max-old-space-size would be

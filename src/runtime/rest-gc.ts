@@ -7,15 +7,16 @@ import type { Timer, Timers } from '../core/clock.js';
  * Left to itself, V8 collects the young generation (a scavenge, 0.5–1 ms on this gateway) when an
  * allocation finds it full. An event allocates more at once than anything else the gateway does
  * (its record, the JSON, the black box's text), so it is the likeliest allocation to find it
- * full: in `npm run bench -- peer`, 2–3 % of events had a pause on their way. With `--expose-gc`
- * (the launcher gives it to `elevgw run`), this looks at the young generation once a second and,
- * once it is more than half full, has it collected then, between polls, when the event loop has
- * nothing else to do. An event then finds room for what it allocates. A scavenge costs what
- * survives it, not the garbage, so collecting at half full makes about twice as many of them:
- * +3 % of the gateway's CPU at 100 ms polls, measured (docs/performance.md).
+ * full: in `npm run bench -- peer`, 3.4 % of events had a pause on their way, where pauses at
+ * random times would have met one in several thousand. With `--expose-gc` (the launcher gives it
+ * to `elevgw run`), this looks at the young generation once a second and, once it is more than
+ * half full, has it collected then, between polls, when the event loop has nothing else to do.
+ * An event then finds room for what it allocates. A scavenge costs what survives it, not the
+ * garbage, so collecting at half full makes up to twice as many of them: about 3 % more of the
+ * gateway's CPU at 100 ms polls (docs/performance.md, "Collections off the event's way").
  *
- * The old generation is left to V8: forcing its collections at rest as well was measured, cost
- * more CPU than it saved, and its pauses, a few an hour, are V8's to place (incremental marking).
+ * The old generation is left to V8 (about one major collection every 3.6 minutes here): forcing
+ * it at rest as well was tried and cost more CPU without clearing events' ways of pauses.
  *
  * Time here is the process's own (real timers): memory does not run faster with the simulator.
  */
