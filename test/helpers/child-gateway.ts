@@ -9,9 +9,14 @@ import { built } from './built.js';
  */
 export const CLI = built('src/cli/main.ts');
 
-/** `elevgw run` as a child process, as systemd would run it. */
+/**
+ * `elevgw run` as a child process, as systemd would run it: with the launcher's `--expose-gc`, so
+ * the kill loops and outages run with the collections at rest (src/runtime/rest-gc.ts). The
+ * launcher's other flags are left out: interpreter only would slow every such test for nothing
+ * they check.
+ */
 export function runGateway(config: string): ChildProcess {
-  return spawn(process.execPath, [CLI, 'run', '--config', config, '--log-level', 'error'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return spawn(process.execPath, ['--expose-gc', CLI, 'run', '--config', config, '--log-level', 'error'], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 export async function stopChild(p: ChildProcess, signal: NodeJS.Signals): Promise<void> {
