@@ -6,6 +6,18 @@ import { startRestGc } from '../../src/runtime/rest-gc.js';
 import { built } from '../helpers/built.js';
 
 describe('young-generation collections at rest', () => {
+  /** A young generation always full, counting how often it is looked at. */
+  const alwaysFull = () => {
+    const young = {
+      looks: 0,
+      fill: () => {
+        young.looks++;
+        return 1;
+      },
+    };
+    return young;
+  };
+
   it('collects once a second only when the young generation is past half full', () => {
     const clock = new FakeClock(0);
     const fills = [0.1, 0.49, 0.51, 0.9, 0.2];
@@ -20,30 +32,22 @@ describe('young-generation collections at rest', () => {
 
   it('stops looking when stopped', () => {
     const clock = new FakeClock(0);
-    let looks = 0;
-    const fill = () => {
-      looks++;
-      return 1;
-    };
-    const rest = startRestGc({ timers: clock, everyMs: 500, fill, collect: () => {} });
+    const young = alwaysFull();
+    const rest = startRestGc({ timers: clock, everyMs: 500, fill: young.fill, collect: () => {} });
     clock.advance(1000);
     rest.stop();
     clock.advance(10_000);
-    expect(looks).toBe(2);
+    expect(young.looks).toBe(2);
     expect(rest.collections).toBe(2);
     expect(clock.timers).toBe(0);
   });
 
   it('schedules nothing when the process cannot collect (no --expose-gc)', () => {
     const clock = new FakeClock(0);
-    let looks = 0;
-    const fill = () => {
-      looks++;
-      return 1;
-    };
-    const rest = startRestGc({ timers: clock, fill, collect: undefined });
+    const young = alwaysFull();
+    const rest = startRestGc({ timers: clock, fill: young.fill, collect: undefined });
     clock.advance(10_000);
-    expect(looks).toBe(0);
+    expect(young.looks).toBe(0);
     expect(rest.collections).toBe(0);
     expect(clock.timers).toBe(0);
   });
