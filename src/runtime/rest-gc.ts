@@ -30,6 +30,8 @@ export interface RestGcOptions {
   everyMs?: number;
   /** Collect once the young generation is more than this full (default 0.5). */
   above?: number;
+  /** Told once if reading the heap or collecting throws; looking then stops (V8 collects as it would anyway). */
+  onError?: (error: unknown) => void;
 }
 
 export interface RestGc {
@@ -58,9 +60,16 @@ export function startRestGc(o: RestGcOptions): RestGc {
   if (!collect) return state;
   const tick = () => {
     if (stopped) return;
-    if (fill() > above) {
-      collect();
-      state.collections++;
+    try {
+      if (fill() > above) {
+        collect();
+        state.collections++;
+      }
+    } catch (error) {
+      // An optimisation that fails must not take the gateway down from a timer: stop it and say so.
+      stopped = true;
+      o.onError?.(error);
+      return;
     }
     timer = o.timers.after(everyMs, tick);
   };

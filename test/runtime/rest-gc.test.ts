@@ -52,6 +52,25 @@ describe('young-generation collections at rest', () => {
     expect(clock.timers).toBe(0);
   });
 
+  it('stops looking, and says so once, when collecting throws, rather than throw from a timer', () => {
+    const clock = new FakeClock(0);
+    const young = alwaysFull();
+    const errors: unknown[] = [];
+    const rest = startRestGc({
+      timers: clock,
+      fill: young.fill,
+      collect: () => {
+        throw new Error('no gc here');
+      },
+      onError: (e) => errors.push(e),
+    });
+    expect(() => clock.advance(5000)).not.toThrow();
+    expect(errors.map((e) => (e as Error).message)).toEqual(['no gc here']);
+    expect(young.looks).toBe(1);
+    expect(rest.collections).toBe(0);
+    expect(clock.timers).toBe(0);
+  });
+
   it('refuses a threshold or a period it cannot honour', () => {
     const clock = new FakeClock(0);
     expect(() => startRestGc({ timers: clock, collect: () => {}, above: 1 })).toThrow(/above must be in \[0, 1\), got 1/);
