@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, packageRoot, type ConfigProblem } from '../../src/config/load.js';
@@ -6,11 +6,11 @@ import { isElevgwError } from '../../src/core/errors.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const demo = readFileSync(join(packageRoot(), 'config', 'demo.yaml'), 'utf8');
-let tmp = tempDir();
-afterEach(() => {
-  tmp.cleanup();
+let tmp: ReturnType<typeof tempDir>;
+beforeEach(() => {
   tmp = tempDir();
 });
+afterEach(() => tmp.cleanup());
 
 function problemsOf(text: string): { message: string; problems: ConfigProblem[] } {
   const file = tmp.file('site.yaml', text);

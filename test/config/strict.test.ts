@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, packageRoot, type ConfigProblem } from '../../src/config/load.js';
@@ -11,11 +11,11 @@ import { tempDir } from '../helpers/tmp.js';
  * Without `strict` nothing changes (the shipped example still validates).
  */
 
-let tmp = tempDir();
-afterEach(() => {
-  tmp.cleanup();
+let tmp: ReturnType<typeof tempDir>;
+beforeEach(() => {
   tmp = tempDir();
 });
+afterEach(() => tmp.cleanup());
 
 /** A config a real site could run: TLS with a CA file, the password by reference, the outbox beside it. */
 function siteText(uplink: string = GOOD_UPLINK, extra = ''): string {

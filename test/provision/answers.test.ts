@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { shippedBoards } from '../../src/provision/boards.js';
 import type { Row } from '../../src/provision/columns.js';
 import { checkBrokerUrl, checkGatewayId, checkRegistrationCode } from '../../src/provision/fields.js';
@@ -57,6 +57,7 @@ describe('answers are checked as they are typed', () => {
 
 describe('serial adapters present', () => {
   const tmp = tempDir('elevgw-adapters-');
+  afterAll(() => tmp.cleanup());
   const dev = fakeDev(tmp.dir, [
     { tty: 'ttyUSB1', byId: 'usb-1a86_USB_Serial_CH9102-if00-port0' },
     { tty: 'ttyUSB0', byId: 'usb-FTDI_FT232R_USB_UART_A10K3XYZ-if00-port0', serial: 'A10K3XYZ' },

@@ -14,7 +14,7 @@ describe('uplink: mqtt.js debug output', () => {
     broker = await Mosquitto.start();
   });
   afterAll(async () => {
-    await broker.stop();
+    await broker.close();
   });
 
   const publishOnce = (debug: string | undefined) => {

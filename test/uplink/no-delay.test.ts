@@ -15,7 +15,7 @@ describe('uplink socket: TCP_NODELAY', () => {
     broker = await Mosquitto.start();
   });
   afterAll(async () => {
-    await broker.stop();
+    await broker.close();
   });
 
   it('sets TCP_NODELAY on the connection mqttConnect makes, once connected', () => {

@@ -30,7 +30,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await tlsBroker?.close();
-  await plain?.stop();
+  await plain?.close();
   tmp.cleanup();
 });
 
