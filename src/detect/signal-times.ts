@@ -181,10 +181,11 @@ export class SignalTimes {
     return Number.isNaN(u) || u < now ? u : now;
   }
 
-  /** `now`, or the earliest good read among the slots' signals when earlier. */
+  /**
+   * `now`, or the earliest good read among the slots' signals when earlier. Asked only on a step
+   * whose inputs were read at different times (`common` is NaN): otherwise `common` says it.
+   */
   upTo(slots: Uint8Array, now: number): number {
-    const u = this.uniform;
-    if (!Number.isNaN(u)) return slots.length > 0 && u < now ? u : now; // all inputs read at u (or all bad)
     const times = this.times;
     let t = now;
     for (let i = 0; i < slots.length; i++) {
