@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { defaultThresholds } from '../../src/config/thresholds.js';
 import { DetectionEngine, type DetectionEngineOptions } from '../../src/detect/engine.js';
 import { buildRules } from '../../src/detect/rules/index.js';
-import type { DetectedEvent, Rule, Transition } from '../../src/detect/types.js';
+import { QUIET } from '../../src/detect/rules/context.js';
+import type { DetectedEvent, EventType, Rule, Transition } from '../../src/detect/types.js';
 import type { SignalName } from '../../src/signals/types.js';
 import { ALL_SIGNALS, BETWEEN_FLOORS, FLOORS_MM, PARKED, RATED_MPS, Scenario, WITH_PASSENGER } from './scenario.js';
 
@@ -29,6 +30,38 @@ describe('DetectionEngine', () => {
     const armed = engine().armed();
     expect(armed.filter((r) => !r.armed)).toEqual([]);
     expect(armed.map((r) => r.type)).toContain('trapped');
+  });
+
+  it('steps a board that yields no signal without a rule or an error', () => {
+    const e = engine([]);
+    expect(e.armed().filter((r) => r.armed)).toEqual([]);
+    for (let t = 0; t <= 1000; t += 100) expect(e.step({}, t)).toEqual([]);
+    expect(e.ruleFailures()).toEqual([]);
+  });
+
+  it('wakes every rule watching readability when several inputs turn unreadable in one step', () => {
+    // Two sleeping rules, each watching only whether one contact reads good.
+    const steps = { inspection: 0, alarmButton: 0 };
+    const watcher = (type: EventType, signal: 'inspection' | 'alarmButton'): Rule => ({
+      type,
+      severity: 'info',
+      needs: [signal],
+      reads: [],
+      readsQuality: [signal],
+      active: false,
+      step: () => {
+        steps[signal]++;
+        return QUIET;
+      },
+    });
+    const e = engine(['inspection', 'alarmButton'], { rules: () => [watcher('service-mode', 'inspection'), watcher('alarm-pressed', 'alarmButton')] });
+    const bad = (at: number) => ({ value: false, quality: 'bad' as const, at });
+    e.step({ inspection: bad(0), alarmButton: bad(0) }, 100);
+    e.step({ inspection: bad(0), alarmButton: bad(0) }, 200);
+    expect(steps).toEqual({ inspection: 1, alarmButton: 1 });
+    // Both still bad, both with a new time of their last good read: each rule runs once more.
+    e.step({ inspection: bad(250), alarmButton: bad(250) }, 300);
+    expect(steps).toEqual({ inspection: 2, alarmButton: 2 });
   });
 
   it('reports rules it cannot arm, with the signals the board lacks', () => {
