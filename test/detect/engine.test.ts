@@ -64,6 +64,19 @@ describe('DetectionEngine', () => {
     expect(steps).toEqual({ inspection: 2, alarmButton: 2 });
   });
 
+  it('sensor-lost counts from an earlier last good read that a bad input reports while staying bad', () => {
+    // The bus goes quiet: both inputs stale, last read at 900 ms. Then the controller turns out
+    // frozen since 500 ms, so the zone's bad reading dates from 500 ms: 10 s from then, not 900.
+    const e = engine(['doorZone', 'speedMps']);
+    const raised: number[] = [];
+    for (let t = 0; t <= 12_000; t += 100) {
+      const read = <T>(value: T, lastGood: number) => (t < 1000 ? { value, quality: 'good' as const, at: t } : { value, quality: 'bad' as const, at: lastGood });
+      const events = e.step({ doorZone: read(true, t < 2000 ? 900 : 500), speedMps: read(0, 900) }, t);
+      for (const x of events) if (x.type === 'sensor-lost' && x.phase === 'raised') raised.push(x.mono);
+    }
+    expect(raised).toEqual([10_500]);
+  });
+
   it('reports rules it cannot arm, with the signals the board lacks', () => {
     // A retrofit sensor box: door contact, UPS and a PIR — no speed, no zone sensors.
     const armed = engine(['door', 'mainsPower', 'occupied']).armed();
