@@ -121,9 +121,11 @@ export class StatsCollector {
     }
   }
 
-  /** Counts a detected event; call it for every event the engine emits, in order. */
+  /**
+   * Counts a detected event; call it for every event the engine emits, in order. Only raises
+   * count: an instant event (an alarm press, the black box's after-part) is no fault.
+   */
   countEvent(e: Pick<DetectedEvent, 'type' | 'phase' | 'severity'>): void {
-    if (e.type === 'blackbox') return;
     if (e.phase === 'cleared') this.faultsUp.delete(e.type);
     if (e.phase !== 'raised') return;
     if (e.type === 'maintenance-session') this.add((w) => w.sessions++);
@@ -147,7 +149,7 @@ export class StatsCollector {
   }
 
   private figures(w: Tally): StatsFigures {
-    const has = (...names: SignalName[]) => names.every((n) => this.o.available.has(n));
+    const has = (name: SignalName) => this.o.available.has(name);
     const s = (ms: number) => Math.round(ms / 100) / 10;
     const ifHas = <T>(ok: boolean, v: T): T | null => (ok ? v : null);
     const speed = has('speedMps');
@@ -155,7 +157,9 @@ export class StatsCollector {
       observedS: s(w.observedMs),
       trips: ifHas(speed, w.trips),
       runningS: ifHas(speed, s(w.runningMs)),
-      travelM: ifHas(speed || has('positionMm'), Math.round(w.travelMm / 100) / 10),
+      // From position where the board has it, else from speed × time; a board with a position
+      // has a speed too (the normalizer derives it).
+      travelM: ifHas(speed, Math.round(w.travelMm / 100) / 10),
       doorCycles: ifHas(has('door'), w.doorCycles),
       stopsByFloor: ifHas(speed && has('floor'), Object.fromEntries(w.stops)),
       stopsOutsideZone: ifHas(speed && has('doorZone'), w.stopsOutsideZone),
@@ -189,7 +193,7 @@ export class StatsCollector {
     if (last.inspection) w.inspectionMs += dt;
     if (last.mainsOff) w.mainsOffMs += dt;
     if (unavailable) w.unavailableMs += dt;
-    if (bySpeedMm !== 0) w.travelMm += bySpeedMm;
+    w.travelMm += bySpeedMm;
   }
 
   /** A trip ended: count the stop under its floor, or outside the zone. */
