@@ -47,7 +47,6 @@ interface Last {
   moving: boolean;
   inspection: boolean;
   mainsOff: boolean;
-  positionMm: number | undefined;
   speedMps: number;
 }
 
@@ -64,6 +63,9 @@ export class StatsCollector {
   private last: Last | undefined;
   private doorOpened = false;
   private stood = false;
+  /** The last good position, and whether the car moved at or since the sample that read it. */
+  private fixMm: number | undefined;
+  private movedSinceFix = false;
 
   constructor(private readonly o: StatsOptions) {
     this.trip = new Hold(o.thresholds.stats.tripMinMs, o.thresholds.clearHoldMs);
@@ -78,12 +80,9 @@ export class StatsCollector {
    * snapshot changes nothing but the time counted: only that is done.
    */
   observe(s: ElevatorSignals, now: number, same = false): void {
-    this.attribute(now);
+    this.attribute(now); // moves last.now on, never back
     const last = this.last;
-    if (same && last !== undefined && this.trip.wakeAt === Number.POSITIVE_INFINITY) {
-      last.now = now;
-      return;
-    }
+    if (same && last !== undefined && this.trip.wakeAt === Number.POSITIVE_INFINITY) return;
     const { hour, day } = this.windows;
     hour.fromMono ??= now;
     day.fromMono ??= now;
@@ -100,23 +99,16 @@ export class StatsCollector {
       day.trips++;
     }
     if (edge?.edge === 'cleared') this.stop(s);
-    const positionMm = goodValue(s.positionMm);
-    if (last?.positionMm !== undefined && positionMm !== undefined && (last.moving || moving)) {
-      const mm = Math.abs(positionMm - last.positionMm);
-      hour.travelMm += mm;
-      day.travelMm += mm;
-    }
+    this.travel(goodValue(s.positionMm), moving);
     this.countDoor(s);
     const inspection = goodValue(s.inspection) === true;
     const mainsOff = goodValue(s.mainsPower) === false;
     const speedMps = goodValue(s.speedMps) ?? 0;
-    if (last === undefined) this.last = { now, moving, inspection, mainsOff, positionMm, speedMps };
+    if (last === undefined) this.last = { now, moving, inspection, mainsOff, speedMps };
     else {
-      last.now = now;
       last.moving = moving;
       last.inspection = inspection;
       last.mainsOff = mainsOff;
-      last.positionMm = positionMm;
       last.speedMps = speedMps;
     }
   }
@@ -172,7 +164,7 @@ export class StatsCollector {
     };
   }
 
-  /** Counts the time since the last sample for the state seen then. */
+  /** Counts the time since the last sample for the state seen then; a time before it counts nothing. */
   private attribute(now: number): void {
     const last = this.last;
     if (last === undefined) return;
@@ -194,6 +186,24 @@ export class StatsCollector {
     if (last.mainsOff) w.mainsOffMs += dt;
     if (unavailable) w.unavailableMs += dt;
     w.travelMm += bySpeedMm;
+  }
+
+  /**
+   * Distance between good position reads while the car moved (at either read or between them),
+   * so a bad read or two in a trip loses nothing; noise at a standstill is no travel.
+   */
+  private travel(positionMm: number | undefined, moving: boolean): void {
+    if (positionMm === undefined) {
+      if (moving) this.movedSinceFix = true;
+      return;
+    }
+    if (this.fixMm !== undefined && (this.movedSinceFix || moving)) {
+      const mm = Math.abs(positionMm - this.fixMm);
+      this.windows.hour.travelMm += mm;
+      this.windows.day.travelMm += mm;
+    }
+    this.fixMm = positionMm;
+    this.movedSinceFix = moving;
   }
 
   /** A trip ended: count the stop under its floor, or outside the zone. */
