@@ -1,28 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { CircuitWatch } from '../../../src/detect/health/circuit-watch.js';
 import { DoorWatch } from '../../../src/detect/health/door-watch.js';
-import type { Exposure, IndicatorId, KeyPlace } from '../../../src/detect/health/indicators.js';
-import type { HealthSink, Tally } from '../../../src/detect/health/sink.js';
 import { type RunSample, StopWatch } from '../../../src/detect/health/stop-watch.js';
 import type { DoorState } from '../../../src/signals/types.js';
 import { PARKED, running, Scenario, type Values } from '../scenario.js';
-
-/** Writes down what the watchers report, in order. */
-class Recorder implements HealthSink {
-  readonly lines: string[] = [];
-  level(id: IndicatorId, place: KeyPlace, value: number): void {
-    this.lines.push(`${id}@${place.floor ?? '*'}/${place.direction ?? '*'}=${Math.round(value * 1000) / 1000}`);
-  }
-  count(id: IndicatorId, floor: number | null, n = 1): void {
-    if (n > 0) this.lines.push(`count ${id}${floor === null ? '' : `@${floor}`} ${n}`);
-  }
-  expose(exposure: Exposure, amount: number): void {
-    if (exposure !== 'hours') this.lines.push(`expose ${exposure} ${amount}`);
-  }
-  tally(what: Tally, n = 1): void {
-    if (what !== 'runningMs') this.lines.push(`tally ${what}${n === 1 ? '' : ` ${n}`}`);
-  }
-}
+import { Recorder } from './recorder.js';
 
 /** A door driven through states at given times (ms), standing at `landing`. */
 function doorSteps(w: DoorWatch, steps: [number, DoorState][], landing = 5): void {
