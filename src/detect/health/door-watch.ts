@@ -37,7 +37,11 @@ export class DoorWatch {
     if (door === undefined || door === 'unknown' || door === this.last) return;
     const prev = this.last;
     this.last = door;
-    if (prev === undefined) return;
+    if (prev === undefined) {
+      // First seen open (a restart at a stop): its closing completes a cycle, as the statistics count it.
+      this.opened = door === 'open';
+      return;
+    }
     if (door === 'closing') this.closingBegins(prev, now);
     else if (prev === 'closing') this.closingEnds(door, landing, now);
     if (door === 'opening') {
