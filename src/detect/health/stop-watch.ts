@@ -114,7 +114,9 @@ export class StopWatch {
       this.relevelling = false;
       this.pendingLevel = undefined;
       this.onDeparture();
-      this.trip = { departedAt: now, fromMm: this.standMm, direction: (r.speedMps ?? 0) > 0 ? 'up' : 'down', peak: Math.abs(r.speedMps ?? 0), cruiseMs: 0 };
+      const speed = Math.abs(r.speedMps ?? 0);
+      this.trip = { departedAt: now, fromMm: this.standMm, direction: (r.speedMps ?? 0) > 0 ? 'up' : 'down', peak: speed, cruiseMs: 0 };
+      this.ramp(this.trip, speed, now); // the departure's sample may already be in the ramp's band
       return;
     }
     if (r.doorZone === true && !this.relevelling) this.relevels++;
