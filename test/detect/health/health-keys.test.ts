@@ -57,7 +57,7 @@ describe('ElevatorHealth keys across a restart', () => {
     const first = fed(health(store));
     first.persist();
     const before = causes(first);
-    const meta = { healthMs: 0, counters: { trips: 0, doorCycles: 0, runningMs: 0 } };
+    const meta = { healthMs: 0, counters: { trips: 0, doorCycles: 0, runningMs: 0 }, blocks: {} };
     store.save('E1', meta, new Map(['cabinTempC@2', 'doorCloseS@x', 'doorCloseS@2/sideways', 'levelingMm@3/up/extra'].map((k) => [k, newKeyState(0)])));
     expect(causes(health(store))).toEqual(before);
   });
