@@ -89,6 +89,13 @@ describe('ElevatorHealth', () => {
     expect(second.warnings('raised').map((w) => w.cause)).toEqual(['doorCloseS@2']);
   });
 
+  it('a lift-wide baseline brought back after a restart raises as lift-wide, at no landing', () => {
+    const store = new MemoryBaselineStore();
+    new Lift(store).run(3 * 24, healthy).health.persist();
+    const second = new Lift(store, 0).run(10 * 24, (f, d) => healthy(f, d) + Math.max(0, d - 4) * 0.2);
+    expect(second.warnings('raised').map((w) => [w.cause, w.floor, w.landing])).toEqual([['doorCloseS', null, null]]);
+  });
+
   it('a technician reset clears the warning, forgets the baseline and learns it again; the reset is recorded', () => {
     const lift = new Lift().run(3 * 24, healthy).run(10 * 24, (f, d) => healthy(f, d) + (f === 4 ? Math.max(0, d - 4) * 0.2 : 0));
     const events = lift.health.reset({ indicator: 'doorCloseS', floor: 4 }, 'platform');
@@ -102,6 +109,51 @@ describe('ElevatorHealth', () => {
     expect(lift.warnings('raised')).toHaveLength(1);
     // The reset was saved at once: a restart does not bring the old baseline back.
     expect(new Lift(lift.store).health.activeCauses()).toEqual([]);
+  });
+
+  it('levelling drifting one way or both raises a warning per direction; the hint tells the brake from stretched ropes by the other', () => {
+    /** Levelling at every landing each hour, up and down: the drift of each direction by day. */
+    const levelling = (lift: Lift, hours: number, up: (day: number) => number, down: (day: number) => number) => {
+      for (let i = 0; i < hours; i++) {
+        lift.now += HOUR;
+        lift.events.push(...lift.health.observe({}, lift.now));
+        const day = lift.health.healthMs / DAY;
+        for (let f = 0; f < FLOORS.length; f++) {
+          lift.health.level('levelingMm', { floor: f, direction: 'up' }, up(day) + (f % 2));
+          lift.health.level('levelingMm', { floor: f, direction: 'down' }, down(day) + (f % 2));
+        }
+      }
+    };
+    const still = () => 0;
+    const sinking = (d: number) => -Math.max(0, d - 4) * 2;
+
+    const both = new Lift();
+    levelling(both, 3 * 24, still, still);
+    levelling(both, 10 * 24, sinking, sinking);
+    const raised = both.warnings('raised');
+    expect(raised.map((w) => w.cause).sort()).toEqual(['levelingMm@*/down', 'levelingMm@*/up']);
+    expect(raised.map((w) => [w.direction, w.drift, w.floor, w.landing]).sort()).toEqual([
+      ['down', 'low', null, null],
+      ['up', 'low', null, null],
+    ]);
+    expect((raised[1]!.hint as { en: string }).en).toContain('the car stops low both ways: check the ropes for stretch');
+    levelling(both, 10 * 24, still, still);
+    expect(
+      both
+        .warnings('cleared')
+        .map((w) => [w.cause, w.reason])
+        .sort(),
+    ).toEqual([
+      ['levelingMm@*/down', 'back-in-band'],
+      ['levelingMm@*/up', 'back-in-band'],
+    ]);
+
+    const up = new Lift();
+    levelling(up, 3 * 24, still, still);
+    levelling(up, 10 * 24, (d) => -sinking(d), still);
+    expect(up.warnings('raised').map((w) => [w.cause, (w.hint as { en: string }).en.split(': ').at(-1)])).toEqual([
+      ['levelingMm@*/up', 'check the brake (overshoot) and the levelling adjustment'],
+    ]);
   });
 
   it("the day's summary: per-landing histograms of door times and counts, then a new window", () => {
