@@ -224,17 +224,20 @@ export class ElevatorHealth implements HealthSink {
    */
   reset(filter: { indicator?: IndicatorId; floor?: number }, by: string): Transition[] {
     const out: Transition[] = [];
-    let n = 0;
-    for (const [name, t] of this.keys) {
-      if (filter.indicator !== undefined && t.place.indicator !== filter.indicator) continue;
-      if (filter.floor !== undefined && t.place.floor !== filter.floor) continue;
+    const matching = [...this.keys].filter(
+      ([, t]) => (filter.indicator === undefined || t.place.indicator === filter.indicator) && (filter.floor === undefined || t.place.floor === filter.floor),
+    );
+    // The clears first, while every key is there: a landing's figures are made absolute from its
+    // lift-wide key, which the same reset may forget.
+    for (const [, t] of matching) {
       if (t.st.raised) out.push(clearedWarning(t.place, this.absolute(t, this.snapshot(t)), 'baseline-reset', (this.h - t.st.raised.atH) / 1000, this.now));
+    }
+    for (const [name] of matching) {
       this.keys.delete(name);
       this.dirty.delete(name);
       this.deleted.add(name);
-      n++;
     }
-    out.push(resetNotice({ indicator: filter.indicator ?? null, floor: filter.floor ?? null, keys: n, by }, this.now));
+    out.push(resetNotice({ indicator: filter.indicator ?? null, floor: filter.floor ?? null, keys: matching.length, by }, this.now));
     this.persist();
     return out;
   }

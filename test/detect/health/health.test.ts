@@ -111,6 +111,15 @@ describe('ElevatorHealth', () => {
     expect(new Lift(lift.store).health.activeCauses()).toEqual([]);
   });
 
+  it("a reset of a whole indicator clears a landing's warning with its figures in seconds, though the lift-wide baseline goes with it", () => {
+    const lift = new Lift().run(3 * 24, healthy).run(10 * 24, (f, d) => healthy(f, d) + (f === 4 ? Math.max(0, d - 4) * 0.2 : 0));
+    const raised = lift.warnings('raised')[0]!;
+    const events = lift.health.reset({ indicator: 'doorCloseS' }, 'platform');
+    expect(events[0]!.data).toMatchObject({ cause: 'doorCloseS@4', reason: 'baseline-reset', baseline: raised.baseline, band: raised.band });
+    expect(events[1]!.data).toMatchObject({ indicator: 'doorCloseS', floor: null, keys: FLOORS.length + 1 });
+    expect(lift.health.baselines().filter((b) => b.cause.startsWith('doorCloseS'))).toEqual([]);
+  });
+
   it('levelling drifting one way or both raises a warning per direction; the hint tells the brake from stretched ropes by the other', () => {
     /** Levelling at every landing each hour, up and down: the drift of each direction by day. */
     const levelling = (lift: Lift, hours: number, up: (day: number) => number, down: (day: number) => number) => {
