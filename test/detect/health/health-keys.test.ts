@@ -52,14 +52,17 @@ describe('ElevatorHealth keys across a restart', () => {
     expect(causes(again)).toEqual(before.filter((c) => !atLanding(3)(c) && !c.startsWith('levelingMm')));
   });
 
-  it('a stored key this build does not know is left out, not guessed at', () => {
+  it('a stored key this build does not know is left out, not guessed at; a two-digit landing is known', () => {
     const store = new MemoryBaselineStore();
     const first = fed(health(store));
     first.persist();
     const before = causes(first);
     const meta = { healthMs: 0, counters: { trips: 0, doorCycles: 0, runningMs: 0 }, blocks: {} };
-    store.save('E1', meta, new Map(['cabinTempC@2', 'doorCloseS@x', 'doorCloseS@2/sideways', 'levelingMm@3/up/extra'].map((k) => [k, newKeyState(0)])));
-    expect(causes(health(store))).toEqual(before);
+    const stored = ['cabinTempC@2', 'doorCloseS@x', 'doorCloseS@2/sideways', 'levelingMm@3/up/extra', 'old.doorCloseS@2', 'doorCloseS@12'];
+    store.save('E1', meta, new Map(stored.map((k) => [k, newKeyState(0)])));
+    const again = health(store);
+    expect(causes(again)).toEqual([...before, 'doorCloseS@12'].sort());
+    expect(again.reset({ floor: 12 }, 'test').at(-1)!.data).toMatchObject({ keys: 1 });
   });
 });
 
@@ -84,5 +87,39 @@ describe('ElevatorHealth counters and time', () => {
     expect(h.healthMs).toBe(60_000);
     h.observe({}, 61_000 + 5 * HOUR);
     expect(h.healthMs).toBe(60_000 + HOUR);
+  });
+});
+
+describe('ElevatorHealth values', () => {
+  it('a landing is kept relative to the lift from the lift’s fifth value on; a baseline reads its median while learning', () => {
+    const h = health();
+    h.observe({}, 0);
+    for (let i = 0; i < 4; i++) h.level('doorCloseS', { floor: 0, direction: null }, 3);
+    expect(causes(h)).toEqual(['doorCloseS']);
+    for (let i = 4; i < 14; i++) h.level('doorCloseS', { floor: 0, direction: null }, 3);
+    h.level('doorCloseS', { floor: 0, direction: null }, 10); // one door held by a passenger: the median does not move
+    expect(h.baselines()).toEqual([
+      { cause: 'doorCloseS', phase: 'learning', baseline: null, now: 3, raised: false },
+      // 11 values so far: "now" needs the last 15.
+      { cause: 'doorCloseS@0', phase: 'learning', baseline: null, now: null, raised: false },
+    ]);
+  });
+
+  it('a board without a door signal: door indicators are neither learned nor counted, whatever a watcher reports', () => {
+    const h = new ElevatorHealth({
+      elevatorId: 'E1',
+      thresholds: defaultThresholds,
+      ratedSpeedMps: 1.75,
+      floors: FLOORS,
+      available: new Set(ALL_SIGNALS.filter((n) => n !== 'door')),
+    });
+    h.observe({}, 0);
+    for (let i = 0; i < 20; i++) h.level('doorCloseS', { floor: 1, direction: null }, 3);
+    h.count('failedCloses', 1, 2);
+    for (let i = 0; i < 6; i++) h.expose('closings', 50);
+    h.expose('hours', 6);
+    expect(causes(h)).toEqual(['sensorDrops']);
+    const s = h.takeSummary();
+    expect([s.counts.failedClosings, s.histograms.doorCloseS.byFloor]).toEqual([0, {}]);
   });
 });
