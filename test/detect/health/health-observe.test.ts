@@ -131,6 +131,15 @@ describe('ElevatorHealth.observe on a ride', () => {
     expect(s.counts).toMatchObject({ trips: 0, lockGlitches: 0 });
   });
 
+  it('a car creeping at exactly the stationary speed moves, as the stop watch reads it: a lock blink then is a glitch', () => {
+    const { health, sc } = lift();
+    sc.run(1000);
+    sc.set({ speedMps: defaultThresholds.stationaryMps, direction: 'up' }).run(300);
+    sc.glitch({ doorLockCircuit: false });
+    sc.run(300);
+    expect(health.takeSummary().counts.lockGlitches).toBe(1);
+  });
+
   it('samples passed as unchanged give the same figures: a running car and a settling stop are still watched', () => {
     const ride = (marked: boolean) => {
       const { health, sc } = lift(marked);

@@ -8,7 +8,8 @@ import { ALL_SIGNALS, FLOORS_MM } from '../scenario.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const FLOORS = FLOORS_MM.map((levelMm, i) => ({ label: ['B1', '1', '2', '3', '4', '5'][i]!, levelMm }));
+/** Labels unlike the indices (index 4 is '2'): a landing shown by its index instead of its label shows. */
+const FLOORS = FLOORS_MM.map((levelMm, i) => ({ label: ['B2', 'B1', 'G', '1', '2', '3'][i]!, levelMm }));
 
 /** A lift's health with a 2-day learning period, fed door closing times directly, one cycle per landing every hour. */
 class Lift {
@@ -75,7 +76,7 @@ describe('ElevatorHealth', () => {
     const raised = lift.warnings('raised');
     expect(raised.map((w) => w.cause)).toEqual(['doorCloseS@4']);
     const w = raised[0]!;
-    expect(w).toMatchObject({ indicator: 'doorCloseS', floor: 4, landing: '4', direction: null, unit: 's', drift: 'high' });
+    expect(w).toMatchObject({ indicator: 'doorCloseS', floor: 4, landing: '2', direction: null, unit: 's', drift: 'high' });
     // Figures as the technician reads them: seconds, not "relative to the other landings".
     expect(w.baseline).toBeCloseTo(3.25, 1);
     expect(w.now as number).toBeGreaterThan(3.75);
@@ -83,9 +84,9 @@ describe('ElevatorHealth', () => {
     expect(high - (w.baseline as number)).toBeCloseTo((w.baseline as number) - low, 1);
     expect([low > 2.5, high < 4, high < (w.now as number)]).toEqual([true, true, true]);
     expect((w.hint as { en: string }).en).toMatch(
-      /^door closing time at floor 4 has risen from 3\.2 s to \d\.\d s over \d+ days?: check the door operator and the sill at floor 4$/,
+      /^door closing time at floor 2 has risen from 3\.2 s to \d\.\d s over \d+ days?: check the door operator and the sill at floor 2$/,
     );
-    expect((w.hint as { zh: string }).zh).toMatch(/^4层关门时间\d+天内由3\.2秒升至\d\.\d秒：请检查门机及4层地坎$/);
+    expect((w.hint as { zh: string }).zh).toMatch(/^2层关门时间\d+天内由3\.2秒升至\d\.\d秒：请检查门机及2层地坎$/);
   });
 
   it('a door slowing at every landing alike (the car door operator) raises one lift-wide warning, not one per landing', () => {
@@ -162,7 +163,7 @@ describe('ElevatorHealth', () => {
     expect(events.map((e) => `${e.phase}/${e.severity}`)).toEqual(['cleared/warning', 'instant/info']);
     // The figures at the reset, absolute like the raise's: the baseline learned, the slow door now.
     const cleared = events[0]!.data!;
-    expect(cleared).toMatchObject({ cause: 'doorCloseS@4', floor: 4, landing: '4', reason: 'baseline-reset', baseline: raised.data!.baseline, band: raised.data!.band });
+    expect(cleared).toMatchObject({ cause: 'doorCloseS@4', floor: 4, landing: '2', reason: 'baseline-reset', baseline: raised.data!.baseline, band: raised.data!.band });
     expect(cleared.now as number).toBeGreaterThan(raised.data!.now as number);
     // Raised for as long as the lift was watched since (health time runs with the hourly samples here).
     expect(cleared.durationS).toBe((lift.now - raised.mono) / 1000);
@@ -221,8 +222,8 @@ describe('ElevatorHealth', () => {
     lift.health.level('levelingMm', { floor: 0, direction: 'down' }, -4);
     lift.health.count('doorReopens', null, 2);
     const s = lift.health.takeSummary();
-    expect(s.histograms.doorCloseS.byFloor).toEqual({ '5': [0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0] });
-    expect(s.histograms.levelingMm.byFloor).toEqual({ B1: [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0] }); // [-6, -3)
+    expect(s.histograms.doorCloseS.byFloor).toEqual({ '3': [0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0] });
+    expect(s.histograms.levelingMm.byFloor).toEqual({ B2: [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0] }); // [-6, -3)
     expect(s.counts.reopenings).toBe(2);
     expect(lift.health.takeSummary().counts.reopenings).toBe(0);
   });
