@@ -3,7 +3,8 @@ import { defaultThresholds } from '../../src/config/thresholds.js';
 import { DetectionEngine } from '../../src/detect/engine.js';
 import { FloorPositionLostRule } from '../../src/detect/rules/floor-position-lost.js';
 import { PositionJumpDetector } from '../../src/detect/rules/position-jump.js';
-import { ALL_SIGNALS, FLOORS_MM, phases, RATED_MPS, ruleContext, Scenario } from './scenario.js';
+import type { DetectedEvent } from '../../src/detect/types.js';
+import { ALL_SIGNALS, FLOORS_MM, PARKED, phases, RATED_MPS, ruleContext, Scenario, signals } from './scenario.js';
 
 describe('floor-position-lost (楼层位置丢失)', () => {
   const rule = (available = ALL_SIGNALS) => new FloorPositionLostRule(ruleContext({}, available));
@@ -66,6 +67,13 @@ describe('floor-position-lost: when the evidence counts', () => {
     expect([floor.events, position.events]).toEqual([[], []]);
   });
 
+  it('a floor that reads badly against a good controller floor is no mismatch; a sample without a position raises nothing', () => {
+    const sc = new Scenario(rule(), { controllerFloor: 3 });
+    sc.run(10_000, ['floor']);
+    const { positionMm: _, ...noPosition } = PARKED;
+    expect([sc.events, rule().step(signals(noPosition, 0), 0)]).toEqual([[], []]);
+  });
+
   it('a car running at 140 % of its rated speed is overspeeding, not jumping', () => {
     const sc = new Scenario(rule(), { speedMps: 2.45, doorZone: false });
     for (let i = 1; i <= 30; i++) sc.set({ positionMm: 6000 + i * 245 }).run(100);
@@ -96,8 +104,31 @@ describe('PositionJumpDetector', () => {
   it('allows rated × factor × Δt + margin, refuses more', () => {
     const d = new PositionJumpDetector(2.625, 100, 0);
     expect(d.step(0, 0, 0)).toBeUndefined();
-    expect(d.step(362, 100, 100)).toBeUndefined(); // 262.5 + 100 mm allowed in 100 ms
-    expect(d.step(800, 200, 200)).toEqual({ fromMm: 362, toMm: 800, since: 200 });
+    expect(d.step(362.5, 100, 100)).toBeUndefined(); // 262.5 + 100 mm allowed in 100 ms, exactly
+    expect(d.step(800, 200, 200)).toEqual({ fromMm: 362.5, toMm: 800, since: 200 });
+  });
+
+  it('a jumped-to position moving at the edge of plausible is followed, and confirmed from its first reading', () => {
+    const d = new PositionJumpDetector(2.625, 100, 500);
+    d.step(0, 0, 0);
+    // 3 m away, then 362 mm further each 100 ms: each step reachable from the one before, the
+    // fifth no longer from the first (1,810 mm > 2.625 × 500 + 100).
+    const out = [3000, 3362, 3724, 4086, 4448, 4810].map((mm, i) => d.step(mm, 100 + i * 100, 100 + i * 100));
+    expect(out).toEqual([undefined, undefined, undefined, undefined, undefined, { fromMm: 0, toMm: 4810, since: 100 }]);
+  });
+
+  it('readAgain moves the trusted reading later only, and not while a jump is pending', () => {
+    const back = new PositionJumpDetector(2.625, 100, 0);
+    back.step(0, 100, 100);
+    back.readAgain(50); // an older read: the reach still runs from 100
+    expect(back.step(400, 200, 200)).toEqual({ fromMm: 0, toMm: 400, since: 200 });
+
+    const pending = new PositionJumpDetector(2.625, 100, 500);
+    pending.step(0, 0, 0);
+    pending.step(3000, 100, 100); // a misread, pending
+    pending.readAgain(150); // the trusted 0 was not read at 150: the misread was
+    // Back near 0 at 200: within the trusted reading's reach from 0 (625 mm), so the misread is dropped.
+    expect([pending.step(260, 200, 200), pending.pending]).toEqual([undefined, false]);
   });
 
   it('follows a jumped position that keeps moving plausibly, and confirms it after the hold', () => {
@@ -144,6 +175,23 @@ describe('floor-position-lost in the engine', () => {
     // the step before the rule went to sleep (a minute at 2.6 m/s would swallow any jump).
     sc.set({ positionMm: 4800, floor: 2, levelingErrorMm: -1200 }).run(3_000);
     expect(phases(sc.events.filter((x) => x.type === 'floor-position-lost'))).toEqual(['raised@60500']);
+  });
+
+  it('wakes for a jump of the position alone, and for a levelling reading alone that makes it consistent again', () => {
+    const lost = (sc: Scenario<DetectedEvent>) => phases(sc.events.filter((x) => x.type === 'floor-position-lost'));
+    // The encoder slips after a minute parked: the position jumps alone, the floor and the
+    // levelling sensor keep their readings (consistent: cleared after the clear hold).
+    const alone = new Scenario(engine(ALL_SIGNALS.filter((s) => s !== 'controllerFloor')).e);
+    alone.run(60_000);
+    alone.set({ positionMm: 4800 }).run(3_000);
+    expect(lost(alone)).toEqual(['raised@60500', 'cleared@61600']);
+    // A board whose levelling error is its own sensor's: a minute after a jump it reads level
+    // again, the position staying where it jumped to.
+    const level = new Scenario(engine(ALL_SIGNALS.filter((s) => s !== 'controllerFloor')).e);
+    level.run(1_000);
+    level.set({ positionMm: 4800, levelingErrorMm: -1200 }).run(60_000);
+    level.set({ levelingErrorMm: 150 }).run(2_000);
+    expect(lost(level)).toEqual(['raised@1500', 'cleared@62000']);
   });
 
   it('runs on every poll while the car moves', () => {
