@@ -157,6 +157,35 @@ describe('DetectionEngine', () => {
     expect(errors).toHaveLength(50);
   });
 
+  it('a rule whose state cannot be read is counted; the others still say they are raised', () => {
+    const broken: Rule = {
+      type: 'overspeed',
+      severity: 'critical',
+      needs: [],
+      get active(): boolean {
+        throw new Error('no state');
+      },
+      step: () => QUIET,
+    };
+    const errors: string[] = [];
+    const e = engine(['mainsPower'], { rules: (ctx) => [broken, ...buildRules(ctx)], onRuleError: (type) => errors.push(type) });
+    new Scenario(e, { mainsPower: false }).run(5_000);
+    expect(e.active()).toEqual(['power-loss']);
+    expect([e.ruleFailures(), errors]).toEqual([[{ type: 'overspeed', count: 1, lastError: 'no state' }], ['overspeed']]);
+  });
+
+  it('on a retrofit board, says which inputs each rule reads fused, and the rules read them as fused', () => {
+    const e = engine(ALL_SIGNALS, { fused: new Set(['speedMps', 'positionMm']) });
+    const byType = new Map(e.armed().map((r) => [r.type, r]));
+    expect(byType.get('overspeed')).toEqual({ type: 'overspeed', armed: true, missing: [], fused: ['speedMps'] });
+    expect(byType.get('overtravel-top')).toMatchObject({ fused: ['positionMm'] });
+    expect(byType.get('door-open-too-long')).toEqual({ type: 'door-open-too-long', armed: true, missing: [] });
+    // 2.1 m/s is past 115 % of rated (2.01) but not past it by the fused margin (0.1 m/s).
+    const sc = new Scenario(e, { speedMps: 2.1, direction: 'up', doorZone: false, positionMm: 7500 });
+    sc.run(3_000);
+    expect(sc.events.filter((x) => x.type === 'overspeed')).toEqual([]);
+  });
+
   it('a throwing rule is isolated even when nobody listens for rule errors', () => {
     const broken: Rule = {
       type: 'overspeed',
