@@ -18,7 +18,7 @@ const FLOORS = FLOORS_MM.map((levelMm, i) => ({ label: LABELS[i]!, levelMm }));
  * qualities) is passed as unchanged, as the pipeline passes it.
  */
 function lift(marked = false): { health: ElevatorHealth; sc: Scenario } {
-  const health = new ElevatorHealth({ elevatorId: 'E1', thresholds: defaultThresholds, ratedSpeedMps: 1.75, floors: FLOORS, available: new Set(ALL_SIGNALS), store: undefined });
+  const health = new ElevatorHealth({ elevatorId: 'E1', thresholds: defaultThresholds, ratedSpeedMps: 1.75, floors: FLOORS, available: new Set(ALL_SIGNALS) });
   let before = '';
   const step = (s: ElevatorSignals, now: number) => {
     const reads = JSON.stringify(Object.entries(s).map(([name, r]) => [name, r?.value, r?.quality]));
