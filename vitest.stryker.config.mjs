@@ -1,6 +1,19 @@
-import { relative } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer } from 'vitest/node';
+
+/**
+ * Temp files under the sandbox Stryker runs in (this file is loaded from its copy there), which
+ * Stryker removes at the end. Its runs filter by test: a suite it skips still makes what its body
+ * makes when the file is collected, and runs no `afterAll` to remove it (`npm test`'s run-wide
+ * directory, test/helpers/run-tmp.ts, judges only unfiltered runs for the same reason). Set
+ * before the test workers start, which inherit it.
+ */
+const tmp = join(dirname(fileURLToPath(import.meta.url)), '.tmp');
+mkdirSync(tmp, { recursive: true });
+process.env.TMPDIR = tmp;
 
 /**
  * Stryker runs, for each mutant, only the tests that cover it, and stops at the first failure.
