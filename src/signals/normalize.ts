@@ -249,13 +249,14 @@ export class SignalNormalizer {
     const operator = this.read(inputs.doorState, now, frozenSince);
     if (operator) {
       // A door-operator state register says which way the door moves; end contacts cannot.
-      const good = operator.quality === 'good';
-      if (good) this.door = DOOR_STATE_CODES[Number(operator.value)] ?? 'unknown';
-      s.door = { value: good ? this.door : 'unknown', quality: operator.quality, at: operator.at };
+      this.door = operator.quality === 'good' ? (DOOR_STATE_CODES[Number(operator.value)] ?? 'unknown') : 'unknown';
+      s.door = { value: this.door, quality: operator.quality, at: operator.at };
     } else if (closed || open) {
+      // Between its ends the door's way comes from the end it left; after a gap in its contacts
+      // that end is not known (it may have opened and be closing), so the gap forgets it.
       const quality = worst(closed, open);
-      if (quality === 'good') this.door = doorState(asBool(closed), asBool(open), this.door);
-      s.door = { value: quality === 'good' ? this.door : 'unknown', quality, at: Math.min(closed?.at ?? now, open?.at ?? now) };
+      this.door = quality === 'good' ? doorState(asBool(closed), asBool(open), this.door) : 'unknown';
+      s.door = { value: this.door, quality, at: Math.min(closed?.at ?? now, open?.at ?? now) };
     }
 
     const zone = this.read(inputs.doorZone, now, frozenSince);
