@@ -78,9 +78,13 @@ export class FakeEnd extends EventEmitter implements SerialPortLike {
     });
   }
 
+  /** Set to make every write fail with it (an adapter whose driver reports EIO), nothing sent. */
+  writeError: Error | undefined;
+
   write(data: Buffer, callback?: (err: Error | null | undefined) => void): boolean {
-    if (!this.isOpen) {
-      setImmediate(() => callback?.(new Error('Port is not open')));
+    const refused = this.isOpen ? this.writeError : new Error('Port is not open');
+    if (refused) {
+      setImmediate(() => callback?.(refused));
       return false;
     }
     this.written.push(Buffer.from(data));
