@@ -118,7 +118,7 @@ export function modbusTcpLink(conn: { host: string; port: number }, timers: Time
     }
     const data = start + MBAP + 3;
     if (buf[data - 1] !== t.byteCount || end - data !== t.byteCount) {
-      return modbusError('MODBUS_IO', `${name}: read answered with ${end - data} data bytes, expected ${t.byteCount}`);
+      return modbusError('MODBUS_IO', `${name}: read answered with byte count ${buf[data - 1]} and ${end - data} data bytes, expected ${t.byteCount}`);
     }
     if (fc <= 2) {
       const bits: boolean[] = [];

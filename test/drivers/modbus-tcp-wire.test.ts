@@ -1,49 +1,8 @@
-import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { classify, exceptionCodeOf } from '../../drivers/modbus/errors.js';
-import type { ModbusLink } from '../../drivers/modbus/link.js';
-import { modbusTcpLink } from '../../drivers/modbus/tcp-link.js';
-import { FakeClock, type Timers } from '../../src/core/clock.js';
+import { FakeClock } from '../../src/core/clock.js';
+import { failure, frame, mbapRig, registers } from './mbap-slave.js';
 
-const HOST = '127.0.0.1';
 const HOLDING = { table: 'holding', address: 2, count: 2 } as const;
-
-/** One request as the slave received it. */
-interface Request {
-  id: number;
-  protocol: number;
-  length: number;
-  unitId: number;
-  fc: number;
-  a: number;
-  b: number;
-}
-
-/** An MBAP frame: header, unit id, then the PDU bytes. */
-function frame(id: number, unitId: number, pdu: number[], protocol = 0): Buffer {
-  const b = Buffer.alloc(7 + pdu.length);
-  b.writeUInt16BE(id, 0);
-  b.writeUInt16BE(protocol, 2);
-  b.writeUInt16BE(pdu.length + 1, 4);
-  b[6] = unitId;
-  Buffer.from(pdu).copy(b, 7);
-  return b;
-}
-
-/** The answer to a register read: function code, byte count, the words big-endian. */
-function registers(r: Request, words: number[]): Buffer {
-  return frame(r.id, r.unitId, [r.fc, words.length * 2, ...words.flatMap((w) => [w >> 8, w & 0xff])]);
-}
-
-/** What a rejected call failed with, as the driver classifies it. */
-async function failure(p: Promise<unknown>) {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeDefined();
-  return { code: classify(e), exceptionCode: exceptionCodeOf(e) };
-}
 
 /**
  * The Modbus TCP client's wire behaviour against a scripted slave that sees every request and
@@ -51,51 +10,8 @@ async function failure(p: Promise<unknown>) {
  * late answers, a dropped or garbled connection, the write echo, timeouts in sample time.
  */
 describe('Modbus TCP link on the wire', () => {
-  const cleanup: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const c of cleanup.splice(0).reverse()) await c();
-  });
-
-  /** A slave on loopback calling `onRequest` for every 12-byte request; returns its port and what it saw. */
-  async function slave(onRequest: (r: Request, socket: net.Socket, seen: Request[]) => void): Promise<{ port: number; seen: Request[] }> {
-    const seen: Request[] = [];
-    const sockets = new Set<net.Socket>();
-    const server = net.createServer((socket) => {
-      sockets.add(socket);
-      let buf = Buffer.alloc(0);
-      socket.on('data', (chunk: Buffer) => {
-        buf = Buffer.concat([buf, chunk]);
-        while (buf.length >= 12) {
-          const r = {
-            id: buf.readUInt16BE(0),
-            protocol: buf.readUInt16BE(2),
-            length: buf.readUInt16BE(4),
-            unitId: buf[6]!,
-            fc: buf[7]!,
-            a: buf.readUInt16BE(8),
-            b: buf.readUInt16BE(10),
-          };
-          buf = buf.subarray(12);
-          seen.push(r);
-          onRequest(r, socket, seen);
-        }
-      });
-      socket.on('error', () => undefined);
-    });
-    await new Promise<void>((r) => server.listen(0, HOST, r));
-    cleanup.push(async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((r) => server.close(() => r()));
-    });
-    return { port: (server.address() as net.AddressInfo).port, seen };
-  }
-
-  async function opened(port: number, timers?: Timers): Promise<ModbusLink> {
-    const link = modbusTcpLink({ host: HOST, port }, timers);
-    cleanup.push(() => link.close());
-    await link.open();
-    return link;
-  }
+  const { slave, opened, cleanup } = mbapRig();
+  afterEach(cleanup);
 
   it('sends MBAP requests with a new transaction id each and reads the words of the answer', async () => {
     const s = await slave((r, socket) => socket.write(registers(r, [r.a, r.b * 1000])));
@@ -136,7 +52,7 @@ describe('Modbus TCP link on the wire', () => {
     const link = await opened(s.port, clock);
     const late = failure(link.read(1, HOLDING, 100));
     clock.advance(100);
-    expect(await late).toEqual({ code: 'MODBUS_TIMEOUT', exceptionCode: undefined });
+    expect(await late).toMatchObject({ code: 'MODBUS_TIMEOUT', exceptionCode: undefined });
     expect((await link.read(1, HOLDING, 100)).words).toEqual([1, 2]);
   });
 
@@ -182,7 +98,7 @@ describe('Modbus TCP link on the wire', () => {
     const link = await opened(s.port);
     expect((await failure(link.read(1, HOLDING, 60_000))).code).toBe('MODBUS_IO');
     expect((await failure(link.read(1, HOLDING, 60_000))).code).toBe('MODBUS_IO');
-    expect(await failure(link.read(1, HOLDING, 60_000))).toEqual({ code: 'MODBUS_EXCEPTION', exceptionCode: 6 });
+    expect(await failure(link.read(1, HOLDING, 60_000))).toMatchObject({ code: 'MODBUS_EXCEPTION', exceptionCode: 6 });
   });
 
   it('writes a single register (function 6) and takes the echo as done', async () => {
