@@ -210,12 +210,12 @@ export function modbusTcpLink(conn: { host: string; port: number }, timers: Time
       });
     },
     async close() {
-      const s = socket;
-      if (s) lose(s, 'link closed');
+      // `lose` destroys the socket, which closes it there and then (`closed` is already true):
+      // nothing left to wait for.
+      if (socket) lose(socket, 'link closed');
       watch?.cancel();
       watch = undefined;
       watchDue = Number.POSITIVE_INFINITY;
-      if (s && !s.closed) await new Promise<void>((resolve) => s.once('close', () => resolve()));
     },
     isOpen: () => socket !== undefined,
     read(unitId, block, timeoutMs) {
