@@ -76,7 +76,8 @@ describe('Modbus RTU link (own framing on a serial port)', () => {
     const { link, server, cable } = await started();
     server.fault = 'silent';
     let settled = false;
-    const pending = link.read(1, holding, 10_000).finally(() => (settled = true));
+    const pending = link.read(1, holding, 10_000);
+    pending.catch(() => (settled = true));
     // On the wire (after the link's real 1.75 ms silence), then the adapter is pulled.
     await expect.poll(() => cable.end('master')?.written.length, { timeout: 5000 }).toBe(1);
     cable.unplug();
@@ -99,6 +100,17 @@ describe('Modbus RTU link (own framing on a serial port)', () => {
         { timeout: 5000 },
       )
       .toEqual(REGS);
+  });
+
+  it('a link not open fails reads and writes as MODBUS_IO "port not open"; it names its line, its bus by the path', async () => {
+    const link = modbusRtuLink({ path: '/dev/ttyUSB0', baudRate: 9600, parity: 'even' }, new RtuPorts(new FakeCable().opener('master')));
+    expect([link.description, link.busKey]).toEqual(['modbus-rtu /dev/ttyUSB0@9600 8E1', 'rtu:/dev/ttyUSB0']);
+    for (const call of [() => link.read(1, holding, 100), () => link.writeRegister(1, 10, 1, 100)]) {
+      expect(await failure(call())).toMatchObject({ code: 'MODBUS_IO', message: '/dev/ttyUSB0@9600 8E1: port not open' });
+    }
+    await link.open();
+    await link.close();
+    expect(await failure(link.read(1, holding, 100))).toMatchObject({ code: 'MODBUS_IO', message: '/dev/ttyUSB0@9600 8E1: port not open' });
   });
 
   it('shares one port among the slaves of a bus and refuses a second line setting on it', async () => {

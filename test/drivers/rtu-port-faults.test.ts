@@ -62,7 +62,11 @@ async function wired(reply: (req: Buffer) => Buffer | undefined = () => answer) 
 async function onTheWire(r: Awaited<ReturnType<typeof wired>>, timeoutMs = 10_000) {
   const before = r.master.written.length;
   let settled = false;
-  const p = r.port.transact(request, timeoutMs).finally(() => (settled = true));
+  const p = r.port.transact(request, timeoutMs);
+  p.then(done, done); // also marks a rejection handled until the test awaits it
+  function done() {
+    settled = true;
+  }
   await settle();
   r.io.advance(5);
   await afterTurns(() => expect(r.master.written.length).toBe(before + 1));
@@ -103,7 +107,8 @@ describe('an RTU port losing its port under a transaction', () => {
     const r = await wired();
     r.master.writeError = new Error('EIO: i/o error, write');
     let settled = false;
-    const p = r.port.transact(request, 10_000).finally(() => (settled = true));
+    const p = r.port.transact(request, 10_000);
+    p.catch(() => (settled = true));
     await settle();
     r.io.advance(5);
     await afterTurns(() => expect(settled).toBe(true));
