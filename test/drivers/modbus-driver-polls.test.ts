@@ -186,7 +186,11 @@ describe('Modbus driver: a slave that stops answering', () => {
       await d.poll('fast');
       clock.advance(100);
     }
-    expect(lines.filter((l) => /backing off/.test(l.msg))).toHaveLength(1);
+    const backoff = lines.filter((l) => /backing off/.test(l.msg));
+    expect(backoff).toEqual([expect.objectContaining({ msg: 'unit 1 not answering: backing off', link: 'scripted', unitId: 1, everyMs: board.backoffMs })]);
+    // Every line says which link and slave it is about: a gateway may poll several.
+    expect(lines.length).toBeGreaterThan(1);
+    for (const l of lines) expect(l).toMatchObject({ link: 'scripted', unitId: 1 });
   });
 });
 
@@ -200,6 +204,9 @@ describe('Modbus driver: writes', () => {
       );
       expect(isElevgwError(e, 'WRITE_NOT_ALLOWED')).toBe(true);
       expect(isElevgwError(e) && e.context).toEqual({ board: 'two-groups', address });
+      expect((e as Error).message).toBe(
+        `board "two-groups" does not allow writing holding register ${address} (writable: [{"table":"coil","address":3},{"table":"holding","address":10}])`,
+      );
     }
     await expect(d.writeRegister(10, 1)).resolves.toBeUndefined();
   });
