@@ -117,6 +117,19 @@ describe('Modbus TCP link faults', () => {
     expect([f.error.code, f.error.message]).toEqual(['MODBUS_IO', `modbus-tcp ${HOST}:${s.port}: write answered with 4 bytes, expected 6`]);
   });
 
+  it('answers that arrive together are cut apart: five full-size reads in more bytes than one socket read takes, two write echoes in one segment', async () => {
+    const full = { table: 'holding', address: 0, count: 125 } as const;
+    const words = (r: { id: number }) => Array.from({ length: 125 }, (_, i) => r.id * 1000 + i);
+    const s = await slave((_r, socket, seen) => {
+      if (seen.length === 5) socket.write(Buffer.concat(seen.map((q) => registers(q, words(q))))); // 5 × 259 bytes
+      if (seen.length === 7) socket.write(Buffer.concat(seen.slice(5).map((q) => frame(q.id, q.unitId, [q.fc, q.a >> 8, q.a & 0xff, q.b >> 8, q.b & 0xff]))));
+    });
+    const link = await opened(s.port);
+    const reads = await Promise.all(Array.from({ length: 5 }, () => link.read(1, full, 60_000)));
+    expect(reads.map((r) => r.words)).toEqual(s.seen.slice(0, 5).map((q) => words(q)));
+    await expect(Promise.all([link.writeRegister(1, 10, 1, 60_000), link.writeRegister(1, 11, 2, 60_000)])).resolves.toEqual([undefined, undefined]);
+  });
+
   it('a length field no Modbus frame has (under 2, over 254) drops the connection at once, saying why', async () => {
     for (const length of [1, 255]) {
       const s = await slave((r, socket) => {
