@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { classify, exceptionCodeOf, modbusError } from '../../drivers/modbus/errors.js';
+import { classify, exceptionCodeOf, exceptionError, modbusError } from '../../drivers/modbus/errors.js';
 import { ElevgwError } from '../../src/core/errors.js';
 
 /**
  * Which code a failed Modbus transaction counts as: it decides whether the driver retries
  * (timeout, CRC), accepts the answer (exception), or drops and reopens the port (I/O). Links
- * throw their own coded errors; modbus-serial (the TCP link) throws its own shapes.
+ * throw their own coded errors; modbus-serial's client (no link uses it now) threw its own shapes.
  */
 describe('classifying a failed Modbus transaction', () => {
   it('keeps the code of a link’s own Modbus error', () => {
@@ -51,5 +51,17 @@ describe('the exception code of a failure', () => {
   it('is carried only by errors that have one', () => {
     expect(modbusError('MODBUS_EXCEPTION', 'x', 2).context).toEqual({ exceptionCode: 2 });
     expect(Object.keys(modbusError('MODBUS_TIMEOUT', 'x').context)).toEqual([]);
+  });
+});
+
+describe('an exception response as the technician reads it', () => {
+  it('names the unit, the code and what the code means, or says the code is unknown', () => {
+    expect([2, 6, 11, 99].map((code) => exceptionError(3, code).message)).toEqual([
+      'unit 3: exception 2 (illegal data address)',
+      'unit 3: exception 6 (slave device busy)',
+      'unit 3: exception 11 (gateway target failed to respond)',
+      'unit 3: exception 99 (unknown)',
+    ]);
+    expect(exceptionError(3, 2)).toMatchObject({ code: 'MODBUS_EXCEPTION', context: { exceptionCode: 2 } });
   });
 });
