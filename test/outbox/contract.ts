@@ -238,6 +238,9 @@ export function outboxContract(name: string, factory: OutboxFactory): void {
         expect(s.evicted).toBe(r.evicted);
         expect(s.evictedByKind).toEqual({ event: 0, telemetry: r.evicted, stats: 0, status: 0 });
         expect(s.pendingByKind.event).toBe(150);
+        // The pending counts (the status record's backlog) follow the eviction.
+        expect(s.pending).toBe(survivors.length);
+        expect(s.pendingByKind.telemetry).toBe(survivors.length - 150);
         expect(o.maintain(T0)).toMatchObject({ evicted: 0 });
       });
 
