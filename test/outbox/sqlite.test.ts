@@ -40,6 +40,36 @@ describe('SqliteOutbox on a real file', () => {
     o.close(); // idempotent
   });
 
+  it('keeps run counters under a prefix across a reopen, and reads only that prefix’s numbers', async () => {
+    const path = freshPath();
+    const o = SqliteOutbox.open(path, LIMITS);
+    o.writeCounters(
+      'run.',
+      new Map([
+        ['polls', 120_000],
+        ['faults', 3],
+      ]),
+    );
+    o.writeCounters('evicted.', new Map([['telemetry', 7]]));
+    await o.whenDurable();
+    o.close();
+    const again = SqliteOutbox.open(path, { ...LIMITS, wallNow: () => T0 });
+    expect(again.readCounters('run.')).toEqual(
+      new Map([
+        ['polls', 120_000],
+        ['faults', 3],
+      ]),
+    );
+    expect(again.readCounters('evicted.')).toEqual(new Map([['telemetry', 7]]));
+    // A purge notes the newest id removed in the same table, 'last_seq' a number and 'last_id'
+    // a string: only the number reads as a counter.
+    const [stored] = again.append([record(1)]);
+    again.ack([stored!.id]);
+    again.maintain(T0 + 8 * 86_400_000);
+    expect(again.readCounters('last_')).toEqual(new Map([['seq', stored!.seq]]));
+    again.close();
+  });
+
   it('background durability by default: the connection never syncs (OFF), the commit is made durable off the loop', async () => {
     const o = SqliteOutbox.open(freshPath(), LIMITS);
     // A 512 KiB page cache, not better-sqlite3's 16 MiB: the cache keeps every page the outbox writes until it is full.
