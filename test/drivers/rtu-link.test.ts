@@ -2,13 +2,14 @@ import { afterTurns } from '../helpers/turns.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { SerialPortMock } from 'serialport';
-import { ElevgwError } from '../../src/core/errors.js';
+import type { ElevgwError } from '../../src/core/errors.js';
 import { modbusRtuLink, RtuPorts } from '../../drivers/modbus/rtu-link.js';
 import { RtuPort } from '../../drivers/modbus/rtu-port.js';
 import { readRequest } from '../../drivers/modbus/rtu-frame.js';
 import { readResponse, registersPayload } from '../../drivers/modbus/rtu-request.js';
 import { startModbusRtuServer } from '../../src/sim/modbus-rtu-server.js';
 import { FakeCable } from './fake-cable.js';
+import { failure } from './coded-failure.js';
 
 const REGS = [1, 9476, 0, 541, 2, 7];
 const DI = [true, false, true, true, false, false, true, false];
@@ -22,15 +23,6 @@ async function rig(cableOpts: ConstructorParameters<typeof FakeCable>[0] = {}) {
   const link = modbusRtuLink(settings, ports);
   await link.open();
   return { cable, server, ports, link };
-}
-
-async function failure(p: Promise<unknown>): Promise<ElevgwError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(ElevgwError);
-  return e as ElevgwError;
 }
 
 let cleanup: (() => Promise<void>)[] = [];

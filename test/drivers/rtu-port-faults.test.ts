@@ -4,9 +4,9 @@ import { readRequest } from '../../drivers/modbus/rtu-frame.js';
 import { RtuPort } from '../../drivers/modbus/rtu-port.js';
 import { exceptionResponse, readResponse, registersPayload } from '../../drivers/modbus/rtu-request.js';
 import { FakeClock } from '../../src/core/clock.js';
-import { ElevgwError } from '../../src/core/errors.js';
 import { afterTurns, settle } from '../helpers/turns.js';
 import { FakeCable, type FakeEnd } from './fake-cable.js';
+import { failure } from './coded-failure.js';
 
 /**
  * One RTU port when the line or the port misbehaves: the port closing or failing under a
@@ -22,16 +22,6 @@ const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
-
-/** What `p` failed with: a coded error. */
-async function failure(p: Promise<unknown>): Promise<ElevgwError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(ElevgwError);
-  return e as ElevgwError;
-}
 
 /**
  * A port at 9600 8E1 (t3.5 = 4.01 ms, a 5 ms timer) on a cable whose far end answers each

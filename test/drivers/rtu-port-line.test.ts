@@ -4,22 +4,13 @@ import { RtuPort } from '../../drivers/modbus/rtu-port.js';
 import { readResponse, registersPayload } from '../../drivers/modbus/rtu-request.js';
 import { interFrameMs } from '../../drivers/modbus/rtu-timing.js';
 import { FakeClock } from '../../src/core/clock.js';
-import { ElevgwError } from '../../src/core/errors.js';
 import { FakeCable } from './fake-cable.js';
+import { failure } from './coded-failure.js';
 
 const REGS = [1, 9476, 0, 541, 2, 7];
 const request = readRequest(1, 3, 0, REGS.length);
 const answer = readResponse(1, 3, registersPayload(REGS));
 const turn = () => new Promise((r) => setImmediate(r));
-
-async function failure(p: Promise<unknown>): Promise<ElevgwError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(ElevgwError);
-  return e as ElevgwError;
-}
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {

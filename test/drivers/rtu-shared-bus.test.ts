@@ -1,23 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { modbusRtuLink, RtuPorts } from '../../drivers/modbus/rtu-link.js';
 import { RtuPort } from '../../drivers/modbus/rtu-port.js';
-import { ElevgwError } from '../../src/core/errors.js';
 import { startModbusRtuServer } from '../../src/sim/modbus-rtu-server.js';
 import { FakeCable } from './fake-cable.js';
+import { failure } from './coded-failure.js';
 
 const REGS = [1, 9476, 0, 541, 2, 7];
 const PATH = '/dev/fake-rs485';
 const line = { path: PATH, baudRate: 19200, parity: 'none' as const };
 const holding = { table: 'holding' as const, address: 0, count: 6 };
-
-async function failure(p: Promise<unknown>): Promise<ElevgwError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(ElevgwError);
-  return e as ElevgwError;
-}
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
