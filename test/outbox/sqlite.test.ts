@@ -200,4 +200,27 @@ describe('SqliteOutbox append and the disk', () => {
     await expect.poll(() => o.syncStats()?.checkpoints, { timeout: 10_000 }).toBe(1);
     o.close();
   });
+
+  it('run counters are made durable unasked', async () => {
+    const o = SqliteOutbox.open(freshPath(), LIMITS);
+    o.writeCounters('run.', new Map([['polls', 1]]));
+    await expect.poll(() => o.syncStats()?.durableCommits, { timeout: 10_000 }).toBe(1);
+    o.close();
+  });
+
+  it('acks that come while a sync is due wait in memory: the page skips their rows and still fills; an empty ack writes nothing', async () => {
+    const o = SqliteOutbox.open(freshPath(), LIMITS);
+    const stored = o.append([1, 2, 3, 4, 5].map((n) => record(n)));
+    // The event's sync is scheduled, not yet run: the acks wait.
+    o.ack([stored[0]!.id, stored[1]!.id]);
+    expect(o.syncStats()?.commits).toBe(1);
+    expect(o.next(3).map((r) => r.id)).toEqual(stored.slice(2).map((r) => r.id));
+    await o.whenDurable();
+    // Written once the sync ended, in one commit.
+    await expect.poll(() => o.syncStats()?.commits, { timeout: 10_000 }).toBe(2);
+    o.ack([]);
+    expect(o.syncStats()?.commits).toBe(2);
+    expect(o.stats()).toMatchObject({ pending: 3, delivered: 2 });
+    o.close();
+  });
 });
