@@ -150,6 +150,7 @@ export class SqliteOutbox implements Outbox {
     if (this.acks.size === 0) return;
     this.writeAck([...this.acks.keys()], (id) => this.acks.get(id)!);
     this.acks.clear();
+    this.ackWriteFailing = false; // whoever wrote them: a later failure is news again
   }
 
   /**
@@ -163,7 +164,6 @@ export class SqliteOutbox implements Outbox {
   private writeAcksAfterSync(): void {
     try {
       this.writeAcks();
-      this.ackWriteFailing = false;
     } catch (e) {
       if (this.ackWriteFailing) return;
       this.ackWriteFailing = true;

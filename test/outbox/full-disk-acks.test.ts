@@ -40,7 +40,7 @@ describe('outbox: acks written after a sync, on a full file system', () => {
     rmdirSync(mnt);
   });
 
-  it('keeps them waiting, logs once, and writes them when space returns', async () => {
+  it('keeps them waiting, logs once per episode, and writes them when space returns', async () => {
     const lines: { level: number; msg: string; err?: string }[] = [];
     const logger = pino({ level: 'warn' }, { write: (s: string) => lines.push(JSON.parse(s)) });
     const path = join(mnt, 'outbox.db');
@@ -58,10 +58,18 @@ describe('outbox: acks written after a sync, on a full file system', () => {
 
     unlinkSync(filler);
     expect(outbox.stats().pending).toBe(2); // stats writes the waiting acks first
-    outbox.close();
+
+    // The disk fills again later: written once since, so this failure is news and is logged again.
+    const more = outbox.append([6, 7].map(record));
+    fillUp(filler);
+    outbox.ack(more.map((r) => r.id));
+    await vi.waitFor(() => expect(lines).toHaveLength(2));
+    expect(lines[1]).toMatchObject({ level: 40, err: 'SQLITE_FULL', waiting: 2 });
+    unlinkSync(filler);
+    outbox.close(); // writes the waiting acks
     const db = new Database(path, { readonly: true });
     const delivered = db.prepare('SELECT id FROM records WHERE delivered_at IS NOT NULL ORDER BY id').all() as { id: string }[];
     db.close();
-    expect(delivered.map((r) => r.id)).toEqual(['ack-1', 'ack-2', 'ack-3']);
+    expect(delivered.map((r) => r.id)).toEqual(['ack-1', 'ack-2', 'ack-3', 'ack-6', 'ack-7']);
   });
 });
