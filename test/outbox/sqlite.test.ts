@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { SqliteOutbox } from '../../src/outbox/sqlite.js';
 import { PRIORITY, type NewRecord } from '../../src/outbox/types.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -222,5 +223,87 @@ describe('SqliteOutbox append and the disk', () => {
     expect(o.syncStats()?.commits).toBe(2);
     expect(o.stats()).toMatchObject({ pending: 3, delivered: 2 });
     o.close();
+  });
+});
+
+/**
+ * Acks and the disk, with background durability: an ack written at once when nothing is due, one
+ * held while a sync is due, and the cap on how many may wait in memory.
+ */
+describe('SqliteOutbox acks and the disk', () => {
+  /** Ids marked delivered on disk, as another process (`diag`) reads the file now. */
+  const deliveredOnDisk = (path: string): string[] => {
+    const db = new Database(path, { readonly: true });
+    try {
+      return (db.prepare('SELECT id FROM records WHERE delivered_at IS NOT NULL ORDER BY seq').all() as { id: string }[]).map((r) => r.id);
+    } finally {
+      db.close();
+    }
+  };
+
+  it('telemetry, acks and maintenance ask for no sync of their own: an ack right after each is written at once', async () => {
+    const path = freshPath();
+    const o = SqliteOutbox.open(path, LIMITS);
+    const stored = o.append([1, 2, 3, 4].map((n) => record(n)));
+    await o.whenDurable();
+    const c = o.syncStats()!.commits;
+    o.ack([stored[0]!.id]); // nothing due: its own commit, now
+    o.ack([stored[1]!.id]); // nor after an ack
+    o.append([telemetry(10)]);
+    o.ack([stored[2]!.id]); // nor after telemetry
+    o.maintain(T0);
+    o.ack([stored[3]!.id]); // nor after maintenance
+    expect(o.syncStats()!.commits).toBe(c + 6);
+    expect(deliveredOnDisk(path)).toEqual(stored.map((r) => r.id));
+    o.close();
+  });
+
+  it('at most 10,000 acks wait for a sync: the one that reaches the cap writes them all', async () => {
+    const path = freshPath();
+    const o = SqliteOutbox.open(path, LIMITS);
+    const stored = o.append(Array.from({ length: 10_000 }, (_, i) => record(i + 1)));
+    await o.whenDurable();
+    o.append([record(20_000)]); // an event: its sync is due, so acks wait
+    const c = o.syncStats()!.commits;
+    o.ack(stored.slice(0, 9_999).map((r) => r.id));
+    expect(o.syncStats()!.commits, 'waiting in memory').toBe(c);
+    expect(deliveredOnDisk(path)).toEqual([]);
+    o.ack([stored[9_999]!.id]);
+    expect(o.syncStats()!.commits, 'the cap: written in one commit').toBe(c + 1);
+    expect(deliveredOnDisk(path)).toHaveLength(10_000);
+    expect(o.next(10).map((r) => r.id)).toEqual([record(20_000).id]);
+    o.close();
+  });
+
+  it('an ack repeated while it waits keeps the time of the first: retention counts from it', async () => {
+    let wall = T0 + 1_000;
+    const o = SqliteOutbox.open(freshPath(), { ...LIMITS, wallNow: () => wall });
+    const [r] = o.append([record(1)]); // its sync is due: the acks below wait
+    o.ack([r!.id]);
+    wall = T0 + 60_000;
+    o.ack([r!.id]); // the broker's PUBACK for a resend
+    await o.whenDurable();
+    expect(o.maintain(T0 + 1_000 + LIMITS.retentionMs - 1).purged, 'within the retention').toBe(0);
+    expect(o.maintain(T0 + 1_001 + LIMITS.retentionMs).purged, 'past it, counted from the first ack').toBe(1);
+    o.close();
+  });
+
+  it('maintain refuses a time that is not finite, naming it', () => {
+    const o = SqliteOutbox.open(freshPath(), LIMITS);
+    expect(() => o.maintain(Number.NaN)).toThrow('outbox.maintain: now is not a finite time: NaN');
+    o.close();
+  });
+});
+
+describe('SqliteOutbox with inline durability', () => {
+  it('run counters survive a reopen and whenDurable resolves at once: every commit synced itself', async () => {
+    const path = freshPath();
+    const o = SqliteOutbox.open(path, { ...LIMITS, durability: 'inline' });
+    o.writeCounters('run.', new Map([['polls', 7]]));
+    await o.whenDurable();
+    o.close();
+    const again = SqliteOutbox.open(path, { ...LIMITS, durability: 'inline' });
+    expect(again.readCounters('run.')).toEqual(new Map([['polls', 7]]));
+    again.close();
   });
 });
