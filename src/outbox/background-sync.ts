@@ -246,14 +246,12 @@ export class BackgroundSync {
 
   private checkpoint(): void {
     this.busy = true;
-    const bytes = this.bytesSinceCheckpoint;
     const commitsAtPin = this.commits;
     // (1) pin the WAL: a read transaction with the frames there are now.
     this.pin.exec('BEGIN');
     this.pin.prepare('SELECT count(*) FROM sqlite_schema').get();
-    // (2) the WAL on disk
+    // (2) the WAL on disk (sync() calls back only while open)
     this.sync((ok) => {
-      if (this.closed) return;
       if (!ok) {
         this.pin.exec('COMMIT');
         this.done(false);
@@ -279,7 +277,7 @@ export class BackgroundSync {
           // Frames committed since the pin were not copied, and the WAL restarts from its
           // beginning only once every frame is: until then, go round again rather than let it grow.
           if (caughtUp && this.commits === commitsAtPin) {
-            this.bytesSinceCheckpoint = Math.max(0, this.bytesSinceCheckpoint - bytes);
+            this.bytesSinceCheckpoint = 0; // no commit since the pin: all of it was copied
             this.behind = 0;
           } else this.behind++;
         }
