@@ -118,6 +118,38 @@ describe('background checkpoints', () => {
     expect(f.walBytes(), 'the WAL started over').toBe(walAfterValve);
     f.close();
   });
+
+  it('commits after the copy, during the database sync, also leave it behind: after 8 such rounds the valve runs', () => {
+    const f = fixture(tmp.dir, { checkpointBytes: CP });
+    f.commit();
+    f.disk.next().done();
+    f.commit(); // checkpoint 1 begins
+    for (let i = 1; i <= 8; i++) {
+      expect(pendingFiles(f), `checkpoint ${i} syncs the WAL`).toEqual(['wal']);
+      f.disk.next().done(); // everything there was got copied
+      expect(pendingFiles(f)).toEqual(['db']);
+      f.commit(); // after the copy: its frames wait for the next round
+      f.disk.next().done();
+      expect(f.bg.stats()).toMatchObject({ checkpoints: i, inlineCheckpoints: i < 8 ? 0 : 1 });
+    }
+    expect(f.disk.pending, 'the valve ran inline').toEqual([]);
+    f.close();
+  });
+
+  it('a checkpoint due from telemetry alone counts as busy before it starts, so acks wait for it', () => {
+    const starts: (() => void)[] = [];
+    const f = fixture(tmp.dir, { checkpointBytes: CP, schedule: (start) => starts.push(start) });
+    f.commit(false);
+    expect(f.bg.isBusy(), 'telemetry below the threshold: nothing due').toBe(false);
+    f.commit(false); // exactly checkpointBytes counted, still no sync asked for
+    expect(f.bg.isBusy()).toBe(true);
+    for (const start of starts.splice(0)) start();
+    expect(pendingFiles(f)).toEqual(['wal']);
+    answerAll(f);
+    expect(f.bg.stats()).toMatchObject({ checkpoints: 1 });
+    expect(f.bg.isBusy()).toBe(false);
+    f.close();
+  });
 });
 
 describe('a failing checkpoint', () => {
