@@ -62,15 +62,16 @@ describe.each(outboxes)('%s: what it refuses', (_name, make) => {
   it('a page size that is not a number is misuse; fractions round down, negatives read nothing', () => {
     const o = make({});
     o.append([record(1), record(2), record(3)]);
-    expect(thrown(() => o.next(Number.NaN)).code).toBe('OUTBOX_MISUSE');
+    expect(thrown(() => o.next(Number.NaN))).toMatchObject({ code: 'OUTBOX_MISUSE', message: 'outbox.next: limit is NaN' });
     expect(o.next(2.9)).toHaveLength(2);
     expect(o.next(-1)).toEqual([]);
     o.close();
   });
 
-  it('maintenance at a time that is not finite is misuse', () => {
+  it('maintenance at a time that is not finite is misuse, naming the time', () => {
     const o = make({});
-    for (const now of [Number.NaN, Number.POSITIVE_INFINITY]) expect(thrown(() => o.maintain(now)).code).toBe('OUTBOX_MISUSE');
+    for (const now of [Number.NaN, Number.POSITIVE_INFINITY])
+      expect(thrown(() => o.maintain(now))).toMatchObject({ code: 'OUTBOX_MISUSE', message: `outbox.maintain: now is not a finite time: ${now}` });
     o.close();
   });
 
