@@ -55,7 +55,7 @@ export class MemoryOutbox implements Outbox {
     const n = assertLimit(limit);
     return this.pending()
       .filter((r) => !exclude.has(r.record.seq))
-      .sort((a, b) => a.record.priority - b.record.priority || a.record.seq - b.record.seq)
+      .sort((a, b) => a.record.priority - b.record.priority) // stable: seq order within a lane
       .slice(0, n)
       .map((r) => ({ ...r.record }));
   }
@@ -107,7 +107,7 @@ export class MemoryOutbox implements Outbox {
     if (this.bytes() > this.limits.maxBytes) {
       purged += this.remove((r) => r.deliveredAt !== null);
       let bytes = this.bytes();
-      const order = this.pending().sort((a, b) => EVICTION_LANES.indexOf(a.record.priority) - EVICTION_LANES.indexOf(b.record.priority) || a.record.seq - b.record.seq);
+      const order = this.pending().sort((a, b) => EVICTION_LANES.indexOf(a.record.priority) - EVICTION_LANES.indexOf(b.record.priority)); // oldest first within a lane
       for (const row of order) {
         if (bytes <= this.limits.maxBytes) break;
         this.delete(row);
@@ -125,6 +125,7 @@ export class MemoryOutbox implements Outbox {
     this.closed = true;
   }
 
+  /** Pending rows in seq order (the Map's insertion order; sorts of it are stable). */
   private pending(): Row[] {
     return [...this.rows.values()].filter((r) => r.deliveredAt === null);
   }

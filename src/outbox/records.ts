@@ -50,16 +50,16 @@ export function assertLimit(limit: number): number {
 }
 
 /**
- * The bytes a record costs, as an estimate of what it occupies in storage: UTF-8 text plus a
- * fixed overhead for the row header, integers and its index entries. Eviction uses it to decide
- * how many rows free enough space.
+ * The bytes a record costs, as an estimate of what it occupies in storage: UTF-8 text (Buffer's
+ * default encoding) plus a fixed overhead for the row header, integers and its index entries.
+ * Eviction uses it to decide how many rows free enough space.
  */
 export const RECORD_OVERHEAD_BYTES = 64;
 export function estimateRecordBytes(r: NewRecord): number {
   return (
-    Buffer.byteLength(r.payload, 'utf8') +
-    2 * Buffer.byteLength(r.id, 'utf8') + // the row and the unique index
-    (r.elevatorId === null ? 0 : Buffer.byteLength(r.elevatorId, 'utf8')) +
+    Buffer.byteLength(r.payload) +
+    2 * Buffer.byteLength(r.id) + // the row and the unique index
+    (r.elevatorId === null ? 0 : Buffer.byteLength(r.elevatorId)) +
     RECORD_OVERHEAD_BYTES
   );
 }
