@@ -20,7 +20,7 @@ const record = (n: number, priority: NewRecord['priority'] = PRIORITY.fault): Ne
   payload: '{}',
 });
 
-type Opts = { retentionMs?: number; wallNow?: () => number };
+type Opts = { maxBytes?: number; retentionMs?: number; wallNow?: () => number };
 const outboxes: [string, (o: Opts) => Outbox][] = [
   ['MemoryOutbox', (o) => new MemoryOutbox(o)],
   ['SqliteOutbox', (o) => SqliteOutbox.open(join(tmp.dir, `o-${++files}.db`), { maxBytes: 64 * 1024 * 1024, retentionMs: DAY, ...o })],
@@ -63,5 +63,17 @@ describe.each(outboxes)('%s', (_name, make) => {
     expect(o.next(10).map((r) => r.id)).toEqual(['id-1', 'id-2']);
     expect(o.lastId()).toBe('id-3');
     o.close();
+  });
+
+  it('lastId stays the newest id when one maintenance removed every row, purged or evicted', () => {
+    for (const acked of [[], [record(1).id]]) {
+      const o = make({ maxBytes: 1 }); // over the cap with any row: delivered rows go, then pending ones
+      o.append([record(1), record(2, PRIORITY.info)]);
+      o.ack(acked);
+      expect(o.maintain(T0)).toMatchObject({ purged: acked.length, evicted: 2 - acked.length });
+      expect(o.next(10)).toEqual([]);
+      expect(o.lastId()).toBe('id-2');
+      o.close();
+    }
   });
 });
