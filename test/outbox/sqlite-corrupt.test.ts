@@ -81,6 +81,17 @@ describe('SqliteOutbox integrity check at open', () => {
     expect(report.reason).toMatch(/quick_check|SQLITE_CORRUPT/);
   });
 
+  it('names what quick_check found in one line: its first three problems, without SQLite’s header', () => {
+    const path = realDatabase('cells.db', 200);
+    // Zero the cell pointers of ten b-tree pages: every cell of them points outside its page.
+    for (let p = 5; p < 15; p++) overwrite(path, p * 4096 + 8, Buffer.alloc(256));
+    const { reason } = openExpectingRecovery(path);
+    const problems = reason!.replace(/^quick_check: /, '').split('; ');
+    expect(reason).toMatch(/^quick_check: /);
+    expect(problems).toHaveLength(3);
+    for (const p of problems) expect(p).toMatch(/^Tree \d+ page \d+ cell \d+: Offset 0 out of range \d+\.\.\d+$/);
+  });
+
   it('given a file from a newer schema, keeps it aside rather than guessing', () => {
     const path = realDatabase('newer.db', 1);
     const db = new Database(path);
