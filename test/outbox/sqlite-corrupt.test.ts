@@ -101,6 +101,21 @@ describe('SqliteOutbox integrity check at open', () => {
     expect(report.reason).toMatch(/schema version 99/);
   });
 
+  it('moved aside three times in the same millisecond, each copy keeps its own name', () => {
+    const path = join(tmp.dir, 'again.db');
+    const at = Date.UTC(2026, 11, 7, 1, 2, 3, 456);
+    const moved: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      writeFileSync(path, `not a database ${i}`.padEnd(4096, '.'));
+      const o = SqliteOutbox.open(path, { ...LIMITS, wallNow: () => at });
+      moved.push(o.openReport().movedTo!);
+      o.close();
+    }
+    const stamp = `${path}.corrupt-2026-12-07T01-02-03-456Z`;
+    expect(moved).toEqual([stamp, `${stamp}-1`, `${stamp}-2`]);
+    expect(moved.map((m) => readFileSync(m, 'utf8').slice(0, 16))).toEqual(['not a database 0', 'not a database 1', 'not a database 2']);
+  });
+
   it('an empty file is a new database, not a corrupt one', () => {
     const path = join(tmp.dir, 'empty.db');
     writeFileSync(path, '');
