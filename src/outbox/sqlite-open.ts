@@ -124,11 +124,7 @@ export function openOutboxDatabase(path: string, logger: Logger, wallNow: () => 
   if (!inMemory) mkdirSync(dirname(path), { recursive: true });
   const first = openChecked(path);
   if (!('unusable' in first)) return { db: first.db, report: { recovered: false } };
-  const reason = first.unusable;
-  if (inMemory) {
-    first.db?.close();
-    throw new ElevgwError('OUTBOX_CORRUPT', `in-memory outbox unusable: ${reason}`);
-  }
+  const reason = first.unusable; // never for :memory:, which is new at every open
   // Rename while the failed connection is still open (POSIX: its descriptors follow the files),
   // so whatever it does on close happens to the moved copies, never to the new database.
   const movedTo = moveAside(path, new Date(wallNow()));
