@@ -117,9 +117,23 @@ function moveAside(path: string, now: Date): string {
 /**
  * Opens the outbox database at `path`, creating its directory. A file that is corrupt, not a
  * database, or from a newer schema is moved aside and replaced by a fresh one: the gateway keeps
- * running and reports the loss (see OpenReport). Other failures (permissions, a full disk) throw.
+ * running and reports the loss (see OpenReport). Other failures (permissions, a directory in its
+ * place, a full or read-only disk) throw OUTBOX_UNAVAILABLE naming the path: SQLite's own message
+ * ("unable to open database file") names none.
  */
 export function openOutboxDatabase(path: string, logger: Logger, wallNow: () => number = Date.now): { db: Database.Database; report: OpenReport } {
+  try {
+    return openOrReplace(path, logger, wallNow);
+  } catch (e) {
+    if (e instanceof ElevgwError) throw e;
+    const code = (e as { code?: unknown }).code;
+    const message = errorMessage(e);
+    const detail = typeof code === 'string' && !message.includes(code) ? `${message} (${code})` : message;
+    throw new ElevgwError('OUTBOX_UNAVAILABLE', `cannot open the outbox database ${path}: ${detail}`, { path });
+  }
+}
+
+function openOrReplace(path: string, logger: Logger, wallNow: () => number): { db: Database.Database; report: OpenReport } {
   const inMemory = path === ':memory:' || path === '';
   if (!inMemory) mkdirSync(dirname(path), { recursive: true });
   const first = openChecked(path);

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '../../src/core/log.js';
 import { SqliteOutbox, type OpenReport } from '../../src/outbox/sqlite.js';
@@ -54,13 +54,20 @@ describe('SqliteOutbox opening an unusable file', () => {
     ]);
   });
 
-  it('a path it cannot open at all fails with SQLite’s own error, not a recovery', () => {
-    let error: unknown;
-    try {
-      SqliteOutbox.open(tmp.dir, LIMITS);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toMatchObject({ code: 'SQLITE_CANTOPEN' });
+  it('a path it cannot open at all is an error naming the path and SQLite’s reason, not a recovery', () => {
+    expect(() => SqliteOutbox.open(tmp.dir, LIMITS)).toThrow(
+      expect.objectContaining({
+        code: 'OUTBOX_UNAVAILABLE',
+        message: `cannot open the outbox database ${tmp.dir}: unable to open database file (SQLITE_CANTOPEN)`,
+        context: { path: tmp.dir },
+      }),
+    );
+    expect(statSync(tmp.dir).isDirectory()).toBe(true);
+    const file = join(tmp.dir, 'a-file.db');
+    writeFileSync(file, 'where its directory should be');
+    const underAFile = join(file, 'outbox.db');
+    expect(() => SqliteOutbox.open(underAFile, LIMITS)).toThrow(
+      expect.objectContaining({ code: 'OUTBOX_UNAVAILABLE', message: `cannot open the outbox database ${underAFile}: EEXIST: file already exists, mkdir '${file}'` }),
+    );
   });
 });

@@ -154,11 +154,6 @@ describe('SqliteOutbox on a real file', () => {
     expect(statSync(path).size).toBeLessThanOrEqual(maxBytes);
   });
 
-  it('a path it cannot open is an error, not a recovery', () => {
-    expect(() => SqliteOutbox.open(tmp.dir, LIMITS)).toThrow();
-    expect(existsSync(tmp.dir)).toBe(true);
-  });
-
   it('rejects nonsensical limits', () => {
     expect(() => SqliteOutbox.open(freshPath(), { maxBytes: Number.NaN, retentionMs: 1 })).toThrow(/maxBytes/);
     expect(() => SqliteOutbox.open(freshPath(), { maxBytes: 1, retentionMs: -1 })).toThrow(/retentionMs/);
