@@ -80,6 +80,23 @@ describe('uplink in sample time (in-memory broker on a FakeClock)', () => {
     await stop(r);
   });
 
+  it('fresh records sent at once take tokens too: a burst goes out at drainRatePerS, in order; a critical one needs none', async () => {
+    const r = rig({ drainRatePerS: 10, inflightWindow: 100 });
+    r.up.start();
+    await r.clock.advanceAsync(2_000); // online and caught up; the bucket full: one second's worth
+    const fresh = (rec: NewRecord) => r.up.deliver([rec], () => r.outbox.append([rec]));
+    for (let n = 1; n <= 30; n++) fresh(record(n));
+    await r.clock.advanceAsync(20);
+    expect(r.events(), 'the ten tokens of the bucket, not the whole burst').toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+    fresh(record(999, PRIORITY.critical));
+    await r.clock.advanceAsync(20);
+    expect(r.events().at(-1), 'the critical one at once, ahead of the rest of the burst').toBe(999);
+    expect(r.events()).toHaveLength(11);
+    await r.clock.advanceAsync(2_500);
+    expect(r.events().filter((n) => n !== 999)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    await stop(r);
+  });
+
   it('on stop, waits for in-flight PUBACKs, then leaves the retained offline status', async () => {
     const r = rig();
     r.up.start();
