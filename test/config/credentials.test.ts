@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
@@ -8,7 +7,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { Uplink } from '../../src/uplink/uplink.js';
 import { MemoryOutbox } from '../../src/outbox/memory.js';
 import { silentLogger } from '../../src/core/log.js';
-import { freePort, waitForPort } from '../helpers/ports.js';
+import { Mosquitto } from '../helpers/mosquitto.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /**
@@ -51,25 +50,9 @@ describe('the credentials file', () => {
 
 /** mosquitto on loopback that accepts only gw/`password`. */
 async function passwordBroker(password: string): Promise<string> {
-  const tmp = tempDir('elevgw-mosq-auth-');
-  const pw = tmp.file('passwd');
-  expect(spawnSync('mosquitto_passwd', ['-b', '-c', pw, 'gw', password]).status).toBe(0);
-  chmodSync(tmp.dir, 0o755);
-  chmodSync(pw, 0o644); // mosquitto started as root drops to its own user, which must read it
-  const port = await freePort();
-  const conf = tmp.file('mosquitto.conf', `listener ${port} 127.0.0.1\nallow_anonymous false\npassword_file ${pw}\nlog_dest none\n`);
-  const proc: ChildProcess = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
-  cleanups.push(() => tmp.cleanup());
-  cleanups.push(
-    () =>
-      new Promise<void>((res) => {
-        if (proc.exitCode !== null) return res();
-        proc.once('exit', () => res());
-        proc.kill();
-      }),
-  );
-  await waitForPort(port);
-  return `mqtt://127.0.0.1:${port}`;
+  const broker = await Mosquitto.start({ users: { gw: password } });
+  cleanups.push(() => broker.close());
+  return broker.url;
 }
 
 /** The uplink of a config file whose password is a credential; resolves to the retained status the broker then holds. */

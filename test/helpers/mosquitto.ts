@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,10 +14,12 @@ export class Mosquitto {
   private constructor(
     readonly port: number,
     private readonly persistent = false,
+    private readonly users?: Record<string, string>,
   ) {}
 
-  static async start(): Promise<Mosquitto> {
-    return Mosquitto.startOn(await freePort());
+  /** `users`: user → password (written with Debian's `mosquitto_passwd`); anonymous clients are then refused. */
+  static async start(opts: { users?: Record<string, string> } = {}): Promise<Mosquitto> {
+    return Mosquitto.startOn(await freePort(), opts);
   }
 
   /** With persistence: subscriber sessions (clean: false) and their queued messages survive a restart. */
@@ -26,8 +28,8 @@ export class Mosquitto {
   }
 
   /** On a given port, e.g. one a gateway config already points at. */
-  static async startOn(port: number, opts: { persistent?: boolean } = {}): Promise<Mosquitto> {
-    const m = new Mosquitto(port, opts.persistent);
+  static async startOn(port: number, opts: { persistent?: boolean; users?: Record<string, string> } = {}): Promise<Mosquitto> {
+    const m = new Mosquitto(port, opts.persistent, opts.users);
     await m.start();
     return m;
   }
@@ -43,9 +45,21 @@ export class Mosquitto {
     const persistence = this.persistent
       ? ['persistence true', `persistence_location ${this.dir}/`, 'max_queued_messages 100000', 'max_inflight_messages 100']
       : ['persistence false'];
-    writeFileSync(conf, [`listener ${this.port} 127.0.0.1`, 'allow_anonymous true', ...persistence, 'log_dest none', ''].join('\n'));
+    writeFileSync(conf, [`listener ${this.port} 127.0.0.1`, ...this.auth(), ...persistence, 'log_dest none', ''].join('\n'));
     this.proc = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
     await waitForPort(this.port);
+  }
+
+  private auth(): string[] {
+    if (!this.users) return ['allow_anonymous true'];
+    const passwd = join(this.dir, 'mosquitto.passwd');
+    Object.entries(this.users).forEach(([user, password], i) => {
+      execFileSync('mosquitto_passwd', [...(i === 0 ? ['-c'] : []), '-b', passwd, user, password], { stdio: 'ignore' });
+    });
+    // Read by the mosquitto user it drops to when started as root.
+    chmodSync(this.dir, 0o755);
+    chmodSync(passwd, 0o644);
+    return ['allow_anonymous false', `password_file ${passwd}`];
   }
 
   /** SIGTERM: a clean shutdown. SIGKILL: the broker dies as in a crash, mid-packet, without saving anything. */
