@@ -100,24 +100,24 @@ function tcpSocket(host: string, port: number): Socket {
 }
 
 /**
- * A TLS socket whose handshake errors reach the client as its 'error' (a certificate refused, a
- * name that does not match), and which closes instead of carrying MQTT when the peer is not
- * trusted. With verification turned off, a handshake error only closes it.
+ * A TLS socket that closes instead of carrying MQTT when the handshake fails. mqtt.js reports
+ * every error of its stream that has a code (Node's socket and TLS errors all do: a certificate
+ * refused, a name that does not match); one without a code it would drop, so that one is reported
+ * here, unless verification is turned off. mqtt.js's own TLS builder reported the coded ones a
+ * second time, and the uplink logged each refused certificate twice.
  */
 function tlsSocket(client: MqttClient, opts: IClientOptions): TLSSocket {
   const host = opts.host as string;
   const verify = opts.rejectUnauthorized !== false;
   const servername = opts.servername ?? (isIP(host) === 0 ? host : undefined);
   const socket = tlsConnect({ ...(opts as ConnectionOptions), host, port: opts.port, rejectUnauthorized: verify, ...(servername ? { servername } : {}) });
-  const onError = (err: Error) => {
-    if (verify) client.emit('error', err);
+  const onError = (err: Error & { code?: unknown }) => {
+    if (verify && err.code === undefined) client.emit('error', err);
     socket.end();
   };
   socket.on('error', onError);
-  socket.on('secureConnect', () => {
-    if (verify && !socket.authorized) socket.emit('error', new Error('TLS not authorized'));
-    else socket.removeListener('error', onError);
-  });
+  // Verified or not, the handshake is over: from here on mqtt.js alone reports the stream's errors.
+  socket.on('secureConnect', () => socket.removeListener('error', onError));
   return socket;
 }
 
