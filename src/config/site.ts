@@ -295,6 +295,16 @@ export const firmataConnectionSchema = () => connectionSchemas().firmataConnecti
 export const gpioConnectionSchema = () => connectionSchemas().gpioConnectionSchema;
 export const i2cConnectionSchema = () => connectionSchemas().i2cConnectionSchema;
 export const uplinkSchema = () => build().uplinkSchema;
+
+/**
+ * Whether the uplink speaks TLS: the URL's scheme alone decides (mqtts://, ssl://, wss://). TLS
+ * files given with mqtt://, tcp:// or ws:// are not used (`config validate --strict` refuses
+ * them, `elevgw run` warns), unlike mqtt.js, which quietly switches to TLS on a plain URL when a
+ * client certificate and key are given.
+ */
+export function uplinkUsesTls(url: string): boolean {
+  return /^(mqtts|ssl|wss):\/\//.test(url);
+}
 export const siteConfigSchema = () => build().siteConfigSchema;
 
 export type SiteConfig = z.infer<Schemas['siteConfigSchema']>;

@@ -70,8 +70,9 @@ export const mqttConnect: MqttConnect = (url, opts) => {
  * years (docs/release.md, "Memory of `elevgw run`"). Anything else — ws:// and wss://, a
  * user or query in the URL, a SOCKS proxy — is left to `mqtt.connect` (undefined here), with
  * all of its semantics. What is done here is what mqtt.js does for these URLs: default ports
- * 1883 and 8883, TLS when a client certificate and key are given, the host as TLS server name
- * unless it is an address, certificates verified unless told otherwise.
+ * 1883 and 8883, the host as TLS server name unless it is an address, certificates verified
+ * unless told otherwise; but TLS only for mqtts:// and ssl:// (uplinkUsesTls: clientOptions
+ * gives no TLS files for a plain URL, which mqtt.js would take as a switch to TLS).
  */
 function ownSocket(url: string, opts: IClientOptions): MqttClient | undefined {
   let u: URL;
@@ -83,7 +84,7 @@ function ownSocket(url: string, opts: IClientOptions): MqttClient | undefined {
   const scheme = u.protocol.slice(0, -1);
   if (!['mqtt', 'tcp', 'mqtts', 'ssl'].includes(scheme) || u.username || u.password || u.search) return undefined;
   if (opts.socksProxy !== undefined || process.env.MQTTJS_SOCKS_PROXY) return undefined;
-  const secure = scheme === 'mqtts' || scheme === 'ssl' || (opts.cert !== undefined && opts.key !== undefined);
+  const secure = scheme === 'mqtts' || scheme === 'ssl';
   // WHATWG URLs keep an IPv6 address in brackets; sockets want it without.
   const host = u.hostname.replace(/^\[(.*)\]$/, '$1') || 'localhost';
   const port = u.port ? Number(u.port) : secure ? 8883 : 1883;

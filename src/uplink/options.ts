@@ -2,13 +2,13 @@ import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IClientOptions } from 'mqtt';
 import { secretValue } from '../config/credentials.js';
-import type { UplinkConfig } from '../config/site.js';
+import { type UplinkConfig, uplinkUsesTls } from '../config/site.js';
 import { connectOptions, publishProperties, type ProtocolVersion } from './protocol.js';
 
 /**
  * The mqtt.js options of one connection: a clean session without automatic reconnect or offline
  * queue (the outbox is the only buffer, see Uplink), the protocol version and its properties, the
- * last will, credentials and TLS material.
+ * last will, credentials and, for a TLS URL, TLS material.
  */
 export function clientOptions(
   c: UplinkConfig,
@@ -32,7 +32,7 @@ export function clientOptions(
   // Secrets are read at each connection (from systemd's credential copy or the credentials
   // file), so a rotated password needs no restart and is never held in the config object.
   if (c.password !== undefined) opts.password = secretValue(c.password, c.credentialsFile);
-  if (c.tls) {
+  if (c.tls && uplinkUsesTls(c.url)) {
     if (c.tls.ca) opts.ca = readFileSync(c.tls.ca);
     if (c.tls.cert) opts.cert = readFileSync(c.tls.cert);
     if (c.tls.key) {

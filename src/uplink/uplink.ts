@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IClientOptions } from 'mqtt';
-import type { UplinkConfig } from '../config/site.js';
+import { type UplinkConfig, uplinkUsesTls } from '../config/site.js';
 import { systemClock, type Clock, type Timer } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
 import { errorMessage } from '../core/errors.js';
@@ -97,6 +97,8 @@ export class Uplink {
 
   start(): void {
     this.stopped = false;
+    const { url, tls } = this.o.config;
+    if (tls && !uplinkUsesTls(url)) this.o.logger.warn({ url: redactUrl(url) }, 'uplink.tls is set but the URL is not TLS (use mqtts://): the TLS files are not used');
     this.connect();
   }
 

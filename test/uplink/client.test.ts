@@ -9,6 +9,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { uplinkSchema } from '../../src/config/site.js';
 import { type MqttClientLike, mqttConnect } from '../../src/uplink/client.js';
 import { clientOptions } from '../../src/uplink/options.js';
+import { Uplink } from '../../src/uplink/uplink.js';
+import { MemoryOutbox } from '../../src/outbox/memory.js';
+import { createLogger } from '../../src/core/log.js';
 import type { ProtocolVersion } from '../../src/uplink/protocol.js';
 import { Mosquitto } from '../helpers/mosquitto.js';
 import { TlsMosquitto } from '../helpers/mosquitto-tls.js';
@@ -108,15 +111,29 @@ describe('uplink connection: URL schemes and ports', () => {
     }
   });
 
-  it('mqtt:// with a client certificate and key speaks TLS, as mqtt.js does; a certificate without its key does not', async () => {
-    const withKey = connect({ url: onTls('localhost', 'mqtt'), username: 'gw01', password: { credential: 'broker-password' }, tls: clientTls() });
-    expect(await outcome(withKey)).toBe('published');
-    const certOnly = connect({ url: plain.url, tls: { cert: pki.clientCert } });
-    expect(await outcome(certOnly)).toBe('published');
-    expect(certOnly.stream.constructor.name).toBe('Socket');
+  it('the URL alone decides TLS: mqtt:// with TLS files stays plain TCP (mqtt.js would switch), and `run` says so', async () => {
+    const toPlain = connect({ url: plain.url, tls: clientTls() });
+    expect(await outcome(toPlain)).toBe('published');
+    expect(toPlain.stream.constructor.name).toBe('Socket');
+    const toTls = connect({ url: onTls('localhost', 'mqtt'), username: 'gw01', password: { credential: 'broker-password' }, tls: clientTls() });
+    expect(await outcome(toTls)).not.toBe('published');
+    const lines: string[] = [];
+    const up = new Uplink({
+      config: uplinkSchema().parse({ url: `mqtt://gw01:${PASSWORD}@127.0.0.1:${locked.port}`, tls: clientTls() }),
+      gatewayId: 'client-test',
+      outbox: new MemoryOutbox(),
+      logger: createLogger({ destination: { write: (line: string) => lines.push(line) } }),
+      status: () => ({ v: 1, gatewayId: 'client-test', state: 'online' }),
+    });
+    up.start();
+    await up.stop(1000);
+    const warned = lines.map((l) => JSON.parse(l) as { level: number; msg: string; url: string }).filter((l) => l.level === 40);
+    expect(warned).toEqual([
+      expect.objectContaining({ msg: expect.stringMatching(/^uplink.tls is set but the URL is not TLS/), url: `mqtt://[redacted]@127.0.0.1:${locked.port}` }),
+    ]);
   });
 
-  it('a URL without a port dials 1883, or 8883 for TLS (mqtts://, or a client certificate and key)', () => {
+  it('a URL without a port dials 1883, or 8883 for TLS', () => {
     const dialled = (uplink: Record<string, unknown>) => {
       const c = connect(uplink);
       c.on('error', () => {});
@@ -125,8 +142,8 @@ describe('uplink connection: URL schemes and ports', () => {
     expect(dialled({ url: 'mqtt://127.0.0.1' })).toEqual([1883, 'mqtt']);
     expect(dialled({ url: 'tcp://127.0.0.1' })).toEqual([1883, 'mqtt']);
     expect(dialled({ url: 'mqtts://127.0.0.1' })).toEqual([8883, 'mqtts']);
-    expect(dialled({ url: 'mqtt://127.0.0.1', tls: clientTls() })).toEqual([8883, 'mqtts']);
-    expect(dialled({ url: 'mqtt://127.0.0.1:1884', tls: clientTls() })).toEqual([1884, 'mqtts']);
+    expect(dialled({ url: 'ssl://127.0.0.1' })).toEqual([8883, 'mqtts']);
+    expect(dialled({ url: 'mqtt://127.0.0.1', tls: clientTls() })).toEqual([1883, 'mqtt']);
   });
 
   it('credentials in the URL are mqtt.js’s to use: the broker that refuses anonymous clients lets it in', async () => {
