@@ -1,7 +1,7 @@
-import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IClientOptions } from 'mqtt';
 import { secretValue } from '../config/credentials.js';
+import { clientKey } from '../config/tls-key.js';
 import { type UplinkConfig, uplinkUsesTls } from '../config/site.js';
 import { connectOptions, publishProperties, type ProtocolVersion } from './protocol.js';
 
@@ -35,11 +35,8 @@ export function clientOptions(
   if (c.tls && uplinkUsesTls(c.url)) {
     if (c.tls.ca) opts.ca = readFileSync(c.tls.ca);
     if (c.tls.cert) opts.cert = readFileSync(c.tls.cert);
-    if (c.tls.key) {
-      const key = readFileSync(c.tls.key);
-      // An encrypted key is opened here, in memory, so mqtt.js only ever sees a plain one.
-      opts.key = c.tls.passphrase ? createPrivateKey({ key, passphrase: secretValue(c.tls.passphrase, c.credentialsFile) }).export({ type: 'pkcs8', format: 'pem' }) : key;
-    }
+    // An encrypted key is opened here, in memory, so mqtt.js only ever sees a plain one.
+    if (c.tls.key) opts.key = clientKey(readFileSync(c.tls.key), c.tls.key, c.tls.passphrase, c.credentialsFile);
     opts.rejectUnauthorized = c.tls.rejectUnauthorized;
   }
   return opts;

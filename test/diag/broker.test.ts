@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI } from '../helpers/child-gateway.js';
 import { TlsMosquitto } from '../helpers/mosquitto-tls.js';
@@ -36,10 +36,15 @@ let mosquitto: TlsMosquitto;
 let aedes: EmbeddedBroker;
 /** Written once: a file rewritten for every test is truncated while it is being rewritten. */
 let credentialsFile: string;
+/** The gateway's client key encrypted with KEY_PASSPHRASE (a line of the credentials file). */
+let encryptedKey: string;
+const KEY_PASSPHRASE = 'Key-pass-Zq8';
 
 beforeAll(async () => {
   pki = makeTestPki(tmp.dir);
-  credentialsFile = tmp.file('credentials', `broker-password=${PASSWORD}\n`);
+  credentialsFile = tmp.file('credentials', `broker-password=${PASSWORD}\nkey-passphrase=${KEY_PASSPHRASE}\nold-passphrase=Old-pass-1\n`);
+  encryptedKey = tmp.file('client-encrypted.key');
+  execFileSync('openssl', ['pkey', '-in', pki.clientKey, '-aes256', '-passout', `pass:${KEY_PASSPHRASE}`, '-out', encryptedKey]);
   mosquitto = await TlsMosquitto.start(pki, { users: { gw01: PASSWORD, gw02: ACL_PASSWORD, gw03: ACL_PASSWORD }, acl: ACL });
   aedes = await startEmbeddedBroker();
 }, 20_000);
@@ -203,6 +208,15 @@ describe.concurrent('elevgw diag broker', () => {
     expect(r.status, `${r.stdout}${r.stderr}`).toBe(1);
     expect(r.stdout).toMatch(/✗ TLS +the broker requires a client certificate and none is configured/);
     expect(r.stdout).toMatch(/→ set uplink\.tls\.cert and uplink\.tls\.key/);
+  });
+
+  it('an encrypted client key is opened with its passphrase; a wrong one stops the check naming the file and the credential', async () => {
+    const good = await diagBroker(site(goodUplink({}, { key: encryptedKey, passphrase: { credential: 'key-passphrase' } })));
+    expect(marks(good.stdout)).toEqual(['✓ DNS', '✓ TCP', '✓ TLS', '✓ MQTT', '✓ echo', '✓ round trip']);
+    const wrong = await diagBroker(site(goodUplink({}, { key: encryptedKey, passphrase: { credential: 'old-passphrase' } })));
+    expect([wrong.status, wrong.stdout]).toEqual([2, '']);
+    expect(wrong.stderr).toContain(`uplink.tls.key: ${encryptedKey} cannot be opened with the passphrase of credential "old-passphrase" (bad decrypt)`);
+    expect(wrong.stderr + good.stdout).not.toMatch(new RegExp(`${KEY_PASSPHRASE}|Old-pass-1`));
   });
 
   it('a client certificate close to expiry is a warning, exit 0', async () => {

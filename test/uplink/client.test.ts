@@ -239,6 +239,28 @@ describe('uplink connection: TLS verification', () => {
     expect(await outcome(connect({ url: onTls(), username: 'gw01', password: { credential: 'broker-password' }, tls }))).toBe('published');
   });
 
+  it('a wrong passphrase, or an encrypted key without one, stops each attempt with an error naming the file and the credential', async () => {
+    const attempt = async (tls: Record<string, unknown>) => {
+      const lines: string[] = [];
+      const up = new Uplink({
+        config: uplinkSchema().parse({ url: onTls(), credentialsFile: credentials, tls: { ca: pki.ca, cert: pki.clientCert, ...tls } }),
+        gatewayId: 'client-test',
+        outbox: new MemoryOutbox(),
+        logger: createLogger({ destination: { write: (line: string) => lines.push(line) } }),
+        status: () => ({ v: 1, gatewayId: 'client-test', state: 'online' }),
+      });
+      up.start();
+      await up.stop(1000);
+      const failed = lines.map((l) => JSON.parse(l) as { msg: string; err?: string }).filter((l) => l.msg === 'mqtt connect failed');
+      expect(lines.join('')).not.toMatch(new RegExp(`${KEY_PASSPHRASE}|not-it`));
+      return failed.map((l) => l.err);
+    };
+    expect(await attempt({ key: encryptedKey, passphrase: { credential: 'wrong-passphrase' } })).toEqual([
+      `uplink.tls.key: ${encryptedKey} cannot be opened with the passphrase of credential "wrong-passphrase" (bad decrypt)`,
+    ]);
+    expect(await attempt({ key: encryptedKey })).toEqual([`uplink.tls.key: ${encryptedKey} is encrypted; name its passphrase as uplink.tls.passphrase: { credential: NAME }`]);
+  });
+
   it('the server name: the URL’s host name is sent (SNI) and checked; an address is not sent; mqtt.js’s servername overrides', async () => {
     const names: (string | false | null)[] = [];
     const server = createTlsServer({ cert: readFileSync(pki.serverCert), key: readFileSync(pki.serverKey) }, (s) => {

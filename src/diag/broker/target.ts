@@ -1,7 +1,7 @@
-import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { secretValue } from '../../config/credentials.js';
+import { clientKey } from '../../config/tls-key.js';
 import type { LoadedConfig } from '../../config/load.js';
 import { ElevgwError } from '../../core/errors.js';
 import type { BrokerTarget } from './types.js';
@@ -59,12 +59,7 @@ export function brokerTarget(config: LoadedConfig): BrokerTarget {
   const tls = u.tls;
   if (tls?.ca) target.ca = { file: tls.ca, pem: readFile(tls.ca, 'ca') };
   if (tls?.cert) target.clientCert = { file: tls.cert, pem: readFile(tls.cert, 'cert') };
-  if (tls?.key) {
-    const key = readFile(tls.key, 'key');
-    target.clientKey = tls.passphrase
-      ? Buffer.from(createPrivateKey({ key, passphrase: secretValue(tls.passphrase, u.credentialsFile) }).export({ type: 'pkcs8', format: 'pem' }))
-      : key;
-  }
+  if (tls?.key) target.clientKey = clientKey(readFile(tls.key, 'key'), tls.key, tls.passphrase, u.credentialsFile);
   return target;
 }
 
