@@ -177,6 +177,7 @@ export class Uplink {
       client = (this.o.connect ?? mqttConnect)(this.o.config.url, this.options());
     } catch (e) {
       this.o.logger.error({ err: errorMessage(e) }, 'mqtt connect failed');
+      this._state = 'offline'; // until the next attempt, as after a refused one
       this.scheduleReconnect();
       return;
     }

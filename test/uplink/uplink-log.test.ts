@@ -62,8 +62,11 @@ describe('uplink: its log', () => {
     await clock.advanceAsync(3); // published, its PUBACK not yet back
     broker.down();
     failNext = true;
+    await clock.advanceAsync(10);
+    expect(up.state).toBe('offline');
     await clock.advanceAsync(1500); // the next attempt throws before it reaches the broker
-    await clock.advanceAsync(1500); // the one after is refused by the broker, which is down
+    expect(up.state, 'waiting for the next attempt, not connecting').toBe('offline');
+    await clock.advanceAsync(1000); // the one after is refused by the broker, which is down
     const stopping = up.stop(100);
     await clock.advanceAsync(200);
     await stopping;
