@@ -4,7 +4,8 @@ import { FakeClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/log.js';
 import { MemoryOutbox } from '../../src/outbox/memory.js';
 import { PRIORITY, type NewRecord } from '../../src/outbox/types.js';
-import { Uplink } from '../../src/uplink/uplink.js';
+import { Uplink, type UplinkOptions } from '../../src/uplink/uplink.js';
+import type { InfoPayload } from '../../src/contract/payloads.js';
 import { FakeBroker } from '../helpers/fake-broker.js';
 
 function record(n: number, priority: NewRecord['priority'] = PRIORITY.warning): NewRecord {
@@ -12,7 +13,7 @@ function record(n: number, priority: NewRecord['priority'] = PRIORITY.warning): 
 }
 
 /** An uplink on a FakeClock publishing into an in-memory broker: its timing is asserted exactly. */
-function rig(config: Record<string, unknown> = {}, random = () => 0.5) {
+function rig(config: Record<string, unknown> = {}, random = () => 0.5, extra: Partial<UplinkOptions> = {}) {
   const clock = new FakeClock(0);
   const broker = new FakeBroker(clock, 2);
   const outbox = new MemoryOutbox();
@@ -25,6 +26,7 @@ function rig(config: Record<string, unknown> = {}, random = () => 0.5) {
     clock,
     connect: broker.connect,
     random,
+    ...extra,
   });
   const events = () => broker.on('elevgw/v1/gw1/elevators/E1/events').map((m) => (JSON.parse(m.payload) as { n: number }).n);
   return { clock, broker, outbox, up, events };
@@ -94,6 +96,46 @@ describe('uplink in sample time (in-memory broker on a FakeClock)', () => {
     expect(r.events()).toHaveLength(11);
     await r.clock.advanceAsync(2_500);
     expect(r.events().filter((n) => n !== 999)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    await stop(r);
+  });
+
+  it('publishes each elevator’s retained info at connect, again only when it changes (its time fields aside), all of it after a reconnect', async () => {
+    let name = 'East lift';
+    let at = 0;
+    const info = () =>
+      ['E1', 'E2'].map((elevatorId) => ({
+        elevatorId,
+        payload: {
+          v: 1,
+          gatewayId: 'gw1',
+          at: new Date(++at).toISOString(),
+          monoMs: at,
+          clockSynced: at % 2 === 0,
+          elevator: { id: elevatorId },
+          name: `${name} ${elevatorId}`,
+        } as unknown as InfoPayload,
+      }));
+    const r = rig({}, () => 0.5, { info });
+    const sent = () => ['E1', 'E2'].map((e) => r.broker.on(`elevgw/v1/gw1/elevators/${e}/info`).map((m) => [(JSON.parse(m.payload) as { name: string }).name, m.retain]));
+    r.up.publishInfo(); // not connected yet: nothing to send it on
+    r.up.start();
+    await r.clock.advanceAsync(100);
+    expect(sent()).toEqual([[['East lift E1', true]], [['East lift E2', true]]]);
+    r.up.publishInfo(); // only the time fields differ
+    await r.clock.advanceAsync(100);
+    expect(sent().map((s) => s.length)).toEqual([1, 1]);
+    name = 'West lift';
+    r.up.publishInfo();
+    await r.clock.advanceAsync(100);
+    expect(sent().map((s) => s.at(-1)?.[0])).toEqual(['West lift E1', 'West lift E2']);
+    r.broker.down();
+    await r.clock.advanceAsync(100);
+    r.broker.up();
+    await r.clock.advanceAsync(5_000);
+    expect(
+      sent().map((s) => s.length),
+      'a new connection sends it all again',
+    ).toEqual([3, 3]);
     await stop(r);
   });
 
