@@ -66,6 +66,15 @@ export class Uplink {
   private tokens = 0;
   private tokensAt: number;
   private rateTimer?: Timer;
+  /**
+   * Rows the broker refused in this round, by seq: an MQTT 5 PUBACK with a reason code of 0x80 or
+   * more (its ACL does not allow the topic, a quota, …). The broker had them and said no, so
+   * sending them again at once is refused again: at every drain, before this, they went out
+   * again, each with a log line, and took tokens from the rest. They stay stored, and wait for
+   * the next round (uplink.reconnectMaxMs) or the next connection; everything else flows.
+   */
+  private readonly refused = new Set<number>();
+  private refusalTimer?: Timer;
   /** Set while stop() waits for in-flight acknowledgements. */
   private onInflightEmpty?: () => void;
   private readonly clock: Clock;
@@ -187,6 +196,7 @@ export class Uplink {
       this.attempts = 0;
       this._state = 'online';
       this.caughtUp = false;
+      this.endRefusalRound(); // a new connection may come with a new ACL: try them all again
       this.o.logger.info({ url: redactUrl(this.o.config.url), mqtt: this.protocol === 5 ? '5' : '3.1.1' }, 'uplink online');
       this.publishStatus();
       this.infoSent.clear();
@@ -262,7 +272,7 @@ export class Uplink {
     const free = this.o.config.inflightWindow - this.inflight.size;
     if (free <= 0) return;
     this.refill();
-    const rows = this.o.outbox.next(free, this.inflight);
+    const rows = this.o.outbox.next(free, this.refused.size === 0 ? this.inflight : new Set([...this.inflight, ...this.refused]));
     let waiting = rows.length === free; // a full page: more may wait behind it
     for (const r of rows) {
       // Critical events overtake the backlog and are never rate-limited; the rest wait for a token.
@@ -291,7 +301,8 @@ export class Uplink {
       if (this.inflight.size === 0) this.onInflightEmpty?.();
       if (err) {
         this.caughtUp = false;
-        this.o.logger.warn({ id: r.id, err: errorMessage(err) }, 'publish failed; will resend');
+        if (refusedByBroker(err)) this.holdRefused(r, err);
+        else this.o.logger.warn({ id: r.id, err: errorMessage(err) }, 'publish failed; will resend');
         return;
       }
       this.o.outbox.ack([r.id]);
@@ -299,6 +310,27 @@ export class Uplink {
       // Caught up: nothing waits for the place this PUBACK freed.
       if (!this.caughtUp) this.kick();
     });
+  }
+
+  /** Keeps a refused row out of the drain until the round ends; says so once a round. */
+  private holdRefused(r: StoredRecord, err: Error): void {
+    this.refused.add(r.seq);
+    if (this.refusalTimer) return;
+    const retryMs = this.o.config.reconnectMaxMs;
+    this.o.logger.warn(
+      { id: r.id, topic: this.topicFor(r), err: errorMessage(err), retryS: retryMs / 1000 },
+      'the broker refused a record; it stays stored and is sent again next round',
+    );
+    this.refusalTimer = this.clock.after(retryMs, () => {
+      this.endRefusalRound();
+      this.kick();
+    });
+  }
+
+  private endRefusalRound(): void {
+    this.refusalTimer?.cancel();
+    this.refusalTimer = undefined;
+    this.refused.clear();
   }
 
   private scheduleRateDrain(): void {
@@ -383,6 +415,7 @@ export class Uplink {
     this.stopped = true;
     this.reconnectTimer?.cancel();
     this.rateTimer?.cancel();
+    this.refusalTimer?.cancel();
     const c = this.client;
     let settled = true;
     if (c && this._state === 'online') {
@@ -402,6 +435,15 @@ export class Uplink {
     if (c) await new Promise<void>((resolve) => c.end(!settled, {}, () => resolve()));
     this.client = undefined;
   }
+}
+
+/**
+ * A publish the broker answered with a failure reason code (MQTT 5 PUBACK ≥ 0x80; mqtt.js puts it
+ * in the error's `code`), as opposed to one lost with its connection.
+ */
+function refusedByBroker(err: Error): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'number' && code >= 0x80;
 }
 
 /** Never log credentials embedded in a URL. */

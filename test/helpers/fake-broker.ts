@@ -75,6 +75,26 @@ export class FakeBroker {
     this.isUp = true;
   }
 
+  /**
+   * Publishes on topics matching `filter` are refused from now on, as an ACL refuses them on MQTT
+   * 5 (PUBACK reason code 0x87, which mqtt.js reports as an error with that code); undefined
+   * accepts everything again. Counted in `refusals`.
+   */
+  refuse(filter: string | undefined): void {
+    this.refusing = filter;
+  }
+
+  /** Publishes refused by `refuse`, by topic, in order. */
+  readonly refusals: string[] = [];
+  private refusing?: string;
+
+  /** @internal Whether a publish on `topic` is refused (and counted). */
+  refuses(topic: string): boolean {
+    if (this.refusing === undefined || !topicMatches(this.refusing, topic)) return false;
+    this.refusals.push(topic);
+    return true;
+  }
+
   /** A platform-side subscriber (receives everything accepted from now on that matches). */
   subscribe(filter: string, deliver: (m: BrokeredMessage) => void): void {
     this.subscribers.push({ filter, deliver });
@@ -165,6 +185,12 @@ class FakeClient extends EventEmitter implements MqttClientLike {
     const text = String(payload);
     this.broker.clock.after(this.broker.latencyMs, () => {
       if (!this.connected) return; // lost on the way: never acknowledged
+      if (opts.qos === 1 && this.broker.refuses(topic)) {
+        this.broker.clock.after(this.broker.latencyMs, () => {
+          if (this.connected) callback?.(Object.assign(new Error('Publish error: Not authorized'), { code: 0x87 }));
+        });
+        return;
+      }
       // A 3.1.1 connection has no properties: mqtt.js would not send them.
       const properties = this.protocolVersion === 5 ? opts.properties : undefined;
       this.broker.accept({

@@ -15,10 +15,14 @@ export class Mosquitto {
     readonly port: number,
     private readonly persistent = false,
     private readonly users?: Record<string, string>,
+    private readonly acl?: string,
   ) {}
 
-  /** `users`: user → password (written with Debian's `mosquitto_passwd`); anonymous clients are then refused. */
-  static async start(opts: { users?: Record<string, string> } = {}): Promise<Mosquitto> {
+  /**
+   * `users`: user → password (written with Debian's `mosquitto_passwd`); anonymous clients are then
+   * refused. `acl`: mosquitto ACL file text (`user NAME` / `topic read|write|readwrite TOPIC`).
+   */
+  static async start(opts: { users?: Record<string, string>; acl?: string } = {}): Promise<Mosquitto> {
     return Mosquitto.startOn(await freePort(), opts);
   }
 
@@ -28,8 +32,8 @@ export class Mosquitto {
   }
 
   /** On a given port, e.g. one a gateway config already points at. */
-  static async startOn(port: number, opts: { persistent?: boolean; users?: Record<string, string> } = {}): Promise<Mosquitto> {
-    const m = new Mosquitto(port, opts.persistent, opts.users);
+  static async startOn(port: number, opts: { persistent?: boolean; users?: Record<string, string>; acl?: string } = {}): Promise<Mosquitto> {
+    const m = new Mosquitto(port, opts.persistent, opts.users, opts.acl);
     await m.start();
     return m;
   }
@@ -59,7 +63,11 @@ export class Mosquitto {
     // Read by the mosquitto user it drops to when started as root.
     chmodSync(this.dir, 0o755);
     chmodSync(passwd, 0o644);
-    return ['allow_anonymous false', `password_file ${passwd}`];
+    if (this.acl === undefined) return ['allow_anonymous false', `password_file ${passwd}`];
+    const acl = join(this.dir, 'mosquitto.acl');
+    writeFileSync(acl, this.acl);
+    chmodSync(acl, 0o644);
+    return ['allow_anonymous false', `password_file ${passwd}`, `acl_file ${acl}`];
   }
 
   /** SIGTERM: a clean shutdown. SIGKILL: the broker dies as in a crash, mid-packet, without saving anything. */

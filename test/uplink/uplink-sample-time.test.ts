@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { uplinkSchema } from '../../src/config/site.js';
 import { FakeClock } from '../../src/core/clock.js';
-import { silentLogger } from '../../src/core/log.js';
+import { createLogger, silentLogger } from '../../src/core/log.js';
 import { MemoryOutbox } from '../../src/outbox/memory.js';
 import { PRIORITY, type NewRecord } from '../../src/outbox/types.js';
 import { Uplink, type UplinkOptions } from '../../src/uplink/uplink.js';
@@ -136,6 +136,42 @@ describe('uplink in sample time (in-memory broker on a FakeClock)', () => {
       sent().map((s) => s.length),
       'a new connection sends it all again',
     ).toEqual([3, 3]);
+    await stop(r);
+  });
+
+  it('a record the broker refuses (an MQTT 5 ACL) stays stored, goes again only next round or on a new connection, logged once a round; the rest flows', async () => {
+    const lines: { msg: string; id?: string; topic?: string; retryS?: number }[] = [];
+    const logger = createLogger({ destination: { write: (l: string) => lines.push(JSON.parse(l) as (typeof lines)[number]) } });
+    const r = rig({ reconnectMaxMs: 8000 }, () => 0.5, { logger });
+    const telemetry = (n: number): NewRecord => ({ ...record(n, PRIORITY.telemetry), id: `tm-${n}`, kind: 'telemetry' });
+    r.up.start();
+    await r.clock.advanceAsync(100);
+    r.broker.refuse('elevgw/v1/gw1/elevators/+/events');
+    r.outbox.append([record(1), record(2)]);
+    r.up.kick();
+    // Telemetry every 100 ms for 7.5 s: each one drains, and none may take the refused rows along.
+    for (let n = 1; n <= 75; n++) {
+      await r.clock.advanceAsync(100);
+      r.up.deliver([telemetry(n)], () => r.outbox.append([telemetry(n)]));
+    }
+    await r.clock.advanceAsync(10);
+    expect(r.broker.refusals).toHaveLength(2);
+    expect(r.broker.on('elevgw/v1/gw1/elevators/E1/telemetry')).toHaveLength(75);
+    expect(r.outbox.stats()).toMatchObject({ pending: 2, pendingByKind: { event: 2 } });
+    await r.clock.advanceAsync(1_000); // the round of reconnectMaxMs ends: both go once more
+    expect(r.broker.refusals).toHaveLength(4);
+    const refusedLines = lines.filter((l) => l.msg === 'the broker refused a record; it stays stored and is sent again next round');
+    expect(refusedLines.map(({ id, topic, retryS }) => ({ id, topic, retryS }))).toEqual([
+      { id: 'id-000001', topic: 'elevgw/v1/gw1/elevators/E1/events', retryS: 8 },
+      { id: 'id-000001', topic: 'elevgw/v1/gw1/elevators/E1/events', retryS: 8 },
+    ]);
+    // The platform fixes its ACL; a new connection sends them at once, same ids.
+    r.broker.refuse(undefined);
+    r.broker.down();
+    r.broker.up();
+    await r.clock.advanceAsync(2_000);
+    expect(r.events()).toEqual([1, 2]);
+    expect(r.outbox.stats().pending).toBe(0);
     await stop(r);
   });
 
