@@ -210,6 +210,11 @@ describe('uplink connection: TLS verification', () => {
     expect(r).toMatch(/^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|SELF_SIGNED_CERT_IN_CHAIN)$/);
   });
 
+  it('without uplink.tls.ca the broker must be signed by a CA the system trusts: the test CA’s broker is refused', async () => {
+    const r = await outcome(connect({ url: onTls(), username: 'gw01', password: { credential: 'broker-password' }, tls: { cert: pki.clientCert, key: pki.clientKey } }));
+    expect(r).toMatch(/^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|SELF_SIGNED_CERT_IN_CHAIN)$/);
+  });
+
   it('uplink.tls.rejectUnauthorized: false accepts the expired certificate (a test bench only)', async () => {
     const url = `mqtts://localhost:${tlsBroker.expiredPort}`;
     const tls = { ...clientTls(), rejectUnauthorized: false };
