@@ -84,6 +84,22 @@ export class FakeBroker {
     this.refusing = filter;
   }
 
+  /** Stops acknowledging: publishes are accepted but no PUBACK comes back (a frozen broker). */
+  freeze(): void {
+    this.frozen = true;
+  }
+
+  /** @internal */
+  frozen = false;
+
+  /** Connections open now. */
+  get connections(): number {
+    return this.clients.size;
+  }
+
+  /** Every SUBSCRIBE the clients sent: topic filter and QoS, in order. */
+  readonly subscriptions: { filter: string; qos: number }[] = [];
+
   /** Publishes refused by `refuse`, by topic, in order. */
   readonly refusals: string[] = [];
   private refusing?: string;
@@ -203,6 +219,7 @@ class FakeClient extends EventEmitter implements MqttClientLike {
         ...(properties ? { properties } : {}),
       });
       if (opts.qos === 0) return callback?.();
+      if (this.broker.frozen) return;
       this.broker.clock.after(this.broker.latencyMs, () => {
         if (this.connected) callback?.(); // the PUBACK
       });
@@ -210,8 +227,9 @@ class FakeClient extends EventEmitter implements MqttClientLike {
     return this;
   }
 
-  subscribe(topic: string): this {
+  subscribe(topic: string, opts: { qos: 0 | 1 }): this {
     this.filters.push(topic);
+    this.broker.subscriptions.push({ filter: topic, qos: opts.qos });
     return this;
   }
 

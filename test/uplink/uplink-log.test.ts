@@ -56,6 +56,7 @@ describe('uplink: its log', () => {
     broker.send('elevgw/v1/gw1/commands/ping', JSON.stringify({ v: 1, requestId: 'r-1' }));
     broker.send('elevgw/v1/gw1/commands/reset-baseline', JSON.stringify({ v: 1, requestId: 'r-2', args: { elevatorId: 'E1' } }));
     broker.send('elevgw/v1/gw1/commands/ping', 'not json');
+    broker.send(`elevgw/v1/gw1/commands/${'x'.repeat(100)}`, '{}'); // a hostile name: cut in the log
     await clock.advanceAsync(50);
     outbox.append([{ id: 'ev-1', kind: 'event', elevatorId: 'E1', priority: PRIORITY.fault, createdAt: 1, payload: '{}' }]);
     up.kick();
@@ -78,6 +79,7 @@ describe('uplink: its log', () => {
       ['info', 'command ping answered', { command: 'ping', requestId: 'r-1', ok: true }],
       ['info', 'command reset-baseline refused', { command: 'reset-baseline', requestId: 'r-2', ok: false, error: 'COMMAND_FAILED' }],
       ['info', 'command ping refused', { command: 'ping', ok: false, error: 'COMMAND_INVALID' }],
+      ['info', `command ${'x'.repeat(64)} refused`, { command: 'x'.repeat(64), ok: false, error: 'COMMAND_INVALID' }],
       ['warn', 'uplink offline; pending events stay in the outbox', { inflight: 1 }],
       ['error', 'mqtt connect failed', { err: 'no route to the broker' }],
       ['warn', 'mqtt error', { err: 'connect ECONNREFUSED (fake broker down)' }],

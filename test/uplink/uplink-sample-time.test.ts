@@ -177,6 +177,7 @@ describe('uplink in sample time (in-memory broker on a FakeClock)', () => {
 
   it('on stop, waits for in-flight PUBACKs, then leaves the retained offline status', async () => {
     const r = rig();
+    expect(r.up.state, 'before start').toBe('offline');
     r.up.start();
     await r.clock.advanceAsync(100);
     r.outbox.append([record(1)]);
@@ -185,6 +186,40 @@ describe('uplink in sample time (in-memory broker on a FakeClock)', () => {
     await stop(r);
     expect(r.outbox.stats().delivered).toBe(1);
     expect(r.broker.retained.get('elevgw/v1/gw1/status')).toContain('"offline"');
+    expect([r.up.state, r.broker.connections], 'stopped, its connection closed').toEqual(['stopped', 0]);
+  });
+
+  it('stop is bounded when the broker stops answering: no PUBACK for the offline status, it returns at its flush timeout and drops the link', async () => {
+    const r = rig();
+    r.up.start();
+    await r.clock.advanceAsync(100);
+    r.broker.freeze();
+    let stopped = false;
+    const stopping = r.up.stop(1000).then(() => {
+      stopped = true;
+    });
+    await r.clock.advanceAsync(990);
+    expect(stopped).toBe(false);
+    await r.clock.advanceAsync(20);
+    await stopping;
+    expect([stopped, r.up.state, r.broker.connections]).toEqual([true, 'stopped', 0]);
+    // Dropped, not closed: the broker sends the will after the gateway's own offline status.
+    const status = r.broker.on('elevgw/v1/gw1/status').map((m) => (JSON.parse(m.payload) as { state: string }).state);
+    expect(status).toEqual(['online', 'offline', 'offline']);
+  });
+
+  it('takes commands on a QoS 1 subscription only when it has a handler; a response carries the gateway’s boot id and monotonic time', async () => {
+    const withHandler = rig({}, () => 0.5, { onCommand: () => ({ pong: true }), bootId: 'boot-1', monoMs: () => 4242 });
+    const without = rig();
+    for (const r of [withHandler, without]) r.up.start();
+    await Promise.all([withHandler, without].map((r) => r.clock.advanceAsync(100)));
+    expect(withHandler.broker.subscriptions).toEqual([{ filter: 'elevgw/v1/gw1/commands/+', qos: 1 }]);
+    expect(without.broker.subscriptions).toEqual([]);
+    withHandler.broker.send('elevgw/v1/gw1/commands/ping', JSON.stringify({ v: 1, requestId: 'r-1' }));
+    await withHandler.clock.advanceAsync(100);
+    const responses = withHandler.broker.on('elevgw/v1/gw1/responses/ping').map((m) => JSON.parse(m.payload) as Record<string, unknown>);
+    expect(responses).toEqual([expect.objectContaining({ requestId: 'r-1', ok: true, result: { pong: true }, bootId: 'boot-1', monoMs: 4242 })]);
+    await Promise.all([withHandler, without].map((r) => stop(r)));
   });
 });
 
