@@ -72,6 +72,7 @@ export default defineConfig({
       // no-delay, debug-log).
       'test/uplink/client.test.ts',
       'test/config/credentials.test.ts',
+      'test/config/tls-key.test.ts',
       'test/uplink/uplink.test.ts',
       'test/uplink/uplink-log.test.ts',
       'test/uplink/acl.test.ts',
