@@ -17,8 +17,12 @@ export interface BrokeredMessage {
 }
 
 export interface FakeBrokerOptions {
-  /** A 3.1.1-only broker: a v5 CONNECT is refused as aedes refuses it (CONNACK return code 1, then close). */
-  refuseMqtt5?: boolean;
+  /**
+   * A broker without MQTT 5: a v5 CONNECT is refused as aedes refuses it (`true`: 3.1.1's CONNACK
+   * return code 1, then close), or as an MQTT 5 broker that will not speak 5 does (CONNACK reason
+   * code 0x84, unsupported protocol version).
+   */
+  refuseMqtt5?: boolean | 'reason code 0x84';
   /** Checked on every message accepted (e.g. the contract, test/helpers/contract-check.ts); problems are kept in `invalid`. */
   validate?: (m: BrokeredMessage) => string[];
 }
@@ -178,7 +182,11 @@ class FakeClient extends EventEmitter implements MqttClientLike {
       if (answer !== 'accepted') {
         // mqtt.js reports a CONNACK refusal as an error carrying the return code, then closes.
         const refused =
-          answer === 'down' ? new Error('connect ECONNREFUSED (fake broker down)') : Object.assign(new Error('Connection refused: Unacceptable protocol version'), { code: 1 });
+          answer === 'down'
+            ? new Error('connect ECONNREFUSED (fake broker down)')
+            : broker.options.refuseMqtt5 === 'reason code 0x84'
+              ? Object.assign(new Error('Connection refused: Unsupported Protocol Version'), { code: 0x84 })
+              : Object.assign(new Error('Connection refused: Unacceptable protocol version'), { code: 1 });
         this.emit('error', refused);
         this.finish();
         return;

@@ -35,9 +35,12 @@ function uplink(url: string, extra: { connect?: FakeBroker['connect']; clock?: F
  * a record is delivered only on PUBACK either way.
  */
 describe('MQTT 5 with fallback to 3.1.1', () => {
-  it('in sample time: a broker that refuses 5 gets 3.1.1 at once (no back-off), without properties, and everything is delivered', async () => {
+  it.each([
+    ['3.1.1’s return code 1', true],
+    ['MQTT 5’s reason code 0x84', 'reason code 0x84'],
+  ] as const)('in sample time: a broker that refuses 5 (%s) gets 3.1.1 at once (no back-off), without properties, and everything is delivered', async (_how, refuseMqtt5) => {
     const clock = new FakeClock(0);
-    const broker = new FakeBroker(clock, 2, { refuseMqtt5: true });
+    const broker = new FakeBroker(clock, 2, { refuseMqtt5 });
     const { up, outbox } = uplink('mqtt://broker.test:1883', { clock, connect: broker.connect });
     up.start();
     await clock.advanceAsync(100);
