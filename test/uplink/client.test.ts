@@ -87,6 +87,21 @@ function outcome(client: MqttClient): Promise<string> {
   });
 }
 
+/** The log of an Uplink on `uplink` (a site's `uplink:` section) started and stopped at once. */
+async function uplinkLog(uplink: Record<string, unknown>): Promise<{ level: number; msg: string; err?: string; url?: string }[]> {
+  const lines: string[] = [];
+  const up = new Uplink({
+    config: uplinkSchema().parse({ credentialsFile: credentials, ...uplink }),
+    gatewayId: 'client-test',
+    outbox: new MemoryOutbox(),
+    logger: createLogger({ destination: { write: (line: string) => lines.push(line) } }),
+    status: () => ({ v: 1, gatewayId: 'client-test', state: 'online' }),
+  });
+  up.start();
+  await up.stop(1000);
+  return lines.map((l) => JSON.parse(l) as { level: number; msg: string; err?: string; url?: string });
+}
+
 const clientTls = () => ({ ca: pki.ca, cert: pki.clientCert, key: pki.clientKey });
 const onTls = (host = 'localhost', scheme = 'mqtts') => `${scheme}://${host}:${tlsBroker.port}`;
 
@@ -117,18 +132,8 @@ describe('uplink connection: URL schemes and ports', () => {
     expect(toPlain.stream.constructor.name).toBe('Socket');
     const toTls = connect({ url: onTls('localhost', 'mqtt'), username: 'gw01', password: { credential: 'broker-password' }, tls: clientTls() });
     expect(await outcome(toTls)).not.toBe('published');
-    const lines: string[] = [];
-    const up = new Uplink({
-      config: uplinkSchema().parse({ url: `mqtt://gw01:${PASSWORD}@127.0.0.1:${locked.port}`, tls: clientTls() }),
-      gatewayId: 'client-test',
-      outbox: new MemoryOutbox(),
-      logger: createLogger({ destination: { write: (line: string) => lines.push(line) } }),
-      status: () => ({ v: 1, gatewayId: 'client-test', state: 'online' }),
-    });
-    up.start();
-    await up.stop(1000);
-    const warned = lines.map((l) => JSON.parse(l) as { level: number; msg: string; url: string }).filter((l) => l.level === 40);
-    expect(warned).toEqual([
+    const lines = await uplinkLog({ url: `mqtt://gw01:${PASSWORD}@127.0.0.1:${locked.port}`, tls: clientTls() });
+    expect(lines.filter((l) => l.level === 40)).toEqual([
       expect.objectContaining({ msg: expect.stringMatching(/^uplink.tls is set but the URL is not TLS/), url: `mqtt://[redacted]@127.0.0.1:${locked.port}` }),
     ]);
   });
@@ -246,19 +251,9 @@ describe('uplink connection: TLS verification', () => {
 
   it('a wrong passphrase, or an encrypted key without one, stops each attempt with an error naming the file and the credential', async () => {
     const attempt = async (tls: Record<string, unknown>) => {
-      const lines: string[] = [];
-      const up = new Uplink({
-        config: uplinkSchema().parse({ url: onTls(), credentialsFile: credentials, tls: { ca: pki.ca, cert: pki.clientCert, ...tls } }),
-        gatewayId: 'client-test',
-        outbox: new MemoryOutbox(),
-        logger: createLogger({ destination: { write: (line: string) => lines.push(line) } }),
-        status: () => ({ v: 1, gatewayId: 'client-test', state: 'online' }),
-      });
-      up.start();
-      await up.stop(1000);
-      const failed = lines.map((l) => JSON.parse(l) as { msg: string; err?: string }).filter((l) => l.msg === 'mqtt connect failed');
-      expect(lines.join('')).not.toMatch(new RegExp(`${KEY_PASSPHRASE}|not-it`));
-      return failed.map((l) => l.err);
+      const lines = await uplinkLog({ url: onTls(), tls: { ca: pki.ca, cert: pki.clientCert, ...tls } });
+      expect(JSON.stringify(lines)).not.toMatch(new RegExp(`${KEY_PASSPHRASE}|not-it`));
+      return lines.filter((l) => l.msg === 'mqtt connect failed').map((l) => l.err);
     };
     expect(await attempt({ key: encryptedKey, passphrase: { credential: 'wrong-passphrase' } })).toEqual([
       `uplink.tls.key: ${encryptedKey} cannot be opened with the passphrase of credential "wrong-passphrase" (bad decrypt)`,
