@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import type { SiteConfig } from './site.js';
+import { type SiteConfig, uplinkUsesTls } from './site.js';
 import type { BoardProfile } from './board.js';
 
 /**
@@ -132,7 +132,7 @@ function uplinkFindings(site: SiteConfig): StrictFinding[] {
   } catch {
     out.push({ path: ['uplink', 'url'], message: `${u.url} is not a URL`, fix: 'write mqtts://HOST:8883' });
   }
-  const plain = url !== undefined && ['mqtt:', 'tcp:', 'ws:'].includes(url.protocol);
+  const plain = url !== undefined && !uplinkUsesTls(u.url);
   if (url?.password) {
     out.push({
       path: ['uplink', 'url'],

@@ -3,11 +3,11 @@ import { isIP } from 'node:net';
 import { secretValue } from '../../config/credentials.js';
 import { clientKey } from '../../config/tls-key.js';
 import type { LoadedConfig } from '../../config/load.js';
+import { uplinkUsesTls } from '../../config/site.js';
 import { ElevgwError } from '../../core/errors.js';
 import type { BrokerTarget } from './types.js';
 
 const DEFAULT_PORTS: Record<string, number> = { mqtt: 1883, tcp: 1883, mqtts: 8883, ssl: 8883, ws: 80, wss: 443 };
-const TLS_SCHEMES = new Set(['mqtts', 'ssl', 'wss']);
 
 /** Never show credentials embedded in a URL (the same rule as the uplink's log). */
 function redactUrl(url: string): string {
@@ -45,7 +45,7 @@ export function brokerTarget(config: LoadedConfig): BrokerTarget {
     shownUrl: redactUrl(u.url),
     host,
     port,
-    tls: TLS_SCHEMES.has(scheme),
+    tls: uplinkUsesTls(u.url), // as the service decides it
     rejectUnauthorized: u.tls?.rejectUnauthorized ?? true,
     clientId: u.clientId ?? `elevgw-${config.site.gateway.id}`,
     gatewayId: config.site.gateway.id,
