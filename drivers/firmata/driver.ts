@@ -42,7 +42,7 @@ export class FirmataDriver implements Driver {
         o.board.points.filter((p) => p.group === g.name).map((p) => p.name),
       );
     for (const p of o.board.points) if (p.source.mode === 'analog') this.analog.add(p.name);
-    this.health_ = new HealthRecorder(o.logger, { board: o.board.id });
+    this.health_ = new HealthRecorder(o.logger, { board: o.board.id }, o.clock);
     this.board = new LinkSupervisor({
       open: () => this.connect(),
       release: (io) => io.close().catch(() => undefined),

@@ -43,7 +43,7 @@ export class GpioDriver implements Driver {
         g.name,
         o.board.points.filter((p) => p.group === g.name),
       );
-    this.health_ = new HealthRecorder(o.logger, { board: o.board.id });
+    this.health_ = new HealthRecorder(o.logger, { board: o.board.id }, o.clock);
     this.supervisor = new LinkSupervisor({
       open: () => this.openLines(),
       release: async () => this.releaseAll(),

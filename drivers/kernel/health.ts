@@ -1,3 +1,4 @@
+import type { Timers } from '../../src/core/clock.js';
 import type { DriverErrorCode } from '../../src/core/errors.js';
 import type { Logger } from '../../src/core/log.js';
 import type { DriverHealth, DriverState } from '../types.js';
@@ -9,16 +10,32 @@ export function initialHealth(): DriverHealth {
 }
 
 /**
- * A driver's health with its counters, the same for every transport. Logs one line per change
- * of trouble (a new error code or a recovery), never one per failed poll, so a dead sensor box
- * does not flood the journal.
+ * A trouble that begins again within this long after its last line is counted, not logged: a
+ * noisy line or bus with an occasional bad frame or timeout would otherwise write two lines per
+ * bad frame (its warning and its recovery), tens of thousands a day into the SD card's journal.
+ * The next line of that trouble says how often it began in between (`repeats`). A transport
+ * lost is always logged.
+ */
+export const REPEAT_QUIET_MS = 60_000;
+
+/**
+ * A driver's health with its counters, the same for every transport. Logs one line when a
+ * trouble begins (a new error code, never one per failed attempt or poll, so a dead sensor box
+ * does not flood the journal) and one when it is over, and at most one line a minute for a
+ * trouble that comes and goes (REPEAT_QUIET_MS).
  */
 export class HealthRecorder {
   private readonly h = initialHealth();
+  /** The trouble going on since the last good poll: its latest code, and whether any of it was logged. */
+  private trouble: { code: DriverErrorCode; logged: boolean } | undefined;
+  /** Per code: when its last line was written, and how often it began again since without one. */
+  private readonly lines = new Map<DriverErrorCode, { at: number; repeats: number }>();
 
   constructor(
     private readonly logger: Logger,
     private readonly about: Record<string, unknown>,
+    /** Sample time: the quiet interval of a repeating trouble is counted on it. */
+    private readonly clock: Pick<Timers, 'now'>,
   ) {}
 
   get(): DriverHealth {
@@ -56,13 +73,22 @@ export class HealthRecorder {
    * the current one (a transient failure keeps it). Counted by code; logged when the trouble is new.
    */
   failedAttempt(code: DriverErrorCode, message: string, state: DriverState = this.h.state): void {
-    const first = this.h.consecutiveFailures === 0 || this.h.lastErrorCode !== code;
     this.h.failures++;
     this.h.errorsByCode[code] = (this.h.errorsByCode[code] ?? 0) + 1;
     this.h.lastErrorCode = code;
     this.h.lastError = message;
     this.h.state = state;
-    if (first) this.logger.warn({ ...this.about, code }, message);
+    if (this.trouble?.code === code) return;
+    const now = this.clock.now();
+    const last = this.lines.get(code);
+    if (last !== undefined && state !== 'lost' && now - last.at < REPEAT_QUIET_MS) {
+      last.repeats++;
+      this.trouble = { code, logged: this.trouble?.logged ?? false };
+      return;
+    }
+    this.lines.set(code, { at: now, repeats: 0 });
+    this.trouble = { code, logged: true };
+    this.logger.warn({ ...this.about, code, ...(last?.repeats ? { repeats: last.repeats } : {}) }, message);
   }
 
   /** The poll as a whole failed (after its retries). */
@@ -80,8 +106,9 @@ export class HealthRecorder {
 
   /** A poll answered as expected. */
   ok(): void {
-    if (this.h.state === 'ok' && this.h.consecutiveFailures === 0) return;
-    if (this.h.consecutiveFailures > 0) this.logger.info(this.about, 'reads good again');
+    if (this.h.state === 'ok' && this.h.consecutiveFailures === 0 && this.trouble === undefined) return;
+    if (this.h.consecutiveFailures > 0 && this.trouble?.logged) this.logger.info(this.about, 'reads good again');
+    this.trouble = undefined;
     this.h.state = 'ok';
     this.h.consecutiveFailures = 0;
   }

@@ -52,7 +52,7 @@ export class ModbusDriver implements Driver {
       this.groups.set(g.name, planGroup(o.board.points.filter((p) => p.group === g.name)));
     }
     const about = { link: o.link.description, unitId: o.unitId };
-    this.health_ = new HealthRecorder(o.logger, about);
+    this.health_ = new HealthRecorder(o.logger, about, o.clock);
     this.link = new LinkSupervisor({
       open: async () => {
         await o.link.open();

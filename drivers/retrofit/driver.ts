@@ -68,7 +68,7 @@ export class RetrofitDriver implements Driver {
       const from = (sensor: string) => points.filter((p) => 'sensor' in p.source && p.source.sensor === sensor);
       this.groups.set(g.name, { points, accelerometer: from('accelerometer'), barometer: from('barometer'), contacts: points.filter((p) => !('sensor' in p.source)) });
     }
-    this.health_ = new HealthRecorder(o.logger, { board: o.board.id });
+    this.health_ = new HealthRecorder(o.logger, { board: o.board.id }, o.clock);
     this.box = new LinkSupervisor({
       open: () => this.connect(),
       release: (s) => s.link.close().catch(() => undefined),

@@ -55,7 +55,7 @@ export class SerialFramedDriver implements Driver {
         o.board.points.filter((p) => p.group === g.name).map((p) => p.name),
       );
     this.needed = Math.max(o.board.framing.minLength, payloadNeeded(o.board.points.map((p) => p.source)));
-    this.health_ = new HealthRecorder(o.logger, { port: o.connection.path, board: o.board.id });
+    this.health_ = new HealthRecorder(o.logger, { port: o.connection.path, board: o.board.id }, o.clock);
     this.port = new LinkSupervisor({
       open: () => this.openPort(),
       release: (port) => new Promise<void>((resolve) => (port.isOpen ? port.close(() => resolve()) : resolve())),
