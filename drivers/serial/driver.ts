@@ -143,6 +143,7 @@ export class SerialFramedDriver implements Driver {
     if (r.checksumErrors + r.lengthErrors > 0) {
       this.health_.fail('FRAME_INVALID', `${r.checksumErrors} checksum and ${r.lengthErrors} length error(s) on ${this.o.connection.path}`);
     }
+    let fresh = false;
     for (const payload of r.payloads) {
       if (payload.length < this.needed) {
         this.shortFrames++;
@@ -155,7 +156,9 @@ export class SerialFramedDriver implements Driver {
       }
       this.health_.transaction();
       this.lastFrameAt = now;
+      fresh = true;
     }
-    if (this.lastFrameAt === now) this.judge(now);
+    // Judged again only when this chunk brought a frame: bad bytes alone leave the trouble counted.
+    if (fresh) this.judge(now);
   }
 }
