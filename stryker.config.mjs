@@ -1,6 +1,7 @@
 /**
  * Mutation testing of the core: the fault rules (src/detect), the store of record (src/outbox),
- * its delivery (src/uplink) and the Modbus driver (drivers/modbus). `npm run mutate`, not part
+ * its delivery (src/uplink), the drivers' kernel (drivers/kernel), the Modbus driver
+ * (drivers/modbus) and the framed serial one (drivers/serial). `npm run mutate`, not part
  * of `npm test`: a full run takes hours on a 2-core machine (~3,500 mutants, one test runner); a
  * re-run after a change only tests the mutants whose code or covering tests changed (the
  * incremental file). Reports land in reports/mutation/ (git-ignored);
@@ -14,7 +15,9 @@ export default {
   mutate: [
     'src/detect/**/*.ts',
     'src/outbox/**/*.ts',
+    'drivers/kernel/**/*.ts',
     'drivers/modbus/**/*.ts',
+    'drivers/serial/**/*.ts',
     'src/uplink/**/*.ts',
     // Only an interface: nothing to mutate.
     '!drivers/modbus/link.ts',

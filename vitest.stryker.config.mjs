@@ -49,8 +49,8 @@ class QuickFirstSequencer extends BaseSequencer {
 }
 
 /**
- * The tests Stryker runs against mutants of src/detect, src/outbox, src/uplink and drivers/modbus
- * (stryker.config.mjs). In-process tests only: no child processes or ptys, which would be slow,
+ * The tests Stryker runs against mutants of src/detect, src/outbox, src/uplink, drivers/kernel,
+ * drivers/modbus and drivers/serial (stryker.config.mjs). In-process tests only: no child processes or ptys, which would be slow,
  * flaky under load and, for the child-process ones, run dist/ instead of the mutated source; the
  * uplink's tests start a broker, the one peer allowed. The 24-hour traffic day (13 s) is left out too; the scenario
  * corpus through the driver path stays in because it is the exact timing check.
