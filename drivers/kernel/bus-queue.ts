@@ -59,8 +59,4 @@ export class BusQueues {
     }
     return q;
   }
-
-  get size(): number {
-    return this.buses.size;
-  }
 }
