@@ -34,11 +34,6 @@ export class Connection {
     return this.s;
   }
 
-  /** When the next attempt is allowed (meaningful while lost or backing off). */
-  get nextAttemptAt(): number {
-    return this.retryAt;
-  }
-
   /** The transport is wanted. True when the caller should start an open attempt now. */
   want(): boolean {
     if (this.s !== 'closed') return false;

@@ -12,10 +12,6 @@ export class LatestValues {
     this.values.set(point, { value, at });
   }
 
-  has(point: string): boolean {
-    return this.values.has(point);
-  }
-
   /** The source went away: every value is unknown until it reports again. */
   clear(): void {
     this.values.clear();
