@@ -61,11 +61,7 @@ export class DelimitedScanner implements FrameScanner {
         if (n < this.f.minLength) out.lengthErrors++;
         else out.checksumErrors++;
         // With start bytes, a real frame may begin inside this one; without, the delimiter is the only anchor.
-        if (this.start.length > 0) pos = this.reject(pos, out);
-        else {
-          out.skippedBytes += next - pos;
-          pos = next;
-        }
+        pos = this.reject(pos, out);
         continue;
       }
       out.payloads.push(Buffer.from(buf.subarray(bodyStart, bodyStart + n)));
