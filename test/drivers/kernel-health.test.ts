@@ -113,6 +113,34 @@ describe('driver health', () => {
     expect(said().filter((l) => l.startsWith('warn'))).toEqual(['warn SERIAL_IO lost 0', 'warn SERIAL_IO lost 1', 'warn SERIAL_IO lost 2']);
   });
 
+  it('a loss and the failed reopen attempts after it: one line, not one per attempt', () => {
+    h.fail('SERIAL_IO', 'lost', 'lost');
+    for (let i = 0; i < 4; i++) {
+      clock.advance(1000);
+      h.fail('SERIAL_IO', `open: ENOENT ${i}`, 'lost');
+    }
+    expect(said()).toEqual(['warn SERIAL_IO lost']);
+  });
+
+  it('repeats count the times a trouble began again, not its failed attempts', () => {
+    h.fail('MODBUS_TIMEOUT', 'first', 'degraded');
+    h.ok();
+    for (let i = 0; i < 3; i++) h.fail('MODBUS_TIMEOUT', 'again', 'degraded'); // one trouble, three polls
+    h.ok();
+    clock.advance(REPEAT_QUIET_MS);
+    h.fail('MODBUS_TIMEOUT', 'later', 'degraded');
+    expect(said().at(-1)).toBe('warn MODBUS_TIMEOUT later (repeats 1)');
+  });
+
+  it('an attempt that failed without changing the state is over with the next good poll', () => {
+    h.ok();
+    h.failedAttempt('MODBUS_CRC', 'bad CRC'); // the state stays ok, no failed poll
+    h.ok();
+    clock.advance(REPEAT_QUIET_MS);
+    h.failedAttempt('MODBUS_CRC', 'bad CRC again');
+    expect(said()).toEqual(['warn MODBUS_CRC bad CRC', 'warn MODBUS_CRC bad CRC again']);
+  });
+
   it('a quiet repeat during a logged trouble still ends with the recovery line', () => {
     h.fail('FRAME_INVALID', 'bad frame');
     h.ok();

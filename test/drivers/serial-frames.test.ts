@@ -25,8 +25,8 @@ const literal: { name: string; framing: Framing; frame: string; payload: string 
   {
     name: 'sync 7E, u16 little-endian length counting one byte more, sum8 of the payload',
     framing: f({ kind: 'length-prefixed', sync: [0x7e], length: { size: 2, endian: 'le', adjust: -1 }, maxLength: 300, checksum: { type: 'sum8', covers: 'payload' } }),
-    frame: '7e 0300 1020 30',
-    payload: '1020',
+    frame: '7e 0300 1121 32',
+    payload: '1121',
   },
   {
     name: 'sync 68 68, u16 big-endian length, CRC-16/CCITT-FALSE of the payload, high byte first',
@@ -51,6 +51,12 @@ const literal: { name: string; framing: Framing; frame: string; payload: string 
     framing: f({ kind: 'delimiter', start: [0x02], delimiter: [0x03], maxLength: 40, checksum: { type: 'xor8' } }),
     frame: '02 4142 01 03',
     payload: '4142',
+  },
+  {
+    name: 'STX … xor8 of the payload only … ETX',
+    framing: f({ kind: 'delimiter', start: [0x02], delimiter: [0x03], maxLength: 40, checksum: { type: 'xor8', covers: 'payload' } }),
+    frame: '02 4144 05 03',
+    payload: '4144',
   },
   {
     name: 'lines ending CR LF with CRC-16/CCITT-FALSE, high byte first',
@@ -93,6 +99,11 @@ describe('framed serial, frames written out by hand', () => {
       expect(hex(encodeFrame(framing, bytes(payload)))).toBe(hex(bytes(frame)));
     });
 
+    if (framing.kind === 'length-prefixed' || framing.start.length > 0)
+      it(`${name}: found behind a byte of noise, which is counted`, () => {
+        expect(decode(framing, [Buffer.concat([bytes('00'), bytes(frame)])])).toMatchObject({ payloads: [payload], totals: { frames: 1, skippedBytes: 1 }, pending: 0 });
+      });
+
     it(`${name}: with any one bit changed, not taken for that payload`, () => {
       const good = bytes(frame);
       for (let i = 0; i < good.length; i++) {
@@ -113,6 +124,15 @@ describe('framed serial, what the decoder counts', () => {
   it('a line with a wrong CRC is one checksum error, all its bytes skipped, and the next line is read', () => {
     const r = decode(lines, [bytes('6f6b dbd7 0d0a'), bytes('6f6b dbd6 0d0a')]);
     expect(r).toMatchObject({ payloads: ['6f6b'], totals: { frames: 1, checksumErrors: 1, lengthErrors: 0, skippedBytes: 6 }, pending: 0 });
+  });
+
+  it('a line of exactly minLength with a wrong CRC is a checksum error, not a length error', () => {
+    expect(decode(lines, [bytes('41 0000 0d0a')])).toMatchObject({ payloads: [], totals: { checksumErrors: 1, lengthErrors: 0, skippedBytes: 5 } });
+  });
+
+  it('without a checksum, a line shorter than minLength is still refused', () => {
+    const two = f({ kind: 'delimiter', delimiter: [0x0a], minLength: 2, maxLength: 8 });
+    expect(decode(two, [bytes('61 0a 6162 0a')])).toMatchObject({ payloads: ['6162'], totals: { frames: 1, lengthErrors: 1, skippedBytes: 2 } });
   });
 
   it('a line shorter than minLength is one length error, all its bytes skipped', () => {
@@ -157,9 +177,22 @@ describe('framed serial, what the decoder counts', () => {
     expect(decode(three, [bytes('aaaa55 01 fe aa aa')])).toMatchObject({ payloads: ['fe'], totals: { skippedBytes: 0 }, pending: 1 });
   });
 
+  it('waits for a delimiter only as long as the line could still be valid', () => {
+    // maxLength 40 + a 2-byte CRC = 42 body bytes, + 1 that may be the CR of the CR LF.
+    expect(decode(lines, [Buffer.alloc(43, 0x41)])).toMatchObject({ totals: { lengthErrors: 0, skippedBytes: 0 }, pending: 43 });
+    expect(decode(lines, [Buffer.alloc(44, 0x41)])).toMatchObject({ totals: { lengthErrors: 1, skippedBytes: 44 }, pending: 0 });
+    const d = new FrameDecoder(lines);
+    d.push(Buffer.alloc(44, 0x41));
+    d.reset(); // the port was reopened: what follows is a new line, not the rest of the runaway
+    expect(d.push(bytes('6f6b dbd6 0d0a')).payloads.map(hex)).toEqual(['6f6b']);
+  });
+
   it('a runaway line is dropped up to its delimiter, also when the delimiter comes chunks later', () => {
     const once = decode(lines, [Buffer.concat([Buffer.alloc(60, 0x41), bytes('0d0a 6f6b dbd6 0d0a')])]);
     const late = decode(lines, [Buffer.alloc(30, 0x41), Buffer.alloc(30, 0x41), bytes('0d'), bytes('0a 6f6b dbd6 0d0a')]);
+    // Nothing of it is held meanwhile: a line that never ends does not grow the buffer.
+    expect(decode(lines, [Buffer.alloc(30, 0x41), Buffer.alloc(30, 0x41)]).pending).toBe(0);
+    expect(decode(lines, [Buffer.alloc(30, 0x41), Buffer.alloc(30, 0x41), bytes('0d')]).pending).toBe(1);
     for (const r of [once, late]) expect(r).toMatchObject({ payloads: ['6f6b'], totals: { frames: 1, lengthErrors: 1, skippedBytes: 62 }, pending: 0 });
   });
 
