@@ -3,16 +3,24 @@ import { pino } from 'pino';
 import { FakeClock } from '../../src/core/clock.js';
 import { MemoryOutbox } from '../../src/outbox/memory.js';
 import { PRIORITY, type NewRecord, type Outbox, type Priority, type RecordKind } from '../../src/outbox/types.js';
+import { ElevgwError } from '../../src/core/errors.js';
+import { estimateRecordBytes } from '../../src/outbox/records.js';
 import { HoldingOutbox, type HoldingOptions, type StorageOutage } from '../../src/runtime/holding.js';
 
-/** A MemoryOutbox whose writes fail like SQLite's on a full file system while `failing` is set. */
+/**
+ * A MemoryOutbox whose writes fail like SQLite's on a full file system while `failing` is set,
+ * or, with `room`, an append that would make the table hold more rows than that (a nearly full disk).
+ */
 class FullDiskOutbox extends MemoryOutbox {
   failing: string | undefined;
+  room: number | undefined;
   private fail(): void {
     if (this.failing) throw Object.assign(new Error(`${this.failing}: database or disk is full`), { code: this.failing });
   }
   override append(records: NewRecord[]) {
     this.fail();
+    if (this.room !== undefined && this.next(1e9).length + records.length > this.room)
+      throw Object.assign(new Error('SQLITE_FULL: database or disk is full'), { code: 'SQLITE_FULL' });
     return super.append(records);
   }
   override ack(ids: readonly string[]) {
@@ -34,8 +42,8 @@ function rec(priority: Priority, kind: RecordKind = priority === PRIORITY.teleme
 function setup(opts: Partial<HoldingOptions> = {}) {
   const inner = new FullDiskOutbox();
   const clock = new FakeClock();
-  const logs: { level: number; msg: string }[] = [];
-  const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line) as { level: number; msg: string }) });
+  const logs: ({ level: number; msg: string } & Record<string, unknown>)[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line) as (typeof logs)[number]) });
   const outages: StorageOutage[] = [];
   const holding = new HoldingOutbox(inner, {
     clock,
@@ -230,5 +238,172 @@ describe('HoldingOutbox', () => {
     o.append([a]);
     expect(o.lastId()).toBe(a.id);
     expect(o.stats().pending).toBe(1);
+  });
+});
+
+describe('HoldingOutbox, catching up after an outage', () => {
+  const ids = (rs: readonly NewRecord[]) => rs.map((r) => r.id);
+
+  it('a nearly full disk takes the most important records first, 64 per transaction, and keeps the rest held', () => {
+    const { holding, inner, outages, stored } = setup();
+    inner.failing = 'SQLITE_FULL';
+    const critical: NewRecord[] = [];
+    const telemetry: NewRecord[] = [];
+    for (let i = 0; i < 50; i++) {
+      telemetry.push(rec(PRIORITY.telemetry));
+      critical.push(rec(PRIORITY.critical));
+      holding.append([telemetry.at(-1)!, critical.at(-1)!]);
+    }
+    inner.failing = undefined;
+    inner.room = 70; // one transaction of 64 fits, the next 36 do not
+    holding.retry();
+    expect(stored()).toEqual([...ids(critical), ...ids(telemetry.slice(0, 14))]);
+    const left = telemetry.slice(14);
+    expect(holding.holding()).toMatchObject({ held: 36, heldBytes: left.reduce((n, r) => n + estimateRecordBytes(r), 0) });
+    expect(holding.holding().failingSince).not.toBeNull();
+    expect(outages).toEqual([]);
+    inner.room = undefined;
+    holding.retry();
+    expect(holding.holding()).toMatchObject({ held: 0, heldBytes: 0, failingSince: null });
+    expect(outages).toEqual([expect.objectContaining({ held: 100, dropped: 0, failedWrites: 51 })]);
+  });
+
+  it('close() stores what is held if storage works by then, and says nothing', () => {
+    const { holding, inner, logs, stored, outages } = setup();
+    inner.failing = 'SQLITE_FULL';
+    const held = [rec(PRIORITY.critical), rec(PRIORITY.info)];
+    holding.append(held);
+    inner.failing = undefined;
+    let atClose: string[] = [];
+    inner.close = () => {
+      atClose = stored();
+      MemoryOutbox.prototype.close.call(inner);
+    };
+    holding.close();
+    expect(atClose).toHaveLength(3); // and the outage's report
+    expect(atClose).toEqual(expect.arrayContaining(ids(held)));
+    expect(outages).toHaveLength(1);
+    expect(logs.filter((l) => l.level >= 50 && /lost/.test(l.msg))).toEqual([]);
+  });
+
+  it('a clean close writes no log line', () => {
+    const { holding, logs } = setup();
+    holding.append([rec(PRIORITY.info)]);
+    holding.close();
+    expect(logs).toEqual([]);
+  });
+
+  it('the shutdown line names the first 20 records it could not store', () => {
+    const { holding, inner, logs } = setup();
+    inner.failing = 'SQLITE_FULL';
+    const held = Array.from({ length: 25 }, () => rec(PRIORITY.fault));
+    holding.append(held);
+    holding.close();
+    expect(logs.find((l) => /held records are lost/.test(l.msg))).toMatchObject({ held: 25, ids: ids(held.slice(0, 20)) });
+  });
+
+  it('each retry while storage still fails is one failed write, acks to write or not', () => {
+    const { holding, inner, outages } = setup();
+    const rows = [rec(PRIORITY.fault), rec(PRIORITY.fault)];
+    holding.append(rows);
+    inner.failing = 'SQLITE_FULL';
+    holding.ack([rows[0]!.id]); // 1
+    holding.append([rec(PRIORITY.fault)]); // 2
+    for (let i = 0; i < 3; i++) holding.retry(); // 5
+    inner.failing = undefined;
+    holding.retry();
+    expect(outages).toEqual([expect.objectContaining({ failedWrites: 5, held: 1 })]);
+    expect(inner.stats().delivered).toBe(1);
+  });
+
+  it('next() gives at most the limit asked for while acks wait to be written', () => {
+    const { holding, inner } = setup();
+    const rows = Array.from({ length: 5 }, () => rec(PRIORITY.fault));
+    holding.append(rows);
+    inner.failing = 'SQLITE_FULL';
+    holding.ack([rows[1]!.id, rows[4]!.id]);
+    expect(ids(holding.next(2))).toEqual(ids([rows[0]!, rows[2]!]));
+    expect(ids(holding.next(10))).toEqual(ids([rows[0]!, rows[2]!, rows[3]!]));
+  });
+
+  it('an outage is over only with a write: not while acks wait, not with an empty ack', () => {
+    const { holding, inner, outages } = setup();
+    const rows = [rec(PRIORITY.fault)];
+    holding.append(rows);
+    inner.failing = 'SQLITE_FULL';
+    holding.maintain(0);
+    holding.ack([rows[0]!.id]);
+    inner.failing = undefined;
+    holding.ack([]);
+    holding.maintain(0); // works, but the ack is still to be written
+    expect(holding.holding()).toMatchObject({ pendingAcks: 1 });
+    expect(holding.holding().failingSince).not.toBeNull();
+    expect(outages).toEqual([]);
+    holding.retry();
+    expect(holding.holding()).toMatchObject({ pendingAcks: 0, failingSince: null });
+    expect(inner.stats().delivered).toBe(1);
+    expect(outages).toHaveLength(1);
+  });
+
+  it('a programmer error from the store is thrown, not taken for an outage', () => {
+    const { holding, inner } = setup();
+    inner.ack = () => {
+      throw new ElevgwError('OUTBOX_MISUSE', 'ack of an id never stored');
+    };
+    expect(() => holding.ack(['R99999'])).toThrow(/never stored/);
+    expect(holding.holding().failingSince).toBeNull();
+  });
+
+  it('its log lines say what failed, the bounds that made it drop, and what the outage cost', () => {
+    const { holding, inner, clock, logs } = setup({ maxRecords: 3 });
+    clock.advance(7000);
+    inner.failing = 'SQLITE_FULL';
+    for (let i = 0; i < 5; i++) holding.append([rec(PRIORITY.info)]);
+    clock.advance(42_000);
+    inner.failing = undefined;
+    holding.retry();
+    expect(logs.find((l) => /storage failing/.test(l.msg))).toMatchObject({ err: 'SQLITE_FULL', message: 'SQLITE_FULL: database or disk is full' });
+    expect(logs.find((l) => /holding queue full/.test(l.msg))).toMatchObject({ maxRecords: 3, maxBytes: 8 * 1024 * 1024 });
+    expect(logs.find((l) => /works again/.test(l.msg))).toMatchObject({
+      msg: 'outbox storage works again: 3 held records stored, 2 dropped',
+      durationMs: 42_000,
+      held: 5,
+      dropped: 2,
+    });
+  });
+
+  it('holds exactly maxBytes, and drops at one byte more', () => {
+    const first = rec(PRIORITY.info);
+    const size = estimateRecordBytes(first);
+    const { holding, inner } = setup({ maxBytes: 3 * size });
+    inner.failing = 'SQLITE_FULL';
+    // Records of one size: ids of one length, payloads of one length.
+    holding.append([first, rec(PRIORITY.info), rec(PRIORITY.info)]);
+    expect(holding.holding()).toMatchObject({ held: 3, heldBytes: 3 * size, dropped: 0 });
+    holding.append([rec(PRIORITY.info)]);
+    expect(holding.holding()).toMatchObject({ held: 3, dropped: 1 });
+  });
+
+  it('names an outage by the failure’s code, its name without one, and unknown for a thrown non-error', () => {
+    for (const [thrown, error] of [
+      [Object.assign(new Error('EIO'), { code: 5 }), 'Error'],
+      [new RangeError('odd'), 'RangeError'],
+      ['a string', 'unknown'],
+    ] as const) {
+      const { holding, inner, outages } = setup();
+      inner.append = () => {
+        throw thrown;
+      };
+      holding.append([rec(PRIORITY.fault)]);
+      inner.append = MemoryOutbox.prototype.append.bind(inner);
+      holding.retry();
+      expect(outages[0]).toMatchObject({ reason: 'storage-error', error });
+    }
+  });
+
+  it('an empty append stores nothing and returns nothing', () => {
+    const { holding, stored } = setup();
+    expect(holding.append([])).toEqual([]);
+    expect(stored()).toEqual([]);
   });
 });
