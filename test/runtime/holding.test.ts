@@ -345,6 +345,20 @@ describe('HoldingOutbox, catching up after an outage', () => {
     expect(outages).toHaveLength(1);
   });
 
+  it('a maintenance round that works does not end an outage while records are held', () => {
+    const { holding, inner, outages, stored } = setup();
+    inner.failing = 'SQLITE_FULL';
+    const held = rec(PRIORITY.critical);
+    holding.append([held]);
+    inner.failing = undefined;
+    holding.maintain(0);
+    expect(holding.holding()).toMatchObject({ held: 1 });
+    expect(holding.holding().failingSince).not.toBeNull();
+    holding.retry();
+    expect(stored()).toContain(held.id);
+    expect(outages).toHaveLength(1);
+  });
+
   it('a programmer error from the store is thrown, not taken for an outage', () => {
     const { holding, inner } = setup();
     inner.ack = () => {
