@@ -104,4 +104,34 @@ describe('EventIdFactory', () => {
       { numRuns: 300 },
     );
   });
+
+  it('two gateways in the same millisecond issue different ids: the random part is random', () => {
+    // Factories share the module's pool of random bytes: 200 of them draw across several refills.
+    const ids = Array.from({ length: 200 }, () => new EventIdFactory(() => T0).next());
+    expect(new Set(ids).size).toBe(200);
+    expect(new Set(ids.map((id) => id.slice(10, 11))).size).toBeGreaterThan(16);
+  });
+
+  it('at the very end of the id space: counts on in the last millisecond, carrying into the first random digit, then refuses', () => {
+    const last = 2 ** 48 - 1;
+    const f = new EventIdFactory(() => last, { lastId: '7ZZZZZZZZZ0ZZZZZZZZZZZZZZZ' });
+    expect(f.next()).toBe('7ZZZZZZZZZ1000000000000000');
+    const full = new EventIdFactory(() => last, { lastId: '7ZZZZZZZZZZZZZZZZZZZZZZZZZ' });
+    expect(() => full.next()).toThrow(new RangeError('event id space exhausted'));
+  });
+
+  it('knows an event id by its length, its alphabet and its 48-bit time', () => {
+    const id = new EventIdFactory(() => T0).next();
+    expect([id.slice(1), `${id}0`].map(isEventId)).toEqual([false, false]);
+    for (const c of ['I', 'L', 'O', 'U', 'a', '-']) expect(isEventId(`${id.slice(0, 25)}${c}`), c).toBe(false);
+    expect(isEventId('7ZZZZZZZZZ0000000000000000')).toBe(true); // the greatest time
+    expect(idTime('7ZZZZZZZZZ0000000000000000')).toBe(2 ** 48 - 1);
+  });
+
+  it('a clock that reads NaN from the start: ids at time 0, still random', () => {
+    const f = new EventIdFactory(() => Number.NaN);
+    const [a, b] = [f.next(), new EventIdFactory(() => Number.NaN).next()];
+    expect([idTime(a), idTime(b)]).toEqual([0, 0]);
+    expect(a).not.toBe(b);
+  });
 });
