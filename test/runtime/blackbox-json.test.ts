@@ -60,4 +60,15 @@ describe('black box as JSON text', () => {
     });
     expect(JSON.parse(json.encode([a], 0))).toEqual({ columns: ['dtMs', 'door'], rows: [[0, 'open']] });
   });
+
+  it('writes numbers to 0.001 and bad readings as null', () => {
+    const snap: Snapshot = {
+      elevatorId: 'E1',
+      mono: 1000,
+      signals: { positionMm: { value: 3004.12345, quality: 'good', at: 0 }, speedMps: { value: -1.23456, quality: 'good', at: 0 }, door: { value: 'open', quality: 'bad', at: 0 } },
+    };
+    const expected = { columns: ['dtMs', 'positionMm', 'speedMps', 'door'], rows: [[0, 3004.123, -1.235, null]] };
+    expect(encodeBlackbox([snap], 1000)).toEqual(expected);
+    expect(JSON.parse(new BlackboxJson().encode([snap], 1000))).toEqual(expected);
+  });
 });
