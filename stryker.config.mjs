@@ -1,6 +1,7 @@
 /**
  * Mutation testing of the core: the fault rules (src/detect), the store of record (src/outbox)
- * and its holding queue (src/runtime/holding.ts), its delivery (src/uplink), the drivers' kernel (drivers/kernel), the Modbus driver
+ * and its holding queue (src/runtime/holding.ts), the records it stores (event ids,
+ * src/runtime/records.ts and what it builds on), its delivery (src/uplink), the drivers' kernel (drivers/kernel), the Modbus driver
  * (drivers/modbus) and the framed serial one (drivers/serial). `npm run mutate`, not part
  * of `npm test`: a full run takes hours on a 2-core machine (~3,500 mutants, one test runner); a
  * re-run after a change only tests the mutants whose code or covering tests changed (the
@@ -21,6 +22,11 @@ export default {
     'src/uplink/**/*.ts',
     // The outbox as the gateway uses it while storage fails: held records, pending acks.
     'src/runtime/holding.ts',
+    // What every record carries: its id, its envelope and running state, the black box.
+    'src/core/ids.ts',
+    'src/runtime/records.ts',
+    'src/runtime/payload.ts',
+    'src/runtime/blackbox-json.ts',
     // Only an interface: nothing to mutate.
     '!drivers/modbus/link.ts',
     // The slave side of RTU framing, used by the simulator and test peers, never by the gateway.
