@@ -82,11 +82,16 @@ export class FakeBroker {
   /**
    * Publishes on topics matching `filter` are refused from now on, as an ACL refuses them on MQTT
    * 5 (PUBACK reason code 0x87, which mqtt.js reports as an error with that code); undefined
-   * accepts everything again. Counted in `refusals`.
+   * accepts everything again. Counted in `refusals`. `reason`: another reason code, or none
+   * (`code: undefined`: a publish that failed without one).
    */
-  refuse(filter: string | undefined): void {
+  refuse(filter: string | undefined, reason: { code: number | undefined; message: string } = { code: 0x87, message: 'Publish error: Not authorized' }): void {
     this.refusing = filter;
+    this.refusal = reason;
   }
+
+  /** @internal The error a refused publish gets. */
+  refusal: { code: number | undefined; message: string } = { code: 0x87, message: 'Publish error: Not authorized' };
 
   /** Stops acknowledging: publishes are accepted but no PUBACK comes back (a frozen broker). */
   freeze(): void {
@@ -211,7 +216,8 @@ class FakeClient extends EventEmitter implements MqttClientLike {
       if (!this.connected) return; // lost on the way: never acknowledged
       if (opts.qos === 1 && this.broker.refuses(topic)) {
         this.broker.clock.after(this.broker.latencyMs, () => {
-          if (this.connected) callback?.(Object.assign(new Error('Publish error: Not authorized'), { code: 0x87 }));
+          const { code, message } = this.broker.refusal;
+          if (this.connected) callback?.(code === undefined ? new Error(message) : Object.assign(new Error(message), { code }));
         });
         return;
       }

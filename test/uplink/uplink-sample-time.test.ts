@@ -175,6 +175,47 @@ describe('uplink in sample time (in-memory broker on a FakeClock)', () => {
     await stop(r);
   });
 
+  it('a PUBACK with reason code 0x80 (unspecified error) is a refusal too: held for the round', async () => {
+    const r = rig({ reconnectMaxMs: 8000 });
+    r.up.start();
+    await r.clock.advanceAsync(100);
+    r.broker.refuse('elevgw/v1/gw1/elevators/+/events', { code: 0x80, message: 'Publish error: Unspecified error' });
+    r.outbox.append([record(1)]);
+    r.up.kick();
+    for (let n = 1; n <= 20; n++) {
+      await r.clock.advanceAsync(100);
+      r.up.deliver([{ ...record(100 + n, PRIORITY.telemetry), id: `tm-${n}`, kind: 'telemetry' }], () =>
+        r.outbox.append([{ ...record(100 + n, PRIORITY.telemetry), id: `tm-${n}`, kind: 'telemetry' }]),
+      );
+    }
+    expect(r.broker.refusals).toHaveLength(1);
+    expect(r.outbox.stats().pendingByKind).toMatchObject({ event: 1 });
+    await stop(r);
+  });
+
+  it('a publish that failed without a reason code goes again with the next drain, logged, and is delivered once it can be', async () => {
+    const lines: { msg: string; id?: string; err?: string }[] = [];
+    const logger = createLogger({ destination: { write: (l: string) => lines.push(JSON.parse(l) as (typeof lines)[number]) } });
+    const r = rig({}, () => 0.5, { logger });
+    r.up.start();
+    await r.clock.advanceAsync(100);
+    r.broker.refuse('elevgw/v1/gw1/elevators/+/events', { code: undefined, message: 'socket hang up' });
+    r.outbox.append([record(1)]);
+    r.up.kick();
+    await r.clock.advanceAsync(10);
+    r.outbox.append([record(2)]);
+    r.up.kick();
+    await r.clock.advanceAsync(10);
+    expect(r.broker.refusals.length).toBeGreaterThanOrEqual(3); // 1, then 1 again with 2
+    expect(lines.filter((l) => l.msg === 'publish failed; will resend')[0]).toMatchObject({ id: 'id-000001', err: 'socket hang up' });
+    r.broker.refuse(undefined);
+    r.up.kick();
+    await r.clock.advanceAsync(10);
+    expect(r.events()).toEqual([1, 2]);
+    expect(r.outbox.stats().pending).toBe(0);
+    await stop(r);
+  });
+
   it('on stop, waits for in-flight PUBACKs, then leaves the retained offline status', async () => {
     const r = rig();
     expect(r.up.state, 'before start').toBe('offline');
