@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { EventIdFactory, ID_LENGTH, idTime, isEventId } from '../../src/core/ids.js';
 
@@ -110,6 +110,14 @@ describe('EventIdFactory', () => {
     const ids = Array.from({ length: 200 }, () => new EventIdFactory(() => T0).next());
     expect(new Set(ids).size).toBe(200);
     expect(new Set(ids.map((id) => id.slice(10, 11))).size).toBeGreaterThan(16);
+  });
+
+  it('every random part is random, the first of a process and the first after each refill of the pool included', async () => {
+    vi.resetModules();
+    const fresh = (await import('../../src/core/ids.js')).EventIdFactory;
+    const ids = Array.from({ length: 300 }, () => new fresh(() => T0).next());
+    // Eight equal digits in a row: about 1 in 4·10⁹ per id when the 80 bits are random.
+    for (const id of ids) expect(id.slice(10)).not.toMatch(/(.)\1{7}/);
   });
 
   it('at the very end of the id space: counts on in the last millisecond, carrying into the first random digit, then refuses', () => {
