@@ -78,7 +78,7 @@ export class GpioDriver implements Driver {
       return points.map((p) => ({ point: p.name, value: false, at: now, quality: 'bad' }));
     }
     this.health_.transaction();
-    if (this.health_.state !== 'degraded') this.health_.ok();
+    this.health_.ok();
     return points.map((p) => ({ point: p.name, value: this.valueOf(p, now), at: now, quality: 'good' }));
   }
 
