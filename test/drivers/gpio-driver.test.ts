@@ -10,7 +10,7 @@ import { gpioBoardSchema } from '../../src/config/board.js';
 import { BUILTIN_BOARDS_DIR, loadBoardFile } from '../../src/config/load.js';
 import { FakeClock } from '../../src/core/clock.js';
 import { isElevgwError } from '../../src/core/errors.js';
-import { silentLogger } from '../../src/core/log.js';
+import { createLogger, silentLogger } from '../../src/core/log.js';
 
 const board = loadBoardFile(join(BUILTIN_BOARDS_DIR, 'pi-gpio-sensorbox.yaml'), 'gpio');
 const LINE = { doorClosed: 17, zoneUpper: 27, zoneLower: 22, pir: 23, alarm: 24, inspection: 25, mains: 5 } as const;
@@ -152,12 +152,31 @@ describe('GPIO is read-only unless allow-listed', () => {
     expect(lines.outputsRequested).toEqual([]);
   });
 
-  it('drives a line the profile allow-lists', async () => {
+  it('drives a line the profile allow-lists, through one output line, and no other', async () => {
     const withRelay = gpioBoardSchema().parse({ ...board, writable: [{ line: 26 }] });
     const { lines, driver: d } = await started(undefined, withRelay);
     await d.writeLine(26, true);
+    await d.writeLine(26, false);
     expect(lines.outputsRequested).toEqual([26]);
-    expect(lines.written).toEqual([{ line: 26, level: 1 }]);
+    expect(lines.written).toEqual([
+      { line: 26, level: 1 },
+      { line: 26, level: 0 },
+    ]);
+    const refused = await d.writeLine(12, true).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isElevgwError(refused, 'WRITE_NOT_ALLOWED') && refused.context).toEqual({ board: 'pi-gpio-sensorbox', line: 12 });
+    expect((refused as Error).message).toBe('board "pi-gpio-sensorbox" does not allow driving GPIO 12 (writable: [{"line":26}])');
+  });
+
+  it('an allow-listed line cannot be driven while the lines are not open: says why', async () => {
+    const withRelay = gpioBoardSchema().parse({ ...board, writable: [{ line: 26 }] });
+    const lines = new FakeGpioLines(idle());
+    lines.failNextInput = Object.assign(new Error('EBUSY: resource busy'), { code: 'EBUSY' });
+    const { driver: d } = await started(lines, withRelay);
+    await expect(d.writeLine(26, true)).rejects.toThrow('gpio lines not open: open gpio lines: open lines on fake gpio: EBUSY: resource busy');
+    expect(lines.outputsRequested).toEqual([]);
   });
 
   it('refuses a profile that allow-lists an input line', () => {
@@ -166,7 +185,76 @@ describe('GPIO is read-only unless allow-listed', () => {
   });
 });
 
+describe('GPIO driver: what a technician reads', () => {
+  it('is a gpio driver; an unknown poll group has no points', async () => {
+    const { driver: d } = await started();
+    expect(d.kind).toBe('gpio');
+    expect(await d.poll('nothing')).toEqual([]);
+  });
+
+  it('a poll returns its own group’s points only', async () => {
+    const two = gpioBoardSchema().parse({
+      ...board,
+      pollGroups: [...board.pollGroups, { name: 'slow', intervalMs: 1000 }],
+      points: board.points.map((p) => (p.name === 'mains' ? { ...p, group: 'slow' } : p)),
+    });
+    const { driver: d } = await started(undefined, two);
+    expect((await d.poll('slow')).map((p) => p.point)).toEqual(['mains']);
+    expect((await d.poll('inputs')).map((p) => p.point)).not.toContain('mains');
+  });
+
+  it('lines lost: every point bad and false, health lost with the line and the error, logged', async () => {
+    const lines: { msg: string; board?: string; lines?: number[]; via?: string; code?: string }[] = [];
+    const clock = new FakeClock(0);
+    const fake = new FakeGpioLines(idle());
+    driver = new GpioDriver({
+      board,
+      lines: async () => fake,
+      clock,
+      logger: createLogger({ destination: { write: (l: string) => lines.push(JSON.parse(l) as (typeof lines)[number]) } }),
+      reopenMinMs: 1000,
+    });
+    await driver.open();
+    expect(lines.find((l) => l.msg === 'gpio lines open')).toMatchObject({ board: 'pi-gpio-sensorbox', lines: Object.values(LINE), via: 'fake gpio' });
+    fake.fail(LINE.alarm, new Error('EIO reading value'));
+    expect(driver.health()).toMatchObject({ lastError: 'GPIO 24: EIO reading value' });
+    expect(lines.find((l) => l.code === 'GPIO_IO')).toMatchObject({ board: 'pi-gpio-sensorbox', msg: 'GPIO 24: EIO reading value' });
+    const bad = await driver.poll('inputs');
+    expect(bad.map((p) => [p.value, p.quality])).toEqual(bad.map(() => [false, 'bad']));
+  });
+
+  it('an edge: rising latches the press for one poll, falling the release', async () => {
+    const pulses = gpioBoardSchema().parse({
+      id: 'pulses',
+      transport: 'gpio',
+      pollGroups: [{ name: 'g', intervalMs: 100 }],
+      points: [
+        { name: 'presses', group: 'g', source: { line: 4, activeLow: true, debounceMs: 10, edge: 'rising' } },
+        { name: 'releases', group: 'g', source: { line: 4, activeLow: true, debounceMs: 10, edge: 'falling' } },
+      ],
+    });
+    const { lines, clock, driver: d } = await started(new FakeGpioLines({ 4: 1 }), pulses);
+    lines.set(4, 0);
+    clock.advance(20);
+    expect(values(await d.poll('g'))).toEqual({ presses: true, releases: false });
+    lines.set(4, 1);
+    clock.advance(20);
+    expect(values(await d.poll('g'))).toEqual({ presses: false, releases: true });
+  });
+});
+
 describe('debouncer', () => {
+  it('a new debouncer has no transition to report', () => {
+    expect(new Debouncer(true, 10, 0).takeTransitions(100)).toEqual({ rose: false, fell: false });
+  });
+
+  it('an edge repeating the level it is heading for does not restart its time', () => {
+    const d = new Debouncer(false, 50, 0);
+    d.edge(true, 0);
+    d.edge(true, 30);
+    expect(d.level(50)).toBe(true);
+  });
+
   it('with debounceMs 0 follows every edge', () => {
     const d = new Debouncer(false, 0, 0);
     d.edge(true, 1);
