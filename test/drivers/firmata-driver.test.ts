@@ -11,7 +11,7 @@ import { firmataBoardSchema } from '../../src/config/board.js';
 import { BUILTIN_BOARDS_DIR, loadBoardFile } from '../../src/config/load.js';
 import { FakeClock } from '../../src/core/clock.js';
 import { isElevgwError } from '../../src/core/errors.js';
-import { silentLogger } from '../../src/core/log.js';
+import { createLogger, silentLogger } from '../../src/core/log.js';
 
 const board = loadBoardFile(join(BUILTIN_BOARDS_DIR, 'arduino-firmata-sensorbox.yaml'), 'firmata');
 const byName = (points: RawPoint[]) => Object.fromEntries(points.map((p) => [p.point, p]));
@@ -126,6 +126,81 @@ describe('Firmata driver (arduino-firmata-sensorbox profile, mock IO)', () => {
   });
 });
 
+describe('Firmata driver: what a technician reads', () => {
+  const reporting = (io: MockFirmataIo) => {
+    for (const pin of [2, 3, 4, 5, 6, 7, 8, 9]) io.setDigital(pin, 1);
+    io.setAnalog(0, 500);
+  };
+
+  it('an unknown poll group has no points; a group returns its own points only', async () => {
+    const two = firmataBoardSchema().parse({
+      ...board,
+      pollGroups: [...board.pollGroups, { name: 'slow', intervalMs: 1000 }],
+      points: board.points.map((p) => (p.name === 'upsBattery' ? { ...p, group: 'slow' } : p)),
+    });
+    const { driver: d } = await started(mockBoards().connect, two);
+    expect(await d.poll('nothing')).toEqual([]);
+    expect((await d.poll('slow')).map((p) => p.point)).toEqual(['upsBattery']);
+    expect((await d.poll('inputs')).map((p) => p.point)).not.toContain('upsBattery');
+  });
+
+  it('a silent channel: degraded with the points named, counted once; again after a recovery', async () => {
+    const m = mockBoards();
+    const { clock, driver: d } = await started(m.connect);
+    reporting(m.current());
+    await d.poll('inputs');
+    expect(d.health()).toMatchObject({ state: 'ok', failures: 0 });
+    clock.advance(board.staleAfterMs + 1);
+    for (let i = 0; i < 3; i++) await d.poll('inputs');
+    expect(d.health()).toMatchObject({ state: 'degraded', lastErrorCode: 'FIRMATA_STALE', lastError: 'no report for upsBattery', failures: 1 });
+    m.current().setAnalog(0, 510);
+    await d.poll('inputs');
+    expect(d.health()).toMatchObject({ state: 'ok', lastErrorCode: 'FIRMATA_STALE' });
+    clock.advance(board.staleAfterMs + 1);
+    await d.poll('inputs');
+    expect(d.health()).toMatchObject({ state: 'degraded', failures: 2 });
+  });
+
+  it('its log lines name the board; a board that cannot be reached is FIRMATA_IO, named by the board', async () => {
+    const lines: { msg: string; board?: string; via?: string; code?: string }[] = [];
+    const logger = createLogger({ destination: { write: (l: string) => lines.push(JSON.parse(l) as (typeof lines)[number]) } });
+    driver = new FirmataDriver({ board, connect: mockBoards().connect, clock: new FakeClock(0), logger });
+    await driver.open();
+    expect(lines.find((l) => l.msg === 'firmata board connected')).toMatchObject({ board: 'arduino-firmata-sensorbox', via: 'mock firmata' });
+    await driver.close();
+    driver = new FirmataDriver({
+      board,
+      connect: async () => {
+        throw new Error('no Firmata handshake');
+      },
+      clock: new FakeClock(0),
+      logger,
+    });
+    await driver.open();
+    expect(driver.health()).toMatchObject({ lastErrorCode: 'FIRMATA_IO', lastError: 'open firmata board arduino-firmata-sensorbox: no Firmata handshake' });
+    expect(lines.find((l) => l.code === 'FIRMATA_IO')).toMatchObject({ board: 'arduino-firmata-sensorbox' });
+  });
+
+  it('a board unplugged says so; a board given up on that reports its loss late changes nothing', async () => {
+    const m = mockBoards();
+    const { clock, driver: d } = await started(m.connect);
+    const old = m.current();
+    old.unplug('USB reset');
+    expect(d.health().lastError).toBe('mock firmata lost: USB reset');
+    clock.advance(2000);
+    await d.poll('inputs');
+    await afterTurns(() => expect(m.boards).toHaveLength(2));
+    await afterTurns(async () => {
+      reporting(m.current());
+      await d.poll('inputs');
+      expect(d.health().state).toBe('ok');
+    });
+    old.unplug('late');
+    expect(d.health()).toMatchObject({ state: 'ok', link: 'open' });
+    expect(byName(await d.poll('inputs')).doorClosed!.quality).toBe('good');
+  });
+});
+
 describe('Firmata without the optional firmata-io package', () => {
   it('reports health lost with a clear error instead of crashing', async () => {
     const missing = () => Promise.reject(Object.assign(new Error("Cannot find package 'firmata-io'"), { code: 'ERR_MODULE_NOT_FOUND' }));
@@ -148,12 +223,25 @@ describe('Firmata is read-only unless allow-listed', () => {
     expect(m.current().writes).toEqual([]);
   });
 
-  it('drives a pin the profile allow-lists', async () => {
+  it('drives a pin the profile allow-lists, and no other', async () => {
     const m = mockBoards();
     const { driver: d } = await started(m.connect, firmataBoardSchema().parse({ ...board, writable: [{ pin: 13 }] }));
     await d.writePin(13, true);
     expect(m.current().modes.get(13)).toBe('output');
     expect(m.current().writes).toEqual([{ pin: 13, value: 1 }]);
+    const refused = await d.writePin(12, true).catch((e: unknown) => e);
+    expect(isElevgwError(refused, 'WRITE_NOT_ALLOWED') && refused.context).toEqual({ board: 'arduino-firmata-sensorbox', pin: 12 });
+    expect((refused as Error).message).toBe('board "arduino-firmata-sensorbox" does not allow driving pin 12 (writable: [{"pin":13}])');
+  });
+
+  it('an allow-listed pin cannot be driven while the board is not connected: says why', async () => {
+    const failing: FirmataConnector = async () => {
+      throw new Error('no Firmata handshake');
+    };
+    const { driver: d } = await started(failing, firmataBoardSchema().parse({ ...board, writable: [{ pin: 13 }] }));
+    const err = await d.writePin(13, true).catch((e: unknown) => e);
+    expect(isElevgwError(err, 'DRIVER_OPEN_FAILED')).toBe(true);
+    expect((err as Error).message).toBe('firmata board not connected: open firmata board arduino-firmata-sensorbox: no Firmata handshake');
   });
 
   it('refuses a profile that allow-lists an input pin', () => {
