@@ -2,7 +2,8 @@
  * Mutation testing of the core: the fault rules (src/detect), the store of record (src/outbox)
  * and its holding queue (src/runtime/holding.ts), the records it stores (event ids,
  * src/runtime/records.ts and what it builds on), its delivery (src/uplink), the drivers' kernel (drivers/kernel), the Modbus driver
- * (drivers/modbus) and the framed serial one (drivers/serial). `npm run mutate`, not part
+ * (drivers/modbus), the framed serial, GPIO and Firmata ones (their drivers; the hardware
+ * bindings are left to the tests with real peers). `npm run mutate`, not part
  * of `npm test`: a full run takes hours on a 2-core machine (~3,500 mutants, one test runner); a
  * re-run after a change only tests the mutants whose code or covering tests changed (the
  * incremental file). Reports land in reports/mutation/ (git-ignored);
@@ -19,6 +20,9 @@ export default {
     'drivers/kernel/**/*.ts',
     'drivers/modbus/**/*.ts',
     'drivers/serial/**/*.ts',
+    'drivers/gpio/debounce.ts',
+    'drivers/gpio/driver.ts',
+    'drivers/firmata/driver.ts',
     'src/uplink/**/*.ts',
     // The outbox as the gateway uses it while storage fails: held records, pending acks.
     'src/runtime/holding.ts',
