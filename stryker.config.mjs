@@ -1,13 +1,13 @@
 /**
  * Mutation testing of the core: the fault rules (src/detect), the store of record (src/outbox)
  * and its holding queue (src/runtime/holding.ts), the records it stores (event ids,
- * src/runtime/records.ts and what it builds on), its delivery (src/uplink), the drivers' kernel (drivers/kernel), the Modbus driver
- * (drivers/modbus), the framed serial, GPIO and Firmata ones (their drivers; the hardware
- * bindings are left to the tests with real peers). `npm run mutate`, not part
- * of `npm test`: a full run takes hours on a 2-core machine (~3,500 mutants, one test runner); a
- * re-run after a change only tests the mutants whose code or covering tests changed (the
- * incremental file). Reports land in reports/mutation/ (git-ignored);
- * scripts/mutation-summary.mjs prints the score per folder from the JSON report.
+ * src/runtime/records.ts and what it builds on), its delivery (src/uplink), the drivers'
+ * kernel (drivers/kernel) and the drivers of all four transports (Modbus, framed serial, GPIO,
+ * Firmata; their bindings to onoff and firmata-io are left to the tests that load them).
+ * `npm run mutate`, not part of `npm test`: a full run takes hours on a 2-core machine (~5,000
+ * mutants, one test runner); a re-run after a change only tests the mutants whose code or
+ * covering tests changed (the incremental file). Reports land in reports/mutation/
+ * (git-ignored); scripts/mutation-summary.mjs prints the score per folder from the JSON report.
  *
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
