@@ -175,7 +175,9 @@ describe('GPIO is read-only unless allow-listed', () => {
     const lines = new FakeGpioLines(idle());
     lines.failNextInput = Object.assign(new Error('EBUSY: resource busy'), { code: 'EBUSY' });
     const { driver: d } = await started(lines, withRelay);
-    await expect(d.writeLine(26, true)).rejects.toThrow('gpio lines not open: open gpio lines: open lines on fake gpio: EBUSY: resource busy');
+    const err = await d.writeLine(26, true).catch((e: unknown) => e);
+    expect(isElevgwError(err, 'DRIVER_OPEN_FAILED')).toBe(true);
+    expect((err as Error).message).toBe('gpio lines not open: open gpio lines: open lines on fake gpio: EBUSY: resource busy');
     expect(lines.outputsRequested).toEqual([]);
   });
 
