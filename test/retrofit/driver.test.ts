@@ -28,6 +28,38 @@ describe('BMP280: raw pressure, the floor-change preset', () => {
     expect(r.pressurePa).toBeCloseTo(100653.3, 0);
   });
 
+  it('refuses calibration that is short or blank, naming the reason', () => {
+    expect(() => parseCalibration(calibrationBytes().subarray(0, 23))).toThrow(
+      expect.objectContaining({ code: 'SENSOR_INVALID', message: 'BMP280 calibration: 23 bytes, expected 24' }),
+    );
+    // dig_T1 at bytes 0–1, dig_P1 at 6–7: erased (0x0000) or absent (0xFFFF) either way.
+    for (const [at, fill] of [
+      [0, 0x00],
+      [6, 0x00],
+      [0, 0xff],
+      [6, 0xff],
+    ] as const) {
+      const b = Uint8Array.from(calibrationBytes());
+      b[at] = fill;
+      b[at + 1] = fill;
+      expect(() => parseCalibration(b), `bytes ${at}–${at + 1} = ${fill}`).toThrow(/BMP280 calibration reads blank/);
+    }
+  });
+
+  it('reads no value from short data, a skipped channel, or a temperature no lift shaft has', () => {
+    const c = parseCalibration(calibrationBytes());
+    const data = (adcP: number, adcT: number) => Uint8Array.from([adcP >> 12, (adcP >> 4) & 0xff, (adcP & 0xf) << 4, adcT >> 12, (adcT >> 4) & 0xff, (adcT & 0xf) << 4]);
+    expect(compensate(c, data(415148, 519888).subarray(0, 5))).toBeUndefined();
+    expect(compensate(c, data(BMP280.SKIPPED, 519888))).toBeUndefined();
+    expect(compensate(c, data(415148, BMP280.SKIPPED))).toBeUndefined();
+    // adc_T for about -46, -44, 89 and 91 °C with the datasheet's calibration.
+    const t = (adcT: number) => compensate(c, data(415148, adcT))?.temperatureC;
+    expect(t(294848)).toBeUndefined();
+    expect(t(301136)).toBeCloseTo(-44, 1);
+    expect(t(725424)).toBeCloseTo(89, 1);
+    expect(t(731904)).toBeUndefined();
+  });
+
   it('reads what the simulated chip converts, through its IIR filter, to its noise', () => {
     const chip = new Bmp280Device();
     chip.write(BMP280.CONFIG, [BMP280.PRESET_CONFIG]);
