@@ -7,7 +7,7 @@ import type { I2cBus, I2cDevice } from '../../drivers/retrofit/i2c.js';
 import { johnnyFiveConnector } from '../../drivers/retrofit/johnny-five.js';
 import { openI2cBus, piRetrofitConnector } from '../../drivers/retrofit/pi-i2c.js';
 import { BMP280, compensate, parseCalibration } from '../../drivers/retrofit/sensors/bmp280.js';
-import { MPU6050, readFifo } from '../../drivers/retrofit/sensors/mpu6050.js';
+import { MPU6050, readFifo, setUpMpu6050 } from '../../drivers/retrofit/sensors/mpu6050.js';
 import { FakeClock } from '../../src/core/clock.js';
 import { isElevgwError } from '../../src/core/errors.js';
 import { silentLogger } from '../../src/core/log.js';
@@ -120,6 +120,56 @@ describe('MPU-6050 FIFO', () => {
     for (let i = 0; i < 200; i++) chip.push([0, 0, 9.8]);
     const r = await readFifo(bus(chip), 0x68, 'z');
     expect(r).toEqual({ counts: [], overflowed: true });
+  });
+
+  /** A chip that answers INT_STATUS 0 and the given FIFO count, and a FIFO of numbered samples; it records every access. */
+  function counted(count: number) {
+    const reads: [number, number][] = [];
+    const writes: [number, readonly number[]][] = [];
+    let sample = 0;
+    const device: I2cDevice = {
+      read: (reg, n) => {
+        reads.push([reg, n]);
+        if (reg === MPU6050.FIFO_COUNT) return Uint8Array.of(count >> 8, count & 0xff);
+        if (reg === MPU6050.FIFO_R_W) return Uint8Array.from({ length: n }, (_, i) => (i % 6 === 5 ? sample++ : 0));
+        return Uint8Array.of(0);
+      },
+      write: (reg, bytes) => {
+        writes.push([reg, bytes]);
+      },
+    };
+    return { device, reads, writes };
+  }
+  const resetWrites = [
+    [MPU6050.USER_CTRL, [MPU6050.USER_FIFO_RESET]],
+    [MPU6050.USER_CTRL, [MPU6050.USER_FIFO_EN]],
+    [MPU6050.FIFO_EN, [MPU6050.FIFO_ACCEL]],
+  ];
+
+  it('a FIFO count no FIFO can hold is garbage on the bus: the FIFO is reset and nothing is read', async () => {
+    const over = counted(MPU6050.FIFO_BYTES + 1);
+    expect(await readFifo(bus(over.device), 0x68, 'z')).toEqual({ counts: [], overflowed: true });
+    expect(over.writes).toEqual(resetWrites);
+    expect(over.reads.filter(([reg]) => reg === MPU6050.FIFO_R_W)).toEqual([]);
+    const full = counted(MPU6050.FIFO_BYTES);
+    const r = await readFifo(bus(full.device), 0x68, 'z');
+    expect([r.overflowed, r.counts.length, full.writes]).toEqual([false, 170, []]); // 1024 bytes: 170 whole samples
+  });
+
+  it('reads whole samples only, in reads of at most 30 bytes; a partial sample waits for the next read', async () => {
+    const c = counted(6 * 11 + 4);
+    const r = await readFifo(bus(c.device), 0x68, 'z');
+    expect(r).toEqual({ counts: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], overflowed: false });
+    expect(c.reads.filter(([reg]) => reg === MPU6050.FIFO_R_W).map(([, n]) => n)).toEqual([30, 30, 6]);
+  });
+
+  it('set-up refuses a chip that is not an MPU-6050 (or a 6500/9250), naming what it read', async () => {
+    const chip = (id: number | undefined): I2cDevice => ({ read: () => (id === undefined ? new Uint8Array(0) : Uint8Array.of(id)), write: () => undefined });
+    await expect(setUpMpu6050(bus(chip(0x00)), 0x68)).rejects.toThrow(
+      expect.objectContaining({ code: 'SENSOR_INVALID', message: 'no MPU-6050 at 0x68: WHO_AM_I 0x0 (expected 0x68)' }),
+    );
+    await expect(setUpMpu6050(bus(chip(undefined)), 0x68)).rejects.toThrow(/WHO_AM_I 0x0/);
+    for (const id of [0x68, 0x70, 0x71]) await expect(setUpMpu6050(bus(chip(id)), 0x68)).resolves.toBeUndefined();
   });
 
   it('garbage from the bus gives counts in range or an empty read, never a throw', async () => {
