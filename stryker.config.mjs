@@ -2,8 +2,9 @@
  * Mutation testing of the core: the fault rules (src/detect), the store of record (src/outbox)
  * and its holding queue (src/runtime/holding.ts), the records it stores (event ids,
  * src/runtime/records.ts and what it builds on), its delivery (src/uplink), the drivers'
- * kernel (drivers/kernel) and the drivers of all four transports (Modbus, framed serial, GPIO,
- * Firmata; their bindings to onoff and firmata-io are left to the tests that load them).
+ * kernel (drivers/kernel), the drivers of all four transports (Modbus, framed serial, GPIO,
+ * Firmata; their bindings to onoff and firmata-io are left to the tests that load them) and the
+ * retrofit box's (its driver, sample clock and I2C sensors' decoding).
  * `npm run mutate`, not part of `npm test`: a full run takes hours on a 2-core machine (~5,000
  * mutants, one test runner); a re-run after a change only tests the mutants whose code or
  * covering tests changed (the incremental file). Reports land in reports/mutation/
@@ -23,6 +24,9 @@ export default {
     'drivers/gpio/debounce.ts',
     'drivers/gpio/driver.ts',
     'drivers/firmata/driver.ts',
+    'drivers/retrofit/driver.ts',
+    'drivers/retrofit/sample-clock.ts',
+    'drivers/retrofit/sensors/*.ts',
     'src/uplink/**/*.ts',
     // The outbox as the gateway uses it while storage fails: held records, pending acks.
     'src/runtime/holding.ts',
