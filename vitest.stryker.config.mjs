@@ -79,6 +79,7 @@ export default defineConfig({
       'test/contract/v1-compat.test.ts',
       // The retrofit box's driver and the I2C sensors' register decoding.
       'test/retrofit/driver.test.ts',
+      'test/retrofit/driver-health.test.ts',
       'test/retrofit/sample-clock.test.ts',
       // The uplink in this process, against the embedded broker or a mosquitto the test starts
       // (a peer, not our code: what it exercises is the mutated source). Without mqtt5 the set
