@@ -1,6 +1,6 @@
 import type { RetrofitBoardProfile } from '../../src/config/board.js';
 import type { Clock } from '../../src/core/clock.js';
-import { ElevgwError, errorMessage, isElevgwError } from '../../src/core/errors.js';
+import { errorMessage } from '../../src/core/errors.js';
 import type { Logger } from '../../src/core/log.js';
 import { HealthRecorder } from '../kernel/health.js';
 import { LinkSupervisor } from '../kernel/supervisor.js';
@@ -195,7 +195,10 @@ export class RetrofitDriver implements Driver {
     }
   }
 
-  /** Opens the box and sets its sensors up; throws a coded error the supervisor counts. */
+  /**
+   * Opens the box and sets its sensors up. Throws what failed: a coded error as it is, anything
+   * else the supervisor codes as the transport's (FIRMATA_IO, I2C_IO).
+   */
   private async connect(): Promise<Session> {
     const link = await this.o.connect();
     try {
@@ -232,7 +235,7 @@ export class RetrofitDriver implements Driver {
       return session;
     } catch (e) {
       await link.close().catch(() => undefined);
-      throw isElevgwError(e) ? e : new ElevgwError('I2C_IO', errorMessage(e));
+      throw e;
     }
   }
 }

@@ -433,11 +433,15 @@ describe('retrofit box: lost and reopened', () => {
     expect(pi.driver.health()).toMatchObject({ lastErrorCode: 'I2C_IO', lastError: 'open retrofit box retrofit-pi-i2c-sensorbox: ENOENT /dev/ttyUSB0' });
   });
 
-  it('a set-up that fails closes the link and says why; an open box is logged once with its way in', async () => {
+  it("a set-up that fails closes the link, coded as its transport's; an open box is logged once with its way in", async () => {
     const r = rig({ watchFails: new Error('line 17 busy') });
     await r.driver.open();
     expect(r.driver.health()).toMatchObject({ state: 'lost', lastErrorCode: 'I2C_IO', lastError: 'open retrofit box retrofit-pi-i2c-sensorbox: line 17 busy' });
     expect(r.link().closes).toBe(1);
+    const firmata = rig({ board: 'retrofit-firmata-sensorbox', watchFails: new Error('pin 2: no answer to the pin mode') });
+    await firmata.driver.open();
+    expect(firmata.driver.health()).toMatchObject({ lastErrorCode: 'FIRMATA_IO', lastError: 'open retrofit box retrofit-firmata-sensorbox: pin 2: no answer to the pin mode' });
+    expect(firmata.link().closes).toBe(1);
     const chip = rig();
     chip.devices.set(0x68, { read: () => Uint8Array.of(0x12), write: () => undefined });
     await chip.driver.open();
