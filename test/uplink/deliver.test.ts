@@ -25,6 +25,11 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
+/** Lets what the uplink scheduled (its drain, mqtt.js's writes) run: event-loop turns, not a wait for time. */
+const settle = async () => {
+  for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+};
+
 let n = 0;
 function record(priority: NewRecord['priority'] = PRIORITY.fault, kind: NewRecord['kind'] = 'event'): NewRecord {
   const id = `id-${String(++n).padStart(6, '0')}`;
@@ -114,6 +119,42 @@ describe('uplink: fresh records', () => {
     expect(steps.at(-1)).toBe(`store ${fresh.id}`); // not published ahead of the backlog
     await vi.waitFor(() => expect(ids).toEqual([...backlog, fresh].map((x) => x.id)), { timeout: 8000 });
     await vi.waitFor(() => expect(outbox.stats()).toMatchObject({ pending: 0, delivered: 4 }));
+  });
+
+  it('sends a fresh event after rows a holding queue stored late in the same tick, not ahead of them', async () => {
+    const outbox = new MemoryOutbox();
+    const { up, ids, steps, store } = await setup(outbox);
+    up.start();
+    await vi.waitFor(() => expect(up.state).toBe('online'));
+    await settle(); // the connect's drain found nothing: caught up
+    const late = [record(), record()];
+    outbox.append(late);
+    up.resync();
+    const fresh = record();
+    up.deliver([fresh], store([fresh]));
+    expect(steps.at(-1)).toBe(`store ${fresh.id}`); // waits for the drain, behind the rows stored late
+    await vi.waitFor(() => expect(ids).toEqual([...late, fresh].map((x) => x.id)));
+  });
+
+  it('never has more events unacknowledged than its in-flight window, fresh or drained', async () => {
+    const outbox = new MemoryOutbox();
+    const { up, gate, ids, steps, store } = await setup(outbox, { inflightWindow: 1 });
+    up.start();
+    await vi.waitFor(() => expect(up.state).toBe('online'));
+    await settle();
+    gate.holdReplies();
+    const [a, b, c] = [record(), record(), record()];
+    up.deliver([a], store([a]));
+    expect(steps.at(-1)).toBe(`publish ${a.id}`); // a place in the window: at once
+    up.deliver([b], store([b]));
+    outbox.append([c]);
+    up.resync();
+    await settle();
+    await settle();
+    expect(steps.filter((x) => x.startsWith('publish'))).toEqual([`publish ${a.id}`]); // a's PUBACK held: b and c wait
+    gate.releaseReplies();
+    await vi.waitFor(() => expect(ids).toEqual([a.id, b.id, c.id]));
+    await vi.waitFor(() => expect(outbox.stats()).toMatchObject({ pending: 0, delivered: 3 }));
   });
 
   it('sends a fresh critical event at once even behind a backlog held back by the drain rate', async () => {
