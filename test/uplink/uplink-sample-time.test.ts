@@ -99,6 +99,38 @@ describe('uplink in sample time (in-memory broker on a FakeClock)', () => {
     await stop(r);
   });
 
+  it('a fresh critical event goes in the same call with the bucket empty; the next fresh one waits for a token', async () => {
+    // What deliver() hands mqtt.js, in the order and the call it does.
+    const sent: number[] = [];
+    let broker: FakeBroker | undefined;
+    const r = rig({ drainRatePerS: 10, inflightWindow: 100 }, () => 0.5, {
+      connect: (url, options) => {
+        const client = broker!.connect(url, options);
+        const publish = client.publish.bind(client);
+        client.publish = (topic, payload, ...rest) => {
+          if (topic.endsWith('/events')) sent.push((JSON.parse(String(payload)) as { n: number }).n);
+          return publish(topic, payload, ...rest);
+        };
+        return client;
+      },
+    });
+    broker = r.broker;
+    r.up.start();
+    await r.clock.advanceAsync(2_000); // online and caught up; the bucket full: ten tokens
+    const fresh = (rec: NewRecord) => r.up.deliver([rec], () => r.outbox.append([rec]));
+    for (let n = 1; n <= 10; n++) fresh(record(n));
+    expect(sent, 'each of the ten in its own call').toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+    fresh(record(999, PRIORITY.critical));
+    expect(sent.at(-1), 'critical: no token needed, not even a drain tick').toBe(999);
+    fresh(record(11));
+    expect(sent).toHaveLength(11);
+    await r.clock.advanceAsync(100); // one token
+    expect(sent.at(-1)).toBe(11);
+    await r.clock.advanceAsync(10); // the broker's 2 ms
+    expect(r.events()).toEqual([...Array.from({ length: 10 }, (_, i) => i + 1), 999, 11]);
+    await stop(r);
+  });
+
   it('publishes each elevator’s retained info at connect, again only when it changes (its time fields aside), all of it after a reconnect', async () => {
     let name = 'East lift';
     let at = 0;
