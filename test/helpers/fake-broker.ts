@@ -23,6 +23,8 @@ export interface FakeBrokerOptions {
    * code 0x84, unsupported protocol version).
    */
   refuseMqtt5?: boolean | 'reason code 0x84';
+  /** A broker of MQTT 3.1 only (mosquitto before 1.3): 5 and 3.1.1 alike are refused with return code 1. */
+  mqtt31Only?: boolean;
   /** Checked on every message accepted (e.g. the contract, test/helpers/contract-check.ts); problems are kept in `invalid`. */
   validate?: (m: BrokeredMessage) => string[];
 }
@@ -135,7 +137,7 @@ export class FakeBroker {
     this.connectsAt.push(this.clock.now());
     this.protocolVersions.push(protocolVersion);
     if (!this.isUp) return 'down';
-    if (protocolVersion === 5 && this.options.refuseMqtt5) return 'unacceptable protocol version';
+    if ((protocolVersion === 5 && this.options.refuseMqtt5) || this.options.mqtt31Only) return 'unacceptable protocol version';
     this.clients.add(c);
     return 'accepted';
   }

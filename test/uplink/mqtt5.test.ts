@@ -59,6 +59,21 @@ describe('MQTT 5 with fallback to 3.1.1', () => {
     await stopping;
   });
 
+  it('in sample time: a broker that refuses 3.1.1 too (MQTT 3.1 only) is retried with back-off after the one fallback, not hammered', async () => {
+    const clock = new FakeClock(0);
+    const broker = new FakeBroker(clock, 2, { mqtt31Only: true });
+    const { up, outbox } = uplink('mqtt://broker.test:1883', { clock, connect: broker.connect });
+    up.start();
+    await clock.advanceAsync(10_000);
+    expect(broker.protocolVersions.slice(0, 3)).toEqual([5, 4, 4]);
+    expect(broker.connectsAt[1]).toBe(4); // the fallback at once
+    // After that, the back-off of any refused connect: at least reconnectMinMs / 2 apart, a handful in ten seconds.
+    expect(broker.connectsAt[2]! - broker.connectsAt[1]!).toBeGreaterThanOrEqual(100);
+    expect(broker.connectsAt.length).toBeLessThan(12);
+    expect([up.state, up.protocolVersion, outbox.stats().pending]).toEqual(['offline', 4, 2]);
+    await up.stop();
+  });
+
   it('in sample time: a broker that speaks 5 gets properties; the connection announces its maximum packet size', async () => {
     const clock = new FakeClock(0);
     const broker = new FakeBroker(clock, 2);
