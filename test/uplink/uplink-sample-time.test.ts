@@ -262,6 +262,24 @@ describe('uplink in sample time (in-memory broker on a FakeClock)', () => {
     expect([r.up.state, r.broker.connections], 'stopped, its connection closed').toEqual(['stopped', 0]);
   });
 
+  it('on stop, returns as soon as the last PUBACK is in, not at its flush timeout', async () => {
+    const r = rig();
+    r.up.start();
+    await r.clock.advanceAsync(100);
+    r.outbox.append([record(1), record(2), record(3)]);
+    r.up.kick();
+    await r.clock.advanceAsync(1); // three in flight, their PUBACKs 2 ms away
+    const from = r.clock.now();
+    let stoppedAt: number | undefined;
+    const stopping = r.up.stop(3000).then(() => {
+      stoppedAt = r.clock.now();
+    });
+    await r.clock.advanceAsync(5_000);
+    await stopping;
+    expect(r.outbox.stats()).toMatchObject({ pending: 0, delivered: 3 });
+    expect(stoppedAt! - from, 'the PUBACKs and the offline status: a few ms of the broker, not 3 s').toBeLessThan(20);
+  });
+
   it('stop is bounded when the broker stops answering: no PUBACK for the offline status, it returns at its flush timeout and drops the link', async () => {
     const r = rig();
     r.up.start();
