@@ -148,27 +148,17 @@ function build() {
       writable: z.array(z.object({ table: z.enum(['holding', 'coil']), address: z.number().int().min(0).max(65535) }).strict()).default([]),
     })
     .strict()
-    .superRefine((b, ctx) => {
-      const groups = new Set(b.pollGroups.map((g) => g.name));
-      const names = new Set<string>();
-      b.points.forEach((p, i) => {
-        if (!groups.has(p.group)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['points', i, 'group'],
-            message: `unknown poll group "${p.group}" (expected one of: ${[...groups].join(', ')})`,
-          });
-        }
-        if (names.has(p.name)) {
-          ctx.addIssue({ code: 'custom', path: ['points', i, 'name'], message: `duplicate point name "${p.name}"` });
-        }
-        names.add(p.name);
-        const t = p.source.table;
-        if ((t === 'coil' || t === 'discrete') && p.source.type !== 'bool') {
-          ctx.addIssue({ code: 'custom', path: ['points', i, 'source', 'type'], message: `a ${t} is a bit: expected type "bool"` });
-        }
-      });
-    });
+    .superRefine(
+      refineWith((b) => {
+        const issues = pointIssues(b);
+        b.points.forEach((p, i) => {
+          const t = p.source.table;
+          if ((t === 'coil' || t === 'discrete') && p.source.type !== 'bool')
+            issues.push({ path: ['points', i, 'source', 'type'], message: `a ${t} is a bit: expected type "bool"` });
+        });
+        return issues;
+      }),
+    );
 
   /** Fields of every board profile besides its transport, points and transport options. */
   const boardFields = {
