@@ -87,12 +87,8 @@ export default defineConfig({
       // credentials). Left out: the files that run the uplink in a child process (socket,
       // no-delay, debug-log).
       'test/uplink/client.test.ts',
-      // The config files' validation: every problem named with its file, line and path
-      // (strict.test.ts changes the working directory, which worker threads cannot).
-      'test/config/load.test.ts',
-      'test/config/transport-boards.test.ts',
-      'test/config/credentials.test.ts',
-      'test/config/tls-key.test.ts',
+      // The config files' validation: every problem named with its file, line and path.
+      'test/config/**/*.test.ts',
       'test/uplink/uplink.test.ts',
       'test/uplink/uplink-log.test.ts',
       'test/uplink/acl.test.ts',
@@ -105,6 +101,8 @@ export default defineConfig({
       'test/scenarios/sim-driver-path.test.ts',
     ],
     exclude: [
+      // Changes the working directory, which worker threads cannot.
+      'test/config/working-directory.test.ts',
       // SIGKILLs a child running the compiled outbox from dist/.
       'test/outbox/sqlite-crash.test.ts',
       // socat pty pair.

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, packageRoot, type ConfigProblem } from '../../src/config/load.js';
 import { isElevgwError } from '../../src/core/errors.js';
@@ -138,22 +138,5 @@ describe('config validate --strict', () => {
     expect(problems.map((p) => [p.path, p.line])).toEqual([['boardsDir', lineOf(text, 'boardsDir')]]);
     expect(problems[0]!.message).toMatch(/generic-modbus-controller\.yaml replaces the shipped profile "generic-modbus-controller" with another writable list/);
     expect(problems[0]!.fix).toMatch(/its own id/);
-  });
-});
-
-describe('file paths in the uplink resolve against the config file', () => {
-  it('uplink.tls.ca/cert/key and the credentials file, whatever the working directory', () => {
-    const dir = join(tmp.dir, 'etc');
-    mkdirSync(dir);
-    copyFileSync(writeSite(siteText(GOOD_UPLINK.replace('ca: ca.pem', 'ca: ca.pem, cert: certs/gw.crt, key: /abs/gw.key'))), join(dir, 'site.yaml'));
-    const before = process.cwd();
-    process.chdir(tmp.dir); // not the config's directory
-    try {
-      const u = loadConfig(join(dir, 'site.yaml')).site.uplink;
-      expect(u.tls).toMatchObject({ ca: join(dir, 'ca.pem'), cert: join(dir, 'certs/gw.crt'), key: '/abs/gw.key' });
-      expect(u.credentialsFile).toBe(join(dir, 'credentials'));
-    } finally {
-      process.chdir(before);
-    }
   });
 });
