@@ -129,6 +129,11 @@ describe('board profiles: framed serial', () => {
     expect(fits(1024, 2)).toEqual([]);
   });
 
+  it('a delimited framing has no length field to check', () => {
+    const b = shipped('serial-sensorbox');
+    expect(problems({ ...b, framing: { kind: 'delimiter', delimiter: [0x0d, 0x0a], minLength: 4, maxLength: 64 } })).toEqual([]);
+  });
+
   it('a field ending exactly at the maxLength is inside the payload; one byte further is not', () => {
     const b = shipped('serial-sensorbox');
     const at = (offset: number) => ({ ...b, points: [{ ...b.points[0]!, source: { ...(b.points[0]!.source as object), offset, type: 'u16' } }] });

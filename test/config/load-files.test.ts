@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ConfigProblem, loadConfig, packageRoot } from '../../src/config/load.js';
@@ -122,6 +122,17 @@ describe("a site's own board profiles (boardsDir)", () => {
     writeFileSync(join(dirname(file), 'boards', 'sim-modbus.yaml'), profile('sim-modbus').replace(/^description: .*$/m, 'description: the site’s own'));
     writeFileSync(file, readFileSync(file, 'utf8').replace('board: acme-9000', 'board: sim-modbus'));
     expect(loadConfig(file).elevators[0]!.board.description).toBe('the site’s own');
+  });
+
+  it("an unknown board lists the shipped ids, then the site's own, sorted and each once; other files are no profiles", () => {
+    const file = site('acme-9000');
+    for (const name of ['zeta.yaml', 'README.md', 'notes.yaml.bak', 'alpha.yml', 'sim-modbus.yaml', 'backup.yaml~'])
+      writeFileSync(join(dirname(file), 'boards', name), '# unread\n');
+    const shippedIds = readdirSync(join(packageRoot(), 'boards'))
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => f.replace(/\.yaml$/, ''))
+      .sort();
+    expect(refusal(file).problems[0]!.message).toBe(`unknown board "acme-9000" (expected one of: ${[...shippedIds, 'alpha', 'zeta'].join(', ')})`);
   });
 
   it('a profile whose id is not its file name is refused, naming both', () => {

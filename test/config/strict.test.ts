@@ -77,6 +77,8 @@ describe('config validate --strict', () => {
     );
     expect(problems.find((p) => p.path === 'gateway.id')!.line).toBe(lineOf(text, 'id: jh-gw-0001'));
     for (const line of message.split('\n')) expect(line).toMatch(/^\S+site\.example\.yaml:\d+:\d+ \S+: .+ — fix: .+/);
+    const lines = problems.map((p) => p.line!);
+    expect(lines, "in the file's order, top to bottom").toEqual([...lines].sort((a, b) => a - b));
   });
 
   it('refuses a password sent over plain mqtt:// to another host, not to loopback', () => {
