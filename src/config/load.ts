@@ -170,10 +170,9 @@ export interface LoadedConfig {
   diagSocketPath: string;
 }
 
+/** Elevator `i`'s connection as written: the site schema has passed, so `elevators` is a list of mappings. */
 function rawConnection(data: unknown, i: number): unknown {
-  const elevators = (data as { elevators?: unknown } | null)?.elevators;
-  const e: unknown = Array.isArray(elevators) ? elevators[i] : undefined;
-  return e !== null && typeof e === 'object' ? (e as { connection?: unknown }).connection : undefined;
+  return (data as { elevators: { connection?: unknown }[] }).elevators[i]?.connection;
 }
 
 /**
