@@ -4,8 +4,9 @@
  * src/runtime/records.ts and what it builds on), its delivery (src/uplink), the drivers'
  * kernel (drivers/kernel), the drivers of all four transports (Modbus, framed serial, GPIO,
  * Firmata; their bindings to onoff and firmata-io are left to the tests that load them) and the
- * retrofit box's (its driver, sample clock and I2C sensors' decoding), and the normalisation of
- * their points into the signals the rules read (src/signals, the retrofit box's fusion aside).
+ * retrofit box's (its driver, sample clock and I2C sensors' decoding), the normalisation of
+ * their points into the signals the rules read (src/signals, the retrofit box's fusion aside), and
+ * the loading of config files and board profiles (src/config: load, board, connection).
  * `npm run mutate`, not part of `npm test`: a full run takes hours on a 2-core machine (~5,000
  * mutants, one test runner); a re-run after a change only tests the mutants whose code or
  * covering tests changed (the incremental file). Reports land in reports/mutation/
@@ -33,6 +34,10 @@ export default {
     'src/signals/normalize.ts',
     'src/signals/derive.ts',
     'src/signals/types.ts',
+    // Config files and board profiles: every mistake refused with its file, line and path.
+    'src/config/load.ts',
+    'src/config/board.ts',
+    'src/config/connection.ts',
     // The outbox as the gateway uses it while storage fails: held records, pending acks.
     'src/runtime/holding.ts',
     // What every record carries: its id, its envelope and running state, the black box.

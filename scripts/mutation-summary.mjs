@@ -9,7 +9,19 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-const FOLDERS = ['src/detect', 'src/outbox', 'src/uplink', 'src/signals', 'drivers/kernel', 'drivers/modbus', 'drivers/serial', 'drivers/gpio', 'drivers/firmata', 'drivers/retrofit'];
+const FOLDERS = [
+  'src/detect',
+  'src/outbox',
+  'src/uplink',
+  'src/signals',
+  'src/config',
+  'drivers/kernel',
+  'drivers/modbus',
+  'drivers/serial',
+  'drivers/gpio',
+  'drivers/firmata',
+  'drivers/retrofit',
+];
 
 const reportPath = process.argv[2] ?? 'reports/mutation/mutation.json';
 let report;
