@@ -26,8 +26,8 @@ const SEED = Number(process.env.ELEVGW_KILL_SEED ?? 12345);
  * - eviction: still offline, the outbox over its size cap and evicting telemetry every maintenance round;
  * - mid-drain: mosquitto back, the gateway draining the outage's backlog; killed when the platform has
  *   received a random part of it, so PUBLISHes are in flight and PUBACKs on the way;
- * - slow-disk: connected, every fsync delayed 300 ms by strace (an SD card at its worst), killed the
- *   moment the platform receives an event of this run: published, its fsync still running.
+ * - slow-disk: connected, every fsync delayed 300 ms by strace (an SD card at its worst), killed once
+ *   the platform has received an event of this run and strace holds an fsync: published, not yet durable.
  */
 const PHASES = ['start-up', 'connect', 'steady', 'live-event', 'outage', 'eviction', 'mid-drain', 'slow-disk'] as const;
 /** The slow card's fsync delay. */
@@ -132,19 +132,28 @@ describe(`power cuts: ${CYCLES} SIGKILLs in every phase of the gateway's life`, 
         previous = s;
       };
       /** SIGKILL from inside the platform's message handler: at that exact point, not some milliseconds later. */
-      const killOn = async (install: (kill: () => void) => void) => {
+      const killOn = async (install: (kill: () => void, fail: (e: unknown) => void) => void) => {
         const c = child!;
         await new Promise<void>((resolve, reject) => {
           const died = (code: number | null) => reject(new Error(`the gateway exited by itself (code ${code}) before its power cut`));
           const late = setTimeout(() => reject(new Error('the moment to cut the power never came (30 s)')), 30_000);
           c.once('exit', died);
-          install(() => {
+          const settle = () => {
             platform.onEvent = platform.onOnline = undefined;
             c.off('exit', died);
             clearTimeout(late);
-            c.kill('SIGKILL');
-            resolve();
-          });
+          };
+          install(
+            () => {
+              settle();
+              c.kill('SIGKILL');
+              resolve();
+            },
+            (e) => {
+              settle();
+              reject(e);
+            },
+          );
         });
       };
       const brokerUp = async () => {
@@ -216,11 +225,16 @@ describe(`power cuts: ${CYCLES} SIGKILLs in every phase of the gateway's life`, 
             await vi.waitFor(() => expect(platform.onlineStatuses).toBeGreaterThan(online), { timeout: 20_000, interval: 10 });
             const disk = await slowDisk(child.pid!, SLOW_SYNC_MS, tmp.file(`strace-${cycle}.log`, ''));
             let killedOn = '';
-            await killOn((kill) => {
+            await killOn((kill, fail) => {
               platform.onEvent = (a) => {
-                if (!a.topic.includes('/elevators/') || seeded.has(a.id) || old.has(a.id)) return;
+                if (killedOn || !a.topic.includes('/elevators/') || seeded.has(a.id) || old.has(a.id)) return;
                 killedOn = a.id;
-                kill();
+                // The gateway publishes before its fsync starts (it starts a microtask later, on
+                // libuv's pool): on a loaded machine the PUBLISH can arrive first. Cut the power once
+                // a sync is in the card, so the event is published and not yet durable by proof.
+                void vi
+                  .waitFor(() => expect(disk.inProgress(), 'an fsync entered after an event was published').toBeGreaterThan(0), { timeout: 5_000, interval: 2 })
+                  .then(kill, fail);
               };
             });
             child = undefined;
