@@ -1,5 +1,5 @@
 /**
- * The shaft filter: a five-state linear Kalman filter, driven by the vertical accelerometer and
+ * The shaft filter: a seven-state linear Kalman filter, driven by the vertical accelerometer and
  * corrected by the barometer, zero-velocity updates and door-zone magnet edges.
  *
  *   h  car height above the bottom landing, m
@@ -22,7 +22,7 @@
  * measurement correct exactly what it observes, with weights that follow from the sensors' noise,
  * which a fixed-gain complementary filter cannot do (docs/retrofit.md).
  *
- * Every update is scalar; the covariance is a plain 5×5 array. Nothing here allocates per sample.
+ * Every update is scalar; the covariance is a plain 7×7 array. Nothing here allocates per sample.
  */
 export const H = 0;
 export const V = 1;

@@ -22,7 +22,8 @@ export class AccelHealth {
 
   /**
    * @param fullScale m/s² the sensor can report (its range): a sample at it is clipped.
-   * @param frozenSamples this many identical samples in a row: the sensor (or its bus) is stuck;
+   * @param frozenSamples this many repeats of one value (that many + 1 identical samples in a
+   *   row): the sensor (or its bus) is stuck;
    *   a working MEMS accelerometer's noise changes its last bits every sample.
    */
   constructor(
@@ -57,7 +58,7 @@ export class BaroHealth {
   private repeats = 0;
   rejected = 0;
 
-  /** @param frozenSamples identical readings in a row (the driver passes only new conversions). */
+  /** @param frozenSamples repeats of one reading (that many + 1 in a row; the driver passes only new conversions). */
   constructor(private readonly frozenSamples = 12) {}
 
   sample(pa: number, at: number): SensorVerdict {
