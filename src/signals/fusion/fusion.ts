@@ -220,7 +220,7 @@ export class ShaftFusion {
       this.o.onEdge?.({ landing: undefined, sensor: which, end: edge.end, heightM: this.kf.x[H]!, at });
       return;
     }
-    this.rebaseHypothesis();
+    this.rebaseHypothesis(!wasAbsolute && this.counter.absolute && !recounted);
     const landing = this.vaneLanding();
     const dt = this.lastAccelAt === undefined ? 0 : Math.max(0, (at - this.lastAccelAt) / 1000);
     const predicted = this.kf.x[H]! + this.kf.x[V]! * dt;
@@ -458,19 +458,32 @@ export class ShaftFusion {
     return landing >= 0 && landing < this.o.shaft.landings.length ? landing : undefined;
   }
 
-  /** A lower vane than any before moves the unidentified frame: every level of the hypothesis shifts. */
-  private rebaseHypothesis(): void {
+  /**
+   * Unidentified, the filter works in a hypothetical frame: the lowest vane seen so far (relative
+   * index `hypothesisMin`) taken for the bottom landing. A lower vane, or the identification itself
+   * (the count spanning the shaft), says which landing that vane really is: the frame moves up by
+   * the levels in between, and the filter's height with it. `identifiedNow`: the count just became
+   * absolute by spanning the shaft from the hypothetical frame (not by a recount while lost, whose
+   * filter kept its own height and is re-anchored instead).
+   */
+  private rebaseHypothesis(identifiedNow: boolean): void {
     if (this.counter.absolute) {
+      if (identifiedNow) this.shiftFrame(this.hypothesisMin - this.counter.rebased);
       this.hypothesisMin = 0;
       return;
     }
     if (this.counter.min === this.hypothesisMin || this.counter.index === undefined) return;
-    const ls = this.o.shaft.landings;
-    const i = this.counter.index;
-    const oldLanding = Math.min(ls.length - 1, Math.max(0, i - this.hypothesisMin));
-    const newLanding = Math.min(ls.length - 1, Math.max(0, i - this.counter.min));
-    this.kf.shift((ls[newLanding]!.levelMm - ls[oldLanding]!.levelMm) / 1000);
+    this.shiftFrame(this.hypothesisMin - this.counter.min);
     this.hypothesisMin = this.counter.min;
+  }
+
+  /**
+   * The vane that was the frame's bottom landing is landing `landing`: every height moves up by its
+   * level. Always a landing: the count's span (max − min) never exceeds the shaft's.
+   */
+  private shiftFrame(landing: number): void {
+    const ls = this.o.shaft.landings;
+    this.kf.shift((ls[landing]!.levelMm - ls[0]!.levelMm) / 1000);
     this.anchoredVane = undefined;
   }
 

@@ -56,6 +56,11 @@ export class VaneCounter {
   absolute = false;
   min = 0;
   max = 0;
+  /**
+   * When the count became absolute by spanning the shaft: the relative index that became landing 0
+   * (what was subtracted from every relative index). The fusion moves its hypothetical frame by it.
+   */
+  rebased = 0;
   private left: 'low' | 'high' | undefined;
   private inside = false;
   private started = false;
@@ -113,6 +118,7 @@ export class VaneCounter {
     this.max = Math.max(this.max, index);
     // Once the span covers the shaft, relative indices become landings.
     if (!this.absolute && this.max - this.min === this.landings - 1) {
+      this.rebased = this.min;
       this.index = index - this.min;
       this.max -= this.min;
       this.min = 0;
