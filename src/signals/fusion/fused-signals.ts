@@ -39,6 +39,7 @@ export class FusedSignals {
     return INPUTS.has(signal);
   }
 
+  /** Sorts `batch` in place: the normalizer builds it for this call alone (no copy per poll). */
   update(batch: FusedInput[]): void {
     batch.sort((a, b) => a.at - b.at);
     for (const i of batch) {
