@@ -91,6 +91,15 @@ function existingAncestor(dir: string): string {
 
 function outboxFindings({ outboxPath }: StrictInput): StrictFinding[] {
   const dir = existingAncestor(dirname(outboxPath));
+  if (!statSync(dir).isDirectory()) {
+    return [
+      {
+        path: ['outbox', 'path'],
+        message: `${dir} is a file, not a directory, so the outbox ${outboxPath} cannot be created under it`,
+        fix: 'put the outbox in the state directory: outbox.path: /var/lib/elevgw/outbox.db',
+      },
+    ];
+  }
   try {
     accessSync(dir, constants.W_OK);
     return [];
