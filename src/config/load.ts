@@ -89,6 +89,10 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       ? `required: expected ${issue.expected}`
       : `expected ${issue.expected}, got ${Array.isArray(received) ? 'array' : received === null ? 'null' : typeof received}`;
   }
+  // A missing key whose schema is a literal or an enum (the config's `version`): required, like the others.
+  if (issue.code === 'invalid_value' && (issue as { input?: unknown }).input === undefined) {
+    return `required: expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`;
+  }
   if (issue.code === 'unrecognized_keys') return `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   return issue.message;
 }

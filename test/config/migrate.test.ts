@@ -49,7 +49,7 @@ describe('config version', () => {
   it('a missing version, or one written as text, is a schema problem at its line', () => {
     const missing = refusal(demo.replace(/^version: 1\n/m, ''));
     const firstKey = demo.split('\n').findIndex((l) => /^[a-z]/.test(l)) + 1;
-    expect(problemsOf(missing.error)).toEqual([['version', firstKey, 'Invalid input: expected 1']]);
+    expect(problemsOf(missing.error)).toEqual([['version', firstKey, 'required: expected 1']]);
     const text = demo.replace('version: 1', 'version: "2"');
     const quoted = refusal(text);
     expect(isElevgwError(quoted.error, 'CONFIG_INVALID')).toBe(true);
