@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { clientKey } from '../../src/config/tls-key.js';
@@ -57,10 +58,40 @@ describe('the TLS client key', () => {
       const wrong = refusal(() => clientKey(readFileSync(file), file, { credential: 'old-pass' }, credentials));
       expect(wrong, file).toEqual({
         code: 'CONFIG_INVALID',
-        message: `uplink.tls.key: ${file} cannot be opened with the passphrase of credential "old-pass" (bad decrypt)`,
-        context: { file, credential: 'old-pass' },
+        message: `uplink.tls.key: ${file} cannot be opened with the passphrase of credential "old-pass" (a wrong passphrase, or a damaged key file)`,
+        // OpenSSL's own reason, kept for a developer: which one depends on the key's random salt.
+        context: { file, credential: 'old-pass', openssl: expect.stringMatching(/^(bad decrypt|unsupported)$/) },
       });
       expect(JSON.stringify(wrong)).not.toMatch(/wrong-one|right-one/);
+    }
+  });
+  it('says the same to a technician whichever way OpenSSL refuses a wrong passphrase (it depends on the random salt)', () => {
+    // A wrong passphrase decrypts to garbage: usually its padding fails ("bad decrypt"); for about
+    // one salt in a hundred the padding passes and the garbage reads as an unknown algorithm.
+    const seen = new Map<string, Buffer>();
+    for (let i = 0; i < 5000 && seen.size < 2; i++) {
+      const { privateKey } = generateKeyPairSync('ec', {
+        namedCurve: 'P-256',
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+        privateKeyEncoding: { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'right-one' },
+      });
+      try {
+        createPrivateKey({ key: privateKey, passphrase: 'wrong-one' });
+      } catch (e) {
+        const reason = (e as { reason?: string }).reason ?? '';
+        if (!seen.has(reason)) seen.set(reason, Buffer.from(privateKey));
+      }
+    }
+    expect([...seen.keys()].sort()).toEqual(['bad decrypt', 'unsupported']);
+    for (const [reason, key] of seen) {
+      expect(
+        refusal(() => clientKey(key, '/etc/elevgw/client.key', { credential: 'old-pass' }, credentials)),
+        reason,
+      ).toEqual({
+        code: 'CONFIG_INVALID',
+        message: 'uplink.tls.key: /etc/elevgw/client.key cannot be opened with the passphrase of credential "old-pass" (a wrong passphrase, or a damaged key file)',
+        context: { file: '/etc/elevgw/client.key', credential: 'old-pass', openssl: reason },
+      });
     }
   });
 });

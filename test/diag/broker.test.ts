@@ -215,7 +215,9 @@ describe.concurrent('elevgw diag broker', () => {
     expect(marks(good.stdout)).toEqual(['✓ DNS', '✓ TCP', '✓ TLS', '✓ MQTT', '✓ echo', '✓ round trip']);
     const wrong = await diagBroker(site(goodUplink({}, { key: encryptedKey, passphrase: { credential: 'old-passphrase' } })));
     expect([wrong.status, wrong.stdout]).toEqual([2, '']);
-    expect(wrong.stderr).toContain(`uplink.tls.key: ${encryptedKey} cannot be opened with the passphrase of credential "old-passphrase" (bad decrypt)`);
+    expect(wrong.stderr).toContain(
+      `uplink.tls.key: ${encryptedKey} cannot be opened with the passphrase of credential "old-passphrase" (a wrong passphrase, or a damaged key file)`,
+    );
     expect(wrong.stderr + good.stdout).not.toMatch(new RegExp(`${KEY_PASSPHRASE}|Old-pass-1`));
   });
 

@@ -256,7 +256,7 @@ describe('uplink connection: TLS verification', () => {
       return lines.filter((l) => l.msg === 'mqtt connect failed').map((l) => l.err);
     };
     expect(await attempt({ key: encryptedKey, passphrase: { credential: 'wrong-passphrase' } })).toEqual([
-      `uplink.tls.key: ${encryptedKey} cannot be opened with the passphrase of credential "wrong-passphrase" (bad decrypt)`,
+      `uplink.tls.key: ${encryptedKey} cannot be opened with the passphrase of credential "wrong-passphrase" (a wrong passphrase, or a damaged key file)`,
     ]);
     expect(await attempt({ key: encryptedKey })).toEqual([`uplink.tls.key: ${encryptedKey} is encrypted; name its passphrase as uplink.tls.passphrase: { credential: NAME }`]);
   });
