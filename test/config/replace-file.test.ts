@@ -58,7 +58,7 @@ describe('replacing a site config', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 
-  it('a text that is not a valid config is refused with its problems; the file, and the directory, are as they were', () => {
+  it('a text that is not a valid config is refused with its problems, named as lines of the config (no temporary file); the file, and the directory, are as they were', () => {
     const file = tmp.file('site.yaml', config('2'));
     chmodSync(file, 0o640);
     let error: unknown;
@@ -69,6 +69,10 @@ describe('replacing a site config', () => {
     }
     expect(isElevgwError(error, 'CONFIG_INVALID')).toBe(true);
     expect((error as Error).message).toMatch(/floors\[1\]\.label: duplicate floor label "1"/);
+    const [head, ...problems] = (error as Error).message.split('\n');
+    expect(head).toBe(`${file} is left as it was: the text proposed for it does not load (lines as proposed)`);
+    expect(problems.length).toBeGreaterThan(0);
+    for (const p of problems) expect(p.startsWith(`${file}:`), p).toBe(true);
     expect(readFileSync(file, 'utf8')).toBe(config('2'));
     expect(statSync(file).mode & 0o777).toBe(0o640);
     expect(readdirSync(tmp.dir)).toEqual(['site.yaml']);

@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import { checkConnection } from '../../src/config/connection.js';
 import { loadConfig, type ConfigProblem, type LoadedConfig } from '../../src/config/load.js';
 import { isElevgwError } from '../../src/core/errors.js';
+import { elevatorObject } from '../helpers/site-object.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /**
@@ -21,20 +22,7 @@ afterEach(() => tmp.cleanup());
 type Obj = Record<string, unknown>;
 type Site = Obj & { gateway: Obj; elevators: Obj[]; uplink: Obj };
 
-function elevator(id = 'L1'): Obj {
-  return {
-    id,
-    registrationCode: '31104201002023050417',
-    rescueCode: '27-0417',
-    board: 'sim-modbus',
-    connection: { host: '127.0.0.1' },
-    ratedSpeedMps: 1,
-    floors: [
-      { label: '1', levelMm: 0 },
-      { label: '2', levelMm: 3000 },
-    ],
-  };
-}
+const elevator = (id = 'L1'): Obj => elevatorObject({ id });
 
 function site(change: (s: Site) => void = () => {}): Site {
   const s: Site = { version: 1, gateway: { id: 'jh-gw-0417' }, elevators: [elevator()], uplink: { url: 'mqtt://127.0.0.1:1883' } };

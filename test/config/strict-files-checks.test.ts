@@ -8,6 +8,7 @@ import { siteConfigSchema } from '../../src/config/site.js';
 import type { BoardProfile } from '../../src/config/board.js';
 import type { StrictFinding } from '../../src/config/strict.js';
 import { fileFindings } from '../../src/config/strict-files.js';
+import { elevatorObject } from '../helpers/site-object.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /**
@@ -30,20 +31,7 @@ function findings(u: Record<string, unknown>, opts: { outboxPath?: string; site?
   const raw = {
     version: 1,
     gateway: { id: 'jh-gw-0417' },
-    elevators: [
-      {
-        id: 'L1',
-        registrationCode: '31104201002023050417',
-        rescueCode: '27-0417',
-        board: 'generic-modbus-controller',
-        connection: { host: '10.20.0.15' },
-        ratedSpeedMps: 1,
-        floors: [
-          { label: '1', levelMm: 0 },
-          { label: '2', levelMm: 3000 },
-        ],
-      },
-    ],
+    elevators: [elevatorObject({ board: 'generic-modbus-controller', connection: { host: '10.20.0.15' } })],
     uplink: { url: 'mqtts://mqtt.platform.jianghan.gov.cn:8883', credentialsFile: join(tmp.dir, 'credentials'), ...u },
   };
   const site = siteConfigSchema().parse(raw);

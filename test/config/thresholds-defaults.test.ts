@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { loadConfig, packageRoot } from '../../src/config/load.js';
+import { elevatorObject } from '../helpers/site-object.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /**
@@ -17,19 +18,7 @@ beforeEach(() => {
 });
 afterEach(() => tmp.cleanup());
 
-const elevator = (id: string, rules?: unknown) => ({
-  id,
-  registrationCode: '31104201002023050417',
-  rescueCode: '27-0417',
-  board: 'sim-modbus',
-  connection: { host: '127.0.0.1' },
-  ratedSpeedMps: 1,
-  floors: [
-    { label: '1', levelMm: 0 },
-    { label: '2', levelMm: 3000 },
-  ],
-  ...(rules === undefined ? {} : { rules }),
-});
+const elevator = (id: string, rules?: unknown) => elevatorObject({ id, ...(rules === undefined ? {} : { rules }) });
 
 function thresholdsOf(siteRules: unknown, elevators: ReturnType<typeof elevator>[]) {
   const site = { version: 1, gateway: { id: 'jh-gw-0417' }, elevators, uplink: { url: 'mqtt://127.0.0.1:1883' }, ...(siteRules === undefined ? {} : { rules: siteRules }) };
