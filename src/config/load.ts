@@ -194,10 +194,8 @@ function resolveUplinkFiles(site: SiteConfig, dir: string): SiteConfig {
 /**
  * Loads, migrates and validates a site config and the boards it names. Throws ElevgwError listing
  * every problem. `strict` adds the checks of a config fit to run a real gateway (src/config/strict.ts).
- */
-/**
- * `opts.text`: a proposed content of `file`, checked as if the file held it (paths resolve, and
- * problems are named, against `file`); the file itself is not read.
+ * `text`: a proposed content of `file`, checked as if the file held it (paths resolve, and problems
+ * are named, against `file`); the file itself is not read.
  */
 export function loadConfig(file: string, opts: { boardsDirs?: string[]; strict?: boolean; text?: string } = {}): LoadedConfig {
   const abs = resolve(file);
