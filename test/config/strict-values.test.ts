@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../../src/config/load.js';
 import { siteConfigSchema } from '../../src/config/site.js';
 import { valueFindings, type StrictFinding } from '../../src/config/strict.js';
+import { elevatorObject } from '../helpers/site-object.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /**
@@ -23,20 +24,7 @@ function good(): Raw {
   return {
     version: 1,
     gateway: { id: 'jh-gw-0417', site: 'Jianghan Building 12' },
-    elevators: [
-      {
-        id: 'L1',
-        registrationCode: '31104201002023050417',
-        rescueCode: '27-0417',
-        board: 'generic-modbus-controller',
-        connection: { host: '10.20.0.15', port: 502, unitId: 1 },
-        ratedSpeedMps: 1,
-        floors: [
-          { label: '1', levelMm: 0 },
-          { label: '2', levelMm: 3000 },
-        ],
-      },
-    ],
+    elevators: [elevatorObject({ board: 'generic-modbus-controller', connection: { host: '10.20.0.15', port: 502, unitId: 1 } })],
     uplink: { url: 'mqtts://mqtt.platform.jianghan.gov.cn:8883', username: 'jh-gw-0417', password: { credential: 'broker-password' }, tls: { ca: 'ca.pem' } },
   };
 }
