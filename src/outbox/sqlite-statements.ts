@@ -46,8 +46,6 @@ export function statements(db: Database.Database) {
     metaWithPrefix: db.prepare<[string, string], { key: string; value: number | string }>('SELECT key, value FROM meta WHERE substr(key, 1, length(?)) = ?'),
     setMeta: db.prepare<[string, number | string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     addMeta: db.prepare<[string, number]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = value + excluded.value'),
-    syncNormal: db.prepare('PRAGMA synchronous = NORMAL'),
-    syncFull: db.prepare('PRAGMA synchronous = FULL'),
   };
 }
 

@@ -333,14 +333,17 @@ export class SqliteOutbox implements Outbox {
    * FULL commit (the next append). Right for acks and maintenance: losing one to a power cut
    * means a record is resent (at-least-once, same id) or evicted again — never lost — and it
    * saves an fsync per PUBACK on the SD card. WAL with NORMAL still never corrupts.
+   * `db.pragma` each time, not a statement prepared once: SQLite applies `PRAGMA synchronous`
+   * when the statement is compiled, so a prepared one takes effect only when it happens to be
+   * compiled again (the first relaxed write after an open committed at FULL).
    */
   private relaxed<T>(fn: () => T): T {
     if (this.bg) return fn(); // already synchronous=OFF, synced in the background
-    this.s.syncNormal.run();
+    this.db.pragma('synchronous = NORMAL');
     try {
       return fn();
     } finally {
-      this.s.syncFull.run();
+      this.db.pragma('synchronous = FULL');
     }
   }
 }
