@@ -231,7 +231,12 @@ function build() {
 
   const outboxSchema = z
     .object({
-      path: z.string().default('data/outbox.db'),
+      path: z
+        .string()
+        .min(1)
+        // SQLite (better-sqlite3) trims the name it opens: "outbox.db " would be another file.
+        .refine((p) => p === p.trim(), 'a path with no white space at either end')
+        .default('data/outbox.db'),
       maxMb: z.number().positive().default(64),
       retentionDays: z.number().positive().default(7),
       /** How often retention and the size cap are enforced, seconds. */

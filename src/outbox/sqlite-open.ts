@@ -134,6 +134,14 @@ export function openOutboxDatabase(path: string, logger: Logger, wallNow: () => 
 }
 
 function openOrReplace(path: string, logger: Logger, wallNow: () => number): { db: Database.Database; report: OpenReport } {
+  // better-sqlite3 trims the name it opens; everything here (the sync, moving a corrupt file
+  // aside) would work on the untrimmed one, a file SQLite never wrote.
+  if (path !== path.trim())
+    throw new ElevgwError(
+      'OUTBOX_UNAVAILABLE',
+      `the outbox path ${JSON.stringify(path)} begins or ends with white space: SQLite would open ${JSON.stringify(path.trim())} instead`,
+      { path },
+    );
   const inMemory = path === ':memory:' || path === '';
   if (!inMemory) mkdirSync(dirname(path), { recursive: true });
   const first = openChecked(path);
