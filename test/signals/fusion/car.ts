@@ -1,5 +1,6 @@
+import type { FusedInput } from '../../../src/signals/fusion/fused-signals.js';
 import { type EdgeSeen, type FusionOptions, ShaftFusion } from '../../../src/signals/fusion/fusion.js';
-import { nominalEdges, shaftModel } from '../../../src/signals/fusion/shaft.js';
+import { nominalEdges, shaftModel, type ZoneEdges } from '../../../src/signals/fusion/shaft.js';
 
 /**
  * A synthetic car for the fusion's tests: a shaft of landings at `LEVELS` (0, 3, 6 m) unless a
@@ -32,6 +33,12 @@ export interface CarOptions {
   biasMps2?: number;
   /** Where each landing's vane really is, relative to the table's level, mm. */
   vaneShiftMm?: readonly number[];
+  /** Where each landing's vane really switches each sensor, mm from its vane (default: nominal). */
+  vaneEdges?: readonly (ZoneEdges | undefined)[];
+  /** The shaft's real pressure at a height above the bottom landing, relative to it, Pa (default −11.8 Pa/m). */
+  pressurePa?: (hM: number) => number;
+  /** Also handed every input the fusion gets, as the normalizer would (a learning run's learner). */
+  tap?: (input: FusedInput) => void;
 }
 
 /**
@@ -49,6 +56,8 @@ export class Car {
   /** Feed the accelerometer / barometer (false: the sensor says nothing). */
   accelOn = true;
   baroOn = true;
+  /** The weather: added to every pressure reading from now on, Pa (+ is a rising barometer, the car reading lower). */
+  weatherPa = 0;
   /** The landings whose vane the Hall sensors do not see (one missed pass). */
   blind = new Set<number>();
   readonly edges: EdgeSeen[] = [];
@@ -68,26 +77,40 @@ export class Car {
     this.hMm = car.startMm ?? 0;
     this.baroM = this.hMm / 1000;
     this.zone();
-    this.f.sensor('upper', this.upper, 0);
-    this.f.sensor('lower', this.lower, 0);
+    this.report('upper', 0);
+    this.report('lower', 0);
     this.sample(0);
   }
 
   private zone(): void {
-    const e = nominalEdges();
-    const at = (span: readonly [number, number]) =>
+    const at = (which: 'upper' | 'lower') =>
       this.levels.some((l, i) => {
         const c = l + (this.car.vaneShiftMm?.[i] ?? 0);
+        const span = (this.car.vaneEdges?.[i] ?? nominalEdges())[which];
         return !this.blind.has(i) && this.hMm >= c + span[0] && this.hMm <= c + span[1];
       });
-    this.upper = at(e.upper);
-    this.lower = at(e.lower);
+    this.upper = at('upper');
+    this.lower = at('lower');
+  }
+
+  private report(which: 'upper' | 'lower', at: number): void {
+    const active = which === 'upper' ? this.upper : this.lower;
+    this.f.sensor(which, active, at);
+    this.car.tap?.({ signal: which === 'upper' ? 'doorZoneUpper' : 'doorZoneLower', value: active, at });
   }
 
   private sample(a: number): void {
     const noise = this.n++ % 2 === 0 ? 0.01 : -0.01;
-    if (this.accelOn) this.f.accel(G0 + a + (this.car.biasMps2 ?? 0) + noise, this.t);
-    if (this.baroOn && this.t % 140 === 0) this.f.pressure(P0 - PA_PER_M * this.baroM + (this.nBaro++ % 2 === 0 ? 0.3 : -0.3), this.t);
+    if (this.accelOn) {
+      const f = G0 + a + (this.car.biasMps2 ?? 0) + noise;
+      this.f.accel(f, this.t);
+      this.car.tap?.({ signal: 'accelVerticalMps2', value: f, at: this.t });
+    }
+    if (this.baroOn && this.t % 140 === 0) {
+      const pa = P0 + this.weatherPa + (this.car.pressurePa?.(this.baroM) ?? -PA_PER_M * this.baroM) + (this.nBaro++ % 2 === 0 ? 0.3 : -0.3);
+      this.f.pressure(pa, this.t);
+      this.car.tap?.({ signal: 'pressurePa', value: pa, at: this.t });
+    }
   }
 
   /** 10 ms at acceleration `a` (m/s², + up). */
@@ -99,8 +122,8 @@ export class Car {
       this.baroM += (1 - Math.exp(-dt / 0.5)) * (this.hMm / 1000 - this.baroM);
       const [u, l] = [this.upper, this.lower];
       this.zone();
-      if (u !== this.upper) this.f.sensor('upper', this.upper, this.t + k);
-      if (l !== this.lower) this.f.sensor('lower', this.lower, this.t + k);
+      if (u !== this.upper) this.report('upper', this.t + k);
+      if (l !== this.lower) this.report('lower', this.t + k);
     }
     this.t += STEP_MS;
     this.sample(a);
