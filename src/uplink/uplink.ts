@@ -270,7 +270,11 @@ export class Uplink {
     const client = this.client;
     if (!client || this._state !== 'online') return;
     const free = this.o.config.inflightWindow - this.inflight.size;
-    if (free <= 0) return;
+    if (free <= 0) {
+      // Rows may wait (this drain was asked for): the next PUBACK must drain, not assume caught up.
+      this.caughtUp = false;
+      return;
+    }
     this.refill();
     const rows = this.o.outbox.next(free, this.refused.size === 0 ? this.inflight : new Set([...this.inflight, ...this.refused]));
     let waiting = rows.length === free; // a full page: more may wait behind it
