@@ -75,8 +75,8 @@ export class Uplink {
    */
   private readonly refused = new Set<number>();
   private refusalTimer?: Timer;
-  /** Set while stop() waits for in-flight acknowledgements. */
-  private onInflightEmpty?: () => void;
+  /** Set while stop() waits for in-flight acknowledgements: true when they came, false when the link went. */
+  private onInflightEmpty?: (settled: boolean) => void;
   private readonly clock: Clock;
   /** MQTT 5 until a broker refuses it; then 3.1.1 for the rest of this process. */
   private protocol: ProtocolVersion = 5;
@@ -237,6 +237,7 @@ export class Uplink {
     if (this._state === 'online') this.o.logger.warn({ inflight: this.inflight.size }, 'uplink offline; pending events stay in the outbox');
     this._state = this.stopped ? 'stopped' : 'offline';
     this.inflight.clear();
+    this.onInflightEmpty?.(false); // stop() need not wait for acknowledgements that cannot come
     this.caughtUp = false;
     c?.removeAllListeners();
     c?.on('error', () => undefined);
@@ -302,7 +303,7 @@ export class Uplink {
     client.publish(this.topicFor(r), r.payload, this.publishOptions(spec, expiryS), (err) => {
       if (gen !== this.generation) return; // a dropped connection: the row is still pending
       this.inflight.delete(r.seq);
-      if (this.inflight.size === 0) this.onInflightEmpty?.();
+      if (this.inflight.size === 0) this.onInflightEmpty?.(true);
       if (err) {
         this.caughtUp = false;
         if (refusedByBroker(err)) this.holdRefused(r, err);
@@ -396,14 +397,14 @@ export class Uplink {
     return versionStamp({ monoMs: this.o.monoMs?.() ?? this.clock.now(), bootId: this.bootId });
   }
 
-  /** Resolves true once nothing is in flight, false when `ms` of the clock pass first. */
+  /** Resolves true once nothing is in flight, false when `ms` of the clock pass or the link goes first. */
   private inflightSettled(ms: number): Promise<boolean> {
     if (this.inflight.size === 0) return Promise.resolve(true);
     return new Promise<boolean>((resolve) => {
       const timer = this.clock.after(ms, () => resolve(false));
-      this.onInflightEmpty = () => {
+      this.onInflightEmpty = (settled) => {
         timer.cancel();
-        resolve(true);
+        resolve(settled);
       };
     });
   }

@@ -79,7 +79,11 @@ describe('uplink: stop', () => {
     await r.clock.advanceAsync(2000);
     r.broker.freeze();
     r.deliver(rec(1));
-    const stopping = r.up.stop(1000);
+    const from = r.clock.now();
+    let returnedAt: number | undefined;
+    const stopping = r.up.stop(1000).then(() => {
+      returnedAt = r.clock.now();
+    });
     await r.clock.advanceAsync(10);
     r.broker.down();
     r.broker.up();
@@ -87,6 +91,7 @@ describe('uplink: stop', () => {
     expect(r.up.state).toBe('stopped');
     await r.clock.advanceAsync(10_000);
     await stopping;
+    expect(returnedAt! - from, 'returned with the link, not at its flush timeout').toBeLessThan(100);
     expect(r.broker.connectsAt, 'no connection after the one stop() ended').toHaveLength(1);
     expect([r.up.state, r.outbox.stats().pending]).toEqual(['stopped', 1]);
   });
