@@ -16,7 +16,7 @@ import { FakeBroker, type FakeBrokerOptions } from './fake-broker.js';
  * hands a client is recorded in `sent` with the connection it went on and the uplink's state then.
  */
 
-export interface Sent {
+interface Sent {
   /** 1 for the first connection the uplink opened, 2 for the next, … */
   conn: number;
   topic: string;
@@ -25,14 +25,14 @@ export interface Sent {
   state: UplinkState;
 }
 
-export interface LogLine {
+interface LogLine {
   level: number;
   msg: string;
   [field: string]: unknown;
 }
 
 /** An MQTT client that does only what the test tells it to. */
-export class ManualClient extends EventEmitter implements MqttClientLike {
+class ManualClient extends EventEmitter implements MqttClientLike {
   readonly publishes: { topic: string; payload: string; opts: PublishOptions; cb?: (err?: Error) => void }[] = [];
   readonly subscriptions: string[] = [];
   /** The `force` argument of each end(). */
