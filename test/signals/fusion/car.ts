@@ -31,12 +31,16 @@ export interface CarOptions {
   coldStart?: boolean;
   startMm?: number;
   biasMps2?: number;
+  /** The accelerometer's sensitivity error: it reads the car's acceleration (1 + scale) times (0.03: 3 % high). */
+  scale?: number;
   /** Where each landing's vane really is, relative to the table's level, mm. */
   vaneShiftMm?: readonly number[];
   /** Where each landing's vane really switches each sensor, mm from its vane (default: nominal). */
   vaneEdges?: readonly (ZoneEdges | undefined)[];
   /** The shaft's real pressure at a height above the bottom landing, relative to it, Pa (default −11.8 Pa/m). */
   pressurePa?: (hM: number) => number;
+  /** At power-up the box reports the lower Hall sensor before the upper one. */
+  lowerFirst?: boolean;
   /** Also handed every input the fusion gets, as the normalizer would (a learning run's learner). */
   tap?: (input: FusedInput) => void;
 }
@@ -77,8 +81,7 @@ export class Car {
     this.hMm = car.startMm ?? 0;
     this.baroM = this.hMm / 1000;
     this.zone();
-    this.report('upper', 0);
-    this.report('lower', 0);
+    for (const which of car.lowerFirst ? (['lower', 'upper'] as const) : (['upper', 'lower'] as const)) this.report(which, 0);
     this.sample(0);
   }
 
@@ -102,7 +105,7 @@ export class Car {
   private sample(a: number): void {
     const noise = this.n++ % 2 === 0 ? 0.01 : -0.01;
     if (this.accelOn) {
-      const f = G0 + a + (this.car.biasMps2 ?? 0) + noise;
+      const f = G0 + a * (1 + (this.car.scale ?? 0)) + (this.car.biasMps2 ?? 0) + noise;
       this.f.accel(f, this.t);
       this.car.tap?.({ signal: 'accelVerticalMps2', value: f, at: this.t });
     }
