@@ -485,6 +485,10 @@ export class ShaftFusion {
     const ls = this.o.shaft.landings;
     this.kf.shift((ls[landing]!.levelMm - ls[0]!.levelMm) / 1000);
     this.anchoredVane = undefined;
+    // The barometer's reference was taken in the old frame, against its signature there: taken
+    // again at the next reading, not carried as an offset the drift check would read as the
+    // landing's signature error.
+    this.pRef = undefined;
   }
 
   private restart(): void {
