@@ -83,6 +83,13 @@ const EDGE_GATE_M = 1.0;
 /** How far a landing's level in the table may be from its vane, m (a learning run's levels, or the drawings'). */
 const LEVEL_SIGMA_M = 0.03;
 /**
+ * Unidentified, how far a new lowest vane is below the last one is taken from the table only when
+ * every placement of the vanes seen in the shaft gives it within this, m: on a shaft of unequal
+ * floors (a 4.5 m lobby under 3 m floors) the table does not say it, and the filter's own travel
+ * does. Storeys that differ by centimetres (a tower's) stay within it.
+ */
+const SPACING_TOLERANCE_M = 0.25;
+/**
  * The identified edges of this many different vanes in a row refused: the count is off (a missed
  * vane) or the filter is, and the landing is no longer believed. One vane's edges refused is a
  * spurious pulse or a long run's drift, which the next vane settles.
@@ -220,15 +227,18 @@ export class ShaftFusion {
       this.o.onEdge?.({ landing: undefined, sensor: which, end: edge.end, heightM: this.kf.x[H]!, at });
       return;
     }
-    this.rebaseHypothesis(!wasAbsolute && this.counter.absolute && !recounted);
-    const landing = this.vaneLanding();
     const dt = this.lastAccelAt === undefined ? 0 : Math.max(0, (at - this.lastAccelAt) / 1000);
+    const ls = this.o.shaft.landings;
+    // Where the filter has the car, in the frame before a re-base: a new lowest vane is here.
+    const beforeRebase = this.kf.x[H]! + this.kf.x[V]! * dt;
+    this.rebaseHypothesis(!wasAbsolute && this.counter.absolute && !recounted, () => (ls[0]!.levelMm + edgeOffsetMm(ls[0]!.edges, edge)) / 1000 - beforeRebase);
+    const landing = this.vaneLanding();
     const predicted = this.kf.x[H]! + this.kf.x[V]! * dt;
     this.o.onEdge?.({ landing: this.identified() ? landing : undefined, sensor: which, end: edge.end, heightM: predicted, at });
     if (landing === undefined || this.o.learning) return;
-    const l = this.o.shaft.landings[landing]!;
-    const z = (l.levelMm + edgeOffsetMm(l.edges, edge)) / 1000;
     const identified = this.counter.absolute;
+    const l = ls[landing]!;
+    const z = (l.levelMm + edgeOffsetMm(l.edges, edge)) / 1000;
     // The first edge of a vane places the vane (its offset from the table, state L); the later ones
     // must agree with it, within the edges' accuracy: if they do not, the vane's geometry changed.
     const sameVane = landing === this.anchoredVane;
@@ -248,7 +258,8 @@ export class ShaftFusion {
       this.kf.newVane(LEVEL_SIGMA_M);
     }
     const inVane = this.kf.x[H]! + this.kf.x[V]! * dt - this.kf.x[L]! - z;
-    const r = EDGE_SIGMA_M ** 2 + (this.kf.x[V]! * EDGE_TIMING_S) ** 2;
+    // Unidentified, the vane's height above the lowest seen is as uncertain as the placements differ.
+    const r = EDGE_SIGMA_M ** 2 + (this.kf.x[V]! * EDGE_TIMING_S) ** 2 + (identified ? 0 : (this.spacingSpreadM(landing) / 2) ** 2);
     // The edge is where the vane is: the table's level, moved by the vane's own offset (state L).
     const result = this.kf.update([1, dt, 0, 0, 0, 0, -1], z, r, identified ? 8 : 1e6);
     if (identified && sameVane) this.drift.edge(landing, inVane);
@@ -462,19 +473,42 @@ export class ShaftFusion {
    * Unidentified, the filter works in a hypothetical frame: the lowest vane seen so far (relative
    * index `hypothesisMin`) taken for the bottom landing. A lower vane, or the identification itself
    * (the count spanning the shaft), says which landing that vane really is: the frame moves up by
-   * the levels in between, and the filter's height with it. `identifiedNow`: the count just became
+   * the levels in between, and the filter's height with it. On a shaft of unequal floors a lower
+   * vane alone cannot say that: the frame then moves by the filter's own travel to it. `identifiedNow`: the count just became
    * absolute by spanning the shaft from the hypothetical frame (not by a recount while lost, whose
    * filter kept its own height and is re-anchored instead).
    */
-  private rebaseHypothesis(identifiedNow: boolean): void {
+  private rebaseHypothesis(identifiedNow: boolean, measuredShiftM: () => number): void {
     if (this.counter.absolute) {
       if (identifiedNow) this.shiftFrame(this.hypothesisMin - this.counter.rebased);
       this.hypothesisMin = 0;
       return;
     }
     if (this.counter.min === this.hypothesisMin || this.counter.index === undefined) return;
-    this.shiftFrame(this.hypothesisMin - this.counter.min);
+    const steps = this.hypothesisMin - this.counter.min;
     this.hypothesisMin = this.counter.min;
+    // The table says how far the old lowest vane is above the new one only if every placement agrees;
+    // otherwise the new vane is where the filter has the car, and the frame moves by that.
+    if (this.spacingSpreadM(steps) <= SPACING_TOLERANCE_M) this.shiftFrame(steps);
+    else this.moveFrame(measuredShiftM());
+  }
+
+  /**
+   * Unidentified: how much the height of the vane `k` landings above the lowest seen, above that
+   * one, differs between the places in the shaft the vanes seen so far may be, m (0 on even floors).
+   */
+  private spacingSpreadM(k: number): number {
+    if (k === 0) return 0;
+    const ls = this.o.shaft.landings;
+    const span = this.counter.max - this.counter.min;
+    let low = Infinity;
+    let high = -Infinity;
+    for (let j = 0; j + span < ls.length; j++) {
+      const d = ls[j + k]!.levelMm - ls[j]!.levelMm;
+      low = Math.min(low, d);
+      high = Math.max(high, d);
+    }
+    return (high - low) / 1000;
   }
 
   /**
@@ -483,7 +517,12 @@ export class ShaftFusion {
    */
   private shiftFrame(landing: number): void {
     const ls = this.o.shaft.landings;
-    this.kf.shift((ls[landing]!.levelMm - ls[0]!.levelMm) / 1000);
+    this.moveFrame((ls[landing]!.levelMm - ls[0]!.levelMm) / 1000);
+  }
+
+  /** Every height of the frame moves up by `dh`, m. */
+  private moveFrame(dh: number): void {
+    this.kf.shift(dh);
     this.anchoredVane = undefined;
     // The barometer's reference was taken in the old frame, against its signature there: taken
     // again at the next reading, not carried as an offset the drift check would read as the
