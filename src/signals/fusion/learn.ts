@@ -209,7 +209,8 @@ export class ShaftLearner {
     });
     const hop = d;
     for (const e of seg.edges) {
-      if (e.landing === undefined) continue;
+      // An edge once the car stands is a sensor dropping out, not a vane passing: not an edge's place.
+      if (e.landing === undefined || e.at > stillAt) continue;
       const de = at(track, e.at);
       const key = `${e.sensor}${e.end}`;
       if (e.landing === seg.from?.landing) this.edges.push({ landing: e.landing, key, offsetM: de });
