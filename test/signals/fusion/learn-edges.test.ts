@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FusedInput } from '../../../src/signals/fusion/fused-signals.js';
-import { type LearnResult, ShaftLearner } from '../../../src/signals/fusion/learn.js';
-import { Car, FULL_SCALE } from './car.js';
+import { full, Learning } from './learning.js';
 
 /**
  * The learning run against a shaft unlike its configuration: levels guessed more than a metre off
@@ -12,52 +10,9 @@ import { Car, FULL_SCALE } from './car.js';
  * the car door open.
  */
 
-class Learning {
-  readonly learner: ShaftLearner;
-  readonly car: Car;
-  private batch: FusedInput[] = [{ signal: 'doorClosed', value: false, at: 0 }];
-  /** Inputs handed over with the accelerometer sample of the given time (a glitch the car does not make). */
-  readonly extra = new Map<number, FusedInput[]>();
-
-  constructor(configured: readonly number[], real: readonly number[], startMm = 0) {
-    this.learner = new ShaftLearner(configured, { accelFullScaleMps2: FULL_SCALE, vanes: { zoneMm: 150, spreadMm: 30 } });
-    this.car = new Car({ learning: true }, { levels: real, startMm, tap: (i) => this.take(i) });
-  }
-
-  private take(i: FusedInput): void {
-    if (i.signal === 'accelVerticalMps2') this.batch.push(...(this.extra.get(i.at) ?? []));
-    this.batch.push(i);
-    if (i.signal === 'accelVerticalMps2' && i.at % 100 === 0) this.flush();
-  }
-
-  flush(): void {
-    this.learner.feed(this.batch);
-    this.batch = [];
-  }
-
-  visit(levels: readonly number[]): this {
-    for (const to of levels) {
-      this.car.trip(to);
-      this.car.stand(4000);
-    }
-    return this;
-  }
-
-  result(): LearnResult | { missing: string } {
-    this.flush();
-    return this.learner.result();
-  }
-}
-
-function full(l: Learning): LearnResult {
-  const r = l.result();
-  if ('missing' in r) throw new Error(r.missing);
-  return r;
-}
-
 describe('configured levels far off', () => {
   it('landings 1 and 2 configured 1.5 m low (3 and 6 m, really 4.5 and 7.5 m): measured and replaced, every landing recorded', () => {
-    const l = new Learning([0, 3000, 6000, 9000], [0, 4500, 7500, 9000]);
+    const l = new Learning({ configured: [0, 3000, 6000, 9000], real: [0, 4500, 7500, 9000] });
     l.car.stand(4000);
     l.visit([4500, 7500, 9000, 0]);
     expect(l.learner.progress()).toEqual({ visited: [0, 1, 2, 3], at: 0, complete: true });
@@ -69,7 +24,7 @@ describe('configured levels far off', () => {
 
 describe('the car not at the bottom when the run started', () => {
   it('started at landing 1 of 3, up to the top and down to the bottom: the count runs past the bottom, no stop is recorded there', () => {
-    const l = new Learning([0, 3000, 6000], [0, 3000, 6000], 3000);
+    const l = new Learning({ startMm: 3000 });
     l.car.stand(4000); // taken for the bottom landing
     l.visit([6000, 0]);
     l.flush();
@@ -80,7 +35,7 @@ describe('the car not at the bottom when the run started', () => {
 
 describe('a Hall sensor chattering at a stop before the stop is recorded', () => {
   it('the lower sensor drops out for a millisecond, 1 s into each stop and as the car settles: the run goes on, every level measured', () => {
-    const l = new Learning([0, 3000, 6000], [0, 3000, 6000]);
+    const l = new Learning();
     // At landing 1 the car stops at 8000 ms and is proven still at 8120 (its last moving sample 8110): a drop-out in between.
     l.extra.set(8110, [
       { signal: 'doorZoneLower', value: false, at: 8105 },

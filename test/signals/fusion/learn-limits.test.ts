@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FusedInput } from '../../../src/signals/fusion/fused-signals.js';
-import { type LearnResult, ShaftLearner } from '../../../src/signals/fusion/learn.js';
-import { Car, FULL_SCALE } from './car.js';
+import { full, Learning } from './learning.js';
 
 /**
  * The learning run at its edges: runs that are not (yet) complete, a run that has not come back
@@ -9,52 +7,6 @@ import { Car, FULL_SCALE } from './car.js';
  * (a Hall sensor chattering at a stop, other signals in a poll). Driven by car.ts's car, its
  * inputs handed to a ShaftLearner in 100 ms polls with the car door open; shaft 0, 3, 6 m.
  */
-
-const LEVELS = [0, 3000, 6000];
-
-class Learning {
-  readonly learner = new ShaftLearner(LEVELS, { accelFullScaleMps2: FULL_SCALE, vanes: { zoneMm: 150, spreadMm: 30 } });
-  readonly car: Car;
-  private batch: FusedInput[] = [{ signal: 'doorClosed', value: false, at: 0 }];
-  private lastAt = 0;
-
-  /** `extra`: added to every poll (another signal the normalizer hands over). */
-  constructor(private readonly extra?: (at: number) => FusedInput) {
-    this.car = new Car({ learning: true }, { tap: (i) => this.take(i) });
-  }
-
-  private take(i: FusedInput): void {
-    this.batch.push(i);
-    this.lastAt = i.at;
-    if (i.signal === 'accelVerticalMps2' && i.at % 100 === 0) this.flush();
-  }
-
-  flush(): void {
-    if (this.extra) this.batch.push(this.extra(this.lastAt));
-    this.learner.feed(this.batch);
-    this.batch = [];
-  }
-
-  /** To each level in turn, `standMs` at each (4 s: a stop is recorded after 2 s still, with 10 pressures). */
-  visit(levels: readonly number[], standMs = 4000): this {
-    for (const to of levels) {
-      this.car.trip(to);
-      this.car.stand(standMs);
-    }
-    return this;
-  }
-
-  result(): LearnResult | { missing: string } {
-    this.flush();
-    return this.learner.result();
-  }
-}
-
-function full(l: Learning): LearnResult {
-  const r = l.result();
-  if ('missing' in r) throw new Error(r.missing);
-  return r;
-}
 
 describe('learning run: when it is complete', () => {
   it('back and forth between the two lowest landings, back at the bottom: not complete, the top never visited', () => {
@@ -112,7 +64,7 @@ describe('learning run: what it must not trip on', () => {
   });
 
   it("another signal in the poll (the car's PIR) is not taken for the door: a stop is recorded 2 s after the door-open standstill", () => {
-    const l = new Learning((at) => ({ signal: 'occupied', value: true, at }));
+    const l = new Learning({ perPoll: (at) => ({ signal: 'occupied', value: true, at }) });
     l.car.stand(4000);
     l.car.trip(3000);
     const arrived = l.car.t;
