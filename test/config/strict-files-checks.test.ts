@@ -1,13 +1,12 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILTIN_BOARDS_DIR, loadBoardFile, loadBoards } from '../../src/config/load.js';
 import { siteConfigSchema } from '../../src/config/site.js';
 import type { BoardProfile } from '../../src/config/board.js';
 import type { StrictFinding } from '../../src/config/strict.js';
 import { fileFindings } from '../../src/config/strict-files.js';
+import { mountTmpfs } from '../helpers/full-fs.js';
 import { elevatorObject } from '../helpers/site-object.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -177,18 +176,12 @@ describe('strict: the outbox directory', () => {
 
   describe('on a read-only file system', () => {
     let mnt = '';
-    let mounted = false;
+    let unmount: (() => void) | undefined;
+    // Root writes any directory whatever its mode; only a read-only mount refuses it.
     beforeAll(() => {
-      // Not a skip: root writes any directory whatever its mode; only a read-only mount refuses it.
-      if (process.getuid?.() !== 0) throw new Error(`mounting a tmpfs needs root (uid ${process.getuid?.()}); run it as root, as CI does`);
-      mnt = mkdtempSync(join(tmpdir(), 'elevgw-ro-'));
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', mnt]);
-      mounted = true;
+      ({ dir: mnt, unmount } = mountTmpfs('ro,size=64k'));
     });
-    afterAll(() => {
-      if (mounted) execFileSync('umount', ['-l', mnt]);
-      if (mnt) rmdirSync(mnt);
-    });
+    afterAll(() => unmount?.());
 
     it('the nearest existing directory is named, with the reason and where to put the outbox', () => {
       for (const outboxPath of [join(mnt, 'outbox.db'), join(mnt, 'state', 'elevgw', 'outbox.db')]) {

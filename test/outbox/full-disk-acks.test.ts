@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmdirSync, unlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { SqliteOutbox } from '../../src/outbox/sqlite.js';
 import { PRIORITY, type NewRecord } from '../../src/outbox/types.js';
-import { fillUp } from '../helpers/full-fs.js';
+import { fillUp, mountTmpfs } from '../helpers/full-fs.js';
 
 /**
  * Acks that arrive while a background sync runs wait for it and are written in its callback. On
@@ -26,19 +24,13 @@ const record = (n: number): NewRecord => ({
 });
 
 describe('outbox: acks written after a sync, on a full file system', () => {
-  const mnt = mkdtempSync(join(tmpdir(), 'elevgw-full-acks-'));
-  let mounted = false;
+  let mnt = '';
+  let unmount: (() => void) | undefined;
 
   beforeAll(() => {
-    // Not a skip: without root the claim is untested, and that must show as a failure.
-    if (process.getuid?.() !== 0) throw new Error(`mounting a tmpfs needs root (uid ${process.getuid?.()}); run it as root, as CI does`);
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mnt]);
-    mounted = true;
+    ({ dir: mnt, unmount } = mountTmpfs('size=4m'));
   });
-  afterAll(() => {
-    if (mounted) execFileSync('umount', ['-l', mnt]);
-    rmdirSync(mnt);
-  });
+  afterAll(() => unmount?.());
 
   it('keeps them waiting, logs once per episode, and writes them when space returns', async () => {
     const lines: { level: number; msg: string; err?: string }[] = [];

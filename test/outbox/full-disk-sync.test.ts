@@ -1,12 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { SqliteOutbox } from '../../src/outbox/sqlite.js';
 import { PRIORITY, type NewRecord } from '../../src/outbox/types.js';
-import { fillUp } from '../helpers/full-fs.js';
+import { fillUp, mountTmpfs } from '../helpers/full-fs.js';
 import { type Fixture, fixture, isResolved } from './background-sync-disk.js';
 
 /**
@@ -18,22 +16,16 @@ import { type Fixture, fixture, isResolved } from './background-sync-disk.js';
  *   copy into the database: counted and logged, never thrown, and the commits are still made
  *   durable by the WAL sync of a background round that starts at once.
  */
-const mnt = mkdtempSync(join(tmpdir(), 'elevgw-full-sync-'));
-let mounted = false;
+let mnt = '';
+let unmount: (() => void) | undefined;
 beforeAll(() => {
-  // Not a skip: without root the claim is untested, and that must show as a failure.
-  if (process.getuid?.() !== 0) throw new Error(`mounting a tmpfs needs root (uid ${process.getuid?.()}); run it as root, as CI does`);
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mnt]);
-  mounted = true;
+  ({ dir: mnt, unmount } = mountTmpfs('size=4m'));
 });
 // A test that fails while the disk is full must not leave it full for the next one.
 afterEach(() => {
   for (const name of ['filler-acks', 'filler-checkpoint']) rmSync(join(mnt, name), { force: true });
 });
-afterAll(() => {
-  if (mounted) execFileSync('umount', ['-l', mnt]);
-  rmdirSync(mnt);
-});
+afterAll(() => unmount?.());
 
 const record = (n: number): NewRecord => ({
   id: `full-${n}`,
