@@ -4,8 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { parseDocument, LineCounter, isNode, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ElevgwError } from '../core/errors.js';
-import { siteConfigSchema, type SiteConfig } from './site.js';
+import { type Connection, siteConfigSchemaConnectionByBoard, type SiteConfig } from './site.js';
 import { boardSchema, type BoardProfile, type BoardTransport } from './board.js';
+import { type BusPlace, busConflict, busConflictMessage, rtuTransport } from './buses.js';
 import { checkConnection } from './connection.js';
 import { mergeThresholds, type Thresholds } from './thresholds.js';
 import { migrateConfig } from './migrate.js';
@@ -175,6 +176,16 @@ export interface LoadedConfig {
 }
 
 /** Elevator `i`'s connection as written: the site schema has passed, so `elevators` is a list of mappings. */
+/** Where an elevator is read from, for the shared-bus check. */
+function busPlace(id: string, transport: BoardTransport, c: Connection | undefined): BusPlace {
+  if (c !== undefined && 'path' in c) {
+    const rtu = rtuTransport(transport);
+    return { id, kind: 'serial', rtu, path: c.path, baudRate: c.baudRate, parity: 'parity' in c ? c.parity : 'none', unitId: 'unitId' in c ? c.unitId : 1 };
+  }
+  if (c !== undefined && 'host' in c) return { id, kind: 'tcp', host: c.host, port: c.port, unitId: c.unitId };
+  return { id, kind: 'none' };
+}
+
 function rawConnection(data: unknown, i: number): unknown {
   return (data as { elevators: { connection?: unknown }[] }).elevators[i]?.connection;
 }
@@ -201,8 +212,8 @@ export function loadConfig(file: string, opts: { boardsDirs?: string[]; strict?:
   const abs = resolve(file);
   const parsed = parseYamlFile(file, opts.text ?? readText(abs));
   const migrated = migrateConfig(parsed.data, file);
-  const site = resolveUplinkFiles(validate(siteConfigSchema(), { data: migrated, locate: parsed.locate }, file), dirname(abs));
-  const siteBoardsDir = site.boardsDir ? resolve(dirname(abs), site.boardsDir) : undefined;
+  const asWritten = resolveUplinkFiles(validate(siteConfigSchemaConnectionByBoard(), { data: migrated, locate: parsed.locate }, file), dirname(abs));
+  const siteBoardsDir = asWritten.boardsDir ? resolve(dirname(abs), asWritten.boardsDir) : undefined;
   const dirs = opts.boardsDirs ?? [BUILTIN_BOARDS_DIR, ...(siteBoardsDir ? [siteBoardsDir] : [])];
   // Only the profiles the site names are parsed and validated: parsing every shipped one left
   // about 2 MiB of garbage at start, 1 MiB of elevgw run's peak RSS (issue 15).
@@ -210,7 +221,8 @@ export function loadConfig(file: string, opts: { boardsDirs?: string[]; strict?:
   const boards = new Map<string, { profile: BoardProfile; file: string }>();
   const problems: ConfigProblem[] = [];
   const elevators: LoadedElevator[] = [];
-  site.elevators.forEach((e, i) => {
+  const placed: BusPlace[] = [];
+  asWritten.elevators.forEach((e, i) => {
     const listed = files.get(e.board);
     if (listed === undefined) {
       problems.push({
@@ -234,9 +246,24 @@ export function loadConfig(file: string, opts: { boardsDirs?: string[]; strict?:
       });
       return;
     }
-    elevators.push({ config: { ...e, connection: checked.connection }, board: entry.profile, thresholds: mergeThresholds(site.rules, e.rules) });
+    const here = busPlace(e.id, entry.profile.transport, checked.connection);
+    // One unit id of one Modbus TCP interface read for two elevators is left to `elevgw init` to
+    // refuse: a group controller may serve two lifts at one unit id in two register blocks, one
+    // profile each, and either way both are read. A serial bus that cannot work is refused here.
+    const conflict = busConflict(
+      here,
+      placed.filter((p) => p.kind === 'serial'),
+    );
+    placed.push(here);
+    if (conflict) {
+      problems.push({ file, path: `elevators[${i}].connection`, ...parsed.locate(['elevators', i, 'connection']), message: busConflictMessage(conflict) });
+      return;
+    }
+    elevators.push({ config: { ...e, connection: checked.connection }, board: entry.profile, thresholds: mergeThresholds(asWritten.rules, e.rules) });
   });
   if (problems.length > 0) throw new ElevgwError('CONFIG_INVALID', formatProblems(problems), { problems });
+  // Every connection now as its board's transport has it, defaults filled in.
+  const site: SiteConfig = { ...asWritten, elevators: elevators.map((e) => e.config) };
   const outboxPath = resolve(dirname(abs), site.outbox.path);
   const diagSocketPath = site.runtime.diagSocket === undefined ? join(dirname(outboxPath), 'diag.sock') : resolve(dirname(abs), site.runtime.diagSocket);
   if (opts.strict) {

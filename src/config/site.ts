@@ -76,7 +76,7 @@ function connectionSchemas() {
  * a config is loaded and checked, and a running gateway would otherwise hold them (with zod's
  * compiled parsers) for its whole life, about a megabyte of heap (docs/release.md, memory).
  */
-function build() {
+function build(o: { connectionByBoard?: boolean } = {}) {
   const thresholds = thresholdsSchema();
   const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, _ or - (topic-safe, ≤ 64)');
 
@@ -121,8 +121,15 @@ function build() {
    */
   const connectionSchema = z.union([modbusTcpConnectionSchema, modbusRtuConnectionSchema, serialFramedConnectionSchema, gpioConnectionSchema, i2cConnectionSchema], {
     error: () =>
-      'expected a connection: { host, port?, unitId? } (Modbus TCP), { path, baudRate?, parity?, unitId? } (Modbus RTU, serial-framed, firmata, retrofit-firmata), { chip? } (gpio) or { bus?, chip? } (retrofit-i2c)',
+      'expected a connection: { host, port?, unitId? } (Modbus TCP), { path, baudRate?, parity?, unitId? } (Modbus RTU), { path, baudRate? } (serial-framed, firmata, retrofit-firmata), { chip? } (gpio) or { bus?, chip? } (retrofit-i2c)',
   });
+
+  /**
+   * As the loader reads a file, an elevator's connection is checked against its board's transport
+   * (src/config/connection.ts), which names the board, the key and what it expected; the union of
+   * every shape would refuse it first with a message that can say none of that.
+   */
+  const elevatorConnectionSchema: z.ZodType<z.infer<typeof connectionSchema>> = o.connectionByBoard ? z.custom<z.infer<typeof connectionSchema>>(() => true) : connectionSchema;
 
   const elevatorSchema = z
     .object({
@@ -140,7 +147,7 @@ function build() {
         .optional(),
       board: z.string().min(1),
       /** Required except for gpio boards; its shape follows the board's transport. */
-      connection: connectionSchema.optional(),
+      connection: elevatorConnectionSchema.optional(),
       ratedSpeedMps: z.number().positive().max(20),
       floors: z.array(floorSchema).min(2),
       /** Retrofit boards only: the learned shaft (docs/retrofit.md). */
@@ -311,6 +318,11 @@ export function uplinkUsesTls(url: string): boolean {
   return /^(mqtts|ssl|wss):\/\//.test(url);
 }
 export const siteConfigSchema = () => build().siteConfigSchema;
+/**
+ * The site config as the loader validates it: each elevator's connection is left as written, for
+ * the loader to check against its board's transport (and to fill in that transport's defaults).
+ */
+export const siteConfigSchemaConnectionByBoard = () => build({ connectionByBoard: true }).siteConfigSchema;
 
 export type SiteConfig = z.infer<Schemas['siteConfigSchema']>;
 export type ElevatorConfig = z.infer<Schemas['elevatorSchema']>;

@@ -154,9 +154,9 @@ describe('floors and the learned shaft', () => {
 });
 
 describe('the connection', () => {
-  it('one that fits no transport says which shapes there are', () => {
+  it("one that fits no transport is refused against its board's, which it names with the key at fault", () => {
     expect(problems(site((s) => (s.elevators[0]!.connection = { host: '10.0.0.5', path: '/dev/ttyUSB0' })))).toEqual([
-      'elevators[0].connection: expected a connection: { host, port?, unitId? } (Modbus TCP), { path, baudRate?, parity?, unitId? } (Modbus RTU, serial-framed, firmata, retrofit-firmata), { chip? } (gpio) or { bus?, chip? } (retrofit-i2c)',
+      'elevators[0].connection: board "sim-modbus" uses modbus-tcp: expected connection { host, port?: 502, unitId?: 1 }, got { host, path } (unknown key(s) path)',
     ]);
   });
 
