@@ -21,7 +21,9 @@ export function registerConfig(program: Command): void {
     .description('print the JSON Schema of the site config (or of a board profile)')
     .option('--board', 'the board profile schema instead')
     .action(async (opts: { board?: boolean }) => {
-      const schema = opts.board ? (await import('../config/board.js')).boardSchema() : (await import('../config/site.js')).siteConfigSchema();
-      console.log(JSON.stringify(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }), null, 2));
+      const json = opts.board
+        ? z.toJSONSchema((await import('../config/board.js')).boardSchema(), { io: 'input', unrepresentable: 'any' })
+        : (await import('../config/json-schema.js')).siteConfigJsonSchema();
+      console.log(JSON.stringify(json, null, 2));
     });
 }
