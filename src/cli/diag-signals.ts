@@ -9,7 +9,7 @@ import { FieldBuses } from '../../drivers/buses.js';
 import { createDriver } from '../../drivers/factory.js';
 import type { RunningState } from '../contract/payloads.js';
 import { pipelineFor } from '../detect/pipeline.js';
-import { runningState } from '../runtime/payload.js';
+import { elevatorState } from '../runtime/payload.js';
 import { diagTexts } from '../diag/diag-text.js';
 import { LANG_OPTION, resolveLang } from '../diag/i18n.js';
 import { parseArg } from './args.js';
@@ -75,7 +75,7 @@ export function registerDiagSignals(diag: Command): void {
         for (let i = 0; i < count && !stop; i++) {
           const started = performance.now();
           for (const g of e.board.pollGroups) pipeline.update(await driver.poll(g.name));
-          const st = runningState(pipeline.snapshot(systemClock.now()), e.config.floors, e.thresholds.stationaryMps);
+          const st = elevatorState(pipeline.snapshot(systemClock.now()), e);
           const h = driver.health();
           everGood ||= (st.badSignals ?? []).length === 0;
           last = { st, h };

@@ -4,7 +4,7 @@ import type { IndicatorId } from '../contract/health.js';
 import type { StatusPayload } from '../contract/payloads.js';
 import { ElevgwError } from '../core/errors.js';
 import type { ElevatorMonitor } from './monitor.js';
-import { runningState } from './payload.js';
+import { elevatorState } from './payload.js';
 import { VERSION } from './version.js';
 
 export interface CommandContext {
@@ -45,7 +45,7 @@ export function executeCommand(ctx: CommandContext, name: CommandName, args: Com
           const { elevator: e, monitor: m } = ctx.elevators.get(id)!;
           return {
             id,
-            state: runningState(m.signals, e.config.floors, e.thresholds.stationaryMps),
+            state: elevatorState(m.signals, e),
             driver: m.driverHealth(),
             activeFaults: m.engine.active(),
             earlyWarnings: m.pipeline.detection.health?.activeCauses() ?? [],

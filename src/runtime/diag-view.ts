@@ -4,7 +4,7 @@ import type { Health, Snapshot } from '../contract/diag.js';
 import type { OutboxStats } from '../outbox/types.js';
 import type { ElevatorSignals, SignalName } from '../signals/types.js';
 import type { ElevatorMonitor } from './monitor.js';
-import { runningState } from './payload.js';
+import { elevatorState } from './payload.js';
 import { VERSION } from './version.js';
 
 /** What the diagnostics view reads of a running gateway; nothing here can change it. */
@@ -63,7 +63,7 @@ export class DiagView {
           board: e.board.id,
           floors: e.config.floors,
           ratedSpeedMps: e.config.ratedSpeedMps,
-          state: runningState(m.signals, e.config.floors, e.thresholds.stationaryMps),
+          state: elevatorState(m.signals, e),
           signals: this.signals(m.signals),
           driver,
           activeFaults: m.engine.active(),

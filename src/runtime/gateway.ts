@@ -24,7 +24,7 @@ import { DiagServer } from './diag-server.js';
 import { DiagView } from './diag-view.js';
 import { HoldingOutbox, type StorageOutage } from './holding.js';
 import { ElevatorMonitor } from './monitor.js';
-import { runningState } from './payload.js';
+import { elevatorState } from './payload.js';
 import { RecordFactory } from './records.js';
 import { every, onWallBoundaries, type Cancel } from './schedule.js';
 import { infoPayload, statusPayload } from './status.js';
@@ -223,7 +223,7 @@ export class Gateway {
 
   /** Events are stored and published in the tick they are detected (Uplink.deliver says in which order). */
   private store(e: LoadedElevator, events: DetectedEvent[], signals: ElevatorSignals): void {
-    const state = runningState(signals, e.config.floors, e.thresholds.stationaryMps);
+    const state = elevatorState(signals, e);
     const records = events.map((ev) => this.records.event(ev, e, state));
     this.append(records);
     records.forEach((r, i) => {

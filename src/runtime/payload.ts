@@ -1,4 +1,7 @@
+import type { LoadedElevator } from '../config/load.js';
 import type { ElevatorConfig } from '../config/site.js';
+import { serviceModeCode } from '../detect/catalogue.js';
+import { serviceModeOf } from '../detect/rules/service-mode.js';
 import type { RunningState } from '../contract/payloads.js';
 import type { ElevatorSignals, Sample } from '../signals/types.js';
 import type { DetectedEvent } from '../detect/types.js';
@@ -48,6 +51,22 @@ export function runningState(s: ElevatorSignals, floors: Floors, stationaryMps =
   put(st, 'topFinalLimit', reading(s.topFinalLimit));
   put(st, 'bottomFinalLimit', reading(s.bottomFinalLimit));
   if (bad.length) st.badSignals = bad.sort();
+  return st;
+}
+
+/**
+ * The running state every payload carries (events, telemetry, the diagnostics reply, the local
+ * socket): the signals (runningState), the alarm
+ * button, and the service-mode status code the signals show — absent when the board has neither
+ * inspection nor mains input, null while one that decides it reads bad.
+ */
+export function elevatorState(s: ElevatorSignals, e: Pick<LoadedElevator, 'config' | 'thresholds'>): RunningState {
+  const st = runningState(s, e.config.floors, e.thresholds.stationaryMps);
+  if (s.alarmButton !== undefined) st.alarmButton = s.alarmButton.quality === 'good' ? s.alarmButton.value : null;
+  if (s.inspection !== undefined || s.mainsPower !== undefined) {
+    const mode = serviceModeOf(s);
+    st.serviceMode = mode === undefined ? null : serviceModeCode(mode);
+  }
   return st;
 }
 

@@ -3,10 +3,9 @@ import type { Clock } from '../core/clock.js';
 import type { EventIdFactory } from '../core/ids.js';
 import type { Severity } from '../contract/enums.js';
 import type { EventData } from '../contract/event-data.js';
-import type { EventPayload, RunningState, StatsPayload, TelemetryPayload } from '../contract/payloads.js';
+import type { EventPayload, StatsPayload, TelemetryPayload } from '../contract/payloads.js';
 import { envelope, STORED_KINDS, type StoredKind } from '../contract/records.js';
-import { eventName, platformCode, serviceModeCode } from '../detect/catalogue.js';
-import { serviceModeOf } from '../detect/rules/service-mode.js';
+import { eventName, platformCode } from '../detect/catalogue.js';
 import type { IndicatorSummary } from '../detect/health/summary.js';
 import type { StatsRecord } from '../detect/stats.js';
 import type { DetectedEvent, EventType } from '../detect/types.js';
@@ -14,7 +13,7 @@ import { PRIORITY, type NewRecord } from '../outbox/types.js';
 import type { ElevatorSignals } from '../signals/types.js';
 import type { RunTotals } from './counters.js';
 import { BlackboxJson } from './blackbox-json.js';
-import { BlackboxLinks, runningState } from './payload.js';
+import { BlackboxLinks, elevatorState } from './payload.js';
 
 export interface RecordFactoryOptions {
   gatewayId: string;
@@ -148,21 +147,6 @@ export class RecordFactory {
     const lane = STORED_KINDS[kind].lane(severity);
     return { id, kind, elevatorId, priority: PRIORITY[lane], createdAt: wall, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) };
   }
-}
-
-/**
- * The running state of events and telemetry: the signals (payload.ts runningState), the alarm
- * button, and the service-mode status code the signals show — absent when the board has neither
- * inspection nor mains input, null while one that decides it reads bad.
- */
-function elevatorState(s: ElevatorSignals, e: LoadedElevator): RunningState {
-  const st = runningState(s, e.config.floors, e.thresholds.stationaryMps);
-  if (s.alarmButton !== undefined) st.alarmButton = s.alarmButton.quality === 'good' ? s.alarmButton.value : null;
-  if (s.inspection !== undefined || s.mainsPower !== undefined) {
-    const mode = serviceModeOf(s);
-    st.serviceMode = mode === undefined ? null : serviceModeCode(mode);
-  }
-  return st;
 }
 
 function identity(e: LoadedElevator) {
