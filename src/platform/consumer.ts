@@ -1,7 +1,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { payloadSchemas } from '../contract/payloads.js';
 
-const { eventPayloadSchema, statusPayloadSchema, telemetryPayloadSchema } = payloadSchemas();
+const { eventPayloadSchema, infoPayloadSchema, statusPayloadSchema, telemetryPayloadSchema } = payloadSchemas();
 
 /**
  * A small stand-in for the district platform: subscribes to everything under a prefix,
@@ -9,7 +9,7 @@ const { eventPayloadSchema, statusPayloadSchema, telemetryPayloadSchema } = payl
  */
 export interface PlatformMessage {
   topic: string;
-  kind: 'event' | 'telemetry' | 'status' | 'stats' | 'invalid';
+  kind: 'event' | 'telemetry' | 'status' | 'stats' | 'info' | 'command' | 'response' | 'invalid';
   payload: unknown;
 }
 
@@ -54,14 +54,23 @@ function render(m: PlatformMessage): string | undefined {
     const ob = s.outbox ? ` outbox pending ${s.outbox.pending}, delivered ${s.outbox.delivered}` : '';
     return `${(s.at ?? '').slice(11, 19) || '--:--:--'}    gateway ${s.gatewayId} ${s.state}${ob}`;
   }
+  if (m.kind === 'info') {
+    const i = infoPayloadSchema.parse(p);
+    return `${i.at.slice(11, 19)}    ${i.elevator.id} (${i.elevator.registrationCode}) ${i.name ?? ''}: ${i.floors.length} floors, ${i.ratedSpeedMps} m/s, board ${i.board.id}, elevgw ${i.softwareVersion}`;
+  }
   if (m.kind === 'invalid') return `invalid payload on ${m.topic}`;
   return undefined;
 }
 
+/** What a topic of the contract (src/contract/topics.ts) carries. */
 function kindOf(topic: string): PlatformMessage['kind'] {
+  const segments = topic.split('/');
+  if (segments.at(-2) === 'commands') return 'command';
+  if (segments.at(-2) === 'responses') return 'response';
   if (topic.endsWith('/status')) return 'status';
   if (topic.endsWith('/telemetry')) return 'telemetry';
   if (topic.endsWith('/stats')) return 'stats';
+  if (topic.endsWith('/info')) return 'info';
   return 'event';
 }
 
