@@ -21,6 +21,11 @@ export const hostPortSchema = z
   })
   .refine((v) => v.port >= 0 && v.port <= 65535, 'port must be 0–65535');
 
+/** `--log-level`: one of pino's levels, or silent. */
+export const logLevelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+  error: () => 'expected one of fatal, error, warn, info, debug, trace, silent',
+});
+
 export const speedSchema = z.coerce.number().positive('expected a positive number').max(1000, 'at most 1000');
 
 /** `--elevator ID` among a site's elevators; the first when it is not given. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { LoadedConfig } from '../config/load.js';
-import { parseArg, speedSchema } from './args.js';
+import { logLevelSchema, parseArg, speedSchema } from './args.js';
 import { onShutdown } from './shutdown.js';
 import { z } from 'zod';
 
@@ -34,6 +34,8 @@ export function registerDemo(program: Command): void {
           import('../sim/host.js'),
           import('../sim/scenarios.js'),
         ]);
+      // Before anything is started: a level pino does not know would throw with the broker and the simulator running.
+      const logger = createLogger({ level: parseArg(logLevelSchema, opts.logLevel, '--log-level'), destination: process.stderr });
       const file = join(packageRoot(), 'config', 'demo.yaml');
       const base = loadConfig(file);
       const broker = await startEmbeddedBroker();
@@ -42,6 +44,8 @@ export function registerDemo(program: Command): void {
       const config: LoadedConfig = {
         ...base,
         outboxPath: join(dir, 'outbox.db'),
+        // Its own socket beside its own outbox, not the package's data/ (read-only when installed, or a real gateway's).
+        diagSocketPath: join(dir, 'diag.sock'),
         site: { ...base.site, uplink: { ...base.site.uplink, url: broker.url }, runtime: { timeScale: speed } },
         elevators: base.elevators.map((e) => ({ ...e, config: { ...e.config, connection: { host: sim.host, port: sim.port, unitId: 1 } } })),
       };
@@ -54,11 +58,11 @@ export function registerDemo(program: Command): void {
       console.log(`What the district platform receives (time, marker, elevator, event, phase, floor):`);
       const consumer = await startPlatformConsumer(broker.url, config.site.uplink.topicPrefix, (m) => {
         if (m.kind === 'telemetry' && !opts.telemetry) return;
-        if (m.kind === 'status' && !opts.telemetry) return;
+        if ((m.kind === 'status' || m.kind === 'info') && !opts.telemetry) return;
         const line = formatMessage(m);
         if (line) console.log(line);
       });
-      const gw = new Gateway({ config, logger: createLogger({ level: opts.logLevel, destination: process.stderr }) });
+      const gw = new Gateway({ config, logger });
       const stop = async () => {
         await gw.stop();
         await consumer.close();

@@ -6,7 +6,7 @@ import { createLogger } from '../core/log.js';
 import { DEFAULT_TOPIC_PREFIX } from '../contract/topics.js';
 import { DEFAULT_ESCALATE_AFTER_MIN, rescuePolicy } from '../platform/workflows/rescue.js';
 import { DEFAULT_SILENCE_S } from '../platform/workflows/liveness.js';
-import { hostPortSchema, parseArg } from './args.js';
+import { hostPortSchema, logLevelSchema, parseArg } from './args.js';
 import { onShutdown } from './shutdown.js';
 
 const DEFAULT_DB = 'elevgw-platform.db';
@@ -70,7 +70,7 @@ export function registerPlatform(program: Command): void {
         import('../platform/service.js'),
         import('../platform/store/open.js'),
       ]);
-      const log = createLogger({ level: opts.logLevel });
+      const log = createLogger({ level: parseArg(logLevelSchema, opts.logLevel, '--log-level') });
       const listen = opts.listen === false ? null : parseArg(hostPortSchema, opts.listen, '--listen');
       const operators = Operators.load({ tokenFile: opts.tokenFile, envToken: process.env.ELEVGW_PLATFORM_TOKEN });
       const store = await openStore(opts.db, systemClock.wallNow());

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { logLevelSchema, parseArg } from './args.js';
 import { onShutdown } from './shutdown.js';
 
 export function registerRun(program: Command): void {
@@ -16,8 +17,9 @@ export function registerRun(program: Command): void {
         import('../core/errors.js'),
         import('../runtime/rest-gc.js'),
       ]);
+      const level = parseArg(logLevelSchema, opts.logLevel, '--log-level');
       const config = loadConfig(opts.config);
-      const logger = createLogger({ level: opts.logLevel });
+      const logger = createLogger({ level });
       const gw = new Gateway({ config, logger });
       // The release's launcher runs `run` with --expose-gc: young-generation collections then
       // happen between polls instead of on an event's way (src/runtime/rest-gc.ts).
