@@ -60,10 +60,12 @@ export async function commission(o: { config: LoadedConfig; e: LoadedElevator; t
   });
   try {
     const outcomes = await session.run();
+    // Whether the gateway left, read before this side closes the connection (which ends the watch too).
+    const left = gone;
     client.close();
     await watching.catch(() => undefined);
     if (outcomes === 'aborted') {
-      if (gone) throw new ElevgwError('DIAG_UNREACHABLE', `the gateway closed the diagnostics connection (${config.diagSocketPath}): is the service still running?`);
+      if (left) throw new ElevgwError('DIAG_UNREACHABLE', `the gateway closed the diagnostics connection (${config.diagSocketPath}): is the service still running?`);
       return DIAG_EXIT.checkFailed;
     }
     return await conclude({ ...o, session, outcomes, startedMs, gatewayId: gateway.gatewayId, t });

@@ -175,4 +175,18 @@ describe('elevgw commission, driven through a terminal', () => {
       },
     });
   }, 60_000);
+
+  it('q aborts: nothing recorded, exit 1 (a check not done), not "is the service still running?" with the gateway up', async () => {
+    term = commission(`--by ${sh('T')} --lang en --steps alarm --timeout 60`);
+    const t = term;
+    const before = readOutbox(outboxPath).filter((r) => r.type === 'commissioning').length;
+    await t.waitFor(/\[1\/1\] alarm/, 20_000, 'history');
+    t.type('q');
+    await t.waitFor(/\[exit \d+\]/, 10_000, 'history');
+    const text = t.history();
+    expect(text).toMatch(/commissioning aborted: nothing written, nothing recorded/);
+    expect(text).not.toMatch(/DIAG_UNREACHABLE|still running/);
+    expect(text).toMatch(/\[exit 1\]/);
+    expect(readOutbox(outboxPath).filter((r) => r.type === 'commissioning')).toHaveLength(before);
+  }, 60_000);
 });
