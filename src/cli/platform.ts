@@ -114,7 +114,7 @@ export function registerPlatform(program: Command): void {
       ]);
       const toMs = opts.to === undefined ? systemClock.wallNow() : parseArg(isoDay, opts.to, '--to');
       const fromMs = opts.from === undefined ? toMs - 90 * DAY_MS : parseArg(isoDay, opts.from, '--from');
-      const store = await openStore(opts.db, systemClock.wallNow());
+      const store = await openStore(opts.db, systemClock.wallNow(), { existing: true });
       try {
         const report = maintenanceReport(await store.maintenanceEvents(fromMs - lookbackMs(), toMs), await store.elevators(), { fromMs, toMs });
         process.stdout.write(opts.csv ? maintenanceCsv(report) : `${JSON.stringify(report, null, 2)}\n`);

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ElevgwError } from '../../core/errors.js';
 import { PostgresDb } from './postgres.js';
 import { SqliteDb } from './sqlite.js';
 import { SqlPlatformStore } from './store.js';
@@ -8,6 +11,12 @@ function isPostgresUrl(target: string): boolean {
   return /^postgres(ql)?:\/\//.test(target);
 }
 
-export function openStore(target: string, nowMs: number): Promise<PlatformStore> {
+/**
+ * `existing`: a report reads what the service stored; a SQLite path where there is no database
+ * (a typo, another working directory) is refused rather than answered from a new, empty one.
+ */
+export function openStore(target: string, nowMs: number, o: { existing?: boolean } = {}): Promise<PlatformStore> {
+  if (o.existing && !isPostgresUrl(target) && !existsSync(target))
+    throw new ElevgwError('CONFIG_NOT_FOUND', `--db: no platform database at ${resolve(target)} (give the --db the platform service runs with)`);
   return SqlPlatformStore.open(isPostgresUrl(target) ? new PostgresDb(target) : new SqliteDb(target), nowMs);
 }

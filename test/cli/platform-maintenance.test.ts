@@ -1,0 +1,42 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/platform/store/open.js';
+import { CLI } from '../helpers/child-gateway.js';
+import { tempDir } from '../helpers/tmp.js';
+
+/**
+ * `elevgw platform maintenance` reads the evidence the platform service stored. Given a SQLite
+ * path with no database (a typo, run from another directory than the service's), it answered with
+ * an empty report, exit 0, from a database it had just created there.
+ */
+
+let tmp: ReturnType<typeof tempDir>;
+beforeEach(() => {
+  tmp = tempDir();
+});
+afterEach(() => tmp.cleanup());
+
+const report = (...args: string[]) => spawnSync(process.execPath, [CLI, 'platform', 'maintenance', ...args], { cwd: tmp.dir, encoding: 'utf8', timeout: 30_000 });
+
+describe('elevgw platform maintenance', () => {
+  it('no database at --db (or at the default, where it is run): refused, exit 2, nothing created', () => {
+    for (const args of [['--csv'], ['--db', 'platfrom.db', '--csv']]) {
+      const r = report(...args);
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/^elevgw: CONFIG_NOT_FOUND\n--db: no platform database at \//);
+      expect(r.stdout).toBe('');
+    }
+    expect(readdirSync(tmp.dir)).toEqual([]);
+  });
+
+  it("the service's database: the report, exit 0", async () => {
+    const db = join(tmp.dir, 'platform.db');
+    await (await openStore(db, Date.now())).close();
+    const r = report('--db', db, '--csv');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^gateway_id,elevator_id,registration_code,/);
+    expect(existsSync(db)).toBe(true);
+  });
+});
