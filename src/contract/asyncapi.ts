@@ -20,6 +20,9 @@ const PARAMETERS: Record<string, { description: string; enum?: string[] }> = {
   gatewayId: { description: 'gateway.id of the site config' },
   elevatorId: { description: 'elevators[].id of the site config' },
   command: { description: 'the command name', enum: [...COMMAND_NAMES] },
+  requestedCommand: {
+    description: 'the last level of the command topic the request came on: a known command, or any other name (even an empty one), which is answered with COMMAND_INVALID',
+  },
 };
 
 function parametersOf(address: string): Record<string, { $ref: string }> {

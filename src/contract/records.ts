@@ -139,7 +139,8 @@ export const CHANNELS: readonly { name: string; address: (t: TopicScheme) => str
   { name: 'stats', address: (t) => STORED_KINDS.stats.topic(t, '{elevatorId}'), message: STORED_KINDS.stats, action: 'send' },
   { name: 'info', address: (t) => t.info('{elevatorId}'), message: MESSAGES.info, action: 'send' },
   { name: 'commands', address: (t) => t.command('{command}'), message: MESSAGES.commandRequest, action: 'receive' },
-  { name: 'responses', address: (t) => t.response('{command}'), message: MESSAGES.commandResponse, action: 'send' },
+  // Answered on the level the request came on, whatever it is: an unknown name gets its COMMAND_INVALID there.
+  { name: 'responses', address: (t) => t.response('{requestedCommand}'), message: MESSAGES.commandResponse, action: 'send' },
 ];
 
 function required(elevatorId: string | null, kind: string): string {

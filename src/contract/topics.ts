@@ -53,6 +53,8 @@ export function topics(prefix: string, gatewayId: string): TopicScheme {
     commands: `${base}/commands/+`,
     command: (name) => `${base}/commands/${assertSegment(name, 'command')}`,
     commandName: (topic) => (topic.startsWith(`${base}/commands/`) ? topic.slice(base.length + 10) : undefined),
-    response: (command) => `${base}/responses/${assertSegment(command, 'command')}`,
+    // The command topic's last level, whatever it was (one level, so no / + #; possibly empty, which
+    // MQTT allows): an empty name, an unknown command, is answered like any other.
+    response: (command) => `${base}/responses/${command === '' ? '' : assertSegment(command, 'command')}`,
   };
 }

@@ -57,6 +57,7 @@ const longId = 'x'.repeat(65);
 /** Hostile or broken requests, each with the exact answer it must get. `requestId` undefined = none echoed. */
 const HOSTILE: { what: string; command: string; payload: string | Buffer; message: RegExp; requestId?: string }[] = [
   { what: 'unknown command', command: 'open-door', payload: req({ v: 1, requestId: 'a1' }), message: /^unknown command \(expected one of: ping, diagnostics, reset-baseline\)$/ },
+  { what: 'an empty command name (commands/)', command: '', payload: req({ v: 1, requestId: 'a0' }), message: /^unknown command/ },
   { what: 'command name in another case', command: 'PING', payload: req({ v: 1, requestId: 'a2' }), message: /^unknown command/ },
   { what: 'broken JSON', command: 'ping', payload: '{not json', message: /^request is not JSON/ },
   { what: 'empty payload', command: 'ping', payload: '', message: /^request is not JSON/ },
