@@ -293,6 +293,12 @@ export class Gateway {
     const { elevator, monitor } = this.elevators.get(elevatorId)!;
     const health = monitor.pipeline.detection.health;
     if (!health) throw new ElevgwError('COMMAND_INVALID', `early warning is off for elevator "${elevatorId}" (rules.earlyWarning.enabled)`);
+    const floors = elevator.config.floors;
+    if (filter.floor !== undefined && filter.floor >= floors.length)
+      throw new ElevgwError(
+        'COMMAND_INVALID',
+        `elevator "${elevatorId}" has no floor index ${filter.floor} (expected 0–${floors.length - 1}: ${floors.map((f) => f.label).join(', ')})`,
+      );
     const events = health.reset(filter, by).map((t) => ({ ...t, elevatorId }));
     this.store(elevator, events, monitor.signals);
     const cleared = events.filter((e) => e.phase === 'cleared').map((e) => String(e.data?.cause));

@@ -84,11 +84,14 @@ describe('early warning in a running gateway', () => {
 
     broker.send(`${PREFIX}/commands/reset-baseline`, JSON.stringify({ v: 1, requestId: 'r1', args: { elevatorId: 'E1', indicator: 'levelingMm' } }));
     broker.send(`${PREFIX}/commands/reset-baseline`, JSON.stringify({ v: 1, requestId: 'r2', args: {} }));
+    // A floor the lift does not have resets nothing and is refused, not reported upstream as a reset.
+    broker.send(`${PREFIX}/commands/reset-baseline`, JSON.stringify({ v: 1, requestId: 'r3', args: { elevatorId: 'E1', floor: 200 } }));
     await clock.advanceAsync(1000);
     // Every levelling baseline goes (the raised one, and those learning since the start); only the raised one had a warning to clear.
     expect(responses.map((r) => [r.requestId, r.ok, r.result ?? r.error?.message])).toEqual([
       ['r1', true, { keys: expect.any(Number), cleared: ['levelingMm@*/up'] }],
       ['r2', false, 'args.elevatorId: required for reset-baseline'],
+      ['r3', false, expect.stringMatching(/^elevator "E1" has no floor index 200 \(expected 0–\d+: /)],
     ]);
     expect(
       warnings()
