@@ -32,6 +32,8 @@ export interface StrictInput {
   /** The shipped profiles and those of the site's `boardsDir`, by id. */
   boards: { shipped: BoardMap; site: BoardMap };
   env?: NodeJS.ProcessEnv;
+  /** The installer's state directory, the service user's own (default /var/lib/elevgw). */
+  stateDir?: string;
 }
 
 /** What the values say (placeholders, secrets, TLS settings); the files they name: strict-files.ts. */

@@ -26,7 +26,7 @@ afterEach(() => tmp.cleanup());
 type Boards = Map<string, { profile: BoardProfile; file: string }>;
 
 /** The file checks of a config whose uplink is `u` (paths absolute, as the loader resolves them). */
-function findings(u: Record<string, unknown>, opts: { outboxPath?: string; site?: Boards; env?: NodeJS.ProcessEnv } = {}): StrictFinding[] {
+function findings(u: Record<string, unknown>, opts: { outboxPath?: string; site?: Boards; env?: NodeJS.ProcessEnv; stateDir?: string } = {}): StrictFinding[] {
   const raw = {
     version: 1,
     gateway: { id: 'jh-gw-0417' },
@@ -41,6 +41,7 @@ function findings(u: Record<string, unknown>, opts: { outboxPath?: string; site?
     packageDir: tmp.dir,
     boards: { shipped: opts.site ? loadBoards([BUILTIN_BOARDS_DIR]) : new Map(), site: opts.site ?? new Map() },
     env: opts.env ?? {},
+    stateDir: opts.stateDir ?? join(tmp.dir, 'var-lib-elevgw'),
   });
 }
 
@@ -193,6 +194,22 @@ describe('strict: the outbox directory', () => {
           },
         ]);
       }
+    });
+
+    it('in the state directory, not made yet (a laptop before the visit): fine, the installer makes it the service user’s', () => {
+      const stateDir = join(mnt, 'var', 'lib', 'elevgw');
+      expect(findings({}, { outboxPath: join(stateDir, 'outbox.db'), stateDir })).toEqual([]);
+    });
+
+    it('in the state directory, there and not writable: run the check as its owner, not "put it where it is"', () => {
+      const outboxPath = join(mnt, 'outbox.db');
+      expect(findings({}, { outboxPath, stateDir: mnt })).toEqual([
+        {
+          path: ['outbox', 'path'],
+          message: `${mnt} is not writable by this user (EROFS), so the outbox ${outboxPath} cannot be written`,
+          fix: `run the check as the service's user, who owns ${mnt}: sudo -u elevgw elevgw config validate FILE --strict`,
+        },
+      ]);
     });
   });
 });
