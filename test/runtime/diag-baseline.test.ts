@@ -75,6 +75,11 @@ describe('elevgw diag baseline reset', () => {
       await expect(resetBaselines({ config: configFile, elevator: 'E9' })).rejects.toThrow(/--elevator: no elevator "E9"/);
       await expect(resetBaselines({ config: configFile, elevator: 'E1', floor: '13' })).rejects.toThrow(/--floor: no floor "13" \(floors: B1, 1, 2/);
       await expect(resetBaselines({ config: configFile, elevator: 'E1', indicator: 'doorSpeed' })).rejects.toThrow(/--indicator: /);
+
+      // In Chinese for the pilot's technicians (--lang, else $LANG), as every diag command.
+      const zh = await resetBaselines({ config: configFile, elevator: 'E1', indicator: 'levelingMm', lang: 'zh' });
+      expect(zh.lines).toEqual([expect.stringMatching(/^✓ E1：已清除levelingMm的预警基线 \d+ 条；从现在起重新学习/), '  已通知平台（early-warning 事件，baseline-reset）']);
+      await expect(resetBaselines({ config: configFile, elevator: 'E1', lang: 'fr' })).rejects.toThrow(/--lang: expected zh or en, got "fr"/);
     } finally {
       const stopping = gw.stop();
       await clock.advanceAsync(10_000);

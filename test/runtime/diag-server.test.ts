@@ -78,6 +78,8 @@ describe('diagnostics socket of a running gateway', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^✓ gateway diag-gw .*1 elevator\(s\)/);
     expect(r.stdout).toMatch(/E1: driver ok, last detection step \d+ ms ago/);
+    const zh = await elevgw('health', '--config', configFile, '--lang', 'zh');
+    expect(zh.stdout).toMatch(/^✓ 网关 diag-gw .*，1 部电梯，发件箱待发 \d+ 条\n {2}E1：驱动 ok，上次检测 \d+ 毫秒前/);
     const json = JSON.parse((await elevgw('health', '--config', configFile, '--json')).stdout) as { healthy: boolean; reachable: boolean };
     expect(json).toMatchObject({ healthy: true, reachable: true });
   });
