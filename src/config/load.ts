@@ -1,7 +1,7 @@
 import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { dirname, resolve, join, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseDocument, LineCounter, isNode, type Document } from 'yaml';
+import { parseDocument, LineCounter, isMap, isNode, isScalar, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ElevgwError } from '../core/errors.js';
 import { type Connection, siteConfigSchemaConnectionByBoard, type SiteConfig } from './site.js';
@@ -54,7 +54,8 @@ function pathToString(path: readonly PropertyKey[]): string {
 
 interface Parsed {
   data: unknown;
-  locate(path: readonly PropertyKey[]): { line: number; column: number } | undefined;
+  /** Where a path is in the file; with `key`, that key of the mapping at the path (an unknown key: where it is written). */
+  locate(path: readonly PropertyKey[], key?: string): { line: number; column: number } | undefined;
 }
 
 function parseYamlFile(file: string, text: string): Parsed {
@@ -69,7 +70,15 @@ function parseYamlFile(file: string, text: string): Parsed {
   }
   return {
     data: doc.toJS(),
-    locate(path) {
+    locate(path, key) {
+      if (key !== undefined) {
+        const map = doc.getIn(path as unknown[], true);
+        const pair = isMap(map) ? map.items.find((p) => isScalar(p.key) && p.key.value === key) : undefined;
+        if (pair && isNode(pair.key) && pair.key.range) {
+          const pos = lineCounter.linePos(pair.key.range[0]);
+          return { line: pos.line, column: pos.col };
+        }
+      }
       // Walk up until a node with a position exists (a missing key points at its parent).
       for (let n = path.length; n >= 0; n--) {
         const node = doc.getIn(path.slice(0, n) as unknown[], true);
@@ -105,7 +114,7 @@ function validate<S extends z.ZodType>(schema: S, parsed: Parsed, file: string):
   const problems: ConfigProblem[] = r.error.issues.map((issue) => ({
     file,
     path: pathToString(issue.path),
-    ...parsed.locate(issue.path),
+    ...parsed.locate(issue.path, issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined),
     message: describeIssue(issue),
   }));
   throw new ElevgwError('CONFIG_INVALID', formatProblems(problems), { problems });

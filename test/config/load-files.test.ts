@@ -78,15 +78,20 @@ describe('values of the wrong kind', () => {
     }
   });
 
-  it('every unknown key by name, each problem on its own line, the root ones at line 1', () => {
-    const text = `colour: red\n${demo.replace('rescueCode: "JH-10001"', 'rescueCode: "JH-10001"\n    colour: red\n    size: 3')}`;
+  it('every unknown key by name, each problem on its own line, at the line of the (first) unknown key', () => {
+    const text = `${demo.replace('rescueCode: "JH-10001"', 'rescueCode: "JH-10001"\n    colour: red\n    size: 3')}colour: red\n`;
     const file = tmp.file('site.yaml', text);
     const r = refusal(file);
+    const root = text.split('\n').lastIndexOf('colour: red') + 1;
     expect(r.problems.map((p) => [p.path, p.line, p.message])).toEqual([
-      ['elevators[0]', lineOf(text, '- id: E1'), 'unknown key(s) "colour", "size"'],
-      ['', 1, 'unknown key(s) "colour"'],
+      ['elevators[0]', lineOf(text, '    colour: red'), 'unknown key(s) "colour", "size"'],
+      ['', root, 'unknown key(s) "colour"'],
     ]);
-    expect(r.message.split('\n')).toEqual([`${file}:${lineOf(text, '- id: E1')}:5 elevators[0]: unknown key(s) "colour", "size"`, `${file}:1:1 (root): unknown key(s) "colour"`]);
+    expect(root).toBeGreaterThan(lineOf(text, '    colour: red'));
+    expect(r.message.split('\n')).toEqual([
+      `${file}:${lineOf(text, '    colour: red')}:5 elevators[0]: unknown key(s) "colour", "size"`,
+      `${file}:${root}:1 (root): unknown key(s) "colour"`,
+    ]);
   });
 
   it('an unknown board is found at its line; with no profiles anywhere, says none were found', () => {
