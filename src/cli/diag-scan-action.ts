@@ -55,7 +55,7 @@ export async function scanCommand(opts: ScanOpts): Promise<void> {
   const open = openLines();
   for (const t of targets) {
     const refusal = await preflight(t, settings[0]!, open, config, lang);
-    if (refusal) return refuse(refusal);
+    if (refusal) return refuse(refusal, opts.json);
   }
 
   const serialPorts = targets.filter((t) => t.kind === 'rtu').length;
@@ -79,7 +79,7 @@ export async function scanCommand(opts: ScanOpts): Promise<void> {
   } catch (e) {
     endProgress(process.stderr);
     if (!(e instanceof LineUnavailable)) throw e;
-    return refuse(unavailableLine(e, config, lang));
+    return refuse(unavailableLine(e, config, lang), opts.json);
   }
   endProgress(process.stderr);
   const elapsedMs = performance.now() - started;
@@ -96,8 +96,9 @@ export async function scanCommand(opts: ScanOpts): Promise<void> {
   process.exitCode = result.devices.length > 0 ? DIAG_EXIT.ok : DIAG_EXIT.checkFailed;
 }
 
-/** One clear line, exit 3: never a Modbus error dump. */
-function refuse(line: string): void {
+/** One clear line, exit 3: never a Modbus error dump; with --json, also the one object on stdout, saying why. */
+function refuse(line: string, json: boolean | undefined): void {
+  if (json) console.log(JSON.stringify({ devices: [], reachable: false, problem: line.replace(/^✗ /, '') }));
   console.error(line);
   process.exitCode = DIAG_EXIT.unreachable;
 }
