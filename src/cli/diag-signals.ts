@@ -62,7 +62,8 @@ export function registerDiagSignals(diag: Command): void {
       const config = loadConfig(opts.config);
       const e = opts.elevator === undefined ? config.elevators[0] : config.elevators.find((x) => x.config.id === opts.elevator);
       if (!e) throw new ElevgwError('CONFIG_INVALID', `--elevator: no elevator "${opts.elevator}" (expected one of: ${config.elevators.map((x) => x.config.id).join(', ')})`);
-      const logger = createLogger({ level: 'warn', destination: process.stderr });
+      // Each sample's line names the driver's state and last error: its own log, JSON on stderr, would only repeat them.
+      const logger = createLogger({ level: 'silent' });
       const driver = await createDriver({ board: e.board, connection: e.config.connection, clock: systemClock, logger, buses: new FieldBuses() });
       const pipeline = pipelineFor(e);
       let stop = false;

@@ -41,6 +41,8 @@ describe('diag --lang', () => {
     expect(lines[0]).toBe('E1，板卡 sim-modbus（modbus-tcp）—— 每 100 ms 读取一次，只读');
     expect(lines[1]).toMatch(/楼层 \? 位置 \? mm \? m\/s 门 \? .*\| 驱动 lost \(MODBUS_IO\) \| 无效：/);
     expect(r.status).toBe(3);
+    // The line says what the driver's log would: no JSON beside it.
+    expect(r.stderr).toBe('');
   });
 
   it('an unknown language is a usage error (exit 2) that says what is accepted', async () => {
