@@ -10,7 +10,7 @@ import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, sy
 import { join } from 'node:path';
 
 /** Build tooling that stays out of a release's scripts/. */
-const NOT_SHIPPED_SCRIPTS = new Set(['release', 'test-peers.mjs']);
+const NOT_SHIPPED_SCRIPTS = new Set(['release', 'test-peers.mjs', 'mutation-summary.mjs']);
 /** Links inside app/ (name → target), relative so the tree can live anywhere. */
 export const APP_LINKS = { boards: '../boards', config: '../config', docs: '../docs' };
 

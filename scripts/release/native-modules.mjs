@@ -115,6 +115,9 @@ function canIsolate() {
   return spawnSync('unshare', ['-n', 'true'], { stdio: 'ignore' }).status === 0;
 }
 
+/** Built beside a module for its package's own tests (better-sqlite3's SQLite extension), never loaded by elevgw. */
+const TEST_ONLY_BINARIES = new Set(['test_extension.node']);
+
 /** What is not needed at run time: npm's .bin links, prebuilt binaries for other platforms, compiler output other than the modules. */
 function prune(modules) {
   for (const dir of packageDirs(modules)) {
@@ -124,7 +127,7 @@ function prune(modules) {
     const build = join(dir, 'build');
     if (!existsSync(build)) continue;
     const release = join(build, 'Release');
-    const modulesBuilt = existsSync(release) ? readdirSync(release).filter((f) => f.endsWith('.node')) : [];
+    const modulesBuilt = existsSync(release) ? readdirSync(release).filter((f) => f.endsWith('.node') && !TEST_ONLY_BINARIES.has(f)) : [];
     const keep = modulesBuilt.map((f) => [f, readFileSync(join(release, f))]);
     rmSync(build, { recursive: true, force: true });
     mkdirSync(release, { recursive: true });

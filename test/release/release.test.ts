@@ -100,7 +100,10 @@ describe('what a release holds', () => {
       expect(statSync(join(top, f)).isFile(), f).toBe(true);
     }
     for (const f of ['bin/elevgw', 'node/bin/node']) expect(statSync(join(top, f)).mode & 0o755, f).toBe(0o755);
-    expect(readdirSync(join(top, 'scripts'))).not.toContain('release');
+    // Build and test tooling stays out: scripts/ holds what a gateway runs, and the only .node files are modules elevgw loads.
+    expect(readdirSync(join(top, 'scripts')).sort()).toEqual(['elevgw.service', 'install-lib.sh', 'install.sh', 'journald', 'udev', 'uninstall.sh']);
+    expect(listed.filter((f) => f.endsWith('.node')).map((f) => f.split('/').at(-1))).not.toContain('test_extension.node');
+    expect([...(info.nativeModules as string[])].sort()).toEqual(listed.filter((f) => f.endsWith('.node')));
   }, 120_000);
 });
 
