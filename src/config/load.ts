@@ -255,6 +255,16 @@ export function loadConfig(file: string, opts: { boardsDirs?: string[]; strict?:
       });
       return;
     }
+    // A learned shaft belongs to a retrofit box; on a controller's board it would be ignored, silently.
+    if (e.shaft !== undefined && entry.profile.transport !== 'retrofit-firmata' && entry.profile.transport !== 'retrofit-i2c') {
+      problems.push({
+        file,
+        path: `elevators[${i}].shaft`,
+        ...parsed.locate(['elevators', i, 'shaft']),
+        message: `board "${e.board}" uses ${entry.profile.transport} and reads position from its controller: only a retrofit board (retrofit-firmata, retrofit-i2c) uses a learned shaft; remove it, or check the board`,
+      });
+      return;
+    }
     const here = busPlace(e.id, entry.profile.transport, checked.connection);
     // One unit id of one Modbus TCP interface read for two elevators is left to `elevgw init` to
     // refuse: a group controller may serve two lifts at one unit id in two register blocks, one

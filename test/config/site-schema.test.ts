@@ -127,9 +127,11 @@ describe('floors and the learned shaft', () => {
   });
 
   const landing = (pressurePa: number) => ({ pressurePa, upperMm: [-150, 120], lowerMm: [-120, 150] });
-  const withShaft = (landings: Obj[], floors = 2) =>
+  const withShaft = (landings: Obj[], floors = 2, board = 'retrofit-pi-i2c-sensorbox') =>
     site((s) => {
       const e = s.elevators[0]!;
+      e.board = board;
+      delete e.connection;
       e.floors = Array.from({ length: floors }, (_, i) => ({ label: String(i + 1), levelMm: i * 3000 }));
       e.shaft = { learnedAt: '2026-11-02T03:15:44Z', landings };
     });
@@ -137,6 +139,14 @@ describe('floors and the learned shaft', () => {
   it('a learned shaft is kept as written', () => {
     const shaft = load(withShaft([landing(0), landing(-36.5), landing(-72)], 3)).elevators[0]!.config.shaft;
     expect(shaft).toEqual({ learnedAt: '2026-11-02T03:15:44Z', landings: [landing(0), landing(-36.5), landing(-72)] });
+  });
+
+  it('on a board that reads position from its controller: refused, not ignored', () => {
+    const s = withShaft([landing(0), landing(-36)], 2, 'sim-modbus');
+    s.elevators[0]!.connection = { host: '127.0.0.1' };
+    expect(problems(s)).toEqual([
+      'elevators[0].shaft: board "sim-modbus" uses modbus-tcp and reads position from its controller: only a retrofit board (retrofit-firmata, retrofit-i2c) uses a learned shaft; remove it, or check the board',
+    ]);
   });
 
   it('one landing per floor, pressure falling landing after landing', () => {
