@@ -9,6 +9,8 @@ export type RtuAnswer = { kind: 'response'; data: Buffer } | { kind: 'exception'
 
 interface Waiter {
   expect: Expectation;
+  /** The request sent: an adapter that hears itself gives it back first, which is not an answer. */
+  request: Buffer;
   resolve: (a: RtuAnswer) => void;
   reject: (e: ElevgwError) => void;
   timer: Timer;
@@ -88,7 +90,7 @@ export class RtuPort {
       const expect = expectationFor(request);
       return await new Promise<RtuAnswer>((resolve, reject) => {
         const timer = this.io.after(timeoutMs, () => this.timedOut(timeoutMs));
-        this.waiter = { expect, resolve, reject, timer };
+        this.waiter = { expect, request, resolve, reject, timer };
         this.lastActivity = this.io.now();
         port.write(request, (err) => {
           if (err) this.lost(port, err);
@@ -124,7 +126,9 @@ export class RtuPort {
   private timedOut(timeoutMs: number): void {
     const w = this.waiter;
     if (!w) return;
-    const got = this.rx.length;
+    // Bytes besides the adapter's echo of the request: with none, the slave did not answer (a
+    // timeout, which backs a dead slave off), not a garbled answer.
+    const got = afterEcho(this.rx, w.request).length;
     this.fail(
       got > 0
         ? modbusError('MODBUS_CRC', `unit ${w.expect.unitId}: ${got} byte(s) received within ${timeoutMs} ms but no valid response`)
@@ -160,4 +164,10 @@ export class RtuPort {
     }
     this.fail(modbusError('MODBUS_IO', why));
   }
+}
+
+/** What was received after the echo of `request` (all of it when it does not start with the echo; none while only part of it). */
+function afterEcho(rx: Buffer, request: Buffer): Buffer {
+  const n = Math.min(rx.length, request.length);
+  return rx.subarray(0, n).equals(request.subarray(0, n)) ? rx.subarray(n) : rx;
 }
