@@ -117,7 +117,7 @@ export class ModbusDriver implements Driver {
         }
       }
     }
-    this.afterPoll(failure);
+    this.afterPoll(failure, results.length > 0);
     return decodePlanned(g, results, this.o.clock.now());
   }
 
@@ -164,7 +164,8 @@ export class ModbusDriver implements Driver {
     return undefined;
   }
 
-  private afterPoll(failure: ModbusErrorCode | undefined): void {
+  /** `answered`: a block of this poll was read, so the slave is there (one block of it timing out is not a dead slave). */
+  private afterPoll(failure: ModbusErrorCode | undefined, answered: boolean): void {
     if (failure === undefined) {
       this.health_.ok();
       this.silentPolls = 0;
@@ -172,7 +173,7 @@ export class ModbusDriver implements Driver {
       return;
     }
     if (failure !== 'MODBUS_IO') this.health_.failedPoll(); // a lost link counted itself
-    this.silentPolls = failure === 'MODBUS_TIMEOUT' ? this.silentPolls + 1 : 0;
+    this.silentPolls = failure === 'MODBUS_TIMEOUT' && !answered ? this.silentPolls + 1 : 0;
     if (this.silentPolls < this.o.board.backoffAfterFailures) return;
     if (this.backoffUntil === 0) {
       this.o.logger.warn({ link: this.o.link.description, unitId: this.o.unitId, everyMs: this.o.board.backoffMs }, `unit ${this.o.unitId} not answering: backing off`);
