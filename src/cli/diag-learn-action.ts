@@ -5,6 +5,7 @@ import { createDriver } from '../../drivers/factory.js';
 import { type LoadedElevator, loadConfig } from '../config/load.js';
 import { systemClock } from '../core/clock.js';
 import { ElevgwError } from '../core/errors.js';
+import { MIN_SAMPLES } from '../signals/fusion/drift.js';
 import { createLogger } from '../core/log.js';
 import { defineMessages, msg, resolveLang } from '../diag/i18n.js';
 import { checkShaft, runLearning } from '../diag/learn/run.js';
@@ -82,6 +83,14 @@ const learnTexts = defineMessages({
     () => 'the learned shaft still fits',
     () => '学习结果仍然符合井道',
   ),
+  tooFew: msg<{ stops: number; asked: number }>(
+    (p) => `only ${p.stops} of ${p.asked} stops before --timeout: too few to tell whether the learned shaft still fits; check again with more time`,
+    (p) => `超时前仅停靠 ${p.stops} 次（要求 ${p.asked} 次）：不足以判断学习结果是否仍符合井道；请延长时间再检查`,
+  ),
+  unjudged: msg<{ labels: string; min: number }>(
+    (p) => `  not judged (fewer than ${p.min} stops there): ${p.labels}`,
+    (p) => `  未判断（停靠少于 ${p.min} 次）：${p.labels}`,
+  ),
 });
 
 function pickElevator(elevators: readonly LoadedElevator[], id: string | undefined): LoadedElevator {
@@ -102,29 +111,36 @@ export async function learn(opts: LearnOpts): Promise<number> {
     console.error(t.notRetrofit({ elevator: e.config.id, board: board.id }));
     return DIAG_EXIT.usage;
   }
+  const shaft = e.config.shaft;
+  // Before the box is opened: with nothing learned there is nothing to check, box or no box.
+  if (opts.check && !shaft) {
+    console.error(t.noShaft({ elevator: e.config.id }));
+    return DIAG_EXIT.usage;
+  }
   const logger = createLogger({ level: 'warn', destination: process.stderr });
   const driver = await createDriver({ board, connection: e.config.connection, clock: systemClock, logger, buses: new FieldBuses() });
   await driver.open();
   const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
   const labels = e.config.floors.map((f) => f.label);
   try {
-    if (driver.health().state === 'lost') {
-      console.error(driver.health().lastError);
+    // Whether the box opened: its health reads 'lost' until a first good poll, which is the run's own.
+    const h = driver.health();
+    if (h.link !== 'open') {
+      console.error(`${h.lastErrorCode ?? 'DRIVER_OPEN_FAILED'}: ${h.lastError ?? `${board.id} could not be opened`}`);
       return DIAG_EXIT.unreachable;
     }
-    if (opts.check) {
-      if (!e.config.shaft) {
-        console.error(t.noShaft({ elevator: e.config.id }));
-        return DIAG_EXIT.usage;
-      }
-      const r = await checkShaft({ driver, board, clock: systemClock, wait, timeoutMs, floorLevelsMm: e.config.floors.map((f) => f.levelMm), shaft: e.config.shaft, stops });
-      if (opts.json) console.log(JSON.stringify({ elevator: e.config.id, ...r, relearn: r.advised.length > 0 }));
+    if (opts.check && shaft) {
+      const r = await checkShaft({ driver, board, clock: systemClock, wait, timeoutMs, floorLevelsMm: e.config.floors.map((f) => f.levelMm), shaft, stops });
+      // Drift found is found however few the stops; "still fits" needs the stops asked for.
+      const complete = r.stops >= stops;
+      if (opts.json) console.log(JSON.stringify({ elevator: e.config.id, ...r, asked: stops, complete, relearn: r.advised.length > 0 }));
       else {
         console.log(t.checkHead({ stops: r.stops }));
         for (const d of r.advised) console.log(t.drifted({ label: labels[d.landing] ?? String(d.landing), baro: d.baroM, edge: d.edgeMm }));
-        console.log(r.advised.length > 0 ? t.relearn() : t.fits());
+        if (r.unjudged.length > 0) console.log(t.unjudged({ labels: r.unjudged.map((l) => labels[l] ?? String(l)).join(', '), min: MIN_SAMPLES }));
+        console.log(r.advised.length > 0 ? t.relearn() : complete ? t.fits() : t.tooFew({ stops: r.stops, asked: stops }));
       }
-      return r.advised.length > 0 ? DIAG_EXIT.checkFailed : DIAG_EXIT.ok;
+      return r.advised.length > 0 || !complete ? DIAG_EXIT.checkFailed : DIAG_EXIT.ok;
     }
     if (!opts.json) console.log(t.instructions({ n: labels.length }));
     const outcome = await runLearning({

@@ -2,7 +2,7 @@ import type { Driver } from '../../../drivers/types.js';
 import type { RetrofitBoardProfile } from '../../config/board.js';
 import type { Clock } from '../../core/clock.js';
 import { type FusedSignals, fusedInputsOf, fusedSignalsFor } from '../../signals/fusion/fused-signals.js';
-import type { LandingDrift } from '../../signals/fusion/drift.js';
+import { type LandingDrift, MIN_SAMPLES } from '../../signals/fusion/drift.js';
 import { type LearnResult, ShaftLearner } from '../../signals/fusion/learn.js';
 import type { LearnedShaft } from '../../signals/fusion/shaft.js';
 
@@ -54,6 +54,8 @@ export interface CheckOutcome {
   drift: LandingDrift[];
   /** Landings whose anchors moved beyond the limits: a new learning run is worth it. */
   advised: LandingDrift[];
+  /** Landings with too few stops during the check to judge (MIN_SAMPLES each). */
+  unjudged: number[];
 }
 
 /** Watches the fused signals with the learned shaft until `stops` stops (or the timeout) and reports how far its anchors drifted. */
@@ -72,5 +74,6 @@ export async function checkShaft(o: RunOptions & { floorLevelsMm: readonly numbe
     wasStill = st.still;
   }
   const st = fused.status(o.clock.now());
-  return { stops, drift: fused.fusion.anchorDrift(), advised: st.drift };
+  const drift = fused.fusion.anchorDrift();
+  return { stops, drift, advised: st.drift, unjudged: drift.filter((d) => d.stops < MIN_SAMPLES).map((d) => d.landing) };
 }

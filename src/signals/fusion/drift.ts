@@ -21,7 +21,8 @@ const ALPHA = 0.2;
 const BARO_DRIFT_LIMIT_M = 1.0;
 /** A vane off by more than a levelling tolerance shifts every levelling measurement. */
 const EDGE_DRIFT_LIMIT_MM = 8;
-const MIN_SAMPLES = 5;
+/** Stops (or edges) at a landing before its drift is judged. */
+export const MIN_SAMPLES = 5;
 
 export class AnchorDrift {
   private readonly landings: LandingDrift[];
