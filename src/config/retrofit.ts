@@ -71,5 +71,12 @@ export function retrofitIssues(b: { transport: string; points: readonly { signal
     const n = b.points.filter((p) => p.signal === signal).length;
     if (n > 1) issues.push({ path: ['points'], message: `${signal} is fed by ${n} points: expected one` });
   }
+  // The fusion needs all four (src/signals/fusion/fused-signals.ts): without one it gives no position,
+  // speed or floor at all, every motion rule goes unarmed and a learning run can record no stop.
+  const missing = FUSION_INPUTS.filter((signal) => !b.points.some((p) => p.signal === signal));
+  if (missing.length > 0) issues.push({ path: ['points'], message: `a retrofit box feeds the fusion ${FUSION_INPUTS.join(', ')}: no point gives ${missing.join(', ')}` });
   return issues;
 }
+
+/** What the retrofit box's fusion cannot do without (its position, speed and floor rest on all four). */
+const FUSION_INPUTS = ['accelVerticalMps2', 'pressurePa', 'doorZoneUpper', 'doorZoneLower'] as const;

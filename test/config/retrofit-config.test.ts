@@ -104,3 +104,17 @@ describe('Firmata sources', () => {
     expect(problems(withPoint(box, 'upsBattery', { source: { pin: 0, mode: 'analog', pullup: false } }))).toEqual([]);
   });
 });
+
+describe("retrofit boxes: the fusion's four inputs", () => {
+  it.each([
+    ['retrofit-pi-i2c-sensorbox', 'accelVerticalMps2'],
+    ['retrofit-pi-i2c-sensorbox', 'doorZoneLower'],
+    ['retrofit-firmata-sensorbox', 'pressurePa'],
+    ['retrofit-firmata-sensorbox', 'doorZoneUpper'],
+  ])('%s without the point giving %s is refused (no position, speed or floor would come of it)', (id, signal) => {
+    const b = shipped(id);
+    expect(b.points.some((p) => p.signal === signal)).toBe(true);
+    b.points = b.points.filter((p) => p.signal !== signal);
+    expect(problems(b)).toEqual([`points: a retrofit box feeds the fusion accelVerticalMps2, pressurePa, doorZoneUpper, doorZoneLower: no point gives ${signal}`]);
+  });
+});
