@@ -94,6 +94,13 @@ function build(o: { connectionByBoard?: boolean } = {}) {
    * What a learning run (`elevgw diag learn`) found of a retrofit board's shaft; the landing levels it
    * measured go into `floors[].levelMm`. One entry per floor, bottom first.
    */
+  /**
+   * Where a Hall sensor is active around a landing's vane, [from, to] mm from the level: from below
+   * to, within a metre of it (a door zone is ±150 mm or so). A pair the wrong way round would have
+   * the fusion take a vane's low edge for its high one.
+   */
+  const spanSchema = z.tuple([z.number().min(-1000).max(1000), z.number().min(-1000).max(1000)]).refine(([from, to]) => from < to, 'a span [from, to] in mm, from below to');
+
   const learnedShaftSchema = z
     .object({
       /** When the learning run ended (ISO 8601). */
@@ -105,9 +112,9 @@ function build(o: { connectionByBoard?: boolean } = {}) {
               /** Pressure at this landing minus at the bottom landing, Pa (negative above it), as learned. */
               pressurePa: z.number(),
               /** Where the upper Hall sensor was active, mm from the landing level: [from, to]. */
-              upperMm: z.tuple([z.number(), z.number()]),
+              upperMm: spanSchema,
               /** Where the lower Hall sensor was active, mm from the landing level: [from, to]. */
-              lowerMm: z.tuple([z.number(), z.number()]),
+              lowerMm: spanSchema,
             })
             .strict(),
         )

@@ -149,6 +149,14 @@ describe('floors and the learned shaft', () => {
     ]);
   });
 
+  it("a sensor's span is [from, to], from below to, within a metre of the level", () => {
+    const at = (upperMm: number[]) => ({ pressurePa: -36, upperMm, lowerMm: [-120, 150] });
+    expect(problems(withShaft([landing(0), at([150, -180])], 2))).toEqual(['elevators[0].shaft.landings[1].upperMm: a span [from, to] in mm, from below to']);
+    expect(problems(withShaft([landing(0), at([-150, -150])], 2))).toEqual(['elevators[0].shaft.landings[1].upperMm: a span [from, to] in mm, from below to']);
+    expect(problems(withShaft([landing(0), at([-9000, 150])], 2))).toEqual([expect.stringMatching(/^elevators\[0\]\.shaft\.landings\[1\]\.upperMm\[0\]: /)]);
+    expect(load(withShaft([landing(0), at([-1000, 1000])], 2)).elevators[0]!.config.shaft!.landings[1]!.upperMm).toEqual([-1000, 1000]);
+  });
+
   it('one landing per floor, pressure falling landing after landing', () => {
     expect(problems(withShaft([landing(0), landing(-36), landing(-72)], 2))).toEqual([
       'elevators[0].shaft.landings: 3 learned landings for 2 floors: learn again (elevgw diag learn)',
