@@ -24,7 +24,7 @@ export interface HealthOptions {
   store?: BaselineStore;
 }
 
-/** Gaps between samples longer than this add nothing to health time (a suspended test, a stopped gateway). */
+/** A gap between samples adds at most this to health time (a suspended test, a stopped gateway). */
 const MAX_GAP_MS = 3_600_000;
 /** Rate baselines are learned from at least this many blocks. */
 const RATE_MIN_BLOCKS = 5;
