@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { loadConfig } from '../config/load.js';
 import { defaultThresholds, mergeThresholds, type Thresholds } from '../config/thresholds.js';
-import { ElevgwError } from '../core/errors.js';
+import { ElevgwError, errorMessage } from '../core/errors.js';
 import { checkExpectations } from '../replay/expect.js';
 import { eventJson, eventLine } from '../replay/format.js';
 import { readReplayFile, type ReplayInput } from '../replay/read.js';
@@ -84,8 +84,20 @@ function replayOptions(input: ReplayInput, opts: ReplayCliOptions): ReplayOption
 /** A gateway's baselines, read-only: replay never writes to the file it judges against. */
 function openBaselines(file: string, elevatorId: string): SqliteBaselineStore {
   if (!existsSync(file)) throw new ElevgwError('CONFIG_INVALID', `--baselines: ${file} does not exist (the gateway's outbox database, e.g. /var/lib/elevgw/outbox.db)`);
-  const store = SqliteBaselineStore.open(file, { readonly: true });
-  if (store.load(elevatorId) === undefined) {
+  let store: SqliteBaselineStore | undefined;
+  let found: boolean;
+  try {
+    store = SqliteBaselineStore.open(file, { readonly: true });
+    found = store.load(elevatorId) !== undefined;
+  } catch (e) {
+    store?.close();
+    // A stopped gateway's database in a directory this user cannot write: SQLite cannot make the files it reads a WAL with.
+    const readonlyDir = /readonly database/i.test(errorMessage(e))
+      ? '; as a user who cannot write its directory, run it while the gateway runs, as the elevgw user, or on a copy'
+      : '';
+    throw new ElevgwError('CONFIG_INVALID', `--baselines: ${file} cannot be read as a gateway's database (${errorMessage(e)})${readonlyDir}`);
+  }
+  if (!found) {
     const have = store.elevators();
     store.close();
     throw new ElevgwError('CONFIG_INVALID', `--baselines: ${file} has no baselines for elevator "${elevatorId}" (it has: ${have.join(', ') || 'none'}; pick one with --elevator)`);
