@@ -83,7 +83,7 @@ export function parseCsv(text: string, file: string): ReplaySample[] {
   if (head.done) return reader.result();
   const columns = head.value.line.split(',').map((c) => c.trim());
   columns.forEach((c) => {
-    if (c !== 't' && !isSignalName(c)) reader.problem(head.value.n, `unknown column "${c}" (expected t or a signal name)`);
+    if (c !== 't' && !isSignalName(c)) reader.problem(head.value.n, `unknown column ${shown(c)} (expected t or a signal name)`);
   });
   if (!columns.includes('t')) reader.problem(head.value.n, 'no "t" column');
   for (const { n, line } of lines) {
@@ -117,4 +117,10 @@ function cellValue(column: string, cell: string): unknown {
     if (cell === 'false' || cell === '0') return false;
   }
   return cell;
+}
+
+/** A header cell as a person can read it: quoted and escaped (a binary file's bytes stay off the terminal), cut at 40 characters. */
+function shown(cell: string): string {
+  const text = JSON.stringify(cell.length > 40 ? cell.slice(0, 40) : cell);
+  return cell.length > 40 ? `${text}…` : text;
 }

@@ -53,6 +53,9 @@ describe('replay logs', () => {
       'bad.csv:4: 3 cells, the header has 4',
     ]);
     expect(problemsOf(() => parseCsv('t,speed\n0,1\n', 'y.csv'))).toEqual(['y.csv:1: unknown column "speed" (expected t or a signal name)']);
+    // A binary file given as CSV: its bytes escaped and cut, not sent to the terminal.
+    const elf = `\x7fELF\x02\x01\x01${'\0'.repeat(200)}`;
+    expect(problemsOf(() => parseCsv(`t,${elf}\n`, 'bin.csv'))).toEqual([`bin.csv:1: unknown column ${JSON.stringify(elf.slice(0, 40))}… (expected t or a signal name)`]);
     expect(problemsOf(() => parseJsonl('# nothing\n', 'z.jsonl'))).toEqual(['z.jsonl: no samples']);
   });
 
