@@ -54,10 +54,18 @@ export async function openTicketFor(tx: SqlTx, { payload: e, receivedMs }: Event
   return [e.id];
 }
 
-/** The `at` of a clear of this elevator's fault type at or after `at`, if one is stored. */
+/**
+ * The `at` of this raise's clear, if one is stored (a clear that came first, from another worker):
+ * a clear of this elevator's fault type at or after `at` with no other raise of it in between. A
+ * clear beyond a later raise ended that one's episode, not this one's: a gateway whose clock is not
+ * yet set after a power cut (`clockSynced: false`) sends a raise dated before episodes already
+ * stored, and their clears must not close its ticket as it opens.
+ */
 export async function clearedSince(tx: SqlTx, [gatewayId, elevatorId, type]: string[], at: number): Promise<number | undefined> {
   const [row] = await tx.query<{ at_ms: number }>(
-    "SELECT at_ms FROM events WHERE gateway_id = $1 AND elevator_id = $2 AND type = $3 AND phase = 'cleared' AND at_ms >= $4 ORDER BY at_ms LIMIT 1",
+    `SELECT c.at_ms FROM events c WHERE c.gateway_id = $1 AND c.elevator_id = $2 AND c.type = $3 AND c.phase = 'cleared' AND c.at_ms >= $4
+       AND NOT EXISTS (SELECT 1 FROM events r WHERE r.gateway_id = $1 AND r.elevator_id = $2 AND r.type = $3 AND r.phase = 'raised' AND r.at_ms > $4 AND r.at_ms <= c.at_ms)
+     ORDER BY c.at_ms LIMIT 1`,
     [gatewayId, elevatorId, type, at],
   );
   return row ? Number(row.at_ms) : undefined;
