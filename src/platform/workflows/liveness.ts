@@ -13,6 +13,7 @@ export const DEFAULT_SILENCE_S = 60;
 
 export function liveness(g: Pick<GatewayRow, 'status' | 'lastSeenMs'>, nowMs: number, silenceMs: number): Liveness {
   if (g.status === 'offline') return 'offline';
-  if (nowMs - g.lastSeenMs > silenceMs) return 'silent';
-  return g.status === 'online' ? 'online' : 'unknown';
+  // Only a gateway that said it is online can fall silent; one heard only by its records has said nothing yet.
+  if (g.status !== 'online') return 'unknown';
+  return nowMs - g.lastSeenMs > silenceMs ? 'silent' : 'online';
 }
