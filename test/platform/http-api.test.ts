@@ -79,6 +79,11 @@ describe('duty desk HTTP API', () => {
       ['resolved', 'duty-officer', 'released'],
     ]);
     expect((await post('/api/tickets/nope/close', `Bearer ${TOKEN}`)).status).toBe(404);
+    // A broken percent-escape in the path is the request's fault: 400, not 500.
+    const broken = await fetch(`${base}/api/tickets/%E0%A4%A`);
+    expect([broken.status, ((await broken.json()) as { error: { code: string } }).error.code]).toEqual([400, 'INVALID']);
+    expect((await post('/api/tickets/%E0%A4%A/close', `Bearer ${TOKEN}`)).status).toBe(400);
+    expect((await fetch(`${base}/api/blackbox/gw1/%ZZ`)).status).toBe(400);
   });
 
   it('streams the duty-desk snapshot as server-sent events', async () => {

@@ -59,7 +59,7 @@ export function createHttpApi(o: HttpApiOptions): http.Server {
     [/^\/api\/elevators$/, async () => (await snapshot()).elevators],
     [/^\/api\/faults$/, () => o.store.activeFaults()],
     [/^\/api\/tickets$/, () => o.store.tickets(o.clock.wallNow() - DAY_MS)],
-    [/^\/api\/tickets\/([^/]+)$/, async (m) => (await o.store.ticket(decodeURIComponent(m[1]!))) ?? notFound('ticket')],
+    [/^\/api\/tickets\/([^/]+)$/, async (m) => (await o.store.ticket(segment(m[1]!))) ?? notFound('ticket')],
     [
       /^\/api\/events$/,
       (_, q) => {
@@ -67,7 +67,7 @@ export function createHttpApi(o: HttpApiOptions): http.Server {
         return o.store.events({ gatewayId: f.gateway, elevatorId: f.elevator, type: f.type, limit: f.limit });
       },
     ],
-    [/^\/api\/blackbox\/([^/]+)\/([^/]+)$/, async (m) => (await o.store.blackbox(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!))) ?? notFound('raised event')],
+    [/^\/api\/blackbox\/([^/]+)\/([^/]+)$/, async (m) => (await o.store.blackbox(segment(m[1]!), segment(m[2]!))) ?? notFound('raised event')],
     [/^\/api\/dead-letters$/, (_, q) => o.store.deadLetters(parse(z.object({ limit: limitSchema }), q).limit)],
     [/^\/api\/maintenance$/, (_, q, res) => maintenance(o, parse(maintenanceQuery, q), res)],
     [/^\/api\/metrics$/, async () => ({ ...(await o.store.counts()), ...o.metrics?.() })],
@@ -107,7 +107,7 @@ export function createHttpApi(o: HttpApiOptions): http.Server {
         const who = o.operators.identify(req.headers.authorization);
         if (!who) throw new HttpError(401, 'UNAUTHORIZED', 'a valid operator bearer token is required');
         const body = parse(commandBody, await readJson(req));
-        const r = await fn(decodeURIComponent(m[1]!), who, body.note);
+        const r = await fn(segment(m[1]!), who, body.note);
         if (!r) throw new HttpError(404, 'NOT_FOUND', 'no such ticket');
         o.log.info({ ticket: r.ticket.id, who, path: url.pathname, changed: r.changed }, 'ticket command');
         if (r.changed) o.live.changed();
@@ -166,6 +166,15 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
     return JSON.parse(text);
   } catch {
     throw new HttpError(400, 'INVALID', 'the body is not JSON');
+  }
+}
+
+/** A path segment, decoded: a broken percent-escape is the request's fault (400), not the server's. */
+function segment(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new HttpError(400, 'INVALID', `a path segment with a broken percent-escape: ${raw.slice(0, 64)}`);
   }
 }
 
