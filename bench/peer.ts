@@ -37,16 +37,12 @@ const WARMUP_MS = Number(process.env.ELEVGW_BENCH_PEER_WARMUP_S ?? 5) * 1000;
 const PERIODS = (process.env.ELEVGW_BENCH_PEER_PERIODS ?? '100,10').split(',').map(Number);
 const WHO = (process.env.ELEVGW_BENCH_PEER_WHO ?? 'elevgw,floor').split(',') as Who[];
 const GATEWAYS: readonly Who[] = ['elevgw', 'release', 'floor', 'nodered'];
-for (const w of WHO) if (!GATEWAYS.includes(w)) throw new Error(`ELEVGW_BENCH_PEER_WHO: expected some of ${GATEWAYS.join(', ')}, got "${w}"`);
-if (!(WARMUP_MS >= 0)) throw new Error(`ELEVGW_BENCH_PEER_WARMUP_S: expected seconds, got "${process.env.ELEVGW_BENCH_PEER_WARMUP_S}"`);
-for (const p of PERIODS) if (!(p > 0)) throw new Error(`ELEVGW_BENCH_PEER_PERIODS: expected poll periods in ms, got "${p}"`);
 /**
  * The slave's script: `faults` (the default) raises and clears two faults every few seconds, for
  * the latency; `quiet` only runs the car and cycles its door, nothing a rule raises — the CPU a
  * gateway spends in the field, where faults come a few a day.
  */
 const SCRIPT_NAME = process.env.ELEVGW_BENCH_PEER_SCRIPT ?? 'faults';
-if (SCRIPT_NAME !== 'faults' && SCRIPT_NAME !== 'quiet') throw new Error(`ELEVGW_BENCH_PEER_SCRIPT: expected faults or quiet, got "${SCRIPT_NAME}"`);
 const SCRIPT = SCRIPT_NAME === 'quiet' ? QUIET_SCRIPT : CONTROLLER_SCRIPT;
 /** Node-RED starts, loads its nodes and connects in seconds, not in the warm-up's 5 s. */
 const NODERED_FIRST_POLL_MS = 60_000;
@@ -453,6 +449,12 @@ function describePauses(pauses: readonly GcPause[]): string {
  * so its figures are measured on the same machine as elevgw's, not quoted from another.
  */
 export async function benchPeer(): Promise<Record<string, number | string>> {
+  // Checked here, not as the module loads: bench/run.ts imports every bench, and a bad peer
+  // variable must not stop the others.
+  for (const w of WHO) if (!GATEWAYS.includes(w)) throw new Error(`ELEVGW_BENCH_PEER_WHO: expected some of ${GATEWAYS.join(', ')}, got "${w}"`);
+  if (!(WARMUP_MS >= 0)) throw new Error(`ELEVGW_BENCH_PEER_WARMUP_S: expected seconds, got "${process.env.ELEVGW_BENCH_PEER_WARMUP_S}"`);
+  for (const p of PERIODS) if (!(p > 0)) throw new Error(`ELEVGW_BENCH_PEER_PERIODS: expected poll periods in ms, got "${p}"`);
+  if (SCRIPT_NAME !== 'faults' && SCRIPT_NAME !== 'quiet') throw new Error(`ELEVGW_BENCH_PEER_SCRIPT: expected faults or quiet, got "${SCRIPT_NAME}"`);
   if (spawnSync('mosquitto', ['-h']).error) return { peer: 'skipped: mosquitto not installed' };
   if (WHO.includes('nodered')) nodeRedMain(); // fail before any run, not after elevgw's
   const out: Record<string, number | string> = {};

@@ -35,8 +35,14 @@ const all: Record<string, () => Promise<Record<string, number | string>>> = {
   'poll-path': benchPollPath,
 };
 
-const picked = process.argv.slice(2).filter((a) => a in all);
-for (const name of picked.length ? picked : Object.keys(all)) {
+// A name it does not know is refused, not dropped: with none left the whole suite would run (hours).
+const asked = process.argv.slice(2);
+const unknown = asked.filter((a) => !(a in all));
+if (unknown.length > 0) {
+  console.error(`unknown bench: ${unknown.join(', ')} (known: ${Object.keys(all).join(', ')}; none for all of them)`);
+  process.exit(2);
+}
+for (const name of asked.length ? asked : Object.keys(all)) {
   console.log(`\n== ${name} ==`);
   const figures = await all[name]!();
   for (const [k, v] of Object.entries(figures)) console.log(`${k.padEnd(52)} ${v}`);

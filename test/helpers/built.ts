@@ -15,7 +15,7 @@ export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const DIST = join(REPO, 'dist');
 const LOCK = join(DIST, '.build.lock');
 /** What `elevgw` and the modules tests load in child processes are compiled from. */
-const SOURCE_DIRS = ['src', 'drivers'];
+const SOURCE_DIRS = ['src', 'drivers', 'bench'];
 const LOCK_WAIT_MS = 180_000;
 
 let checked = false;
