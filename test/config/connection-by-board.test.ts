@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ConfigProblem, loadConfig, packageRoot } from '../../src/config/load.js';
-import { isElevgwError } from '../../src/core/errors.js';
 import { tempDir } from '../helpers/tmp.js';
+import { configProblems } from '../helpers/config-refusal.js';
 
 /**
  * A site config's elevator connection with a wrong value or a misspelt key is refused against its
@@ -26,15 +26,7 @@ function site(board: string, connection: string): string {
   return tmp.file('site.yaml', demo.replace('board: sim-modbus', `board: ${board}`).replace(DEMO_CONNECTION, `connection: ${connection}`));
 }
 
-function problemsOf(board: string, connection: string): ConfigProblem[] {
-  try {
-    loadConfig(site(board, connection));
-  } catch (e) {
-    if (isElevgwError(e, 'CONFIG_INVALID')) return e.context.problems as ConfigProblem[];
-    throw e;
-  }
-  throw new Error('config was accepted');
-}
+const problemsOf = (board: string, connection: string): ConfigProblem[] => configProblems(site(board, connection));
 
 describe('a connection refused names the board, its transport and the key', () => {
   it('Modbus TCP port 70000', () => {

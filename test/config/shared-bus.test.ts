@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type ConfigProblem, loadConfig } from '../../src/config/load.js';
-import { isElevgwError } from '../../src/core/errors.js';
+import { loadConfig } from '../../src/config/load.js';
 import { tempDir } from '../helpers/tmp.js';
+import { configProblems } from '../helpers/config-refusal.js';
 
 /**
  * Elevators on one serial path share one bus: only Modbus RTU slaves can, at one baud rate and
@@ -37,15 +37,7 @@ outbox: { path: outbox.db }
   return tmp.file('site.yaml', text);
 }
 
-function problemsOf(file: string): ConfigProblem[] {
-  try {
-    loadConfig(file);
-  } catch (e) {
-    if (isElevgwError(e, 'CONFIG_INVALID')) return e.context.problems as ConfigProblem[];
-    throw e;
-  }
-  throw new Error('config was accepted');
-}
+const problemsOf = configProblems;
 
 const RTU = 'rs485-di-module';
 

@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILTIN_BOARDS_DIR, loadBoards, loadConfig, packageRoot, type ConfigProblem } from '../../src/config/load.js';
-import { isElevgwError } from '../../src/core/errors.js';
 import { tempDir } from '../helpers/tmp.js';
+import { configProblems } from '../helpers/config-refusal.js';
 
 const demo = readFileSync(join(packageRoot(), 'config', 'demo.yaml'), 'utf8');
 const DEMO_CONNECTION = 'connection: { host: 127.0.0.1, port: 1502, unitId: 1 }';
@@ -19,15 +19,7 @@ function site(board: string, connection: string | null): string {
   return demo.replace('board: sim-modbus', `board: ${board}`).replace(`    ${DEMO_CONNECTION}\n`, connection === null ? '' : `    connection: ${connection}\n`);
 }
 
-function problemsOf(text: string): ConfigProblem[] {
-  try {
-    loadConfig(tmp.file('site.yaml', text));
-  } catch (e) {
-    if (isElevgwError(e, 'CONFIG_INVALID')) return e.context.problems as ConfigProblem[];
-    throw e;
-  }
-  throw new Error('config was accepted');
-}
+const problemsOf = (text: string): ConfigProblem[] => configProblems(tmp.file('site.yaml', text));
 
 describe('boards of every transport', () => {
   it('ships valid serial-framed, gpio and firmata profiles', () => {
