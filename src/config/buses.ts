@@ -21,8 +21,9 @@ export type BusConflict =
  * Two elevators on one serial path share a bus: only Modbus RTU slaves can, at one baud rate and
  * parity, each with its own unit id; two elevators reading one unit id of one Modbus TCP interface
  * read the same slave. Anything else reads garbage, or one lift twice, from the first poll (the
- * field bus refuses a second line setting on an open port). `elevgw init` refuses it as it is
- * answered, the config loader when a file says it.
+ * field bus refuses a second line setting on an open port). `elevgw init` refuses it all as it is
+ * answered; the config loader refuses the serial conflicts (one TCP unit id read twice may be a
+ * group controller's two lifts in two register blocks, src/config/load.ts).
  */
 export function busConflict(e: BusPlace, before: readonly BusPlace[]): BusConflict | undefined {
   for (const o of before) {

@@ -184,17 +184,24 @@ export interface LoadedConfig {
   diagSocketPath: string;
 }
 
-/** Elevator `i`'s connection as written: the site schema has passed, so `elevators` is a list of mappings. */
 /** Where an elevator is read from, for the shared-bus check. */
 function busPlace(id: string, transport: BoardTransport, c: Connection | undefined): BusPlace {
   if (c !== undefined && 'path' in c) {
-    const rtu = rtuTransport(transport);
-    return { id, kind: 'serial', rtu, path: c.path, baudRate: c.baudRate, parity: 'parity' in c ? c.parity : 'none', unitId: 'unitId' in c ? c.unitId : 1 };
+    return {
+      id,
+      kind: 'serial',
+      rtu: rtuTransport(transport),
+      path: c.path,
+      baudRate: c.baudRate,
+      parity: 'parity' in c ? c.parity : 'none',
+      unitId: 'unitId' in c ? c.unitId : 1,
+    };
   }
   if (c !== undefined && 'host' in c) return { id, kind: 'tcp', host: c.host, port: c.port, unitId: c.unitId };
   return { id, kind: 'none' };
 }
 
+/** Elevator `i`'s connection as written: the site schema has passed, so `elevators` is a list of mappings. */
 function rawConnection(data: unknown, i: number): unknown {
   return (data as { elevators: { connection?: unknown }[] }).elevators[i]?.connection;
 }
