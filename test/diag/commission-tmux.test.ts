@@ -31,7 +31,8 @@ describe('elevgw commission, driven through a terminal', () => {
   let broker: EmbeddedBroker;
   let platform: mqtt.MqttClient;
   let gateway: ChildProcess | undefined;
-  let term: Terminal | undefined;
+  /** Every terminal a test started: each tmux server lives on (`; cat`) until killed. */
+  const terms: Terminal[] = [];
   let original = '';
   const upstream: { type: string; data?: Record<string, unknown> }[] = [];
 
@@ -49,7 +50,7 @@ describe('elevgw commission, driven through a terminal', () => {
   }, 60_000);
 
   afterAll(async () => {
-    term?.kill();
+    for (const t of terms) t.kill();
     if (gateway) await stopChild(gateway, 'SIGTERM');
     await platform?.endAsync();
     await broker?.close();
@@ -58,12 +59,15 @@ describe('elevgw commission, driven through a terminal', () => {
     tmp.cleanup();
   });
 
-  const commission = (args: string) => Terminal.start(tmp.dir, `${sh(process.execPath)} ${sh(CLI)} commission --config ${sh(configFile)} --elevator E1 ${args}`);
+  const commission = (args: string) => {
+    const t = Terminal.start(tmp.dir, `${sh(process.execPath)} ${sh(CLI)} commission --config ${sh(configFile)} --elevator E1 ${args}`);
+    terms.push(t);
+    return t;
+  };
 
   it('walks every step with the lift, checks the session, corrects the floor table after confirmation, reports and records the event', async () => {
     const car = sim.sim.elevator;
-    term = commission(`--by ${sh('Li Gong')} --lang en --timeout 60`);
-    const t = term;
+    const t = commission(`--by ${sh('Li Gong')} --lang en --timeout 60`);
     const step = (re: RegExp, ms = 30_000) => t.waitFor(re, ms, 'history');
 
     await step(/\[1\/7\] doors — close the doors/);
@@ -150,8 +154,7 @@ describe('elevgw commission, driven through a terminal', () => {
   }, 90_000);
 
   it('a step that never happens times out with what was missing; a skipped step keeps its typed reason', async () => {
-    term = commission(`--by ${sh('王工')} --lang en --steps inspection,alarm --timeout 20`);
-    const t = term;
+    const t = commission(`--by ${sh('王工')} --lang en --steps inspection,alarm --timeout 20`);
     const before = readOutbox(outboxPath).filter((r) => r.type === 'commissioning').length;
     await t.waitFor(/\[1\/2\] inspection/, 20_000, 'history');
     t.type('s');
@@ -177,8 +180,7 @@ describe('elevgw commission, driven through a terminal', () => {
   }, 60_000);
 
   it('q aborts: nothing recorded, exit 1 (a check not done), not "is the service still running?" with the gateway up', async () => {
-    term = commission(`--by ${sh('T')} --lang en --steps alarm --timeout 60`);
-    const t = term;
+    const t = commission(`--by ${sh('T')} --lang en --steps alarm --timeout 60`);
     const before = readOutbox(outboxPath).filter((r) => r.type === 'commissioning').length;
     await t.waitFor(/\[1\/1\] alarm/, 20_000, 'history');
     t.type('q');
