@@ -52,7 +52,8 @@ export const signalValuesSchema = z.strictObject(
 
 /** One line of a replay log: `t` and any signals; null = provided but unreadable. */
 export const logLineSchema = z.strictObject({
-  t: z.number().nonnegative(),
+  // Milliseconds: beyond 2^53 they are no longer whole, and a log is not 285,000 years long.
+  t: z.number().nonnegative().max(Number.MAX_SAFE_INTEGER, 'milliseconds, at most 9007199254740991'),
   ...(Object.fromEntries(SIGNAL_NAMES.map((n) => [n, SIGNAL_VALUE_SCHEMAS[n].nullable().optional()])) as {
     [K in SignalName]: z.ZodOptional<z.ZodNullable<(typeof SIGNAL_VALUE_SCHEMAS)[K]>>;
   }),

@@ -57,6 +57,9 @@ describe('replay logs', () => {
     const elf = `\x7fELF\x02\x01\x01${'\0'.repeat(200)}`;
     expect(problemsOf(() => parseCsv(`t,${elf}\n`, 'bin.csv'))).toEqual([`bin.csv:1: unknown column ${JSON.stringify(elf.slice(0, 40))}… (expected t or a signal name)`]);
     expect(problemsOf(() => parseJsonl('# nothing\n', 'z.jsonl'))).toEqual(['z.jsonl: no samples']);
+    // A time past whole milliseconds (2^53) is refused, not run as a log 10^297 s long.
+    expect(problemsOf(() => parseJsonl('{"t":0}\n{"t":1e300}\n', 't.jsonl'))).toEqual(['t.jsonl:2: t: milliseconds, at most 9007199254740991']);
+    expect(problemsOf(() => parseCsv('t,speedMps\n0,0\n9007199254740992,0\n', 't.csv'))).toEqual(['t.csv:3: t: milliseconds, at most 9007199254740991']);
   });
 
   it('refuses files it does not know and files it cannot read', () => {
