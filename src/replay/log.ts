@@ -1,5 +1,5 @@
 import { ElevgwError } from '../core/errors.js';
-import { describeIssue, isSignalName, logLineSchema, sampleOfLine, SIGNAL_VALUE_SCHEMAS, type ReplaySample } from './sample.js';
+import { describeIssue, isSignalName, logLineSchema, SIGNAL_NAMES, SIGNAL_VALUE_SCHEMAS, sampleOfLine, type ReplaySample } from './sample.js';
 
 /** Problems reported before giving up on a file. */
 const MAX_PROBLEMS = 20;
@@ -12,10 +12,13 @@ class LogReader {
   readonly samples: ReplaySample[] = [];
   private readonly problems: string[] = [];
   private lastT = -Infinity;
+  /** A name was not a signal: the list of those that are is given once, at the end. */
+  private unknownName = false;
 
   constructor(private readonly file: string) {}
 
-  problem(line: number, message: string): void {
+  problem(line: number, message: string, unknownName = false): void {
+    this.unknownName ||= unknownName;
     this.problems.push(`${this.file}:${line}: ${message}`);
   }
 
@@ -27,7 +30,7 @@ class LogReader {
   accept(data: unknown, line: number): void {
     const r = logLineSchema.safeParse(data);
     if (!r.success) {
-      for (const issue of r.error.issues) this.problem(line, describeIssue(issue, 'signal'));
+      for (const issue of r.error.issues) this.problem(line, describeIssue(issue, 'signal'), issue.code === 'unrecognized_keys');
       return;
     }
     if (r.data.t < this.lastT) this.problem(line, `t: goes back in time (previous sample at ${this.lastT})`);
@@ -38,6 +41,7 @@ class LogReader {
   result(): ReplaySample[] {
     if (this.problems.length > 0) {
       const more = this.full ? [`${this.file}: stopped after ${MAX_PROBLEMS} problems`] : [];
+      if (this.unknownName) more.push(`${this.file}: the signals are ${SIGNAL_NAMES.join(', ')} (and t, the sample time in ms)`);
       throw new ElevgwError('SCENARIO_INVALID', [...this.problems, ...more].join('\n'), { file: this.file });
     }
     if (this.samples.length === 0) throw new ElevgwError('SCENARIO_INVALID', `${this.file}: no samples`, { file: this.file });
@@ -83,7 +87,7 @@ export function parseCsv(text: string, file: string): ReplaySample[] {
   if (head.done) return reader.result();
   const columns = head.value.line.split(',').map((c) => c.trim());
   columns.forEach((c) => {
-    if (c !== 't' && !isSignalName(c)) reader.problem(head.value.n, `unknown column ${shown(c)} (expected t or a signal name)`);
+    if (c !== 't' && !isSignalName(c)) reader.problem(head.value.n, `unknown column ${shown(c)} (expected t or a signal name)`, true);
   });
   if (!columns.includes('t')) reader.problem(head.value.n, 'no "t" column');
   for (const { n, line } of lines) {
