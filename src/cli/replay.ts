@@ -5,7 +5,7 @@ import { loadConfig } from '../config/load.js';
 import { defaultThresholds, mergeThresholds, type Thresholds } from '../config/thresholds.js';
 import { ElevgwError, errorMessage } from '../core/errors.js';
 import { checkExpectations } from '../replay/expect.js';
-import { eventJson, eventLine } from '../replay/format.js';
+import { eventJson, eventLine, eventOffset } from '../replay/format.js';
 import { readReplayFile, type ReplayInput } from '../replay/read.js';
 import { replay, type ReplayOptions, type ReplayResult } from '../replay/run.js';
 import { SqliteBaselineStore } from '../detect/health/baseline-sqlite.js';
@@ -46,24 +46,29 @@ export function runReplay(file: string, opts: ReplayCliOptions): { lines: string
     store?.close();
   }
   const failures = input.kind === 'scenario' ? checkExpectations(input.scenario, result.events) : undefined;
-  const lines = opts.json ? jsonLines(result, opts, failures) : textLines(file, result, opts, failures);
+  const lines = opts.json ? jsonLines(result, opts, failures) : textLines(file, result, opts, failures, options.thresholds.stats.maxGapMs);
   return { lines, exitCode: failures !== undefined && failures.length > 0 ? 1 : 0 };
 }
 
-/** Thresholds, rated speed and floors: flags over the site config over the scenario's own. */
+/**
+ * Thresholds, rated speed and floors: flags over the site config over the scenario's own (or,
+ * for a recording of `diag live --json`, over the lift the frames name).
+ */
 function replayOptions(input: ReplayInput, opts: ReplayCliOptions): ReplayOptions {
   const scenario = input.kind === 'scenario' ? input.scenario : undefined;
+  const lift = input.kind === 'log' ? input.lift : undefined;
   let thresholds: Thresholds = mergeThresholds(defaultThresholds, scenario?.rules);
-  let ratedSpeedMps = scenario?.elevator.ratedSpeedMps;
-  let floorLevelsMm: readonly number[] | undefined = scenario?.elevator.floorsMm;
-  let floorLabels: string[] | undefined;
-  let elevatorId = opts.elevator;
+  let ratedSpeedMps = scenario?.elevator.ratedSpeedMps ?? lift?.ratedSpeedMps;
+  let floorLevelsMm: readonly number[] | undefined = scenario?.elevator.floorsMm ?? lift?.floors.map((f) => f.levelMm);
+  let floorLabels: string[] | undefined = lift?.floors.map((f) => f.label);
+  let elevatorId = opts.elevator ?? lift?.id;
   if (opts.config !== undefined) {
     const config = loadConfig(opts.config);
-    const e = opts.elevator === undefined && config.elevators.length === 1 ? config.elevators[0] : config.elevators.find((x) => x.config.id === opts.elevator);
+    const e = opts.elevator === undefined && config.elevators.length === 1 ? config.elevators[0] : config.elevators.find((x) => x.config.id === elevatorId);
     if (e === undefined) {
       const ids = config.elevators.map((x) => x.config.id).join(', ');
-      throw new ElevgwError('CONFIG_INVALID', `--elevator: ${opts.elevator === undefined ? 'which one?' : `no elevator "${opts.elevator}"`} (${opts.config} has ${ids})`);
+      const which = elevatorId === undefined ? 'which one?' : `no elevator "${elevatorId}"${opts.elevator === undefined ? ' (the one the recording names)' : ''}`;
+      throw new ElevgwError('CONFIG_INVALID', `--elevator: ${which} (${opts.config} has ${ids})`);
     }
     ({ thresholds } = e);
     ratedSpeedMps = e.config.ratedSpeedMps;
@@ -117,11 +122,32 @@ function healthLines(r: ReplayResult): string[] {
   ];
 }
 
-function textLines(file: string, r: ReplayResult, opts: ReplayCliOptions, failures: string[] | undefined): string[] {
+/** Gaps listed by `textLines`; the rest are counted. */
+const GAPS_LISTED = 5;
+
+/**
+ * The log's gaps in words: the rules held the last values across each, so what they raised as it
+ * ended may be the gap's rather than the lift's (a log of two days, a recording that stalled).
+ */
+function gapLines(r: ReplayResult, maxGapMs: number): string[] {
+  if (r.gaps.length === 0) return [];
+  const lines = r.gaps.slice(0, GAPS_LISTED).map((g) => {
+    const events = g.events === 0 ? 'nothing raised as it ended' : `${g.events === 1 ? '1 event' : `${g.events} events`} raised as it ended may be the gap's, not the lift's`;
+    return `# gap: ${((g.toT - g.fromT) / 1000).toFixed(1)} s without a sample after ${eventOffset(g.fromT - r.startT)}${g.resumesAt ? ` (resumes at ${g.resumesAt})` : ''}: ${events}`;
+  });
+  if (r.gaps.length > GAPS_LISTED) lines.push(`# … and ${r.gaps.length - GAPS_LISTED} more gaps`);
+  lines.push(
+    `#   the rules held the last values across each gap (longer than rules.stats.maxGapMs, ${maxGapMs / 1000} s); the statistics skip it, health time counts an hour of it at most`,
+  );
+  return lines;
+}
+
+function textLines(file: string, r: ReplayResult, opts: ReplayCliOptions, failures: string[] | undefined, maxGapMs: number): string[] {
   const unarmed = r.armed.filter((a) => !a.armed);
   const lines = [
     `# ${file}: ${r.samples} samples over ${((r.endT - r.startT) / 1000).toFixed(1)} s; signals: ${r.available.join(', ')}`,
     `# rules armed: ${r.armed.length - unarmed.length}/${r.armed.length}${unarmed.length > 0 ? `; not armed: ${unarmed.map((a) => `${a.type} (needs ${a.missing.join(', ') || 'signals'})`).join(', ')}` : ''}`,
+    ...gapLines(r, maxGapMs),
     ...r.events.map((e) => eventLine(e, r.startT)),
   ];
   if (r.events.length === 0) lines.push('# no events');
@@ -133,6 +159,10 @@ function textLines(file: string, r: ReplayResult, opts: ReplayCliOptions, failur
 
 function jsonLines(r: ReplayResult, opts: ReplayCliOptions, failures: string[] | undefined): string[] {
   const lines = r.events.map((e) => JSON.stringify(eventJson(e, r.startT)));
+  if (r.gaps.length > 0) {
+    const gaps = r.gaps.map((g) => ({ offsetMs: g.fromT - r.startT, ms: g.toT - g.fromT, ...(g.resumesAt ? { resumesAt: g.resumesAt } : {}), events: g.events }));
+    lines.push(JSON.stringify({ gaps }));
+  }
   if (opts.stats) lines.push(JSON.stringify({ stats: r.stats }));
   if (opts.earlyWarning) lines.push(JSON.stringify({ health: r.health ?? null }));
   if (failures !== undefined) lines.push(JSON.stringify({ expectations: { ok: failures.length === 0, failures } }));

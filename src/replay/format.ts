@@ -2,7 +2,7 @@ import { eventName, platformCode } from '../detect/catalogue.js';
 import type { DetectedEvent } from '../detect/types.js';
 
 /** Offset from the start of the log: "+12.3s", or to the ms when the time is not on 100 ms. */
-function offset(ms: number): string {
+export function eventOffset(ms: number): string {
   const s = ms / 1000;
   return `+${ms % 100 === 0 ? s.toFixed(1) : s.toFixed(3)}s`;
 }
@@ -31,9 +31,9 @@ function warningText(e: DetectedEvent, startT: number): string {
 export function eventLine(e: DetectedEvent, startT: number): string {
   const code = platformCode(e.type, e.data);
   if (e.type === 'early-warning')
-    return [offset(e.mono - startT).padStart(8), e.type.padEnd(22), e.phase.padEnd(7), e.severity.padEnd(8), '    ', warningText(e, startT)].join(' ');
+    return [eventOffset(e.mono - startT).padStart(8), e.type.padEnd(22), e.phase.padEnd(7), e.severity.padEnd(8), '    ', warningText(e, startT)].join(' ');
   const data = e.type === 'blackbox' ? { ...e.data, samples: e.blackbox?.length ?? 0 } : e.data;
-  return [offset(e.mono - startT).padStart(8), e.type.padEnd(22), e.phase.padEnd(7), e.severity.padEnd(8), code ? `[${code}]` : '    ', keyData(data)].join(' ').trimEnd();
+  return [eventOffset(e.mono - startT).padStart(8), e.type.padEnd(22), e.phase.padEnd(7), e.severity.padEnd(8), code ? `[${code}]` : '    ', keyData(data)].join(' ').trimEnd();
 }
 
 /** One JSON object per event (black-box snapshots counted, not listed). */

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { ElevgwError } from '../core/errors.js';
 import { describeIssue, isSignalName, logLineSchema, SIGNAL_NAMES, SIGNAL_VALUE_SCHEMAS, sampleOfLine, type ReplaySample } from './sample.js';
 
@@ -58,9 +59,40 @@ function* contentLines(text: string): Generator<{ n: number; line: string }> {
   }
 }
 
-/** JSONL: one snapshot object per line, `{ "t": 1200, "speedMps": 0.5, "door": "closed" }`. */
-export function parseJsonl(text: string, file: string): ReplaySample[] {
+/** The lift a recording of `elevgw diag live --json` describes: replay's defaults for its id, landings and rated speed. */
+export interface RecordedLift {
+  id: string;
+  floors: { label: string; levelMm: number }[];
+  ratedSpeedMps: number;
+}
+
+/**
+ * A frame of `elevgw diag live --json` (`src/diag/live/frame.ts`): its wall time `at` (epoch ms)
+ * is the sample time, `signals` (null for a bad or stale reading) the snapshot. The rest of the
+ * frame (driver, outbox, faults) is the gateway's view, not the lift's, and is not replayed.
+ */
+const liveFrameSchema = z.looseObject({
+  at: z.number(),
+  elevator: z.strictObject({
+    id: z.string().min(1),
+    board: z.string(),
+    floors: z.array(z.strictObject({ label: z.string(), levelMm: z.number() })).min(2),
+    ratedSpeedMps: z.number().positive(),
+  }),
+  signals: z.record(z.string(), z.unknown()),
+});
+
+function isLiveFrame(data: unknown): boolean {
+  return typeof data === 'object' && data !== null && 'signals' in data && 'elevator' in data;
+}
+
+/**
+ * JSONL: one snapshot object per line, `{ "t": 1200, "speedMps": 0.5, "door": "closed" }`, or the
+ * frames `elevgw diag live --json` prints (one elevator's; the lift they name is returned too).
+ */
+export function readJsonl(text: string, file: string): { samples: ReplaySample[]; lift?: RecordedLift } {
   const reader = new LogReader(file);
+  let lift: RecordedLift | undefined;
   for (const { n, line } of contentLines(text)) {
     if (reader.full) break;
     let data: unknown;
@@ -70,9 +102,30 @@ export function parseJsonl(text: string, file: string): ReplaySample[] {
       reader.problem(n, `invalid JSON (${(e as Error).message})`);
       continue;
     }
-    reader.accept(data, n);
+    if (!isLiveFrame(data)) {
+      reader.accept(data, n);
+      continue;
+    }
+    const frame = liveFrameSchema.safeParse(data);
+    if (!frame.success) {
+      for (const issue of frame.error.issues) reader.problem(n, `a diag live frame: ${describeIssue(issue)}`);
+      continue;
+    }
+    const { at, elevator, signals } = frame.data;
+    if (lift !== undefined && elevator.id !== lift.id) {
+      reader.problem(n, `a frame of elevator "${elevator.id}" in a recording of "${lift.id}" (record one elevator: diag live --elevator ID)`);
+      continue;
+    }
+    lift ??= { id: elevator.id, floors: elevator.floors, ratedSpeedMps: elevator.ratedSpeedMps };
+    reader.accept({ ...signals, t: at }, n);
   }
-  return reader.result();
+  const samples = reader.result();
+  return lift ? { samples, lift } : { samples };
+}
+
+/** JSONL as samples alone (`readJsonl`). */
+export function parseJsonl(text: string, file: string): ReplaySample[] {
+  return readJsonl(text, file).samples;
 }
 
 /**

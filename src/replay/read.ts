@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import { ElevgwError } from '../core/errors.js';
-import { parseCsv, parseJsonl } from './log.js';
+import { parseCsv, type RecordedLift, readJsonl } from './log.js';
 import { describeIssue, type ReplaySample } from './sample.js';
 import { scenarioSamples, ruleScenarioSchema, type RuleScenario } from './rule-scenario.js';
 
-export type ReplayInput = { kind: 'log'; samples: ReplaySample[] } | { kind: 'scenario'; scenario: RuleScenario; samples: ReplaySample[] };
+/** A log, with the lift it names when it is a recording of `diag live --json`; or a rule scenario. */
+export type ReplayInput = { kind: 'log'; samples: ReplaySample[]; lift?: RecordedLift } | { kind: 'scenario'; scenario: RuleScenario; samples: ReplaySample[] };
 
 /** A replay log (.jsonl, .ndjson, .csv) or a rule scenario (.yaml, .yml, .json), by extension. */
 export function readReplayFile(file: string): ReplayInput {
@@ -17,7 +18,7 @@ export function readReplayFile(file: string): ReplayInput {
     throw new ElevgwError('SCENARIO_INVALID', `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
   const ext = extname(file).toLowerCase();
-  if (ext === '.jsonl' || ext === '.ndjson') return { kind: 'log', samples: parseJsonl(text, file) };
+  if (ext === '.jsonl' || ext === '.ndjson') return { kind: 'log', ...readJsonl(text, file) };
   if (ext === '.csv') return { kind: 'log', samples: parseCsv(text, file) };
   if (ext === '.yaml' || ext === '.yml' || ext === '.json') {
     const scenario = parseScenario(text, file);

@@ -31,12 +31,28 @@ export interface ReplayResult {
   armed: ArmedRule[];
   /** The whole log as one statistics window. */
   stats: StatsRecord;
+  /**
+   * Intervals without a sample longer than `rules.stats.maxGapMs`: the rules held the last values
+   * across each (a door open before it stood open through it), while the statistics and health
+   * time counted an hour of it at most. `events`: those raised at its end, the gap's as much as the lift's.
+   */
+  gaps: ReplayGap[];
   /** The health indicators over the whole log, and every baseline at its end (absent with early warning off). */
   health?: {
     summary: IndicatorSummary;
     baselines: { cause: string; phase: 'learning' | 'learned'; baseline: number | null; now: number | null; raised: boolean }[];
     observedDays: number;
   };
+}
+
+interface ReplayGap {
+  /** Sample times of the samples before and after it. */
+  fromT: number;
+  toT: number;
+  /** Where the log resumes ("log.jsonl:17"), when known. */
+  resumesAt?: string;
+  /** Events (black boxes aside) raised at the sample that ends it. */
+  events: number;
 }
 
 /**
@@ -63,7 +79,17 @@ export function replay(samples: readonly ReplaySample[], o: ReplayOptions): Repl
   const events: DetectedEvent[] = [];
   const startT = samples[0]?.t ?? 0;
   const endT = samples.at(-1)?.t ?? startT;
-  for (const sample of samples) events.push(...detection.observe(derive.signals(sample), sample.t));
+  const gaps: ReplayGap[] = [];
+  let prev: ReplaySample | undefined;
+  for (const sample of samples) {
+    const raised = detection.observe(derive.signals(sample), sample.t);
+    events.push(...raised);
+    if (prev !== undefined && sample.t - prev.t > o.thresholds.stats.maxGapMs) {
+      const faults = raised.filter((e) => e.type !== 'blackbox').length;
+      gaps.push({ fromT: prev.t, toT: sample.t, ...(sample.source ? { resumesAt: sample.source } : {}), events: faults });
+    }
+    prev = sample;
+  }
   events.push(...detection.flush());
   const h = detection.health;
   const health = h ? { summary: h.takeSummary(), baselines: h.baselines(), observedDays: h.healthMs / 86_400_000 } : undefined;
@@ -75,6 +101,7 @@ export function replay(samples: readonly ReplaySample[], o: ReplayOptions): Repl
     available: [...available].sort(),
     armed: detection.armed(),
     stats: detection.stats.rollup('day', endT),
+    gaps,
     ...(health ? { health } : {}),
   };
 }
