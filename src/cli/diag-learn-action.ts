@@ -20,7 +20,8 @@ export interface LearnOpts {
   check?: boolean;
   yes?: boolean;
   timeout: string;
-  stops: string;
+  /** --check: stop after this many stops; by default, once every landing can be judged. */
+  stops?: string;
   json?: boolean;
   lang?: string;
 }
@@ -87,6 +88,10 @@ const learnTexts = defineMessages({
     (p) => `only ${p.stops} of ${p.asked} stops before --timeout: too few to tell whether the learned shaft still fits; check again with more time`,
     (p) => `超时前仅停靠 ${p.stops} 次（要求 ${p.asked} 次）：不足以判断学习结果是否仍符合井道；请延长时间再检查`,
   ),
+  notAllJudged: msg<{ stops: number; min: number }>(
+    (p) => `${p.stops} stops before --timeout, not ${p.min} at every landing: too few to tell whether the learned shaft still fits; check again with more time`,
+    (p) => `超时前停靠 ${p.stops} 次，未在每一层各停靠 ${p.min} 次：不足以判断学习结果是否仍符合井道；请延长时间再检查`,
+  ),
   unjudged: msg<{ labels: string; min: number }>(
     (p) => `  not judged (fewer than ${p.min} stops there): ${p.labels}`,
     (p) => `  未判断（停靠少于 ${p.min} 次）：${p.labels}`,
@@ -103,7 +108,7 @@ function pickElevator(elevators: readonly LoadedElevator[], id: string | undefin
 export async function learn(opts: LearnOpts): Promise<number> {
   const t = learnTexts(resolveLang(opts.lang));
   const timeoutMs = parseArg(z.coerce.number().positive().max(86_400), opts.timeout, '--timeout') * 1000;
-  const stops = parseArg(z.coerce.number().int().positive().max(1000), opts.stops, '--stops');
+  const stops = opts.stops === undefined ? undefined : parseArg(z.coerce.number().int().positive().max(1000), opts.stops, '--stops');
   const config = loadConfig(opts.config);
   const e = pickElevator(config.elevators, opts.elevator);
   const board = e.board;
@@ -130,15 +135,17 @@ export async function learn(opts: LearnOpts): Promise<number> {
       return DIAG_EXIT.unreachable;
     }
     if (opts.check && shaft) {
-      const r = await checkShaft({ driver, board, clock: systemClock, wait, timeoutMs, floorLevelsMm: e.config.floors.map((f) => f.levelMm), shaft, stops });
-      // Drift found is found however few the stops; "still fits" needs the stops asked for.
-      const complete = r.stops >= stops;
-      if (opts.json) console.log(JSON.stringify({ elevator: e.config.id, ...r, asked: stops, complete, relearn: r.advised.length > 0 }));
+      const floorLevelsMm = e.config.floors.map((f) => f.levelMm);
+      const r = await checkShaft({ driver, board, clock: systemClock, wait, timeoutMs, floorLevelsMm, shaft, ...(stops === undefined ? {} : { stops }) });
+      // Drift found is found however few the stops; "still fits" needs the stops asked for, or by default every landing judged.
+      const complete = stops === undefined ? r.unjudged.length === 0 : r.stops >= stops;
+      if (opts.json) console.log(JSON.stringify({ elevator: e.config.id, ...r, asked: stops ?? null, complete, relearn: r.advised.length > 0 }));
       else {
         console.log(t.checkHead({ stops: r.stops }));
         for (const d of r.advised) console.log(t.drifted({ label: labels[d.landing] ?? String(d.landing), baro: d.baroM, edge: d.edgeMm }));
         if (r.unjudged.length > 0) console.log(t.unjudged({ labels: r.unjudged.map((l) => labels[l] ?? String(l)).join(', '), min: MIN_SAMPLES }));
-        console.log(r.advised.length > 0 ? t.relearn() : complete ? t.fits() : t.tooFew({ stops: r.stops, asked: stops }));
+        const short = stops === undefined ? t.notAllJudged({ stops: r.stops, min: MIN_SAMPLES }) : t.tooFew({ stops: r.stops, asked: stops });
+        console.log(r.advised.length > 0 ? t.relearn() : complete ? t.fits() : short);
       }
       return r.advised.length > 0 || !complete ? DIAG_EXIT.checkFailed : DIAG_EXIT.ok;
     }

@@ -20,7 +20,7 @@ export function registerDiagLearn(diag: Command): void {
     .option('--check', 'watch the car stop with the learned shaft and say whether its anchors drifted')
     .option('--yes', 'write without asking')
     .option('--timeout <s>', 'give up after this many seconds', '1800')
-    .option('--stops <n>', '--check: stops to watch', '20')
+    .option('--stops <n>', '--check: stop after this many stops (default: once the car has stopped 5 times at every landing)')
     .option('--json', 'the result as one JSON object')
     .option(LANG_OPTION.flags, LANG_OPTION.description)
     .action(async (opts: LearnOpts) => {

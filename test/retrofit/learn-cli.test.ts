@@ -89,11 +89,17 @@ describe('elevgw diag learn on a box that opens', () => {
   });
 
   it('--check that saw fewer stops than asked says so, exit 1, not "still fits"', async () => {
-    const r = await learn('--config', site(true), '--check', '--timeout', '1');
+    const r = await learn('--config', site(true), '--check', '--timeout', '1', '--stops', '20');
     expect(r.out).toMatch(/^checked over 0 stops:/);
     expect(r.out).toMatch(/only 0 of 20 stops before --timeout: too few to tell whether the learned shaft still fits/);
     expect(r.out).not.toMatch(/still fits$/m);
     expect(r.code).toBe(1);
+    // By default it watches until every landing can be judged: at the timeout none could.
+    const d = await learn('--config', site(true), '--check', '--timeout', '1');
+    expect(d.out).toMatch(/0 stops before --timeout, not 5 at every landing: too few to tell whether the learned shaft still fits/);
+    expect(d.code).toBe(1);
+    const j = await learn('--config', site(true), '--check', '--timeout', '1', '--json');
+    expect(JSON.parse(j.out)).toMatchObject({ stops: 0, asked: null, complete: false });
   });
 
   it('--check without a learned shaft: exit 2 before the box is opened', async () => {
@@ -122,5 +128,18 @@ describe('checkShaft', () => {
     expect(out.unjudged).toEqual(out.drift.filter((d) => d.stops < 5).map((d) => d.landing));
     expect(out.unjudged.length).toBeGreaterThan(0);
     expect(out.unjudged.length).toBeLessThan(LEVELS.length);
+    // Without a number of stops it watches until every landing can be judged.
+    const rig2 = new SimRetrofitBoard({ board, runner: new ScenarioRunner(traffic), clock });
+    const driver2 = new RetrofitDriver({ board, connect: rig2.connect, clock, logger: silentLogger });
+    await driver2.open();
+    const wait2 = async (ms: number) => {
+      rig2.advance(ms);
+      clock.advance(ms);
+    };
+    const all = await checkShaft({ driver: driver2, board, clock, wait: wait2, timeoutMs: 7_200_000, floorLevelsMm: learned.landings.map((l) => l.levelMm), shaft: learned.shaft });
+    await driver2.close();
+    expect(all.unjudged).toEqual([]);
+    expect(all.drift.every((d) => d.stops >= 5)).toBe(true);
+    expect(all.stops).toBeGreaterThan(20);
   }, 120_000);
 });

@@ -58,19 +58,29 @@ export interface CheckOutcome {
   unjudged: number[];
 }
 
-/** Watches the fused signals with the learned shaft until `stops` stops (or the timeout) and reports how far its anchors drifted. */
-export async function checkShaft(o: RunOptions & { floorLevelsMm: readonly number[]; shaft: LearnedShaft; stops: number }): Promise<CheckOutcome> {
+/**
+ * Watches the fused signals with the learned shaft until `stops` stops (or, without `stops`, until
+ * every landing can be judged: MIN_SAMPLES stops or edges at each), or the timeout, and reports how
+ * far its anchors drifted.
+ */
+export async function checkShaft(o: RunOptions & { floorLevelsMm: readonly number[]; shaft: LearnedShaft; stops?: number }): Promise<CheckOutcome> {
   const fused: FusedSignals | undefined = fusedSignalsFor(o.board, { floorLevelsMm: o.floorLevelsMm, staleAfterMs: 3000, shaft: o.shaft });
   if (!fused) throw new Error(`board ${o.board.id} has no fused signals`);
   const group = o.board.pollGroups[0]!;
   const until = o.clock.now() + o.timeoutMs;
   let stops = 0;
   let wasStill = true;
-  while (o.clock.now() < until && stops < o.stops) {
+  let allJudged = false;
+  const enough = () => (o.stops === undefined ? allJudged : stops >= o.stops);
+  while (o.clock.now() < until && !enough()) {
     await o.wait(group.intervalMs);
     fused.update(fusedInputsOf(o.board, await o.driver.poll(group.name)));
     const st = fused.status(o.clock.now());
-    if (st.still && !wasStill && st.identified) stops++;
+    if (st.still && !wasStill && st.identified) {
+      stops++;
+      // Judged again at each stop only: the drift is worked out over every landing.
+      allJudged = fused.fusion.anchorDrift().every((d) => d.stops >= MIN_SAMPLES);
+    }
     wasStill = st.still;
   }
   const st = fused.status(o.clock.now());
