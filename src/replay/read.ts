@@ -9,7 +9,7 @@ import { scenarioSamples, ruleScenarioSchema, type RuleScenario } from './rule-s
 /** A log, with the lift it names when it is a recording of `diag live --json`; or a rule scenario. */
 export type ReplayInput = { kind: 'log'; samples: ReplaySample[]; lift?: RecordedLift } | { kind: 'scenario'; scenario: RuleScenario; samples: ReplaySample[] };
 
-/** A replay log (.jsonl, .ndjson, .csv) or a rule scenario (.yaml, .yml, .json), by extension. */
+/** A replay log (.jsonl, .ndjson, .csv, or .json of one object per line) or a rule scenario (.yaml, .yml, .json), by extension. */
 export function readReplayFile(file: string): ReplayInput {
   let text: string;
   try {
@@ -18,13 +18,28 @@ export function readReplayFile(file: string): ReplayInput {
     throw new ElevgwError('SCENARIO_INVALID', `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
   const ext = extname(file).toLowerCase();
-  if (ext === '.jsonl' || ext === '.ndjson') return { kind: 'log', ...readJsonl(text, file) };
+  if (ext === '.jsonl' || ext === '.ndjson' || (ext === '.json' && isJsonLines(text))) return { kind: 'log', ...readJsonl(text, file) };
   if (ext === '.csv') return { kind: 'log', samples: parseCsv(text, file) };
   if (ext === '.yaml' || ext === '.yml' || ext === '.json') {
     const scenario = parseScenario(text, file);
     return { kind: 'scenario', scenario, samples: scenarioSamples(scenario) };
   }
   throw new ElevgwError('SCENARIO_INVALID', `${file}: unknown kind of file (expected .jsonl, .csv, or a scenario .yaml/.json)`);
+}
+
+/**
+ * One JSON object per line in a `.json` file: a log (`diag live --json > shaft.json`), not a
+ * scenario. Told by its first line being a whole object with more after it.
+ */
+function isJsonLines(text: string): boolean {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.trim().startsWith('#'));
+  if (lines.length < 2) return false;
+  try {
+    const first: unknown = JSON.parse(lines[0]!);
+    return typeof first === 'object' && first !== null && !Array.isArray(first);
+  } catch {
+    return false;
+  }
 }
 
 /** Parses and validates a rule scenario; every problem as "file:line path: message". */

@@ -63,6 +63,12 @@ describe('replay of a recording made with diag live --json', () => {
     expect(problemsOf(() => runReplay(fixture('diag-live-trapped.jsonl'), { config, elevator: 'E9' }))).toEqual([`--elevator: no elevator "E9" (${config} has E0, E1)`]);
   });
 
+  it('reads a recording saved as .json (one object per line) as a log, not as a scenario', () => {
+    const frames = readFileSync(fixture('diag-live-trapped.jsonl'), 'utf8');
+    const { lines } = runReplay(tmp.file('shaft.json', frames), {});
+    expect(lines.filter((l) => /trapped +raised/.test(l))).toHaveLength(1);
+  });
+
   it('refuses a recording of two elevators and a frame that is not one, naming the line', () => {
     const [first, second] = readFileSync(fixture('diag-live-trapped.jsonl'), 'utf8')
       .split('\n')
