@@ -30,7 +30,8 @@ module.exports = {
     // The district platform is another program on the gateway's contract: it shares only that and core.
     layer('platform', ['src/core/', 'src/contract/']),
     // The technician's tools: read the field (drivers, the pipeline) and the running gateway (contract), never the runtime itself.
-    layer('diag', ['src/core/', 'src/config/', 'src/contract/', 'src/signals/', 'src/detect/', 'src/outbox/', 'drivers/']),
+    // `diag broker` connects with the uplink's own MQTT options (src/uplink/options.ts), nothing else of the uplink.
+    layer('diag', ['src/core/', 'src/config/', 'src/contract/', 'src/signals/', 'src/detect/', 'src/outbox/', 'src/uplink/options.ts', 'drivers/']),
     layer('provision', ['src/core/', 'src/config/']),
     layer('install', ['src/core/', 'src/config/', 'src/contract/', 'src/diag/']),
     layer('runtime', ['src/core/', 'src/config/', 'src/contract/', 'src/signals/', 'src/detect/', 'src/outbox/', 'src/uplink/', 'drivers/']),

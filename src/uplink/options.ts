@@ -8,11 +8,13 @@ import { connectOptions, publishProperties, type ProtocolVersion } from './proto
 /**
  * The mqtt.js options of one connection: a clean session without automatic reconnect or offline
  * queue (the outbox is the only buffer, see Uplink), the protocol version and its properties, the
- * last will, credentials and, for a TLS URL, TLS material.
+ * last will, credentials and, for a TLS URL, TLS material. `elevgw diag broker` connects with
+ * these options too, without a will (a check must not announce the gateway offline), so that it
+ * tests the very connection the gateway makes.
  */
 export function clientOptions(
   c: UplinkConfig,
-  o: { clientId: string; protocol: ProtocolVersion; will: { topic: string; payload: string; qos: 0 | 1; retain: boolean } },
+  o: { clientId: string; protocol: ProtocolVersion; will?: { topic: string; payload: string; qos: 0 | 1; retain: boolean } },
 ): IClientOptions {
   const properties = publishProperties(o.protocol);
   const opts: IClientOptions = {
@@ -23,8 +25,8 @@ export function clientOptions(
     reconnectPeriod: 0,
     connectTimeout: 10_000,
     queueQoSZero: false,
-    will: { ...o.will, payload: Buffer.from(o.will.payload), ...(properties ? { properties } : {}) },
   };
+  if (o.will) opts.will = { ...o.will, payload: Buffer.from(o.will.payload), ...(properties ? { properties } : {}) };
   // mqtt.js logs through the debug package: a call, and a check that it is off, at every step of
   // every packet (~1 % of the gateway's CPU). Without DEBUG set it could never print: no call at all.
   if (!process.env.DEBUG) opts.log = noLog;
@@ -43,3 +45,11 @@ export function clientOptions(
 }
 
 function noLog(): void {}
+
+/**
+ * `uplink.tls` given with a plain URL (mqtt://, tcp://, ws://): the scheme alone decides TLS, so
+ * the files are not used. `elevgw run` warns and `elevgw diag broker` shows the same warning.
+ */
+export function tlsFilesUnused(c: Pick<UplinkConfig, 'url' | 'tls'>): boolean {
+  return c.tls !== undefined && !uplinkUsesTls(c.url);
+}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IClientOptions } from 'mqtt';
-import { type UplinkConfig, uplinkUsesTls } from '../config/site.js';
+import type { UplinkConfig } from '../config/site.js';
 import { systemClock, type Clock, type Timer } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
 import { errorMessage } from '../core/errors.js';
@@ -11,7 +11,7 @@ import { topics, type TopicScheme } from '../contract/topics.js';
 import type { CommandName, CommandRequest } from '../contract/commands.js';
 import { answerCommand } from './command-answer.js';
 import { mqttConnect, type MqttClientLike, type MqttConnect } from './client.js';
-import { clientOptions } from './options.js';
+import { clientOptions, tlsFilesUnused } from './options.js';
 import { publishProperties, refusedProtocolVersion, telemetryExpiryS, type ProtocolVersion } from './protocol.js';
 
 export interface UplinkOptions {
@@ -106,8 +106,8 @@ export class Uplink {
 
   start(): void {
     this.stopped = false;
-    const { url, tls } = this.o.config;
-    if (tls && !uplinkUsesTls(url)) this.o.logger.warn({ url: redactUrl(url) }, 'uplink.tls is set but the URL is not TLS (use mqtts://): the TLS files are not used');
+    const { url } = this.o.config;
+    if (tlsFilesUnused(this.o.config)) this.o.logger.warn({ url: redactUrl(url) }, 'uplink.tls is set but the URL is not TLS (use mqtts://): the TLS files are not used');
     this.connect();
   }
 

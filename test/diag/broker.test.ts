@@ -269,6 +269,16 @@ describe.concurrent('elevgw diag broker', () => {
     noSecrets(r);
   });
 
+  it('mqtt:// with uplink.tls files connects in plain MQTT, as the service does, and warns that the files are not used', async () => {
+    // mqtt.js alone would take the certificate and key as a switch to TLS and speak it to the plain port.
+    const r = await diagBroker(site({ url: `mqtt://127.0.0.1:${aedes.port}`, tls: { ca: pki.ca, cert: pki.clientCert, key: pki.clientKey } }));
+    expect(r.status, r.stdout).toBe(0);
+    expect(marks(r.stdout)).toEqual(['✓ DNS', '✓ TCP', '! TLS', '✓ MQTT', '✓ echo', '✓ round trip']);
+    expect(r.stdout).toContain('uplink.tls is set but the URL is not TLS (use mqtts://): the TLS files are not used');
+    expect(r.stdout).toMatch(/→ for TLS, write mqtts:\/\/ and the broker’s TLS port in uplink\.url; otherwise remove uplink\.tls/);
+    expect(r.stdout).toMatch(/^the uplink works; see the warnings/m);
+  });
+
   it('an echo the broker drops without a word (it may not be read back) is a warning after the wait, exit 0', async () => {
     // In process, to wait 1 s instead of the command's 5 s; the words are the command's own.
     const target = brokerTarget(loadConfig(site(goodUplink({ username: 'gw03', password: ACL_PASSWORD }), 'gw03')));

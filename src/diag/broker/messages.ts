@@ -40,6 +40,10 @@ const TEXT = {
   tcp_failed: { en: (p) => `cannot connect to ${s(p.address)} port ${s(p.port)} (${s(p.error)})`, zh: (p) => `无法连接 ${s(p.address)} 端口 ${s(p.port)}（${s(p.error)}）` },
   tls_none: { en: () => 'mqtt:// is not encrypted: no TLS to check', zh: () => 'mqtt:// 不加密：没有 TLS 可检查' },
   tls_plain_password: { en: () => 'the password crosses the network unencrypted', zh: () => '密码以明文在网络上传输' },
+  tls_files_unused: {
+    en: () => 'uplink.tls is set but the URL is not TLS (use mqtts://): the TLS files are not used',
+    zh: () => '已设置 uplink.tls，但 URL 不是 TLS（应使用 mqtts://）：TLS 文件不会被使用',
+  },
   tls_ok: {
     en: (p) => `${s(p.protocol)}; the broker's certificate ${s(p.subject)} is signed by ${s(p.issuer)}, matches ${s(p.host)}, valid until ${s(p.date)} (${s(p.days)} days)`,
     zh: (p) => `${s(p.protocol)}；服务器证书 ${s(p.subject)} 由 ${s(p.issuer)} 签发，与 ${s(p.host)} 匹配，有效期至 ${s(p.date)}（还有 ${s(p.days)} 天）`,
@@ -117,6 +121,10 @@ const FIX: Partial<Record<MessageCode, Text>> = {
   },
   tcp_failed: { en: () => 'check the gateway’s network (cable, SIM, route) and the address in uplink.url', zh: () => '检查网关网络（网线、SIM 卡、路由）和 uplink.url 中的地址' },
   tls_plain_password: { en: () => 'use mqtts:// and the broker’s TLS port', zh: () => '改用 mqtts:// 和服务器的 TLS 端口' },
+  tls_files_unused: {
+    en: () => 'for TLS, write mqtts:// and the broker’s TLS port in uplink.url; otherwise remove uplink.tls',
+    zh: () => '如需 TLS，请在 uplink.url 中写 mqtts:// 和服务器的 TLS 端口；否则删除 uplink.tls',
+  },
   tls_expired: { en: () => 'renew the broker certificate (the broker operator’s job, not the gateway’s)', zh: () => '请服务器运维方更新服务器证书（不是网关的证书）' },
   tls_not_yet_valid: { en: () => 'check this machine’s clock (date -u; is NTP working?)', zh: () => '检查本机时钟（date -u；NTP 是否正常？）' },
   tls_expires_soon: { en: () => 'have the broker certificate renewed before then', zh: () => '请在到期前更新服务器证书' },

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { clientOptions } from '../../uplink/options.js';
 import { DeadlineExceeded, withDeadline } from './deadline.js';
 import { refusesVersion5 } from './reason-codes.js';
 import { handshakeFinding } from './tls.js';
@@ -49,23 +50,13 @@ function refusal(a: Exclude<Attempt, { ok: true }>, target: BrokerTarget, versio
   return { code: 'mqtt_failed', params: { error: a.error ?? '?' } };
 }
 
-/** The same options the uplink connects with, minus its will (a diag client must not announce the gateway offline). */
+/**
+ * The uplink's own options (src/uplink/options.ts: its credentials, its TLS files for a TLS URL
+ * only, its MQTT 5 properties), with this check's client id, no will (a diag client must not
+ * announce the gateway offline) and the step's time limit.
+ */
 function options(target: BrokerTarget, clientId: string, version: 5 | 4, env: StepEnv): IClientOptions {
-  const opts: IClientOptions = {
-    protocolVersion: version,
-    clientId,
-    clean: true,
-    keepalive: 30,
-    reconnectPeriod: 0,
-    connectTimeout: env.limits.mqttMs,
-    rejectUnauthorized: target.rejectUnauthorized,
-  };
-  if (target.username !== undefined) opts.username = target.username;
-  if (target.password !== undefined) opts.password = target.password;
-  if (target.ca) opts.ca = target.ca.pem;
-  if (target.clientCert) opts.cert = target.clientCert.pem;
-  if (target.clientKey) opts.key = target.clientKey;
-  return opts;
+  return { ...clientOptions(target.uplink, { clientId, protocol: version }), clientId, connectTimeout: env.limits.mqttMs };
 }
 
 async function attempt(target: BrokerTarget, clientId: string, version: 5 | 4, env: StepEnv): Promise<Attempt> {

@@ -46,6 +46,7 @@ export function brokerTarget(config: LoadedConfig): BrokerTarget {
     host,
     port,
     tls: uplinkUsesTls(u.url), // as the service decides it
+    uplink: u,
     rejectUnauthorized: u.tls?.rejectUnauthorized ?? true,
     clientId: u.clientId ?? `elevgw-${config.site.gateway.id}`,
     gatewayId: config.site.gateway.id,
@@ -56,7 +57,8 @@ export function brokerTarget(config: LoadedConfig): BrokerTarget {
   if (username !== undefined) target.username = username;
   if (u.password !== undefined) target.password = secretValue(u.password, u.credentialsFile);
   else if (parsed.password !== '') target.password = decodeURIComponent(parsed.password);
-  const tls = u.tls;
+  // With a plain URL the service does not use (or read) the TLS files: neither does the check.
+  const tls = target.tls ? u.tls : undefined;
   if (tls?.ca) target.ca = { file: tls.ca, pem: readFile(tls.ca, 'ca') };
   if (tls?.cert) target.clientCert = { file: tls.cert, pem: readFile(tls.cert, 'cert') };
   if (tls?.key) target.clientKey = clientKey(readFile(tls.key, 'key'), tls.key, tls.passphrase, u.credentialsFile);

@@ -1,5 +1,6 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import tls, { type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
+import { tlsFilesUnused } from '../../uplink/options.js';
 import { certFacts, daysLeft, isoDate, pemCertificates, WARN_DAYS } from './certs.js';
 import { DeadlineExceeded, withDeadline } from './deadline.js';
 import { isIpLiteral } from './target.js';
@@ -71,11 +72,16 @@ export async function checkTls(target: BrokerTarget, address: string, env: StepE
   }
 }
 
-/** mqtt://: nothing to verify; a password sent in clear beyond this machine deserves a warning. */
+/**
+ * mqtt://: nothing to verify. A password sent in clear beyond this machine deserves a warning, and
+ * so do TLS files the service does not use with this URL (the warning `elevgw run` logs).
+ */
 function plain(target: BrokerTarget, address: string): StepResult {
   const loopback = /^127\./.test(address) || address === '::1';
-  if (target.password !== undefined && !loopback) return { step: 'tls', status: 'warn', findings: [{ code: 'tls_none' }, { code: 'tls_plain_password' }] };
-  return { step: 'tls', status: 'skip', findings: [{ code: 'tls_none' }] };
+  const warnings: Finding[] = [];
+  if (target.password !== undefined && !loopback) warnings.push({ code: 'tls_plain_password' });
+  if (tlsFilesUnused(target.uplink)) warnings.push({ code: 'tls_files_unused' });
+  return { step: 'tls', status: warnings.length > 0 ? 'warn' : 'skip', findings: [{ code: 'tls_none' }, ...warnings] };
 }
 
 function handshake(target: BrokerTarget, opened: (s: TLSSocket) => void): Promise<TLSSocket> {

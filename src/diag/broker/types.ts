@@ -1,3 +1,4 @@
+import type { UplinkConfig } from '../../config/site.js';
 import type { Timers } from '../../core/clock.js';
 import type { MessageCode, Params } from './messages.js';
 
@@ -35,7 +36,9 @@ export interface BrokerTarget {
   port: number;
   /** mqtts://, ssl:// or wss://. */
   tls: boolean;
-  /** Trust anchors: the configured CA file, or the system store when absent. */
+  /** The uplink section as the service gets it: the MQTT step connects with the uplink's own options from it. */
+  uplink: UplinkConfig;
+  /** Trust anchors: the configured CA file, or the system store when absent. The TLS files are read for TLS URLs only, as the service does. */
   ca?: { file: string; pem: Buffer };
   clientCert?: { file: string; pem: Buffer };
   /** A plain (decrypted) private key for the client certificate. */
