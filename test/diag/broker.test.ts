@@ -210,6 +210,18 @@ describe.concurrent('elevgw diag broker', () => {
     expect(r.stdout).toMatch(/→ set uplink\.tls\.cert and uplink\.tls\.key/);
   });
 
+  it('a client certificate without its key is not sent: the check names uplink.tls.key, not the broker, in both languages', async () => {
+    const uplink = goodUplink({ tls: { ca: pki.ca, cert: pki.clientCert } });
+    const r = await diagBroker(site(uplink));
+    expect(r.status, `${r.stdout}${r.stderr}`).toBe(1);
+    expect(r.stdout).toContain(`✗ TLS         the client certificate ${pki.clientCert} is configured without its key (uplink.tls.key), so it is not sent`);
+    expect(r.stdout).toMatch(/→ set uplink\.tls\.key to the private key of this certificate/);
+    expect(r.stdout).not.toMatch(/refused the client certificate|broker operator/);
+    const zh = await diagBroker(site(uplink), '--lang', 'zh');
+    expect(zh.stdout).toContain(`已配置客户端证书 ${pki.clientCert}，但没有配置其私钥（uplink.tls.key），因此证书不会被发送`);
+    expect(zh.stdout).toContain('将 uplink.tls.key 设为该证书的私钥');
+  });
+
   it('an encrypted client key is opened with its passphrase; a wrong one stops the check naming the file and the credential', async () => {
     const good = await diagBroker(site(goodUplink({}, { key: encryptedKey, passphrase: { credential: 'key-passphrase' } })));
     expect(marks(good.stdout)).toEqual(['✓ DNS', '✓ TCP', '✓ TLS', '✓ MQTT', '✓ echo', '✓ round trip']);

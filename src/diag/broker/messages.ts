@@ -81,6 +81,10 @@ const TEXT = {
     zh: (p) => `私钥 ${s(p.key)} 与客户端证书 ${s(p.file)} 不匹配`,
   },
   tls_client_required: { en: () => 'the broker requires a client certificate and none is configured', zh: () => '服务器要求客户端证书，但未配置' },
+  tls_client_key_missing: {
+    en: (p) => `the client certificate ${s(p.file)} is configured without its key (${s(p.key)}), so it is not sent`,
+    zh: (p) => `已配置客户端证书 ${s(p.file)}，但没有配置其私钥（${s(p.key)}），因此证书不会被发送`,
+  },
   tls_client_rejected: { en: (p) => `the broker refused the client certificate (${s(p.error)})`, zh: (p) => `服务器拒绝了客户端证书（${s(p.error)}）` },
   mqtt_ok: { en: (p) => `connected with MQTT ${s(p.version)} as ${s(p.clientId)}`, zh: (p) => `已用 MQTT ${s(p.version)} 连接，客户端 ID ${s(p.clientId)}` },
   mqtt_fallback: { en: () => 'the broker does not speak MQTT 5: MQTT 3.1.1 is used', zh: () => '服务器不支持 MQTT 5，改用 MQTT 3.1.1' },
@@ -147,6 +151,10 @@ const FIX: Partial<Record<MessageCode, Text>> = {
   tls_client_required: {
     en: () => 'set uplink.tls.cert and uplink.tls.key to the gateway’s client certificate and key',
     zh: () => '将 uplink.tls.cert 和 uplink.tls.key 设为网关的客户端证书和私钥',
+  },
+  tls_client_key_missing: {
+    en: (p) => `set ${s(p.key)} to the private key of this certificate`,
+    zh: (p) => `将 ${s(p.key)} 设为该证书的私钥`,
   },
   tls_client_rejected: {
     en: () => 'the broker does not accept this client certificate (expired, or signed by a CA it does not trust): ask the broker operator',

@@ -116,18 +116,21 @@ function clientVerdict(socket: TLSSocket, env: StepEnv): Promise<NodeJS.ErrnoExc
   });
 }
 
-/** A TLS error in words: the client certificate missing or refused, or the handshake itself. */
+/** Alerts by which a broker turns down the client certificate, or the lack of one. */
+const CLIENT_ALERTS =
+  /ALERT_(CERTIFICATE_REQUIRED|BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_EXPIRED|CERTIFICATE_REVOKED|CERTIFICATE_UNKNOWN|UNSUPPORTED_CERTIFICATE|DECRYPT_ERROR|ACCESS_DENIED)/;
+
+/**
+ * A TLS error in words: the client certificate missing or refused, or the handshake itself. A
+ * certificate without its key is never sent, so the broker cannot have refused it: the key is
+ * what to fix, not the broker.
+ */
 export function handshakeFinding(e: { code?: string; message: string }, target: BrokerTarget): Finding {
   const error = e.code ?? e.message;
+  if (CLIENT_ALERTS.test(error) && target.clientCert && !target.clientKey)
+    return { code: 'tls_client_key_missing', params: { file: target.clientCert.file, key: 'uplink.tls.key' } };
   if (/ALERT_CERTIFICATE_REQUIRED/.test(error) && !target.clientCert) return { code: 'tls_client_required' };
-  if (
-    /ALERT_(CERTIFICATE_REQUIRED|BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_EXPIRED|CERTIFICATE_REVOKED|CERTIFICATE_UNKNOWN|UNSUPPORTED_CERTIFICATE|DECRYPT_ERROR|ACCESS_DENIED)/.test(
-      error,
-    ) &&
-    target.clientCert
-  ) {
-    return { code: 'tls_client_rejected', params: { error } };
-  }
+  if (CLIENT_ALERTS.test(error) && target.clientCert) return { code: 'tls_client_rejected', params: { error } };
   return { code: 'tls_handshake', params: { error, port: target.port } };
 }
 
@@ -176,7 +179,9 @@ function clientCertificate(target: BrokerTarget, now: number): { status: 'ok' | 
   const days = daysLeft(facts, now);
   const date = isoDate(facts.notAfter);
   if (now > facts.notAfter) return { status: 'fail', findings: [{ code: 'tls_client_expired', params: { file, date } }] };
-  const ok: Finding = { code: 'tls_client_ok', params: { subject: facts.subject, date, days } };
-  if (days < WARN_DAYS) return { status: 'warn', findings: [ok, { code: 'tls_client_expires_soon', params: { file, date, days } }] };
-  return { status: 'ok', findings: [ok] };
+  const findings: Finding[] = [{ code: 'tls_client_ok', params: { subject: facts.subject, date, days } }];
+  if (days < WARN_DAYS) findings.push({ code: 'tls_client_expires_soon', params: { file, date, days } });
+  // Without its key the certificate is not sent: fine for a broker that asks for none, and said here either way.
+  if (!target.clientKey) findings.push({ code: 'tls_client_key_missing', params: { file, key: 'uplink.tls.key' } });
+  return { status: findings.length > 1 ? 'warn' : 'ok', findings };
 }
