@@ -105,6 +105,8 @@ class LiveView {
   private last: LiveFrame | undefined;
   private lastAt = 0;
   private shown = 0;
+  /** The last frame printed or drawn: the exit code is its verdict, a stale one included. */
+  private lastShown: LiveFrame | undefined;
   private gonePending = false;
   private screen?: FullScreen;
   private restoreKeys?: () => void;
@@ -174,6 +176,7 @@ class LiveView {
   }
 
   private emit(f: LiveFrame): void {
+    this.lastShown = f;
     if (this.screen) this.redraw();
     else console.log(this.json ? JSON.stringify(f) : plainLine(f, this.lang, Date.now()));
     if (++this.shown >= this.count) this.stop();
@@ -189,9 +192,15 @@ class LiveView {
     this.onQuit();
   }
 
-  /** 0: quit by the user, or the last frame read every signal good; 3: the device is lost; 1: some reading is bad. */
+  /**
+   * The verdict of the last frame shown, not of the last one received: once the service stops
+   * answering, the frames shown are stale (`?` everywhere) while the last one received was good.
+   * 0: quit by the user, or every reading of that frame good; 3: the service stopped answering
+   * (a stale frame) or the device is lost; 1: some reading is bad.
+   */
   exitCode(): number {
-    if (this.count === Infinity || !this.last || allGood(this.last)) return DIAG_EXIT.ok;
-    return this.last.driver?.state === 'lost' ? DIAG_EXIT.unreachable : DIAG_EXIT.checkFailed;
+    const f = this.lastShown ?? this.last;
+    if (this.count === Infinity || !f || allGood(f)) return DIAG_EXIT.ok;
+    return f.staleSince !== undefined || f.driver?.state === 'lost' ? DIAG_EXIT.unreachable : DIAG_EXIT.checkFailed;
   }
 }
