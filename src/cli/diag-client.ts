@@ -2,11 +2,23 @@ import { createConnection } from 'node:net';
 import { DIAG_PROTOCOL_VERSION, diagResponseSchema, type DiagRequestInput, type DiagResponse } from '../contract/diag.js';
 import { ElevgwError } from '../core/errors.js';
 
-/** The running gateway's diagnostics socket could not be reached: exit code 3 in every diag command. */
+/**
+ * The running gateway's diagnostics socket could not be reached: exit code 3 in every diag command.
+ * A socket this user may not open (EACCES) is a gateway that is there behind the socket's mode
+ * (0660, the elevgw group): the words say so, rather than send the technician to check a service
+ * that runs. Anything else (no socket, nobody listening, no answer) is a service that is not there.
+ */
 export class ServiceUnreachable extends ElevgwError {
   constructor(path: string, why: string) {
-    super('DIAG_UNREACHABLE', `no running gateway answers on ${path} (${why}); is the service running (systemctl status elevgw), and are you in the elevgw group?`, { path });
+    super('DIAG_UNREACHABLE', unreachableWords(path, why), { path });
   }
+}
+
+function unreachableWords(path: string, why: string): string {
+  if (why === 'EACCES' || why === 'EPERM') {
+    return `this user may not open the gateway's diagnostics socket ${path} (${why}): only the elevgw group may; join it (sudo usermod -aG elevgw $USER) and log in again`;
+  }
+  return `no running gateway answers on ${path} (${why}); is the service running (systemctl status elevgw)?`;
 }
 
 /**
