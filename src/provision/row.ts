@@ -161,10 +161,14 @@ class Cells {
     readonly issue: Issue,
   ) {}
 
-  /** A missing answer: an issue, unless it may take its default. Returns the default it may take. */
+  /**
+   * A missing answer: an issue, unless it may take its default. Returns the default it may take.
+   * A required answer has no default, so --yes (and a CSV, which always takes defaults) cannot
+   * stand in for it: it is an issue at its column either way.
+   */
   missing(name: ColumnName, fallback: string): string | undefined {
     const c = column(name);
-    if (this.ctx.acceptDefaults) return fallback;
+    if (this.ctx.acceptDefaults && !c.required) return fallback;
     const hint =
       c.default !== undefined || name === 'username' ? { zh: `，或用 --yes 采用默认值 "${fallback}"`, en: `, or --yes for the default "${fallback}"` } : { zh: '', en: '' };
     this.issue(name, { zh: `未填写${hint.zh}`, en: `required${hint.en}` });

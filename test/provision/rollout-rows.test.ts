@@ -1,0 +1,73 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ElevgwError } from '../../src/core/errors.js';
+import { shippedBoards } from '../../src/provision/boards.js';
+import { answersFromFlags } from '../../src/provision/flags.js';
+import { readRolloutRow } from '../../src/provision/rollout-csv.js';
+import type { RowContext } from '../../src/provision/row.js';
+import { tempDir } from '../helpers/tmp.js';
+
+/**
+ * One gateway's answers read from a roll-out sheet or from flags, as an installer fills them in:
+ * every problem is an ElevgwError naming the file, line and column (or the flag), never a crash
+ * or answers with holes in them.
+ */
+
+const tmp = tempDir('elevgw-rollout-rows-');
+afterAll(() => tmp.cleanup());
+const ctx = (acceptDefaults: boolean): RowContext => ({ boards: shippedBoards(), devDir: join(tmp.dir, 'dev'), acceptDefaults, lang: 'en' });
+const HEAD = 'gateway_id,site,address,elevator_ids,registration_codes,rescue_codes,board,floors,rated_speed_mps,modbus_host,broker_url';
+const CELLS = [
+  'jh-gw-1101',
+  'Site',
+  '"1 Road, Wuhan"',
+  'L1',
+  '31104201002015000001',
+  '27-1',
+  'generic-modbus-controller',
+  '1..6@3000',
+  '1.75',
+  '192.168.10.20:502',
+  'mqtts://10.20.0.5:8883',
+];
+
+function sheet(name: string, ...lines: string[]): string {
+  const f = join(tmp.dir, name);
+  writeFileSync(f, `${[HEAD, ...lines].join('\n')}\n`);
+  return f;
+}
+
+/** What reading the row threw: the test fails if it returned answers instead. */
+function refusal(read: () => unknown): Error {
+  try {
+    read();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ElevgwError);
+    return e as Error;
+  }
+  throw new Error('the row was accepted');
+}
+
+describe('a required answer left empty', () => {
+  it.each([
+    ['board', 7],
+    ['registration_codes', 5],
+    ['broker_url', 11],
+  ] as const)('an empty %s cell is refused naming its line and column %i', (name, n) => {
+    const cells = CELLS.map((c, i) => (i === n - 1 ? '' : c));
+    const f = sheet(`${name}.csv`, cells.join(','));
+    expect(refusal(() => readRolloutRow(f, { row: 1 }, ctx(true))).message).toContain(`${f}:2: column ${n} (${name}): required`);
+  });
+
+  it('a row without a gateway id is refused at the gateway_id column', () => {
+    const cells = CELLS.map((c, i) => (i === 0 ? '' : c));
+    const f = sheet('no-id.csv', cells.join(','));
+    expect(refusal(() => readRolloutRow(f, { row: 1 }, ctx(true))).message).toContain(`${f}:2: column 1 (gateway_id): required`);
+  });
+
+  it('init --yes without the required flags names each of them: --yes gives defaults, not answers', () => {
+    const message = refusal(() => answersFromFlags({ gateway_id: 'jh-gw-1199', broker_url: 'mqtts://10.20.0.5:8883' }, ctx(true))).message;
+    for (const flag of ['--registration-code', '--rescue-code', '--board', '--floors', '--rated-speed']) expect(message).toContain(`${flag}: required`);
+  });
+});
