@@ -4,6 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { isElevgwError } from '../core/errors.js';
 import type { BoardProfile } from './board.js';
 import { credentialsSource, readCredentialsFile, type CredentialRef } from './credentials.js';
+import { certificateFindings } from './strict-cert.js';
 import type { StrictFinding, StrictInput } from './strict.js';
 
 /**
@@ -12,7 +13,7 @@ import type { StrictFinding, StrictInput } from './strict.js';
  * the service user (the unit's ExecStartPre), "cannot read" means the service could not either.
  */
 export function fileFindings(input: StrictInput): StrictFinding[] {
-  return [...tlsFindings(input), ...credentialFindings(input), ...outboxFindings(input), ...boardFindings(input)];
+  return [...tlsFindings(input), ...certificateFindings(input), ...credentialFindings(input), ...outboxFindings(input), ...boardFindings(input)];
 }
 
 function errnoOf(e: unknown): string {
