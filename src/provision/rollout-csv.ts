@@ -86,5 +86,7 @@ function readCsv(file: string, lang: RowContext['lang']): { header: ColumnName[]
   for (const c of COLUMNS)
     if (c.required && !header.includes(c.name)) problems.push(`${file}:${head.info.lines}: ${say({ zh: `缺少列 ${c.name}`, en: `the header has no column ${c.name}` }, lang)}`);
   if (problems.length > 0) throw new ElevgwError('CONFIG_INVALID', problems.join('\n'), { file });
-  return { header: header as ColumnName[], lines: rest.map((r) => ({ line: r.info.lines, cells: r.record })) };
+  // A spreadsheet writes a cleared row as a line of commas: no gateway, so not counted by --row.
+  const gateways = rest.filter((r) => r.record.some((c) => c.trim() !== ''));
+  return { header: header as ColumnName[], lines: gateways.map((r) => ({ line: r.info.lines, cells: r.record })) };
 }

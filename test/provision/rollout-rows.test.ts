@@ -71,3 +71,21 @@ describe('a required answer left empty', () => {
     for (const flag of ['--registration-code', '--rescue-code', '--board', '--floors', '--rated-speed']) expect(message).toContain(`${flag}: required`);
   });
 });
+
+describe('picking a gateway line', () => {
+  const line = (id: string, code: string) => CELLS.map((c, i) => (i === 0 ? id : i === 4 ? code : c)).join(',');
+
+  it('--row N counts gateway lines only: a line of commas a spreadsheet left from a cleared row is skipped', () => {
+    const f = sheet(
+      'cleared.csv',
+      line('jh-gw-1101', '31104201002015000001'),
+      line('jh-gw-1102', '31104201002015000002'),
+      ',,,,,,,,,,',
+      line('jh-gw-1103', '31104201002015000003'),
+      line('jh-gw-1104', '31104201002015000004'),
+    );
+    expect(readRolloutRow(f, { row: 3 }, ctx(true)).answers.gatewayId).toBe('jh-gw-1103');
+    expect(readRolloutRow(f, { row: 4 }, ctx(true)).answers.gatewayId).toBe('jh-gw-1104');
+    expect(refusal(() => readRolloutRow(f, { row: 5 }, ctx(true))).message).toContain('there is no row 5 (the file has 4)');
+  });
+});
