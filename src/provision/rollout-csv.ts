@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { ElevgwError } from '../core/errors.js';
-import { COLUMNS, type ColumnName, type Row } from './columns.js';
+import { COLUMNS, cellValues, type ColumnName, type Row } from './columns.js';
 import { rowSchema, type RowAnswers, type RowContext } from './row.js';
 import { say, type Text } from './text.js';
 
@@ -26,15 +26,13 @@ export function readRolloutRow(file: string, pick: RowPick, ctx: RowContext): Ro
     throw new ElevgwError('CONFIG_INVALID', msg, { file });
   };
 
-  // A gateway id on two lines is two gateways sharing one identity: refuse the whole sheet.
-  const seen = new Map<string, number>();
-  for (const l of lines) {
-    const id = at(l, 'gateway_id');
-    if (!id) continue;
-    const first = seen.get(id);
-    if (first !== undefined) fail(`${file}:${l.line}: ${say({ zh: `网关编号 "${id}" 已在第 ${first} 行出现`, en: `gateway id "${id}" is also on line ${first}` }, ctx.lang)}`);
-    seen.set(id, l.line);
-  }
+  // A gateway id on two lines is two gateways sharing one identity, a registration code on two
+  // lines two gateways reporting one lift (a copy-down in the spreadsheet): refuse the whole sheet.
+  const twice = [
+    ...sheetDuplicates(lines, 'gateway_id', (l) => [at(l, 'gateway_id') ?? '']),
+    ...sheetDuplicates(lines, 'registration_codes', (l) => cellValues(at(l, 'registration_codes'))),
+  ].map((d) => `${file}:${d.line}: column ${header.indexOf(d.name) + 1} (${d.name}): ${say(REPEATED[d.name](d.value, d.first), ctx.lang)}`);
+  if (twice.length > 0) fail(twice.join('\n'));
 
   const chosen = 'row' in pick ? lines[pick.row - 1] : lines.find((l) => at(l, 'gateway_id') === pick.gatewayId);
   if (!chosen) {
@@ -60,6 +58,28 @@ export function readRolloutRow(file: string, pick: RowPick, ctx: RowContext): Ro
     return `${file}:${chosen.line}: ${where}: ${issue.message}`;
   });
   return fail(problems.join('\n'));
+}
+
+type SheetUnique = 'gateway_id' | 'registration_codes';
+
+/** What a value found on two lines is, by its column. */
+const REPEATED: Record<SheetUnique, (value: string, first: number) => Text> = {
+  gateway_id: (v, first) => ({ zh: `网关编号 "${v}" 已在第 ${first} 行出现`, en: `gateway id "${v}" is also on line ${first}` }),
+  registration_codes: (v, first) => ({ zh: `使用登记代码 "${v}" 已在第 ${first} 行出现`, en: `registration code "${v}" is also on line ${first}` }),
+};
+
+/** Values of a column found on two lines: each repeat with the line it was first on. */
+function sheetDuplicates(lines: readonly Line[], name: SheetUnique, valuesOf: (l: Line) => string[]): { name: SheetUnique; value: string; line: number; first: number }[] {
+  const seen = new Map<string, number>();
+  const out: { name: SheetUnique; value: string; line: number; first: number }[] = [];
+  for (const l of lines) {
+    for (const value of new Set(valuesOf(l).filter((v) => v !== ''))) {
+      const first = seen.get(value);
+      if (first !== undefined) out.push({ name, value, line: l.line, first });
+      else seen.set(value, l.line);
+    }
+  }
+  return out;
 }
 
 function readCsv(file: string, lang: RowContext['lang']): { header: ColumnName[]; lines: Line[] } {

@@ -178,7 +178,7 @@ describe('elevgw init refuses what would make a gateway unidentifiable or broken
     const text = readFileSync(ROLLOUT, 'utf8').replace('jh-gw-0102', 'jh-gw-0101');
     const r = elevgw(['init', '--csv', tmp.file('dup.csv', text), '--row', '3', '--out-dir', join(tmp.dir, 'etc-dup'), '--lang', 'en']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/dup\.csv:\d+: gateway id "jh-gw-0101" is also on line \d+/);
+    expect(r.stderr).toMatch(/dup\.csv:\d+: column 1 \(gateway_id\): gateway id "jh-gw-0101" is also on line \d+/);
   });
 
   it('from flags, asks for --yes before taking a default', () => {

@@ -89,3 +89,18 @@ describe('picking a gateway line', () => {
     expect(refusal(() => readRolloutRow(f, { row: 5 }, ctx(true))).message).toContain('there is no row 5 (the file has 4)');
   });
 });
+
+describe('a sheet that gives two gateways one identity', () => {
+  const line = (id: string, code: string) => CELLS.map((c, i) => (i === 0 ? id : i === 4 ? code : c)).join(',');
+
+  it('is refused whole when two gateway lines share a registration code, naming both lines and the column', () => {
+    const f = sheet('copied-down.csv', line('jh-gw-1101', '31104201002015000001'), line('jh-gw-1102', '31104201002015000009;31104201002015000001'));
+    const message = refusal(() => readRolloutRow(f, { row: 1 }, ctx(true))).message;
+    expect(message).toBe(`${f}:3: column 5 (registration_codes): registration code "31104201002015000001" is also on line 2`);
+  });
+
+  it('names the gateway id column of a repeated gateway id', () => {
+    const f = sheet('same-id.csv', line('jh-gw-1101', '31104201002015000001'), line('jh-gw-1101', '31104201002015000002'));
+    expect(refusal(() => readRolloutRow(f, { row: 1 }, ctx(true))).message).toBe(`${f}:3: column 1 (gateway_id): gateway id "jh-gw-1101" is also on line 2`);
+  });
+});
