@@ -110,6 +110,7 @@ function report(r: ProvisionResult, lang: Lang): void {
   console.log(say({ zh: '已写入：', en: 'Written:' }, lang));
   for (const f of r.written) console.log(`  ${f}`);
   if (r.keyReused) console.log(say({ zh: `  沿用已有私钥 ${p.key}`, en: `  kept the existing key ${p.key}` }, lang));
+  if (r.passwordKept) console.log(say({ zh: `  沿用 ${p.credentials} 中已有的代理服务器密码`, en: `  kept the broker password already in ${p.credentials}` }, lang));
   for (const b of r.backups) console.log(say({ zh: `  备份 ${b}`, en: `  backup ${b}` }, lang));
   console.log(`MQTT client id: ${r.clientId}`);
   console.log(

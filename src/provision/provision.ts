@@ -1,5 +1,6 @@
 import { chownSync, existsSync, mkdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { parseCredentials } from '../config/credentials.js';
 import { loadConfig } from '../config/load.js';
 import type { Answers } from './answers.js';
 import { mqttClientId } from './client-id.js';
@@ -25,6 +26,8 @@ export interface ProvisionResult {
   clientId: string;
   /** An existing key was kept (its CSR is written anew for the current answers). */
   keyReused: boolean;
+  /** No password was given and the one an earlier init stored is still used. */
+  passwordKept: boolean;
   written: string[];
   backups: string[];
 }
@@ -44,6 +47,9 @@ export function provision(input: ProvisionInput): ProvisionResult {
   // Read before anything is moved aside: --ca may name the copy an earlier init made.
   const caText = caSource === undefined ? undefined : readFileSync(caSource, 'utf8');
   const oldCredentials = readIfExists(paths.credentials);
+  // A re-run without a password (to correct a floor, say) keeps the one already stored: the broker
+  // login does not change because another answer did, and the installer may not have it at hand.
+  const passwordKept = password === undefined && holdsBrokerPassword(oldCredentials, paths.credentials);
 
   const clientId = mqttClientId(answers.gatewayId, input.machineId);
   const keyReused = existsSync(paths.key);
@@ -53,6 +59,7 @@ export function provision(input: ProvisionInput): ProvisionResult {
     answers,
     clientId,
     outboxPath: join(input.stateDir, 'outbox.db'),
+    password: password !== undefined || passwordKept,
     header: `Written by elevgw ${input.version} init on ${new Date(input.wallNow).toISOString()} for gateway ${answers.gatewayId} (MQTT client id ${clientId}).`,
   });
 
@@ -90,5 +97,15 @@ export function provision(input: ProvisionInput): ProvisionResult {
   // Last, so that a site.yaml only ever exists with the files it names.
   renameSync(staged, paths.site);
   written.push(paths.site);
-  return { paths, clientId, keyReused, written, backups };
+  return { paths, clientId, keyReused, passwordKept, written, backups };
+}
+
+/** The credentials file an earlier init wrote holds a broker password (a file that does not parse holds none). */
+function holdsBrokerPassword(text: string | undefined, file: string): boolean {
+  if (text === undefined) return false;
+  try {
+    return (parseCredentials(text, file).get(BROKER_PASSWORD_CREDENTIAL) ?? '') !== '';
+  } catch {
+    return false;
+  }
 }

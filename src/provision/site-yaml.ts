@@ -19,6 +19,8 @@ export interface SiteYamlInput {
   outboxPath: string;
   /** A first line saying who wrote the file and when. */
   header: string;
+  /** The credentials file holds the broker password (given now, or kept from an earlier init): the config refers to it. */
+  password: boolean;
 }
 
 function usesTls(url: string): boolean {
@@ -31,7 +33,7 @@ function usesTls(url: string): boolean {
  * certificate does not exist yet (the platform's CA issues it from the CSR); the config names
  * where it is to be put, so `config validate --strict` says what is missing until it is there.
  */
-export function siteYaml({ answers, clientId, outboxPath, header }: SiteYamlInput): string {
+export function siteYaml({ answers, clientId, outboxPath, header, password }: SiteYamlInput): string {
   const b = answers.broker;
   const tls = usesTls(b.url) ? { ...(b.ca ? { ca: RELATIVE.ca } : {}), cert: RELATIVE.cert, key: RELATIVE.key } : undefined;
   const config = {
@@ -42,7 +44,7 @@ export function siteYaml({ answers, clientId, outboxPath, header }: SiteYamlInpu
       url: b.url,
       clientId,
       username: b.username,
-      ...(b.password !== undefined ? { password: { credential: BROKER_PASSWORD_CREDENTIAL } } : {}),
+      ...(password ? { password: { credential: BROKER_PASSWORD_CREDENTIAL } } : {}),
       ...(tls ? { tls } : {}),
     },
     outbox: { path: outboxPath },
@@ -60,8 +62,8 @@ export function siteYaml({ answers, clientId, outboxPath, header }: SiteYamlInpu
       if (isMap(connection)) connection.flow = true;
     }
   }
-  const password = doc.getIn(['uplink', 'password'], true);
-  if (isMap(password)) password.flow = true;
+  const passwordRef = doc.getIn(['uplink', 'password'], true);
+  if (isMap(passwordRef)) passwordRef.flow = true;
   return doc.toString({ lineWidth: 0 });
 }
 
