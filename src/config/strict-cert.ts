@@ -12,6 +12,7 @@ import { clientKey } from './tls-key.js';
  * identity). init puts the gateway id in the CSR's CN and the MQTT client id in its SAN as
  * `urn:elevgw:mqtt-client-id:<client id>` (src/provision/csr.ts); a CA that copies them back
  * lets the certificate be checked against `gateway.id` and the client id the uplink connects with.
+ * A certificate without that URN is checked against its key alone.
  */
 
 const CLIENT_ID_URN = /URI:urn:elevgw:mqtt-client-id:([^,\s"]+)/g;
@@ -34,12 +35,15 @@ export function certificateFindings({ site, env }: StrictInput): StrictFinding[]
   if (key && !cert.checkPrivateKey(key)) {
     out.push({ path: at, message: `${file} does not belong to the key ${tls?.key}: it was issued for another key's CSR (another gateway's?)`, fix: REISSUE });
   }
-  const cn = commonName(cert);
-  if (cn !== undefined && cn !== site.gateway.id) {
-    out.push({ path: at, message: `${file} was issued for gateway "${cn}" (its CN), but this config is gateway "${site.gateway.id}"`, fix: REISSUE });
-  }
   const clientId = site.uplink.clientId ?? `elevgw-${site.gateway.id}`;
   const named = [...(cert.subjectAltName ?? '').matchAll(CLIENT_ID_URN)].map((m) => m[1]!);
+  // The CN is judged only where the CA kept init's names (the URN is elevgw's own): a CA with a
+  // naming scheme of its own (a registration code, a serial) issues CNs that are no gateway id, and
+  // strict runs before every start of the service.
+  const cn = commonName(cert);
+  if (named.length > 0 && cn !== undefined && cn !== site.gateway.id) {
+    out.push({ path: at, message: `${file} was issued for gateway "${cn}" (its CN), but this config is gateway "${site.gateway.id}"`, fix: REISSUE });
+  }
   if (named.length > 0 && !named.includes(clientId)) {
     out.push({
       path: at,

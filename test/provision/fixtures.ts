@@ -27,7 +27,7 @@ export function fakeDev(dir: string, adapters: { tty: string; byId: string; seri
 }
 
 /** The platform's CA, made with openssl: it signs a gateway's CSR as the platform would. */
-export function testCa(dir: string): { cert: string; sign(csr: string, out: string): void } {
+export function testCa(dir: string): { cert: string; sign(csr: string, out: string, own?: { subject: string }): void } {
   const key = join(dir, 'ca.key');
   const cert = join(dir, 'ca.pem');
   execFileSync(
@@ -37,8 +37,10 @@ export function testCa(dir: string): { cert: string; sign(csr: string, out: stri
   );
   return {
     cert,
-    sign(csr, out) {
-      execFileSync('openssl', ['x509', '-req', '-in', csr, '-CA', cert, '-CAkey', key, '-CAcreateserial', '-out', out, '-days', '1', '-copy_extensions', 'copy'], {
+    /** As the CSR asks (its CN and SAN copied), or with a subject of the CA's own naming and none of the CSR's extensions. */
+    sign(csr, out, own) {
+      const names = own ? ['-subj', own.subject] : ['-copy_extensions', 'copy'];
+      execFileSync('openssl', ['x509', '-req', '-in', csr, '-CA', cert, '-CAkey', key, '-CAcreateserial', '-out', out, '-days', '1', ...names], {
         stdio: 'ignore',
       });
     },

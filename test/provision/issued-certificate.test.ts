@@ -55,4 +55,11 @@ describe('config validate --strict and the issued client certificate', () => {
     ca.sign(join(c, 'tls', 'gateway.csr'), join(c, 'tls', 'gateway.crt'));
     expect(strict(c)).not.toThrow();
   });
+
+  it("accepts a CA's own naming: a CN that is no gateway id, without init's client-id URN, checked against its key alone", () => {
+    const d = join(tmp.dir, 'd');
+    init(d, 'jh-gw-1103');
+    ca.sign(join(d, 'tls', 'gateway.csr'), join(d, 'tls', 'gateway.crt'), { subject: '/CN=31104201002026110003/O=Jianghan elevator platform' });
+    expect(strict(d)).not.toThrow();
+  });
 });
