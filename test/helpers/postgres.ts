@@ -23,27 +23,30 @@ export class Postgres {
 
   static async start(opts: { fsync?: boolean } = {}): Promise<Postgres> {
     const dir = mkdtempSync(join(tmpdir(), 'elevgw-pg-'));
-    const asRoot = process.getuid?.() === 0;
-    if (asRoot) chownSync(dir, uid('postgres'), gid('postgres'));
+    if (process.getuid?.() === 0) chownSync(dir, uid('postgres'), gid('postgres'));
     const p = new Postgres(await freePort(), dir);
     p.run(join(PG_BIN, 'initdb'), ['-D', p.data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
-    const args = [
-      '-D',
-      p.data,
-      '-p',
-      String(p.port),
-      '-k',
-      dir,
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      `fsync=${opts.fsync === false ? 'off' : 'on'}`,
-      '-c',
-      'max_connections=200',
-    ];
-    p.proc = spawn(asRoot ? 'runuser' : join(PG_BIN, 'postgres'), asRoot ? ['-u', 'postgres', '--', join(PG_BIN, 'postgres'), ...args] : args, { stdio: 'ignore' });
-    await p.ready();
+    await p.launch(opts.fsync !== false);
     return p;
+  }
+
+  private fsync = true;
+
+  private async launch(fsync: boolean): Promise<void> {
+    this.fsync = fsync;
+    const asRoot = process.getuid?.() === 0;
+    const args = ['-D', this.data, '-p', String(this.port), '-k', this.dir, '-c', 'listen_addresses=127.0.0.1', '-c', `fsync=${fsync ? 'on' : 'off'}`, '-c', 'max_connections=200'];
+    this.proc = spawn(asRoot ? 'runuser' : join(PG_BIN, 'postgres'), asRoot ? ['-u', 'postgres', '--', join(PG_BIN, 'postgres'), ...args] : args, { stdio: 'ignore' });
+    await this.ready();
+  }
+
+  /** Stops the server and keeps its data: the database is down until `resume()`, on the same port. */
+  async halt(): Promise<void> {
+    await this.shutdown();
+  }
+
+  async resume(): Promise<void> {
+    await this.launch(this.fsync);
   }
 
   /** Until the server accepts connections (the port opens before recovery and start-up finish). */
@@ -77,6 +80,11 @@ export class Postgres {
   }
 
   async stop(): Promise<void> {
+    await this.shutdown();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private async shutdown(): Promise<void> {
     const p = this.proc;
     this.proc = undefined;
     if (!p || p.exitCode !== null || p.signalCode !== null) return;
@@ -87,7 +95,6 @@ export class Postgres {
       const pid = Number(readFileSync(join(this.data, 'postmaster.pid'), 'utf8').split('\n')[0]);
       process.kill(Number.isInteger(pid) && pid > 0 ? pid : p.pid!, 'SIGINT');
     });
-    rmSync(this.dir, { recursive: true, force: true });
   }
 
   private run(bin: string, args: string[]): void {

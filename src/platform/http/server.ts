@@ -24,6 +24,8 @@ export interface HttpApiOptions {
 
 const MAX_BODY = 4096;
 const DAY_MS = 86_400_000;
+/** Under a supervisor's or load balancer's usual health-check timeout. */
+const HEALTH_DB_TIMEOUT_MS = 2000;
 
 class HttpError extends Error {
   constructor(
@@ -89,7 +91,7 @@ export function createHttpApi(o: HttpApiOptions): http.Server {
       return;
     }
     if (req.method === 'GET' && url.pathname === '/api/stream') return o.live.attach(res);
-    if (req.method === 'GET' && url.pathname === '/healthz') return json(res, 200, { ok: true });
+    if (req.method === 'GET' && url.pathname === '/healthz') return health(o, res);
     if (req.method === 'GET') {
       for (const [re, fn] of get) {
         const m = url.pathname.match(re);
@@ -134,6 +136,25 @@ export async function listen(server: http.Server, host: string, port: number): P
   });
   const bound = (server.address() as AddressInfo).port;
   return { url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`, port: bound };
+}
+
+/**
+ * 200 only while the database answers: a worker without its database answers every API route with
+ * 500 and stores nothing, and a supervisor or load balancer must see that here, not `ok`.
+ */
+async function health(o: HttpApiOptions, res: ServerResponse): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${HEALTH_DB_TIMEOUT_MS} ms`)), HEALTH_DB_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([o.store.ping(), timeout]);
+    json(res, 200, { ok: true });
+  } catch (e) {
+    json(res, 503, { ok: false, error: { code: 'DATABASE_UNREACHABLE', message: `the database is unreachable: ${errorMessage(e)}` } });
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function maintenance(o: HttpApiOptions, q: z.infer<typeof maintenanceQuery>, res: ServerResponse): Promise<unknown> {

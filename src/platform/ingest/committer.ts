@@ -2,6 +2,7 @@ import type { Logger } from '../../core/log.js';
 import type { Timers } from '../../core/clock.js';
 import { errorMessage } from '../../core/errors.js';
 import type { IngestItem, IngestResult, PlatformStore, RescuePolicy } from '../store/types.js';
+import { DbOutage } from './outage.js';
 
 interface Pending {
   item: IngestItem;
@@ -15,6 +16,8 @@ export interface CommitterOptions {
   /** Back-off between attempts while the database is away. */
   timers: Timers;
   log: Logger;
+  /** Shared with the worker's other writers, so an outage is logged once; one of its own if not given. */
+  outage?: DbOutage;
   maxBatch?: number;
   /** After each commit, with what it held (the latest-state cache and the metrics listen here). */
   onCommitted?(items: readonly IngestItem[], result: IngestResult): void;
@@ -38,8 +41,11 @@ export class Committer {
   private readonly queue: Pending[] = [];
   private busy = false;
   private idle: (() => void)[] = [];
+  private readonly outage: DbOutage;
 
-  constructor(private readonly o: CommitterOptions) {}
+  constructor(private readonly o: CommitterOptions) {
+    this.outage = o.outage ?? new DbOutage(o.log, () => o.timers.now());
+  }
 
   submit(item: IngestItem): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -98,13 +104,13 @@ export class Committer {
     for (let n = 0; ; n++) {
       try {
         const result = await this.o.store.ingest(items, this.o.policy);
+        this.outage.succeeded();
         this.o.onCommitted?.(items, result);
         return;
       } catch (e) {
         if (!this.o.store.isTransient(e)) throw e;
+        this.outage.failed(e);
         const wait = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** n);
-        if (n === 0 || wait === RETRY_MAX_MS)
-          this.o.log.warn({ err: errorMessage(e), retryInMs: wait, messages: items.length }, 'commit failed; retrying, messages stay unacknowledged');
         await new Promise<void>((resolve) => this.o.timers.after(wait, resolve));
       }
     }

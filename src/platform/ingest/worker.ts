@@ -5,6 +5,7 @@ import type { PlatformStore, RescuePolicy } from '../store/types.js';
 import { Committer } from './committer.js';
 import { LatestState } from './latest.js';
 import { IngestMetrics } from './metrics.js';
+import { DbOutage } from './outage.js';
 import { ingestRoutes } from './routes.js';
 import { type BrokerOptions, IngestSessions } from './sessions.js';
 import { toIngestItem } from './validate.js';
@@ -37,15 +38,18 @@ export class IngestWorker {
   private flushTimer: Timer | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private stopped = false;
+  private readonly outage: DbOutage;
 
   constructor(private readonly o: IngestWorkerOptions) {
     this.metrics = new IngestMetrics(() => o.clock.wallNow());
+    this.outage = new DbOutage(o.log, () => o.timers.now());
     const routes = ingestRoutes(o.topicPrefix);
     this.committer = new Committer({
       store: o.store,
       policy: o.policy,
       timers: o.timers,
       log: o.log,
+      outage: this.outage,
       onCommitted: (items, result) => {
         this.metrics.committed(items, result);
         this.latest.note(items);
@@ -97,11 +101,14 @@ export class IngestWorker {
     this.flushing = this.flushing.then(async () => {
       const taken = this.latest.take();
       try {
+        if (taken.elevators.length === 0 && taken.gateways.size === 0) return;
         await this.o.store.updateLatest(taken.elevators, taken.gateways);
-        if (taken.elevators.length > 0 || taken.gateways.size > 0) this.o.onCommitted?.();
+        this.outage.succeeded();
+        this.o.onCommitted?.();
       } catch (e) {
         this.latest.restore(taken);
-        this.o.log.warn({ err: errorMessage(e) }, 'latest state not written; will retry');
+        if (this.o.store.isTransient(e)) this.outage.failed(e);
+        else this.o.log.warn({ err: errorMessage(e) }, 'latest state not written; will retry');
       }
     });
     return this.flushing;

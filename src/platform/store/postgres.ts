@@ -13,6 +13,8 @@ const MAX_PARAMS = 30_000;
 /** The channel workers NOTIFY after a commit the duty desk should see (any worker's HTTP page listens). */
 const CHANGE_CHANNEL = 'elevgw_platform_change';
 
+const CONNECT_TIMEOUT_MS = 10_000;
+
 /**
  * PostgreSQL through `pg`: a pool for queries and transactions, and one extra connection that
  * LISTENs, so a duty-desk page served by one worker hears about rows another worker committed.
@@ -28,7 +30,9 @@ export class PostgresDb implements SqlDb {
     private readonly url: string,
     poolSize = 4,
   ) {
-    this.pool = new pg.Pool({ connectionString: url, max: poolSize, types });
+    // A connect that gets no answer (a server host gone, packets dropped) fails after 10 s, so the
+    // committer hears of the outage and retries, instead of waiting on it without a word.
+    this.pool = new pg.Pool({ connectionString: url, max: poolSize, types, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     // An idle client that loses its server must not crash the worker; the next query reconnects.
     this.pool.on('error', () => undefined);
   }
@@ -74,11 +78,18 @@ export class PostgresDb implements SqlDb {
     await tx.query(`SELECT pg_notify('${CHANGE_CHANNEL}', '')`);
   }
 
+  /**
+   * Only an answer of the server (`pg`'s DatabaseError, with a SQLSTATE) can be about the data, and
+   * of those classes 08 connection, 40 rollback (deadlock, serialization), 53 resources, 57 operator
+   * intervention (shutting down, starting up) and 58 system are not. Every other failure means the
+   * server did not answer: a refused or reset connection (ECONNREFUSED, ECONNRESET, EPIPE,
+   * ETIMEDOUT), a name that does not resolve (ENOTFOUND, EAI_AGAIN), "Connection terminated
+   * unexpectedly", the pool's connect timeout. Their `code`, when they have one, is the socket's,
+   * not a SQLSTATE, and says nothing about the message.
+   */
   isTransient(e: unknown): boolean {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code !== 'string') return true; // a socket error, a timeout: nothing about the data
-    // 08 connection, 40 rollback (deadlock, serialization), 53 resources, 57 operator intervention, 58 system
-    return /^(08|40|53|57|58)/.test(code);
+    if (e instanceof pg.DatabaseError) return /^(08|40|53|57|58)/.test(e.code ?? '');
+    return true;
   }
 
   async close(): Promise<void> {

@@ -235,6 +235,10 @@ export class SqlPlatformStore implements PlatformStore {
     }));
   }
 
+  async ping(): Promise<void> {
+    await this.db.query('SELECT 1');
+  }
+
   async counts(): Promise<RecordCounts> {
     const count = async (table: string) => Number((await this.db.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))[0]?.n ?? 0);
     return { events: await count('events'), telemetry: await count('telemetry'), stats: await count('stats'), deadLetters: await count('dead_letters') };

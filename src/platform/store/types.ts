@@ -197,6 +197,8 @@ export interface PlatformStore {
   deadLetters(limit: number): Promise<DeadLetterRow[]>;
   maintenanceEvents(fromMs: number, toMs: number): Promise<MaintenanceEventRow[]>;
   counts(): Promise<RecordCounts>;
+  /** Resolves when the database answers a query; rejects with why not (for /healthz). */
+  ping(): Promise<void>;
   /** Creates the month partitions ahead (PostgreSQL); returns those created. */
   maintainPartitions(nowMs: number): Promise<string[]>;
   onChange(listener: () => void): void;
