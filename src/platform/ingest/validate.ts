@@ -14,6 +14,11 @@ export interface Arrival {
  * A message from the wire as the store takes it: valid against the contract table's schema for its
  * topic, and naming the same gateway and elevator as its topic — or a dead letter saying why not.
  * Nothing here throws: a sender cannot crash a worker.
+ *
+ * The payload kept is the JSON as received, not zod's output: objects are open (docs/contract.md,
+ * Versions) and zod drops the fields it does not know, so a newer gateway's fields would be lost
+ * from the evidence. The payload schemas of the contract have no defaults or transforms, so what
+ * passed them has every field, of the type, the parsed payload would have.
  */
 export function toIngestItem(routes: readonly Route[], a: Arrival): IngestItem {
   const dead = (reason: string): IngestItem => ({ kind: 'dead', topic: a.topic, receivedMs: a.receivedMs, reason, raw: a.payload });
@@ -27,7 +32,7 @@ export function toIngestItem(routes: readonly Route[], a: Arrival): IngestItem {
   }
   const parsed = found.route.spec.schema.safeParse(json);
   if (!parsed.success) return dead(`breaks the contract (${found.route.kind}): ${issues(parsed.error)}`);
-  const payload = parsed.data as { gatewayId: string; elevator?: { id: string } | null };
+  const payload = json as { gatewayId: string; elevator?: { id: string } | null };
   if (payload.gatewayId !== found.gatewayId) return dead(`payload gatewayId "${payload.gatewayId}" is not the topic's "${found.gatewayId}"`);
   const elevatorId = payload.elevator?.id ?? null;
   if (elevatorId !== found.elevatorId) return dead(`payload elevator "${elevatorId}" is not the topic's "${found.elevatorId}"`);
@@ -38,11 +43,11 @@ export function toIngestItem(routes: readonly Route[], a: Arrival): IngestItem {
         ...base,
         kind: 'status',
         gatewayId: found.gatewayId,
-        payload: parsed.data as never,
+        payload: json as never,
         ...(a.retainedSince === undefined ? {} : { retained: { subscribedMs: a.retainedSince } }),
       };
     default:
-      return { ...base, kind: found.route.kind, payload: parsed.data as never };
+      return { ...base, kind: found.route.kind, payload: json as never };
   }
 }
 
