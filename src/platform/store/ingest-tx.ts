@@ -112,7 +112,7 @@ async function applyFault(tx: SqlTx, { payload: e, receivedMs }: Item<'event'>):
  * restarting cannot put back an `online` that another worker's last will already replaced.
  */
 async function applyStatus(tx: SqlTx, s: Item<'status'>): Promise<void> {
-  const alive = s.payload.state === 'online' ? s.receivedMs : 0;
+  const alive = s.payload.state === 'online' ? heardMs(s) : 0;
   const fillIn = s.retained ? ' WHERE gateways.status_ms IS NULL OR gateways.status_ms < $7' : '';
   await tx.query(
     `INSERT INTO gateways (gateway_id, status, status_ms, status_doc, first_seen_ms, last_seen_ms) VALUES ($1, $2, $3, $4, $5, $6)
@@ -120,6 +120,18 @@ async function applyStatus(tx: SqlTx, s: Item<'status'>): Promise<void> {
        last_seen_ms = CASE WHEN excluded.last_seen_ms > gateways.last_seen_ms THEN excluded.last_seen_ms ELSE gateways.last_seen_ms END${fillIn}`,
     [s.gatewayId, s.payload.state, s.receivedMs, toJson(s.payload), s.receivedMs, alive, ...(s.retained ? [s.retained.subscribedMs] : [])],
   );
+}
+
+/**
+ * When an `online` status says the gateway was last alive. A live one: on arrival. A retained copy
+ * is the broker repeating an old message to a worker that subscribed, not the gateway speaking: it
+ * says only that the gateway was alive when it published (`at`, never later than the copy's
+ * arrival), so a worker restart cannot make a silent gateway look online.
+ */
+function heardMs(s: Item<'status'>): number {
+  if (!s.retained) return s.receivedMs;
+  const at = s.payload.at === undefined ? Number.NaN : Date.parse(s.payload.at);
+  return Number.isNaN(at) ? 0 : Math.min(at, s.receivedMs);
 }
 
 /** An elevator's description (retained): the newest by the gateway's `at` wins, whichever worker stores it. */
