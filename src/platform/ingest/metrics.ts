@@ -12,7 +12,12 @@ export class IngestMetrics {
   received = 0;
   stored = 0;
   duplicates = 0;
-  deadLetters = 0;
+  /**
+   * Messages this worker kept as dead letters since it started. Not `deadLetters`: /api/metrics
+   * serves these counters beside the store's row counts, where `deadLetters` is the rows stored by
+   * every worker, and one name would hide the other.
+   */
+  deadLettered = 0;
   commits = 0;
   private readonly ages: number[] = [];
   private next = 0;
@@ -27,7 +32,7 @@ export class IngestMetrics {
     this.received += items.length;
     this.stored += r.stored;
     this.duplicates += r.duplicates;
-    this.deadLetters += r.deadLetters;
+    this.deadLettered += r.deadLetters;
     for (const i of items) {
       if (i.kind === 'dead' || i.kind === 'status') continue;
       const age = now - Date.parse(i.payload.at);
@@ -48,7 +53,7 @@ export class IngestMetrics {
       received: this.received,
       stored: this.stored,
       duplicates: this.duplicates,
-      deadLetters: this.deadLetters,
+      deadLettered: this.deadLettered,
       commits: this.commits,
       commitAgeP50Ms: p50!,
       commitAgeP99Ms: p99!,
