@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { systemClock } from '../core/clock.js';
+import { ElevgwError } from '../core/errors.js';
 import { createLogger } from '../core/log.js';
 import { DEFAULT_TOPIC_PREFIX } from '../contract/topics.js';
 import { DEFAULT_ESCALATE_AFTER_MIN, rescuePolicy } from '../platform/workflows/rescue.js';
@@ -10,7 +11,6 @@ import { hostPortSchema, logLevelSchema, parseArg } from './args.js';
 import { onShutdown } from './shutdown.js';
 
 const DEFAULT_DB = 'elevgw-platform.db';
-const DAY_MS = 86_400_000;
 
 interface ServeOptions {
   db: string;
@@ -108,12 +108,17 @@ export function registerPlatform(program: Command): void {
     .option('--to <date>', 'end of the window (ISO date or time; default now)')
     .option('--csv', 'one CSV line per elevator instead of JSON')
     .action(async (opts: { db: string; from?: string; to?: string; csv?: boolean }) => {
-      const [{ openStore }, { lookbackMs, maintenanceCsv, maintenanceReport }] = await Promise.all([
+      const [{ openStore }, { lookbackMs, maintenanceCsv, maintenanceReport, maintenanceWindow }] = await Promise.all([
         import('../platform/store/open.js'),
         import('../platform/workflows/maintenance.js'),
       ]);
-      const toMs = opts.to === undefined ? systemClock.wallNow() : parseArg(isoDay, opts.to, '--to');
-      const fromMs = opts.from === undefined ? toMs - 90 * DAY_MS : parseArg(isoDay, opts.from, '--from');
+      const window = maintenanceWindow(
+        { fromMs: opts.from === undefined ? undefined : parseArg(isoDay, opts.from, '--from'), toMs: opts.to === undefined ? undefined : parseArg(isoDay, opts.to, '--to') },
+        systemClock.wallNow(),
+        { from: '--from', to: '--to' },
+      );
+      if ('refused' in window) throw new ElevgwError('CONFIG_INVALID', window.refused);
+      const { fromMs, toMs } = window;
       const store = await openStore(opts.db, systemClock.wallNow(), { existing: true });
       try {
         const report = maintenanceReport(await store.maintenanceEvents(fromMs - lookbackMs(), toMs), await store.elevators(), { fromMs, toMs });

@@ -39,4 +39,19 @@ describe('elevgw platform maintenance', () => {
     expect(r.stdout).toMatch(/^gateway_id,elevator_id,registration_code,/);
     expect(existsSync(db)).toBe(true);
   });
+
+  it('--from after --to (swapped dates), or --from the same as --to, is refused naming both: exit 2, no all-clear report', async () => {
+    const db = join(tmp.dir, 'platform.db');
+    await (await openStore(db, Date.now())).close();
+    const swapped = report('--db', db, '--from', '2026-12-01', '--to', '2026-11-01', '--csv');
+    expect(swapped.status, swapped.stdout).toBe(2);
+    expect(swapped.stderr).toContain('--from 2026-12-01T00:00:00.000Z is not before --to 2026-11-01T00:00:00.000Z');
+    expect(swapped.stdout).toBe('');
+    const empty = report('--db', db, '--from', '2026-11-01', '--to', '2026-11-01');
+    expect(empty.status, empty.stdout).toBe(2);
+    expect(empty.stderr).toContain('--from 2026-11-01T00:00:00.000Z is not before --to 2026-11-01T00:00:00.000Z');
+    const future = report('--db', db, '--from', '2999-01-01');
+    expect(future.status, future.stdout).toBe(2);
+    expect(future.stderr).toMatch(/--from 2999-01-01T00:00:00.000Z is not before --to \(now\) 20/);
+  });
 });

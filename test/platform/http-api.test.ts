@@ -100,6 +100,14 @@ describe('duty desk HTTP API', () => {
     ctrl.abort();
   });
 
+  it('refuses a maintenance window that does not start before it ends (400 INVALID, naming both), instead of an all-clear', async () => {
+    const r = await fetch(`${base}/api/maintenance?from=2026-12-01&to=2026-11-01&format=csv`);
+    expect(r.status).toBe(400);
+    expect(await r.json()).toEqual({
+      error: { code: 'INVALID', message: expect.stringContaining('from 2026-12-01T00:00:00.000Z is not before to 2026-11-01T00:00:00.000Z') },
+    });
+  });
+
   it('serves the maintenance evidence as JSON and CSV, with the overdue lift', async () => {
     const json = (await (await fetch(`${base}/api/maintenance?from=2026-04-01`)).json()) as { overdue: string[]; elevators: { intervalsDays: number[]; emptySessions: number }[] };
     expect(json.overdue).toEqual(['gw-http/E1']);

@@ -5,7 +5,7 @@ import type { Clock } from '../../core/clock.js';
 import { errorMessage } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 import type { PlatformStore, TicketChange } from '../store/types.js';
-import { lookbackMs, maintenanceCsv, maintenanceReport } from '../workflows/maintenance.js';
+import { lookbackMs, maintenanceCsv, maintenanceReport, maintenanceWindow } from '../workflows/maintenance.js';
 import type { Operators } from './auth.js';
 import type { LiveSnapshots } from './live.js';
 import { DUTY_DESK_HTML } from './page.js';
@@ -158,8 +158,9 @@ async function health(o: HttpApiOptions, res: ServerResponse): Promise<void> {
 }
 
 async function maintenance(o: HttpApiOptions, q: z.infer<typeof maintenanceQuery>, res: ServerResponse): Promise<unknown> {
-  const toMs = q.to ?? o.clock.wallNow();
-  const fromMs = q.from ?? toMs - 90 * DAY_MS;
+  const window = maintenanceWindow({ fromMs: q.from, toMs: q.to }, o.clock.wallNow(), { from: 'from', to: 'to' });
+  if ('refused' in window) throw new HttpError(400, 'INVALID', window.refused);
+  const { fromMs, toMs } = window;
   const report = maintenanceReport(await o.store.maintenanceEvents(fromMs - lookbackMs(), toMs), await o.store.elevators(), { fromMs, toMs });
   if (q.format === 'json') return report;
   res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="maintenance.csv"' });

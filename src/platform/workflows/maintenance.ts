@@ -41,6 +41,27 @@ export interface MaintenanceReport {
   overdue: string[];
 }
 
+/** Without `from`, the report looks back this far from `to`. */
+const DEFAULT_WINDOW_DAYS = 90;
+
+/**
+ * The report's window: `to` is now unless given, `from` 90 days before `to` unless given. A window
+ * that does not start before it ends holds no session, and its report would say no lift is overdue
+ * — an all-clear built on no evidence — so it is refused, naming both ends as `names` calls them
+ * (`--from`/`--to` on the command line, `from`/`to` in the API).
+ */
+export function maintenanceWindow(
+  q: { fromMs?: number | undefined; toMs?: number | undefined },
+  nowMs: number,
+  names: { from: string; to: string },
+): { fromMs: number; toMs: number } | { refused: string } {
+  const toMs = q.toMs ?? nowMs;
+  const fromMs = q.fromMs ?? toMs - DEFAULT_WINDOW_DAYS * DAY_MS;
+  if (fromMs < toMs) return { fromMs, toMs };
+  const to = `${names.to} ${q.toMs === undefined ? '(now) ' : ''}${new Date(toMs).toISOString()}`;
+  return { refused: `${names.from} ${new Date(fromMs).toISOString()} is not before ${to}: the window holds nothing, so no lift could be found overdue (swapped dates?)` };
+}
+
 /** The events the report needs start this long before its window, to find the session before it. */
 export function lookbackMs(maxIntervalDays = MAINTENANCE_INTERVAL_DAYS): number {
   return (maxIntervalDays + 1) * DAY_MS;
