@@ -8,7 +8,7 @@ import { LinkSupervisor } from '../kernel/supervisor.js';
 import type { Driver, DriverHealth, RawPoint } from '../types.js';
 import { classify, exceptionCodeOf, retryableException, type ModbusErrorCode } from './errors.js';
 import type { ModbusLink } from './link.js';
-import { decodePlanned, planGroup, type BlockResult, type GroupPlan, type ReadBlock } from './plan.js';
+import { decodePlanned, planGroup, splitBlock, type BlockResult, type GroupPlan, type ReadBlock } from './plan.js';
 
 export interface ModbusDriverOptions {
   board: ModbusBoardProfile;
@@ -46,6 +46,11 @@ export class ModbusDriver implements Driver {
   private silentPolls = 0;
   /** While backed off (> 0): the next probe is due at this monotonic time. */
   private backoffUntil = 0;
+  /**
+   * The blocks (of any group) whose last read failed: the driver reads good again only when none
+   * is left, not when the poll of another group (or of an empty one) happens to succeed.
+   */
+  private readonly failing = new Set<ReadBlock>();
 
   constructor(private readonly o: ModbusDriverOptions) {
     for (const g of o.board.pollGroups) {
@@ -84,19 +89,25 @@ export class ModbusDriver implements Driver {
     const g = this.groups.get(group);
     if (!g) return Promise.resolve([]);
     if (this.backedOff()) return Promise.resolve(this.skip(g));
-    return this.o.bus.run(() => this.read(g));
+    return this.o.bus.run(() => this.read(group));
   }
 
-  /** One poll with the bus to itself: the group's blocks in order, until one fails. */
-  private async read(g: GroupPlan): Promise<RawPoint[]> {
+  /**
+   * One poll with the bus to itself: the group's blocks in order. A block the slave refuses with
+   * an exception reads 'bad' and the next block is read (the slave is there); a timeout, a bad
+   * frame or a lost link ends the poll (the slave may be gone: see afterPoll's back-off).
+   */
+  private async read(group: string): Promise<RawPoint[]> {
+    let g = this.groups.get(group)!;
     if (this.backedOff()) return this.skip(g); // went quiet while this poll waited for the bus
     const link = this.link.current ?? (await this.link.ensure());
     if (!link) {
       this.health_.still('lost');
       return decodePlanned(g, [], this.o.clock.now());
     }
-    const results: BlockResult[] = [];
+    const results: (BlockResult | undefined)[] = [];
     let failure: ModbusErrorCode | undefined;
+    let answered = false;
     // A probe of a backed-off slave is one attempt: it has had its retries.
     const retries = this.backoffUntil > 0 ? 0 : this.o.board.retries;
     // The attempts are inline rather than in a helper: this runs every poll, and each async call
@@ -106,19 +117,51 @@ export class ModbusDriver implements Driver {
       for (let attempt = 0; ; attempt++) {
         this.health_.transaction();
         try {
-          results.push(await link.read(this.o.unitId, block, this.o.board.timeoutMs));
+          results[b] = await link.read(this.o.unitId, block, this.o.board.timeoutMs);
+          answered = true;
+          if (this.failing.size > 0) this.failing.delete(block);
           continue blocks;
         } catch (e) {
-          const code = this.attemptFailed(e, block);
-          if (code !== undefined || attempt >= retries) {
-            failure = code ?? classify(e);
-            break blocks;
+          const split = this.splitRefused(group, g, b, e);
+          if (split !== undefined) {
+            g = split;
+            b--; // read the same index again: now the first part of the split block
+            continue blocks;
           }
+          const code = this.attemptFailed(e, block);
+          if (code === undefined && attempt < retries) continue;
+          failure = code ?? classify(e);
+          this.failing.add(block);
+          if (failure !== 'MODBUS_EXCEPTION') break blocks;
+          answered = true; // refused, but answered: the other blocks are still read
+          continue blocks;
         }
       }
     }
-    this.afterPoll(failure, results.length > 0);
+    this.afterPoll(failure, answered);
     return decodePlanned(g, results, this.o.clock.now());
+  }
+
+  /**
+   * A block that joins named ranges across addresses the profile does not name, refused with
+   * exception 2 (illegal data address) or 3 (illegal data value): the controller lacks those
+   * addresses. The group is read in its named ranges from now on (logged once, when it splits);
+   * returns the new plan, or undefined when the failure is something else or there is no gap.
+   */
+  private splitRefused(group: string, g: GroupPlan, index: number, e: unknown): GroupPlan | undefined {
+    const exception = classify(e) === 'MODBUS_EXCEPTION' ? exceptionCodeOf(e) : undefined;
+    if (exception !== 2 && exception !== 3) return undefined;
+    const split = splitBlock(g, index);
+    if (split === undefined) return undefined;
+    const block = g.blocks[index]!;
+    this.failing.delete(block);
+    this.groups.set(group, split);
+    const parts = split.blocks.slice(index, index + split.blocks.length - g.blocks.length + 1).map(describeBlock);
+    this.o.logger.warn(
+      { link: this.o.link.description, unitId: this.o.unitId, group, block: describeBlock(block), parts },
+      `read ${describeBlock(block)} refused (${errorMessage(e)}): the slave lacks addresses the board profile does not name; reading ${parts.join(', ')} separately from now on`,
+    );
+    return split;
   }
 
   /** Monitoring only: a write is refused unless the board profile allow-lists the register. */
@@ -152,7 +195,7 @@ export class ModbusDriver implements Driver {
    */
   private attemptFailed(e: unknown, block: ReadBlock): ModbusErrorCode | undefined {
     const code = classify(e);
-    const message = `read ${block.table}@${block.address}+${block.count}: ${errorMessage(e)}`;
+    const message = `read ${describeBlock(block)}: ${errorMessage(e)}`;
     if (code === 'MODBUS_IO') {
       this.link.lost(code, message); // the port or connection itself: reopened after the back-off
       return code;
@@ -164,16 +207,21 @@ export class ModbusDriver implements Driver {
     return undefined;
   }
 
-  /** `answered`: a block of this poll was read, so the slave is there (one block of it timing out is not a dead slave). */
+  /**
+   * `answered`: a block of this poll was read or refused, so the slave is there (one block of it
+   * timing out is not a dead slave). A good poll is the end of the trouble only when no block of
+   * another group still fails: health stays degraded, and says nothing, until then.
+   */
   private afterPoll(failure: ModbusErrorCode | undefined, answered: boolean): void {
     if (failure === undefined) {
-      this.health_.ok();
+      if (this.failing.size === 0) this.health_.ok();
       this.silentPolls = 0;
       this.backoffUntil = 0;
       return;
     }
     if (failure !== 'MODBUS_IO') this.health_.failedPoll(); // a lost link counted itself
     this.silentPolls = failure === 'MODBUS_TIMEOUT' && !answered ? this.silentPolls + 1 : 0;
+    if (answered) this.backoffUntil = 0; // a probe the slave answered, if refusing: full retries again
     if (this.silentPolls < this.o.board.backoffAfterFailures) return;
     if (this.backoffUntil === 0) {
       this.o.logger.warn({ link: this.o.link.description, unitId: this.o.unitId, everyMs: this.o.board.backoffMs }, `unit ${this.o.unitId} not answering: backing off`);
@@ -181,4 +229,9 @@ export class ModbusDriver implements Driver {
     this.backoffUntil = this.o.clock.now() + this.o.board.backoffMs;
     this.health_.still('lost');
   }
+}
+
+/** A block as the log names it: `holding@200+7`. */
+function describeBlock(b: ReadBlock): string {
+  return `${b.table}@${b.address}+${b.count}`;
 }

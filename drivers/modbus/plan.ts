@@ -10,7 +10,10 @@ export interface ReadBlock {
 
 const MAX_REGISTERS = 125; // Modbus limit for FC3/FC4
 const MAX_BITS = 2000; // Modbus limit for FC1/FC2
-/** Read across a gap this small rather than spend another transaction on the bus. */
+/**
+ * Read across a gap this small rather than spend another transaction on the bus. A controller
+ * that refuses the addresses in the gap gets the block read in its named parts (splitBlock).
+ */
 const MAX_GAP = 8;
 
 function width(p: ModbusPointDef): number {
@@ -113,10 +116,46 @@ export interface GroupPlan {
 }
 
 export function planGroup(points: readonly ModbusPointDef[]): GroupPlan {
-  const blocks = planReads(points);
+  return planBlocks(points, planReads(points));
+}
+
+/** The plan of `points` read as `blocks` (each point in the first block that holds it). */
+function planBlocks(points: readonly ModbusPointDef[], blocks: readonly ReadBlock[]): GroupPlan {
   const blockOf = points.map((p) => blocks.findIndex((b) => holds(b, p)));
   const decoders = points.map((p, i) => decoderOf(p, blockOf[i]!, blockOf[i]! < 0 ? p.source.address : blocks[blockOf[i]!]!.address));
   return { points, blocks, blockOf, decoders };
+}
+
+/**
+ * The addresses of `block` the points name, as contiguous blocks: what a controller still answers
+ * when it refuses a read across the addresses the profile does not name (planReads joins blocks
+ * across such gaps). One block when the block has no gap.
+ */
+export function namedRuns(points: readonly ModbusPointDef[], block: ReadBlock): ReadBlock[] {
+  const named = new Set<number>();
+  for (const p of points) {
+    if (p.source.table !== block.table) continue;
+    for (let i = 0; i < width(p); i++) named.add(p.source.address + i);
+  }
+  const runs: ReadBlock[] = [];
+  const end = block.address + block.count;
+  for (let a = block.address; a < end; a++) {
+    if (!named.has(a)) continue;
+    const last = runs.at(-1);
+    if (last !== undefined && last.address + last.count === a) last.count++;
+    else runs.push({ table: block.table, address: a, count: 1 });
+  }
+  return runs;
+}
+
+/**
+ * The plan with its block at `index` read as its named runs instead (namedRuns), or undefined
+ * when that block has no gap to leave out. The blocks before `index` keep their indexes.
+ */
+export function splitBlock(plan: GroupPlan, index: number): GroupPlan | undefined {
+  const runs = namedRuns(plan.points, plan.blocks[index]!);
+  if (runs.length < 2) return undefined;
+  return planBlocks(plan.points, [...plan.blocks.slice(0, index), ...runs, ...plan.blocks.slice(index + 1)]);
 }
 
 /** The decoder of point `p` in the block at index `block` (-1: none) that starts at `blockAddress`. */
@@ -148,9 +187,9 @@ function decodeWith(d: PointDecoder, r: BlockResult): number | boolean | undefin
 
 /**
  * A poll's points from the results of its plan's blocks, `results[i]` answering `blocks[i]`; a
- * poll that failed part-way has fewer results, and the points of the blocks not read are 'bad'.
+ * block that was not read (refused, or after the poll ended) has no result, and its points are 'bad'.
  */
-export function decodePlanned(plan: GroupPlan, results: readonly BlockResult[], at: number): RawPoint[] {
+export function decodePlanned(plan: GroupPlan, results: readonly (BlockResult | undefined)[], at: number): RawPoint[] {
   const decoders = plan.decoders;
   const out: RawPoint[] = [];
   for (let i = 0; i < decoders.length; i++) {
