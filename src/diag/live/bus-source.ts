@@ -36,6 +36,11 @@ function outboxLine(path: string, wallNow: number): LiveFrame['outbox'] {
   return { pending: r.stats.pending, oldestPendingAgeS: oldest === null ? null : Math.round((wallNow - oldest) / 1000) };
 }
 
+/** Transactions per second over `ms`, to 0.1; null over no time at all. */
+function rate(transactions: number, ms: number): number | null {
+  return ms > 0 ? Math.round((transactions / (ms / 1000)) * 10) / 10 : null;
+}
+
 /**
  * No running service: this process reads the elevator's bus itself, through the same pipeline
  * the gateway builds (pipelineFor, createDriver on its own FieldBuses), so a reading is judged
@@ -47,7 +52,9 @@ export async function readBus(o: BusReadOptions, onFrame: (f: LiveFrame) => void
   const driver = await createDriver({ board: e.board, connection: e.config.connection, clock: o.clock, logger: o.logger, buses: new FieldBuses() });
   const pipeline = pipelineFor(e);
   const ages = new FaultAges();
-  let before = { transactions: 0, at: o.clock.now() };
+  // The rate is measured from one round to the next: the first round has nothing before it (its
+  // transactions over the few ms since the driver opened would be a rate the bus never had).
+  let before: { transactions: number; at: number } | undefined;
   let outbox: LiveFrame['outbox'] = null;
   let outboxAt = -Infinity;
   await driver.open();
@@ -59,8 +66,7 @@ export async function readBus(o: BusReadOptions, onFrame: (f: LiveFrame) => void
       const { signals, events } = pipeline.step(now);
       for (const ev of events) if (ev.phase === 'raised') ages.raised(ev.type, o.clock.wallNow());
       const h = driver.health();
-      const spanS = (now - before.at) / 1000;
-      const transactionsPerS = spanS > 0 ? Math.round(((h.transactions - before.transactions) / spanS) * 10) / 10 : null;
+      const transactionsPerS = before ? rate(h.transactions - before.transactions, now - before.at) : null;
       before = { transactions: h.transactions, at: now };
       if (now - outboxAt >= OUTBOX_EVERY_MS) {
         outbox = outboxLine(o.outboxPath, o.clock.wallNow());
