@@ -31,6 +31,7 @@ export interface MonitorOptions {
   driver: () => Promise<Driver>;
   /** Sample time: polls are scheduled on it, so a FakeClock runs the loop deterministically. */
   clock: Clock;
+  /** Bound to this elevator (the gateway's `log.child({ mod: 'monitor', elevator })`): lines do not repeat it. */
   logger: Logger;
   /**
    * Called in the same tick the rules produce events (the gateway stores and publishes them
@@ -87,10 +88,7 @@ export class ElevatorMonitor {
   async start(): Promise<void> {
     this.running = true;
     for (const r of this.engine.armed().filter((x) => !x.armed)) {
-      this.o.logger.warn(
-        { elevator: this.o.elevatorId, rule: r.type, missing: r.missing },
-        `rule ${r.type} not armed: board ${this.pipeline.board.id} lacks ${r.missing.join(', ')}`,
-      );
+      this.o.logger.warn({ rule: r.type, missing: r.missing }, `rule ${r.type} not armed: board ${this.pipeline.board.id} lacks ${r.missing.join(', ')}`);
     }
     await this.startManual();
     for (const g of this.pipeline.board.pollGroups) {
@@ -144,7 +142,7 @@ export class ElevatorMonitor {
     if (last !== undefined && now - last < MISSED_LOG_EVERY_MS) return;
     this.missedLoggedAt.set(group, now);
     this.o.logger.warn(
-      { elevator: this.o.elevatorId, group, periodMs, missed: this.missedPolls.get(group) },
+      { group, periodMs, missed: this.missedPolls.get(group) },
       `poll group ${group} of ${this.o.elevatorId} runs longer than its ${periodMs} ms period: slots skipped, not queued`,
     );
   }
@@ -157,7 +155,7 @@ export class ElevatorMonitor {
       this.step();
     } catch (e) {
       // A driver must not throw; if one does, the pipeline keeps going and says so.
-      this.o.logger.error({ elevator: this.o.elevatorId, group, err: errorMessage(e) }, 'poll failed unexpectedly');
+      this.o.logger.error({ group, err: errorMessage(e) }, 'poll failed unexpectedly');
     }
   }
 
