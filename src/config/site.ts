@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_TOPIC_PREFIX } from '../contract/topics.js';
 import { thresholdsSchema } from './thresholds.js';
 import { credentialRefSchema } from './credentials.js';
+import { MALFORMED_IPV4, malformedIpv4 } from './hosts.js';
 
 /** The site config: one YAML file per gateway. `version` enables migrations of older files. */
 export const CONFIG_VERSION = 1;
@@ -10,7 +11,10 @@ export const CONFIG_VERSION = 1;
 function connectionSchemas() {
   const modbusTcpConnectionSchema = z
     .object({
-      host: z.string().min(1),
+      host: z
+        .string()
+        .min(1)
+        .refine((h) => !malformedIpv4(h), MALFORMED_IPV4),
       port: z.number().int().min(1).max(65535).default(502),
       unitId: z.number().int().min(0).max(247).default(1),
     })

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { MALFORMED_IPV4, malformedIpv4 } from '../config/hosts.js';
 import { isPlaceholderHost, placeholderWord } from './placeholders.js';
 import type { Text } from './text.js';
 
@@ -76,7 +77,9 @@ export const checkHostPort: Check<{ host: string; port: number }> = (s) => {
   const m = /^(\[[^\]]+\]|[^\s:]+)(?::(\d{1,5}))?$/.exec(s);
   const port = m?.[2] === undefined ? 502 : Number(m[2]);
   if (!m || port < 1 || port > 65535) return refuse('请输入 主机[:端口]，例如 192.168.1.20:502', 'expected HOST[:PORT], e.g. 192.168.1.20:502');
-  return ok({ host: m[1]!.replace(/^\[|\]$/g, ''), port });
+  const host = m[1]!.replace(/^\[|\]$/g, '');
+  if (malformedIpv4(host)) return refuse(`${host} 不是有效的 IPv4 地址：应为 0–255 的四个数字，用点分隔`, `${host}: ${MALFORMED_IPV4}`);
+  return ok({ host, port });
 };
 
 function isLoopback(host: string): boolean {

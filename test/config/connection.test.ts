@@ -49,6 +49,12 @@ describe('what a refusal says it found', () => {
     expect(message(checkConnection('firmata', 57600))).toMatch(/, got 57600 \(connection: /);
   });
 
+  it('a mistyped IPv4 host is refused; a host name is not', () => {
+    expect(message(checkConnection('modbus-tcp', { host: '192.168.10.300' }))).toMatch(/host: an IPv4 address is four numbers 0–255 separated by dots/);
+    expect(message(checkConnection('modbus-tcp', { host: '192.168.10' }))).toMatch(/host: an IPv4 address is four numbers 0–255 separated by dots/);
+    expect(checkConnection('modbus-tcp', { host: 'plc-3.local' }).ok).toBe(true);
+  });
+
   it('the keys written, every problem once, joined', () => {
     expect(message(checkConnection('modbus-tcp', { host: '', port: 70000, colour: 'red' }))).toMatch(
       /^uses modbus-tcp: expected connection \{ host, port\?: 502, unitId\?: 1 \}, got \{ host, port, colour \} \((?=.*unknown key\(s\) colour)(?=.*host: )(?=.*port: )[^;]+(; [^;]+){2}\)$/,

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { shippedBoards } from '../../src/provision/boards.js';
 import type { Row } from '../../src/provision/columns.js';
-import { checkBrokerUrl, checkGatewayId, checkRegistrationCode } from '../../src/provision/fields.js';
+import { checkBrokerUrl, checkGatewayId, checkHostPort, checkRegistrationCode } from '../../src/provision/fields.js';
 import { checkFloors } from '../../src/provision/floors.js';
 import { rowSchema, type RowContext } from '../../src/provision/row.js';
 import { adapterPath, listSerialAdapters } from '../../src/provision/serial-ports.js';
@@ -23,6 +23,13 @@ describe('answers are checked as they are typed', () => {
   it('says how long a registration code was', () => {
     expect(why(checkRegistrationCode('3110420100201908010'))).toBe('a registration code has 20 characters, this has 19');
     expect(why(checkRegistrationCode('31104201002019080101'))).toBe('ok');
+  });
+
+  it('refuses a mistyped IPv4 Modbus address, which would reach no controller or another one', () => {
+    for (const host of ['192.168.10.300:502', '192.168.10:502', '10.1.300.5', '10..1.5'])
+      expect(why(checkHostPort(host))).toMatch(/: an IPv4 address is four numbers 0–255 separated by dots$/);
+    expect(checkHostPort('192.168.10.20:1502')).toEqual({ ok: true, value: { host: '192.168.10.20', port: 1502 } });
+    expect(checkHostPort('plc-3.local')).toEqual({ ok: true, value: { host: 'plc-3.local', port: 502 } });
   });
 
   it('reads floors as LABEL:LEVEL and FROM..TO@STEP, strictly ascending', () => {
