@@ -57,6 +57,21 @@ function pointIssues(b: { pollGroups: readonly { name: string }[]; points: reado
   return issues;
 }
 
+/**
+ * `invert` only on a boolean point: the normalizer inverts booleans, and on a number it was
+ * ignored without a word. `isFlag` says per transport whether a point reads a boolean; `flags`
+ * names such points for the message.
+ */
+function invertIssues<P extends { invert: boolean }>(points: readonly P[], isFlag: (p: P) => boolean, flags: string): Issue[] {
+  const issues: Issue[] = [];
+  points.forEach((p, i) => {
+    if (p.invert && !isFlag(p)) issues.push({ path: ['points', i, 'invert'], message: `invert needs a boolean point (${flags}); this point reads a number` });
+  });
+  return issues;
+}
+
+const MODBUS_FLAGS = 'a bit of a register, type "bool", a coil or a discrete input';
+
 /** Any issues found by `check`, reported on the profile. */
 function refineWith<T>(check: (b: T) => Issue[]) {
   return (b: T, ctx: z.RefinementCtx<T>) => {
@@ -91,7 +106,7 @@ function build() {
     /** Engineering value = raw × scale + offset (numbers only). */
     scale: z.number().default(1),
     offset: z.number().default(0),
-    /** Invert a boolean (active-low contacts). */
+    /** Invert a boolean point (active-low contacts); refused on a point that reads a number. */
     invert: z.boolean().default(false),
     unit: z.string().optional(),
   };
@@ -156,7 +171,7 @@ function build() {
           if ((t === 'coil' || t === 'discrete') && p.source.type !== 'bool')
             issues.push({ path: ['points', i, 'source', 'type'], message: `a ${t} is a bit: expected type "bool"` });
         });
-        return issues;
+        return [...issues, ...invertIssues(b.points, (p) => p.source.bit !== undefined || p.source.type === 'bool', MODBUS_FLAGS)];
       }),
     );
 
@@ -190,7 +205,7 @@ function build() {
           const end = p.source.offset + frameFieldWidth(p.source.type);
           if (end > f.maxLength) issues.push({ path: ['points', i, 'source', 'offset'], message: `field ends at byte ${end}, beyond the payload's maxLength ${f.maxLength}` });
         });
-        return issues;
+        return [...issues, ...invertIssues(b.points, (p) => p.source.type === 'bit' || p.source.bit !== undefined, 'type "bit" or a bit of an unsigned field')];
       }),
     );
 
@@ -236,7 +251,7 @@ function build() {
         b.writable.forEach((w, i) => {
           if (inputs.has(w.pin)) issues.push({ path: ['writable', i, 'pin'], message: `pin ${w.pin} is an input point: an input is never driven` });
         });
-        return issues;
+        return [...issues, ...invertIssues(b.points, (p) => p.source.mode === 'digital', 'a digital pin')];
       }),
     );
 
@@ -253,7 +268,7 @@ function build() {
       points: z.array(retrofitPointSchema).min(1),
     })
     .strict()
-    .superRefine(refineWith((b) => [...pointIssues(b), ...retrofitIssues(b)]));
+    .superRefine(refineWith((b) => [...pointIssues(b), ...retrofitIssues(b), ...invertIssues(b.points, (p) => !('sensor' in p.source), 'a contact: a pin or a line')]));
 
   /** Any board profile; `transport` picks the shape of its points and options. */
   const boardSchema = z.discriminatedUnion('transport', [modbusBoardSchema, serialFramedBoardSchema, gpioBoardSchema, firmataBoardSchema, retrofitBoardSchema]);
