@@ -7,6 +7,7 @@ import { createLogger } from '../core/log.js';
 import { DEFAULT_TOPIC_PREFIX } from '../contract/topics.js';
 import { DEFAULT_ESCALATE_AFTER_MIN, rescuePolicy } from '../platform/workflows/rescue.js';
 import { DEFAULT_SILENCE_S } from '../platform/workflows/liveness.js';
+import { windowBoundSchema } from '../platform/workflows/maintenance.js';
 import { hostPortSchema, logLevelSchema, parseArg } from './args.js';
 import { onShutdown } from './shutdown.js';
 
@@ -35,10 +36,6 @@ const minutesList = z
   .transform((s) => s.split(',').map(Number))
   .refine((l) => l.every((m) => m > 0), 'every delay must be > 0');
 const positiveInt = (max: number) => z.coerce.number().int().positive().max(max);
-const isoDay = z.iso
-  .date()
-  .or(z.iso.datetime())
-  .transform((s) => Date.parse(s));
 
 /**
  * `elevgw platform`: the reference ingest service (the default sub-command, `serve`) and the
@@ -104,8 +101,8 @@ export function registerPlatform(program: Command): void {
     .command('maintenance')
     .description('maintenance evidence per elevator: sessions, durations, intervals against the 15-day rule, lifts overdue')
     .option('--db <target>', 'SQLite file, or a postgres:// URL', DEFAULT_DB)
-    .option('--from <date>', 'start of the window (ISO date; default 90 days before --to)')
-    .option('--to <date>', 'end of the window (ISO date or time; default now)')
+    .option('--from <date>', 'start of the window (ISO date, 00:00 UTC, or time with Z or an offset such as +08:00; default 90 days before --to)')
+    .option('--to <date>', 'end of the window (ISO date or time, as --from; default now)')
     .option('--csv', 'one CSV line per elevator instead of JSON')
     .action(async (opts: { db: string; from?: string; to?: string; csv?: boolean }) => {
       const [{ openStore }, { lookbackMs, maintenanceCsv, maintenanceReport, maintenanceWindow }] = await Promise.all([
@@ -113,7 +110,10 @@ export function registerPlatform(program: Command): void {
         import('../platform/workflows/maintenance.js'),
       ]);
       const window = maintenanceWindow(
-        { fromMs: opts.from === undefined ? undefined : parseArg(isoDay, opts.from, '--from'), toMs: opts.to === undefined ? undefined : parseArg(isoDay, opts.to, '--to') },
+        {
+          fromMs: opts.from === undefined ? undefined : parseArg(windowBoundSchema, opts.from, '--from'),
+          toMs: opts.to === undefined ? undefined : parseArg(windowBoundSchema, opts.to, '--to'),
+        },
         systemClock.wallNow(),
         { from: '--from', to: '--to' },
       );

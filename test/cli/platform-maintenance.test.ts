@@ -54,4 +54,18 @@ describe('elevgw platform maintenance', () => {
     expect(future.status, future.stdout).toBe(2);
     expect(future.stderr).toMatch(/--from 2999-01-01T00:00:00.000Z is not before --to \(now\) 20/);
   });
+
+  it("a time with its offset (Wuhan's +08:00) is that instant: the window's ends as the operator wrote them", async () => {
+    const db = join(tmp.dir, 'platform.db');
+    await (await openStore(db, Date.now())).close();
+    // 1 May 00:00 in Wuhan is 30 April 16:00 UTC: a window ending there and starting after it is refused, naming the UTC instants.
+    const local = report('--db', db, '--from', '2026-04-30T17:00:00Z', '--to', '2026-05-01T00:00:00+08:00');
+    expect(local.status, local.stdout).toBe(2);
+    expect(local.stderr).toContain('--from 2026-04-30T17:00:00.000Z is not before --to 2026-04-30T16:00:00.000Z');
+    const ok = report('--db', db, '--from', '2026-04-01T00:00:00+08:00', '--to', '2026-05-01T00:00:00+08:00', '--csv');
+    expect(ok.status, ok.stderr).toBe(0);
+    const bad = report('--db', db, '--to', '2026-05-01 00:00');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--to/);
+  });
 });

@@ -5,7 +5,7 @@ import type { Clock } from '../../core/clock.js';
 import { errorMessage } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 import type { PlatformStore, TicketChange } from '../store/types.js';
-import { lookbackMs, maintenanceCsv, maintenanceReport, maintenanceWindow } from '../workflows/maintenance.js';
+import { lookbackMs, maintenanceCsv, maintenanceReport, maintenanceWindow, windowBoundSchema } from '../workflows/maintenance.js';
 import type { Operators } from './auth.js';
 import type { LiveSnapshots } from './live.js';
 import { DUTY_DESK_HTML } from './page.js';
@@ -39,11 +39,7 @@ class HttpError extends Error {
 
 const limitSchema = z.coerce.number().int().min(1).max(1000).default(100);
 const eventsQuery = z.object({ gateway: z.string().optional(), elevator: z.string().optional(), type: z.string().optional(), limit: limitSchema });
-const isoDate = z.iso
-  .date()
-  .or(z.iso.datetime())
-  .transform((s) => Date.parse(s));
-const maintenanceQuery = z.object({ from: isoDate.optional(), to: isoDate.optional(), format: z.enum(['json', 'csv']).default('json') });
+const maintenanceQuery = z.object({ from: windowBoundSchema.optional(), to: windowBoundSchema.optional(), format: z.enum(['json', 'csv']).default('json') });
 const commandBody = z.strictObject({ note: z.string().max(500).optional() });
 
 /**

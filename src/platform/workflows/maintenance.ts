@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { ElevatorRow, MaintenanceEventRow } from '../store/types.js';
 
 /** TSG T5002: a lift is maintained at least every 15 days (docs/domain.md). */
@@ -40,6 +41,16 @@ export interface MaintenanceReport {
   /** `gatewayId/elevatorId` of the lifts overdue. */
   overdue: string[];
 }
+
+/**
+ * An end of the report's window as an operator writes it: a date (00:00 UTC of that day) or a
+ * time, in UTC (`Z`) or with its offset (`2026-04-30T23:59:59+08:00`, Wuhan's local time), as
+ * epoch ms. The command line and the API read it alike.
+ */
+export const windowBoundSchema = z.iso
+  .date()
+  .or(z.iso.datetime({ offset: true }))
+  .transform((s) => Date.parse(s));
 
 /** Without `from`, the report looks back this far from `to`. */
 const DEFAULT_WINDOW_DAYS = 90;
