@@ -1,10 +1,24 @@
 import { defineMessages, msg } from '../i18n.js';
+import { doorWords } from '../live/texts.js';
 
 /** What a step saw, and why one that timed out did not pass, in Chinese and English. */
 export const stepTexts = defineMessages({
   nothingYet: msg(
     () => 'nothing yet',
     () => '尚无',
+  ),
+  /** A door state as `diag live` words it (the signal's value is the contract's English enum). */
+  doorState: msg<{ state: string }>(
+    (p) => p.state,
+    (p) => doorWords.zh[p.state as keyof typeof doorWords.zh] ?? p.state,
+  ),
+  switchedOn: msg(
+    () => 'on',
+    () => '开',
+  ),
+  switchedOff: msg(
+    () => 'off',
+    () => '关',
   ),
   door: msg<{ seq: string }>(
     (p) => `door ${p.seq}`,

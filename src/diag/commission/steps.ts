@@ -55,7 +55,7 @@ function onThenOff(id: CommissioningStep, signal: string, c: StepContext, words:
     observe(f) {
       const v = bool(f, signal);
       if (v === undefined) return;
-      seq.add(v ? 'on' : 'off');
+      seq.add(v ? c.t.switchedOn() : c.t.switchedOff());
       if (phase === 0 && v) phase = 1;
       else if (phase === 1 && !v) phase = 2;
     },
@@ -166,7 +166,7 @@ function doorCycle(c: StepContext): StepWatcher {
     observe(f) {
       const door = f.signals.door;
       if (typeof door !== 'string') return;
-      seq.add(door);
+      seq.add(c.t.doorState({ state: door }));
       if (phase === 0 && door !== 'open' && door !== 'unknown') phase = 1;
       else if (phase === 1 && door === 'open') phase = 2;
       else if (phase === 2 && door === 'closed') phase = 3;
