@@ -46,15 +46,16 @@ const CHANGE_ME = /change[-_ ]?me/i;
 const EXAMPLE_HOST = /(^|\.)(invalid|example|example\.(com|net|org))\.?$/i;
 const EXAMPLE_V4 = [/^192\.0\.2\./, /^198\.51\.100\./, /^203\.0\.113\./];
 
-function exampleHost(host: string): boolean {
+/** A documentation or example host (RFC 2606, 5737, 3849); `elevgw init` refuses it with this same rule. */
+export function exampleHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '');
   if (isIP(h) === 4) return EXAMPLE_V4.some((r) => r.test(h));
   if (isIP(h) === 6) return /^2001:0?db8:/i.test(h);
   return EXAMPLE_HOST.test(h);
 }
 
-/** The ids of the shipped examples: a site that still carries one was copied, not filled in. */
-function exampleIds(packageDir: string): { gateways: Set<string>; codes: Set<string> } {
+/** The ids of the shipped examples: a site that still carries one was copied, not filled in (`elevgw init` refuses them too). */
+export function exampleIds(packageDir: string): { gateways: Set<string>; codes: Set<string> } {
   const gateways = new Set<string>();
   const codes = new Set<string>();
   for (const name of ['site.example.yaml', 'demo.yaml']) {

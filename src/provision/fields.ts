@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { MALFORMED_IPV4, malformedIpv4 } from '../config/hosts.js';
+import { packageRoot } from '../config/load.js';
+import { exampleHost, exampleIds } from '../config/strict.js';
 import { isPlaceholderHost, placeholderWord } from './placeholders.js';
 import type { Text } from './text.js';
 
@@ -33,6 +35,8 @@ export const checkGatewayId: Check<string> = (s) => {
   const word = placeholderWord(s);
   if (word !== undefined)
     return refuse(`"${s}" 是示例占位值（含 "${word}"），请填写为本网关分配的编号`, `"${s}" is a placeholder (contains "${word}"): use the id assigned to this gateway`);
+  if (exampleIds(packageRoot()).gateways.has(s))
+    return refuse(`"${s}" 是随附示例配置的网关编号，请填写为本网关分配的编号`, `"${s}" is the id of a shipped example config: use the id assigned to this gateway`);
   return id;
 };
 
@@ -41,6 +45,11 @@ export const checkElevatorId: Check<string> = topicSafeId({ zh: '电梯编号', 
 export const checkRegistrationCode: Check<string> = (s) => {
   if (!/^[0-9A-Za-z]*$/.test(s)) return refuse('使用登记代码只含字母和数字', 'a registration code is letters and digits only');
   if (s.length !== 20) return refuse(`使用登记代码应为 20 位，输入了 ${s.length} 位`, `a registration code has 20 characters, this has ${s.length}`);
+  if (exampleIds(packageRoot()).codes.has(s))
+    return refuse(
+      `"${s}" 是随附示例的使用登记代码，请抄写本电梯使用登记证上的代码`,
+      `"${s}" is the registration code of a shipped example: copy the one on this elevator's registration certificate`,
+    );
   return ok(s);
 };
 
@@ -79,6 +88,8 @@ export const checkHostPort: Check<{ host: string; port: number }> = (s) => {
   if (!m || port < 1 || port > 65535) return refuse('请输入 主机[:端口]，例如 192.168.1.20:502', 'expected HOST[:PORT], e.g. 192.168.1.20:502');
   const host = m[1]!.replace(/^\[|\]$/g, '');
   if (malformedIpv4(host)) return refuse(`${host} 不是有效的 IPv4 地址：应为 0–255 的四个数字，用点分隔`, `${host}: ${MALFORMED_IPV4}`);
+  if (exampleHost(host))
+    return refuse(`${host} 是文档示例地址，请填写本电梯控制器接口的地址`, `${host} is a documentation/example address: use the address of this elevator's controller interface`);
   return ok({ host, port });
 };
 
@@ -101,7 +112,7 @@ export const checkBrokerUrl: Check<string> = (s) => {
   const scheme = url.protocol.replace(/:$/, '');
   if (!['mqtt', 'mqtts', 'ws', 'wss'].includes(scheme)) return refuse('协议应为 mqtts://（或 wss://）', 'the scheme is mqtts:// (or wss://)');
   if (url.hostname === '') return refuse('地址缺少主机名', 'the URL has no host');
-  if (isPlaceholderHost(url.hostname))
+  if (isPlaceholderHost(url.hostname) || exampleHost(url.hostname))
     return refuse(`"${url.hostname}" 是示例地址，请填写平台的 MQTT 服务器`, `"${url.hostname}" is a placeholder host: use the platform's broker`);
   if (url.username !== '' || url.password !== '') return refuse('地址中不要写用户名或密码，密码单独输入', 'no user or password in the URL: the password is asked separately');
   if ((scheme === 'mqtt' || scheme === 'ws') && !isLoopback(url.hostname)) {

@@ -20,6 +20,15 @@ describe('answers are checked as they are typed', () => {
     expect(why(checkGatewayId('gw 01'))).toMatch(/letters, digits, _ or -/);
   });
 
+  it('refuses at once what config validate --strict would refuse after the CA round trip: the values of the shipped examples', () => {
+    expect(why(checkGatewayId('jh-gw-0001'))).toBe('"jh-gw-0001" is the id of a shipped example config: use the id assigned to this gateway');
+    expect(why(checkRegistrationCode('31104201002019080001'))).toBe(
+      '"31104201002019080001" is the registration code of a shipped example: copy the one on this elevator\'s registration certificate',
+    );
+    expect(why(checkHostPort('192.0.2.10:502'))).toBe("192.0.2.10 is a documentation/example address: use the address of this elevator's controller interface");
+    expect(why(checkBrokerUrl('mqtts://203.0.113.7:8883'))).toMatch(/^"203\.0\.113\.7" is a placeholder host/);
+  });
+
   it('says how long a registration code was', () => {
     expect(why(checkRegistrationCode('3110420100201908010'))).toBe('a registration code has 20 characters, this has 19');
     expect(why(checkRegistrationCode('31104201002019080101'))).toBe('ok');
