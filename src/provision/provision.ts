@@ -1,5 +1,5 @@
 import { chownSync, existsSync, mkdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseCredentials } from '../config/credentials.js';
 import { loadConfig } from '../config/load.js';
 import type { Answers } from './answers.js';
@@ -58,7 +58,8 @@ export function provision(input: ProvisionInput): ProvisionResult {
   const yaml = siteYaml({
     answers,
     clientId,
-    outboxPath: join(input.stateDir, 'outbox.db'),
+    // Relative to where init runs, as --out-dir is: the config would resolve it against its own directory.
+    outboxPath: join(resolve(input.stateDir), 'outbox.db'),
     password: password !== undefined || passwordKept,
     header: `Written by elevgw ${input.version} init on ${new Date(input.wallNow).toISOString()} for gateway ${answers.gatewayId} (MQTT client id ${clientId}).`,
   });

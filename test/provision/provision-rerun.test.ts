@@ -47,3 +47,18 @@ describe('init --force on a provisioned gateway', () => {
     expect(readFileSync(join(out, 'site.yaml'), 'utf8')).not.toContain('password');
   });
 });
+
+describe('where init puts things', () => {
+  it('a relative --state-dir is taken from where init runs, as --out-dir is, not from the config', () => {
+    const out = join(tmp.dir, 'rel');
+    const cwd = process.cwd();
+    process.chdir(tmp.dir);
+    try {
+      init(out, gatewayAnswers('jh-gw-1117'), { stateDir: 'state/gw' });
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(readFileSync(join(out, 'site.yaml'), 'utf8')).toContain(`path: ${join(tmp.dir, 'state/gw/outbox.db')}`);
+    expect(loadConfig(join(out, 'site.yaml')).outboxPath).toBe(join(tmp.dir, 'state/gw/outbox.db'));
+  });
+});
