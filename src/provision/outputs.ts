@@ -1,4 +1,4 @@
-import { chownSync, closeSync, existsSync, fchmodSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, existsSync, fchmodSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ElevgwError } from '../core/errors.js';
 import { RELATIVE } from './site-yaml.js';
@@ -74,11 +74,25 @@ export function keepBackup(file: string, wallNow: number): string {
 }
 
 /**
+ * Makes `dir` and its missing parents 0750 whatever the umask (mkdir's mode is masked by it, and
+ * under umask 077 the elevgw group could not enter them to read its config and key). Directories
+ * that were already there keep their mode: someone chose it.
+ */
+export function makeDirs(dir: string): void {
+  const first = mkdirSync(dir, { recursive: true, mode: MODES.dir });
+  if (first === undefined) return;
+  for (let d = dir; ; d = dirname(d)) {
+    chmodSync(d, MODES.dir);
+    if (d === first || dirname(d) === d) return;
+  }
+}
+
+/**
  * Writes a file whole or not at all (temp file, fsync, rename), with its mode set before any
  * byte of a secret is in it: the umask must not decide who can read a key.
  */
 export function writeFileAtomic(path: string, data: string, mode: number, owner?: ServiceAccount): void {
-  mkdirSync(dirname(path), { recursive: true, mode: MODES.dir });
+  makeDirs(dirname(path));
   const tmp = `${path}.tmp-${process.pid}`;
   const fd = openSync(tmp, 'wx', mode);
   try {

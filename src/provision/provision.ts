@@ -1,11 +1,11 @@
-import { chownSync, existsSync, mkdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
+import { chownSync, existsSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseCredentials } from '../config/credentials.js';
 import { loadConfig } from '../config/load.js';
 import type { Answers } from './answers.js';
 import { mqttClientId } from './client-id.js';
 import { certificateRequestPem, generateGatewayKey, privateKeyPem, readPrivateKey } from './csr.js';
-import { credentialsText, keepBackup, MODES, outputPaths, readIfExists, refuseOverwrite, writeFileAtomic, type OutputPaths, type ServiceAccount } from './outputs.js';
+import { credentialsText, keepBackup, MODES, makeDirs, outputPaths, readIfExists, refuseOverwrite, writeFileAtomic, type OutputPaths, type ServiceAccount } from './outputs.js';
 import { BROKER_PASSWORD_CREDENTIAL, siteYaml } from './site-yaml.js';
 
 export interface ProvisionInput {
@@ -76,7 +76,7 @@ export function provision(input: ProvisionInput): ProvisionResult {
   }
 
   // The service (group elevgw) must be able to enter the directories to read its config and key.
-  mkdirSync(dirname(paths.key), { recursive: true, mode: MODES.dir });
+  makeDirs(dirname(paths.key));
   if (input.account) for (const d of [paths.dir, dirname(paths.key)]) chownSync(d, process.getuid?.() ?? 0, input.account.gid);
 
   const backups = existing.map((f) => keepBackup(f, input.wallNow));

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
@@ -17,6 +17,7 @@ const nextMinute = () => {
   clock += 60_000;
   return clock;
 };
+const modeOf = (file: string) => (statSync(file).mode & 0o777).toString(8);
 const init = (outDir: string, answers: Answers, opts: { force?: boolean; stateDir?: string } = {}) =>
   provision({
     answers,
@@ -60,5 +61,18 @@ describe('where init puts things', () => {
     }
     expect(readFileSync(join(out, 'site.yaml'), 'utf8')).toContain(`path: ${join(tmp.dir, 'state/gw/outbox.db')}`);
     expect(loadConfig(join(out, 'site.yaml')).outboxPath).toBe(join(tmp.dir, 'state/gw/outbox.db'));
+  });
+
+  it('makes its directories 0750 whatever the umask, so the elevgw group can enter them to read its config and key', () => {
+    const out = join(tmp.dir, 'umask', 'etc', 'elevgw');
+    const old = process.umask(0o077);
+    try {
+      init(out, gatewayAnswers('jh-gw-1104'));
+    } finally {
+      process.umask(old);
+    }
+    expect(modeOf(out)).toBe('750');
+    expect(modeOf(join(out, 'tls'))).toBe('750');
+    expect(modeOf(join(out, 'tls', 'gateway.key'))).toBe('600');
   });
 });
