@@ -83,6 +83,7 @@ function csvPick(opts: InitOptions, flagRow: Row): { row: number } | { gatewayId
   return { row: parseArg(z.coerce.number().int().min(1, 'a row number from 1'), opts.row, '--row') };
 }
 
+/** The first line of --password-file (`-`: standard input), as the broker is to get it. */
 function readPassword(file: string): string {
   let text: string;
   try {
@@ -90,7 +91,8 @@ function readPassword(file: string): string {
   } catch (e) {
     throw new ElevgwError('CONFIG_NOT_FOUND', `--password-file: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
-  const password = text.split(/\r?\n/)[0] ?? '';
+  // A file saved on Windows starts with a BOM and ends its line with CRLF: neither is the password.
+  const password = text.replace(/^\uFEFF/, '').split(/\r?\n/)[0] ?? '';
   if (password === '') throw new ElevgwError('CONFIG_INVALID', `--password-file: ${file} is empty`);
   return password;
 }

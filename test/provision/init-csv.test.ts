@@ -97,6 +97,25 @@ describe('elevgw init from a roll-out CSV row', () => {
     expect(readFileSync(site, 'utf8')).toContain(`clientId: elevgw-jh-gw-0101-${MACHINE.slice(0, 8)}`);
   });
 
+  it('takes the password from a file saved on Windows without its BOM or CRLF', () => {
+    const dir = join(tmp.dir, 'etc-bom');
+    const r = elevgw([
+      'init',
+      '--csv',
+      ROLLOUT,
+      '--row',
+      '2',
+      '--out-dir',
+      dir,
+      '--state-dir',
+      join(tmp.dir, 'state'),
+      '--password-file',
+      tmp.file('pw-windows', '\uFEFFS3cr3t\r\n'),
+    ]);
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(dir, 'credentials'), 'utf8')).toMatch(/^broker-password=S3cr3t$/m);
+  });
+
   it('derives a different MQTT client id on another machine, so two gateways never share one', () => {
     const other = elevgw(['init', '--csv', ROLLOUT, '--row', '1', '--out-dir', join(tmp.dir, 'etc-other'), '--state-dir', join(tmp.dir, 'state')], {
       ELEVGW_MACHINE_ID_FILE: machineIdFile(tmp.dir, '9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b'),
