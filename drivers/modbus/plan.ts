@@ -96,7 +96,7 @@ interface PointDecoder {
   readonly block: number;
   /** Its first word's (or bit's) index in the block. */
   readonly offset: number;
-  /** The bit of a register flag; -1 for a value. */
+  /** The bit of a flag (of a uint16, or of a uint32 value); -1 for a value. */
   readonly bit: number;
   readonly kind: number;
   /** A 32-bit value with its low word first. */
@@ -172,8 +172,8 @@ function decodeWith(d: PointDecoder, r: BlockResult): number | boolean | undefin
   if (!words) return undefined;
   const w0 = words[i];
   if (w0 === undefined) return undefined;
-  if (d.bit >= 0) return ((w0 >> d.bit) & 1) === 1;
   const kind = d.kind;
+  if (d.bit >= 0 && kind !== KIND.uint32) return ((w0 >> d.bit) & 1) === 1;
   if (kind === KIND.uint16) return w0 & 0xffff;
   if (kind === KIND.int16) return toSigned16(w0 & 0xffff);
   if (kind === KIND.bool) return w0 !== 0;
@@ -182,6 +182,7 @@ function decodeWith(d: PointDecoder, r: BlockResult): number | boolean | undefin
   const hi = d.lowFirst ? w1 : w0;
   const lo = d.lowFirst ? w0 : w1;
   const u = ((hi & 0xffff) * 0x10000 + (lo & 0xffff)) >>> 0;
+  if (d.bit >= 0) return ((u >>> d.bit) & 1) === 1; // a bit of the 32-bit value, whatever its word order
   return kind === KIND.int32 ? u | 0 : u;
 }
 

@@ -70,6 +70,33 @@ function invertIssues<P extends { invert: boolean }>(points: readonly P[], isFla
   return issues;
 }
 
+/** Signals that carry a number; a boolean point (a bit, a contact) cannot feed one. */
+const NUMERIC_SIGNALS: ReadonlySet<RawSignal> = new Set<RawSignal>(['positionMm', 'speedMps', 'doorState', 'controllerFloor', 'accelVerticalMps2', 'pressurePa', 'sensorTempC']);
+
+/** A numeric signal only from a point that reads a number: a bit would feed the rules `true` as 1 mm. */
+function numericSignalIssues<P extends { signal?: RawSignal | undefined }>(points: readonly P[], isFlag: (p: P) => boolean, flags: string): Issue[] {
+  const issues: Issue[] = [];
+  points.forEach((p, i) => {
+    if (p.signal !== undefined && NUMERIC_SIGNALS.has(p.signal) && isFlag(p)) {
+      issues.push({ path: ['points', i, 'signal'], message: `signal "${p.signal}" is a number: expected a point that reads a number, not a boolean (${flags})` });
+    }
+  });
+  return issues;
+}
+
+/** Both checks of a point's value kind, for a transport whose points read numbers or booleans. */
+function valueKindIssues<P extends { signal?: RawSignal | undefined; invert: boolean }>(points: readonly P[], isFlag: (p: P) => boolean, flags: string): Issue[] {
+  return [...invertIssues(points, isFlag, flags), ...numericSignalIssues(points, isFlag, flags)];
+}
+
+/** A Modbus `bit` of an unsigned register value: uint16 (0–15) or uint32 (0–31), as a serial field's. */
+function modbusBitIssue(s: { type: string; bit?: number | undefined }): string | undefined {
+  if (s.bit === undefined) return undefined;
+  if (s.type !== 'uint16' && s.type !== 'uint32') return `a bit of a ${s.type === 'bool' ? '"bool"' : `signed ${s.type}`}: expected type uint16 or uint32`;
+  const width = s.type === 'uint16' ? 16 : 32;
+  return s.bit < width ? undefined : `bit ${s.bit} is outside a ${width}-bit ${s.type}: expected 0–${width - 1}`;
+}
+
 const MODBUS_FLAGS = 'a bit of a register, type "bool", a coil or a discrete input';
 
 /** Any issues found by `check`, reported on the profile. */
@@ -92,8 +119,8 @@ function build() {
       type: z.enum(['uint16', 'int16', 'uint32', 'int32', 'bool']).default('uint16'),
       /** For 32-bit values: which register holds the high word. */
       wordOrder: z.enum(['high-first', 'low-first']).default('high-first'),
-      /** For a bit inside a 16-bit register. */
-      bit: z.number().int().min(0).max(15).optional(),
+      /** A bit of an unsigned value (uint16 0–15, uint32 0–31): the point is a boolean. */
+      bit: z.number().int().min(0).max(31).optional(),
     })
     .strict();
 
@@ -170,8 +197,10 @@ function build() {
           const t = p.source.table;
           if ((t === 'coil' || t === 'discrete') && p.source.type !== 'bool')
             issues.push({ path: ['points', i, 'source', 'type'], message: `a ${t} is a bit: expected type "bool"` });
+          const bit = modbusBitIssue(p.source);
+          if (bit !== undefined) issues.push({ path: ['points', i, 'source', 'bit'], message: bit });
         });
-        return [...issues, ...invertIssues(b.points, (p) => p.source.bit !== undefined || p.source.type === 'bool', MODBUS_FLAGS)];
+        return [...issues, ...valueKindIssues(b.points, (p) => p.source.bit !== undefined || p.source.type === 'bool', MODBUS_FLAGS)];
       }),
     );
 
@@ -205,7 +234,7 @@ function build() {
           const end = p.source.offset + frameFieldWidth(p.source.type);
           if (end > f.maxLength) issues.push({ path: ['points', i, 'source', 'offset'], message: `field ends at byte ${end}, beyond the payload's maxLength ${f.maxLength}` });
         });
-        return [...issues, ...invertIssues(b.points, (p) => p.source.type === 'bit' || p.source.bit !== undefined, 'type "bit" or a bit of an unsigned field')];
+        return [...issues, ...valueKindIssues(b.points, (p) => p.source.type === 'bit' || p.source.bit !== undefined, 'type "bit" or a bit of an unsigned field')];
       }),
     );
 
@@ -226,7 +255,7 @@ function build() {
         b.writable.forEach((w, i) => {
           if (inputs.has(w.line)) issues.push({ path: ['writable', i, 'line'], message: `line ${w.line} is an input point: an input is never driven` });
         });
-        return issues;
+        return [...issues, ...valueKindIssues(b.points, () => true, 'a GPIO line')];
       }),
     );
 
@@ -251,7 +280,7 @@ function build() {
         b.writable.forEach((w, i) => {
           if (inputs.has(w.pin)) issues.push({ path: ['writable', i, 'pin'], message: `pin ${w.pin} is an input point: an input is never driven` });
         });
-        return [...issues, ...invertIssues(b.points, (p) => p.source.mode === 'digital', 'a digital pin')];
+        return [...issues, ...valueKindIssues(b.points, (p) => p.source.mode === 'digital', 'a digital pin')];
       }),
     );
 

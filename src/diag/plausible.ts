@@ -1,4 +1,4 @@
-import type { ModbusBoardProfile, ModbusTable, RawSignal } from '../config/board.js';
+import type { ModbusBoardProfile, ModbusPointDef, ModbusTable, RawSignal } from '../config/board.js';
 import { type BlockResult, decodePoint } from '../../drivers/modbus/plan.js';
 
 /**
@@ -37,21 +37,24 @@ export function implausible(profile: ModbusBoardProfile, results: readonly Block
   return strayBits(profile, results);
 }
 
+/** A bit point's source as the whole value its bit is taken from. */
+function whole(s: ModbusPointDef['source']): ModbusPointDef['source'] {
+  return { table: s.table, address: s.address, type: s.type, wordOrder: s.wordOrder };
+}
+
 function strayBits(profile: ModbusBoardProfile, results: readonly BlockResult[]): Implausible | undefined {
-  const highest = new Map<string, { table: ModbusTable; address: number; bit: number }>();
+  const highest = new Map<string, { table: ModbusTable; address: number; bit: number; source: ModbusPointDef['source'] }>();
   for (const p of profile.points) {
     const bit = p.source.bit;
     if (bit === undefined) continue;
-    const key = `${p.source.table}:${p.source.address}`;
+    const key = `${p.source.table}:${p.source.address}:${p.source.type}`;
     const seen = highest.get(key);
-    if (!seen || bit > seen.bit) highest.set(key, { table: p.source.table, address: p.source.address, bit });
+    if (!seen || bit > seen.bit) highest.set(key, { table: p.source.table, address: p.source.address, bit, source: p.source });
   }
   for (const h of highest.values()) {
-    const word = decodePoint(
-      { name: 'word', group: '', scale: 1, offset: 0, invert: false, source: { table: h.table, address: h.address, type: 'uint16', wordOrder: 'high-first' } },
-      results,
-    );
-    if (typeof word === 'number' && word >> (h.bit + 1) !== 0) return { kind: 'stray-bits', table: h.table, address: h.address, word, highestBit: h.bit };
+    // The whole status value (a uint16, or a uint32 in its word order) the bits are taken from.
+    const word = decodePoint({ name: 'word', group: '', scale: 1, offset: 0, invert: false, source: whole(h.source) }, results);
+    if (typeof word === 'number' && Math.floor(word / 2 ** (h.bit + 1)) !== 0) return { kind: 'stray-bits', table: h.table, address: h.address, word, highestBit: h.bit };
   }
   return undefined;
 }
