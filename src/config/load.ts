@@ -3,7 +3,7 @@ import { dirname, resolve, join, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument, LineCounter, isMap, isNode, isScalar, type Document } from 'yaml';
 import type { z } from 'zod';
-import { ElevgwError } from '../core/errors.js';
+import { ElevgwError, isElevgwError } from '../core/errors.js';
 import { type Connection, siteConfigSchemaConnectionByBoard, type SiteConfig } from './site.js';
 import { boardSchema, type BoardProfile, type BoardTransport } from './board.js';
 import { type BusPlace, busConflict, busConflictMessage, rtuTransport } from './buses.js';
@@ -107,17 +107,29 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
-/** Validates `data` with `schema`, collecting every problem with its file position. */
-function validate<S extends z.ZodType>(schema: S, parsed: Parsed, file: string): z.infer<S> {
+/** `data` checked with `schema`: the value, or every problem with its file position. */
+function check<S extends z.ZodType>(schema: S, parsed: Parsed, file: string): { ok: true; data: z.infer<S> } | { ok: false; problems: ConfigProblem[] } {
   const r = schema.safeParse(parsed.data, { reportInput: true });
-  if (r.success) return r.data;
+  if (r.success) return { ok: true, data: r.data };
   const problems: ConfigProblem[] = r.error.issues.map((issue) => ({
     file,
     path: pathToString(issue.path),
     ...parsed.locate(issue.path, issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined),
     message: describeIssue(issue),
   }));
-  throw new ElevgwError('CONFIG_INVALID', formatProblems(problems), { problems });
+  return { ok: false, problems };
+}
+
+/** Validates `data` with `schema`, throwing every problem with its file position. */
+function validate<S extends z.ZodType>(schema: S, parsed: Parsed, file: string): z.infer<S> {
+  const r = check(schema, parsed, file);
+  if (r.ok) return r.data;
+  throw new ElevgwError('CONFIG_INVALID', formatProblems(r.problems), { problems: r.problems });
+}
+
+/** Every problem of a refused file, when `e` is such a refusal (a YAML or schema problem, with its line). */
+function problemsOf(e: unknown): ConfigProblem[] | undefined {
+  return isElevgwError(e, 'CONFIG_INVALID') ? (e.context.problems as ConfigProblem[]) : undefined;
 }
 
 function readText(file: string): string {
@@ -155,16 +167,39 @@ function listBoards(dirs: readonly string[]): Map<string, string> {
   return files;
 }
 
+/**
+ * A profile found as `id` (its file name): its schema problems and an `id` that is not the file
+ * name are refused together, each with its line, as CONFIG_INVALID.
+ */
 function loadListedBoard(id: string, file: string): { profile: BoardProfile; file: string } {
-  const profile = loadBoardFile(file);
-  if (profile.id !== id) throw new ElevgwError('BOARD_INVALID', `${file} id: expected "${id}" (the file name), got "${profile.id}"`);
-  return { profile, file };
+  const parsed = parseYamlFile(file, readText(file));
+  const checked = check(boardSchema(), parsed, file);
+  const written = (parsed.data as { id?: unknown } | null)?.id;
+  const problems = checked.ok ? [] : [...checked.problems];
+  if (typeof written === 'string' && written !== id && !problems.some((p) => p.path === 'id')) {
+    problems.push({ file, path: 'id', ...parsed.locate(['id']), message: `expected "${id}" (the file name), got "${written}"` });
+  }
+  if (!checked.ok || problems.length > 0) throw new ElevgwError('CONFIG_INVALID', formatProblems(problems), { problems });
+  return { profile: checked.data, file };
 }
 
-/** All profiles in the given directories; later directories override earlier ones by id. */
+/**
+ * All profiles in the given directories; later directories override earlier ones by id. A broken
+ * profile does not hide the next one: the problems of every profile are thrown together.
+ */
 export function loadBoards(dirs: readonly string[]): Map<string, { profile: BoardProfile; file: string }> {
   const boards = new Map<string, { profile: BoardProfile; file: string }>();
-  for (const [id, file] of listBoards(dirs)) boards.set(id, loadListedBoard(id, file));
+  const problems: ConfigProblem[] = [];
+  for (const [id, file] of listBoards(dirs)) {
+    try {
+      boards.set(id, loadListedBoard(id, file));
+    } catch (e) {
+      const found = problemsOf(e);
+      if (found === undefined) throw e;
+      problems.push(...found);
+    }
+  }
+  if (problems.length > 0) throw new ElevgwError('CONFIG_INVALID', formatProblems(problems), { problems });
   return boards;
 }
 
@@ -235,6 +270,8 @@ export function loadConfig(file: string, opts: { boardsDirs?: string[]; strict?:
   // about 2 MiB of garbage at start, 1 MiB of elevgw run's peak RSS (issue 15).
   const files = listBoards(dirs);
   const boards = new Map<string, { profile: BoardProfile; file: string }>();
+  /** Profiles refused already: their problems are reported once, however many elevators use them. */
+  const refused = new Set<string>();
   const problems: ConfigProblem[] = [];
   const elevators: LoadedElevator[] = [];
   const placed: BusPlace[] = [];
@@ -249,7 +286,18 @@ export function loadConfig(file: string, opts: { boardsDirs?: string[]; strict?:
       });
       return;
     }
-    const entry = boards.get(e.board) ?? loadListedBoard(e.board, listed);
+    if (refused.has(e.board)) return;
+    let entry = boards.get(e.board);
+    try {
+      entry ??= loadListedBoard(e.board, listed);
+    } catch (err) {
+      // A broken profile is one more problem of the site: the other elevators are still checked.
+      const found = problemsOf(err);
+      if (found === undefined) throw err;
+      refused.add(e.board);
+      problems.push(...found);
+      return;
+    }
     boards.set(e.board, entry);
     // The connection as written (before the site schema's defaults), checked against the board's transport.
     const checked = checkConnection(entry.profile.transport, rawConnection(migrated, i));

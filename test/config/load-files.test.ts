@@ -140,11 +140,17 @@ describe("a site's own board profiles (boardsDir)", () => {
     expect(refusal(file).problems[0]!.message).toBe(`unknown board "acme-9000" (expected one of: ${[...shippedIds, 'alpha', 'zeta'].join(', ')})`);
   });
 
-  it('a profile whose id is not its file name is refused, naming both', () => {
+  it('a profile whose id is not its file name is refused, naming both, at the line of its id', () => {
     const file = site('acme-9000');
     const board = join(dirname(file), 'boards', 'acme-9000.yaml');
-    writeFileSync(board, profile('acme-9001'));
-    expect(refusal(file)).toMatchObject({ code: 'BOARD_INVALID', message: `${board} id: expected "acme-9000" (the file name), got "acme-9001"` });
+    const text = profile('acme-9001');
+    writeFileSync(board, text);
+    const line = lineOf(text, 'id: acme-9001');
+    expect(refusal(file)).toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: `${board}:${line}:5 id: expected "acme-9000" (the file name), got "acme-9001"`,
+      problems: [{ file: board, path: 'id', line, column: 5 }],
+    });
   });
 });
 
