@@ -122,9 +122,16 @@ export class SignalNormalizer {
     return new Set(this.fusion ? FUSED_SIGNALS : []);
   }
 
-  /** The board's heartbeat has not changed for frozenAfterMs (false when it has none or never read good). */
+  /**
+   * The board's heartbeat was still read good, unchanged, frozenAfterMs after its last change
+   * (false when it has none or never read good). Counted to its last good read, not to `now`: a
+   * board that falls silent has not been seen frozen, and its signals go bad by staleness,
+   * counted from their own last read (a silent box is sensor-lost 10 s after its last frame).
+   */
   heartbeatFrozen(now: number): boolean {
-    return this.heartbeat !== undefined && now - this.heartbeat.changedAt >= this.frozenAfterMs;
+    const hb = this.heartbeat;
+    const read = this.inputs.heartbeat;
+    return hb !== undefined && read !== undefined && Math.min(read.at, now) - hb.changedAt >= this.frozenAfterMs;
   }
 
   /** The signals this board yields (so the engine can arm rules and report the rest). */
