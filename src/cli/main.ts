@@ -2,6 +2,7 @@
 import { type Command, CommanderError } from 'commander';
 import { isElevgwError, errorMessage } from '../core/errors.js';
 import { runProgram } from './root.js';
+import { stopWhenStdoutCloses } from './shutdown.js';
 
 // `elevgw run` gets a tree with only its own command, so that none of the others' code is loaded
 // into the long-running gateway (root.ts); every other command parses the whole tree.
@@ -17,6 +18,8 @@ function throwOnUsageErrors(c: Command): void {
   c.exitOverride();
   for (const sub of c.commands) throwOnUsageErrors(sub);
 }
+
+stopWhenStdoutCloses();
 
 build()
   .then((program) => {

@@ -1,8 +1,15 @@
+/** What a command with a shutdown runs when the reader of its output goes away. */
+let stopOnClosedPipe: (() => void) | undefined;
+
 /** Runs `stop` once on SIGINT/SIGTERM, then exits; a second signal exits at once. */
 export function onShutdown(stop: () => Promise<void>): void {
   let stopping = false;
-  const handler = (sig: NodeJS.Signals) => {
-    if (stopping) process.exit(130);
+  const handler = (sig: NodeJS.Signals | 'a closed stdout') => {
+    if (stopping) {
+      // Every line written after the pipe closed fails again: only a second signal hurries the stop.
+      if (sig !== 'a closed stdout') process.exit(130);
+      return;
+    }
     stopping = true;
     stop()
       .then(() => process.exit(0))
@@ -13,4 +20,19 @@ export function onShutdown(stop: () => Promise<void>): void {
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
+  stopOnClosedPipe = () => handler('a closed stdout');
+}
+
+/**
+ * The reader of stdout went away (`elevgw demo | head`, a `diag live --json | jq` quit). A C
+ * program would die of SIGPIPE; Node ignores it, and the write's EPIPE crashed the command with a
+ * stack trace, leaving a demo's broker, simulator and temp directory behind. A command with a
+ * shutdown now stops as on SIGTERM (exit 0); any other exits quietly with 0.
+ */
+export function stopWhenStdoutCloses(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    if (stopOnClosedPipe) stopOnClosedPipe();
+    else process.exit(0);
+  });
 }

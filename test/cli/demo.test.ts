@@ -52,4 +52,22 @@ describe('elevgw demo', () => {
     expect(r.stdout).toBe('');
     expect(readdirSync(tmp.dir)).toEqual([]);
   });
+
+  it('its reader going away (elevgw demo | head) stops it as Ctrl-C does: exit 0, no stack trace, nothing left', async () => {
+    const child = spawn(process.execPath, [CLI, 'demo', '--speed', '20', '--duration', '30'], {
+      env: { ...process.env, TMPDIR: tmp.dir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 40_000,
+    });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    // As head does: read until the first event, then close the pipe; the demo writes its next line into it.
+    child.stdout.on('data', (b: Buffer) => {
+      if (/ !! E1 /.test(b.toString())) child.stdout.destroy();
+    });
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled|\n\s+at /);
+    expect(status, stderr).toBe(0);
+    expect(readdirSync(tmp.dir)).toEqual([]);
+  });
 });
