@@ -100,7 +100,10 @@ function readCsv(file: string, lang: RowContext['lang']): { header: ColumnName[]
   const known = new Set<string>(COLUMNS.map((c) => c.name));
   const header = head.record.map((h) => h.trim());
   const problems: string[] = [];
+  // Excel saves a column it once had as an empty header: nothing in it, so nothing to refuse.
+  const unused = (i: number) => rest.every((r) => (r.record[i] ?? '').trim() === '');
   header.forEach((h, i) => {
+    if (h === '' && unused(i)) return;
     if (!known.has(h)) problems.push(`${file}:${head.info.lines}: column ${i + 1} ("${h}"): ${say({ zh: '未知列名', en: 'unknown column' }, lang)} (${[...known].join(', ')})`);
   });
   for (const c of COLUMNS)

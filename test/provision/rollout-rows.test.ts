@@ -104,3 +104,14 @@ describe('a sheet that gives two gateways one identity', () => {
     expect(refusal(() => readRolloutRow(f, { row: 1 }, ctx(true))).message).toBe(`${f}:3: column 1 (gateway_id): gateway id "jh-gw-1101" is also on line 2`);
   });
 });
+
+describe('the header line', () => {
+  it('takes the empty trailing column Excel saves, and refuses an unnamed column that holds values', () => {
+    const saved = join(tmp.dir, 'excel.csv');
+    writeFileSync(saved, `${HEAD},\n${CELLS.join(',')},\n`);
+    expect(readRolloutRow(saved, { row: 1 }, ctx(true)).answers.gatewayId).toBe('jh-gw-1101');
+    const filled = join(tmp.dir, 'unnamed.csv');
+    writeFileSync(filled, `${HEAD},\n${CELLS.join(',')},42\n`);
+    expect(refusal(() => readRolloutRow(filled, { row: 1 }, ctx(true))).message).toContain(`${filled}:1: column 12 (""): unknown column`);
+  });
+});
