@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { SerialFramedDriver } from '../../drivers/serial/driver.js';
 import { systemSerialPorts } from '../../drivers/kernel/serial-port.js';
@@ -52,7 +53,12 @@ describe('framed serial over a real pty pair (socat): simulator on one end, driv
     expect(first.version).toBe(1);
     expect(first.position).toBe(Math.round(sim.sim.state().positionMm));
 
-    await pair.close('SIGKILL'); // the cable is yanked: both ptys vanish, links dangle
+    await pair.close('SIGKILL'); // the cable is yanked: both ptys vanish
+    // ...and their device nodes with them, as udev removes a yanked adapter's. A dangling link would
+    // do in a quiet machine, but another test's socat may be given the freed /dev/pts number at
+    // once: the driver would reopen that pty (open, silent: 'degraded', never 'lost').
+    rmSync(pair.a, { force: true });
+    rmSync(pair.b, { force: true });
     await vi.waitFor(async () => expect(allBad(await d.poll('fast'))).toBe(true), waitLong);
     // Stale frames make the points bad (health 'degraded') before the port's hang-up is seen ('lost').
     await vi.waitFor(async () => {
