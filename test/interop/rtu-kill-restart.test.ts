@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { join } from 'node:path';
 import v8 from 'node:v8';
@@ -46,6 +47,9 @@ describe('RTU port killed and restarted under a running gateway', () => {
   };
   const yank = async () => {
     await pair?.close('SIGKILL'); // the cable goes first, like a pulled USB adapter
+    // Its device nodes go too, as udev removes them: a dangling link could resolve to another
+    // test's pty given the freed /dev/pts number, which the gateway would reopen (serial-pty.test.ts).
+    if (pair) for (const link of [pair.a, pair.b]) rmSync(link, { force: true });
     await slave?.close('SIGKILL');
   };
 
