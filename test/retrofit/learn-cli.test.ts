@@ -115,29 +115,26 @@ describe('checkShaft', () => {
     const board = retrofitBoard('retrofit-pi-i2c-sensorbox');
     const clock = new FakeClock(0);
     const traffic = parseSimScenario({ name: 't', durationS: 7200, elevator: { floorLevelsMm: LEVELS, ratedSpeedMps: 1.75 }, traffic: { seed: 4, minIdleS: 3, maxIdleS: 20 } });
-    const rig = new SimRetrofitBoard({ board, runner: new ScenarioRunner(traffic), clock });
-    const driver = new RetrofitDriver({ board, connect: rig.connect, clock, logger: silentLogger });
-    await driver.open();
-    const wait = async (ms: number) => {
-      rig.advance(ms);
-      clock.advance(ms);
+    /** checkShaft on the simulated box in traffic, as `diag learn --check` wires the real one. */
+    const check = async (o: { timeoutMs: number; stops?: number }) => {
+      const rig = new SimRetrofitBoard({ board, runner: new ScenarioRunner(traffic), clock });
+      const driver = new RetrofitDriver({ board, connect: rig.connect, clock, logger: silentLogger });
+      await driver.open();
+      const wait = async (ms: number) => {
+        rig.advance(ms);
+        clock.advance(ms);
+      };
+      const out = await checkShaft({ driver, board, clock, wait, floorLevelsMm: learned.landings.map((l) => l.levelMm), shaft: learned.shaft, ...o });
+      await driver.close();
+      return out;
     };
-    const out = await checkShaft({ driver, board, clock, wait, timeoutMs: 1_800_000, floorLevelsMm: learned.landings.map((l) => l.levelMm), shaft: learned.shaft, stops: 20 });
-    await driver.close();
+    const out = await check({ timeoutMs: 1_800_000, stops: 20 });
     expect(out.stops).toBe(20);
     expect(out.unjudged).toEqual(out.drift.filter((d) => d.stops < 5).map((d) => d.landing));
     expect(out.unjudged.length).toBeGreaterThan(0);
     expect(out.unjudged.length).toBeLessThan(LEVELS.length);
     // Without a number of stops it watches until every landing can be judged.
-    const rig2 = new SimRetrofitBoard({ board, runner: new ScenarioRunner(traffic), clock });
-    const driver2 = new RetrofitDriver({ board, connect: rig2.connect, clock, logger: silentLogger });
-    await driver2.open();
-    const wait2 = async (ms: number) => {
-      rig2.advance(ms);
-      clock.advance(ms);
-    };
-    const all = await checkShaft({ driver: driver2, board, clock, wait: wait2, timeoutMs: 7_200_000, floorLevelsMm: learned.landings.map((l) => l.levelMm), shaft: learned.shaft });
-    await driver2.close();
+    const all = await check({ timeoutMs: 7_200_000 });
     expect(all.unjudged).toEqual([]);
     expect(all.drift.every((d) => d.stops >= 5)).toBe(true);
     expect(all.stops).toBeGreaterThan(20);
