@@ -131,7 +131,7 @@ function planBlocks(points: readonly ModbusPointDef[], blocks: readonly ReadBloc
  * when it refuses a read across the addresses the profile does not name (planReads joins blocks
  * across such gaps). One block when the block has no gap.
  */
-function namedRuns(points: readonly ModbusPointDef[], block: ReadBlock): ReadBlock[] {
+export function namedRuns(points: readonly ModbusPointDef[], block: ReadBlock): ReadBlock[] {
   const named = new Set<number>();
   for (const p of points) {
     if (p.source.table !== block.table) continue;

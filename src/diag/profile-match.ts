@@ -1,7 +1,7 @@
 import type { BoardProfile, ModbusBoardProfile, ModbusPointDef, ModbusTable } from '../config/board.js';
 import type { Timers } from '../core/clock.js';
 import { classify, exceptionCodeOf } from '../../drivers/modbus/errors.js';
-import { type BlockResult, decodePoint, planReads, type ReadBlock } from '../../drivers/modbus/plan.js';
+import { type BlockResult, decodePoint, namedRuns, planReads, type ReadBlock } from '../../drivers/modbus/plan.js';
 import { type Implausible, implausible } from './plausible.js';
 
 /**
@@ -9,7 +9,9 @@ import { type Implausible, implausible } from './plausible.js';
  * themselves: every read block of the profile answers, every value is plausible for its signal
  * (plausible.ts), and a heartbeat point advances between two reads HEARTBEAT_GAP_MS apart. Of the
  * profiles that fit, the one that explains most points is the best (sim-modbus over the generic map
- * it extends; the controller map over the discrete inputs a controller also serves). Reads only.
+ * it extends; the controller map over the discrete inputs a controller also serves). A block the
+ * device refuses (exception 2 or 3) across addresses the profile does not name is read again in its
+ * named runs, as the driver does when polling (splitBlock). Reads only.
  */
 
 /** The generic map's heartbeat counts once a second: 1.2 s apart, two reads see it move. */
@@ -52,9 +54,19 @@ function uniqueBlocks(blocks: Iterable<ReadBlock>): ReadBlock[] {
 /** Reads per device, at most (first pass over every profile's blocks, then the heartbeat blocks again): for the budget. */
 export function matchReadsPerDevice(profiles: readonly ModbusBoardProfile[]): number {
   const all = uniqueBlocks(profiles.flatMap((p) => planReads(p.points)));
+  const runs = uniqueBlocks(profiles.flatMap((p) => planReads(p.points).flatMap((b) => gapRuns(p.points, b))));
   const beats = uniqueBlocks(profiles.flatMap((p) => planReads(heartbeatPoints(p))));
-  return (all.length + beats.length) * MATCH_ATTEMPTS;
+  return (all.length + runs.length + beats.length) * MATCH_ATTEMPTS;
 }
+
+/** The named runs of `block` when it spans addresses `points` do not name; none when it has no gap. */
+function gapRuns(points: readonly ModbusPointDef[], block: ReadBlock): ReadBlock[] {
+  const runs = namedRuns(points, block);
+  return runs.length < 2 ? [] : runs;
+}
+
+/** An answer that says the device is there but does not serve all of the range (illegal address or value). */
+const refused = (r: Read | undefined): boolean => r !== undefined && !r.ok && (r.exception === 2 || r.exception === 3);
 
 async function readBlock(reader: BlockReader, unitId: number, block: ReadBlock, timeoutMs: number): Promise<Read> {
   let last: Read = { ok: false, code: 'MODBUS_TIMEOUT' };
@@ -70,20 +82,31 @@ async function readBlock(reader: BlockReader, unitId: number, block: ReadBlock, 
   return last;
 }
 
-async function readAll(reader: BlockReader, unitId: number, blocks: readonly ReadBlock[], timeoutMs: number): Promise<Map<string, Read>> {
+/**
+ * Every block of every point set, then the named runs of each block the device refused across a gap
+ * of that set: one read per distinct block.
+ */
+async function readAll(reader: BlockReader, unitId: number, pointSets: readonly (readonly ModbusPointDef[])[], timeoutMs: number): Promise<Map<string, Read>> {
   const reads = new Map<string, Read>();
-  for (const b of blocks) reads.set(keyOf(b), await readBlock(reader, unitId, b, timeoutMs));
+  const readEach = async (blocks: readonly ReadBlock[]) => {
+    for (const b of uniqueBlocks(blocks)) if (!reads.has(keyOf(b))) reads.set(keyOf(b), await readBlock(reader, unitId, b, timeoutMs));
+  };
+  await readEach(pointSets.flatMap((points) => planReads(points)));
+  await readEach(pointSets.flatMap((points) => planReads(points).flatMap((b) => (refused(reads.get(keyOf(b))) ? gapRuns(points, b) : []))));
   return reads;
 }
 
-/** The profile's blocks from the reads, or the first that failed. */
+/** The profile's blocks from the reads (a refused block as its named runs), or the first that failed. */
 function resultsFor(profile: ModbusBoardProfile, reads: Map<string, Read>, points = profile.points): BlockResult[] | Mismatch {
   const out: BlockResult[] = [];
-  for (const b of planReads(points)) {
-    const r = reads.get(keyOf(b))!;
-    if (!r.ok) return { kind: 'read-failed', ...b, code: r.code, ...(r.exception === undefined ? {} : { exception: r.exception }) };
-    if ((r.result.words ?? r.result.bits ?? []).length < b.count) return { kind: 'read-failed', ...b, code: 'SHORT_ANSWER' };
-    out.push(r.result);
+  for (const block of planReads(points)) {
+    const runs = refused(reads.get(keyOf(block))) ? gapRuns(points, block) : [];
+    for (const b of runs.length > 0 ? runs : [block]) {
+      const r = reads.get(keyOf(b))!;
+      if (!r.ok) return { kind: 'read-failed', ...b, code: r.code, ...(r.exception === undefined ? {} : { exception: r.exception }) };
+      if ((r.result.words ?? r.result.bits ?? []).length < b.count) return { kind: 'read-failed', ...b, code: 'SHORT_ANSWER' };
+      out.push(r.result);
+    }
   }
   return out;
 }
@@ -102,9 +125,17 @@ export async function matchDevices(
   profiles: readonly ModbusBoardProfile[],
   o: { timeoutMs: number; io: Timers },
 ): Promise<Map<number, DeviceMatch>> {
-  const allBlocks = uniqueBlocks(profiles.flatMap((p) => planReads(p.points)));
   const first = new Map<number, Map<string, Read>>();
-  for (const unit of unitIds) first.set(unit, await readAll(reader, unit, allBlocks, o.timeoutMs));
+  for (const unit of unitIds)
+    first.set(
+      unit,
+      await readAll(
+        reader,
+        unit,
+        profiles.map((p) => p.points),
+        o.timeoutMs,
+      ),
+    );
 
   const verdicts = new Map<number, Verdict[]>();
   const waiting: { unit: number; profile: ModbusBoardProfile; before: Map<string, number | boolean | undefined> }[] = [];
@@ -124,7 +155,12 @@ export async function matchDevices(
     await new Promise<void>((resolve) => o.io.after(HEARTBEAT_GAP_MS, resolve));
     for (const unit of new Set(waiting.map((w) => w.unit))) {
       const mine = waiting.filter((w) => w.unit === unit);
-      const again = await readAll(reader, unit, uniqueBlocks(mine.flatMap((w) => planReads(heartbeatPoints(w.profile)))), o.timeoutMs);
+      const again = await readAll(
+        reader,
+        unit,
+        mine.map((w) => heartbeatPoints(w.profile)),
+        o.timeoutMs,
+      );
       for (const w of mine) verdicts.get(unit)!.push(heartbeatVerdict(w.profile, w.before, resultsFor(w.profile, again, heartbeatPoints(w.profile))));
     }
   }

@@ -107,4 +107,55 @@ describe('which board profile a device fits', () => {
     // generic 0–5, sim 0–6, DI 0–7 (3 blocks), then the heartbeat register once more (1): × 2 attempts.
     expect(matchReadsPerDevice(shipped)).toBe(8);
   });
+
+  /** Holding 200 (position) and 206 (heartbeat): the planner joins them into one read of 200–206. */
+  const gapped = modbusBoardSchema().parse({
+    id: 'gapped-controller',
+    transport: 'modbus-rtu',
+    pollGroups: [{ name: 'fast', intervalMs: 100 }],
+    points: [
+      { name: 'pos', signal: 'positionMm', group: 'fast', source: { table: 'holding', address: 200, type: 'uint16' } },
+      { name: 'beat', signal: 'heartbeat', group: 'fast', source: { table: 'holding', address: 206 } },
+    ],
+  });
+
+  it('a controller that refuses the unnamed registers between two points is matched from the points alone', async () => {
+    const clock = new FakeClock();
+    const asked: string[] = [];
+    const served = (now: number) =>
+      new Map([
+        [200, 4500],
+        [206, Math.floor(now / 1000)],
+      ]);
+    const reader: BlockReader = {
+      async read(_unit, block) {
+        asked.push(`${block.table}:${block.address}+${block.count}`);
+        const regs = served(clock.now());
+        const words = Array.from({ length: block.count }, (_, i) => regs.get(block.address + i));
+        if (block.table !== 'holding' || words.some((w) => w === undefined)) throw modbusError('MODBUS_EXCEPTION', 'exception 2', 2);
+        return { block, words: words as number[] };
+      },
+    };
+    const p = matchDevices(reader, [1], [...shipped, gapped], { timeoutMs: 200, io: clock });
+    await clock.advanceAsync(1300);
+    const m = (await p).get(1)!;
+    expect(m.best).toBe('gapped-controller');
+    expect(m.verdicts.find((v) => v.profile === 'gapped-controller')).toEqual({ profile: 'gapped-controller', fits: true, points: 2, heartbeat: true });
+    // The joined read was tried once (an exception is an answer), then its two named registers.
+    expect(asked.filter((a) => a.startsWith('holding:20'))).toEqual(['holding:200+7', 'holding:200+1', 'holding:206+1', 'holding:206+1']);
+    expect(matchReadsPerDevice([...shipped, gapped])).toBe(8 + (1 + 2 + 1) * 2);
+  });
+
+  it('a named register refused as well still rules the profile out, naming that register', async () => {
+    const reader: BlockReader = {
+      async read(_unit, block) {
+        if (block.table === 'holding' && block.address === 206 && block.count === 1) return { block, words: [1] };
+        throw modbusError('MODBUS_EXCEPTION', 'exception 2', 2);
+      },
+    };
+    const clock = new FakeClock();
+    const m = (await matchDevices(reader, [1], [gapped], { timeoutMs: 200, io: clock })).get(1)!;
+    expect(m.best).toBeNull();
+    expect(m.verdicts[0]).toMatchObject({ fits: false, why: { kind: 'read-failed', table: 'holding', address: 200, count: 1, exception: 2 } });
+  });
 });
