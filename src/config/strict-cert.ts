@@ -26,7 +26,7 @@ export function certificateFindings({ site, env }: StrictInput): StrictFinding[]
   if (file === undefined || !readable(file)) return [];
   const at = ['uplink', 'tls', 'cert'];
   const cert = certificateOf(file);
-  if (!cert) return [];
+  if (typeof cert === 'string') return [{ path: at, message: `${file} ${cert}`, fix: REISSUE }];
   const out: StrictFinding[] = [];
   const key =
     tls?.key === undefined
@@ -73,12 +73,20 @@ function privateKeyOf(file: string, open: () => Buffer): KeyObject | undefined {
   }
 }
 
-/** The certificate (the first of a chain); undefined when the file holds none, which the TLS stack refuses at connect. */
-function certificateOf(file: string): X509Certificate | undefined {
+/**
+ * The certificate (the first of a chain), or what the file holds instead: the TLS stack would
+ * refuse it at every connect, and the gateway would never reach the platform. The CSR and the key
+ * sit next to the certificate in tls/, and each is an easy file to name by mistake.
+ */
+function certificateOf(file: string): X509Certificate | string {
+  const bytes = readFileSync(file);
   try {
-    return new X509Certificate(readFileSync(file));
+    return new X509Certificate(bytes);
   } catch {
-    return undefined;
+    const text = bytes.toString('latin1');
+    if (text.includes('-----BEGIN CERTIFICATE REQUEST-----')) return 'is a certificate request (the CSR), not the certificate the CA issues for it';
+    if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) return 'holds a private key, not a certificate';
+    return 'holds no certificate (expected PEM "-----BEGIN CERTIFICATE-----" or DER)';
   }
 }
 

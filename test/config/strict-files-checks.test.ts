@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILTIN_BOARDS_DIR, loadBoardFile, loadBoards } from '../../src/config/load.js';
@@ -8,6 +9,7 @@ import type { StrictFinding } from '../../src/config/strict.js';
 import { fileFindings } from '../../src/config/strict-files.js';
 import { mountTmpfs } from '../helpers/full-fs.js';
 import { elevatorObject } from '../helpers/site-object.js';
+import { selfSignedPair } from '../helpers/tls-pki.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /**
@@ -69,8 +71,7 @@ describe('strict: TLS files', () => {
   });
 
   it('a private key: 0640 and 0600 pass; any permission for others is refused, with the mode as 0644', () => {
-    const cert = tmp.file('gw.crt', 'cert');
-    const key = tmp.file('gw.key', 'key');
+    const { cert, key } = selfSignedPair(tmp.dir);
     for (const ok of [0o600, 0o640, 0o660]) {
       chmodSync(key, ok);
       expect(findings({ tls: { cert, key } })).toEqual([]);
@@ -85,6 +86,20 @@ describe('strict: TLS files', () => {
     chmodSync(key, 0o640);
     chmodSync(cert, 0o644);
     expect(findings({ tls: { cert, key } })).toEqual([]);
+  });
+
+  it('a certificate file that holds no certificate is refused, saying what it holds instead', () => {
+    const { key } = selfSignedPair(tmp.dir);
+    chmodSync(key, 0o640);
+    const fix = 'send the CSR init made with this key (gateway.csr next to it) to the CA and put the certificate it returns there';
+    const csr = join(tmp.dir, 'gw.csr');
+    execFileSync('openssl', ['req', '-new', '-key', key, '-out', csr, '-subj', '/CN=gw01'], { stdio: 'ignore' });
+    const empty = tmp.file('empty.crt', '');
+    expect([csr, key, empty].map((cert) => findings({ tls: { cert, key } }))).toEqual([
+      [{ path: ['uplink', 'tls', 'cert'], message: `${csr} is a certificate request (the CSR), not the certificate the CA issues for it`, fix }],
+      [{ path: ['uplink', 'tls', 'cert'], message: `${key} holds a private key, not a certificate`, fix }],
+      [{ path: ['uplink', 'tls', 'cert'], message: `${empty} holds no certificate (expected PEM "-----BEGIN CERTIFICATE-----" or DER)`, fix }],
+    ]);
   });
 });
 

@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, packageRoot, type ConfigProblem } from '../../src/config/load.js';
 import { isElevgwError } from '../../src/core/errors.js';
+import { selfSignedPair } from '../helpers/tls-pki.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /**
@@ -106,8 +107,7 @@ describe('config validate --strict', () => {
 
     const withKey = siteText(GOOD_UPLINK.replace('ca: ca.pem', 'ca: ca.pem, cert: gw.crt, key: gw.key'));
     const file = writeSite(withKey);
-    tmp.file('gw.crt', 'cert');
-    chmodSync(tmp.file('gw.key', 'key'), 0o640);
+    chmodSync(selfSignedPair(tmp.dir).key, 0o640);
     expect(strictProblems(file).problems).toEqual([]);
     chmodSync(join(tmp.dir, 'gw.key'), 0o644);
     expect(strictProblems(file).problems.map((p) => [p.path, p.fix])).toEqual([

@@ -118,3 +118,12 @@ export function makeTestPki(dir: string): TestPki {
     shortClientDays,
   };
 }
+
+/** A self-signed client certificate and its key (`gw.crt`, `gw.key` in `dir`): a pair that belongs together, for checks of the files alone. */
+export function selfSignedPair(dir: string): { cert: string; key: string } {
+  const [cert, key] = [join(dir, 'gw.crt'), join(dir, 'gw.key')];
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-days', '30', '-subj', '/CN=gw01'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  return { cert, key };
+}
