@@ -52,7 +52,7 @@ export function registerDemo(program: Command): void {
       const e1 = config.elevators[0]!.config;
       console.log(`elevgw demo — ${config.site.gateway.site}`);
       console.log(`  simulator  Modbus TCP ${sim.host}:${sim.port} (scenario "demo", ${speed}× real time, board sim-modbus)`);
-      console.log(`  broker     ${broker.url} (embedded)`);
+      console.log(`  broker     ${broker.url} (embedded aedes, MQTT 3.1.1)`);
       console.log(`  elevator   ${e1.id} ${e1.name}, registration ${e1.registrationCode}, ${e1.floors.length} floors`);
       console.log(`  outbox     ${config.outboxPath}`);
       console.log(`What the district platform receives (time, marker, elevator, event, phase, floor):`);
@@ -62,7 +62,8 @@ export function registerDemo(program: Command): void {
         const line = formatMessage(m);
         if (line) console.log(line);
       });
-      const gw = new Gateway({ config, logger });
+      // aedes speaks MQTT 3.1.1 only: connecting with 5 first would log a refusal and a fall-back at every demo start.
+      const gw = new Gateway({ config, logger, mqttVersion: 4 });
       const stop = async () => {
         await gw.stop();
         await consumer.close();

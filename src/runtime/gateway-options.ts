@@ -5,6 +5,7 @@ import type { Logger } from '../core/log.js';
 import type { BaselineStore } from '../detect/health/baseline-store.js';
 import type { Outbox } from '../outbox/types.js';
 import type { MqttConnect } from '../uplink/client.js';
+import type { ProtocolVersion } from '../uplink/protocol.js';
 
 /** What a Gateway is built from: the loaded config, and the seams tests inject. */
 export interface GatewayOptions {
@@ -17,6 +18,8 @@ export interface GatewayOptions {
   outbox?: Outbox;
   /** Injected for tests: an in-memory broker instead of mqtt.js. */
   mqttConnect?: MqttConnect;
+  /** The MQTT version to connect with first (default 5, falling back to 3.1.1 on refusal); the demo's aedes speaks 3.1.1 only. */
+  mqttVersion?: ProtocolVersion;
   /** Whether the wall clock can be trusted; injected for tests. */
   clockSynced?: () => boolean;
   /** The local time zone statistics roll up in; default the system's. */

@@ -98,6 +98,7 @@ export class Gateway {
       logger: log.child({ mod: 'uplink' }),
       clock: this.clock,
       ...(o.mqttConnect ? { connect: o.mqttConnect } : {}),
+      ...(o.mqttVersion ? { protocolVersion: o.mqttVersion } : {}),
       status: () => this.status(),
       info: () => this.infos(),
       bootId: this.bootId,

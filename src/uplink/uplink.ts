@@ -35,6 +35,8 @@ export interface UplinkOptions {
   bootId?: string;
   /** The gateway's monotonic clock in real ms, for `monoMs` (default: the clock's `now`). */
   monoMs?: () => number;
+  /** The MQTT version of the first connection (default 5): 4 (3.1.1) for a broker known to speak no other. */
+  protocolVersion?: ProtocolVersion;
 }
 
 export type UplinkState = 'connecting' | 'online' | 'offline' | 'stopped';
@@ -78,8 +80,8 @@ export class Uplink {
   /** Set while stop() waits for in-flight acknowledgements: true when they came, false when the link went. */
   private onInflightEmpty?: (settled: boolean) => void;
   private readonly clock: Clock;
-  /** MQTT 5 until a broker refuses it; then 3.1.1 for the rest of this process. */
-  private protocol: ProtocolVersion = 5;
+  /** MQTT 5 (unless told otherwise) until a broker refuses it; then 3.1.1 for the rest of this process. */
+  private protocol: ProtocolVersion;
   /** Info as last published on this connection, by elevator (without its time fields). */
   private readonly infoSent = new Map<string, string>();
   readonly bootId: string;
@@ -89,6 +91,7 @@ export class Uplink {
     this.clock = o.clock ?? systemClock;
     this.tokensAt = this.clock.now();
     this.bootId = o.bootId ?? randomUUID();
+    this.protocol = o.protocolVersion ?? 5;
   }
 
   /** The MQTT protocol version of the current (or next) connection: 5, or 4 (3.1.1) after a refusal. */

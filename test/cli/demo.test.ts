@@ -42,6 +42,9 @@ describe('elevgw demo', () => {
     expect(r.stdout).not.toMatch(/invalid/);
     expect(lines[end]).toBe(`demo stopped: the platform received ${received.length} event(s).`);
     expect(r.stderr).not.toMatch(/diagnostics socket not available/);
+    // The embedded broker is known to speak 3.1.1: no refusal of MQTT 5 logged at every start.
+    expect(r.stdout).toMatch(/broker {5}mqtt:\/\/127\.0\.0\.1:\d+ \(embedded aedes, MQTT 3\.1\.1\)/);
+    expect(r.stderr).not.toMatch(/refuses MQTT 5/);
     expect(readdirSync(tmp.dir)).toEqual([]);
   });
 
