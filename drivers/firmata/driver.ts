@@ -115,10 +115,7 @@ export class FirmataDriver implements Driver {
       if (p.source.mode === 'digital') {
         io.pinMode(p.source.pin, p.source.pullup ? 'pullup' : 'input');
         io.digitalRead(p.source.pin, (v) => set(v === 1));
-      } else {
-        io.pinMode(io.analogPin(p.source.pin), 'analog');
-        io.analogRead(p.source.pin, (v) => set(v));
-      }
+      } else io.analogRead(p.source.pin, (v) => set(v));
     }
     this.o.logger.info({ board: this.o.board.id, via: io.description }, 'firmata board connected');
     return io;

@@ -1,12 +1,11 @@
 import { systemTimers, type Timers } from '../../src/core/clock.js';
 import { ElevgwError, errorMessage } from '../../src/core/errors.js';
 import { systemSerialPorts, type SerialPortFactory, type SerialPortLike } from '../kernel/serial-port.js';
-import type { FirmataConnector, FirmataIo, FirmataPinMode } from './io.js';
+import type { FirmataConnector, FirmataDigitalMode, FirmataIo } from './io.js';
 
 /** What elevgw uses of firmata-io's Board (firmata.js 2.x). */
 interface FirmataBoard {
   MODES: { INPUT: number; OUTPUT: number; ANALOG: number; PULLUP: number };
-  analogPins: number[];
   pinMode(pin: number, mode: number): void;
   digitalRead(pin: number, callback: (value: number) => void): void;
   analogRead(channel: number, callback: (value: number) => void): void;
@@ -41,7 +40,7 @@ function boardClassOf(mod: unknown): FirmataBoardClass | undefined {
   return undefined;
 }
 
-const MODE_OF: Record<FirmataPinMode, keyof FirmataBoard['MODES']> = { input: 'INPUT', pullup: 'PULLUP', analog: 'ANALOG', output: 'OUTPUT' };
+const MODE_OF: Record<FirmataDigitalMode, keyof FirmataBoard['MODES']> = { input: 'INPUT', pullup: 'PULLUP', output: 'OUTPUT' };
 
 /**
  * Connects through firmata-io, an optional dependency loaded only when a firmata board is
@@ -89,9 +88,12 @@ export function firmataIoConnector(o: FirmataIoOptions): FirmataConnector {
       description: `firmata ${o.path}@${o.baudRate}`,
       pinMode: (pin, mode) => board.pinMode(pin, board.MODES[MODE_OF[mode]]),
       digitalRead: (pin, onValue) => board.digitalRead(pin, (v) => onValue(v ? 1 : 0)),
-      analogRead: (channel, onValue) => board.analogRead(channel, onValue),
+      // firmata-io numbers an analog pin by its channel (A0 = 0) for ANALOG mode, unlike every other mode
+      analogRead: (channel, onValue) => {
+        board.pinMode(channel, board.MODES.ANALOG);
+        board.analogRead(channel, onValue);
+      },
       digitalWrite: (pin, value) => board.digitalWrite(pin, value),
-      analogPin: (channel) => board.analogPins[channel] ?? 14 + channel,
       setSamplingInterval: (ms) => board.setSamplingInterval(ms),
       onLost: (cb) => lost.push(cb),
       close: async () => {

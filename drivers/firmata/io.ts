@@ -5,16 +5,18 @@
  */
 export type FirmataPinMode = 'input' | 'pullup' | 'analog' | 'output';
 
+/** The modes a digital pin is set to; an analog channel is set up by `analogRead` alone. */
+export type FirmataDigitalMode = Exclude<FirmataPinMode, 'analog'>;
+
 export interface FirmataIo {
   readonly description: string;
-  pinMode(pin: number, mode: FirmataPinMode): void;
+  /** A digital pin (D2 = 2); analog channels are numbered apart and set up by `analogRead`. */
+  pinMode(pin: number, mode: FirmataDigitalMode): void;
   /** Enables reporting of the pin's port; `onValue` on each change (and once at start). */
   digitalRead(pin: number, onValue: (value: 0 | 1) => void): void;
-  /** Enables reporting of an analog channel (A0 = 0); `onValue` every sampling interval. */
+  /** Sets an analog channel (A0 = 0) to analog mode and enables its reports; `onValue` every sampling interval. */
   analogRead(channel: number, onValue: (value: number) => void): void;
   digitalWrite(pin: number, value: 0 | 1): void;
-  /** The digital pin number of an analog channel (A0 is pin 14 on an Uno), for pinMode. */
-  analogPin(channel: number): number;
   setSamplingInterval(ms: number): void;
   /** The board went away (unplugged, closed, transport error). */
   onLost(callback: (reason: string) => void): void;

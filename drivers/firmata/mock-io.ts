@@ -1,4 +1,4 @@
-import type { FirmataIo, FirmataPinMode } from './io.js';
+import type { FirmataDigitalMode, FirmataIo, FirmataPinMode } from './io.js';
 
 /**
  * A Firmata board in memory: `setDigital` / `setAnalog` play the board's reports, `unplug()` its
@@ -17,7 +17,7 @@ export class MockFirmataIo implements FirmataIo {
   /** Analog channel n is digital pin `analogBase + n` (14 on an Uno). */
   constructor(private readonly analogBase = 14) {}
 
-  pinMode(pin: number, mode: FirmataPinMode): void {
+  pinMode(pin: number, mode: FirmataDigitalMode): void {
     this.modes.set(pin, mode);
   }
 
@@ -25,16 +25,14 @@ export class MockFirmataIo implements FirmataIo {
     this.digital.set(pin, [...(this.digital.get(pin) ?? []), onValue]);
   }
 
+  /** Like StandardFirmata, the channel's digital pin (A0 is pin 14 on an Uno) goes to analog mode. */
   analogRead(channel: number, onValue: (value: number) => void): void {
+    this.modes.set(this.analogBase + channel, 'analog');
     this.analog.set(channel, [...(this.analog.get(channel) ?? []), onValue]);
   }
 
   digitalWrite(pin: number, value: 0 | 1): void {
     this.writes.push({ pin, value });
-  }
-
-  analogPin(channel: number): number {
-    return this.analogBase + channel;
   }
 
   setSamplingInterval(ms: number): void {

@@ -12,6 +12,7 @@ import { BUILTIN_BOARDS_DIR, loadBoardFile } from '../../src/config/load.js';
 import { FakeClock } from '../../src/core/clock.js';
 import { isElevgwError } from '../../src/core/errors.js';
 import { createLogger, silentLogger } from '../../src/core/log.js';
+import { StandardFirmataPeer } from '../helpers/standard-firmata.js';
 
 const board = loadBoardFile(join(BUILTIN_BOARDS_DIR, 'arduino-firmata-sensorbox.yaml'), 'firmata');
 const byName = (points: RawPoint[]) => Object.fromEntries(points.map((p) => [p.point, p]));
@@ -198,6 +199,30 @@ describe('Firmata driver: what a technician reads', () => {
     old.unplug('late');
     expect(d.health()).toMatchObject({ state: 'ok', link: 'open' });
     expect(byName(await d.poll('inputs')).doorClosed!.quality).toBe('good');
+  });
+});
+
+describe('the arduino-firmata-sensorbox profile on an Uno running StandardFirmata (the real firmata-io)', () => {
+  afterEach(() => StandardFirmataPeer.reset());
+
+  it('connects, sets the contacts and A0 up, and reads the board good', async () => {
+    StandardFirmataPeer.reset();
+    const peer = new StandardFirmataPeer();
+    const clock = new FakeClock(0);
+    driver = new FirmataDriver({ board, connect: firmataIoConnector({ path: peer.path, baudRate: 57600, ports: peer.ports }), clock, logger: silentLogger });
+    const opening = driver.open();
+    await peer.handshake();
+    await opening;
+    expect(driver.health()).toMatchObject({ link: 'open' });
+    for (const pin of [3, 4, 5, 6, 7, 8, 9]) peer.digital(pin, 1);
+    peer.digital(2, 0); // door closed: its contact pulls D2 LOW
+    peer.analog(0, 614);
+    await afterTurns(async () => {
+      const p = byName(await driver!.poll('inputs'));
+      expect(p.doorClosed).toMatchObject({ value: false, quality: 'good' });
+      expect(p.upsBattery).toMatchObject({ value: 614, quality: 'good' });
+    });
+    expect(driver.health().state).toBe('ok');
   });
 });
 

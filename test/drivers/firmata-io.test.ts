@@ -1,96 +1,57 @@
 import { afterTurns } from '../helpers/turns.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EventEmitter } from 'node:events';
-import { SerialPortMock } from 'serialport';
 import { firmataIoConnector } from '../../drivers/firmata/firmata-io.js';
-import { mockBinding, type SerialPortFactory, type SerialPortLike } from '../../drivers/kernel/serial-port.js';
+import { StandardFirmataPeer } from '../helpers/standard-firmata.js';
 
-/**
- * Stands in for firmata-io's Board (not installed here): it listens on the transport it is
- * given, like the real one, and is "ready" once the Arduino has sent anything.
- */
-class StandInBoard extends EventEmitter {
-  static last?: StandInBoard;
-  readonly MODES = { INPUT: 0, OUTPUT: 1, ANALOG: 2, PULLUP: 11 };
-  readonly analogPins = [14, 15, 16, 17, 18, 19];
-  readonly modes = new Map<number, number>();
-  readonly digital = new Map<number, (v: number) => void>();
-  sampling?: number;
+/** The bytes `wanted` reach the board, in order and together (a write lands on a later turn). */
+const sentBytes = (peer: StandardFirmataPeer, wanted: number[]) => afterTurns(() => expect(peer.sent().includes(Buffer.from(wanted))).toBe(true));
 
-  constructor(readonly transport: SerialPortLike) {
-    super();
-    StandInBoard.last = this;
-    transport.on('data', () => this.emit('ready'));
-    transport.on('close', () => this.emit('close'));
-  }
-  pinMode(pin: number, mode: number) {
-    this.modes.set(pin, mode);
-  }
-  digitalRead(pin: number, cb: (v: number) => void) {
-    this.digital.set(pin, cb);
-  }
-  analogRead() {}
-  digitalWrite() {}
-  setSamplingInterval(ms: number) {
-    this.sampling = ms;
-  }
+let peer: StandardFirmataPeer;
+beforeEach(() => {
+  StandardFirmataPeer.reset();
+  peer = new StandardFirmataPeer();
+});
+afterEach(() => StandardFirmataPeer.reset());
+
+/** The installed firmata-io, as `elevgw run` loads it, talking to StandardFirmata on a mock serial device. */
+async function connected() {
+  const connecting = firmataIoConnector({ path: peer.path, baudRate: 57600, ports: peer.ports })();
+  await peer.handshake();
+  return connecting;
 }
 
-/** firmata-io's CommonJS export as seen through import(): a transport-binding function carrying `.Firmata`. */
-const standInModule = async () => ({ default: Object.assign(() => StandInBoard, { Firmata: StandInBoard }) });
-
-let opened: SerialPortMock[];
-const ports: SerialPortFactory = (s) => {
-  const p = new SerialPortMock({ ...s, autoOpen: false });
-  opened.push(p);
-  return p;
-};
-
-beforeEach(() => {
-  opened = [];
-  mockBinding.reset();
-  mockBinding.createPort('/dev/ttyACM0', { echo: false, record: true });
-});
-afterEach(() => mockBinding.reset());
-
-describe('firmata-io adapter (lazy optional package, over elevgw serialport)', () => {
-  it('opens the port, waits for the handshake, and maps modes and reads onto the Board', async () => {
-    const connecting = firmataIoConnector({ path: '/dev/ttyACM0', baudRate: 57600, ports, importFirmata: standInModule })();
-    await afterTurns(() => expect(opened[0]?.isOpen).toBe(true));
-    opened[0]!.port!.emitData(Buffer.from([0xf9, 2, 5])); // REPORT_VERSION from StandardFirmata
-    const io = await connecting;
-    const board = StandInBoard.last!;
+describe('firmata-io adapter (the real optional package, over elevgw serialport)', () => {
+  it('opens the port, waits for the StandardFirmata handshake, and sets pins up on the board', async () => {
+    const io = await connected();
     io.pinMode(2, 'pullup');
-    io.pinMode(io.analogPin(0), 'analog');
     io.setSamplingInterval(100);
-    const seen: number[] = [];
-    io.digitalRead(2, (v) => seen.push(v));
-    board.digital.get(2)!(1);
-    expect([board.modes.get(2), board.modes.get(14), board.sampling, seen]).toEqual([11, 2, 100, [1]]);
-
-    const lost = vi.fn();
-    io.onLost(lost);
+    const levels: number[] = [];
+    const samples: number[] = [];
+    io.digitalRead(2, (v) => levels.push(v));
+    io.analogRead(0, (v) => samples.push(v));
+    await sentBytes(peer, [0xf4, 2, 0x0b]); // SET_PIN_MODE D2 PULLUP
+    await sentBytes(peer, [0xf0, 0x7a, 100, 0, 0xf7]); // SAMPLING_INTERVAL 100 ms
+    await sentBytes(peer, [0xd0, 1]); // REPORT_DIGITAL port 0 on
+    await sentBytes(peer, [0xc0, 1]); // REPORT_ANALOG A0 on
+    peer.digital(2, 1);
+    peer.analog(0, 614);
+    await afterTurns(() => expect([levels, samples]).toEqual([[1], [614]]));
     await io.close();
-    expect(opened[0]!.isOpen).toBe(false);
+    expect(peer.port.isOpen).toBe(false);
   });
 
   it('reports the board lost when the USB port goes away', async () => {
-    const connecting = firmataIoConnector({ path: '/dev/ttyACM0', baudRate: 57600, ports, importFirmata: standInModule })();
-    await afterTurns(() => expect(opened[0]?.isOpen).toBe(true));
-    opened[0]!.port!.emitData(Buffer.from([0xf9, 2, 5]));
-    const io = await connecting;
+    const io = await connected();
     const lost = vi.fn();
     io.onLost(lost);
-    const binding = opened[0]!.port as unknown as { pendingRead: ((err?: Error) => void) | null };
+    const binding = peer.port.port as unknown as { pendingRead: ((err?: Error) => void) | null };
     await afterTurns(() => expect(binding.pendingRead).not.toBeNull());
     binding.pendingRead!(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' }));
     await afterTurns(() => expect(lost).toHaveBeenCalledWith('closed'));
   });
 
   it('gives up on a board that never answers, and closes the port', async () => {
-    await expect(firmataIoConnector({ path: '/dev/ttyACM0', baudRate: 57600, ports, importFirmata: standInModule, readyTimeoutMs: 30 })()).rejects.toThrow(
-      /no Firmata handshake within 30 ms/,
-    );
-    expect(opened[0]!.isOpen).toBe(false);
+    await expect(firmataIoConnector({ path: peer.path, baudRate: 57600, ports: peer.ports, readyTimeoutMs: 30 })()).rejects.toThrow(/no Firmata handshake within 30 ms/);
+    expect(peer.port.isOpen).toBe(false);
   });
 });
