@@ -1,6 +1,6 @@
 import type { FirmataBoardProfile } from '../../src/config/board.js';
 import type { Clock } from '../../src/core/clock.js';
-import { ElevgwError } from '../../src/core/errors.js';
+import { ElevgwError, errorMessage } from '../../src/core/errors.js';
 import type { Logger } from '../../src/core/log.js';
 import { HealthRecorder } from '../kernel/health.js';
 import { LatestValues } from '../kernel/latest-values.js';
@@ -34,6 +34,8 @@ export class FirmataDriver implements Driver {
   private readonly analog = new Set<string>();
   private readonly health_: HealthRecorder;
   private readonly board: LinkSupervisor<FirmataIo>;
+  /** The board whose reports count: the one being set up or in use; none once given up on. */
+  private live: FirmataIo | undefined;
 
   constructor(private readonly o: FirmataDriverOptions) {
     for (const g of o.board.pollGroups)
@@ -66,6 +68,7 @@ export class FirmataDriver implements Driver {
 
   async close(): Promise<void> {
     await this.board.stop();
+    this.live = undefined;
     this.latest.clear();
   }
 
@@ -105,25 +108,50 @@ export class FirmataDriver implements Driver {
     }
   }
 
-  /** Connects and sets the profile's pins up; throws a coded error the supervisor counts. */
+  /**
+   * Connects and sets the profile's pins up; throws a coded error the supervisor counts. A board
+   * whose set-up fails is closed at once (its port would stay locked for the next attempt) and
+   * its reports are ignored from then on.
+   */
   private async connect(): Promise<FirmataIo> {
     const io = await this.o.connect();
-    io.onLost((reason) => this.onLost(io, reason));
-    io.setSamplingInterval(this.o.board.samplingIntervalMs);
-    for (const p of this.o.board.points) {
-      const set = (v: number | boolean) => this.latest.set(p.name, v, this.o.clock.now());
-      if (p.source.mode === 'digital') {
-        io.pinMode(p.source.pin, p.source.pullup ? 'pullup' : 'input');
-        io.digitalRead(p.source.pin, (v) => set(v === 1));
-      } else io.analogRead(p.source.pin, (v) => set(v));
+    this.live = io;
+    try {
+      io.onLost((reason) => this.onLost(io, reason));
+      this.setUp(io);
+    } catch (e) {
+      this.abandon(io);
+      await io.close().catch(() => undefined);
+      throw new ElevgwError('FIRMATA_IO', `${io.description}: setting the pins up failed: ${errorMessage(e)}`);
     }
     this.o.logger.info({ board: this.o.board.id, via: io.description }, 'firmata board connected');
     return io;
   }
 
+  /** Every pin of the profile as an input reporting into `latest`, while `io` is the board in use. */
+  private setUp(io: FirmataIo): void {
+    io.setSamplingInterval(this.o.board.samplingIntervalMs);
+    for (const p of this.o.board.points) {
+      const set = (v: number | boolean) => {
+        if (this.live === io) this.latest.set(p.name, v, this.o.clock.now());
+      };
+      if (p.source.mode === 'digital') {
+        io.pinMode(p.source.pin, p.source.pullup ? 'pullup' : 'input');
+        io.digitalRead(p.source.pin, (v) => set(v === 1));
+      } else io.analogRead(p.source.pin, (v) => set(v));
+    }
+  }
+
+  /** A board given up on: what it still reports is not a reading. */
+  private abandon(io: FirmataIo): void {
+    if (this.live !== io) return;
+    this.live = undefined;
+    this.latest.clear();
+  }
+
   private onLost(io: FirmataIo, reason: string): void {
     if (this.board.current !== io) return;
-    this.latest.clear();
+    this.abandon(io);
     this.board.lost('FIRMATA_IO', `${io.description} lost: ${reason}`);
   }
 }

@@ -127,6 +127,45 @@ describe('Firmata driver (arduino-firmata-sensorbox profile, mock IO)', () => {
   });
 });
 
+describe('Firmata driver: a board whose pin set-up fails after the port opened', () => {
+  /** Connects, then refuses an analog channel the way firmata-io does for one the board lacks. */
+  class RefusingSetupIo extends MockFirmataIo {
+    override analogRead(): void {
+      throw new TypeError("Cannot set properties of undefined (setting 'report')");
+    }
+  }
+
+  it('is closed again (its port free for the next attempt), its reports are no readings, and it is retried', async () => {
+    const boards: RefusingSetupIo[] = [];
+    const connect: FirmataConnector = async () => {
+      boards.push(new RefusingSetupIo());
+      return boards.at(-1)!;
+    };
+    const { clock, driver: d } = await started(connect);
+    expect(boards[0]!.closed).toBe(true);
+    expect(d.health()).toMatchObject({
+      state: 'lost',
+      lastErrorCode: 'FIRMATA_IO',
+      lastError: expect.stringMatching(/mock firmata: setting the pins up failed: Cannot set properties of undefined/),
+    });
+    boards[0]!.setDigital(9, 0); // the abandoned board still reports "mains present"
+    expect(byName(await d.poll('inputs')).mains).toMatchObject({ quality: 'bad' });
+    clock.advance(2000);
+    await d.poll('inputs');
+    await afterTurns(() => expect(boards).toHaveLength(2));
+    await afterTurns(() => expect(boards[1]!.closed).toBe(true));
+  });
+
+  it('a board unplugged and given up on feeds no readings either', async () => {
+    const m = mockBoards();
+    const { driver: d } = await started(m.connect);
+    const old = m.current();
+    old.unplug();
+    old.setDigital(9, 0);
+    expect(byName(await d.poll('inputs')).mains).toMatchObject({ quality: 'bad' });
+  });
+});
+
 describe('Firmata driver: what a technician reads', () => {
   const reporting = (io: MockFirmataIo) => {
     for (const pin of [2, 3, 4, 5, 6, 7, 8, 9]) io.setDigital(pin, 1);
