@@ -42,6 +42,13 @@ export interface Driver {
   readonly kind: string;
   /** Opens the transport. Never throws: a failed open leaves health 'lost' and the next poll retries. */
   open(): Promise<void>;
+  /**
+   * Starts opening without waiting for it: a transport that takes seconds to answer (a Firmata
+   * board's reset and handshake) would otherwise hold the service's start, and every elevator after
+   * it, for each silent board. The running service uses it where present, else awaits `open()`;
+   * a one-shot tool awaits `open()` to know whether the board answered.
+   */
+  openInBackground?(): void;
   close(): Promise<void>;
   /**
    * Reads one poll group. Never throws past this boundary: on failure every point of the group

@@ -23,8 +23,9 @@ export interface FirmataDriverOptions {
  * Digital and analog pins of an Arduino-class sensor box running StandardFirmata. The board
  * pushes changes (digital) and samples (analog); the driver keeps the latest of each and
  * `poll()` returns them: analog values older than `staleAfterMs` read bad, digital values hold
- * while the board is connected. Connecting (an Arduino resets on open and needs ~2 s) runs in
- * the background, so a poll never waits for it. Pins are inputs only, unless the profile
+ * while the board is connected. Connecting (an Arduino resets on open and needs ~2 s; one
+ * without StandardFirmata never answers) runs in the background in the service, first open and
+ * reopens alike, so neither the gateway's start nor a poll waits for it. Pins are inputs only, unless the profile
  * allow-lists one for `writePin`.
  */
 export class FirmataDriver implements Driver {
@@ -64,6 +65,11 @@ export class FirmataDriver implements Driver {
   /** Connects (waiting for the handshake once); never throws. */
   async open(): Promise<void> {
     await this.board.start();
+  }
+
+  /** Connects in the background, like a reconnect: polls read bad ('lost') until the handshake is done. */
+  openInBackground(): void {
+    void this.board.start();
   }
 
   async close(): Promise<void> {

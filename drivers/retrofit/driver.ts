@@ -89,6 +89,11 @@ export class RetrofitDriver implements Driver {
     await this.box.start();
   }
 
+  /** Opens in the background: a Firmata box's polls read bad until its handshake is done; the Pi's own bus's first poll waits for it. */
+  openInBackground(): void {
+    void this.box.start();
+  }
+
   async close(): Promise<void> {
     await this.busy.catch(() => undefined);
     await this.box.stop();

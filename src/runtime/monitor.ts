@@ -90,7 +90,10 @@ export class ElevatorMonitor {
     for (const r of this.engine.armed().filter((x) => !x.armed)) {
       this.o.logger.warn({ rule: r.type, missing: r.missing }, `rule ${r.type} not armed: board ${this.pipeline.board.id} lacks ${r.missing.join(', ')}`);
     }
-    await this.startManual();
+    // A board that takes seconds to answer opens in the background: it holds neither the elevators after it nor the service's readiness.
+    this.driver = await this.o.driver();
+    if (this.driver.openInBackground) this.driver.openInBackground();
+    else await this.driver.open();
     for (const g of this.pipeline.board.pollGroups) {
       const l: Loop = { group: g.name, periodMs: g.intervalMs, timer: undefined, poll: undefined, due: 0, run: () => this.loop(l), polled: () => this.schedule(l) };
       this.loops.push(l);

@@ -62,12 +62,17 @@ export class StandardFirmataPeer {
     return p;
   }
 
-  /** Waits for the host to open the port, then answers as StandardFirmata does after its reset. */
-  async handshake(): Promise<void> {
+  /** Waits for the host to open the port (firmata-io loaded, the Board listening on it). */
+  async portOpen(): Promise<void> {
     await import(FIRMATA_IO); // the connector's first import reads files: it takes time, not turns
     await afterTurns(() => {
       if (!this.opened.at(-1)?.isOpen) throw new Error(`${this.path} not open yet`);
     });
+  }
+
+  /** Waits for the host to open the port, then answers as StandardFirmata does after its reset. */
+  async handshake(): Promise<void> {
+    await this.portOpen();
     this.port.port!.emitData(standardFirmataHandshake(this.layout));
   }
 

@@ -352,6 +352,32 @@ describe('retrofit box: the accelerometer FIFO', () => {
 });
 
 describe('retrofit box: lost and reopened', () => {
+  it('a Firmata box opened in the background (the service start): polls read bad while its handshake is pending, then it is retried', async () => {
+    let timeOut: (e: Error) => void = () => undefined;
+    const handshake = () => new Promise<never>((_, reject) => (timeOut = reject));
+    const r = rig({ board: 'retrofit-firmata-sensorbox', opens: [handshake] });
+    r.driver.openInBackground();
+    const points = await r.driver.poll('sensors');
+    expect(points.every((p) => p.quality === 'bad')).toBe(true);
+    expect(r.driver.health().state).toBe('lost');
+    timeOut(new Error('no Firmata handshake within 10000 ms'));
+    await settled();
+    expect(r.driver.health().lastError).toMatch(/no Firmata handshake within 10000 ms/);
+    r.clock.advance(1000);
+    await r.driver.poll('sensors');
+    await settled();
+    expect(r.links).toHaveLength(1);
+    expect(r.driver.health().link).toBe('open');
+  });
+
+  it("the Pi's own bus opened in the background: its first poll waits for it and reads", async () => {
+    const r = rig();
+    r.driver.openInBackground();
+    const points = byPoint(await r.driver.poll('sensors'));
+    expect(CONTACTS.map((c) => points[c])).not.toContainEqual(['bad']);
+    expect(r.driver.health().link).toBe('open');
+  });
+
   it('nothing answering is a lost box: every point bad, the link closed, one line naming each sensor', async () => {
     const r = rig();
     await r.driver.open();
