@@ -1,12 +1,12 @@
 import type { FirmataBoardProfile } from '../../src/config/board.js';
 import type { Clock } from '../../src/core/clock.js';
-import { ElevgwError, errorMessage } from '../../src/core/errors.js';
+import { ElevgwError, errorMessage, isElevgwError } from '../../src/core/errors.js';
 import type { Logger } from '../../src/core/log.js';
 import { HealthRecorder } from '../kernel/health.js';
 import { LatestValues } from '../kernel/latest-values.js';
 import { LinkSupervisor } from '../kernel/supervisor.js';
 import type { Driver, DriverHealth, RawPoint } from '../types.js';
-import type { FirmataConnector, FirmataIo } from './io.js';
+import type { FirmataCapabilities, FirmataConnector, FirmataIo } from './io.js';
 
 export interface FirmataDriverOptions {
   board: FirmataBoardProfile;
@@ -124,14 +124,41 @@ export class FirmataDriver implements Driver {
     this.live = io;
     try {
       io.onLost((reason) => this.onLost(io, reason));
+      this.checkPins(io.capabilities);
       this.setUp(io);
     } catch (e) {
       this.abandon(io);
       await io.close().catch(() => undefined);
+      if (isElevgwError(e)) throw e;
       throw new ElevgwError('FIRMATA_IO', `${io.description}: setting the pins up failed: ${errorMessage(e)}`);
     }
     this.o.logger.info({ board: this.o.board.id, via: io.description }, 'firmata board connected');
     return io;
+  }
+
+  /**
+   * Every pin of the profile against what the board reported of itself, before any is touched:
+   * a profile written for another board (pin 50 on an Uno, A7 on an Uno, D0/D1 that carry an
+   * Uno's serial link) is named point by point instead of failing inside firmata-io.
+   */
+  private checkPins(caps: FirmataCapabilities): void {
+    const problems: string[] = [];
+    this.o.board.points.forEach((p, i) => {
+      const at = `points[${i}] (${p.name})`;
+      if (p.source.mode === 'analog') {
+        if (p.source.pin >= caps.analogChannels)
+          problems.push(`${at}: analog channel A${p.source.pin} — the board reports ${caps.analogChannels === 0 ? 'no analog channels' : `A0–A${caps.analogChannels - 1}`}`);
+        return;
+      }
+      const modes = caps.pins[p.source.pin];
+      const wanted = p.source.pullup ? 'pullup' : 'input';
+      if (!modes) problems.push(`${at}: pin ${p.source.pin} — the board reports pins 0–${caps.pins.length - 1}`);
+      else if (!modes.includes(wanted))
+        problems.push(
+          `${at}: pin ${p.source.pin} — the board offers no ${wanted === 'pullup' ? 'input with pull-up' : 'input'} there (${modes.length === 0 ? 'no mode at all: a pin StandardFirmata keeps, e.g. D0/D1 for its serial link on an Uno' : `modes: ${modes.join(', ')}`})`,
+        );
+    });
+    if (problems.length > 0) throw new ElevgwError('DRIVER_OPEN_FAILED', `board profile ${this.o.board.id}.yaml does not fit the board: ${problems.join('; ')}`);
   }
 
   /** Every pin of the profile as an input reporting into `latest`, while `io` is the board in use. */

@@ -1,11 +1,15 @@
 import { systemTimers, type Timers } from '../../src/core/clock.js';
 import { ElevgwError, errorMessage } from '../../src/core/errors.js';
 import { systemSerialPorts, type SerialPortFactory, type SerialPortLike } from '../kernel/serial-port.js';
-import type { FirmataConnector, FirmataDigitalMode, FirmataIo } from './io.js';
+import type { FirmataCapabilities, FirmataConnector, FirmataDigitalMode, FirmataIo, FirmataPinMode } from './io.js';
 
 /** What elevgw uses of firmata-io's Board (firmata.js 2.x). */
 interface FirmataBoard {
   MODES: { INPUT: number; OUTPUT: number; ANALOG: number; PULLUP: number };
+  /** From the capability answer, by pin number. */
+  pins: { supportedModes: number[] }[];
+  /** From the analog-mapping answer: the pin of each analog channel. */
+  analogPins: number[];
   pinMode(pin: number, mode: number): void;
   digitalRead(pin: number, callback: (value: number) => void): void;
   analogRead(channel: number, callback: (value: number) => void): void;
@@ -38,6 +42,15 @@ function boardClassOf(mod: unknown): FirmataBoardClass | undefined {
   if (typeof withClass?.Firmata === 'function') return withClass.Firmata as FirmataBoardClass;
   if (typeof m === 'function') return (m as (transport: null) => FirmataBoardClass)(null);
   return undefined;
+}
+
+/** The modes elevgw uses, as the board listed them for each pin. */
+function capabilitiesOf(board: FirmataBoard): FirmataCapabilities {
+  const named = Object.entries({ input: board.MODES.INPUT, pullup: board.MODES.PULLUP, output: board.MODES.OUTPUT, analog: board.MODES.ANALOG }) as [FirmataPinMode, number][];
+  return {
+    pins: board.pins.map((p) => named.filter(([, n]) => p.supportedModes.includes(n)).map(([m]) => m)),
+    analogChannels: board.analogPins.length,
+  };
 }
 
 const MODE_OF: Record<FirmataDigitalMode, keyof FirmataBoard['MODES']> = { input: 'INPUT', pullup: 'PULLUP', output: 'OUTPUT' };
@@ -86,6 +99,7 @@ export function firmataIoConnector(o: FirmataIoOptions): FirmataConnector {
     }
     const io: FirmataIo = {
       description: `firmata ${o.path}@${o.baudRate}`,
+      capabilities: capabilitiesOf(board),
       pinMode: (pin, mode) => board.pinMode(pin, board.MODES[MODE_OF[mode]]),
       digitalRead: (pin, onValue) => board.digitalRead(pin, (v) => onValue(v ? 1 : 0)),
       // firmata-io numbers an analog pin by its channel (A0 = 0) for ANALOG mode, unlike every other mode

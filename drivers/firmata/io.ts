@@ -8,8 +8,17 @@ export type FirmataPinMode = 'input' | 'pullup' | 'analog' | 'output';
 /** The modes a digital pin is set to; an analog channel is set up by `analogRead` alone. */
 export type FirmataDigitalMode = Exclude<FirmataPinMode, 'analog'>;
 
+/** What the board said of itself in its capability and analog-mapping answers. */
+export interface FirmataCapabilities {
+  /** The modes each digital pin supports, by pin number (an Uno's D0/D1, its serial link, report none). */
+  pins: readonly (readonly FirmataPinMode[])[];
+  /** How many analog channels (A0 … A(n-1)) the board has. */
+  analogChannels: number;
+}
+
 export interface FirmataIo {
   readonly description: string;
+  readonly capabilities: FirmataCapabilities;
   /** A digital pin (D2 = 2); analog channels are numbered apart and set up by `analogRead`. */
   pinMode(pin: number, mode: FirmataDigitalMode): void;
   /** Enables reporting of the pin's port; `onValue` on each change (and once at start). */

@@ -1,4 +1,4 @@
-import type { FirmataDigitalMode, FirmataIo, FirmataPinMode } from './io.js';
+import type { FirmataCapabilities, FirmataDigitalMode, FirmataIo, FirmataPinMode } from './io.js';
 
 /**
  * A Firmata board in memory: `setDigital` / `setAnalog` play the board's reports, `unplug()` its
@@ -6,6 +6,8 @@ import type { FirmataDigitalMode, FirmataIo, FirmataPinMode } from './io.js';
  */
 export class MockFirmataIo implements FirmataIo {
   readonly description = 'mock firmata';
+  /** An Uno's by default: D0/D1 (the serial link) without modes, D2–D19 digital, A0–A5 on pins 14–19. */
+  readonly capabilities: FirmataCapabilities;
   readonly modes = new Map<number, FirmataPinMode>();
   readonly writes: { pin: number; value: 0 | 1 }[] = [];
   samplingIntervalMs?: number;
@@ -15,7 +17,15 @@ export class MockFirmataIo implements FirmataIo {
   private readonly lostCallbacks: ((reason: string) => void)[] = [];
 
   /** Analog channel n is digital pin `analogBase + n` (14 on an Uno). */
-  constructor(private readonly analogBase = 14) {}
+  constructor(
+    private readonly analogBase = 14,
+    capabilities?: FirmataCapabilities,
+  ) {
+    this.capabilities = capabilities ?? {
+      pins: Array.from({ length: 20 }, (_, p) => (p < 2 ? [] : p >= 14 ? ['input', 'pullup', 'output', 'analog'] : ['input', 'pullup', 'output'])),
+      analogChannels: 6,
+    };
+  }
 
   pinMode(pin: number, mode: FirmataDigitalMode): void {
     this.modes.set(pin, mode);

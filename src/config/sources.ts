@@ -58,7 +58,11 @@ export const gpioSourceSchema = z
 /** A pin of an Arduino-class board running StandardFirmata. */
 export const firmataSourceSchema = z
   .object({
-    /** Digital pin number, or for `analog` the analog channel (A0 = 0). */
+    /**
+     * Digital pin number, or for `analog` the analog channel (A0 = 0). Up to Firmata's 127 here:
+     * which pins a board has (an Uno D0–D19 with D0/D1 its serial link, a Leonardo's D0/D1 free, a
+     * Mega's 70) is known only from the board's own capability report, checked when it connects.
+     */
     pin: z.number().int().min(0).max(127),
     mode: z.enum(['digital', 'analog']),
     /** Digital inputs only: enable the internal pull-up (contacts switching to GND). */

@@ -265,6 +265,35 @@ describe('the arduino-firmata-sensorbox profile on an Uno running StandardFirmat
   });
 });
 
+describe('a profile written for another board: checked against what StandardFirmata reports at open', () => {
+  afterEach(() => StandardFirmataPeer.reset());
+
+  it('names each point whose pin the board does not have, touches no pin, and frees the port', async () => {
+    StandardFirmataPeer.reset();
+    const peer = new StandardFirmataPeer(); // an Uno: D0–D19, A0–A5, D0/D1 its serial link
+    const moved: Record<string, object> = { doorOpen: { pin: 50, mode: 'digital', pullup: true }, pir: { pin: 0, mode: 'digital' }, upsBattery: { pin: 7, mode: 'analog' } };
+    const other = firmataBoardSchema().parse({ ...board, points: board.points.map((p) => (moved[p.name] ? { ...p, source: moved[p.name] } : p)) });
+    driver = new FirmataDriver({
+      board: other,
+      connect: firmataIoConnector({ path: peer.path, baudRate: 57600, ports: peer.ports }),
+      clock: new FakeClock(0),
+      logger: silentLogger,
+    });
+    const opening = driver.open();
+    await peer.handshake();
+    await opening;
+    expect(driver.health()).toMatchObject({ state: 'lost', lastErrorCode: 'DRIVER_OPEN_FAILED' });
+    expect(driver.health().lastError).toBe(
+      'open firmata board arduino-firmata-sensorbox: board profile arduino-firmata-sensorbox.yaml does not fit the board: ' +
+        'points[1] (doorOpen): pin 50 — the board reports pins 0–19; ' +
+        'points[4] (pir): pin 0 — the board offers no input there (no mode at all: a pin StandardFirmata keeps, e.g. D0/D1 for its serial link on an Uno); ' +
+        'points[8] (upsBattery): analog channel A7 — the board reports A0–A5',
+    );
+    expect(peer.port.isOpen).toBe(false);
+    expect(peer.sent().includes(Buffer.from([0xf4]))).toBe(false); // no SET_PIN_MODE went out
+  });
+});
+
 describe('Firmata without the optional firmata-io package', () => {
   it('reports health lost with a clear error instead of crashing', async () => {
     const missing = () => Promise.reject(Object.assign(new Error("Cannot find package 'firmata-io'"), { code: 'ERR_MODULE_NOT_FOUND' }));
