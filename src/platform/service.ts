@@ -60,7 +60,7 @@ export class PlatformService {
     const escalation = new EscalationTimer({ store: o.store, policy: o.policy, clock: o.clock, log: o.log, onEscalated: changed });
     const service = new PlatformService(worker, escalation, o);
     if (o.http) {
-      live = new LiveSnapshots({ build: () => dutyDeskSnapshot(o.store, o.clock.wallNow(), o.silenceMs), timers, log: o.log });
+      live = new LiveSnapshots({ build: () => dutyDeskSnapshot(o.store, o.clock.wallNow(), o.silenceMs), timers, wallNow: () => o.clock.wallNow(), log: o.log });
       // Commits of the other workers (PostgreSQL NOTIFY) redraw this desk too.
       o.store.onChange(changed);
       service.live = live;

@@ -66,7 +66,7 @@ describe('PostgreSQL stopped and started again under a running worker', () => {
     });
     await worker.start();
     cleanups.push(() => worker.stop());
-    const live = new LiveSnapshots({ build: () => dutyDeskSnapshot(store, clock.wallNow(), 60_000), timers: systemTimers, log: silentLogger });
+    const live = new LiveSnapshots({ build: () => dutyDeskSnapshot(store, clock.wallNow(), 60_000), timers: systemTimers, wallNow: () => clock.wallNow(), log: silentLogger });
     cleanups.push(() => live.close());
     const server: Server = createHttpApi({ store, operators: new Operators([]), live, clock, silenceMs: 60_000, log: silentLogger });
     const base = (await listen(server, '127.0.0.1', 0)).url;

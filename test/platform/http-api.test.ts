@@ -29,7 +29,7 @@ describe('duty desk HTTP API', () => {
 
   beforeAll(async () => {
     store = await SqlPlatformStore.open(new SqliteDb(join(tmp.dir, 'p.db')), clock.wallNow());
-    live = new LiveSnapshots({ build: () => dutyDeskSnapshot(store, clock.wallNow(), 60_000), timers: systemTimers, log: silentLogger });
+    live = new LiveSnapshots({ build: () => dutyDeskSnapshot(store, clock.wallNow(), 60_000), timers: systemTimers, wallNow: () => clock.wallNow(), log: silentLogger });
     server = createHttpApi({ store, operators: new Operators([{ name: 'duty-officer', token: TOKEN }]), live, clock, silenceMs: 60_000, log: silentLogger });
     base = (await listen(server, '127.0.0.1', 0)).url;
     const gw = new LightGateway('gw-http', 1, () => clock.wallNow());

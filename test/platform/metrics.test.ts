@@ -35,7 +35,7 @@ describe('/api/metrics', () => {
     // … and one by this worker.
     const mine = [dead(4)];
     metrics.committed(mine, await store.ingest(mine, rescuePolicy()));
-    live = new LiveSnapshots({ build: () => dutyDeskSnapshot(store, clock.wallNow(), 60_000), timers: systemTimers, log: silentLogger });
+    live = new LiveSnapshots({ build: () => dutyDeskSnapshot(store, clock.wallNow(), 60_000), timers: systemTimers, wallNow: () => clock.wallNow(), log: silentLogger });
     server = createHttpApi({ store, operators: new Operators([]), live, clock, silenceMs: 60_000, log: silentLogger, metrics: () => metrics.snapshot() });
     base = (await listen(server, '127.0.0.1', 0)).url;
   });

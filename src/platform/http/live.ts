@@ -10,10 +10,25 @@ const REFRESH_MS = 5000;
 /** A comment line keeps proxies from closing an idle stream. */
 const HEARTBEAT_MS = 15_000;
 
+/** What the page is told while no snapshot can be built (the database is away). */
+export interface Unavailable {
+  code: 'DATABASE_UNREACHABLE';
+  message: string;
+  /** Wall time of the first failed snapshot of this outage. */
+  sinceMs: number;
+  nowMs: number;
+}
+
 /**
  * Server-sent events for the duty-desk page: every client gets the whole snapshot on connect and
  * after every change (coalesced), and every few seconds regardless. One snapshot is built per
  * push and shared by all clients.
+ *
+ * A snapshot that cannot be built (the database is down) is not kept quiet: the page would go on
+ * showing its last tickets as live. Every client gets an `unavailable` event instead, on connect
+ * and on every push of the outage, and the next snapshot that builds ends it; the refresh keeps
+ * trying, so the page recovers by itself. The log says when an outage starts and when it ends
+ * (with the failed snapshots counted), not every failed try.
  */
 export class LiveSnapshots {
   private readonly clients = new Set<ServerResponse>();
@@ -22,8 +37,9 @@ export class LiveSnapshots {
   private heartbeat: Timer | undefined;
   private pushing = false;
   private again = false;
+  private outage: { sinceMs: number; message: string; failed: number } | undefined;
 
-  constructor(private readonly o: { build(): Promise<unknown>; timers: Timers; log: Logger }) {}
+  constructor(private readonly o: { build(): Promise<unknown>; timers: Timers; wallNow(): number; log: Logger }) {}
 
   start(): void {
     const refresh = () => {
@@ -45,8 +61,11 @@ export class LiveSnapshots {
     this.clients.add(res);
     res.on('close', () => this.clients.delete(res));
     void this.o.build().then(
-      (snap) => send(res, snap),
-      (e: unknown) => this.o.log.warn({ err: errorMessage(e) }, 'snapshot failed'),
+      (snap) => {
+        this.available();
+        send(res, snap);
+      },
+      (e: unknown) => sendUnavailable(res, this.unavailable(e)),
     );
   }
 
@@ -79,9 +98,11 @@ export class LiveSnapshots {
     this.pushing = true;
     try {
       const snap = await this.o.build();
+      this.available();
       for (const c of this.clients) send(c, snap);
     } catch (e) {
-      this.o.log.warn({ err: errorMessage(e) }, 'snapshot failed');
+      const down = this.unavailable(e);
+      for (const c of this.clients) sendUnavailable(c, down);
     } finally {
       this.pushing = false;
       if (this.again) {
@@ -90,6 +111,30 @@ export class LiveSnapshots {
       }
     }
   }
+
+  /** A failed snapshot: the outage starts (logged once) or goes on. */
+  private unavailable(e: unknown): Unavailable {
+    const message = `the database is unreachable: ${errorMessage(e)}`;
+    if (this.outage) {
+      this.outage.failed++;
+      this.outage.message = message;
+    } else {
+      this.outage = { sinceMs: this.o.wallNow(), message, failed: 1 };
+      this.o.log.warn({ err: errorMessage(e) }, 'snapshot failed; the duty desk shows the database unreachable until one builds');
+    }
+    return { code: 'DATABASE_UNREACHABLE', message, sinceMs: this.outage.sinceMs, nowMs: this.o.wallNow() };
+  }
+
+  /** A snapshot built: an outage, if any, is over. */
+  private available(): void {
+    if (!this.outage) return;
+    this.o.log.info({ failedSnapshots: this.outage.failed, downMs: this.o.wallNow() - this.outage.sinceMs }, 'snapshots build again; the duty desk is live');
+    this.outage = undefined;
+  }
+}
+
+function sendUnavailable(res: ServerResponse, down: Unavailable): void {
+  res.write(`event: unavailable\ndata: ${JSON.stringify(down)}\n\n`);
 }
 
 function send(res: ServerResponse, snap: unknown): void {

@@ -3,6 +3,11 @@
  * elsewhere (the supervision office may have no internet). It draws the snapshot the server pushes
  * over server-sent events. Everything from a gateway is untrusted text: the page sets textContent
  * only, never HTML. Elements carry data-* attributes the browser test reads.
+ *
+ * While the server cannot build a snapshot (the database is down) it sends `unavailable` instead:
+ * the page then says so in a banner, the indicator leaves "live", and the ticket timers stop at the
+ * last snapshot and are marked stale, so nobody reads a frozen desk as the current one. The next
+ * snapshot clears all of it.
  */
 export const DUTY_DESK_HTML = `<!doctype html>
 <html lang="en">
@@ -15,6 +20,8 @@ export const DUTY_DESK_HTML = `<!doctype html>
   header { display: flex; align-items: baseline; gap: 16px; padding: 10px 20px; background: #1d2330; color: #fff; }
   header h1 { font-size: 18px; margin: 0; }
   #conn.live { color: #7ddc8b; } #conn.down { color: #ff8a80; }
+  #banner { padding: 8px 20px; background: #b3261e; color: #fff; font-weight: 600; }
+  .stale { color: #8a90a0; text-decoration: line-through dotted; }
   main { padding: 12px 20px; display: grid; gap: 16px; }
   section { background: #fff; border-radius: 6px; padding: 10px 14px; box-shadow: 0 1px 2px #0002; }
   h2 { font-size: 15px; margin: 0 0 8px; }
@@ -34,6 +41,7 @@ export const DUTY_DESK_HTML = `<!doctype html>
 </head>
 <body>
 <header><h1>elevgw duty desk</h1><span>rescue hotline 963333</span><span id="clock" class="muted"></span><span id="conn" class="down">connecting…</span></header>
+<div id="banner" data-role="unavailable" hidden></div>
 <main>
   <section><h2>Rescue tickets</h2><table id="tickets"></table></section>
   <section><h2>Open faults</h2><table id="faults"></table></section>
@@ -43,7 +51,7 @@ export const DUTY_DESK_HTML = `<!doctype html>
 </main>
 <script>
 "use strict";
-let snap = null, offset = 0;
+let snap = null, offset = 0, down = null;
 const h = (tag, attrs, ...kids) => {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
@@ -53,6 +61,8 @@ const h = (tag, attrs, ...kids) => {
   return el;
 };
 const time = (ms) => ms == null ? "" : new Date(ms).toLocaleString();
+const two = (n) => String(n).padStart(2, "0");
+const hhmm = (ms, seconds) => { const d = new Date(ms); return two(d.getHours()) + ":" + two(d.getMinutes()) + (seconds ? ":" + two(d.getSeconds()) : ""); };
 const mmss = (ms) => { const s = Math.max(0, Math.round(ms / 1000)); return Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0"); };
 const table = (id, head, rows, empty) => {
   const t = document.getElementById(id);
@@ -72,10 +82,19 @@ function ticketTimer(t, now) {
   const open = "open " + mmss(now - t.openedMs);
   return t.nextEscalationMs == null ? open : open + ", escalates in " + mmss(t.nextEscalationMs - now);
 }
+function drawBanner() {
+  const banner = document.getElementById("banner");
+  banner.hidden = !down;
+  if (!down) return;
+  banner.textContent = "database unreachable since " + hhmm(down.sinceMs) + " — " + (snap ? "tickets below as of " + hhmm(snap.nowMs, true) : "nothing to show yet");
+  banner.title = down.message;
+}
 function draw() {
+  drawBanner();
   if (!snap) return;
-  const now = Date.now() + offset;
-  document.getElementById("clock").textContent = new Date(now).toLocaleString();
+  // Stale data keeps its own time: timers that went on counting would pass for live ones.
+  const now = down ? snap.nowMs : Date.now() + offset;
+  document.getElementById("clock").textContent = new Date(down ? Date.now() + offset : now).toLocaleString();
   table("tickets", ["ticket", "elevator", "where", "rescue code", "routing", "maintenance", "state", "timer", "history", ""],
     snap.tickets.map((t) => {
       const label = t.state === "open" && t.escalation > 0 ? "escalated " + t.escalation : t.state;
@@ -85,7 +104,8 @@ function draw() {
         h("td", {}, [t.name, t.address].filter(Boolean).join(", ") || "—", h("div", {}, "floor " + (t.floor ?? "?"))),
         h("td", {}, t.rescueCode), h("td", {}, t.hotline), h("td", {}, t.maintenanceCompany || "—"),
         h("td", {}, h("span", { class: "pill " + cls, "data-role": "ticket-state" }, label)),
-        h("td", { "data-role": "ticket-timer" }, ticketTimer(t, now)),
+        h("td", down ? { "data-role": "ticket-timer", "data-stale": "true", class: "stale", title: "as of " + hhmm(snap.nowMs, true) } : { "data-role": "ticket-timer" },
+          ticketTimer(t, now) + (down ? " (stale, as of " + hhmm(snap.nowMs, true) + ")" : "")),
         h("td", { class: "muted" }, t.transitions.map((x) => h("div", {}, time(x.atMs) + " " + x.kind + (x.kind === "escalated" ? " " + x.escalation : "") + " by " + x.who))),
         h("td", {}, t.state === "open" ? h("button", { onclick: () => command(t.id, "acknowledge") }, "Acknowledge") : "",
           t.state !== "resolved" ? h("button", { onclick: () => command(t.id, "close") }, "Close") : ""));
@@ -108,9 +128,16 @@ function draw() {
 function connect() {
   const conn = document.getElementById("conn");
   const es = new EventSource("/api/stream");
-  es.addEventListener("open", () => { conn.textContent = "live"; conn.className = "live"; });
+  // "live" only once a snapshot arrives: an open stream alone says nothing about the database.
   es.addEventListener("error", () => { conn.textContent = "reconnecting…"; conn.className = "down"; });
-  es.addEventListener("snapshot", (ev) => { snap = JSON.parse(ev.data); offset = snap.nowMs - Date.now(); document.body.dataset.snapshotAt = snap.nowMs; draw(); });
+  es.addEventListener("snapshot", (ev) => {
+    snap = JSON.parse(ev.data); down = null; offset = snap.nowMs - Date.now(); document.body.dataset.snapshotAt = snap.nowMs;
+    conn.textContent = "live"; conn.className = "live"; draw();
+  });
+  es.addEventListener("unavailable", (ev) => {
+    down = JSON.parse(ev.data); offset = down.nowMs - Date.now();
+    conn.textContent = "database unreachable"; conn.className = "down"; draw();
+  });
 }
 connect();
 setInterval(draw, 1000);
