@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FleetMessage, LightGateway } from '../../bench/fleet-messages.js';
 import { FakeClock, systemTimers } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/log.js';
 import { Operators } from '../../src/platform/http/auth.js';
@@ -8,6 +9,8 @@ import { LiveSnapshots } from '../../src/platform/http/live.js';
 import { createHttpApi, listen } from '../../src/platform/http/server.js';
 import { dutyDeskSnapshot } from '../../src/platform/http/snapshot.js';
 import { IngestMetrics } from '../../src/platform/ingest/metrics.js';
+import { ingestRoutes } from '../../src/platform/ingest/routes.js';
+import { toIngestItem } from '../../src/platform/ingest/validate.js';
 import { SqliteDb } from '../../src/platform/store/sqlite.js';
 import { SqlPlatformStore } from '../../src/platform/store/store.js';
 import type { IngestItem, PlatformStore } from '../../src/platform/store/types.js';
@@ -51,5 +54,43 @@ describe('/api/metrics', () => {
   it('reports the dead-letter rows stored and the dead letters this worker kept, under their own names', async () => {
     const m = (await (await fetch(`${base}/api/metrics`)).json()) as Record<string, unknown>;
     expect(m).toMatchObject({ events: 0, telemetry: 0, stats: 0, deadLetters: 4, received: 1, deadLettered: 1, commits: 1 });
+  });
+});
+
+/**
+ * docs/platform.md: the commit lag (`commitAge…`, commit time − `at`) is what the sizing advice
+ * reads. A retained copy the broker hands a restarted worker (published when its gateway connected,
+ * minutes ago) and a payload of a gateway whose clock NTP has not set (`clockSynced: false`, `at` in
+ * 1970) are not lag: they are counted apart and leave the figure alone.
+ */
+describe('commit lag', () => {
+  const clock = new FakeClock(0, Date.UTC(2026, 11, 7, 22));
+  const routes = ingestRoutes('elevgw/v1');
+  const arrive = (m: FleetMessage, retainedSince?: number) =>
+    toIngestItem(routes, { topic: m.topic, payload: Buffer.from(m.payload), receivedMs: clock.wallNow(), ...(retainedSince === undefined ? {} : { retainedSince }) });
+  const result = (n: number) => ({ stored: n, duplicates: 0, deadLetters: 0, ticketsOpened: [], ticketsResolved: [] });
+
+  it('leaves out retained copies after a worker restart and payloads of an unsynchronised gateway clock', () => {
+    const gw = new LightGateway('gw-lag', 2, () => clock.wallNow());
+    // Published 516 s before this worker subscribed, handed over again as retained copies.
+    const info = gw.info(0);
+    const status = gw.status('online');
+    clock.advance(516_397);
+    const metrics = new IngestMetrics(() => clock.wallNow());
+    const restart = [arrive(info, clock.wallNow()), arrive(status, clock.wallNow())];
+    expect(restart.map((i) => i.kind)).toEqual(['info', 'status']);
+    metrics.committed(restart, result(1));
+    // A Pi without RTC before NTP: `at` in 1970, and it says so.
+    const booting = JSON.parse(gw.telemetry(1).payload) as Record<string, unknown>;
+    const unsynced = { ...booting, at: '1970-01-01T00:00:30.000Z', clockSynced: false };
+    const items = [arrive({ ...gw.telemetry(1), payload: JSON.stringify(unsynced) })];
+    // And what is lag: live messages 40 ms old at their commit, a live info among them.
+    const live = [gw.telemetry(0), gw.event(0, { type: 'door-lock-fault', phase: 'raised', severity: 'fault' }), gw.info(1)];
+    clock.advance(40);
+    items.push(...live.map((m) => arrive(m)));
+    expect(items.flatMap((i) => (i.kind === 'dead' ? [i.reason] : []))).toEqual([]);
+    metrics.committed(items, result(4));
+
+    expect(metrics.snapshot()).toMatchObject({ commitAgeP50Ms: 40, commitAgeP99Ms: 40, commitAgeMaxMs: 40, lagSkippedRetained: 2, lagSkippedUnsynced: 1, received: 6 });
   });
 });

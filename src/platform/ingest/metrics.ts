@@ -6,6 +6,11 @@ const RESERVOIR = 20_000;
  * A worker's counters and how old messages are when their commit returns (commit time on the
  * platform's clock minus the payload's `at`): the ingest lag. Served at /api/metrics; the fleet
  * benchmark reads its p99 as "publish → commit" because its gateways stamp `at` as they publish.
+ *
+ * Only messages whose age is a lag go into it. A retained copy the broker hands a (re)subscribing
+ * worker was published when its gateway connected, maybe hours ago, and a payload with
+ * `clockSynced: false` carries the `at` of a clock NTP has not set yet (1970 on a Pi without RTC):
+ * either would swamp the figure the sizing advice reads. They are counted apart instead.
  */
 export class IngestMetrics {
   readonly startedMs: number;
@@ -19,6 +24,10 @@ export class IngestMetrics {
    */
   deadLettered = 0;
   commits = 0;
+  /** Retained copies (status, info) delivered because this worker subscribed: not in the lag. */
+  lagSkippedRetained = 0;
+  /** Messages whose gateway clock was not synchronised (`clockSynced: false`): not in the lag. */
+  lagSkippedUnsynced = 0;
   private readonly ages: number[] = [];
   private next = 0;
 
@@ -34,11 +43,18 @@ export class IngestMetrics {
     this.duplicates += r.duplicates;
     this.deadLettered += r.deadLetters;
     for (const i of items) {
-      if (i.kind === 'dead' || i.kind === 'status') continue;
-      const age = now - Date.parse(i.payload.at);
-      if (this.ages.length < RESERVOIR) this.ages.push(age);
-      else this.ages[this.next++ % RESERVOIR] = age;
+      if (i.kind === 'dead') continue;
+      if ((i.kind === 'status' || i.kind === 'info') && i.retained) this.lagSkippedRetained++;
+      // A live status is not in the lag either: its `at` is optional and a last will has none.
+      else if (i.kind === 'status') continue;
+      else if (!i.payload.clockSynced) this.lagSkippedUnsynced++;
+      else this.sample(now - Date.parse(i.payload.at));
     }
+  }
+
+  private sample(age: number): void {
+    if (this.ages.length < RESERVOIR) this.ages.push(age);
+    else this.ages[this.next++ % RESERVOIR] = age;
   }
 
   /** Ages of the last RESERVOIR messages committed, ms: the given quantiles. */
@@ -58,6 +74,8 @@ export class IngestMetrics {
       commitAgeP50Ms: p50!,
       commitAgeP99Ms: p99!,
       commitAgeMaxMs: max!,
+      lagSkippedRetained: this.lagSkippedRetained,
+      lagSkippedUnsynced: this.lagSkippedUnsynced,
       uptimeS: Math.round((this.wallNow() - this.startedMs) / 1000),
     };
   }

@@ -37,15 +37,12 @@ export function toIngestItem(routes: readonly Route[], a: Arrival): IngestItem {
   const elevatorId = payload.elevator?.id ?? null;
   if (elevatorId !== found.elevatorId) return dead(`payload elevator "${elevatorId}" is not the topic's "${found.elevatorId}"`);
   const base = { topic: a.topic, receivedMs: a.receivedMs };
+  const retained = a.retainedSince === undefined ? {} : { retained: { subscribedMs: a.retainedSince } };
   switch (found.route.kind) {
     case 'status':
-      return {
-        ...base,
-        kind: 'status',
-        gatewayId: found.gatewayId,
-        payload: json as never,
-        ...(a.retainedSince === undefined ? {} : { retained: { subscribedMs: a.retainedSince } }),
-      };
+      return { ...base, kind: 'status', gatewayId: found.gatewayId, payload: json as never, ...retained };
+    case 'info':
+      return { ...base, kind: 'info', payload: json as never, ...retained };
     default:
       return { ...base, kind: found.route.kind, payload: json as never };
   }

@@ -18,7 +18,7 @@ export type IngestItem =
   | (Received & { kind: 'telemetry'; payload: StoredPayload<'telemetry'> })
   | (Received & { kind: 'stats'; payload: StoredPayload<'stats'> })
   | (Received & { kind: 'status'; gatewayId: string; payload: StatusPayload; retained?: { subscribedMs: number } })
-  | (Received & { kind: 'info'; payload: InfoPayload })
+  | (Received & { kind: 'info'; payload: InfoPayload; retained?: { subscribedMs: number } })
   | (Received & { kind: 'dead'; reason: string; raw: Buffer });
 
 export interface IngestResult {
