@@ -120,4 +120,32 @@ describe('duty desk HTTP API', () => {
     expect(csv.split('\r\n')[1]).toMatch(/^gw-http,E1,\d{20},2,600,1,2026-04-21T08:00:00.000Z,20.01,20,1,yes$/);
     expect((await fetch(`${base}/api/maintenance?from=yesterday`)).status).toBe(400);
   });
+
+  it('refuses a query parameter the route does not take, naming it and the ones it takes', async () => {
+    const refused = async (path: string) => {
+      const r = await fetch(`${base}${path}`);
+      return { status: r.status, body: (await r.json()) as unknown };
+    };
+    // A misspelt filter must not answer with every gateway's events.
+    expect(await refused('/api/events?gatway=gw-a')).toEqual({
+      status: 400,
+      body: { error: { code: 'INVALID', message: 'unknown query parameter "gatway": this route takes gateway, elevator, type, limit' } },
+    });
+    expect((await refused('/api/events?gateway=gw-http&limt=2')).body).toEqual({
+      error: { code: 'INVALID', message: 'unknown query parameter "limt": this route takes gateway, elevator, type, limit' },
+    });
+    expect((await refused('/api/dead-letters?offset=10&page=2')).body).toEqual({
+      error: { code: 'INVALID', message: 'unknown query parameters "offset", "page": this route takes limit' },
+    });
+    expect((await refused('/api/maintenance?frm=2026-01-01')).body).toEqual({
+      error: { code: 'INVALID', message: 'unknown query parameter "frm": this route takes from, to, format' },
+    });
+    expect((await refused('/api/tickets?state=open')).body).toEqual({
+      error: { code: 'INVALID', message: 'unknown query parameter "state": this route takes no query parameters' },
+    });
+    expect((await refused('/api/stream?x=1')).status).toBe(400);
+    // The known ones still answer.
+    const events = (await (await fetch(`${base}/api/events?gateway=gw-http&type=trapped&limit=1`)).json()) as { gatewayId: string }[];
+    expect(events.map((e) => e.gatewayId)).toEqual(['gw-http']);
+  });
 });

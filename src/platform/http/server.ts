@@ -41,6 +41,9 @@ const limitSchema = z.coerce.number().int().min(1).max(1000).default(100);
 const eventsQuery = z.object({ gateway: z.string().optional(), elevator: z.string().optional(), type: z.string().optional(), limit: limitSchema });
 const maintenanceQuery = z.object({ from: windowBoundSchema.optional(), to: windowBoundSchema.optional(), format: z.enum(['json', 'csv']).default('json') });
 const commandBody = z.strictObject({ note: z.string().max(500).optional() });
+const deadLettersQuery = z.object({ limit: limitSchema });
+const NONE: readonly string[] = [];
+const paramsOf = (schema: z.ZodObject): readonly string[] => Object.keys(schema.shape);
 
 /**
  * The duty desk over HTTP, on node:http: a handful of routes, a stream of server-sent events and
@@ -51,24 +54,26 @@ const commandBody = z.strictObject({ note: z.string().max(500).optional() });
  */
 export function createHttpApi(o: HttpApiOptions): http.Server {
   const snapshot = () => dutyDeskSnapshot(o.store, o.clock.wallNow(), o.silenceMs);
-  const get: [RegExp, (m: RegExpMatchArray, q: URLSearchParams, res: ServerResponse) => Promise<unknown>][] = [
-    [/^\/api\/snapshot$/, () => snapshot()],
-    [/^\/api\/gateways$/, async () => (await snapshot()).gateways],
-    [/^\/api\/elevators$/, async () => (await snapshot()).elevators],
-    [/^\/api\/faults$/, () => o.store.activeFaults()],
-    [/^\/api\/tickets$/, () => o.store.tickets(o.clock.wallNow() - DAY_MS)],
-    [/^\/api\/tickets\/([^/]+)$/, async (m) => (await o.store.ticket(segment(m[1]!))) ?? notFound('ticket')],
+  /** Each route with the query parameters it takes: any other is refused, not silently dropped. */
+  const get: [RegExp, readonly string[], (m: RegExpMatchArray, q: URLSearchParams, res: ServerResponse) => Promise<unknown>][] = [
+    [/^\/api\/snapshot$/, NONE, () => snapshot()],
+    [/^\/api\/gateways$/, NONE, async () => (await snapshot()).gateways],
+    [/^\/api\/elevators$/, NONE, async () => (await snapshot()).elevators],
+    [/^\/api\/faults$/, NONE, () => o.store.activeFaults()],
+    [/^\/api\/tickets$/, NONE, () => o.store.tickets(o.clock.wallNow() - DAY_MS)],
+    [/^\/api\/tickets\/([^/]+)$/, NONE, async (m) => (await o.store.ticket(segment(m[1]!))) ?? notFound('ticket')],
     [
       /^\/api\/events$/,
+      paramsOf(eventsQuery),
       (_, q) => {
         const f = parse(eventsQuery, q);
         return o.store.events({ gatewayId: f.gateway, elevatorId: f.elevator, type: f.type, limit: f.limit });
       },
     ],
-    [/^\/api\/blackbox\/([^/]+)\/([^/]+)$/, async (m) => (await o.store.blackbox(segment(m[1]!), segment(m[2]!))) ?? notFound('raised event')],
-    [/^\/api\/dead-letters$/, (_, q) => o.store.deadLetters(parse(z.object({ limit: limitSchema }), q).limit)],
-    [/^\/api\/maintenance$/, (_, q, res) => maintenance(o, parse(maintenanceQuery, q), res)],
-    [/^\/api\/metrics$/, async () => ({ ...(await o.store.counts()), ...o.metrics?.() })],
+    [/^\/api\/blackbox\/([^/]+)\/([^/]+)$/, NONE, async (m) => (await o.store.blackbox(segment(m[1]!), segment(m[2]!))) ?? notFound('raised event')],
+    [/^\/api\/dead-letters$/, paramsOf(deadLettersQuery), (_, q) => o.store.deadLetters(parse(deadLettersQuery, q).limit)],
+    [/^\/api\/maintenance$/, paramsOf(maintenanceQuery), (_, q, res) => maintenance(o, parse(maintenanceQuery, q), res)],
+    [/^\/api\/metrics$/, NONE, async () => ({ ...(await o.store.counts()), ...o.metrics?.() })],
   ];
   const post: [RegExp, (id: string, who: string, note: string | undefined) => Promise<TicketChange | undefined>][] = [
     [/^\/api\/tickets\/([^/]+)\/acknowledge$/, (id, who, note) => o.store.acknowledgeTicket(id, who, o.clock.wallNow(), note)],
@@ -86,12 +91,16 @@ export function createHttpApi(o: HttpApiOptions): http.Server {
       res.end(DUTY_DESK_HTML);
       return;
     }
-    if (req.method === 'GET' && url.pathname === '/api/stream') return o.live.attach(res);
+    if (req.method === 'GET' && url.pathname === '/api/stream') {
+      knownParams(url.searchParams, NONE);
+      return o.live.attach(res);
+    }
     if (req.method === 'GET' && url.pathname === '/healthz') return health(o, res);
     if (req.method === 'GET') {
-      for (const [re, fn] of get) {
+      for (const [re, params, fn] of get) {
         const m = url.pathname.match(re);
         if (!m) continue;
+        knownParams(url.searchParams, params);
         const body = await fn(m, url.searchParams, res);
         if (!res.headersSent) json(res, 200, body);
         return;
@@ -168,6 +177,17 @@ function parse<S extends z.ZodType>(schema: S, input: URLSearchParams | unknown)
   const r = schema.safeParse(input instanceof URLSearchParams ? Object.fromEntries(input) : input);
   if (!r.success) throw new HttpError(400, 'INVALID', r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '));
   return r.data;
+}
+
+/**
+ * A misspelt parameter (`gatway`, `limt`) dropped without a word would answer with every gateway's
+ * events or the default window, and the reader would take it for what was asked: refused instead.
+ */
+function knownParams(q: URLSearchParams, known: readonly string[]): void {
+  const unknown = [...new Set(q.keys())].filter((k) => !known.includes(k));
+  if (unknown.length === 0) return;
+  const takes = known.length === 0 ? 'this route takes no query parameters' : `this route takes ${known.join(', ')}`;
+  throw new HttpError(400, 'INVALID', `unknown query parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}: ${takes}`);
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
