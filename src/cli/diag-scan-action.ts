@@ -9,7 +9,7 @@ import { matchReadsPerDevice, modbusProfiles } from '../diag/profile-match.js';
 import { endProgress, scanProgress } from '../diag/progress.js';
 import { type ScanResult, scan } from '../diag/scan.js';
 import { scanBudget } from '../diag/scan-budget.js';
-import { describeTarget, type LineOpener, LineUnavailable, openLines, type ScanTarget } from '../diag/scan-line.js';
+import { describeTarget, type LineOpener, LineUnavailable, openLines, type ScanTarget, type Unavailability } from '../diag/scan-line.js';
 import { type LineSetting, lineSettings, parseBauds, parseParities, parseUnits } from '../diag/scan-settings.js';
 import { announceLine, deviceLines, scanTexts } from '../diag/scan-text.js';
 import { scanJson } from '../diag/scan-json.js';
@@ -54,8 +54,8 @@ export async function scanCommand(opts: ScanOpts): Promise<void> {
 
   const open = openLines();
   for (const t of targets) {
-    const refusal = await preflight(t, settings[0]!, open, config, lang);
-    if (refusal) return refuse(refusal, opts.json);
+    const refusal = await preflight(t, settings[0]!, open, config);
+    if (refusal) return refuse(refusal, lang, opts.json);
   }
 
   const serialPorts = targets.filter((t) => t.kind === 'rtu').length;
@@ -79,7 +79,7 @@ export async function scanCommand(opts: ScanOpts): Promise<void> {
   } catch (e) {
     endProgress(process.stderr);
     if (!(e instanceof LineUnavailable)) throw e;
-    return refuse(unavailableLine(e, config, lang), opts.json);
+    return refuse(unavailableRefusal(e, config), lang, opts.json);
   }
   endProgress(process.stderr);
   const elapsedMs = performance.now() - started;
@@ -96,12 +96,29 @@ export async function scanCommand(opts: ScanOpts): Promise<void> {
   process.exitCode = result.devices.length > 0 ? DIAG_EXIT.ok : DIAG_EXIT.checkFailed;
 }
 
-/** One clear line, exit 3: never a Modbus error dump; with --json, also the one object on stdout, saying why. */
-function refuse(line: string, json: boolean | undefined): void {
-  if (json) console.log(JSON.stringify({ devices: [], reachable: false, problem: line.replace(/^✗ /, '') }));
-  console.error(line);
+/**
+ * Why a port or host cannot be scanned: a stable code for scripts (`reason` in --json) and the
+ * line for a person, in either language. `held-by-service` is the running gateway reading it.
+ */
+interface Refusal {
+  reason: Unavailability | 'held-by-service';
+  say: (lang: Lang) => string;
+}
+
+/**
+ * One clear line, exit 3: never a Modbus error dump. With --json, also the one object on stdout,
+ * saying why in English whatever the language (JSON output is never translated) and as a code.
+ */
+function refuse(r: Refusal, lang: Lang, json: boolean | undefined): void {
+  if (json) console.log(JSON.stringify({ devices: [], reachable: false, reason: r.reason, problem: r.say('en').replace(/^✗ /, '') }));
+  console.error(r.say(lang));
   process.exitCode = DIAG_EXIT.unreachable;
 }
+
+const heldByService = (where: string, elevators: string[]): Refusal => ({
+  reason: 'held-by-service',
+  say: (lang) => scanTexts(lang).heldByService({ where, elevators: elevators.join(', ') }),
+});
 
 function installedConfig(): LoadedConfig | undefined {
   if (!existsSync(INSTALLED_CONFIG)) return undefined;
@@ -136,26 +153,26 @@ function elevatorsOn(path: string, config: LoadedConfig | undefined): string[] {
  * exist, that the running service reads (its config names it and it answers on its socket), or
  * that will not open (locked by another program, no permission); a host that refuses.
  */
-async function preflight(t: ScanTarget, first: LineSetting, open: LineOpener, config: LoadedConfig | undefined, lang: Lang): Promise<string | undefined> {
+async function preflight(t: ScanTarget, first: LineSetting, open: LineOpener, config: LoadedConfig | undefined): Promise<Refusal | undefined> {
   if (t.kind === 'rtu') {
-    if (!existsSync(t.path)) return scanTexts(lang).unavailable({ where: t.path, why: 'missing', detail: 'ENOENT' });
+    if (!existsSync(t.path)) return { reason: 'missing', say: (lang) => scanTexts(lang).unavailable({ where: t.path, why: 'missing', detail: 'ENOENT' }) };
     const elevators = elevatorsOn(t.path, config);
-    if (config && elevators.length > 0 && (await answers(config.diagSocketPath))) return scanTexts(lang).heldByService({ where: t.path, elevators: elevators.join(', ') });
+    if (config && elevators.length > 0 && (await answers(config.diagSocketPath))) return heldByService(t.path, elevators);
   }
   try {
     await (await open(t, t.kind === 'rtu' ? first : undefined)).close();
   } catch (e) {
-    if (e instanceof LineUnavailable) return unavailableLine(e, config, lang);
+    if (e instanceof LineUnavailable) return unavailableRefusal(e, config);
     throw e;
   }
   return undefined;
 }
 
 /** A locked port the config names is the service's; any other trouble in its own words. */
-function unavailableLine(e: LineUnavailable, config: LoadedConfig | undefined, lang: Lang): string {
+function unavailableRefusal(e: LineUnavailable, config: LoadedConfig | undefined): Refusal {
   const elevators = e.target.kind === 'rtu' ? elevatorsOn(e.target.path, config) : [];
-  if (e.why === 'locked' && elevators.length > 0) return scanTexts(lang).heldByService({ where: describeTarget(e.target), elevators: elevators.join(', ') });
-  return scanTexts(lang).unavailable({ where: describeTarget(e.target), why: e.why, detail: e.message });
+  if (e.why === 'locked' && elevators.length > 0) return heldByService(describeTarget(e.target), elevators);
+  return { reason: e.why, say: (lang) => scanTexts(lang).unavailable({ where: describeTarget(e.target), why: e.why, detail: e.message }) };
 }
 
 /** Whether a gateway answers on its diagnostics socket (the service is running). */

@@ -135,7 +135,12 @@ describe('diag scan on a port the running gateway holds', () => {
     // --json: one object on stdout all the same, saying why there is nothing in it.
     const j = await elevgw(['diag', 'scan', '--port', pair.b, '--config', site, '--units', '1-3', '--bauds', '9600', '--json']);
     expect(j.status).toBe(3);
-    expect(JSON.parse(j.stdout)).toEqual({ devices: [], reachable: false, problem: expect.stringMatching(/ is in use by the running elevgw service \(elevator E1\)/) });
+    expect(JSON.parse(j.stdout)).toEqual({
+      devices: [],
+      reachable: false,
+      reason: 'held-by-service',
+      problem: expect.stringMatching(/ is in use by the running elevgw service \(elevator E1\)/),
+    });
   });
 
   it('without a config: the port lock says another program holds it, in the same one line', async () => {
