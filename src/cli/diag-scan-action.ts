@@ -11,7 +11,7 @@ import { type ScanResult, scan } from '../diag/scan.js';
 import { scanBudget } from '../diag/scan-budget.js';
 import { describeTarget, type LineOpener, LineUnavailable, openLines, type ScanTarget, type Unavailability } from '../diag/scan-line.js';
 import { type LineSetting, lineSettings, parseBauds, parseParities, parseUnits } from '../diag/scan-settings.js';
-import { announceLine, deviceLines, scanTexts } from '../diag/scan-text.js';
+import { announceLine, deviceLines, noneLine, scanTexts } from '../diag/scan-text.js';
 import { scanJson } from '../diag/scan-json.js';
 import { INSTALLED_CONFIG, parseArg } from './args.js';
 import { DiagClient } from './diag-client.js';
@@ -90,7 +90,7 @@ export async function scanCommand(opts: ScanOpts): Promise<void> {
     console.log(
       result.devices.length > 0
         ? t.found({ n: result.devices.length, took, budget: formatDuration(budget.searchMs + result.devices.length * budget.perDeviceMs, lang) })
-        : t.none({ took }),
+        : noneLine(result.lines, took, lang),
     );
   }
   process.exitCode = result.devices.length > 0 ? DIAG_EXIT.ok : DIAG_EXIT.checkFailed;

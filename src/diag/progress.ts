@@ -1,7 +1,7 @@
 import { formatDuration, type Lang } from './i18n.js';
 import type { ScanEvent } from './scan.js';
 import { describeTarget } from './scan-line.js';
-import { lineDoneLine, scanTexts } from './scan-text.js';
+import { lateLines, lineDoneLine, scanTexts } from './scan-text.js';
 
 /**
  * How a running scan shows itself on stderr: on a terminal, one bar redrawn in place under the
@@ -38,7 +38,9 @@ export function scanProgress(out: ProgressOutput, lang: Lang, budgetMs: number, 
         say(t.matching({ units: e.units.join(', ') }));
         return;
       case 'line-done':
-        if (e.line.heard !== 'answers') say(lineDoneLine(e.line, lang)); // answers were said as they came
+        if (e.line.heard !== 'answers')
+          say(lineDoneLine(e.line, lang)); // answers were said as they came
+        else for (const late of lateLines(e.line, lang)) say(late);
         return;
       case 'found':
         say(t.answered({ units: String(e.unitId) }));

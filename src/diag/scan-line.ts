@@ -3,7 +3,7 @@ import { ElevgwError, errorMessage } from '../core/errors.js';
 import { systemSerialPorts, type SerialPortFactory } from '../../drivers/kernel/serial-port.js';
 import { RtuPorts, modbusRtuLink } from '../../drivers/modbus/rtu-link.js';
 import { modbusTcpLink } from '../../drivers/modbus/tcp-link.js';
-import { HeardBytes } from './heard-bytes.js';
+import { type HeardAnswer, HeardBytes } from './heard-bytes.js';
 import type { BlockReader } from './profile-match.js';
 import { describeSetting, type LineSetting } from './scan-settings.js';
 
@@ -17,6 +17,8 @@ export type ScanTarget = { kind: 'rtu'; path: string } | { kind: 'tcp'; host: st
 export interface ScanLine extends BlockReader {
   /** Bytes the line brought back since it was opened (RTU); undefined where silence means nothing (TCP). */
   heard(): number | undefined;
+  /** Well-formed answers to our requests heard on a serial line, late ones included (none on TCP). */
+  answersHeard(): readonly HeardAnswer[];
   close(): Promise<void>;
 }
 
@@ -59,11 +61,12 @@ export function openLines(o: { openSerial?: SerialPortFactory; io?: Timers } = {
       } catch (e) {
         throw new LineUnavailable(target, unavailability(errorMessage(e)), errorMessage(e));
       }
-      return { read: (u, b, t) => link.read(u, b, t), heard: () => undefined, close: () => link.close() };
+      return { read: (u, b, t) => link.read(u, b, t), heard: () => undefined, answersHeard: () => [], close: () => link.close() };
     }
     if (!setting) throw new ElevgwError('DRIVER_MISUSE', 'a serial line needs a line setting');
-    const heard = new HeardBytes();
-    const ports = new RtuPorts(heard.wrap(o.openSerial ?? systemSerialPorts), o.io ?? systemTimers);
+    const io = o.io ?? systemTimers;
+    const heard = new HeardBytes(() => io.now());
+    const ports = new RtuPorts(heard.wrap(o.openSerial ?? systemSerialPorts), io);
     const link = modbusRtuLink({ path: target.path, baudRate: setting.baudRate, parity: setting.parity }, ports);
     try {
       await link.open();
@@ -71,6 +74,6 @@ export function openLines(o: { openSerial?: SerialPortFactory; io?: Timers } = {
       await link.close();
       throw new LineUnavailable(target, unavailability(errorMessage(e)), errorMessage(e));
     }
-    return { read: (u, b, t) => link.read(u, b, t), heard: () => heard.count, close: () => link.close() };
+    return { read: (u, b, t) => link.read(u, b, t), heard: () => heard.count, answersHeard: () => heard.answers, close: () => link.close() };
   };
 }

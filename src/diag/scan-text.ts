@@ -36,6 +36,18 @@ export const scanTexts = defineMessages({
     () => '  bytes came back but no valid answer: a wrong baud rate or parity, noise, or another master on the bus',
     () => '  收到字节但不是有效应答：波特率或校验不对、线路干扰，或总线上还有另一个主站',
   ),
+  late: msg<{ unit: number; afterMs: number; timeoutMs: number; found: boolean }>(
+    (p) => `  unit ${p.unit} answered after the timeout (${p.afterMs} ms): try --timeout ${p.timeoutMs}${p.found ? ' (found with it)' : ''}`,
+    (p) => `  站号 ${p.unit} 在超时后才应答（${p.afterMs} ms）：请用 --timeout ${p.timeoutMs}${p.found ? '（用它已找到）' : ''}`,
+  ),
+  slow: msg<{ afterMs: number }>(
+    (p) => ` (answers slowly, after ${p.afterMs} ms: give it a longer timeout)`,
+    (p) => `（应答慢，${p.afterMs} ms 后才应答：请设更长的超时）`,
+  ),
+  noneLate: msg<{ took: string; late: string }>(
+    (p) => `no device answered in time (${p.took}): ${p.late}`,
+    (p) => `没有设备及时应答（用时 ${p.took}）：${p.late}`,
+  ),
   answered: msg<{ units: string }>(
     (p) => `  unit ${p.units} answers`,
     (p) => `  站号 ${p.units} 有应答`,
@@ -142,6 +154,7 @@ export function deviceLines(d: FoundDevice, lang: Lang): string[] {
   const also = [
     d.setting && d.otherParities.length > 0 ? t.alsoParity({ settings: d.otherParities.map((p) => describeSetting({ baudRate: d.setting!.baudRate, parity: p })).join(', ') }) : '',
     d.anyUnit ? t.anyUnit() : '',
+    d.slowMs === undefined ? '' : t.slow({ afterMs: d.slowMs }),
   ].join('');
   const others = d.match.fits.filter((id) => id !== d.match.best);
   const head = t.device({
@@ -155,13 +168,31 @@ export function deviceLines(d: FoundDevice, lang: Lang): string[] {
   return [head, ...d.match.verdicts.flatMap((v) => (v.fits ? [] : [t.whyNot({ profile: v.profile, why: why(t, v.why) })]))];
 }
 
+/** Each unit of a finished line setting that answered only after the timeout. */
+export function lateLines(l: LineSummary, lang: Lang): string[] {
+  const t = scanTexts(lang);
+  return l.late.map((x) => t.late({ unit: x.unitId, afterMs: x.afterMs, timeoutMs: x.timeoutMs, found: x.found }));
+}
+
 /** What a finished line setting sounded like. */
 export function lineDoneLine(l: LineSummary, lang: Lang): string {
   const t = scanTexts(lang);
   if (l.heard === 'answers') return t.answered({ units: l.found.join(', ') });
+  if (l.heard === 'late') return lateLines(l, lang).join('\n');
   if (l.heard === 'garbage') return t.garbage();
   if (l.heard === 'silent') return l.stoppedEarly ? t.silent({ after: l.probed }) : t.silentAll();
   return t.silentAll();
+}
+
+/**
+ * The verdict when no device was found: a device that answered too late is named with the
+ * --timeout that takes it, before the wiring is suspected.
+ */
+export function noneLine(lines: readonly LineSummary[], took: string, lang: Lang): string {
+  const t = scanTexts(lang);
+  const late = lines.flatMap((l) => l.late);
+  if (late.length > 0) return t.noneLate({ took, late: late.map((x) => t.late({ unit: x.unitId, afterMs: x.afterMs, timeoutMs: x.timeoutMs, found: false }).trim()).join('; ') });
+  return t.none({ took });
 }
 
 /** The budget, announced before the scan starts. */

@@ -27,8 +27,8 @@ export interface ScanOptions {
   onEvent?: (e: ScanEvent) => void;
 }
 
-/** How a line setting sounded: devices answered, bytes came back that were no answer, or nothing at all. */
-type Heard = 'answers' | 'garbage' | 'silent' | 'not-applicable';
+/** How a line setting sounded: devices answered, answered only too late, bytes came back that were no answer, or nothing at all. */
+type Heard = 'answers' | 'late' | 'garbage' | 'silent' | 'not-applicable';
 
 export interface LineSummary {
   target: ScanTarget;
@@ -39,6 +39,19 @@ export interface LineSummary {
   heard: Heard;
   /** Given up after SILENT_AFTER_UNITS silent unit ids. */
   stoppedEarly: boolean;
+  /** Units whose valid answer came after the timeout, and the timeout that would take it. */
+  late: LateAnswer[];
+}
+
+/** A device at this setting that answers, only too slowly for the per-unit timeout. */
+export interface LateAnswer {
+  unitId: number;
+  /** How long after the request its answer came. */
+  afterMs: number;
+  /** The --timeout to give: the answer's time with room to spare, rounded up to 100 ms. */
+  timeoutMs: number;
+  /** Whether a second probe with that timeout found it (it is then among the devices). */
+  found: boolean;
 }
 
 export interface FoundDevice {
@@ -52,6 +65,8 @@ export interface FoundDevice {
   anyUnit: boolean;
   /** How it answered the probe. */
   answer: 'registers' | 'exception';
+  /** Only found with a longer timeout: how long its answer took. */
+  slowMs?: number;
   match: DeviceMatch;
 }
 
@@ -154,13 +169,44 @@ async function scanLine(o: ScanOptions, line: ScanLine, at: At, result: ScanResu
   // On a serial line the byte count decides (a local echo makes the port report garbage, yet is silence).
   const heardBytes = line.heard();
   const noise = heardBytes === undefined ? garbage : heardBytes > 0;
-  const heard: Heard = answered.size > 0 ? 'answers' : noise ? 'garbage' : heardBytes === undefined ? 'not-applicable' : 'silent';
-  await addDevices(o, line, at, answered, result);
-  return { target, ...(setting ? { setting } : {}), timeoutMs: at.timeoutMs, probed, found: [...answered.keys()], heard, stoppedEarly };
+  const late = await retryLate(o, line, at, answered, probed);
+  const heard: Heard = answered.size > 0 ? 'answers' : noise && late.length === 0 ? 'garbage' : heardBytes === undefined ? 'not-applicable' : late.length > 0 ? 'late' : 'silent';
+  const slow = new Map(late.filter((l) => l.found).map((l) => [l.unitId, l.afterMs]));
+  const matchAt = slow.size > 0 ? { ...at, timeoutMs: Math.max(...late.map((l) => l.timeoutMs)) } : at;
+  await addDevices(o, line, matchAt, answered, result, slow);
+  return { target, ...(setting ? { setting } : {}), timeoutMs: at.timeoutMs, probed, found: [...answered.keys()], heard, stoppedEarly, late };
+}
+
+/** The longest --timeout accepts. */
+const MAX_TIMEOUT_MS = 10_000;
+
+/**
+ * Units that did not answer in time but whose valid answer (right unit, function code and CRC)
+ * came later: a slow device, not a wrong setting. Each is probed once more with a timeout that
+ * fits its answer, so it is found all the same when it answers then.
+ */
+async function retryLate(o: ScanOptions, line: ScanLine, at: At, answered: Map<number, 'registers' | 'exception'>, probed: number): Promise<LateAnswer[]> {
+  const tried = new Set(o.units.slice(0, probed));
+  const slowest = new Map<number, number>();
+  for (const a of line.answersHeard()) {
+    if (tried.has(a.unitId) && !answered.has(a.unitId) && a.afterMs > at.timeoutMs) slowest.set(a.unitId, Math.max(a.afterMs, slowest.get(a.unitId) ?? 0));
+  }
+  const late: LateAnswer[] = [];
+  for (const [unitId, afterMs] of slowest) {
+    const timeoutMs = Math.min(MAX_TIMEOUT_MS, Math.ceil((afterMs * 1.5) / 100) * 100);
+    const outcome = await probe(line, at.target, unitId, timeoutMs);
+    const found = outcome === 'registers' || outcome === 'exception';
+    if (found) {
+      answered.set(unitId, outcome);
+      o.onEvent?.({ kind: 'found', target: at.target, setting: at.setting, unitId });
+    }
+    late.push({ unitId, afterMs, timeoutMs, found });
+  }
+  return late;
 }
 
 /** New devices are matched while their line is open; one seen before at another parity only gains that parity. */
-async function addDevices(o: ScanOptions, line: ScanLine, at: At, answered: Map<number, 'registers' | 'exception'>, result: ScanResult): Promise<void> {
+async function addDevices(o: ScanOptions, line: ScanLine, at: At, answered: Map<number, 'registers' | 'exception'>, result: ScanResult, slow: Map<number, number>): Promise<void> {
   const { target, setting } = at;
   const anyUnit = target.kind === 'tcp' && o.units.length > 1 && answered.size === o.units.length;
   const units = anyUnit ? [o.units[0]!] : [...answered.keys()];
@@ -174,6 +220,16 @@ async function addDevices(o: ScanOptions, line: ScanLine, at: At, answered: Map<
   o.onEvent?.({ kind: 'matching', target, setting, units: fresh });
   const matches = await matchDevices(line, fresh, o.profiles, { timeoutMs: 2 * at.timeoutMs, io: o.io });
   for (const unit of fresh) {
-    result.devices.push({ target, unitId: unit, ...(setting ? { setting } : {}), otherParities: [], anyUnit, answer: answered.get(unit)!, match: matches.get(unit)! });
+    const slowMs = slow.get(unit);
+    result.devices.push({
+      target,
+      unitId: unit,
+      ...(setting ? { setting } : {}),
+      otherParities: [],
+      anyUnit,
+      answer: answered.get(unit)!,
+      ...(slowMs === undefined ? {} : { slowMs }),
+      match: matches.get(unit)!,
+    });
   }
 }

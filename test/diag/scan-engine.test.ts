@@ -102,6 +102,7 @@ describe('diag scan over an in-memory bus on sample time', () => {
         return { block, words: regs().slice(block.address, block.address + block.count) };
       },
       heard: () => undefined,
+      answersHeard: () => [],
       close: async () => undefined,
     };
     const r = await drive(clock, scan({ targets: [{ kind: 'tcp', host: 'plc', port: 502 }], units, settings, profiles, open: async () => line, io: clock }));
@@ -111,7 +112,12 @@ describe('diag scan over an in-memory bus on sample time', () => {
 
   it('a port that goes away mid-scan ends the scan as unreachable, not as a Modbus error', async () => {
     const clock = new FakeClock();
-    const line: ScanLine = { read: () => Promise.reject(modbusError('MODBUS_IO', '/dev/fake: Disconnected')), heard: () => 0, close: async () => undefined };
+    const line: ScanLine = {
+      read: () => Promise.reject(modbusError('MODBUS_IO', '/dev/fake: Disconnected')),
+      heard: () => 0,
+      answersHeard: () => [],
+      close: async () => undefined,
+    };
     const failed = await drive(clock, scan({ targets: [{ kind: 'rtu', path: '/dev/fake' }], units, settings, profiles, open: async () => line, io: clock })).catch(
       (e: unknown) => e,
     );

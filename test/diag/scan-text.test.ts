@@ -13,10 +13,13 @@ function events(): ScanEvent[] {
     { kind: 'probe', done: 1, total: 4, unit: 1, found: 0 },
     { kind: 'found', target: port, setting, unitId: 2 },
     { kind: 'probe', done: 2, total: 4, unit: 2, found: 1 },
-    { kind: 'line-done', line: { target: port, setting, timeoutMs: 160, probed: 2, found: [2], heard: 'answers', stoppedEarly: false } },
+    { kind: 'line-done', line: { target: port, setting, timeoutMs: 160, probed: 2, found: [2], heard: 'answers', stoppedEarly: false, late: [] } },
     { kind: 'line', target: port, setting: { baudRate: 9600, parity: 'none' }, timeoutMs: 170 },
     { kind: 'probe', done: 4, total: 4, unit: 2, found: 1 },
-    { kind: 'line-done', line: { target: port, setting: { baudRate: 9600, parity: 'none' }, timeoutMs: 170, probed: 10, found: [], heard: 'silent', stoppedEarly: true } },
+    {
+      kind: 'line-done',
+      line: { target: port, setting: { baudRate: 9600, parity: 'none' }, timeoutMs: 170, probed: 10, found: [], heard: 'silent', stoppedEarly: true, late: [] },
+    },
   ];
 }
 
