@@ -90,7 +90,7 @@ export async function scanCommand(opts: ScanOpts): Promise<void> {
     console.log(
       result.devices.length > 0
         ? t.found({ n: result.devices.length, took, budget: formatDuration(budget.searchMs + result.devices.length * budget.perDeviceMs, lang) })
-        : noneLine(result.lines, took, lang),
+        : noneLine(result.lines, units, took, lang),
     );
   }
   process.exitCode = result.devices.length > 0 ? DIAG_EXIT.ok : DIAG_EXIT.checkFailed;

@@ -44,6 +44,12 @@ export const scanTexts = defineMessages({
     (p) => ` (answers slowly, after ${p.afterMs} ms: give it a longer timeout)`,
     (p) => `（应答慢，${p.afterMs} ms 后才应答：请设更长的超时）`,
   ),
+  noneStoppedEarly: msg<{ took: string; tried: string; stopped: number; settings: number }>(
+    (p) =>
+      `no device answered (${p.took}), but only unit ids ${p.tried} were tried ${p.stopped === p.settings ? 'at each setting' : `at ${p.stopped} of ${p.settings} settings`} (a silent setting is given up early): a device at another id is found by naming it, --units <id> (e.g. --units 100), or ten ids at a time (--units 11-20); otherwise check the wiring (A/B swapped?), the 120 Ω termination, the device's power and line settings`,
+    (p) =>
+      `没有设备应答（用时 ${p.took}），但${p.stopped === p.settings ? '每种设置下' : `${p.settings} 种设置中有 ${p.stopped} 种`}只试了站号 ${p.tried}（线路静默时提前结束）：其他站号的设备请直接指定，--units <站号>（如 --units 100），或每次十个（--units 11-20）；否则请检查接线（A/B 是否接反）、120 Ω 终端电阻、设备电源和通信参数`,
+  ),
   noneLate: msg<{ took: string; late: string }>(
     (p) => `no device answered in time (${p.took}): ${p.late}`,
     (p) => `没有设备及时应答（用时 ${p.took}）：${p.late}`,
@@ -188,11 +194,27 @@ export function lineDoneLine(l: LineSummary, lang: Lang): string {
  * The verdict when no device was found: a device that answered too late is named with the
  * --timeout that takes it, before the wiring is suspected.
  */
-export function noneLine(lines: readonly LineSummary[], took: string, lang: Lang): string {
+export function noneLine(lines: readonly LineSummary[], units: readonly number[], took: string, lang: Lang): string {
   const t = scanTexts(lang);
   const late = lines.flatMap((l) => l.late);
   if (late.length > 0) return t.noneLate({ took, late: late.map((x) => t.late({ unit: x.unitId, afterMs: x.afterMs, timeoutMs: x.timeoutMs, found: false }).trim()).join('; ') });
-  return t.none({ took });
+  const stopped = lines.filter((l) => l.stoppedEarly);
+  if (stopped.length === 0) return t.none({ took });
+  // A silent setting stops after the same first ids everywhere: those are the ones tried.
+  const tried = idRanges(units.slice(0, Math.max(...stopped.map((l) => l.probed))));
+  return t.noneStoppedEarly({ took, tried, stopped: stopped.length, settings: lines.length });
+}
+
+/** 1,2,3,5 → "1–3, 5". */
+function idRanges(ids: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < ids.length; ) {
+    let j = i;
+    while (j + 1 < ids.length && ids[j + 1] === ids[j]! + 1) j++;
+    parts.push(j > i ? `${ids[i]}–${ids[j]}` : String(ids[i]));
+    i = j + 1;
+  }
+  return parts.join(', ');
 }
 
 /** The budget, announced before the scan starts. */
