@@ -12,6 +12,7 @@ import { pipelineFor } from '../detect/pipeline.js';
 import { elevatorState } from '../runtime/payload.js';
 import { diagTexts } from '../diag/diag-text.js';
 import { LANG_OPTION, resolveLang } from '../diag/i18n.js';
+import { unavailability } from '../diag/scan-line.js';
 import { parseArg } from './args.js';
 
 type DiagTexts = ReturnType<typeof diagTexts>;
@@ -33,8 +34,27 @@ function signalsLine(t: DiagTexts, st: RunningState, h: DriverHealth, time: stri
     .map((k) => `${k}=${shown(st[k])}`)
     .join(' ');
   const speed = st.speedMps === undefined || st.speedMps === null ? '?' : st.speedMps.toFixed(2);
-  const driver = `${h.state}${h.lastErrorCode ? ` (${h.lastErrorCode})` : ''}`;
+  const reason = portReason(t, h.lastError);
+  const driver = `${h.state}${h.lastErrorCode ? ` (${h.lastErrorCode}${reason ? `: ${reason}` : ''})` : ''}`;
   return t.signalsLine({ time, floor: shown(st.floor), pos: shown(st.positionMm), speed, door: shown(st.door), flags, driver, bad: st.badSignals?.join(',') ?? '' });
+}
+
+/**
+ * Why the serial port cannot be used, from the driver's last error, in a few words: "driver lost
+ * (MODBUS_IO)" alone does not tell a missing adapter from a port the service holds.
+ */
+function portReason(t: DiagTexts, lastError: string | undefined): string | undefined {
+  if (!lastError) return undefined;
+  switch (unavailability(lastError)) {
+    case 'missing':
+      return t.portMissing();
+    case 'locked':
+      return t.portLocked();
+    case 'denied':
+      return t.portDenied();
+    default:
+      return undefined;
+  }
 }
 
 /**

@@ -66,6 +66,18 @@ export const diagTexts = defineMessages({
     (p) => `${p.elevator} on ${p.board} (${p.transport}) — every ${p.interval} ms, read-only`,
     (p) => `${p.elevator}，板卡 ${p.board}（${p.transport}）—— 每 ${p.interval} ms 读取一次，只读`,
   ),
+  portMissing: msg(
+    () => 'does not exist',
+    () => '端口不存在',
+  ),
+  portLocked: msg(
+    () => 'locked by another process (the service?)',
+    () => '被其他程序占用（elevgw 服务？）',
+  ),
+  portDenied: msg(
+    () => 'permission denied',
+    () => '没有权限',
+  ),
   signalsLine: msg<{ time: string; floor: string; pos: string; speed: string; door: string; flags: string; driver: string; bad: string }>(
     (p) => `${p.time} floor ${p.floor} pos ${p.pos} mm ${p.speed} m/s door ${p.door} ${p.flags} | driver ${p.driver}${p.bad ? ` | bad: ${p.bad}` : ''}`,
     (p) => `${p.time} 楼层 ${p.floor} 位置 ${p.pos} mm ${p.speed} m/s 门 ${p.door} ${p.flags} | 驱动 ${p.driver}${p.bad ? ` | 无效：${p.bad}` : ''}`,

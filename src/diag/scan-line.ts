@@ -42,8 +42,8 @@ export function describeTarget(t: ScanTarget, setting?: LineSetting): string {
   return t.kind === 'tcp' ? `${t.host}:${t.port}` : setting ? `${t.path} ${describeSetting(setting)}` : t.path;
 }
 
-/** node-serialport and net error texts → what a technician can act on. */
-function unavailability(message: string): Unavailability {
+/** node-serialport and net error texts → what a technician can act on (`diag signals` reads the driver's last error with it too). */
+export function unavailability(message: string): Unavailability {
   if (/cannot lock port|EBUSY|resource busy|temporarily unavailable/i.test(message)) return 'locked';
   if (/ENOENT|no such file/i.test(message)) return 'missing';
   if (/EACCES|permission denied/i.test(message)) return 'denied';
