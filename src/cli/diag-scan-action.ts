@@ -38,6 +38,8 @@ const tcpSchema = z
   })
   .refine((v) => v.port >= 1 && v.port <= 65535, 'port must be 1–65535');
 
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
 /** `elevgw diag scan` (diag-scan.ts declares its options): every target, then the devices found. */
 export async function scanCommand(opts: ScanOpts): Promise<void> {
   const lang = resolveLang(opts.lang);
@@ -64,9 +66,15 @@ export async function scanCommand(opts: ScanOpts): Promise<void> {
   process.stderr.write(`${announceLine(lang, targets, units.length, settings, budget)}\n`);
 
   const started = performance.now();
+  // Ctrl-C (or a service manager's SIGTERM) ends the scan, not the process: the port is released
+  // and what was found so far is still reported. A second Ctrl-C kills it at once.
+  const interrupt = new AbortController();
+  const stop = () => interrupt.abort();
+  for (const s of STOP_SIGNALS) process.once(s, stop);
   let result: ScanResult;
   try {
     result = await scan({
+      signal: interrupt.signal,
       targets,
       units,
       settings,
@@ -80,6 +88,8 @@ export async function scanCommand(opts: ScanOpts): Promise<void> {
     endProgress(process.stderr);
     if (!(e instanceof LineUnavailable)) throw e;
     return refuse(unavailableRefusal(e, config), lang, opts.json);
+  } finally {
+    for (const s of STOP_SIGNALS) process.off(s, stop);
   }
   endProgress(process.stderr);
   const elapsedMs = performance.now() - started;
@@ -87,11 +97,13 @@ export async function scanCommand(opts: ScanOpts): Promise<void> {
   else {
     for (const d of result.devices) for (const line of deviceLines(d, lang)) console.log(line);
     const took = formatDuration(elapsedMs, lang);
-    console.log(
-      result.devices.length > 0
-        ? t.found({ n: result.devices.length, took, budget: formatDuration(budget.searchMs + result.devices.length * budget.perDeviceMs, lang) })
-        : noneLine(result.lines, units, took, lang),
-    );
+    if (result.interrupted) console.log(t.interrupted({ n: result.devices.length, took, probes: result.probes, total: budget.probes }));
+    else
+      console.log(
+        result.devices.length > 0
+          ? t.found({ n: result.devices.length, took, budget: formatDuration(budget.searchMs + result.devices.length * budget.perDeviceMs, lang) })
+          : noneLine(result.lines, units, took, lang),
+      );
   }
   process.exitCode = result.devices.length > 0 ? DIAG_EXIT.ok : DIAG_EXIT.checkFailed;
 }

@@ -33,6 +33,7 @@ export function scanJson(r: ScanResult, budget: Budget, elapsedMs: number) {
       late: l.late,
     })),
     probes: r.probes,
+    interrupted: r.interrupted,
     budget: { searchMs: budget.searchMs, perDeviceMs: budget.perDeviceMs, probes: budget.probes, totalMs: budget.searchMs + r.devices.length * budget.perDeviceMs },
     elapsedMs: Math.round(elapsedMs),
   };

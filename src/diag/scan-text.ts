@@ -106,6 +106,10 @@ export const scanTexts = defineMessages({
     (p) => `${p.n} device(s) found in ${p.took} (announced: up to ${p.budget})`,
     (p) => `共找到 ${p.n} 台设备，用时 ${p.took}（预计最长 ${p.budget}）`,
   ),
+  interrupted: msg<{ n: number; took: string; probes: number; total: number }>(
+    (p) => `scan interrupted after ${p.probes} of up to ${p.total} probes (${p.took}): ${p.n} device(s) found so far, the rest of the range was not scanned`,
+    (p) => `扫描在 ${p.probes}/${p.total} 次探测后被中断（用时 ${p.took}）：目前找到 ${p.n} 台设备，其余范围未扫描`,
+  ),
   none: msg<{ took: string }>(
     (p) => `no device answered (${p.took}): check the wiring (A/B swapped?), the 120 Ω termination, the device's power, its address and line settings`,
     (p) => `没有设备应答（用时 ${p.took}）：请检查接线（A/B 是否接反）、120 Ω 终端电阻、设备电源、站号和通信参数`,

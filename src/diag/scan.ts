@@ -25,6 +25,8 @@ export interface ScanOptions {
   /** Real time on a real wire (the wait between heartbeat reads). */
   io: Timers;
   onEvent?: (e: ScanEvent) => void;
+  /** Ctrl-C: stop after the probe under way, keep (and match) what was found so far. */
+  signal?: AbortSignal;
 }
 
 /** How a line setting sounded: devices answered, answered only too late, bytes came back that were no answer, or nothing at all. */
@@ -81,6 +83,8 @@ export interface ScanResult {
   devices: FoundDevice[];
   lines: LineSummary[];
   probes: number;
+  /** Stopped by `signal` before the last unit id of the last setting. */
+  interrupted: boolean;
 }
 
 const PROBE: ReadBlock = { table: 'holding', address: 0, count: 1 };
@@ -109,10 +113,14 @@ async function probe(line: ScanLine, target: ScanTarget, unit: number, timeoutMs
 
 export async function scan(o: ScanOptions): Promise<ScanResult> {
   const progress: Progress = { done: 0, total: o.targets.reduce((n, t) => n + (t.kind === 'tcp' ? 1 : o.settings.length) * o.units.length, 0) };
-  const result: ScanResult = { devices: [], lines: [], probes: 0 };
+  const result: ScanResult = { devices: [], lines: [], probes: 0, interrupted: false };
   for (const target of o.targets) {
     const settings: (LineSetting | undefined)[] = target.kind === 'tcp' ? [undefined] : [...o.settings];
     for (const setting of settings) {
+      if (o.signal?.aborted) {
+        result.interrupted = true;
+        return result;
+      }
       const timeoutMs = o.timeoutMs ?? (setting ? probeTimeoutMs(setting) : TCP_TIMEOUT_MS);
       o.onEvent?.({ kind: 'line', target, setting, timeoutMs });
       const line = await o.open(target, setting);
@@ -151,6 +159,10 @@ async function scanLine(o: ScanOptions, line: ScanLine, at: At, result: ScanResu
   let probed = 0;
   let stoppedEarly = false;
   for (const unit of o.units) {
+    if (o.signal?.aborted) {
+      result.interrupted = true;
+      break;
+    }
     const outcome = await probe(line, target, unit, at.timeoutMs);
     probed++;
     result.probes++;
@@ -169,7 +181,7 @@ async function scanLine(o: ScanOptions, line: ScanLine, at: At, result: ScanResu
   // On a serial line the byte count decides (a local echo makes the port report garbage, yet is silence).
   const heardBytes = line.heard();
   const noise = heardBytes === undefined ? garbage : heardBytes > 0;
-  const late = await retryLate(o, line, at, answered, probed);
+  const late = o.signal?.aborted ? [] : await retryLate(o, line, at, answered, probed);
   const heard: Heard = answered.size > 0 ? 'answers' : noise && late.length === 0 ? 'garbage' : heardBytes === undefined ? 'not-applicable' : late.length > 0 ? 'late' : 'silent';
   const slow = new Map(late.filter((l) => l.found).map((l) => [l.unitId, l.afterMs]));
   const matchAt = slow.size > 0 ? { ...at, timeoutMs: Math.max(...late.map((l) => l.timeoutMs)) } : at;
