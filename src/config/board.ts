@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { framingSchema } from './framing.js';
 import { retrofitFieldsSchema, retrofitIssues, retrofitSourceSchema } from './retrofit.js';
-import { firmataSourceSchema, frameFieldWidth, frameSourceSchema, gpioSourceSchema } from './sources.js';
+import { doubleInversionIssues, firmataSourceSchema, frameFieldWidth, frameSourceSchema, gpioSourceSchema, piHeaderLineSchema } from './sources.js';
 
 /**
  * Board profiles (`boards/*.yaml`): which transport, the point map, poll groups,
@@ -133,7 +133,7 @@ function build() {
     /** Engineering value = raw × scale + offset (numbers only). */
     scale: z.number().default(1),
     offset: z.number().default(0),
-    /** Invert a boolean point (active-low contacts); refused on a point that reads a number. */
+    /** Invert a boolean point (active-low contacts); refused on a point that reads a number, and on a GPIO line that says `activeLow` already. */
     invert: z.boolean().default(false),
     unit: z.string().optional(),
   };
@@ -245,7 +245,7 @@ function build() {
       transport: z.literal('gpio'),
       points: z.array(gpioPointSchema).min(1),
       /** The only lines that may ever be driven as outputs (BCM numbers). Empty: read-only. */
-      writable: z.array(z.object({ line: z.number().int().min(0).max(63) }).strict()).default([]),
+      writable: z.array(z.object({ line: piHeaderLineSchema() }).strict()).default([]),
     })
     .strict()
     .superRefine(
@@ -255,7 +255,7 @@ function build() {
         b.writable.forEach((w, i) => {
           if (inputs.has(w.line)) issues.push({ path: ['writable', i, 'line'], message: `line ${w.line} is an input point: an input is never driven` });
         });
-        return [...issues, ...valueKindIssues(b.points, () => true, 'a GPIO line')];
+        return [...issues, ...valueKindIssues(b.points, () => true, 'a GPIO line'), ...doubleInversionIssues(b.points)];
       }),
     );
 
@@ -297,7 +297,14 @@ function build() {
       points: z.array(retrofitPointSchema).min(1),
     })
     .strict()
-    .superRefine(refineWith((b) => [...pointIssues(b), ...retrofitIssues(b), ...invertIssues(b.points, (p) => !('sensor' in p.source), 'a contact: a pin or a line')]));
+    .superRefine(
+      refineWith((b) => [
+        ...pointIssues(b),
+        ...retrofitIssues(b),
+        ...invertIssues(b.points, (p) => !('sensor' in p.source), 'a contact: a pin or a line'),
+        ...doubleInversionIssues(b.points),
+      ]),
+    );
 
   /** Any board profile; `transport` picks the shape of its points and options. */
   const boardSchema = z.discriminatedUnion('transport', [modbusBoardSchema, serialFramedBoardSchema, gpioBoardSchema, firmataBoardSchema, retrofitBoardSchema]);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { piHeaderLineSchema } from './sources.js';
 
 /**
  * The parts of a retrofit sensor box profile besides its points (src/config/board.ts): which
@@ -43,7 +44,7 @@ export const retrofitSourceSchema = z.union([
   /** A contact on a Firmata board's digital pin (`retrofit-firmata`). */
   z.object({ pin: z.number().int().min(0).max(127), pullup: z.boolean().default(false) }).strict(),
   /** A contact on a Pi GPIO line, BCM number (`retrofit-i2c`). */
-  z.object({ line: z.number().int().min(0).max(63), activeLow: z.boolean().default(false) }).strict(),
+  z.object({ line: piHeaderLineSchema(), activeLow: z.boolean().default(false) }).strict(),
 ]);
 export type RetrofitSource = z.infer<typeof retrofitSourceSchema>;
 

@@ -38,11 +38,33 @@ export function frameFieldWidth(type: FrameFieldType): 1 | 2 | 4 {
   return 1;
 }
 
+/**
+ * A BCM GPIO line of the Pi's 40-pin header: GPIO0–27 on every supported Pi (3, 4, 5, Zero 2 W).
+ * The SoC's higher lines are its own (SD card, Wi-Fi, Bluetooth): none is wired to the header, and
+ * turning one into an input can take the SD card away.
+ */
+export const piHeaderLineSchema = () =>
+  z.number().int().min(0).max(27, "expected a BCM GPIO line of the Pi's 40-pin header, 0–27 (higher lines are the SoC's own: SD card, Wi-Fi, …)");
+
+/** `activeLow` and `invert` both invert a contact: together they cancel, and the contact reads backwards. */
+export function doubleInversionIssues(points: readonly { invert: boolean; source: object }[]): { path: (string | number)[]; message: string }[] {
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  points.forEach((p, i) => {
+    if (p.invert && 'activeLow' in p.source && p.source.activeLow === true)
+      issues.push({
+        path: ['points', i, 'invert'],
+        message:
+          'activeLow already inverts this line: with invert as well the contact reads backwards (an active-low contact: activeLow alone; a normally-closed contact on an active-low input: neither)',
+      });
+  });
+  return issues;
+}
+
 /** A GPIO input line of the gateway itself (Raspberry Pi header). */
 export const gpioSourceSchema = z
   .object({
     /** BCM GPIO number as printed on pinout charts (GPIO17 = 17), not the header pin and not the kernel's number. */
-    line: z.number().int().min(0).max(63),
+    line: piHeaderLineSchema(),
     /** The input reads 0 when the contact is active (opto-isolated inputs pulling low). */
     activeLow: z.boolean().default(false),
     /** A level counts only after it has been stable this long (contact bounce). */
