@@ -37,6 +37,9 @@ export class FirmataDriver implements Driver {
   private readonly board: LinkSupervisor<FirmataIo>;
   /** The board whose reports count: the one being set up or in use; none once given up on. */
   private live: FirmataIo | undefined;
+  /** When the board in use was set up, and which of its points have not reported since. */
+  private setUpAt = 0;
+  private unreported = new Set<string>();
 
   constructor(private readonly o: FirmataDriverOptions) {
     for (const g of o.board.pollGroups)
@@ -102,13 +105,24 @@ export class FirmataDriver implements Driver {
     io.digitalWrite(pin, value ? 1 : 0);
   }
 
+  /**
+   * A point not reported yet is stale only once the board has had `staleAfterMs` since it was set
+   * up to report it: right after a connect the first reports are on their way (digital levels at
+   * once, analog samples within a sampling interval), which is no trouble to warn about.
+   */
   private judge(points: readonly RawPoint[]): void {
-    if (!this.board.current) this.health_.still('lost');
-    else if (points.some((p) => p.quality === 'bad')) {
-      const stale = points.filter((p) => p.quality === 'bad').map((p) => p.point);
+    if (!this.board.current) {
+      this.health_.still('lost');
+      return;
+    }
+    const bad = points.filter((p) => p.quality === 'bad').map((p) => p.point);
+    const settling = this.o.clock.now() - this.setUpAt <= this.o.board.staleAfterMs;
+    const stale = settling ? bad.filter((name) => !this.unreported.has(name)) : bad;
+    if (stale.length > 0) {
       if (this.health_.lastErrorCode !== 'FIRMATA_STALE' || this.health_.state === 'ok') this.health_.fail('FIRMATA_STALE', `no report for ${stale.join(', ')}`, 'degraded');
       else this.health_.still('degraded');
-    } else {
+    } else if (bad.length > 0) this.health_.still('degraded');
+    else {
       this.health_.transaction();
       this.health_.ok();
     }
@@ -163,10 +177,14 @@ export class FirmataDriver implements Driver {
 
   /** Every pin of the profile as an input reporting into `latest`, while `io` is the board in use. */
   private setUp(io: FirmataIo): void {
+    this.setUpAt = this.o.clock.now();
+    this.unreported = new Set(this.o.board.points.map((p) => p.name));
     io.setSamplingInterval(this.o.board.samplingIntervalMs);
     for (const p of this.o.board.points) {
       const set = (v: number | boolean) => {
-        if (this.live === io) this.latest.set(p.name, v, this.o.clock.now());
+        if (this.live !== io) return;
+        this.unreported.delete(p.name);
+        this.latest.set(p.name, v, this.o.clock.now());
       };
       if (p.source.mode === 'digital') {
         io.pinMode(p.source.pin, p.source.pullup ? 'pullup' : 'input');

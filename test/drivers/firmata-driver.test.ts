@@ -265,6 +265,35 @@ describe('the arduino-firmata-sensorbox profile on an Uno running StandardFirmat
   });
 });
 
+describe('the first reports after a connect', () => {
+  afterEach(() => StandardFirmataPeer.reset());
+
+  it('are awaited without a warning; a point still silent staleAfterMs after the set-up is one', async () => {
+    StandardFirmataPeer.reset();
+    const peer = new StandardFirmataPeer();
+    const lines: { level: number; msg: string; code?: string }[] = [];
+    const logger = createLogger({ destination: { write: (l: string) => lines.push(JSON.parse(l) as (typeof lines)[number]) } });
+    const clock = new FakeClock(0);
+    driver = new FirmataDriver({ board, connect: firmataIoConnector({ path: peer.path, baudRate: 57600, ports: peer.ports }), clock, logger });
+    const opening = driver.open();
+    await peer.handshake();
+    await opening;
+    expect((await driver.poll('inputs')).every((p) => p.quality === 'bad')).toBe(true); // polled before the first reports arrive
+    expect(driver.health().state).toBe('degraded');
+    for (const pin of [2, 3, 4, 5, 6, 7]) peer.digital(pin, 1); // port 1 (D8 inspection, D9 mains) never reports
+    peer.analog(0, 614);
+    clock.advance(50);
+    await afterTurns(async () => expect(byName(await driver!.poll('inputs')).upsBattery!.quality).toBe('good'));
+    expect(driver.health().state).toBe('degraded'); // the silent port's first report may still be on its way
+    expect(lines.filter((l) => l.level >= 40 || l.msg === 'reads good again')).toEqual([]);
+    clock.advance(board.staleAfterMs);
+    peer.analog(0, 615);
+    await afterTurns(async () => expect(byName(await driver!.poll('inputs')).upsBattery!.value).toBe(615));
+    expect(driver.health()).toMatchObject({ state: 'degraded', lastErrorCode: 'FIRMATA_STALE', lastError: 'no report for inspection, mains' });
+    expect(lines.filter((l) => l.code === 'FIRMATA_STALE')).toHaveLength(1);
+  });
+});
+
 describe('a profile written for another board: checked against what StandardFirmata reports at open', () => {
   afterEach(() => StandardFirmataPeer.reset());
 
