@@ -50,7 +50,7 @@ export class FirmataDriver implements Driver {
     for (const p of o.board.points) if (p.source.mode === 'analog') this.analog.add(p.name);
     this.health_ = new HealthRecorder(o.logger, { board: o.board.id }, o.clock);
     this.board = new LinkSupervisor({
-      open: () => this.connect(),
+      open: (stopping) => this.connect(stopping),
       release: (io) => io.close().catch(() => undefined),
       clock: o.clock,
       health: this.health_,
@@ -133,8 +133,8 @@ export class FirmataDriver implements Driver {
    * whose set-up fails is closed at once (its port would stay locked for the next attempt) and
    * its reports are ignored from then on.
    */
-  private async connect(): Promise<FirmataIo> {
-    const io = await this.o.connect();
+  private async connect(stopping: AbortSignal): Promise<FirmataIo> {
+    const io = await this.o.connect(stopping);
     this.live = io;
     try {
       io.onLost((reason) => this.onLost(io, reason));

@@ -60,7 +60,7 @@ const MODE_OF: Record<FirmataDigitalMode, keyof FirmataBoard['MODES']> = { input
  * configured, over elevgw's own serialport (no second serialport version is pulled in).
  */
 export function firmataIoConnector(o: FirmataIoOptions): FirmataConnector {
-  return async () => {
+  return async (stopping) => {
     let mod: unknown;
     try {
       mod = await (o.importFirmata ?? (() => import(FIRMATA_IO)))();
@@ -87,8 +87,15 @@ export function firmataIoConnector(o: FirmataIoOptions): FirmataConnector {
       await new Promise<void>((resolve, reject) => {
         const waitMs = o.readyTimeoutMs ?? 10_000;
         const t = (o.io ?? systemTimers).after(waitMs, () => reject(new ElevgwError('FIRMATA_IO', `no Firmata handshake within ${waitMs} ms (is StandardFirmata loaded?)`)));
+        const stopped = () => {
+          t.cancel();
+          reject(new ElevgwError('FIRMATA_IO', 'stopped while waiting for the Firmata handshake'));
+        };
+        if (stopping?.aborted) return stopped();
+        stopping?.addEventListener('abort', stopped, { once: true });
         board.once('ready', () => {
           t.cancel();
+          stopping?.removeEventListener('abort', stopped);
           resolve();
         });
       });

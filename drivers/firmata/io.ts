@@ -33,4 +33,5 @@ export interface FirmataIo {
 }
 
 /** Connects to a board and resolves once it is ready (handshake done). */
-export type FirmataConnector = () => Promise<FirmataIo>;
+/** Connects to the board; `stopping` aborts a wait for its handshake (the driver stopped meanwhile). */
+export type FirmataConnector = (stopping?: AbortSignal) => Promise<FirmataIo>;

@@ -5,8 +5,12 @@ import { Connection, type BackoffLimits, type ConnectionState } from './connecti
 import type { HealthRecorder } from './health.js';
 
 export interface LinkSupervisorOptions<T> {
-  /** Opens the transport; throws on failure (a coded ElevgwError, or anything: `openFailCode`). */
-  open(): Promise<T>;
+  /**
+   * Opens the transport; throws on failure (a coded ElevgwError, or anything: `openFailCode`).
+   * `stopping` aborts when the driver is stopped during the attempt: an open that waits (a
+   * Firmata handshake, up to 10 s) gives up at once instead of holding the service's stop.
+   */
+  open(stopping: AbortSignal): Promise<T>;
   /** Releases an opened transport; best effort, never throws. */
   release(transport: T): Promise<void>;
   /** Sample time: back-off is counted on it. */
@@ -32,6 +36,8 @@ export class LinkSupervisor<T> {
   private attempt: Promise<T | undefined> | undefined;
   /** Set by stop(): a stopped driver stays closed until opened again; a new one opens on first use. */
   private stopped = false;
+  /** Aborts the running attempt's wait when the driver is stopped. */
+  private stopping: AbortController | undefined;
 
   constructor(private readonly o: LinkSupervisorOptions<T>) {
     this.conn = new Connection(o.backoff);
@@ -80,6 +86,7 @@ export class LinkSupervisor<T> {
   async stop(): Promise<void> {
     this.stopped = true;
     this.conn.close();
+    this.stopping?.abort();
     await this.attempt;
     const t = this.transport;
     this.transport = undefined;
@@ -89,11 +96,14 @@ export class LinkSupervisor<T> {
 
   private run(): Promise<T | undefined> {
     this.o.health.link(this.conn.state);
+    const stopping = new AbortController();
+    this.stopping = stopping;
     const attempt = (async () => {
       let t: T;
       try {
-        t = await this.o.open();
+        t = await this.o.open(stopping.signal);
       } catch (e) {
+        if (stopping.signal.aborted) return undefined; // stopped while opening: nothing failed
         this.conn.openFailed(this.o.clock.now());
         this.o.health.link(this.conn.state);
         const code = isElevgwError(e) && isDriverCode(e.code) ? e.code : this.o.openFailCode;
@@ -110,6 +120,7 @@ export class LinkSupervisor<T> {
       return t;
     })().finally(() => {
       this.attempt = undefined;
+      if (this.stopping === stopping) this.stopping = undefined;
     });
     this.attempt = attempt;
     return attempt;

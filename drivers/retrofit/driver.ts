@@ -70,7 +70,7 @@ export class RetrofitDriver implements Driver {
     }
     this.health_ = new HealthRecorder(o.logger, { board: o.board.id }, o.clock);
     this.box = new LinkSupervisor({
-      open: () => this.connect(),
+      open: (stopping) => this.connect(stopping),
       release: (s) => s.link.close().catch(() => undefined),
       clock: o.clock,
       health: this.health_,
@@ -204,8 +204,8 @@ export class RetrofitDriver implements Driver {
    * Opens the box and sets its sensors up. Throws what failed: a coded error as it is, anything
    * else the supervisor codes as the transport's (FIRMATA_IO, I2C_IO).
    */
-  private async connect(): Promise<Session> {
-    const link = await this.o.connect();
+  private async connect(stopping: AbortSignal): Promise<Session> {
+    const link = await this.o.connect(stopping);
     try {
       const { barometer, accelerometer } = this.o.board.sensors;
       const bus = retrying(link.bus);

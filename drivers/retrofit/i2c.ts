@@ -31,7 +31,8 @@ export interface RetrofitLink {
 }
 
 /** Opens the box (throws a coded error the link supervisor counts). */
-export type RetrofitConnector = () => Promise<RetrofitLink>;
+/** Connects to the box; `stopping` aborts a wait for its handshake (the driver stopped meanwhile). */
+export type RetrofitConnector = (stopping?: AbortSignal) => Promise<RetrofitLink>;
 
 /** One chip on a bus, register by register (what the simulator's sensors implement). */
 export interface I2cDevice {

@@ -107,7 +107,7 @@ export async function johnnyFiveLink(
  * talks to the sensors' registers through johnny-five's I²C pass-through.
  */
 export function johnnyFiveConnector(o: JohnnyFiveOptions): RetrofitConnector {
-  return async () => {
+  return async (stopping) => {
     const timers = o.io ?? systemTimers;
     const Firmata = classOf<FirmataBoardClass>(await load(FIRMATA_IO, o.importFirmata ?? (() => import(FIRMATA_IO))), 'Firmata');
     if (!Firmata) throw new ElevgwError('DRIVER_OPEN_FAILED', 'the installed "firmata-io" has no Firmata board class (expected firmata-io 2.x)');
@@ -117,7 +117,7 @@ export function johnnyFiveConnector(o: JohnnyFiveOptions): RetrofitConnector {
     try {
       const firmata = new Firmata(port, { reportVersionTimeout: 3000 });
       await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
-      await within(timers, o.readyTimeoutMs ?? 10_000, 'no Firmata handshake (is StandardFirmata loaded?)', (done) => firmata.once('ready', done));
+      await within(timers, o.readyTimeoutMs ?? 10_000, 'no Firmata handshake (is StandardFirmata loaded?)', (done) => firmata.once('ready', done), stopping);
       return await johnnyFiveLink(firmata, Five, { description: `johnny-five on firmata ${o.path}@${o.baudRate}`, timers, close: closePort });
     } catch (e) {
       await closePort();
@@ -126,11 +126,19 @@ export function johnnyFiveConnector(o: JohnnyFiveOptions): RetrofitConnector {
   };
 }
 
-function within(io: Timers, ms: number, what: string, wait: (done: () => void) => void): Promise<void> {
+/** Waits for `wait` to be done, at most `ms`; a stop (`stopping`) ends the wait at once. */
+function within(io: Timers, ms: number, what: string, wait: (done: () => void) => void, stopping?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const t = io.after(ms, () => reject(new ElevgwError('FIRMATA_IO', `${what} within ${ms} ms`)));
+    const stopped = () => {
+      t.cancel();
+      reject(new ElevgwError('FIRMATA_IO', `stopped while waiting: ${what}`));
+    };
+    if (stopping?.aborted) return stopped();
+    stopping?.addEventListener('abort', stopped, { once: true });
     wait(() => {
       t.cancel();
+      stopping?.removeEventListener('abort', stopped);
       resolve();
     });
   });

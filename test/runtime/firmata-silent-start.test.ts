@@ -77,4 +77,23 @@ describe('a gateway with a silent Firmata board', () => {
     await clock.advanceAsync(10_000);
     await stopping;
   });
+
+  it('its driver closes at once while the handshake is pending (the service stopping): the port closed, no failure logged', async () => {
+    const clock = new FakeClock();
+    const peer = new StandardFirmataPeer();
+    const lines: { code?: string; msg: string }[] = [];
+    const logger = createLogger({ destination: { write: (l: string) => lines.push(JSON.parse(l) as (typeof lines)[number]) } });
+    const board = loadBoardFile(join(BUILTIN_BOARDS_DIR, 'arduino-firmata-sensorbox.yaml'), 'firmata') as FirmataBoardProfile;
+    const driver = new FirmataDriver({ board, connect: firmataIoConnector({ path: peer.path, baudRate: 57600, ports: peer.ports, io: clock }), clock, logger });
+    driver.openInBackground();
+    await peer.portOpen();
+
+    // No clock advance: a close that waited for the 10 s handshake timeout would never end here.
+    let closed = false;
+    const closing = driver.close().then(() => (closed = true));
+    await afterTurns(() => expect(closed).toBe(true), 5000);
+    await closing;
+    expect(peer.port.isOpen).toBe(false);
+    expect(lines.filter((l) => l.code === 'FIRMATA_IO')).toEqual([]);
+  });
 });
