@@ -66,6 +66,9 @@ describe('elevgw platform maintenance', () => {
     expect(ok.status, ok.stderr).toBe(0);
     const bad = report('--db', db, '--to', '2026-05-01 00:00');
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/--to/);
+    expect(bad.stderr).toContain('--to: expected an ISO date (2026-12-01) or a time with Z or an offset (2026-12-01T08:00:00+08:00), got "2026-05-01 00:00"');
+    const month = report('--db', db, '--from', '2026-13-01');
+    expect(month.status).toBe(2);
+    expect(month.stderr).toContain('--from: expected an ISO date (2026-12-01) or a time with Z or an offset (2026-12-01T08:00:00+08:00), got "2026-13-01"');
   });
 });

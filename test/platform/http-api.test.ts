@@ -121,6 +121,19 @@ describe('duty desk HTTP API', () => {
     expect((await fetch(`${base}/api/maintenance?from=yesterday`)).status).toBe(400);
   });
 
+  it('says what a window bound must look like when it refuses one', async () => {
+    for (const [name, value] of [
+      ['from', '2026-13-01'],
+      ['to', '2026-12-01T08:00:00'],
+    ] as const) {
+      const r = await fetch(`${base}/api/maintenance?${name}=${value}`);
+      expect(r.status).toBe(400);
+      expect(await r.json()).toEqual({
+        error: { code: 'INVALID', message: `${name}: expected an ISO date (2026-12-01) or a time with Z or an offset (2026-12-01T08:00:00+08:00), got "${value}"` },
+      });
+    }
+  });
+
   it('refuses a query parameter the route does not take, naming it and the ones it takes', async () => {
     const refused = async (path: string) => {
       const r = await fetch(`${base}${path}`);

@@ -47,9 +47,11 @@ export interface MaintenanceReport {
  * time, in UTC (`Z`) or with its offset (`2026-04-30T23:59:59+08:00`, Wuhan's local time), as
  * epoch ms. The command line and the API read it alike.
  */
-export const windowBoundSchema = z.iso
-  .date()
-  .or(z.iso.datetime({ offset: true }))
+export const windowBoundSchema = z
+  .union([z.iso.date(), z.iso.datetime({ offset: true })], {
+    // zod's own word for a failed union is "Invalid input": say what is taken, and what came.
+    error: (iss) => `expected an ISO date (2026-12-01) or a time with Z or an offset (2026-12-01T08:00:00+08:00), got ${JSON.stringify(iss.input)}`,
+  })
   .transform((s) => Date.parse(s));
 
 /** Without `from`, the report looks back this far from `to`. */
