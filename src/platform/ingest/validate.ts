@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { describeIssues } from '../../contract/issues.js';
 import type { IngestItem } from '../store/types.js';
 import { type Route, routeOf } from './routes.js';
 
@@ -31,7 +31,7 @@ export function toIngestItem(routes: readonly Route[], a: Arrival): IngestItem {
     return dead(`not JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
   const parsed = found.route.spec.schema.safeParse(json);
-  if (!parsed.success) return dead(`breaks the contract (${found.route.kind}): ${issues(parsed.error)}`);
+  if (!parsed.success) return dead(`breaks the contract (${found.route.kind}): ${describeIssues(parsed.error.issues)}`);
   const payload = json as { gatewayId: string; elevator?: { id: string } | null };
   if (payload.gatewayId !== found.gatewayId) return dead(`payload gatewayId "${payload.gatewayId}" is not the topic's "${found.gatewayId}"`);
   const elevatorId = payload.elevator?.id ?? null;
@@ -46,9 +46,4 @@ export function toIngestItem(routes: readonly Route[], a: Arrival): IngestItem {
     default:
       return { ...base, kind: found.route.kind, payload: json as never };
   }
-}
-
-function issues(error: z.ZodError): string {
-  const first = error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-  return first.join('; ') + (error.issues.length > 3 ? ` (+${error.issues.length - 3} more)` : '');
 }
