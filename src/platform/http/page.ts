@@ -1,8 +1,8 @@
 /**
  * The duty-desk page: one HTML document with its script, no build step and nothing fetched from
  * elsewhere (the supervision office may have no internet). It draws the snapshot the server pushes
- * over server-sent events. Everything from a gateway is untrusted text: the page sets textContent
- * only, never HTML. Elements carry data-* attributes the browser test reads.
+ * over server-sent events. Everything from a gateway or an operator (a ticket's notes) is untrusted
+ * text: the page sets textContent only, never HTML. Elements carry data-* attributes the browser test reads.
  *
  * While the server cannot build a snapshot (the database is down) it sends `unavailable` instead:
  * the page then says so in a banner, the indicator leaves "live", and the ticket timers stop at the
@@ -37,6 +37,7 @@ export const DUTY_DESK_HTML = `<!doctype html>
   .critical { color: #b3261e; font-weight: 600; } .fault { color: #c25400; } .warning { color: #7a5a00; }
   button { font: inherit; padding: 2px 10px; margin-right: 4px; cursor: pointer; }
   .muted { color: #8a90a0; font-size: 12px; }
+  .note { color: #1d2330; padding-left: 12px; white-space: pre-wrap; }
 </style>
 </head>
 <body>
@@ -106,7 +107,8 @@ function draw() {
         h("td", {}, h("span", { class: "pill " + cls, "data-role": "ticket-state" }, label)),
         h("td", down ? { "data-role": "ticket-timer", "data-stale": "true", class: "stale", title: "as of " + hhmm(snap.nowMs, true) } : { "data-role": "ticket-timer" },
           ticketTimer(t, now) + (down ? " (stale, as of " + hhmm(snap.nowMs, true) + ")" : "")),
-        h("td", { class: "muted" }, t.transitions.map((x) => h("div", {}, time(x.atMs) + " " + x.kind + (x.kind === "escalated" ? " " + x.escalation : "") + " by " + x.who))),
+        h("td", { class: "muted" }, t.transitions.map((x) => h("div", { "data-role": "transition" }, time(x.atMs) + " " + x.kind + (x.kind === "escalated" ? " " + x.escalation : "") + " by " + x.who,
+          x.note ? h("div", { class: "note", "data-role": "note" }, x.note) : ""))),
         h("td", {}, t.state === "open" ? h("button", { onclick: () => command(t.id, "acknowledge") }, "Acknowledge") : "",
           t.state !== "resolved" ? h("button", { onclick: () => command(t.id, "close") }, "Close") : ""));
     }), "no rescue tickets");
