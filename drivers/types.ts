@@ -15,7 +15,14 @@ export interface RawPoint {
   /** The point's name in the board profile. */
   point: string;
   value: number | boolean;
+  /** When the reading was taken in: a polled reading's answer, a pushed reading's arrival. */
   at: MonoMs;
+  /**
+   * A polled reading's request time, the earliest the device can have sampled it: its value is
+   * from somewhere between `askedAt` and `at`, and a slow answer makes `at` late by up to its
+   * reply time. Absent: the same as `at` (a pushed reading: framed serial, GPIO, Firmata).
+   */
+  askedAt?: MonoMs;
   quality: Quality;
 }
 

@@ -51,6 +51,14 @@ export class ModbusDriver implements Driver {
    * is left, not when the poll of another group (or of an empty one) happens to succeed.
    */
   private readonly failing = new Set<ReadBlock>();
+  /**
+   * When the current poll's request for each block (by index) was sent, for its points' `askedAt`:
+   * one array for every poll (polls of a driver run one at a time, on its bus's queue), not one
+   * per poll. Taken on the driver's clock right before `link.read`: a link times the wire on its
+   * own timers (real time, where the driver's clock may be scaled: the demo), so this is the
+   * request time as the rest of the gateway counts, at most a bus gap early — never late.
+   */
+  private readonly askedAt: number[] = [];
 
   constructor(private readonly o: ModbusDriverOptions) {
     for (const g of o.board.pollGroups) {
@@ -117,6 +125,7 @@ export class ModbusDriver implements Driver {
       for (let attempt = 0; ; attempt++) {
         this.health_.transaction();
         try {
+          this.askedAt[b] = this.o.clock.now();
           results[b] = await link.read(this.o.unitId, block, this.o.board.timeoutMs);
           answered = true;
           if (this.failing.size > 0) this.failing.delete(block);
@@ -139,7 +148,10 @@ export class ModbusDriver implements Driver {
       }
     }
     this.afterPoll(failure, answered);
-    return decodePlanned(g, results, this.o.clock.now());
+    // `at` is when the answers were in, as every reader of a point's time expects (staleness,
+    // holds); each block's value was sampled after its `askedAt`, which a slow answer leaves far
+    // behind `at` (the position jump detector and the derived speed need both ends).
+    return decodePlanned(g, results, this.o.clock.now(), this.askedAt);
   }
 
   /**

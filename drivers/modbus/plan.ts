@@ -74,11 +74,11 @@ function decodeFrom(p: ModbusPointDef, r: BlockResult): number | boolean | undef
   return decodeWith(decoderOf(p, -1, r.block.address), r);
 }
 
-/** Points of a group from block results; a point that could not be read is 'bad'. */
+/** Points of a group from block results, asked for and answered at `at`; a point that could not be read is 'bad'. */
 export function decodeGroup(points: readonly ModbusPointDef[], results: readonly BlockResult[], at: number): RawPoint[] {
   return points.map((p) => {
     const v = decodePoint(p, results);
-    return v === undefined ? { point: p.name, value: 0, at, quality: 'bad' } : { point: p.name, value: v, at, quality: 'good' };
+    return v === undefined ? { point: p.name, value: 0, at, askedAt: at, quality: 'bad' } : { point: p.name, value: v, at, askedAt: at, quality: 'good' };
   });
 }
 
@@ -189,15 +189,18 @@ function decodeWith(d: PointDecoder, r: BlockResult): number | boolean | undefin
 /**
  * A poll's points from the results of its plan's blocks, `results[i]` answering `blocks[i]`; a
  * block that was not read (refused, or after the poll ended) has no result, and its points are 'bad'.
+ * `askedAt[i]`: when the request `results[i]` answers was sent (absent: `at`), each point's `askedAt`;
+ * every point gets the field, so the poll's points keep one shape.
  */
-export function decodePlanned(plan: GroupPlan, results: readonly (BlockResult | undefined)[], at: number): RawPoint[] {
+export function decodePlanned(plan: GroupPlan, results: readonly (BlockResult | undefined)[], at: number, askedAt?: readonly number[]): RawPoint[] {
   const decoders = plan.decoders;
   const out: RawPoint[] = [];
   for (let i = 0; i < decoders.length; i++) {
     const d = decoders[i]!;
     const r = d.block < 0 ? undefined : results[d.block];
     const v = r === undefined ? undefined : decodeWith(d, r);
-    out.push(v === undefined ? { point: d.name, value: 0, at, quality: 'bad' } : { point: d.name, value: v, at, quality: 'good' });
+    if (v === undefined) out.push({ point: d.name, value: 0, at, askedAt: at, quality: 'bad' });
+    else out.push({ point: d.name, value: v, at, askedAt: askedAt === undefined ? at : (askedAt[d.block] ?? at), quality: 'good' });
   }
   return out;
 }

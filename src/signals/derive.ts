@@ -43,20 +43,37 @@ export function doorState(closed: boolean | undefined, open: boolean | undefined
 /**
  * Speed from successive positions when the board has no speed register: a first-order
  * low-pass over the finite difference, enough to see direction and overspeed trends.
+ *
+ * A polled position was sampled somewhere between its request (`askedAt`) and its answer (`at`);
+ * each reading counts at the middle of that window. Timed by the answers alone, one slow answer
+ * followed by a quick one squeezes the car's travel into too short a time (a false overspeed);
+ * over the widest time the car could have had (from the last request to this answer, as the
+ * position jump detector counts), every speed would read low and a real overspeed be missed.
+ * A pushed reading's window is its `at`.
+ * The last reading is kept in fields, not an object per reading (it runs every poll).
  */
 export class SpeedEstimator {
-  private last?: { positionMm: number; at: number };
+  private read = false;
+  private lastMm = 0;
+  /** The last reading's answer time: a reading handed again (the snapshot after `update`) adds nothing. */
+  private lastAt = 0;
+  /** The last reading's sample time, the middle of its window. */
+  private lastMid = 0;
   private speed = 0;
   constructor(private readonly tauMs = 200) {}
 
-  update(positionMm: number, at: number): number {
-    if (this.last && at > this.last.at) {
-      const dt = at - this.last.at;
-      const raw = (positionMm - this.last.positionMm) / dt; // mm/ms = m/s
+  update(positionMm: number, at: number, askedAt = at): number {
+    const mid = (Math.min(askedAt, at) + at) / 2;
+    const dt = mid - this.lastMid;
+    if (this.read && at > this.lastAt && dt > 0) {
+      const raw = (positionMm - this.lastMm) / dt; // mm/ms = m/s
       const alpha = dt / (this.tauMs + dt);
       this.speed += alpha * (raw - this.speed);
     }
-    this.last = { positionMm, at };
+    this.read = true;
+    this.lastMm = positionMm;
+    this.lastAt = at;
+    this.lastMid = mid;
     return this.speed;
   }
 }

@@ -43,6 +43,8 @@ interface Input {
  */
 interface Held extends Input {
   read: boolean;
+  /** When its last good reading was asked for (RawPoint.askedAt, or its `at`). */
+  askedAt: number;
 }
 
 /** A profile point with a signal: how its raw value becomes the signal's, and the signal's record. */
@@ -107,7 +109,7 @@ export class SignalNormalizer {
     const inputs: { [K in RawSignal]?: Held } = {};
     for (const p of board.points) {
       if (!p.signal) continue;
-      const held = inputs[p.signal] ?? { value: false, quality: 'good', at: Number.NEGATIVE_INFINITY, read: false };
+      const held = inputs[p.signal] ?? { value: false, quality: 'good', at: Number.NEGATIVE_INFINITY, askedAt: Number.NEGATIVE_INFINITY, read: false };
       inputs[p.signal] = held;
       this.byPoint.set(p.name, { signal: p.signal, scale: p.scale, offset: p.offset, invert: p.invert, held });
     }
@@ -169,10 +171,11 @@ export class SignalNormalizer {
       // Updated in place: every poll reads every input, and a record never leaves this class (snapshot copies).
       held.value = value;
       held.at = p.at;
+      held.askedAt = p.askedAt ?? p.at;
       held.read = true;
       if (map.signal === 'heartbeat' && this.heartbeat?.value !== value) this.heartbeat = { value, changedAt: p.at };
       if (map.signal === 'positionMm' && typeof value === 'number' && !this.provided.has('speedMps')) {
-        this.speedEstimator.update(value, p.at);
+        this.speedEstimator.update(value, p.at, held.askedAt);
       }
     }
     if (fused) this.fusion?.update(fused);
@@ -233,10 +236,14 @@ export class SignalNormalizer {
     if (cf) s.controllerFloor = { value: Number(cf.value), quality: cf.quality, at: cf.at };
 
     const pos = this.fusion ? this.fusion.position(now) : this.read(inputs.positionMm, now, frozenSince);
+    // A good held reading is its own record (`read` returns it): the request time of its last poll.
+    const posAskedAt = pos !== undefined && pos === inputs.positionMm ? inputs.positionMm.askedAt : (pos?.at ?? 0);
     if (pos) {
       const mm = Number(pos.value);
       this.landing(mm);
-      s.positionMm = { value: mm, quality: pos.quality, at: pos.at };
+      // A polled one's request time too: a step of the position is judged against how long the
+      // car had. Absent when it is `at` (a pushed reading), as the sample type has it.
+      s.positionMm = posAskedAt < pos.at ? { value: mm, quality: pos.quality, at: pos.at, askedAt: posAskedAt } : { value: mm, quality: pos.quality, at: pos.at };
       s.floor = { value: this.landingFloor, quality: pos.quality, at: pos.at };
       s.levelingErrorMm = this.fusion ? this.fusion.levelingError(now) : { value: this.landingErrorMm, quality: pos.quality, at: pos.at };
     }
@@ -244,7 +251,7 @@ export class SignalNormalizer {
     const speed = spd
       ? { value: Number(spd.value), quality: spd.quality, at: spd.at }
       : pos
-        ? { value: this.speedEstimator.update(Number(pos.value), pos.at), quality: pos.quality, at: pos.at }
+        ? { value: this.speedEstimator.update(Number(pos.value), pos.at, posAskedAt), quality: pos.quality, at: pos.at }
         : undefined;
     if (speed) {
       s.speedMps = speed;

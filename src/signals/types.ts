@@ -41,8 +41,13 @@ export type SignalName = keyof SignalValues;
 export interface Sample<V> {
   value: V;
   quality: Quality;
-  /** Monotonic time the value was read. */
+  /** Monotonic time the value was read (a polled value: when its answer came). */
   at: MonoMs;
+  /**
+   * A polled value's request time (RawPoint.askedAt): the value was sampled between this and
+   * `at`. Absent: the same as `at`. Carried on the position, whose steps are judged against time.
+   */
+  askedAt?: MonoMs;
 }
 
 /** A snapshot of one elevator. A signal the board does not provide is absent. */

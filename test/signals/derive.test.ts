@@ -75,6 +75,25 @@ describe('speed from positions', () => {
     expect(e.update(3000, 200)).toBeCloseTo(0.5 + (150 / 250) * (-2000 / 150 - 0.5), 10);
   });
 
+  it('a polled position counts at the middle of its window: one slow answer reads no faster than the car', () => {
+    // The car at 1.75 m/s, polled every 100 ms; the request of 2100 is answered at 2250 (slot 2200 skipped).
+    const e = new SpeedEstimator();
+    for (let t = 0; t <= 2000; t += 100) e.update(1.75 * t, t);
+    const speeds = [e.update(1.75 * 2100, 2250, 2100), e.update(1.75 * 2300, 2300, 2300), e.update(1.75 * 2400, 2400, 2400)];
+    for (const v of speeds) expect(v).toBeLessThan(1.75 * 1.15);
+    // Stamped at the answers alone, 350 mm in 50 ms reads 7 m/s, enough for an overspeed.
+    const stamped = new SpeedEstimator();
+    for (let t = 0; t <= 2000; t += 100) stamped.update(1.75 * t, t);
+    stamped.update(1.75 * 2100, 2250);
+    expect(stamped.update(1.75 * 2300, 2300)).toBeGreaterThan(1.75 * 1.15);
+  });
+
+  it('a reading without a request time is timed by its `at`, as before', () => {
+    const a = new SpeedEstimator();
+    const b = new SpeedEstimator();
+    for (let t = 0; t <= 500; t += 100) expect(a.update(2 * t, t)).toBe(b.update(2 * t, t, t));
+  });
+
   it('moving down reads negative', () => {
     const e = new SpeedEstimator();
     e.update(9000, 0);

@@ -14,7 +14,8 @@ type Lost = 'mismatch' | 'jump';
  * - mismatch: the floor derived from the position and the floor the controller reports disagree
  *   for 5 s while the car stands in a door zone (when the board provides controllerFloor);
  * - jump: the position steps further than the car can travel, |Δ| > rated × 1.5 × Δt + 100 mm,
- *   and stays there for 500 ms.
+ *   Δt from the earlier reading's request to the later one's answer (a polled value may be as
+ *   old as its request: a slow answer is no jump), and stays there for 500 ms.
  * Cleared when consistent again: floors agree, and after a jump the car stands in a door zone
  * within 200 mm of a landing (each check only as far as the board provides its signals).
  */
@@ -83,7 +84,7 @@ export class FloorPositionLostRule implements Rule {
   private readPosition(s: ElevatorSignals, now: number): PositionJump | undefined {
     const sample = s.positionMm;
     if (sample === undefined || sample.quality !== 'good') return undefined;
-    return this.jumps.step(sample.value, sample.at, now);
+    return this.jumps.step(sample.value, sample.at, now, sample.askedAt ?? sample.at);
   }
 
   /** Derived and controller floor agree; true when the board has no controller floor to compare. */
