@@ -43,10 +43,10 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 /** `elevgw diag scan` (diag-scan.ts declares its options): every target, then the devices found. */
 export async function scanCommand(opts: ScanOpts): Promise<void> {
   const lang = resolveLang(opts.lang);
-  const targets: ScanTarget[] = [
+  const { targets, repeats } = distinctTargets([
     ...opts.port.map((path): ScanTarget => ({ kind: 'rtu', path })),
     ...opts.tcp.map((t): ScanTarget => ({ kind: 'tcp', ...parseArg(tcpSchema, t, '--tcp') })),
-  ];
+  ]);
   if (targets.length === 0) throw new ElevgwError('CONFIG_INVALID', 'diag scan: give --port PATH (a serial port) or --tcp HOST[:PORT]');
   const units = parseUnits(opts.units);
   const settings = lineSettings(parseBauds(opts.bauds), parseParities(opts.parity));
@@ -63,6 +63,7 @@ export async function scanCommand(opts: ScanOpts): Promise<void> {
   const serialPorts = targets.filter((t) => t.kind === 'rtu').length;
   const budget = scanBudget({ serialPorts, tcpHosts: targets.length - serialPorts, units: units.length, settings, timeoutMs, matchReads: matchReadsPerDevice(profiles) });
   const t = scanTexts(lang);
+  for (const r of repeats) process.stderr.write(`${t.sameTarget({ where: describeTarget(r.again), first: describeTarget(r.first) })}\n`);
   process.stderr.write(`${announceLine(lang, targets, units.length, settings, budget)}\n`);
 
   const started = performance.now();
@@ -153,6 +154,24 @@ const real = (p: string) => {
     return resolve(p);
   }
 };
+
+/** Where a target leads: a serial port's device (through any symlink), a host and port as given. */
+const identity = (t: ScanTarget) => (t.kind === 'rtu' ? `rtu:${real(t.path)}` : `tcp:${t.host.toLowerCase()}:${t.port}`);
+
+/**
+ * One adapter named twice (`--port /dev/ttyUSB0 --port /dev/serial/by-id/…`, or the same path
+ * twice) is one bus: scanning it twice only doubles the time and counts its devices twice.
+ */
+function distinctTargets(all: readonly ScanTarget[]): { targets: ScanTarget[]; repeats: { again: ScanTarget; first: ScanTarget }[] } {
+  const seen = new Map<string, ScanTarget>();
+  const repeats: { again: ScanTarget; first: ScanTarget }[] = [];
+  for (const t of all) {
+    const first = seen.get(identity(t));
+    if (first) repeats.push({ again: t, first });
+    else seen.set(identity(t), t);
+  }
+  return { targets: [...seen.values()], repeats };
+}
 
 /** The elevators of the config that read this port (through a symlink such as /dev/elevgw-rs485 too). */
 function elevatorsOn(path: string, config: LoadedConfig | undefined): string[] {

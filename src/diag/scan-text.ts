@@ -16,6 +16,10 @@ export const scanTexts = defineMessages({
     (p) => `Scanning ${p.where}: up to ${p.budget} (${p.units} units), plus up to ${p.perDevice} per device found`,
     (p) => `扫描 ${p.where}：最长 ${p.budget}（${p.units} 个站号），每找到一台设备另加最多 ${p.perDevice}`,
   ),
+  sameTarget: msg<{ where: string; first: string }>(
+    (p) => (p.where === p.first ? `${p.where} is named twice: scanned once` : `${p.where} is the same port as ${p.first}: scanned once`),
+    (p) => (p.where === p.first ? `${p.where} 重复指定：只扫描一次` : `${p.where} 与 ${p.first} 是同一个端口：只扫描一次`),
+  ),
   line: msg<{ line: string; timeoutMs: number }>(
     (p) => `→ ${p.line} (${p.timeoutMs} ms per unit)`,
     (p) => `→ ${p.line}（每个站号等待 ${p.timeoutMs} ms）`,
