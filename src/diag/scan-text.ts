@@ -110,6 +110,12 @@ export const scanTexts = defineMessages({
     (p) => `${p.n} device(s) found in ${p.took} (announced: up to ${p.budget})`,
     (p) => `共找到 ${p.n} 台设备，用时 ${p.took}（预计最长 ${p.budget}）`,
   ),
+  noneTcp: msg<{ took: string; ports: string }>(
+    (p) =>
+      `no device answered (${p.took}): the connection was accepted, so check the unit id the device expects (behind a TCP-to-RTU gateway, the serial device's own address, and the gateway's serial settings), the port (${p.ports}; 502 unless HOST:PORT), and that the device's Modbus TCP server is enabled`,
+    (p) =>
+      `没有设备应答（用时 ${p.took}）：连接已建立，请检查设备要求的站号（经 TCP 转 RTU 网关时是串口设备自己的地址，以及网关的串口参数）、端口（${p.ports}；未写 HOST:PORT 时为 502），以及设备的 Modbus TCP 服务是否已开启`,
+  ),
   interrupted: msg<{ n: number; took: string; probes: number; total: number }>(
     (p) => `scan interrupted after ${p.probes} of up to ${p.total} probes (${p.took}): ${p.n} device(s) found so far, the rest of the range was not scanned`,
     (p) => `扫描在 ${p.probes}/${p.total} 次探测后被中断（用时 ${p.took}）：目前找到 ${p.n} 台设备，其余范围未扫描`,
@@ -206,6 +212,10 @@ export function noneLine(lines: readonly LineSummary[], units: readonly number[]
   const t = scanTexts(lang);
   const late = lines.flatMap((l) => l.late);
   if (late.length > 0) return t.noneLate({ took, late: late.map((x) => t.late({ unit: x.unitId, afterMs: x.afterMs, timeoutMs: x.timeoutMs, found: false }).trim()).join('; ') });
+  // No A/B wires or terminators on a TCP connection: only TCP advice when every target was a host.
+  if (lines.length > 0 && lines.every((l) => l.target.kind === 'tcp')) {
+    return t.noneTcp({ took, ports: [...new Set(lines.map((l) => (l.target.kind === 'tcp' ? l.target.port : 0)))].join(', ') });
+  }
   const stopped = lines.filter((l) => l.stoppedEarly);
   if (stopped.length === 0) return t.none({ took });
   // A silent setting stops after the same first ids everywhere: those are the ones tried.
