@@ -29,6 +29,9 @@ export interface ScanOpts {
   lang?: string;
 }
 
+/** An empty --port is an unset shell variable (`--port "$PORT"`): a usage error, not a missing port. */
+const portSchema = z.string().refine((s) => s.trim() !== '', 'expected a serial device path, e.g. /dev/ttyUSB0, got an empty one');
+
 const tcpSchema = z
   .string()
   .regex(/^[^:\s]+(:\d{1,5})?$/, 'expected HOST or HOST:PORT, e.g. 192.168.1.20:502')
@@ -44,7 +47,7 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 export async function scanCommand(opts: ScanOpts): Promise<void> {
   const lang = resolveLang(opts.lang);
   const { targets, repeats } = distinctTargets([
-    ...opts.port.map((path): ScanTarget => ({ kind: 'rtu', path })),
+    ...opts.port.map((path): ScanTarget => ({ kind: 'rtu', path: parseArg(portSchema, path, '--port') })),
     ...opts.tcp.map((t): ScanTarget => ({ kind: 'tcp', ...parseArg(tcpSchema, t, '--tcp') })),
   ]);
   if (targets.length === 0) throw new ElevgwError('CONFIG_INVALID', 'diag scan: give --port PATH (a serial port) or --tcp HOST[:PORT]');
