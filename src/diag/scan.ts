@@ -46,7 +46,7 @@ export interface LineSummary {
 }
 
 /** A device at this setting that answers, only too slowly for the per-unit timeout. */
-export interface LateAnswer {
+interface LateAnswer {
   unitId: number;
   /** How long after the request its answer came. */
   afterMs: number;

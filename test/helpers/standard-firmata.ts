@@ -13,7 +13,7 @@ export interface FirmataLayout {
 }
 
 /** An Arduino Uno: D0–D13, A0–A5 on pins 14–19, D0/D1 the serial link. */
-export const UNO: FirmataLayout = { pins: 20, firstAnalogPin: 14, analogChannels: 6, reserved: [0, 1] };
+const UNO: FirmataLayout = { pins: 20, firstAnalogPin: 14, analogChannels: 6, reserved: [0, 1] };
 
 /** A variable, like the driver's: the optional package has no types. */
 const FIRMATA_IO = 'firmata-io';
@@ -21,7 +21,7 @@ const FIRMATA_IO = 'firmata-io';
 const MODE = { INPUT: 0x00, OUTPUT: 0x01, ANALOG: 0x02, PULLUP: 0x0b } as const;
 
 /** The bytes StandardFirmata sends on reset and in answer to firmata-io's queries: version, firmware, capabilities, analog mapping. */
-export function standardFirmataHandshake(layout: FirmataLayout = UNO): Buffer {
+function standardFirmataHandshake(layout: FirmataLayout = UNO): Buffer {
   const name = [...Buffer.from('StandardFirmata.ino')].flatMap((c) => [c & 0x7f, c >> 7]);
   const isAnalog = (p: number) => p >= layout.firstAnalogPin && p < layout.firstAnalogPin + layout.analogChannels;
   const caps: number[] = [];
