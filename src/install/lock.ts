@@ -3,19 +3,23 @@ import { ElevgwError } from '../core/errors.js';
 
 /**
  * One upgrade at a time: two would swap `current` under each other. The lock file holds the pid
- * of the upgrade that made it; one left by an upgrade that died (its pid gone) is taken over.
+ * of the upgrade that made it and the boot it ran in (`<pid> <boot id>`). A lock is taken over when
+ * its upgrade is gone: its pid no longer runs, it was made in an earlier boot (a power cut left
+ * it, and after a reboot its pid is some other process's), or its pid now runs something that is
+ * no upgrade. A lock of one pid alone (an older release's) is judged by the pid.
  */
 export async function withUpgradeLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       const fd = openSync(file, 'wx');
-      writeSync(fd, String(process.pid));
+      writeSync(fd, `${process.pid} ${bootId() ?? ''}`.trim());
       closeSync(fd);
       break;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw e;
-      const holder = Number(readFileSync(file, 'utf8'));
-      if (alive(holder)) throw new ElevgwError('CONFIG_INVALID', `another upgrade (pid ${holder}) is running; wait for it (journalctl -t elevgw-upgrade)`);
+      const [pid, boot] = readFileSync(file, 'utf8').trim().split(/\s+/);
+      const holder = Number(pid);
+      if (heldBy(holder, boot)) throw new ElevgwError('CONFIG_INVALID', `another upgrade (pid ${holder}) is running; wait for it (journalctl -t elevgw-upgrade)`);
       rmSync(file, { force: true });
     }
   }
@@ -23,6 +27,32 @@ export async function withUpgradeLock<T>(file: string, fn: () => Promise<T>): Pr
     return await fn();
   } finally {
     rmSync(file, { force: true });
+  }
+}
+
+/** Whether the upgrade that wrote the lock still runs. */
+function heldBy(pid: number, boot: string | undefined): boolean {
+  if (boot !== undefined && boot !== bootId()) return false;
+  if (!alive(pid)) return false;
+  const cmdline = commandLineOf(pid);
+  // Unreadable (another user's process under hidepid): counted as the upgrade, the safe side.
+  return cmdline === undefined || cmdline.includes('upgrade');
+}
+
+/** This boot's id (Linux); undefined where there is none. */
+function bootId(): string | undefined {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function commandLineOf(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return undefined;
   }
 }
 
