@@ -186,7 +186,9 @@ async function latency(server: Postgres, broker: string, workers: number, ratePe
       }
       await settle(c, fleet.sent.events.size + fleet.sent.telemetry.size);
       // Read before the backlog: its records carry `at` hours old, which is their age, not the service's latency.
-      const metrics = await Promise.all(urls.map(async (u) => (await fetch(`${u}/api/metrics`)).json() as Promise<{ commitAgeP50Ms: number; commitAgeP99Ms: number }>));
+      const metrics = await Promise.all(
+        urls.map(async (u) => (await fetch(`${u}/api/metrics`)).json() as Promise<{ commitAgeP50Ms: number | null; commitAgeP99Ms: number | null }>),
+      );
       const b0 = performance.now();
       const g = fleet.gateways[0]!;
       const hoursAgo = Date.now() - 8 * 3_600_000;
@@ -197,8 +199,8 @@ async function latency(server: Postgres, broker: string, workers: number, ratePe
       }
       await settle(c, fleet.sent.events.size + fleet.sent.telemetry.size);
       return {
-        p50Ms: Math.max(...metrics.map((m) => m.commitAgeP50Ms)),
-        p99Ms: Math.max(...metrics.map((m) => m.commitAgeP99Ms)),
+        p50Ms: Math.max(...metrics.flatMap((m) => m.commitAgeP50Ms ?? [])),
+        p99Ms: Math.max(...metrics.flatMap((m) => m.commitAgeP99Ms ?? [])),
         backlogS: (performance.now() - b0) / 1000,
       };
     } finally {

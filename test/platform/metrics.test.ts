@@ -93,4 +93,19 @@ describe('commit lag', () => {
 
     expect(metrics.snapshot()).toMatchObject({ commitAgeP50Ms: 40, commitAgeP99Ms: 40, commitAgeMaxMs: 40, lagSkippedRetained: 2, lagSkippedUnsynced: 1, received: 6 });
   });
+
+  it('reports the lag as unknown (null), not 0 ms, when no message was measured', () => {
+    // A fleet whose clocks NTP has not set yet: every payload says `clockSynced: false`, `at` in 1970.
+    const gw = new LightGateway('gw-unsynced', 1, () => clock.wallNow());
+    const items = [0, 1, 2].map(() => {
+      const t = JSON.parse(gw.telemetry(0).payload) as Record<string, unknown>;
+      return arrive({ ...gw.telemetry(0), payload: JSON.stringify({ ...t, at: '1970-01-01T00:00:30.000Z', clockSynced: false }) });
+    });
+    clock.advance(5_000);
+    const metrics = new IngestMetrics(() => clock.wallNow());
+    expect(metrics.snapshot()).toMatchObject({ commitAgeP50Ms: null, commitAgeP99Ms: null, commitAgeMaxMs: null });
+    metrics.committed(items, result(3));
+
+    expect(metrics.snapshot()).toMatchObject({ received: 3, lagSkippedUnsynced: 3, commitAgeP50Ms: null, commitAgeP99Ms: null, commitAgeMaxMs: null });
+  });
 });

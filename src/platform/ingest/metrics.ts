@@ -57,13 +57,17 @@ export class IngestMetrics {
     else this.ages[this.next++ % RESERVOIR] = age;
   }
 
-  /** Ages of the last RESERVOIR messages committed, ms: the given quantiles. */
-  ageQuantiles(qs: readonly number[]): number[] {
+  /**
+   * Ages of the last RESERVOIR messages committed, ms: the given quantiles; null while no message was
+   * measured (none committed yet, or all retained copies or of unsynchronised clocks), because 0 would
+   * read as a perfect lag the operator cannot tell from a measured one.
+   */
+  ageQuantiles(qs: readonly number[]): (number | null)[] {
     const sorted = [...this.ages].sort((a, b) => a - b);
-    return qs.map((q) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!));
+    return qs.map((q) => (sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!));
   }
 
-  snapshot(): Record<string, number> {
+  snapshot(): Record<string, number | null> {
     const [p50, p99, max] = this.ageQuantiles([0.5, 0.99, 1]);
     return {
       received: this.received,
