@@ -3,6 +3,7 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/log.js';
 import { errorMessage } from '../../core/errors.js';
+import type { BrokerOutage } from './outage.js';
 import type { Route } from './routes.js';
 import type { Arrival } from './validate.js';
 
@@ -27,6 +28,8 @@ export interface SessionsOptions {
   routes: readonly Route[];
   clock: Clock;
   log: Logger;
+  /** Logs a broker outage once when it begins and once when it ends, not per session and attempt. */
+  outage: BrokerOutage;
 }
 
 /**
@@ -43,6 +46,8 @@ export interface SessionsOptions {
  */
 export class IngestSessions {
   private readonly clients: MqttClient[] = [];
+  /** Set by close(): the connections we end ourselves are not an outage. */
+  private closing = false;
 
   constructor(private readonly o: SessionsOptions) {}
 
@@ -56,6 +61,7 @@ export class IngestSessions {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.clients.map((c) => c.endAsync()));
   }
 
@@ -93,7 +99,7 @@ export class IngestSessions {
       // QoS 1 messages were handled in customHandleAcks; a QoS 0 one (telemetry) has no PUBACK to hold.
       if (packet.qos === 0) void handle(arrival(topic, message, packet.retain)).catch(() => undefined);
     });
-    client.on('error', (e) => this.o.log.warn({ err: e.message, session: k }, 'mqtt session error'));
+    this.watch(client, k);
     const subscribe = async () => {
       subscribedAt = this.o.clock.wallNow();
       const shared = this.o.routes.filter((r) => !r.retained).map((r) => `$share/${this.o.group}/${r.filter}`);
@@ -106,8 +112,23 @@ export class IngestSessions {
     // that is not up yet is waited for (mqtt.js reconnects), as systemd may start us first.
     await new Promise<void>((resolve) => {
       client.on('connect', () => {
+        this.o.outage.connected(k);
         subscribe().then(resolve, (e: unknown) => this.o.log.warn({ err: errorMessage(e), session: k }, 'subscribe failed'));
       });
+    });
+  }
+
+  /** Feeds a session's errors and closes to the outage log; a close carries the broker's DISCONNECT reason if it sent one. */
+  private watch(client: MqttClient, k: number): void {
+    let disconnectReason: string | undefined;
+    client.on('disconnect', (packet) => {
+      disconnectReason = `broker sent DISCONNECT (reason code ${packet.reasonCode ?? 0})`;
+    });
+    client.on('error', (e) => this.o.outage.error(k, e));
+    client.on('close', () => {
+      const reason = disconnectReason;
+      disconnectReason = undefined;
+      if (!this.closing) this.o.outage.closed(k, reason);
     });
   }
 }

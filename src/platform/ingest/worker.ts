@@ -5,7 +5,7 @@ import type { PlatformStore, RescuePolicy } from '../store/types.js';
 import { Committer } from './committer.js';
 import { LatestState } from './latest.js';
 import { IngestMetrics } from './metrics.js';
-import { DbOutage } from './outage.js';
+import { BrokerOutage, DbOutage } from './outage.js';
 import { ingestRoutes } from './routes.js';
 import { type BrokerOptions, IngestSessions } from './sessions.js';
 import { toIngestItem } from './validate.js';
@@ -66,6 +66,7 @@ export class IngestWorker {
       routes,
       clock: o.clock,
       log: o.log,
+      outage: new BrokerOutage(o.log, () => o.timers.now()),
     });
     this.handle = (a) => this.committer.submit(toIngestItem(routes, a));
   }
