@@ -1,19 +1,12 @@
-import type { Server } from 'node:http';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LightGateway } from '../../bench/fleet-messages.js';
-import { FakeClock, systemTimers } from '../../src/core/clock.js';
-import { silentLogger } from '../../src/core/log.js';
-import { Operators } from '../../src/platform/http/auth.js';
-import { LiveSnapshots } from '../../src/platform/http/live.js';
-import { createHttpApi, listen } from '../../src/platform/http/server.js';
-import { dutyDeskSnapshot } from '../../src/platform/http/snapshot.js';
+import { FakeClock } from '../../src/core/clock.js';
+import type { LiveSnapshots } from '../../src/platform/http/live.js';
 import { ingestRoutes } from '../../src/platform/ingest/routes.js';
 import { toIngestItem } from '../../src/platform/ingest/validate.js';
-import { SqliteDb } from '../../src/platform/store/sqlite.js';
-import { SqlPlatformStore } from '../../src/platform/store/store.js';
 import type { PlatformStore } from '../../src/platform/store/types.js';
 import { rescuePolicy } from '../../src/platform/workflows/rescue.js';
+import { type DeskServer, startDeskServer } from '../helpers/desk-server.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /** The duty desk's HTTP API: reads, the live stream, and commands that need an operator's token. */
@@ -21,17 +14,15 @@ describe('duty desk HTTP API', () => {
   const tmp = tempDir('elevgw-http-');
   const clock = new FakeClock(0, Date.UTC(2026, 4, 11, 8));
   const TOKEN = 'desk-token-0123456789';
+  let desk: DeskServer;
   let store: PlatformStore;
-  let server: Server;
   let live: LiveSnapshots;
   let base = '';
   let ticketId = '';
 
   beforeAll(async () => {
-    store = await SqlPlatformStore.open(new SqliteDb(join(tmp.dir, 'p.db')), clock.wallNow());
-    live = new LiveSnapshots({ build: () => dutyDeskSnapshot(store, clock.wallNow(), 60_000), timers: systemTimers, wallNow: () => clock.wallNow(), log: silentLogger });
-    server = createHttpApi({ store, operators: new Operators([{ name: 'duty-officer', token: TOKEN }]), live, clock, silenceMs: 60_000, log: silentLogger });
-    base = (await listen(server, '127.0.0.1', 0)).url;
+    desk = await startDeskServer({ dir: tmp.dir, clock, operators: [{ name: 'duty-officer', token: TOKEN }] });
+    ({ store, live, base } = desk);
     const gw = new LightGateway('gw-http', 1, () => clock.wallNow());
     const routes = ingestRoutes('elevgw/v1');
     const t = gw.trapped(0);
@@ -45,10 +36,7 @@ describe('duty desk HTTP API', () => {
   });
 
   afterAll(async () => {
-    live.close();
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-    await store.close();
+    await desk?.close();
     tmp.cleanup();
   });
 
