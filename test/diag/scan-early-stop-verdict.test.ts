@@ -1,7 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PtyPair, startPtyPair } from '../../src/sim/pty-pair.js';
-import { tempDir } from '../helpers/tmp.js';
-import { type PymodbusSlave, startPymodbusSlave } from '../interop/pymodbus.js';
+import { describe, expect, it } from 'vitest';
+import { pymodbusOnPty } from './pymodbus-pty.js';
 import { elevgw } from './cli-run.js';
 
 /**
@@ -10,28 +8,16 @@ import { elevgw } from './cli-run.js';
  * those ids were tried and how to reach the others (--units <id>), not just "check the wiring".
  */
 describe('diag scan: the "none found" verdict after early stops', () => {
-  const tmp = tempDir('elevgw-scan-early-');
-  let pair: PtyPair;
-  let slave: PymodbusSlave;
-
-  beforeAll(async () => {
-    pair = await startPtyPair(tmp.dir);
-    slave = await startPymodbusSlave({ port: pair.a, unit: 100, baud: 9600 });
-  }, 30_000);
-  afterAll(async () => {
-    await slave?.close();
-    await pair?.close();
-    tmp.cleanup();
-  });
+  const bus = pymodbusOnPty('elevgw-scan-early-', 100);
 
   it('names the ids tried and --units, and --units 100 then finds the controller', async () => {
-    const run = await elevgw(['diag', 'scan', '--port', pair.b, '--bauds', '9600', '--parity', 'none']);
+    const run = await elevgw(['diag', 'scan', '--port', bus.pair.b, '--bauds', '9600', '--parity', 'none']);
     expect(run.status).toBe(1);
     const verdict = run.stdout.trim().split('\n').at(-1) ?? '';
     expect(verdict).toMatch(/^no device answered .*only unit ids 1–10 were tried at each setting.*--units <id> \(e\.g\. --units 100\)/);
-    const zh = await elevgw(['diag', 'scan', '--port', pair.b, '--bauds', '9600', '--parity', 'none', '--lang', 'zh']);
+    const zh = await elevgw(['diag', 'scan', '--port', bus.pair.b, '--bauds', '9600', '--parity', 'none', '--lang', 'zh']);
     expect(zh.stdout).toMatch(/只试了站号 1–10.*--units/);
-    const named = await elevgw(['diag', 'scan', '--port', pair.b, '--units', '100', '--bauds', '9600', '--parity', 'none']);
+    const named = await elevgw(['diag', 'scan', '--port', bus.pair.b, '--units', '100', '--bauds', '9600', '--parity', 'none']);
     expect(named.status).toBe(0);
   }, 60_000);
 });

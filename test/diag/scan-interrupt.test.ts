@@ -1,9 +1,7 @@
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PtyPair, startPtyPair } from '../../src/sim/pty-pair.js';
+import { describe, expect, it } from 'vitest';
 import { CLI } from '../helpers/child-gateway.js';
-import { tempDir } from '../helpers/tmp.js';
-import { type PymodbusSlave, startPymodbusSlave } from '../interop/pymodbus.js';
+import { pymodbusOnPty } from './pymodbus-pty.js';
 
 /**
  * docs/diagnostics.md: every diag command ends with exit 0–3. Ctrl-C (or SIGTERM) during a long
@@ -11,23 +9,11 @@ import { type PymodbusSlave, startPymodbusSlave } from '../interop/pymodbus.js';
  * as interrupted, with the exit code of a scan that found it — not 130 and nothing on stdout.
  */
 describe('diag scan stopped by a signal', () => {
-  const tmp = tempDir('elevgw-scan-interrupt-');
-  let pair: PtyPair;
-  let slave: PymodbusSlave;
-
-  beforeAll(async () => {
-    pair = await startPtyPair(tmp.dir);
-    slave = await startPymodbusSlave({ port: pair.a, unit: 1, baud: 9600 });
-  }, 30_000);
-  afterAll(async () => {
-    await slave?.close();
-    await pair?.close();
-    tmp.cleanup();
-  });
+  const bus = pymodbusOnPty('elevgw-scan-interrupt-', 1);
 
   /** Starts a scan of ids 1–100, sends `signal` once unit 1 has answered, and collects the end. */
   async function interrupted(signal: NodeJS.Signals, json: boolean) {
-    const args = [CLI, 'diag', 'scan', '--port', pair.b, '--units', '1-100', '--bauds', '9600', '--parity', 'none', ...(json ? ['--json'] : [])];
+    const args = [CLI, 'diag', 'scan', '--port', bus.pair.b, '--units', '1-100', '--bauds', '9600', '--parity', 'none', ...(json ? ['--json'] : [])];
     const p = spawn(process.execPath, args, { env: { ...process.env, LANG: 'C.UTF-8' } });
     let stdout = '';
     let stderr = '';
@@ -60,7 +46,7 @@ describe('diag scan stopped by a signal', () => {
     expect(lines[0]).toMatch(/unit 1 on .* 9600 8N1/);
     expect(lines.at(-1)).toMatch(/^scan interrupted after \d+ of up to 100 probes .*1 device\(s\) found so far/);
     // Released: the next scan opens the same port at once.
-    const again = spawn(process.execPath, [CLI, 'diag', 'scan', '--port', pair.b, '--units', '1', '--bauds', '9600', '--parity', 'none'], { stdio: 'ignore' });
+    const again = spawn(process.execPath, [CLI, 'diag', 'scan', '--port', bus.pair.b, '--units', '1', '--bauds', '9600', '--parity', 'none'], { stdio: 'ignore' });
     expect(await new Promise((resolve) => again.once('close', resolve))).toBe(0);
   }, 60_000);
 });

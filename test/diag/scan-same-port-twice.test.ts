@@ -1,9 +1,7 @@
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PtyPair, startPtyPair } from '../../src/sim/pty-pair.js';
-import { tempDir } from '../helpers/tmp.js';
-import { type PymodbusSlave, startPymodbusSlave } from '../interop/pymodbus.js';
+import { describe, expect, it } from 'vitest';
+import { pymodbusOnPty } from './pymodbus-pty.js';
 import { elevgw } from './cli-run.js';
 
 /**
@@ -11,35 +9,23 @@ import { elevgw } from './cli-run.js';
  * path twice — is one bus: scanned once, its controller reported once, and the scan says so.
  */
 describe('diag scan: one adapter named twice is one bus', () => {
-  const tmp = tempDir('elevgw-scan-twice-');
-  let pair: PtyPair;
-  let slave: PymodbusSlave;
-
-  beforeAll(async () => {
-    pair = await startPtyPair(tmp.dir);
-    slave = await startPymodbusSlave({ port: pair.a, unit: 7, baud: 9600 });
-  }, 30_000);
-  afterAll(async () => {
-    await slave?.close();
-    await pair?.close();
-    tmp.cleanup();
-  });
+  const bus = pymodbusOnPty('elevgw-scan-twice-', 7);
 
   it('through a symlink: one device, one line per setting, said once', async () => {
-    const byId = join(tmp.dir, 'usb-FTDI_FT232R-if00-port0');
-    symlinkSync(pair.b, byId);
-    const run = await elevgw(['diag', 'scan', '--port', pair.b, '--port', byId, '--units', '7', '--bauds', '9600', '--parity', 'none', '--json']);
+    const byId = join(bus.dir, 'usb-FTDI_FT232R-if00-port0');
+    symlinkSync(bus.pair.b, byId);
+    const run = await elevgw(['diag', 'scan', '--port', bus.pair.b, '--port', byId, '--units', '7', '--bauds', '9600', '--parity', 'none', '--json']);
     expect(run.status).toBe(0);
     const json = JSON.parse(run.stdout) as { devices: { port: string }[]; lines: unknown[]; probes: number };
-    expect(json.devices.map((d) => d.port)).toEqual([pair.b]);
+    expect(json.devices.map((d) => d.port)).toEqual([bus.pair.b]);
     expect([json.lines.length, json.probes]).toEqual([1, 1]);
-    expect(run.stderr.split('\n').filter((l) => l.includes('scanned once'))).toEqual([`${byId} is the same port as ${pair.b}: scanned once`]);
+    expect(run.stderr.split('\n').filter((l) => l.includes('scanned once'))).toEqual([`${byId} is the same port as ${bus.pair.b}: scanned once`]);
   }, 60_000);
 
   it('the same path twice: "1 device(s) found"', async () => {
-    const run = await elevgw(['diag', 'scan', '--port', pair.b, '--port', pair.b, '--units', '7', '--bauds', '9600', '--parity', 'none']);
+    const run = await elevgw(['diag', 'scan', '--port', bus.pair.b, '--port', bus.pair.b, '--units', '7', '--bauds', '9600', '--parity', 'none']);
     expect(run.status).toBe(0);
-    expect(run.stderr).toContain(`${pair.b} is named twice: scanned once`);
+    expect(run.stderr).toContain(`${bus.pair.b} is named twice: scanned once`);
     expect(run.stdout.trim().split('\n').at(-1)).toMatch(/^1 device\(s\) found/);
   }, 60_000);
 });
