@@ -23,6 +23,19 @@ export function onShutdown(stop: () => Promise<void>): void {
   stopOnClosedPipe = () => handler('a closed stdout');
 }
 
+let outlive = false;
+
+/**
+ * For a command that must finish what it started with nobody watching (`elevgw upgrade`): a
+ * hangup (SIGHUP), a terminal that is gone (EIO) or a pipe whose reader left (EPIPE) no longer end
+ * it; what it prints is lost from then on, what it journals is not.
+ */
+export function outliveTheTerminal(): void {
+  outlive = true;
+  process.on('SIGHUP', () => {});
+  process.stderr.on('error', () => {});
+}
+
 /**
  * The reader of stdout went away (`elevgw demo | head`, a `diag live --json | jq` quit). A C
  * program would die of SIGPIPE; Node ignores it, and the write's EPIPE crashed the command with a
@@ -31,6 +44,7 @@ export function onShutdown(stop: () => Promise<void>): void {
  */
 export function stopWhenStdoutCloses(): void {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (outlive) return;
     if (e.code !== 'EPIPE') throw e;
     if (stopOnClosedPipe) stopOnClosedPipe();
     else process.exit(0);

@@ -39,6 +39,8 @@ export const upgradeStateSchema = z.looseObject({
   failedStep: upgradeStepSchema.optional(),
   /** A copy of the outbox made before a version that migrates its schema first ran. */
   outboxBackup: z.string().optional(),
+  /** The upgrade unpacked `to` (it was not installed before): a release to remove when it does not stay. */
+  unpacked: z.boolean().optional(),
   startedAt: iso,
   finishedAt: iso.optional(),
   steps: z.array(z.object({ phase: upgradePhaseSchema, at: iso })),

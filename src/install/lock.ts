@@ -6,9 +6,10 @@ import { ElevgwError } from '../core/errors.js';
  * of the upgrade that made it and the boot it ran in (`<pid> <boot id>`). A lock is taken over when
  * its upgrade is gone: its pid no longer runs, it was made in an earlier boot (a power cut left
  * it, and after a reboot its pid is some other process's), or its pid now runs something that is
- * no upgrade. A lock of one pid alone (an older release's) is judged by the pid.
+ * no upgrade. A lock of one pid alone (an older release's) is judged by the pid. A lock held by a
+ * running upgrade throws, or returns what `onHeld` makes of the holder's pid.
  */
-export async function withUpgradeLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
+export async function withUpgradeLock<T>(file: string, fn: () => Promise<T>, onHeld?: (pid: number) => T): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       const fd = openSync(file, 'wx');
@@ -19,7 +20,10 @@ export async function withUpgradeLock<T>(file: string, fn: () => Promise<T>): Pr
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw e;
       const [pid, boot] = readFileSync(file, 'utf8').trim().split(/\s+/);
       const holder = Number(pid);
-      if (heldBy(holder, boot)) throw new ElevgwError('CONFIG_INVALID', `another upgrade (pid ${holder}) is running; wait for it (journalctl -t elevgw-upgrade)`);
+      if (heldBy(holder, boot)) {
+        if (onHeld) return onHeld(holder);
+        throw new ElevgwError('CONFIG_INVALID', `another upgrade (pid ${holder}) is running; wait for it (journalctl -t elevgw-upgrade)`);
+      }
       rmSync(file, { force: true });
     }
   }

@@ -50,7 +50,7 @@ export class UpgradeReports {
         this.warnOnce(file, errorMessage(e)); // half-written by a dying upgrade, or from a future version
         continue;
       }
-      if (!state.outcome || !state.finishedAt) continue; // still running: its own process decides
+      if (!state.outcome || !state.finishedAt) continue; // unfinished: its process, or the recovery before the next start (src/install/recover.ts), ends it
       const data: EventData<'upgrade'> = {
         upgradeId: state.id,
         from: state.from,

@@ -27,8 +27,12 @@ function settings(text: string): Map<string, string[]> {
 const unit = settings(readFileSync(join(REPO, 'scripts/elevgw.service'), 'utf8'));
 
 describe('scripts/elevgw.service', () => {
-  it('runs the installed launcher as the unprivileged elevgw user, validating strictly first', () => {
-    expect(unit.get('ExecStartPre')).toEqual(['/usr/local/bin/elevgw config validate /etc/elevgw/site.yaml --strict']);
+  it('runs the installed launcher as the unprivileged elevgw user, after finishing an interrupted upgrade as root and validating strictly', () => {
+    // "+": with full privileges (it moves /opt/elevgw/current); "-": its failure never keeps the gateway down.
+    expect(unit.get('ExecStartPre')).toEqual([
+      '+-/usr/local/bin/elevgw upgrade --recover --service-starting',
+      '/usr/local/bin/elevgw config validate /etc/elevgw/site.yaml --strict',
+    ]);
     expect(unit.get('ExecStart')).toEqual(['/usr/local/bin/elevgw run --config /etc/elevgw/site.yaml']);
     expect(unit.get('User')).toEqual(['elevgw']);
     expect(unit.get('SupplementaryGroups')).toEqual(['dialout gpio']);

@@ -12,6 +12,7 @@ import { TcpGate } from '../helpers/tcp-gate.js';
 import { tempDir } from '../helpers/tmp.js';
 import { VERSION, ensureReleases, extract } from '../release/releases.js';
 import { REPO } from '../helpers/built.js';
+import { sh, Terminal } from '../diag/live-terminal.js';
 import { credentialsFile } from './installer.js';
 
 /**
@@ -33,6 +34,7 @@ const env = { ...process.env, ELEVGW_FAKE_SYSTEMCTL: FAKE };
 const bump = (n: number) => VERSION.replace(/(\d+)$/, (p) => String(Number(p) + n));
 const BROKEN = bump(1);
 const GOOD = bump(2);
+const NEXT = bump(3);
 /** Seconds a gateway has to come up healthy and stay so: short for a test, long enough for this loaded machine. */
 const WINDOW = '15';
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -129,6 +131,41 @@ function elevgw(...args: string[]): Promise<{ code: number | null; out: string }
   });
 }
 
+/** The stand-in systemctl, as systemd would act on the service (a boot's start, a power cut's end). */
+const service = (verb: 'start' | 'stop') => new Promise((resolve) => spawn(FAKE, [verb, 'elevgw.service'], { env: { ...env, ROOT: root }, stdio: 'ignore' }).on('close', resolve));
+
+/** Every upgrade's state file, finished or not, reported or not (src/contract/upgrade.ts), oldest first. */
+function upgradeStates(): { id: string; from: string; to: string; phase: string; outcome?: string; failedStep?: string; reason?: string }[] {
+  const dir = R('var/lib/elevgw/upgrade');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((n) => n.endsWith('.json'))
+    .map((n) => {
+      try {
+        return JSON.parse(readFileSync(join(dir, n), 'utf8'));
+      } catch {
+        return undefined; // renamed to .reported.json between the listing and the read
+      }
+    })
+    .filter((x) => x !== undefined)
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+/** The latest upgrade to `version`. */
+const latestTo = (version: string) =>
+  upgradeStates()
+    .filter((x) => x.to === version)
+    .at(-1);
+/** The process has exited (gone, or a zombie nobody reaped: its parent, the command in the terminal, died first). */
+function ended(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') === true;
+  } catch {
+    return true;
+  }
+}
+/** The pid that holds the upgrade lock: the process doing the upgrade. */
+const lockHolder = () => Number(readFileSync(R('opt/elevgw/.upgrade.lock'), 'utf8').split(' ')[0]);
+
 const health = () => elevgw('health', '--config', R('etc/elevgw/site.yaml'), '--json');
 const dbPath = () => R('var/lib/elevgw/outbox.db');
 const upgradeEvents = () =>
@@ -153,10 +190,11 @@ beforeAll(async () => {
   expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
   variants.broken = variant(base, BROKEN, true);
   variants.good = variant(base, GOOD, false);
+  variants.next = variant(base, NEXT, false);
   rmSync(base, { recursive: true, force: true });
 }, 20 * 60_000);
 
-const variants = { broken: '', good: '' };
+const variants = { broken: '', good: '', next: '' };
 
 afterAll(async () => {
   // Asynchronously: the simulator runs in this process and must keep answering while the gateway stops.
@@ -222,4 +260,84 @@ describe('elevgw upgrade with automatic rollback', () => {
     expect(readOutbox(dbPath()).filter((x) => x.type === 'upgrade')).toHaveLength(2);
     expect(platform.duplicated()).toEqual([]);
   }, 120_000);
+
+  it('finishes an upgrade killed after its restart at the next start of the service: the previous release runs again, reported rolled-back', async () => {
+    const running = elevgw('upgrade', variants.next, '--root', root, '--health-window', '300');
+    await vi.waitFor(() => expect(latestTo(NEXT)?.phase).toBe('restarted'), { timeout: 90_000, interval: 100 });
+    // As a power cut ends it: the upgrading process at once, then the gateway it had started.
+    process.kill(lockHolder(), 'SIGKILL');
+    await running;
+    await service('stop');
+    expect(latestTo(NEXT)).toMatchObject({ phase: 'restarted' });
+    expect(latestTo(NEXT)?.outcome).toBeUndefined();
+
+    // The boot: the unit's ExecStartPre, run by /usr/local/bin/elevgw — still the new release's.
+    const r = await elevgw('upgrade', '--recover', '--service-starting', '--root', root);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toContain(`${GOOD} → ${NEXT}: rolled-back at health: interrupted: its process ended during the health step`);
+    expect(readlinkSync(R('opt/elevgw/current'))).toBe(`releases/${GOOD}`);
+    expect(readdirSync(R('opt/elevgw/releases')).sort()).toEqual([GOOD, VERSION].sort());
+    expect(existsSync(R('opt/elevgw/.upgrade.lock'))).toBe(false);
+    expect(readFileSync(R('.elevgw-install.log'), 'utf8')).toContain(`-- ${GOOD} → ${NEXT} was interrupted at restarted; ${NEXT} is current, ${GOOD} goes back`);
+
+    // Then the start goes on: the previous release, healthy, reports what happened once.
+    await service('start');
+    await vi.waitFor(async () => expect(JSON.parse((await health()).out)).toMatchObject({ healthy: true, version: GOOD }), { timeout: 30_000, interval: 300 });
+    await vi.waitFor(() => expect(upgradeEvents().map((e) => e.data.outcome)).toEqual(['rolled-back', 'upgraded', 'rolled-back']), { timeout: 15_000, interval: 200 });
+    expect(upgradeEvents()[2]!.data).toMatchObject({ from: GOOD, to: NEXT });
+    const again = await elevgw('upgrade', '--recover', '--service-starting', '--root', root);
+    expect(again.out).toContain('no interrupted upgrade');
+  }, 180_000);
+
+  it('carries on to its end when the terminal it runs in hangs up (an ssh session dropped)', async () => {
+    const t = Terminal.start(
+      tmp.dir,
+      `ELEVGW_FAKE_SYSTEMCTL=${sh(FAKE)} ${sh(R('usr/local/bin/elevgw'))} upgrade ${sh(variants.next)} --root ${sh(root)} --health-window ${WINDOW}`,
+    );
+    await vi.waitFor(() => expect(latestTo(NEXT)?.phase).toBe('restarted'), { timeout: 90_000, interval: 100 });
+    const upgrading = lockHolder();
+    t.kill(); // the terminal is gone: what runs in it gets SIGHUP, and EIO from then on
+    // It goes on to its end and exits then: the hangup did not end it.
+    await vi.waitFor(() => expect(ended(upgrading)).toBe(true), { timeout: 90_000, interval: 200 });
+    expect(existsSync(R('opt/elevgw/.upgrade.lock'))).toBe(false);
+    expect(latestTo(NEXT)).toMatchObject({ outcome: 'upgraded', phase: 'healthy' });
+    expect(readlinkSync(R('opt/elevgw/current'))).toBe(`releases/${NEXT}`);
+    expect(readdirSync(R('opt/elevgw/releases')).sort()).toEqual([GOOD, NEXT].sort());
+    expect(JSON.parse((await health()).out)).toMatchObject({ healthy: true, version: NEXT });
+    await vi.waitFor(() => expect(upgradeEvents().at(-1)?.data).toMatchObject({ from: GOOD, to: NEXT, outcome: 'upgraded' }), { timeout: 15_000, interval: 200 });
+  }, 180_000);
+
+  it('Ctrl-C during the health gate cancels: the running release goes back, the one tried stays installed as it was', async () => {
+    const t = Terminal.start(
+      tmp.dir,
+      `ELEVGW_FAKE_SYSTEMCTL=${sh(FAKE)} ${sh(R('usr/local/bin/elevgw'))} upgrade ${sh(variants.good)} --root ${sh(root)} --health-window ${WINDOW}`,
+    );
+    try {
+      await vi.waitFor(
+        () => {
+          const shown = t.history();
+          if (/\[exit \d+\]/.test(shown)) throw new Error(`the upgrade ended before its restart:\n${shown}`);
+          expect(latestTo(GOOD)?.phase).toBe('restarted');
+        },
+        { timeout: 90_000, interval: 100 },
+      );
+      t.press('C-c');
+      const [, code] = await t.waitFor(/\[exit (\d+)\]/, 90_000, 'history');
+      const out = t.history();
+      expect(code, out).toBe('1');
+      expect(out).toContain('SIGINT: cancelling');
+      expect(out).toContain(`${NEXT} → ${GOOD}: rolled-back at health: interrupted by SIGINT during the health gate`);
+    } finally {
+      t.kill();
+    }
+    expect(readlinkSync(R('opt/elevgw/current'))).toBe(`releases/${NEXT}`);
+    // GOOD was the kept previous release, reused by this upgrade: it stays.
+    expect(readdirSync(R('opt/elevgw/releases')).sort()).toEqual([GOOD, NEXT].sort());
+    expect(JSON.parse((await health()).out)).toMatchObject({ healthy: true, version: NEXT });
+    await vi.waitFor(() => expect(upgradeEvents().at(-1)?.data).toMatchObject({ from: NEXT, to: GOOD, outcome: 'rolled-back', failedStep: 'health' }), {
+      timeout: 15_000,
+      interval: 200,
+    });
+    expect(platform.duplicated()).toEqual([]);
+  }, 180_000);
 });
