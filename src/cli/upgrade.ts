@@ -74,12 +74,14 @@ export function registerUpgrade(program: Command): void {
 }
 
 /**
- * Runs this same command again in a new session (setsid) with the same terminal, waits for it and
- * exits as it does. Ctrl-C and SIGTERM are passed on; a hangup ends only this process, and the
+ * Runs this same command again in a new session (setsid) with the same terminal, the same Node
+ * and flags, waits for it and exits as it does. Ctrl-C and SIGTERM are passed on; a hangup ends only this process, and the
  * upgrade goes on.
  */
 function inOwnSession(): Promise<number> {
-  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+  // As the launcher runs Node: behind ELEVGW_NODE_EXEC (qemu-user, a release of another CPU) when set.
+  const [exec, ...pre] = [...(process.env.ELEVGW_NODE_EXEC ?? '').split(/\s+/).filter(Boolean), process.execPath];
+  const child = spawn(exec!, [...pre, ...process.execArgv, ...process.argv.slice(1)], {
     detached: true,
     stdio: 'inherit',
     env: { ...process.env, [OWN_SESSION]: String(process.pid) },

@@ -63,6 +63,11 @@ describe.concurrent('a release extracted into an empty directory runs offline on
       expect(demo.exe).toBe(NODE_EXEC[target].split(' ')[0]);
       expect(demo.mapped).toContain(realpathSync(join(top, 'node/bin/node')));
       for (const n of NATIVES) expect(demo.mapped).toContain(realpathSync(join(top, n)));
+
+      // `upgrade` runs itself again in a session of its own: behind qemu too, as the launcher ran it.
+      const upgrade = await run(['upgrade', join(top, '..', 'absent.tar.gz'), '--root', join(top, '..', 'gateway')]);
+      expect(upgrade.stderr).toContain('no release is installed');
+      expect(upgrade.code, upgrade.stderr).toBe(2);
     }, 300_000);
   }
 });
