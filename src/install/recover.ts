@@ -8,6 +8,16 @@ import { currentVersion } from './releases.js';
 import { GatewayMachine } from './system.js';
 import { type HealthCheck, LOCK_FILE, UpgradeRun } from './upgrade-run.js';
 
+/** Who finishes an interrupted upgrade: the unit before a start, `--recover` by hand, or the next upgrade before its own. */
+export type RecoveredBy = 'service-start' | 'by-hand' | 'next-upgrade';
+
+/** The end of the reason an interrupted upgrade is remembered by (the state file, the journal, the `upgrade` event). */
+const FINISHED_BY: Record<RecoveredBy, string> = {
+  'service-start': 'at the next start of the service',
+  'by-hand': 'by elevgw upgrade --recover',
+  'next-upgrade': 'by the next elevgw upgrade',
+};
+
 /**
  * Finishes the upgrades whose process ended before they did — a power cut, `kill -9`, the
  * machine shut down halfway — each as its own process would have finished it had its step failed
@@ -15,13 +25,14 @@ import { type HealthCheck, LOCK_FILE, UpgradeRun } from './upgrade-run.js';
  * from the swap on, or during a rollback, the previous release is put back. The caller holds the
  * upgrade lock, so every unfinished state file is one whose upgrade no longer runs.
  *
- * `serviceStarting`: run by the unit's ExecStartPre (`elevgw upgrade --recover --service-starting`)
+ * `service-start`: run by the unit's ExecStartPre (`elevgw upgrade --recover --service-starting`)
  * before the gateway starts, as after the reboot that follows a power cut: `current` and the outbox
  * are put right and that start goes on with the previous release, not gated. Otherwise (a later
  * `elevgw upgrade`, or `elevgw upgrade --recover` by hand) the service is stopped, put right,
  * started and gated as a rollback is.
  */
-export async function finishInterrupted(run: UpgradeRun, serviceStarting: boolean): Promise<UpgradeState[]> {
+export async function finishInterrupted(run: UpgradeRun, by: RecoveredBy): Promise<UpgradeState[]> {
+  const serviceStarting = by === 'service-start';
   const finished: UpgradeState[] = [];
   for (const file of unfinished(run)) {
     let s: UpgradeState;
@@ -34,7 +45,7 @@ export async function finishInterrupted(run: UpgradeRun, serviceStarting: boolea
     }
     if (s.outcome) continue;
     const step = nextStep(s);
-    const how = serviceStarting ? 'at the next start of the service' : 'by the next elevgw upgrade';
+    const how = FINISHED_BY[by];
     const why = `its process ended during the ${step} step (power cut, kill, or shutdown); finished ${how}`;
     const on = currentVersion(run.m);
     run.m.journal(`${s.from} → ${s.to} was interrupted at ${s.phase}; ${on === s.from ? `${s.from} is current` : `${on} is current, ${s.from} goes back`}`, 'warning');
@@ -85,7 +96,7 @@ export async function recover(o: RecoverOptions): Promise<UpgradeState[] | { run
   if (!existsSync(run.stateDir)) return []; // no upgrade ever ran here
   return withUpgradeLock<UpgradeState[] | { running: number }>(
     m.path(LOCK_FILE),
-    () => finishInterrupted(run, o.serviceStarting),
+    () => finishInterrupted(run, o.serviceStarting ? 'service-start' : 'by-hand'),
     (pid) => ({ running: pid }),
   );
 }

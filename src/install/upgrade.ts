@@ -45,10 +45,17 @@ export async function upgrade(o: UpgradeOptions): Promise<UpgradeState> {
   const run = new UpgradeRun(m, configFile, o, o.signal);
   const id = new EventIdFactory(() => o.clock.wallNow()).next();
   const signal = o.signal;
-  const cancelled = (when: string): StepResult | undefined => (signal?.aborted ? { ok: false, reason: interrupted(signal, when) } : undefined);
+  /**
+   * A cancel seen by now. Staging and validation block the event loop (spawnSync), so a Ctrl-C
+   * pressed meanwhile waits in libuv until the loop turns: one turn first lets its handler run.
+   */
+  const cancelled = async (when: string): Promise<StepResult | undefined> => {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    return signal?.aborted ? { ok: false, reason: interrupted(signal, when) } : undefined;
+  };
 
   return withUpgradeLock(m.path(LOCK_FILE), async () => {
-    await finishInterrupted(run, false);
+    await finishInterrupted(run, 'next-upgrade');
     const from = currentVersion(m)!;
     let staged: Staged | undefined;
     /** What the state file records beyond the machine's own fields, for a recovery to go by. */
@@ -58,7 +65,7 @@ export async function upgrade(o: UpgradeOptions): Promise<UpgradeState> {
     const steps: Record<UpgradeStep, () => Promise<StepResult>> = {
       stage: async () => {
         if (tarball.version === from) return { ok: false, reason: `${from} is the version installed and running: nothing to upgrade` };
-        const before = cancelled('before anything changed');
+        const before = await cancelled('before anything changed');
         if (before) return before;
         try {
           staged = stage(m, tarball);
@@ -70,6 +77,8 @@ export async function upgrade(o: UpgradeOptions): Promise<UpgradeState> {
         }
       },
       validate: async () => {
+        const before = await cancelled('before anything changed');
+        if (before) return before;
         const r = m.libScript(
           'd=$(credentials_for_validation "$1"); trap \'rm -rf "$d"\' EXIT; validate_as_service "$2" "$3" "$d"',
           m.path('/etc/elevgw/credentials'),
@@ -84,7 +93,7 @@ export async function upgrade(o: UpgradeOptions): Promise<UpgradeState> {
           };
         }
         // The last moment a cancel changes nothing: the swap starts right after.
-        return cancelled('before anything changed') ?? { ok: true };
+        return (await cancelled('before anything changed')) ?? { ok: true };
       },
       swap: async () => {
         const db = run.outboxPath();
@@ -101,7 +110,7 @@ export async function upgrade(o: UpgradeOptions): Promise<UpgradeState> {
         pointCurrentAt(m, tarball.version);
         return { ok: true };
       },
-      restart: async () => cancelled('after the swap') ?? run.service('restart'),
+      restart: async () => (await cancelled('after the swap')) ?? run.service('restart'),
       health: () => run.gate(tarball.version, true),
       rollback: () => run.putBack({ from, to: tarball.version }),
     };

@@ -70,6 +70,7 @@ describe('elevgw upgrade --recover', () => {
     installed('1.1.0', { phase: 'restarted', unpacked: true });
     const [s] = (await atStart()) as UpgradeState[];
     expect(s).toMatchObject({ outcome: 'rolled-back', failedStep: 'health' });
+    expect(s!.reason).toMatch(/; finished at the next start of the service$/);
     expect(current()).toBe('releases/1.0.0');
     expect(releases()).toEqual(['1.0.0']);
     expect(stateFile().steps.map((x) => x.phase)).toEqual(['started', 'rolling-back', 'rolled-back']);
@@ -110,6 +111,8 @@ describe('elevgw upgrade --recover', () => {
     while (!done) await clock.advanceAsync(1000);
     const [s] = (await p) as UpgradeState[];
     expect(s).toMatchObject({ outcome: 'rolled-back', failedStep: 'restart' });
+    // What the platform reads in the `upgrade` event says who finished it.
+    expect(s!.reason).toMatch(/^interrupted: its process ended during the restart step .*; finished by elevgw upgrade --recover$/);
     expect(calls().match(/^systemctl .*$/gm)).toEqual(['systemctl stop elevgw.service', 'systemctl start elevgw.service']);
     expect(asked.length).toBeGreaterThanOrEqual(5);
     expect(new Set(asked)).toEqual(new Set(['releases/1.0.0']));

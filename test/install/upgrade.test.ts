@@ -340,4 +340,23 @@ describe('elevgw upgrade with automatic rollback', () => {
     });
     expect(platform.duplicated()).toEqual([]);
   }, 180_000);
+
+  it('Ctrl-C before the swap refuses: nothing swapped, restarted or removed, exit 2', async () => {
+    // As in a terminal: the command typed is in the foreground group and gets the SIGINT; the upgrade it runs is in a session of its own.
+    const child = spawn(R('usr/local/bin/elevgw'), ['upgrade', variants.good, '--root', root, '--health-window', WINDOW], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const calls = readFileSync(R('.elevgw-install.log'), 'utf8').length;
+    await vi.waitFor(() => expect(['started', 'staged']).toContain(latestTo(GOOD)?.phase), { timeout: 60_000, interval: 10 });
+    child.kill('SIGINT');
+    expect(await exited, out).toBe(2);
+    expect(out).toContain(`${NEXT} → ${GOOD}: refused at `);
+    expect(out).toContain('interrupted by SIGINT before anything changed');
+    expect(latestTo(GOOD)).toMatchObject({ outcome: 'refused' });
+    expect(readlinkSync(R('opt/elevgw/current'))).toBe(`releases/${NEXT}`);
+    expect(readdirSync(R('opt/elevgw/releases')).sort()).toEqual([GOOD, NEXT].sort());
+    expect(readFileSync(R('.elevgw-install.log'), 'utf8').slice(calls)).not.toMatch(/^systemctl/m);
+  }, 120_000);
 });
