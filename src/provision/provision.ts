@@ -42,7 +42,8 @@ export function provision(input: ProvisionInput): ProvisionResult {
   const paths = outputPaths(input.outDir);
   const password = answers.broker.password;
   const caSource = answers.broker.ca;
-  const replaced = [paths.site, paths.csr, ...(password !== undefined ? [paths.credentials] : []), ...(caSource !== undefined && caSource !== paths.ca ? [paths.ca] : [])];
+  const passwordReplaced = password !== undefined && holdsSecretInTheWay(readIfExists(paths.credentials), paths.credentials);
+  const replaced = [paths.site, paths.csr, ...(passwordReplaced ? [paths.credentials] : []), ...(caSource !== undefined && caSource !== paths.ca ? [paths.ca] : [])];
   const existing = refuseOverwrite(replaced, input.force);
   // Read before anything is moved aside: --ca may name the copy an earlier init made.
   const caText = caSource === undefined ? undefined : readFileSync(caSource, 'utf8');
@@ -99,6 +100,21 @@ export function provision(input: ProvisionInput): ProvisionResult {
   renameSync(staged, paths.site);
   written.push(paths.site);
   return { paths, clientId, keyReused, passwordKept, written, backups };
+}
+
+/**
+ * Whether writing a broker password would replace one an earlier init (or a person) stored. The
+ * empty file install.sh leaves for LoadCredential= is no provisioning, nor is a file holding only
+ * other secrets (they are kept line by line); a file that does not parse is treated as in the way,
+ * since what it holds cannot be told. An empty `broker-password=` is no password.
+ */
+function holdsSecretInTheWay(text: string | undefined, file: string): boolean {
+  if (text === undefined) return false;
+  try {
+    return (parseCredentials(text, file).get(BROKER_PASSWORD_CREDENTIAL) ?? '') !== '';
+  } catch {
+    return true;
+  }
 }
 
 /** The credentials file an earlier init wrote holds a broker password (a file that does not parse holds none). */
