@@ -174,7 +174,9 @@ if install_file "$dest/scripts/journald/elevgw.conf" /etc/systemd/journald.conf.
   sys systemctl restart systemd-journald.service
 fi
 set_timezone "$tz"
-prune_releases "$version" "${previous#releases/}"
+# Only when `current` moved: the release it left is the one kept for going back. Installing the
+# current version again moves nothing, so the release kept before it stays.
+if [ "$previous" != "releases/$version" ]; then prune_releases "$version" "${previous#releases/}"; fi
 
 # ---- 5. the service ---------------------------------------------------------------------------
 if [ ! -f "$etc/site.yaml" ]; then
