@@ -79,3 +79,13 @@ async function* responses(socket: ReturnType<typeof createConnection>): AsyncGen
     }
   }
 }
+
+/** Whether a gateway answers on its diagnostics socket (the service is running on that config). */
+export async function gatewayAnswers(socket: string): Promise<boolean> {
+  try {
+    (await DiagClient.connect(socket, 1000)).close();
+    return true;
+  } catch {
+    return false;
+  }
+}

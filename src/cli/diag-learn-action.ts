@@ -12,6 +12,7 @@ import { checkShaft, runLearning } from '../diag/learn/run.js';
 import { writeLearnedShaft } from '../diag/learn/write.js';
 import type { LearnResult } from '../signals/fusion/learn.js';
 import { parseArg } from './args.js';
+import { gatewayAnswers } from './diag-client.js';
 import { DIAG_EXIT } from './diag-signals.js';
 
 export interface LearnOpts {
@@ -63,6 +64,11 @@ const learnTexts = defineMessages({
   notWritten: msg(
     () => 'nothing written',
     () => '未写入',
+  ),
+  heldByService: msg<{ file: string; elevator: string }>(
+    (p) =>
+      `✗ the elevgw service is running on ${p.file} and reads the sensor box of ${p.elevator}: a learning run beside it would drain the box's readings in two places. Stop the service first (systemctl stop elevgw), then start it again after the run.`,
+    (p) => `✗ elevgw 服务正在使用 ${p.file} 运行，并读取 ${p.elevator} 的传感器盒：同时进行学习运行会与它争用传感器数据。请先停止服务（systemctl stop elevgw），学习完成后再启动。`,
   ),
   noShaft: msg<{ elevator: string }>(
     (p) => `${p.elevator} has no learned shaft yet: run elevgw diag learn without --check first`,
@@ -121,6 +127,21 @@ export async function learn(opts: LearnOpts): Promise<number> {
   if (opts.check && !shaft) {
     console.error(t.noShaft({ elevator: e.config.id }));
     return DIAG_EXIT.usage;
+  }
+  // The service polling the same box would drain its buffer too (an I²C box's FIFO): neither would see every sample.
+  if (await gatewayAnswers(config.diagSocketPath)) {
+    const problem = t.heldByService({ file: opts.config, elevator: e.config.id });
+    if (opts.json)
+      console.log(
+        JSON.stringify({
+          elevator: e.config.id,
+          ok: false,
+          reason: 'held-by-service',
+          problem: learnTexts('en').heldByService({ file: opts.config, elevator: e.config.id }).replace(/^✗ /, ''),
+        }),
+      );
+    console.error(problem);
+    return DIAG_EXIT.unreachable;
   }
   const logger = createLogger({ level: 'warn', destination: process.stderr });
   const driver = await createDriver({ board, connection: e.config.connection, clock: systemClock, logger, buses: new FieldBuses() });

@@ -14,7 +14,7 @@ import { type LineSetting, lineSettings, parseBauds, parseParities, parseUnits }
 import { announceLine, deviceLines, noneLine, scanTexts } from '../diag/scan-text.js';
 import { scanJson } from '../diag/scan-json.js';
 import { INSTALLED_CONFIG, parseArg } from './args.js';
-import { DiagClient } from './diag-client.js';
+import { gatewayAnswers } from './diag-client.js';
 import { DIAG_EXIT } from './diag-signals.js';
 
 export interface ScanOpts {
@@ -191,7 +191,7 @@ async function preflight(t: ScanTarget, first: LineSetting, open: LineOpener, co
   if (t.kind === 'rtu') {
     if (!existsSync(t.path)) return { reason: 'missing', say: (lang) => scanTexts(lang).unavailable({ where: t.path, why: 'missing', detail: 'ENOENT' }) };
     const elevators = elevatorsOn(t.path, config);
-    if (config && elevators.length > 0 && (await answers(config.diagSocketPath))) return heldByService(t.path, elevators);
+    if (config && elevators.length > 0 && (await gatewayAnswers(config.diagSocketPath))) return heldByService(t.path, elevators);
   }
   try {
     await (await open(t, t.kind === 'rtu' ? first : undefined)).close();
@@ -207,14 +207,4 @@ function unavailableRefusal(e: LineUnavailable, config: LoadedConfig | undefined
   const elevators = e.target.kind === 'rtu' ? elevatorsOn(e.target.path, config) : [];
   if (e.why === 'locked' && elevators.length > 0) return heldByService(describeTarget(e.target), elevators);
   return { reason: e.why, say: (lang) => scanTexts(lang).unavailable({ where: describeTarget(e.target), why: e.why, detail: e.message }) };
-}
-
-/** Whether a gateway answers on its diagnostics socket (the service is running). */
-async function answers(socket: string): Promise<boolean> {
-  try {
-    (await DiagClient.connect(socket, 1000)).close();
-    return true;
-  } catch {
-    return false;
-  }
 }
