@@ -98,6 +98,15 @@ const learnTexts = defineMessages({
     (p) => `${p.stops} stops before --timeout, not ${p.min} at every landing: too few to tell whether the learned shaft still fits; check again with more time`,
     (p) => `超时前停靠 ${p.stops} 次，未在每一层各停靠 ${p.min} 次：不足以判断学习结果是否仍符合井道；请延长时间再检查`,
   ),
+  noneJudged: msg<{ stops: number; min: number }>(
+    (p) =>
+      `no landing had ${p.min} stops in ${p.stops}: cannot tell whether the learned shaft still fits; check again with more --stops, or without --stops (until every landing is judged)`,
+    (p) => `${p.stops} 次停靠中没有任何一层达到 ${p.min} 次：无法判断学习结果是否仍符合井道；请增加 --stops 或不带 --stops 再检查（直到每一层都能判断）`,
+  ),
+  fitsJudged: msg(
+    () => 'the learned shaft still fits at the landings judged',
+    () => '已判断的各层学习结果仍然符合井道',
+  ),
   unjudged: msg<{ labels: string; min: number }>(
     (p) => `  not judged (fewer than ${p.min} stops there): ${p.labels}`,
     (p) => `  未判断（停靠少于 ${p.min} 次）：${p.labels}`,
@@ -158,15 +167,16 @@ export async function learn(opts: LearnOpts): Promise<number> {
     if (opts.check && shaft) {
       const floorLevelsMm = e.config.floors.map((f) => f.levelMm);
       const r = await checkShaft({ driver, board, clock: systemClock, wait, timeoutMs, floorLevelsMm, shaft, ...(stops === undefined ? {} : { stops }) });
-      // Drift found is found however few the stops; "still fits" needs the stops asked for, or by default every landing judged.
-      const complete = stops === undefined ? r.unjudged.length === 0 : r.stops >= stops;
+      // Drift found is found however few the stops; "still fits" needs the stops asked for and a
+      // landing judged in them (the others are named), or by default every landing judged.
+      const noneJudged = r.unjudged.length >= labels.length;
+      const complete = stops === undefined ? r.unjudged.length === 0 : r.stops >= stops && !noneJudged;
       if (opts.json) console.log(JSON.stringify({ elevator: e.config.id, ...r, asked: stops ?? null, complete, relearn: r.advised.length > 0 }));
       else {
         console.log(t.checkHead({ stops: r.stops }));
         for (const d of r.advised) console.log(t.drifted({ label: labels[d.landing] ?? String(d.landing), baro: d.baroM, edge: d.edgeMm }));
         if (r.unjudged.length > 0) console.log(t.unjudged({ labels: r.unjudged.map((l) => labels[l] ?? String(l)).join(', '), min: MIN_SAMPLES }));
-        const short = stops === undefined ? t.notAllJudged({ stops: r.stops, min: MIN_SAMPLES }) : t.tooFew({ stops: r.stops, asked: stops });
-        console.log(r.advised.length > 0 ? t.relearn() : complete ? t.fits() : short);
+        console.log(r.advised.length > 0 ? t.relearn() : complete ? (r.unjudged.length > 0 ? t.fitsJudged() : t.fits()) : cannotTell(t, r.stops, stops, noneJudged));
       }
       return r.advised.length > 0 || !complete ? DIAG_EXIT.checkFailed : DIAG_EXIT.ok;
     }
@@ -191,6 +201,12 @@ export async function learn(opts: LearnOpts): Promise<number> {
   } finally {
     await driver.close();
   }
+}
+
+/** Why a check could not tell: too few stops before --timeout, or none of the landings judged in them. */
+function cannotTell(t: ReturnType<typeof learnTexts>, made: number, asked: number | undefined, noneJudged: boolean): string {
+  if (asked === undefined) return t.notAllJudged({ stops: made, min: MIN_SAMPLES });
+  return made >= asked && noneJudged ? t.noneJudged({ stops: made, min: MIN_SAMPLES }) : t.tooFew({ stops: made, asked });
 }
 
 async function report(opts: LearnOpts, e: LoadedElevator, r: LearnResult, t: ReturnType<typeof learnTexts>): Promise<number> {
