@@ -4,12 +4,13 @@ import { FieldBuses } from '../../drivers/buses.js';
 import { createDriver } from '../../drivers/factory.js';
 import { type LoadedElevator, loadConfig } from '../config/load.js';
 import { systemClock } from '../core/clock.js';
-import { ElevgwError } from '../core/errors.js';
+import { ElevgwError, isElevgwError } from '../core/errors.js';
 import { MIN_SAMPLES } from '../signals/fusion/drift.js';
 import { createLogger } from '../core/log.js';
 import { defineMessages, msg, resolveLang } from '../diag/i18n.js';
 import { checkShaft, runLearning } from '../diag/learn/run.js';
-import { writeLearnedShaft } from '../diag/learn/write.js';
+import { learnedConfigText } from '../diag/learn/write.js';
+import { assertConfigReplaceable, replaceConfigFile } from '../config/replace-file.js';
 import type { LearnResult } from '../signals/fusion/learn.js';
 import { parseArg } from './args.js';
 import { gatewayAnswers } from './diag-client.js';
@@ -60,6 +61,14 @@ const learnTexts = defineMessages({
   written: msg<{ file: string; backup: string }>(
     (p) => `written to ${p.file} (the old one kept as ${p.backup}); restart the gateway`,
     (p) => `已写入 ${p.file}（原文件保存为 ${p.backup}）；请重启网关`,
+  ),
+  notLost: msg<{ file: string }>(
+    (p) => `the learned table is not lost: the whole new config follows; save it as ${p.file} (e.g. paste it into sudo tee ${p.file}), or run elevgw diag learn again with sudo`,
+    (p) => `学习结果未丢失：完整的新配置如下；请将其保存为 ${p.file}（例如粘贴到 sudo tee ${p.file}），或用 sudo 重新运行 elevgw diag learn`,
+  ),
+  notLostJson: msg(
+    () => 'the learned table is not lost: it is in the JSON above; or run elevgw diag learn again with sudo',
+    () => '学习结果未丢失：见上方 JSON；或用 sudo 重新运行 elevgw diag learn',
   ),
   notWritten: msg(
     () => 'nothing written',
@@ -152,6 +161,8 @@ export async function learn(opts: LearnOpts): Promise<number> {
     console.error(problem);
     return DIAG_EXIT.unreachable;
   }
+  // Minutes of car trips must not end in a config this user may not replace: ask before the run.
+  if (!opts.check && (opts.yes === true || (process.stdin.isTTY && !opts.json))) assertConfigReplaceable(config.file);
   const logger = createLogger({ level: 'warn', destination: process.stderr });
   const driver = await createDriver({ board, connection: e.config.connection, clock: systemClock, logger, buses: new FieldBuses() });
   await driver.open();
@@ -229,7 +240,21 @@ async function report(opts: LearnOpts, e: LoadedElevator, r: LearnResult, t: Ret
     if (!opts.json) console.log(t.notWritten());
     return DIAG_EXIT.ok;
   }
-  const { backup } = writeLearnedShaft(opts.config, e.config.id, r, Date.now());
-  if (!opts.json) console.log(t.written({ file: opts.config, backup }));
-  return DIAG_EXIT.ok;
+  const now = Date.now();
+  const text = learnedConfigText(opts.config, e.config.id, r, now);
+  try {
+    const { backup } = replaceConfigFile(opts.config, text, now, 'learn');
+    if (!opts.json) console.log(t.written({ file: opts.config, backup }));
+    return DIAG_EXIT.ok;
+  } catch (err) {
+    // Checked before the run, yet lost since (a remount, a full disk): the run is still kept.
+    if (!isElevgwError(err, 'CONFIG_UNWRITABLE')) throw err;
+    console.error(`elevgw: ${err.code}\n${err.message}`);
+    if (opts.json) console.error(t.notLostJson());
+    else {
+      console.error(t.notLost({ file: opts.config }));
+      console.log(text);
+    }
+    return DIAG_EXIT.usage;
+  }
 }

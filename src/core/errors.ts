@@ -35,6 +35,7 @@ export type ErrorCode =
   | DriverErrorCode
   | 'CONFIG_INVALID'
   | 'CONFIG_NOT_FOUND'
+  | 'CONFIG_UNWRITABLE'
   | 'BOARD_UNKNOWN'
   | 'BOARD_INVALID'
   | 'WRITE_NOT_ALLOWED'

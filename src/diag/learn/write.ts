@@ -11,6 +11,11 @@ import type { LearnResult } from '../../signals/fusion/learn.js';
  * before it replaces the old one, which is kept as `<file>.bak-<UTC time>`; mode and owner are kept.
  */
 export function writeLearnedShaft(file: string, elevatorId: string, r: LearnResult, nowMs: number): { backup: string } {
+  return replaceConfigFile(file, learnedConfigText(file, elevatorId, r, nowMs), nowMs, 'learn');
+}
+
+/** The site config's text with a learning run's result written in (what `writeLearnedShaft` writes). */
+export function learnedConfigText(file: string, elevatorId: string, r: LearnResult, nowMs: number): string {
   const doc = parseDocument(readFileSync(file, 'utf8'));
   const elevators = doc.get('elevators', true);
   const elevator = isSeq(elevators) ? elevators.items.find((e) => isMap(e) && String(e.get('id')) === elevatorId) : undefined;
@@ -30,5 +35,5 @@ export function writeLearnedShaft(file: string, elevatorId: string, r: LearnResu
   const landings = shaft.get('landings', true);
   if (isSeq(landings)) for (const item of landings.items) if (isMap(item)) item.flow = true;
   elevator.set('shaft', shaft);
-  return replaceConfigFile(file, doc.toString({ lineWidth: 0 }), nowMs, 'learn');
+  return doc.toString({ lineWidth: 0 });
 }
