@@ -16,6 +16,8 @@ import { parseArg } from './args.js';
 import { gatewayAnswers } from './diag-client.js';
 import { DIAG_EXIT } from './diag-signals.js';
 
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
 export interface LearnOpts {
   config: string;
   elevator?: string;
@@ -69,6 +71,10 @@ const learnTexts = defineMessages({
   notLostJson: msg(
     () => 'the learned table is not lost: it is in the JSON above; or run elevgw diag learn again with sudo',
     () => '学习结果未丢失：见上方 JSON；或用 sudo 重新运行 elevgw diag learn',
+  ),
+  interrupted: msg(
+    () => 'stopped with Ctrl-C: nothing written',
+    () => '已按 Ctrl-C 停止：未写入',
   ),
   notWritten: msg(
     () => 'nothing written',
@@ -167,6 +173,12 @@ export async function learn(opts: LearnOpts): Promise<number> {
   const driver = await createDriver({ board, connection: e.config.connection, clock: systemClock, logger, buses: new FieldBuses() });
   await driver.open();
   const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+  // Ctrl-C (or a service manager's SIGTERM) ends the run, the check or the prompt, not the process:
+  // the box is closed, nothing is written, exit 1 (incomplete), as diag scan keeps to 0–3. A second one kills at once.
+  const interrupt = new AbortController();
+  const stop = () => interrupt.abort();
+  for (const s of STOP_SIGNALS) process.once(s, stop);
+  const signal = interrupt.signal;
   const labels = e.config.floors.map((f) => f.label);
   try {
     // Whether the box opened: its health reads 'lost' until a first good poll, which is the run's own.
@@ -177,7 +189,7 @@ export async function learn(opts: LearnOpts): Promise<number> {
     }
     if (opts.check && shaft) {
       const floorLevelsMm = e.config.floors.map((f) => f.levelMm);
-      const r = await checkShaft({ driver, board, clock: systemClock, wait, timeoutMs, floorLevelsMm, shaft, ...(stops === undefined ? {} : { stops }) });
+      const r = await checkShaft({ driver, board, clock: systemClock, wait, timeoutMs, signal, floorLevelsMm, shaft, ...(stops === undefined ? {} : { stops }) });
       // Drift found is found however few the stops; "still fits" needs the stops asked for and a
       // landing judged in them (the others are named), or by default every landing judged.
       const noneJudged = r.unjudged.length >= labels.length;
@@ -194,6 +206,7 @@ export async function learn(opts: LearnOpts): Promise<number> {
     if (!opts.json) console.log(t.instructions({ n: labels.length }));
     const outcome = await runLearning({
       driver,
+      signal,
       board,
       clock: systemClock,
       wait,
@@ -204,13 +217,30 @@ export async function learn(opts: LearnOpts): Promise<number> {
       },
     });
     if (!outcome.ok) {
-      if (opts.json) console.log(JSON.stringify({ elevator: e.config.id, ok: false, reason: outcome.reason }));
-      else console.error(t.incomplete({ reason: outcome.reason }));
+      if (opts.json) console.log(JSON.stringify({ elevator: e.config.id, ok: false, reason: outcome.reason, interrupted: outcome.interrupted === true }));
+      else console.error(outcome.interrupted ? t.interrupted() : t.incomplete({ reason: outcome.reason }));
       return DIAG_EXIT.checkFailed;
     }
-    return await report(opts, e, outcome.result, t);
+    return await report(opts, e, outcome.result, t, signal);
   } finally {
+    for (const s of STOP_SIGNALS) process.off(s, stop);
     await driver.close();
+  }
+}
+
+/**
+ * The technician's answer, or undefined for Ctrl-C: at a terminal readline takes Ctrl-C itself
+ * (and rejects the question), elsewhere the signal arrives as SIGINT and aborts it.
+ */
+async function ask(question: string, signal: AbortSignal): Promise<string | undefined> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return await rl.question(question, { signal });
+  } catch (e) {
+    if (e instanceof Error && e.name === 'AbortError') return undefined;
+    throw e;
+  } finally {
+    rl.close();
   }
 }
 
@@ -220,7 +250,7 @@ function cannotTell(t: ReturnType<typeof learnTexts>, made: number, asked: numbe
   return made >= asked && noneJudged ? t.noneJudged({ stops: made, min: MIN_SAMPLES }) : t.tooFew({ stops: made, asked });
 }
 
-async function report(opts: LearnOpts, e: LoadedElevator, r: LearnResult, t: ReturnType<typeof learnTexts>): Promise<number> {
+async function report(opts: LearnOpts, e: LoadedElevator, r: LearnResult, t: ReturnType<typeof learnTexts>, signal: AbortSignal): Promise<number> {
   if (opts.json) console.log(JSON.stringify({ elevator: e.config.id, ok: true, ...r }));
   else {
     r.landings.forEach((l, i) => {
@@ -232,9 +262,12 @@ async function report(opts: LearnOpts, e: LoadedElevator, r: LearnResult, t: Ret
   }
   let write = opts.yes === true;
   if (!write && process.stdin.isTTY && !opts.json) {
-    const rl = createInterface({ input: process.stdin, output: process.stdout });
-    write = /^y/i.test((await rl.question(t.confirm({ file: opts.config }))).trim());
-    rl.close();
+    const answer = await ask(t.confirm({ file: opts.config }), signal);
+    if (answer === undefined) {
+      console.error(`\n${t.interrupted()}`);
+      return DIAG_EXIT.checkFailed;
+    }
+    write = /^y/i.test(answer.trim());
   }
   if (!write) {
     if (!opts.json) console.log(t.notWritten());

@@ -6,8 +6,8 @@ import type { LearnOpts } from './diag-learn-action.js';
  * `elevgw diag learn`: the learning run of a retrofit sensor box (docs/retrofit.md), or with
  * `--check` how far the learned anchors have drifted, offering a new run. It opens the box itself
  * (stop the gateway service first); the car is driven by the technician, never by elevgw.
- * Exit 0 learned (or still fitting), 1 incomplete or drifted, 2 usage or config error, 3 the box
- * cannot be read.
+ * Exit 0 learned (or still fitting), 1 incomplete (Ctrl-C too: nothing written) or drifted, 2 usage
+ * or config error, 3 the box cannot be read or the service is running.
  */
 export function registerDiagLearn(diag: Command): void {
   diag

@@ -18,9 +18,11 @@ export interface RunOptions {
   /** Waits one poll period (real time on site; the simulator steps instead). */
   wait(ms: number): Promise<void>;
   timeoutMs: number;
+  /** Ctrl-C: ends the run or the check early (what was seen so far is given back, as at the timeout). */
+  signal?: AbortSignal;
 }
 
-export type LearnOutcome = { ok: true; result: LearnResult } | { ok: false; reason: string };
+export type LearnOutcome = { ok: true; result: LearnResult } | { ok: false; reason: string; interrupted?: true };
 
 /** Polls until the car has stopped at every landing and is back at the bottom, then gives what was learned. */
 export async function runLearning(
@@ -32,6 +34,7 @@ export async function runLearning(
   let seen = '';
   while (o.clock.now() < until) {
     await o.wait(group.intervalMs);
+    if (o.signal?.aborted) return { ok: false, reason: 'stopped with Ctrl-C', interrupted: true };
     learner.feed(fusedInputsOf(o.board, await o.driver.poll(group.name)));
     const p = learner.progress();
     const key = `${p.visited.join()}/${p.at}`;
@@ -74,6 +77,7 @@ export async function checkShaft(o: RunOptions & { floorLevelsMm: readonly numbe
   const enough = () => (o.stops === undefined ? allJudged : stops >= o.stops);
   while (o.clock.now() < until && !enough()) {
     await o.wait(group.intervalMs);
+    if (o.signal?.aborted) break;
     fused.update(fusedInputsOf(o.board, await o.driver.poll(group.name)));
     const st = fused.status(o.clock.now());
     if (st.still && !wasStill && st.identified) {
