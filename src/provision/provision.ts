@@ -42,7 +42,7 @@ export function provision(input: ProvisionInput): ProvisionResult {
   const paths = outputPaths(input.outDir);
   const password = answers.broker.password;
   const caSource = answers.broker.ca;
-  const passwordReplaced = password !== undefined && holdsSecretInTheWay(readIfExists(paths.credentials), paths.credentials);
+  const passwordReplaced = password !== undefined && holdsBrokerPassword(readIfExists(paths.credentials), paths.credentials, true);
   const replaced = [paths.site, paths.csr, ...(passwordReplaced ? [paths.credentials] : []), ...(caSource !== undefined && caSource !== paths.ca ? [paths.ca] : [])];
   const existing = refuseOverwrite(replaced, input.force);
   // Read before anything is moved aside: --ca may name the copy an earlier init made.
@@ -50,7 +50,7 @@ export function provision(input: ProvisionInput): ProvisionResult {
   const oldCredentials = readIfExists(paths.credentials);
   // A re-run without a password (to correct a floor, say) keeps the one already stored: the broker
   // login does not change because another answer did, and the installer may not have it at hand.
-  const passwordKept = password === undefined && holdsBrokerPassword(oldCredentials, paths.credentials);
+  const passwordKept = password === undefined && holdsBrokerPassword(oldCredentials, paths.credentials, false);
 
   const clientId = mqttClientId(answers.gatewayId, input.machineId);
   const keyReused = existsSync(paths.key);
@@ -103,26 +103,16 @@ export function provision(input: ProvisionInput): ProvisionResult {
 }
 
 /**
- * Whether writing a broker password would replace one an earlier init (or a person) stored. The
- * empty file install.sh leaves for LoadCredential= is no provisioning, nor is a file holding only
- * other secrets (they are kept line by line); a file that does not parse is treated as in the way,
- * since what it holds cannot be told. An empty `broker-password=` is no password.
+ * Whether the credentials file holds a broker password (an empty `broker-password=` is none, nor
+ * is the empty file install.sh leaves for LoadCredential=). A file that does not parse counts as
+ * `unparsable` says: in the way of a new password (what it holds cannot be told), but no password
+ * to keep.
  */
-function holdsSecretInTheWay(text: string | undefined, file: string): boolean {
+function holdsBrokerPassword(text: string | undefined, file: string, unparsable: boolean): boolean {
   if (text === undefined) return false;
   try {
     return (parseCredentials(text, file).get(BROKER_PASSWORD_CREDENTIAL) ?? '') !== '';
   } catch {
-    return true;
-  }
-}
-
-/** The credentials file an earlier init wrote holds a broker password (a file that does not parse holds none). */
-function holdsBrokerPassword(text: string | undefined, file: string): boolean {
-  if (text === undefined) return false;
-  try {
-    return (parseCredentials(text, file).get(BROKER_PASSWORD_CREDENTIAL) ?? '') !== '';
-  } catch {
-    return false;
+    return unparsable;
   }
 }
