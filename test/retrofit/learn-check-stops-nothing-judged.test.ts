@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { tempDir } from '../helpers/tmp.js';
+import { learnSiteYaml } from './learn-site.js';
 
 /**
  * `elevgw diag learn --check --stops 12` on a 6-landing lift in ordinary traffic: no landing had its
@@ -25,26 +26,10 @@ const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
 const LEVELS = [0, 4500, 7500, 10500, 13500, 16500];
-const landing = (l: number) => `{ pressurePa: ${-l * 0.0118}, upperMm: [-180, 150], lowerMm: [-150, 180] }`;
 
 describe('diag learn --check --stops N with no landing judged', () => {
   it('does not say the learned shaft still fits, and exits 1', async () => {
-    const site = tmp.file(
-      'site.yaml',
-      `version: 1
-gateway: { id: gw-learn }
-elevators:
-  - id: E1
-    registrationCode: "31104201002026110001"
-    rescueCode: "JH-10001"
-    board: retrofit-pi-i2c-sensorbox
-    ratedSpeedMps: 1.75
-    floors: [${LEVELS.map((l, i) => `{ label: "${i + 1}", levelMm: ${l} }`).join(', ')}]
-    shaft:
-      landings: [${LEVELS.map(landing).join(', ')}]
-uplink: { url: "mqtt://127.0.0.1:1883" }
-`,
-    );
+    const site = tmp.file('site.yaml', learnSiteYaml({ levels: LEVELS, shaft: true }));
     const out: string[] = [];
     const [log, err] = [console.log, console.error];
     console.log = (m: unknown) => out.push(String(m));

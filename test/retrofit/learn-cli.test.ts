@@ -7,6 +7,7 @@ import { SimRetrofitBoard } from '../../src/sim/retrofit-board.js';
 import { ScenarioRunner } from '../../src/sim/runner.js';
 import { parseSimScenario } from '../../src/sim/scenario.js';
 import { tempDir } from '../helpers/tmp.js';
+import { learnSiteYaml } from './learn-site.js';
 import { learnShaft, retrofitBoard } from './rig.js';
 
 /**
@@ -43,22 +44,7 @@ vi.mock('../../drivers/factory.js', () => ({
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
-const landing = (levelMm: number) => `{ pressurePa: ${-levelMm * 0.0118}, upperMm: [-180, 150], lowerMm: [-150, 180] }`;
-const site = (shaft: boolean) =>
-  tmp.file(
-    shaft ? 'learned.yaml' : 'site.yaml',
-    `version: 1
-gateway: { id: gw-learn }
-elevators:
-  - id: E1
-    registrationCode: "31104201002026110001"
-    rescueCode: "JH-10001"
-    board: retrofit-pi-i2c-sensorbox
-    ratedSpeedMps: 1.75
-    floors: [${LEVELS.map((l, i) => `{ label: "${i + 1}", levelMm: ${l} }`).join(', ')}]
-${shaft ? `    shaft:\n      landings: [${LEVELS.map(landing).join(', ')}]\n` : ''}uplink: { url: "mqtt://127.0.0.1:1883" }
-`,
-  );
+const site = (shaft: boolean) => tmp.file(shaft ? 'learned.yaml' : 'site.yaml', learnSiteYaml({ levels: LEVELS, shaft }));
 
 async function learn(...args: string[]): Promise<{ out: string; code: number | string | undefined }> {
   const out: string[] = [];

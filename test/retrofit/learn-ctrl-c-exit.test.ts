@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CLI } from '../helpers/child-gateway.js';
 import { REPO } from '../helpers/built.js';
 import { tempDir } from '../helpers/tmp.js';
+import { learnSiteYaml } from './learn-site.js';
 
 /**
  * docs/diagnostics.md: every `diag` command ends with one of four exit codes (0–3), and `diag scan`
@@ -47,17 +48,7 @@ export async function createDriver(ctx) {
   return { kind: d.kind, open: () => d.open(), close: () => d.close(), health: () => d.health(), poll: async (g) => { rig.advance(100); clock.advance(100); return d.poll(g); } };
 }`,
     );
-    const text = `version: 1
-gateway: { id: gw-learn }
-elevators:
-  - id: E1
-    registrationCode: "31104201002026110001"
-    rescueCode: "JH-10001"
-    board: retrofit-pi-i2c-sensorbox
-    ratedSpeedMps: 1
-    floors: [{ label: "1", levelMm: 0 }, { label: "2", levelMm: 3000 }, { label: "3", levelMm: 6000 }]
-uplink: { url: "mqtt://127.0.0.1:1883" }
-`;
+    const text = learnSiteYaml({ levels: [0, 3000, 6000], ratedSpeedMps: 1 });
     const site = tmp.file('site.yaml', text);
     const p = spawn(process.execPath, ['--import', join(tmp.dir, 'register.mjs'), CLI, 'diag', 'learn', '--config', site, '--lang', 'en'], {
       env: { ...process.env, LANG: 'C.UTF-8' },

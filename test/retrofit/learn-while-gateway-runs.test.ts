@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { tempDir } from '../helpers/tmp.js';
+import { learnSiteYaml } from './learn-site.js';
 
 /**
  * docs/retrofit.md: stop the gateway service before `diag learn` (the command opens the box itself;
@@ -35,21 +36,7 @@ describe('elevgw diag learn while the gateway runs', () => {
     const sock = join(tmp.dir, 'diag.sock');
     server = createServer((c) => c.end());
     await new Promise<void>((r) => server!.listen(sock, r));
-    const site = tmp.file(
-      'site.yaml',
-      `version: 1
-gateway: { id: gw-learn }
-elevators:
-  - id: E1
-    registrationCode: "31104201002026110001"
-    rescueCode: "JH-10001"
-    board: retrofit-pi-i2c-sensorbox
-    ratedSpeedMps: 1.75
-    floors: [{ label: "1", levelMm: 0 }, { label: "2", levelMm: 3000 }, { label: "3", levelMm: 6000 }]
-uplink: { url: "mqtt://127.0.0.1:1883" }
-runtime: { diagSocket: ./diag.sock }
-`,
-    );
+    const site = tmp.file('site.yaml', learnSiteYaml({ levels: [0, 3000, 6000], extra: 'runtime: { diagSocket: ./diag.sock }\n' }));
     const out: string[] = [];
     const [log, err] = [console.log, console.error];
     console.log = (m: unknown) => out.push(String(m));
